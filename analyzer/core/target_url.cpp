@@ -1,0 +1,223 @@
+#include "analyzer/core/target_url.hpp"
+
+#include <charconv>
+
+#include "fmt/format.h"
+
+namespace dbvet::core {
+namespace {
+
+bool ends_with_any(std::string_view text, std::initializer_list<std::string_view> suffixes) {
+  for (auto suffix : suffixes) {
+    if (text.size() >= suffix.size() && text.substr(text.size() - suffix.size()) == suffix) return true;
+  }
+  return false;
+}
+
+Error usage_error(std::string_view text, std::string_view what) {
+  // The text may hold a password: only its scheme is echoed back.
+  auto scheme_end = text.find(':');
+  std::string shown = scheme_end == std::string_view::npos ? std::string("target") : std::string(text.substr(0, scheme_end));
+  return make_error(ErrorKind::usage, fmt::format("invalid {} URL: {}", shown, what));
+}
+
+std::optional<Engine> engine_for_scheme(std::string_view scheme) {
+  if (scheme == "postgresql" || scheme == "postgres") return Engine::postgres;
+  if (scheme == "mysql" || scheme == "mariadb") return Engine::mysql;
+  if (scheme == "sqlite" || scheme == "sqlite3") return Engine::sqlite;
+  if (scheme == "redis") return Engine::redis;
+  return std::nullopt;
+}
+
+int hex_value(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+Expected<TargetUrl> parse_sqlite(std::string_view text, std::string_view rest, std::string scheme) {
+  TargetUrl url;
+  url.engine = Engine::sqlite;
+  url.scheme = std::move(scheme);
+  // sqlite:path, sqlite://path, sqlite:///abs/path
+  if (rest.substr(0, 2) == "//") rest.remove_prefix(2);
+  auto query = rest.find('?');
+  std::string_view path = rest.substr(0, query);
+  if (path.empty()) return usage_error(text, "expected a file path after 'sqlite:' (e.g. sqlite:pets.db)");
+  auto decoded = percent_decode(path);
+  if (!decoded) return usage_error(text, "malformed %-escape in the path");
+  url.path = *decoded;
+  if (query != std::string_view::npos) {
+    std::string_view qs = rest.substr(query + 1);
+    while (!qs.empty()) {
+      auto amp = qs.find('&');
+      auto pair = qs.substr(0, amp);
+      auto eq = pair.find('=');
+      url.params[std::string(pair.substr(0, eq))] = eq == std::string_view::npos ? "" : std::string(pair.substr(eq + 1));
+      if (amp == std::string_view::npos) break;
+      qs.remove_prefix(amp + 1);
+    }
+  }
+  return url;
+}
+
+}  // namespace
+
+std::string_view engine_name(Engine engine) {
+  switch (engine) {
+    case Engine::postgres: return "postgres";
+    case Engine::mysql: return "mysql";
+    case Engine::sqlite: return "sqlite";
+    case Engine::redis: return "redis";
+  }
+  return "unknown";
+}
+
+std::optional<std::string> percent_decode(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (text[i] != '%') {
+      out += text[i];
+      continue;
+    }
+    if (i + 2 >= text.size()) return std::nullopt;
+    int hi = hex_value(text[i + 1]);
+    int lo = hex_value(text[i + 2]);
+    if (hi < 0 || lo < 0) return std::nullopt;
+    out += static_cast<char>(hi * 16 + lo);
+    i += 2;
+  }
+  return out;
+}
+
+Expected<TargetUrl> parse_target_url(std::string_view text) {
+  if (text.empty()) return make_error(ErrorKind::usage, "empty target: expected a URL such as postgresql://user@host/db");
+  auto colon = text.find(':');
+  std::string_view scheme = colon == std::string_view::npos ? std::string_view{} : text.substr(0, colon);
+  bool scheme_is_word = !scheme.empty() && scheme.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789+") == std::string_view::npos;
+  if (!scheme_is_word || colon == std::string_view::npos) {
+    if (ends_with_any(text, {".db", ".sqlite", ".sqlite3"}) || text == ":memory:") {
+      TargetUrl url;
+      url.engine = Engine::sqlite;
+      url.scheme = "sqlite";
+      url.path = std::string(text);
+      return url;
+    }
+    return make_error(ErrorKind::usage,
+                      "unrecognised target: expected postgresql://, mysql://, mariadb://, redis://, sqlite:PATH "
+                      "or a file ending in .db, .sqlite or .sqlite3");
+  }
+  auto engine = engine_for_scheme(scheme);
+  if (!engine) {
+    return make_error(ErrorKind::usage,
+                      fmt::format("unsupported URL scheme '{}': expected postgresql, mysql, mariadb, sqlite or redis",
+                                  scheme));
+  }
+  std::string_view rest = text.substr(colon + 1);
+  if (*engine == Engine::sqlite) return parse_sqlite(text, rest, std::string(scheme));
+  if (rest.substr(0, 2) != "//") return usage_error(text, "expected '//' after the scheme");
+  rest.remove_prefix(2);
+
+  TargetUrl url;
+  url.engine = *engine;
+  url.scheme = std::string(scheme);
+
+  auto query_start = rest.find('?');
+  std::string_view query = query_start == std::string_view::npos ? std::string_view{} : rest.substr(query_start + 1);
+  rest = rest.substr(0, query_start);
+  auto path_start = rest.find('/');
+  std::string_view authority = rest.substr(0, path_start);
+  std::string_view path = path_start == std::string_view::npos ? std::string_view{} : rest.substr(path_start + 1);
+
+  // The password may itself contain '@' when not escaped: the last '@' ends the user info.
+  auto at = authority.rfind('@');
+  if (at != std::string_view::npos) {
+    std::string_view userinfo = authority.substr(0, at);
+    authority.remove_prefix(at + 1);
+    auto sep = userinfo.find(':');
+    auto user = percent_decode(userinfo.substr(0, sep));
+    if (!user) return usage_error(text, "malformed %-escape in the user name");
+    url.user = *user;
+    if (sep != std::string_view::npos) {
+      auto password = percent_decode(userinfo.substr(sep + 1));
+      if (!password) return usage_error(text, "malformed %-escape in the password");
+      url.password = *password;
+    }
+  }
+
+  std::string_view host = authority;
+  std::string_view port_text;
+  if (!host.empty() && host.front() == '[') {
+    auto close = host.find(']');
+    if (close == std::string_view::npos) return usage_error(text, "unterminated '[' in an IPv6 host");
+    port_text = host.substr(close + 1);
+    host = host.substr(1, close - 1);
+    if (!port_text.empty()) {
+      if (port_text.front() != ':') return usage_error(text, "expected ':' and a port after ']'");
+      port_text.remove_prefix(1);
+    }
+  } else {
+    auto port_sep = host.rfind(':');
+    if (port_sep != std::string_view::npos) {
+      port_text = host.substr(port_sep + 1);
+      host = host.substr(0, port_sep);
+    }
+  }
+  url.host = std::string(host);
+  if (!port_text.empty()) {
+    int port = 0;
+    auto [end, ec] = std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
+    if (ec != std::errc() || end != port_text.data() + port_text.size() || port < 1 || port > 65535) {
+      return usage_error(text, fmt::format("port '{}' is not a number from 1 to 65535", port_text));
+    }
+    url.port = port;
+  }
+  auto database = percent_decode(path);
+  if (!database) return usage_error(text, "malformed %-escape in the database name");
+  url.database = *database;
+  if (url.engine == Engine::redis && !url.database.empty() &&
+      url.database.find_first_not_of("0123456789") != std::string::npos) {
+    return usage_error(text, fmt::format("Redis database '{}' is not a number", url.database));
+  }
+
+  while (!query.empty()) {
+    auto amp = query.find('&');
+    auto pair = query.substr(0, amp);
+    auto eq = pair.find('=');
+    auto key = percent_decode(pair.substr(0, eq));
+    auto value = percent_decode(eq == std::string_view::npos ? std::string_view{} : pair.substr(eq + 1));
+    if (!key || !value) return usage_error(text, "malformed %-escape in the query string");
+    if (*key == "password") {
+      url.password = *value;
+    } else if (!key->empty()) {
+      url.params[*key] = *value;
+    }
+    if (amp == std::string_view::npos) break;
+    query.remove_prefix(amp + 1);
+  }
+  return url;
+}
+
+std::string TargetUrl::redacted() const {
+  if (engine == Engine::sqlite) return "sqlite:" + path;
+  std::string out = scheme + "://";
+  if (!user.empty() || password) {
+    out += user;
+    if (password) out += ":***";
+    out += '@';
+  }
+  out += host.find(':') != std::string::npos ? "[" + host + "]" : host;
+  if (port) out += ":" + std::to_string(*port);
+  if (!database.empty()) out += "/" + database;
+  bool first = true;
+  for (const auto& [key, value] : params) {
+    out += first ? '?' : '&';
+    first = false;
+    out += key + "=" + value;
+  }
+  return out;
+}
+
+}  // namespace dbvet::core

@@ -1,0 +1,97 @@
+#include <algorithm>
+#include <cctype>
+
+#include "analyzer/engines/connection.hpp"
+#include "analyzer/engines/sqlite/sqlite_connection.hpp"
+#ifdef DBVET_WITH_POSTGRES
+#include "analyzer/engines/postgres/postgres_connection.hpp"
+#endif
+#ifdef DBVET_WITH_MYSQL
+#include "analyzer/engines/mysql/mysql_connection.hpp"
+#endif
+
+namespace dbvet::engines {
+
+Expected<std::unique_ptr<Connection>> connect(const core::TargetUrl& url, const ConnectOptions& options) {
+  switch (url.engine) {
+    case core::Engine::sqlite: return sqlite::connect_sqlite(url, options);
+    case core::Engine::postgres:
+#ifdef DBVET_WITH_POSTGRES
+      return postgres::connect_postgres(url, options);
+#else
+      break;
+#endif
+    case core::Engine::mysql:
+#ifdef DBVET_WITH_MYSQL
+      return mysql::connect_mysql(url, options);
+#else
+      break;
+#endif
+    case core::Engine::redis:
+      return core::make_error(core::ErrorKind::unsupported,
+                              "redis targets have no SQL plans or schema; use them with health or bench --variant cache:");
+  }
+  return core::make_error(core::ErrorKind::unsupported,
+                          std::string("this dbvet was built without the ") + std::string(core::engine_name(url.engine)) +
+                              " engine");
+}
+
+std::vector<std::string> compiled_engines() {
+  std::vector<std::string> engines{"sqlite"};
+#ifdef DBVET_WITH_POSTGRES
+  engines.emplace_back("postgres");
+#endif
+#ifdef DBVET_WITH_MYSQL
+  engines.emplace_back("mysql");
+#endif
+#ifdef DBVET_WITH_REDIS
+  engines.emplace_back("redis");
+#endif
+  std::sort(engines.begin(), engines.end());
+  return engines;
+}
+
+bool is_writing_statement(const std::string& sql) {
+  // Skips comments and whitespace, then looks at the first keyword; a WITH may hide a writing CTE,
+  // so WITH counts as writing when any data-changing keyword follows at the top level.
+  size_t i = 0;
+  auto skip_space_and_comments = [&] {
+    for (;;) {
+      while (i < sql.size() && std::isspace(static_cast<unsigned char>(sql[i]))) ++i;
+      if (sql.compare(i, 2, "--") == 0 || (i < sql.size() && sql[i] == '#')) {
+        while (i < sql.size() && sql[i] != '\n') ++i;
+      } else if (sql.compare(i, 2, "/*") == 0) {
+        auto end = sql.find("*/", i + 2);
+        i = end == std::string::npos ? sql.size() : end + 2;
+      } else {
+        return;
+      }
+    }
+  };
+  skip_space_and_comments();
+  while (i < sql.size() && sql[i] == '(') {
+    ++i;
+    skip_space_and_comments();
+  }
+  std::string word;
+  while (i < sql.size() && std::isalpha(static_cast<unsigned char>(sql[i]))) {
+    word += static_cast<char>(std::toupper(static_cast<unsigned char>(sql[i])));
+    ++i;
+  }
+  static const char* const kReading[] = {"SELECT", "EXPLAIN", "SHOW", "VALUES", "TABLE", "DESCRIBE", "DESC", "PRAGMA"};
+  for (const char* reading : kReading) {
+    if (word == reading) return false;
+  }
+  if (word == "WITH") {
+    std::string upper;
+    upper.reserve(sql.size());
+    for (char c : sql) upper += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    for (const char* writing : {"INSERT ", "UPDATE ", "DELETE ", "MERGE "}) {
+      if (upper.find(writing) != std::string::npos) return true;
+    }
+    return false;
+  }
+  return !word.empty();
+}
+
+}  // namespace dbvet::engines

@@ -1,0 +1,67 @@
+// The thin executable: global options, the subcommand table, and the one place where fatal errors
+// are caught and turned into the contract's exit codes.
+
+#include <exception>
+#include <iostream>
+
+#include "CLI/CLI.hpp"
+#include "analyzer/core/fatal.hpp"
+#include "analyzer/core/version.hpp"
+#include "analyzer/engines/connection.hpp"
+#include "cli/cli_context.hpp"
+
+namespace {
+
+std::string version_text() {
+  std::string engines;
+  for (const auto& engine : dbvet::engines::compiled_engines()) engines += (engines.empty() ? "" : ", ") + engine;
+  return std::string("dbvet ") + dbvet::core::kVersion + " (engines: " + engines + ")";
+}
+
+int run(int argc, char** argv) {
+  using namespace dbvet::cli;
+  CLI::App app{"dbvet: database query analyzer and optimization advisor", "dbvet"};
+  app.require_subcommand(1);
+  app.fallthrough();
+  app.set_version_flag("--version", version_text());
+
+  GlobalOptions options;
+  app.add_option("--format", options.format, "Output format: text, json, md (html, sarif, junit, prom where they apply)")
+      ->default_str("text");
+  app.add_option("-o,--output", options.output_path, "Write output to FILE instead of standard output");
+  app.add_flag("--no-progress", options.no_progress, "Never show progress, even on a terminal");
+  app.add_option("--color", options.color, "Color output: auto, always, never")
+      ->check(CLI::IsMember({"auto", "always", "never"}));
+  app.add_flag("-v,--verbose", options.verbose, "Say more: skipped records with their offsets, timings");
+
+  CommandRun selected;
+  for (const auto& entry : command_table()) {
+    CLI::App* sub = app.add_subcommand(entry.name, entry.summary);
+    CommandRun command = entry.setup(*sub);
+    sub->callback([&selected, command] { selected = command; });
+  }
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& error) {
+    // CLI11 returns 0 for --help/--version and its own codes otherwise; the contract says 2.
+    int code = app.exit(error);
+    return code == 0 ? kExitOk : kExitUsage;
+  }
+  CommandContext context(options);
+  return selected ? selected(context) : kExitUsage;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  try {
+    return run(argc, argv);
+  } catch (const dbvet::core::FatalError& error) {
+    std::cerr << "dbvet: " << error.what() << '\n';
+    return error.error().exit_code();
+  } catch (const std::exception& error) {
+    std::cerr << "dbvet: internal error: " << error.what() << '\n';
+    return dbvet::cli::kExitRuntime;
+  }
+}
