@@ -325,7 +325,6 @@ model::PlanNode parse_sqlite_eqp_detail(const std::string& detail) {
   node.access = AccessType::none;
   if (consume(rest, "USE TEMP B-TREE FOR ")) {
     node.temp_btree = true;
-    node.sort_method = "temp b-tree";
     node.extra["for"] = std::string(rest);
   } else if (rest.find("USING TEMP B-TREE") != std::string_view::npos) {  // UNION USING TEMP B-TREE
     node.temp_btree = true;
