@@ -138,7 +138,9 @@ Expected<model::Schema> SqliteConnection::introspect() {
         p = end;
       }
       if (numbers.empty()) continue;
-      stat_rows[text(row, 0)] = numbers[0];
+      // A partial index counts only its own rows: the table has as many as its largest index.
+      auto& rows = stat_rows[text(row, 0)];
+      rows = std::max(rows, numbers[0]);
       if (row[1]) stat_index[*row[1]] = numbers;
     }
   }
