@@ -52,7 +52,7 @@ class PostgresExplain : public ::testing::Test {
     return plan ? *plan : model::Plan{};
   }
 
-  testing::PostgresTestDatabase db_{"dbvet_it_pg_explain"};
+  testing::PostgresTestDatabase db_;
   std::unique_ptr<engines::Connection> connection_;
 };
 

@@ -1,3 +1,6 @@
+#include <filesystem>
+#include <fstream>
+
 #include "analyzer/engines/connection.hpp"
 #include "nlohmann/json.hpp"
 #include "tests/integration/postgres_test_database.hpp"
@@ -31,7 +34,7 @@ class PostgresSafety : public ::testing::Test {
         "SELECT count(*) || ':' || md5(string_agg(id || '/' || owner || '/' || balance, ',' ORDER BY id)) "
         "FROM accounts");
   }
-  testing::PostgresTestDatabase db_{"dbvet_it_pg_safety"};
+  testing::PostgresTestDatabase db_;
 };
 
 TEST_F(PostgresSafety, SessionIsReadOnly) {
@@ -196,6 +199,24 @@ TEST_F(PostgresSafety, PasswordsNeverShownAndErrorsAreOneLine) {
   EXPECT_NE(bad_sql.err.find("syntax error at or near \"SELEC\""), std::string::npos) << bad_sql.err;
   EXPECT_NE(bad_sql.err.find("SQLSTATE 42601"), std::string::npos) << bad_sql.err;
   EXPECT_EQ((bad_sql.out + bad_sql.err).find(password), std::string::npos);
+
+  auto slow = testing::run_dbvet({"explain", "--analyze", "--statement-timeout", "1", url, "SELECT pg_sleep(5)"});
+  EXPECT_EQ(slow.exit_code, 3);
+  EXPECT_EQ(count_lines(slow.err), 1) << slow.err;
+  EXPECT_NE(slow.err.find("1000 ms statement timeout"), std::string::npos) << slow.err;
+
+  auto pgpass = testing::scratch_dir("pgpass") / "pgpass";
+  {
+    auto target = core::parse_target_url(url);
+    std::ofstream out(pgpass);
+    out << target->host << ":" << *target->port << ":*:" << target->user << ":" << password << "\n";
+  }
+  std::filesystem::permissions(pgpass, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+  auto from_pgpass =
+      testing::run_dbvet({"explain", db_.url_without_password(), "SELECT 1"}, {"PGPASSFILE=" + pgpass.string()});
+  EXPECT_EQ(from_pgpass.exit_code, 0) << from_pgpass.err;
+  EXPECT_EQ((from_pgpass.out + from_pgpass.err).find(password), std::string::npos);
+  std::filesystem::remove_all(pgpass.parent_path());
 
   auto no_table = testing::run_dbvet({"explain", url, "SELECT * FROM no_such_table"});
   EXPECT_EQ(no_table.exit_code, 3);

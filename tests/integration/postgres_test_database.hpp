@@ -2,6 +2,7 @@
 // A database of its own for each PostgreSQL integration test, created on the test server and
 // dropped afterwards, so that tests running side by side never see each other's tables.
 
+#include <cctype>
 #include <pqxx/pqxx>
 #include <string>
 
@@ -14,6 +15,8 @@ namespace dbvet::testing {
 
 class PostgresTestDatabase {
  public:
+  // Named after the running test, since ctest runs the tests of one suite side by side.
+  PostgresTestDatabase() : PostgresTestDatabase(name_for_current_test()) {}
   explicit PostgresTestDatabase(const std::string& name) : name_(name) {
     server_url_ = server_url("PG");
     admin("DROP DATABASE IF EXISTS " + name_ + " WITH (FORCE)");
@@ -51,6 +54,14 @@ class PostgresTestDatabase {
   }
 
  private:
+  static std::string name_for_current_test() {
+    const auto* test = ::testing::UnitTest::GetInstance()->current_test_info();
+    std::string name = "dbvet_it_";
+    for (char c : std::string(test->test_suite_name()) + "_" + test->name()) {
+      name += std::isalnum(static_cast<unsigned char>(c)) ? static_cast<char>(std::tolower(c)) : '_';
+    }
+    return name.substr(0, 63);
+  }
   static std::string conninfo(const std::string& url) {
     engines::ConnectOptions options;
     options.allow_writes = true;
