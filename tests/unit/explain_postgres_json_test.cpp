@@ -196,6 +196,18 @@ TEST(ExplainPostgresJson, AcceptsTheSingleElementToo) {
   EXPECT_FALSE(plan->analyzed);
 }
 
+TEST(ExplainPostgresJson, IncrementalSortGroups) {
+  auto plan = parse_postgres_explain_json(R"([{"Plan": {"Node Type": "Incremental Sort", "Total Cost": 9,
+      "Sort Key": ["a", "b"], "Presorted Key": ["a"],
+      "Full-sort Groups": {"Group Count": 3, "Sort Methods Used": ["external merge"],
+                           "Sort Space Memory": {"Average Sort Space Used": 30, "Peak Sort Space Used": 30},
+                           "Sort Space Disk": {"Average Sort Space Used": 900, "Peak Sort Space Used": 900}}}}])");
+  ASSERT_TRUE(plan.has_value()) << plan.error().message;
+  EXPECT_EQ(plan->root.sort_method, "external merge");
+  EXPECT_TRUE(plan->root.sort_spilled.value_or(false));
+  EXPECT_EQ(plan->root.extra.at("Presorted Key"), "a");
+}
+
 struct MalformedCase {
   const char* input;
   const char* expected_fragment;

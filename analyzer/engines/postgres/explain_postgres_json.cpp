@@ -114,6 +114,14 @@ void read_sort(const json& node, model::PlanNode& out) {
   out.sort_keys = text_list(node, "Sort Key");
   out.sort_space_kb = number(node, "Sort Space Used");
   if (!out.sort_method.empty()) spilled_if(out, text(node, "Sort Space Type") == "Disk");
+  // An Incremental Sort reports its full-sort and presorted groups apart, with the methods used.
+  for (const char* groups_key : {"Full-sort Groups", "Pre-sorted Groups"}) {
+    auto groups = node.find(groups_key);
+    if (groups == node.end() || !groups->is_object()) continue;
+    auto methods = text_list(*groups, "Sort Methods Used");
+    if (out.sort_method.empty() && !methods.empty()) out.sort_method = methods.front();
+    spilled_if(out, groups->contains("Sort Space Disk"));
+  }
   // Parallel sorts report each worker's sort apart; any worker that went to disk counts.
   auto workers = node.find("Workers");
   if (workers == node.end() || !workers->is_array()) return;
