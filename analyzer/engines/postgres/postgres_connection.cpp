@@ -232,6 +232,7 @@ class PostgresConnection final : public Connection {
       std::string message = one_line(e.what(), url_);
       // The server's "LINE 1: ..." context and caret make no sense on one line.
       if (auto context = message.find("; LINE "); context != std::string::npos) message.erase(context);
+      if (message.rfind("ERROR: ", 0) == 0) message.erase(0, 7);
       return core::make_error(
           core::ErrorKind::query,
           fmt::format("{}: {}{}", describe(), message, e.sqlstate().empty() ? "" : " (SQLSTATE " + e.sqlstate() + ")"));
