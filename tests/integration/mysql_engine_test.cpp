@@ -124,7 +124,7 @@ TEST(MysqlEngine, SessionIsReadOnlyAndAnalyzeOfDeleteIsRolledBack) {
 
   auto analyze = run_dbvet({"explain", "--analyze", db.url(), "DELETE FROM t"});
   EXPECT_EQ(analyze.exit_code, 0) << analyze.err;
-  EXPECT_NE(analyze.out.find("actual"), std::string::npos) << analyze.out;
+  EXPECT_NE(analyze.out.find("rows=300 loops=1"), std::string::npos) << analyze.out;  // it really ran
 
   auto after = reader->execute("SELECT id, v FROM t ORDER BY id");
   ASSERT_TRUE(after.has_value());

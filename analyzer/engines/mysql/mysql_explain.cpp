@@ -42,9 +42,12 @@ std::string text(const Json& object, const char* key) {
   return {};
 }
 
+// true, or a non-zero number (MariaDB writes "delete": 1).
 bool flag(const Json& object, const char* key) {
   auto it = object.find(key);
-  return it != object.end() && it->is_boolean() && it->get<bool>();
+  if (it == object.end()) return false;
+  if (it->is_boolean()) return it->get<bool>();
+  return it->is_number() && it->get<double>() != 0;
 }
 
 std::vector<std::string> strings(const Json& object, const char* key) {
@@ -300,7 +303,9 @@ class Walker {
     node.filtered_percent = number(object, "filtered");
 
     // MariaDB ANALYZE: r_rows is the average per loop, times are totals over every loop.
+    // Single-table UPDATE/DELETE print r_rows without r_loops: one loop.
     auto loops = number(object, "r_loops");
+    if (!loops && object.contains("r_rows")) loops = 1.0;
     if (loops) {
       analyzed = true;
       node.actual_loops = loops;
@@ -317,6 +322,7 @@ class Walker {
       if (auto it = object.find("r_engine_stats"); it != object.end() && it->is_object()) {
         if (auto pages = number(*it, "pages_accessed")) node.shared_hit_blocks = pages;
         if (auto read = number(*it, "pages_read_count")) node.shared_read_blocks = read;
+        if (auto updated = number(*it, "pages_updated")) node.extra["pages_updated"] = fmt::format("{}", *updated);
       }
     }
     node.raw = raw_of(object);
