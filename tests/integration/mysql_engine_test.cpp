@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <fstream>
 
 #include "tests/integration/mysql_test_db.hpp"
 
@@ -188,6 +189,22 @@ TEST(MysqlEngine, WrongPasswordNeverShows) {
   EXPECT_EQ(ok.exit_code, 0) << ok.err;
   EXPECT_EQ(ok.out.find(real), std::string::npos);
   EXPECT_EQ(ok.err.find(real), std::string::npos);
+}
+
+TEST(MysqlEngine, PasswordFromOptionFile) {
+  // The [client] group of the option files (~/.my.cnf and the others libmariadb reads); the test
+  // cannot move HOME, so it uses $MARIADB_HOME/my.cnf, read by the same code path.
+  std::string url = server_url("MYSQL");
+  auto home = scratch_dir("mysql_option_file");
+  {
+    std::ofstream cnf(home / "my.cnf");
+    cnf << "[client]\npassword=" << password_of(url) << "\n";
+  }
+  auto with_cnf = run_dbvet({"explain", with_password(url, ""), "SELECT 1"}, {"MARIADB_HOME=" + home.string()});
+  EXPECT_EQ(with_cnf.exit_code, 0) << with_cnf.err;
+  EXPECT_NE(with_cnf.out.find("No tables used"), std::string::npos) << with_cnf.out;
+  EXPECT_EQ(with_cnf.out.find(password_of(url)), std::string::npos);
+  std::filesystem::remove_all(home);
 }
 
 TEST(MysqlEngine, UnknownDatabaseNothingListeningAndBadSql) {

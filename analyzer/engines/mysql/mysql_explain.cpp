@@ -253,8 +253,10 @@ class Walker {
   model::PlanNode table(const Json& object) {
     model::PlanNode node;
     std::string access_type = text(object, "access_type");
-    node.operation = access_type.empty() ? "table" : access_type;
-    node.access = access_of(access_type);
+    node.operation = access_type;
+    node.access = access_type.empty() ? model::AccessType::none : access_of(access_type);
+    if (node.operation.empty()) node.operation = text(object, "message");  // "No tables used"
+    if (node.operation.empty()) node.operation = "table";
     if (flag(object, "using_index") && node.access != model::AccessType::lookup) {
       node.access = model::AccessType::index_only_scan;
     }
