@@ -26,6 +26,15 @@ class MysqlSlowLogReader final : public LogReader {
   void finish() override;
   const ReadStats& stats() const override { return stats_; }
 
+  // The database and time later records inherit (pt's --inherit-attributes): read from the records
+  // before a -j N split point, and given to the reader of the part after it.
+  const std::string& inherited_database() const { return last_db_; }
+  std::optional<int64_t> inherited_timestamp() const { return last_ts_; }
+  void inherit(std::string database, std::optional<int64_t> timestamp) {
+    last_db_ = std::move(database);
+    last_ts_ = timestamp;
+  }
+
   // Whether a line can start a record: where -j N may split a file.
   static bool is_record_start(std::string_view line);
   // Whether the first lines of an input look like a MySQL/MariaDB slow log.
