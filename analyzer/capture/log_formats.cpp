@@ -44,6 +44,17 @@ core::Expected<std::unique_ptr<LogReader>> make_log_reader(LogFormat format, Eve
                           std::string("no reader for ") + std::string(log_format_name(format)) + " logs in this build");
 }
 
+void feed_text(LogReader& reader, std::string_view text) {
+  size_t offset = 0;
+  while (offset < text.size()) {
+    size_t end = text.find('\n', offset);
+    if (end == std::string_view::npos) end = text.size();
+    reader.feed_line(text.substr(offset, end - offset), offset);
+    offset = end + 1;
+  }
+  reader.finish();
+}
+
 bool is_split_point(LogFormat format, std::string_view previous_line, std::string_view line) {
   switch (format) {
     case LogFormat::mysql_slow:

@@ -32,6 +32,10 @@ std::optional<LogFormat> detect_log_format(std::string_view head, Engine engine 
 // A reader for `format` that sends its events to `sink`.
 core::Expected<std::unique_ptr<LogReader>> make_log_reader(LogFormat format, EventSink sink);
 
+// Feeds a whole text to a reader line by line (offsets from 0) and finishes it: for tests,
+// benchmarks and inputs already in memory.
+void feed_text(LogReader& reader, std::string_view text);
+
 // Whether -j N may start a part at this line (the previous line given too): the first line of a
 // record, so that a part read on its own parses exactly as it does within the whole file.
 bool is_split_point(LogFormat format, std::string_view previous_line, std::string_view line);

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "analyzer/capture/log_formats.hpp"
 #include "analyzer/capture/mysql_slowlog.hpp"
 #include "analyzer/digest/digest.hpp"
 
@@ -44,14 +45,7 @@ const std::string& sample_log() {
 template <class Sink>
 void feed(const std::string& log, Sink&& sink) {
   dbvet::capture::MysqlSlowLogReader reader(std::forward<Sink>(sink));
-  size_t offset = 0;
-  while (offset < log.size()) {
-    size_t end = log.find('\n', offset);
-    if (end == std::string::npos) end = log.size();
-    reader.feed_line(std::string_view(log).substr(offset, end - offset), offset);
-    offset = end + 1;
-  }
-  reader.finish();
+  dbvet::capture::feed_text(reader, log);
 }
 
 void BM_SlowlogReader(benchmark::State& state) {

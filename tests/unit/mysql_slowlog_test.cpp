@@ -14,14 +14,7 @@ namespace {
 std::vector<model::QueryEvent> read(const std::string& log, ReadStats* stats = nullptr) {
   std::vector<model::QueryEvent> events;
   MysqlSlowLogReader reader([&](model::QueryEvent&& e) { events.push_back(std::move(e)); });
-  size_t offset = 0;
-  while (offset < log.size()) {
-    size_t end = log.find('\n', offset);
-    if (end == std::string::npos) end = log.size();
-    reader.feed_line(std::string_view(log).substr(offset, end - offset), offset);
-    offset = end + 1;
-  }
-  reader.finish();
+  feed_text(reader, log);
   if (stats) *stats = reader.stats();
   return events;
 }
