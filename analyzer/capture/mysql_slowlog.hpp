@@ -12,7 +12,6 @@
 #include <optional>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 
 #include "analyzer/capture/log_reader.hpp"
 
@@ -44,7 +43,8 @@ class MysqlSlowLogReader final : public LogReader {
   struct Pending;
   void on_chunk(std::string_view raw, uint64_t offset, bool at_end);
   void parse_chunk(std::string_view raw, uint64_t offset);
-  void emit(model::QueryEvent&& event, const std::unordered_map<std::string, std::string>& props, uint64_t offset);
+  template <class PropsT>
+  void emit(model::QueryEvent&& event, const PropsT& props, uint64_t offset);
 
   EventSink sink_;
   ReadStats stats_;

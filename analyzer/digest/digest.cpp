@@ -122,7 +122,15 @@ void Digest::add(const model::QueryEvent& event, uint32_t input) {
     if (cached != recent_.end()) found = &cached->second;
   }
   if (!found) {
-    computed = sql::fingerprint(event.sql, mode_);
+    if (mode_ == sql::FingerprintMode::pt) {
+      // The MD5 only once per class: the text decides the class.
+      computed.text = sql::fingerprint_pt(event.sql);
+      auto id = pt_ids_.find(computed.text);
+      if (id == pt_ids_.end()) id = pt_ids_.emplace(computed.text, sql::pt_checksum(computed.text)).first;
+      computed.id = id->second;
+    } else {
+      computed = sql::fingerprint(event.sql, mode_);
+    }
     found = &computed;
     if (cacheable && computed.text.size() == event.sql.size()) {  // likely literal-free: worth keeping
       if (recent_.size() >= kRecentLimit) recent_.clear();
