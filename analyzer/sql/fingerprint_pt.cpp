@@ -200,12 +200,12 @@ void replace_words(std::string& q, std::initializer_list<std::string_view> words
     }
     return 0;
   };
-  auto is_first = [&](char c) {
-    for (auto word : words) {
-      if (c == word[0] || (ignore_case && lower(c) == word[0])) return true;
-    }
-    return false;
-  };
+  bool first_chars[256] = {};
+  for (auto word : words) {
+    first_chars[static_cast<unsigned char>(word[0])] = true;
+    if (ignore_case) first_chars[static_cast<unsigned char>(word[0] - 32)] = true;
+  }
+  auto is_first = [&](char c) { return first_chars[static_cast<unsigned char>(c)]; };
   size_t i = 0, n = q.size(), found = 0;
   for (; i < n; ++i) {
     if (is_first(q[i]) && (found = match_at(i))) break;
