@@ -8,6 +8,7 @@
 #include <map>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "analyzer/capture/line_source.hpp"
@@ -39,8 +40,11 @@ ReadResult read_with_dbvet(const fs::path& log) {
   auto src = open_line_source(log.string());
   EXPECT_TRUE(src) << (src ? "" : src.error().message);
   if (!src) return out;
+  std::unordered_map<std::string, std::string> memo;  // pgbench logs repeat statements verbatim
   auto reader = make_postgres_log_reader({}, [&](model::QueryEvent&& e) {
-    auto& c = out.classes[normalize_like_pgbadger(e.sql)];
+    auto m = memo.find(e.sql);
+    if (m == memo.end()) m = memo.emplace(e.sql, normalize_like_pgbadger(e.sql)).first;
+    auto& c = out.classes[m->second];
     ++c.count;
     c.duration_ms += e.query_time_s * 1000.0;
   });
