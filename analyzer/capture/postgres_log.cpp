@@ -681,12 +681,14 @@ class Reader final : public PostgresLogReader {
     }
     if (i >= line.size() || line[i] != ' ') return false;
     ++i;
-    size_t host_end = line.find(' ', i);
-    if (host_end == std::string_view::npos) return false;
-    size_t colon = line.find(": ", host_end);
-    if (colon == std::string_view::npos || colon < 2 || line[colon - 1] != ']') return false;
+    // "host ident[pid]: " (the host is absent in logplex's "app[postgres.N]: ")
+    size_t colon = line.find("]: ", i);
+    if (colon == std::string_view::npos) return false;
+    ++colon;
     size_t bracket = line.rfind('[', colon);
-    if (bracket == std::string_view::npos || bracket < host_end) return false;
+    if (bracket == std::string_view::npos || bracket < i) return false;
+    size_t space = line.find(' ', i);
+    if (space < bracket && line.find(' ', space + 1) < bracket) return false;  // at most "host ident"
     pid = line.substr(bracket + 1, colon - 1 - bracket - 1);
     size_t dot = pid.rfind('.');
     if (dot != std::string_view::npos) pid = pid.substr(dot + 1);

@@ -234,6 +234,37 @@ TEST(PostgresLog, SyslogContinuations) {
   EXPECT_TRUE(a.timestamp.has_value());
 }
 
+TEST(PostgresLog, HerokuLogplex) {
+  auto run = read(
+      "2019-03-07T10:12:58+00:00 app[postgres.12345]: [BLUE] [9-1] sql_error_code = 00000 LOG:  duration: 3.5 ms  "
+      "statement: SELECT 7\n"
+      "2019-03-07T10:12:59+00:00 app[postgres.12346]: [BLUE] [3-1] sql_error_code = 00000 LOG:  checkpoint\n");
+  EXPECT_EQ(run.format, PgLogFormat::syslog);
+  EXPECT_EQ(run.prefix, "sql_error_code = %e ");
+  ASSERT_EQ(run.events.size(), 1u);
+  EXPECT_EQ(run.events[0].sql, "SELECT 7");
+  EXPECT_EQ(run.events[0].timestamp, int64_t{1551953578});
+}
+
+TEST(PostgresLog, JsonWrappersCloudNativePgAndCloudLogging) {
+  auto run = read(
+      "{\"level\":\"info\",\"ts\":1669575482.09,\"logger\":\"postgres\",\"msg\":\"record\",\"record\":{"
+      "\"log_time\":\"2022-11-27 18:58:02.096 UTC\",\"user_name\":\"app\",\"database_name\":\"shop\","
+      "\"process_id\":\"600\",\"error_severity\":\"LOG\",\"message\":\"duration: 4.000 ms  statement: SELECT 8\"}}\n"
+      "{\"level\":\"info\",\"msg\":\"operator started\"}\n");
+  ASSERT_EQ(run.events.size(), 1u);
+  EXPECT_EQ(run.events[0].sql, "SELECT 8");
+  EXPECT_EQ(run.events[0].database, "shop");
+  EXPECT_EQ(run.stats.skipped, 0u);
+  auto cloud = read(
+      "{\"textPayload\":\"2023-01-01 00:00:00.000 UTC [1]: [1-1] db=d,user=u LOG:  duration: 2.000 ms  statement: "
+      "SELECT 9\",\"timestamp\":\"2023-01-01T00:00:00.1Z\"}\n");
+  ASSERT_EQ(cloud.events.size(), 1u);
+  EXPECT_EQ(cloud.events[0].sql, "SELECT 9");
+  EXPECT_EQ(cloud.events[0].user, "u");
+  EXPECT_EQ(cloud.events[0].database, "d");
+}
+
 TEST(PostgresLog, SubstituteParametersSkipsQuotesAndLongerNumbers) {
   std::string out;
   ASSERT_TRUE(substitute_parameters("SELECT '$1', $1, $10, x$1", "$1 = 'a', $10 = '7'", out));
