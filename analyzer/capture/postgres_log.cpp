@@ -655,6 +655,7 @@ class Reader final : public PostgresLogReader {
  private:
   bool needs_prefix() const { return format_ == PgLogFormat::stderr_log || format_ == PgLogFormat::syslog; }
 
+ public:  // line shapes, shared with format detection and -j splitting
   static PgLogFormat detect_format(std::string_view line) {
     if (line.front() == '{') return PgLogFormat::json;
     size_t hdr = 0;
@@ -721,6 +722,7 @@ class Reader final : public PostgresLogReader {
     return false;
   }
 
+ private:
   // Text a prefix is matched against: the whole line (stderr) or what follows [N-1] (syslog).
   std::optional<std::string_view> detection_text(std::string_view line) const {
     if (format_ == PgLogFormat::stderr_log) return line;
@@ -1072,6 +1074,85 @@ core::Expected<std::unique_ptr<PostgresLogReader>> make_postgres_log_reader(cons
     prefix = std::move(*compiled);
   }
   return std::unique_ptr<PostgresLogReader>(new Reader(options, std::move(sink), std::move(prefix)));
+}
+
+std::optional<PgLogFormat> detect_pg_log_format(std::string_view head) {
+  bool first = true;
+  while (!head.empty()) {
+    size_t nl = head.find('\n');
+    std::string_view line = head.substr(0, nl);
+    head = nl == std::string_view::npos ? std::string_view() : head.substr(nl + 1);
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    if (line.empty()) continue;
+    if (first) {
+      first = false;
+      PgLogFormat f = Reader::detect_format(line);
+      if (f == PgLogFormat::json && line.find("\"message\"") == std::string_view::npos &&
+          line.find("\"textPayload\"") == std::string_view::npos && line.find("\"record\"") == std::string_view::npos) {
+        return std::nullopt;
+      }
+      if (f != PgLogFormat::stderr_log) return f;
+    }
+    Severity s = Severity::none;
+    size_t msg = 0;
+    if (line.front() != '\t' && pglog::find_severity(line, s, msg) != std::string_view::npos) {
+      return PgLogFormat::stderr_log;
+    }
+  }
+  return std::nullopt;
+}
+
+namespace {
+// The message of a record's first line when it is a LOG, for split decisions (prefix unknown).
+std::optional<std::string_view> log_message(PgLogFormat format, std::string_view line) {
+  if (line.empty() || line.front() == '\t') return std::nullopt;
+  if (format == PgLogFormat::syslog) {
+    size_t pos = 0;
+    std::string_view pid;
+    uint64_t n = 0, m = 0;
+    if (!Reader::syslog_header(line, pos, pid) || !Reader::syslog_sequence(line, pos, n, m) || m != 1) {
+      return std::nullopt;
+    }
+    line = line.substr(pos);
+  }
+  Severity s = Severity::none;
+  size_t msg = 0;
+  if (pglog::find_severity(line, s, msg) == std::string_view::npos) return std::nullopt;
+  if (s != Severity::log) return std::string_view();
+  return line.substr(msg);
+}
+}  // namespace
+
+bool is_pg_split_point(PgLogFormat format, std::string_view previous_line, std::string_view line) {
+  switch (format) {
+    case PgLogFormat::json:
+      return !line.empty() && line.front() == '{' && !previous_line.empty() && previous_line.back() == '}';
+    case PgLogFormat::csv: {
+      int64_t t = 0;
+      size_t n = pglog::parse_timestamp(line, t);
+      return n > 0 && n < line.size() && line[n] == ',' &&
+             line.find(",LOG,00000,\"duration: ") != std::string_view::npos && !previous_line.empty() &&
+             previous_line.back() != ',';
+    }
+    case PgLogFormat::stderr_log:
+    case PgLogFormat::syslog: {
+      auto here = log_message(format, line);
+      if (!here || !starts_with(*here, "duration: ")) return false;
+      if (here->find(" ms  statement: ") == std::string_view::npos &&
+          here->find(" ms  execute ") == std::string_view::npos) {
+        return false;
+      }
+      // The previous record must be complete in itself: a one-line record that does not wait
+      // for a duration (statement:/execute without one) nor for its statement (plan:).
+      auto before = log_message(format, previous_line);
+      if (!before) return false;
+      return !starts_with(*before, "statement: ") && !starts_with(*before, "execute ") &&
+             before->find(" ms  plan:") == std::string_view::npos;
+    }
+    case PgLogFormat::auto_detect:
+      break;
+  }
+  return false;
 }
 
 bool substitute_parameters(std::string_view sql, std::string_view params, std::string& out) {

@@ -9,6 +9,7 @@
 // parse/bind durations are ignored, like pgBadger does.
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -38,6 +39,15 @@ class PostgresLogReader : public LogReader {
 // Fails (usage) only for a log_line_prefix that does not compile.
 core::Expected<std::unique_ptr<PostgresLogReader>> make_postgres_log_reader(const PostgresLogOptions& options,
                                                                             EventSink sink);
+
+// The PostgreSQL format of an input from its first lines; nullopt when none looks like a
+// PostgreSQL log (no line with a JSON object, a syslog header or a "SEVERITY:  " marker).
+std::optional<PgLogFormat> detect_pg_log_format(std::string_view head);
+
+// Whether -j N may start a part at `line`: a record that completes an event on its own (a
+// "duration: ... statement/execute" LOG) right after another complete record, so that statements
+// waiting for their duration, parameters or plans are not cut from them.
+bool is_pg_split_point(PgLogFormat format, std::string_view previous_line, std::string_view line);
 
 // Substitutes "parameters: $1 = '...', $2 = NULL" into sql ($n outside quotes); false when the
 // parameter list does not parse.
