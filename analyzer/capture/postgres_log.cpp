@@ -41,8 +41,8 @@ struct Record {
   bool open = false;
 
   void set_fields(const PrefixFields& f) {
-    timestamp.reset();
-    if (!f.timestamp.empty()) {
+    timestamp = f.unix_time;
+    if (!timestamp && !f.timestamp.empty()) {
       int64_t t = 0;
       if (f.epoch) {
         double d = 0;

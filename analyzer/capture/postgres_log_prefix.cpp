@@ -30,8 +30,9 @@ constexpr std::array<SeverityName, 19> kSeverities{{
 }};
 
 Severity severity_of(std::string_view word) {
+  if (word == "LOG") return Severity::log;  // the common case first
   for (const auto& s : kSeverities) {
-    if (s.name == word) return s.severity;
+    if (s.name.size() == word.size() && s.name[0] == word[0] && s.name == word) return s.severity;
   }
   return Severity::none;
 }
@@ -57,6 +58,14 @@ constexpr std::array<ZoneName, 24> kZones{{
     {"KST", 540},  {"AEST", 600}, {"AEDT", 660}, {"EST", -300}, {"EDT", -240}, {"CST", -360},
     {"CDT", -300}, {"MST", -420}, {"MDT", -360}, {"PST", -480}, {"PDT", -420}, {"HST", -600},
 }};
+
+int zone_minutes(std::string_view zone) {
+  if (zone == "UTC" || zone == "GMT") return 0;
+  for (const auto& z : kZones) {
+    if (z.name.size() == zone.size() && z.name[0] == zone[0] && z.name == zone) return z.minutes;
+  }
+  return 0;  // unknown abbreviations are taken as UTC
+}
 
 // "+01", "-0530", "+05:30" at s[i]; returns characters consumed.
 size_t parse_offset(std::string_view s, size_t i, int& minutes) {
@@ -142,11 +151,9 @@ size_t parse_timestamp(std::string_view s, int64_t& unix_seconds, bool allow_zon
         while (j < s.size() && is_alpha(s[j])) ++j;
         std::string_view zone = s.substr(i + 1, j - i - 1);
         size_t dummy = 0;
-        bool severity_follows = parse_severity(s, i + 1, dummy) != Severity::none;
+        bool severity_follows = j < s.size() && s[j] == ':' && parse_severity(s, i + 1, dummy) != Severity::none;
         if (!severity_follows && zone.size() >= 1 && zone.size() <= 6) {
-          for (const auto& z : kZones) {
-            if (z.name == zone) offset_min = z.minutes;
-          }
+          offset_min = zone_minutes(zone);
           i = j;
           // "UTC+3" style suffixes
           int extra = 0;
@@ -310,9 +317,10 @@ bool LinePrefix::match_from(std::string_view line, size_t ti, size_t pos, Prefix
       }
       case Token::stamp:
       case Token::stamp_ms: {
-        int64_t ignored = 0;
-        size_t n = parse_timestamp(line.substr(pos), ignored);
+        int64_t value = 0;
+        size_t n = parse_timestamp(line.substr(pos), value);
         if (n == 0) return false;
+        if (f.timestamp.empty()) f.unix_time = value;
         pos += n;
         break;
       }
