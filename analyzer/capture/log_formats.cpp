@@ -1,6 +1,7 @@
 #include "analyzer/capture/log_formats.hpp"
 
 #include "analyzer/capture/mysql_slowlog.hpp"
+#include "analyzer/capture/postgres_log.hpp"
 
 namespace dbvet::capture {
 
@@ -27,9 +28,39 @@ std::optional<Engine> parse_engine(std::string_view name) {
   return std::nullopt;
 }
 
+namespace {
+LogFormat to_log_format(PgLogFormat f) {
+  switch (f) {
+    case PgLogFormat::csv:
+      return LogFormat::postgres_csv;
+    case PgLogFormat::json:
+      return LogFormat::postgres_json;
+    case PgLogFormat::syslog:
+      return LogFormat::postgres_syslog;
+    default:
+      return LogFormat::postgres_stderr;
+  }
+}
+std::optional<PgLogFormat> to_pg_format(LogFormat f) {
+  switch (f) {
+    case LogFormat::postgres_stderr:
+      return PgLogFormat::stderr_log;
+    case LogFormat::postgres_csv:
+      return PgLogFormat::csv;
+    case LogFormat::postgres_json:
+      return PgLogFormat::json;
+    case LogFormat::postgres_syslog:
+      return PgLogFormat::syslog;
+    default:
+      return std::nullopt;
+  }
+}
+}  // namespace
+
 std::optional<LogFormat> detect_log_format(std::string_view head, Engine engine) {
   if (engine != Engine::postgres && MysqlSlowLogReader::looks_like(head)) return LogFormat::mysql_slow;
-  // PostgreSQL formats: detection comes with their readers (pglog branch).
+  if (engine == Engine::mysql) return std::nullopt;
+  if (auto pg = detect_pg_log_format(head)) return to_log_format(*pg);
   return std::nullopt;
 }
 
@@ -39,6 +70,13 @@ core::Expected<std::unique_ptr<LogReader>> make_log_reader(LogFormat format, Eve
       return std::unique_ptr<LogReader>(std::make_unique<MysqlSlowLogReader>(std::move(sink)));
     default:
       break;
+  }
+  if (auto pg = to_pg_format(format)) {
+    PostgresLogOptions options;
+    options.format = *pg;
+    auto reader = make_postgres_log_reader(options, std::move(sink));
+    if (!reader) return reader.error();
+    return std::unique_ptr<LogReader>(std::move(*reader));
   }
   return core::make_error(core::ErrorKind::unsupported,
                           std::string("no reader for ") + std::string(log_format_name(format)) + " logs in this build");
@@ -61,8 +99,10 @@ bool is_split_point(LogFormat format, std::string_view previous_line, std::strin
       // pt's record separator is ";\n#": split only where it is.
       return !previous_line.empty() && previous_line.back() == ';' && MysqlSlowLogReader::is_record_start(line);
     default:
-      return false;
+      break;
   }
+  if (auto pg = to_pg_format(format)) return is_pg_split_point(*pg, previous_line, line);
+  return false;
 }
 
 }  // namespace dbvet::capture
