@@ -1,10 +1,268 @@
 #include "analyzer/engines/postgres/postgres_connection.hpp"
 
-namespace dbvet::engines::postgres {
+#include <cctype>
+#include <pqxx/pqxx>
+#include <pqxx/tablewriter>
 
-// Placeholder until the engine lands; keeps the dispatch table complete.
-Expected<std::unique_ptr<Connection>> connect_postgres(const core::TargetUrl& /*url*/, const ConnectOptions& /*options*/) {
-  return core::make_error(core::ErrorKind::unsupported, "the postgres engine is not implemented yet");
+#include "analyzer/engines/postgres/explain_postgres_json.hpp"
+#include "analyzer/engines/postgres/postgres_introspect.hpp"
+#include "analyzer/engines/postgres/postgres_session.hpp"
+#include "fmt/format.h"
+
+namespace dbvet::engines::postgres {
+namespace {
+
+constexpr uint64_t kFnvOffset = 14695981039346656037ull;
+constexpr uint64_t kFnvPrime = 1099511628211ull;
+
+uint64_t fnv1a(uint64_t hash, const void* data, size_t size) {
+  const auto* bytes = static_cast<const unsigned char*>(data);
+  for (size_t i = 0; i < size; ++i) {
+    hash ^= bytes[i];
+    hash *= kFnvPrime;
+  }
+  return hash;
+}
+
+// "schema.table" -> "schema"."table"; a name already quoted is left as written.
+std::string quote_table(pqxx::transaction_base& tx, const std::string& table) {
+  if (table.find('"') != std::string::npos) return table;
+  auto dot = table.find('.');
+  if (dot == std::string::npos) return tx.quote_name(table);
+  return tx.quote_name(table.substr(0, dot)) + "." + tx.quote_name(table.substr(dot + 1));
+}
+
+// One line of COPY's text format; NULL is \N.
+std::string copy_line(const std::vector<std::optional<std::string>>& row) {
+  std::string line;
+  for (size_t i = 0; i < row.size(); ++i) {
+    if (i) line += '\t';
+    if (!row[i]) {
+      line += "\\N";
+      continue;
+    }
+    for (char c : *row[i]) {
+      switch (c) {
+        case '\\':
+          line += "\\\\";
+          break;
+        case '\t':
+          line += "\\t";
+          break;
+        case '\n':
+          line += "\\n";
+          break;
+        case '\r':
+          line += "\\r";
+          break;
+        default:
+          line += c;
+      }
+    }
+  }
+  return line;
+}
+
+std::string strip_trailing_semicolons(std::string sql) {
+  while (!sql.empty() && (sql.back() == ';' || std::isspace(static_cast<unsigned char>(sql.back())))) sql.pop_back();
+  return sql;
+}
+
+class PostgresConnection final : public Connection {
+ public:
+  PostgresConnection(core::TargetUrl url, ConnectOptions options, std::unique_ptr<pqxx::connection> connection,
+                     std::string version)
+      : url_(std::move(url)),
+        options_(options),
+        connection_(std::move(connection)),
+        quiet_(std::make_unique<pqxx::quiet_errorhandler>(*connection_)),
+        version_(std::move(version)) {}
+
+  core::Engine engine() const override { return core::Engine::postgres; }
+  std::string server_version() override { return version_; }
+  std::string describe() const override { return url_.redacted(); }
+
+  Expected<model::Schema> introspect() override {
+    return guarded<model::Schema>([&]() -> Expected<model::Schema> {
+      pqxx::transaction<pqxx::repeatable_read, pqxx::read_only> tx(*connection_);
+      auto schema = introspect_schema(tx);
+      tx.commit();
+      schema.engine_version = version_;
+      return schema;
+    });
+  }
+
+  Expected<model::Plan> explain(const std::string& sql, const ExplainOptions& options) override {
+    return guarded<model::Plan>([&]() -> Expected<model::Plan> {
+      std::string explain = options.analyze ? (options.buffers ? "EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) "
+                                                               : "EXPLAIN (ANALYZE, FORMAT JSON) ")
+                                            : "EXPLAIN (FORMAT JSON) ";
+      explain += strip_trailing_semicolons(sql);
+      pqxx::result result;
+      if (options.analyze && is_writing_statement(sql)) {
+        // The user asked for --analyze: the statement really runs, in a transaction never committed.
+        pqxx::nontransaction tx(*connection_);
+        tx.exec0("BEGIN READ WRITE");
+        try {
+          result = tx.exec_params(explain);
+        } catch (...) {
+          tx.exec0("ROLLBACK");
+          throw;
+        }
+        tx.exec0("ROLLBACK");
+      } else {
+        result = in_session([&](pqxx::transaction_base& tx) { return tx.exec_params(explain); });
+      }
+      if (result.empty() || result[0].empty() || result[0][0].is_null()) {
+        return core::make_error(core::ErrorKind::query, fmt::format("{}: EXPLAIN returned no plan", describe()));
+      }
+      auto plan = parse_postgres_explain_json(result[0][0].c_str());
+      if (!plan) return core::make_error(plan.error().kind, fmt::format("{}: {}", describe(), plan.error().message));
+      plan->engine_version = version_;
+      return plan;
+    });
+  }
+
+  Expected<ResultSummary> execute(const std::string& sql, const ExecuteOptions& options) override {
+    return guarded<ResultSummary>([&]() -> Expected<ResultSummary> {
+      auto result = in_session([&](pqxx::transaction_base& tx) { return tx.exec_params(sql); });
+      ResultSummary summary;
+      for (pqxx::row_size_type c = 0; c < result.columns(); ++c) summary.columns.emplace_back(result.column_name(c));
+      summary.row_count = static_cast<int64_t>(result.size());
+      summary.affected_rows = static_cast<int64_t>(result.affected_rows());
+      // Rows are hashed one by one with FNV-1a and summed, so that the same answer in another order
+      // (a variant that picks another index) gives the same hash.
+      for (const auto& row : result) {
+        uint64_t row_hash = kFnvOffset;
+        std::vector<std::optional<std::string>> kept;
+        for (const auto& field : row) {
+          unsigned char tag = field.is_null() ? 0 : 1;
+          row_hash = fnv1a(row_hash, &tag, 1);
+          if (!field.is_null()) {
+            row_hash = fnv1a(row_hash, field.c_str(), field.size());
+            row_hash = fnv1a(row_hash, "\x1f", 1);
+          }
+          if (summary.rows.size() < options.keep_rows) {
+            kept.push_back(field.is_null() ? std::nullopt : std::optional<std::string>(field.c_str()));
+          }
+        }
+        summary.result_hash += row_hash;
+        if (summary.rows.size() < options.keep_rows) summary.rows.push_back(std::move(kept));
+      }
+      return summary;
+    });
+  }
+
+  Status execute_script(const std::string& sql) override {
+    if (auto refused = refuse_writes("run a script")) return *refused;
+    return guarded<core::Ok>([&]() -> Status {
+      pqxx::nontransaction tx(*connection_);
+      tx.exec(sql);  // the simple protocol: several statements, one implicit transaction
+      return core::ok();
+    });
+  }
+
+  Expected<int64_t> load_rows(const std::string& table, const std::vector<std::string>& columns,
+                              RowSource& rows) override {
+    if (auto refused = refuse_writes("load rows into " + table)) return *refused;
+    return guarded<int64_t>([&]() -> Expected<int64_t> {
+      pqxx::work tx(*connection_);
+      std::vector<std::string> quoted;
+      for (const auto& column : columns) quoted.push_back(tx.quote_name(column));
+        // libpqxx 6.4's stream_to takes only fixed tuples; tablewriter writes COPY lines we build.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
+      pqxx::tablewriter writer(tx, quote_table(tx, table), quoted.begin(), quoted.end());
+#pragma GCC diagnostic pop
+      int64_t loaded = 0;
+      std::vector<std::vector<std::optional<std::string>>> batch;
+      for (;;) {
+        batch.clear();
+        bool more = rows.next_batch(batch, 10000);
+        for (const auto& row : batch) {
+          writer.write_raw_line(copy_line(row));
+          ++loaded;
+        }
+        if (!more) break;
+      }
+      writer.complete();
+      tx.commit();
+      return loaded;
+    });
+  }
+
+ private:
+  // Every statement goes through the extended protocol (exactly one statement: nothing rides along
+  // after a ';') and, unless writes are allowed, inside BEGIN READ ONLY, which a SET inside the
+  // statement cannot lift.
+  template <class F>
+  pqxx::result in_session(F&& run) {
+    if (options_.allow_writes) {
+      pqxx::nontransaction tx(*connection_);
+      return run(tx);
+    }
+    pqxx::read_transaction tx(*connection_);
+    auto result = run(tx);
+    tx.commit();
+    return result;
+  }
+
+  std::optional<core::Error> refuse_writes(const std::string& what) const {
+    if (options_.allow_writes) return std::nullopt;
+    return core::make_error(core::ErrorKind::usage,
+                            fmt::format("{}: refusing to {}: the session is read-only (dbvet writes to a target only "
+                                        "when a command is given an explicit flag for it)",
+                                        describe(), what));
+  }
+
+  // Runs `body`, turning libpqxx's exceptions into one-line errors prefixed with the target.
+  template <class T, class F>
+  Expected<T> guarded(F&& body) {
+    try {
+      return body();
+    } catch (const pqxx::broken_connection& e) {
+      return core::make_error(core::ErrorKind::connection,
+                              fmt::format("{}: connection lost: {}", describe(), one_line(e.what(), url_)));
+    } catch (const pqxx::sql_error& e) {
+      if (e.sqlstate() == "57014") {
+        return core::make_error(core::ErrorKind::query,
+                                fmt::format("{}: statement cancelled after the {} ms statement timeout", describe(),
+                                            options_.statement_timeout.count()));
+      }
+      std::string message = one_line(e.what(), url_);
+      // The server's "LINE 1: ..." context and caret make no sense on one line.
+      if (auto context = message.find("; LINE "); context != std::string::npos) message.erase(context);
+      if (message.rfind("ERROR: ", 0) == 0) message.erase(0, 7);
+      return core::make_error(
+          core::ErrorKind::query,
+          fmt::format("{}: {}{}", describe(), message, e.sqlstate().empty() ? "" : " (SQLSTATE " + e.sqlstate() + ")"));
+    } catch (const std::exception& e) {
+      return core::make_error(core::ErrorKind::query, fmt::format("{}: {}", describe(), one_line(e.what(), url_)));
+    }
+  }
+
+  core::TargetUrl url_;
+  ConnectOptions options_;
+  std::unique_ptr<pqxx::connection> connection_;
+  // Server notices would go to stderr by default; the analyzer never prints.
+  std::unique_ptr<pqxx::quiet_errorhandler> quiet_;
+  std::string version_;
+};
+
+}  // namespace
+
+Expected<std::unique_ptr<Connection>> connect_postgres(const core::TargetUrl& url, const ConnectOptions& options) {
+  try {
+    auto connection = std::make_unique<pqxx::connection>(build_conninfo(url, options));
+    pqxx::nontransaction tx(*connection);
+    std::string version = tx.exec1("SHOW server_version")[0].c_str();
+    tx.commit();
+    return std::unique_ptr<Connection>(
+        std::make_unique<PostgresConnection>(url, options, std::move(connection), std::move(version)));
+  } catch (const std::exception& e) {
+    return core::make_error(core::ErrorKind::connection,
+                            fmt::format("{}: cannot connect: {}", url.redacted(), one_line(e.what(), url)));
+  }
 }
 
 }  // namespace dbvet::engines::postgres

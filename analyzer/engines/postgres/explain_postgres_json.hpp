@@ -1,0 +1,17 @@
+#pragma once
+// PostgreSQL's EXPLAIN (FORMAT JSON [, ANALYZE, BUFFERS]) output mapped onto the engine-neutral plan.
+// A pure function: text in, Plan out, so that saved fixtures test it without a server.
+
+#include <string_view>
+
+#include "analyzer/core/expected.hpp"
+#include "analyzer/model/plan.hpp"
+
+namespace dbvet::engines::postgres {
+
+// Accepts the array PostgreSQL prints (`[{"Plan": {...}, "Planning Time": ...}]`) or its single
+// element. Malformed input is an ErrorKind::input error naming the byte offset or the JSON path and
+// what was expected there. Each node's `raw` holds that node's JSON without its children ("Plans").
+core::Expected<model::Plan> parse_postgres_explain_json(std::string_view json);
+
+}  // namespace dbvet::engines::postgres
