@@ -61,12 +61,12 @@ TargetHealth check_target(const HealthTarget& target, const HealthOptions& optio
   out.engine = target.url.engine;
   if (target.url.engine == core::Engine::redis) {
 #ifdef DBVET_WITH_REDIS
-    auto session = redis::Session::open(target.url, options.connect_timeout, options.statement_timeout);
+    auto session = engines::redis::RedisClient::connect(target.url, options.connect_timeout);
     if (!session) {
       mark_down(out, session.error().message);
     } else {
       out.up = true;
-      redis::run_redis_checks(**session, options.thresholds, out);
+      redis::run_redis_checks(*session, options.thresholds, out);
     }
 #else
     mark_down(out, "this dbvet was built without the redis engine");

@@ -14,6 +14,9 @@
 
 namespace dbvet::health {
 
+// Prefixed to the statements of the checks; the top-queries checks skip statements that carry it.
+inline constexpr const char* kHealthMarker = "/* dbvet health */ ";
+
 class SqlSource {
  public:
   explicit SqlSource(engines::Connection& connection) : connection_(connection) {}

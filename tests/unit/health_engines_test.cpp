@@ -1,6 +1,7 @@
 // Pure evaluations of the MariaDB/MySQL, SQLite and Redis health checks: a bad and a clean case each.
 #include <gtest/gtest.h>
 
+#include "analyzer/engines/redis/redis_reply.hpp"
 #include "analyzer/health/mysql/checks.hpp"
 #include "analyzer/health/redis/checks.hpp"
 #include "analyzer/health/rows.hpp"
@@ -154,7 +155,7 @@ TEST(HealthSqlite, UnindexedForeignKeys) {
 }
 
 TEST(HealthRedis, InfoParsingAndInfoChecks) {
-  auto info = redis::parse_info(
+  auto info = engines::redis::parse_redis_info(
       "# Stats\r\nkeyspace_hits:100\r\nkeyspace_misses:900\r\nevicted_keys:42\r\nrejected_connections:3\r\n"
       "# Memory\r\nused_memory:950\r\nmaxmemory:1000\r\nmaxmemory_policy:allkeys-lru\r\n"
       "mem_fragmentation_ratio:3.5\r\n# Clients\r\nconnected_clients:9000\r\nmaxclients:10000\r\n");
@@ -171,7 +172,7 @@ TEST(HealthRedis, InfoParsingAndInfoChecks) {
   EXPECT_TRUE(has(redis::evaluate_fragmentation(info, kDefaults), "redis-fragmentation"));
   EXPECT_TRUE(redis::evaluate_memory(info, kDefaults).findings.empty());  // no maxmemory
 
-  auto calm = redis::parse_info(
+  auto calm = engines::redis::parse_redis_info(
       "keyspace_hits:9900\nkeyspace_misses:100\nevicted_keys:0\nrejected_connections:0\n"
       "connected_clients:5\nmaxclients:10000\nused_memory:1000\nmaxmemory:100000\n");
   EXPECT_TRUE(redis::evaluate_hit_ratio(calm, kDefaults).findings.empty());

@@ -6,8 +6,13 @@
 namespace dbvet::health {
 namespace {
 
-const std::string kStatusSql = "SHOW GLOBAL STATUS";
-const std::string kVariablesSql = "SHOW GLOBAL VARIABLES";
+const std::string kStatusSql =
+    "SHOW GLOBAL STATUS WHERE Variable_name IN ('Created_tmp_disk_tables', 'Created_tmp_tables', "
+    "'Innodb_buffer_pool_read_requests', 'Innodb_buffer_pool_reads', 'Threads_connected', 'Max_used_connections', "
+    "'Connection_errors_max_connections')";
+const std::string kVariablesSql =
+    "SHOW GLOBAL VARIABLES WHERE Variable_name IN ('max_connections', 'slow_query_log', 'performance_schema', "
+    "'long_query_time')";
 
 const std::string kUnusedIndexesSql =
     "SELECT t.object_schema AS `schema`, t.object_name AS `table`, t.index_name AS `index`, t.count_star AS uses, "
@@ -28,14 +33,14 @@ const std::string kDigestsSql =
     "SUM_TIMER_WAIT / 1e12 AS total_seconds, SUM_ROWS_EXAMINED AS rows_examined, SUM_ROWS_SENT AS rows_sent, "
     "SUM_CREATED_TMP_DISK_TABLES AS tmp_disk FROM performance_schema.events_statements_summary_by_digest "
     "WHERE SCHEMA_NAME = DATABASE() AND DIGEST_TEXT IS NOT NULL AND DIGEST_TEXT NOT LIKE '%performance_schema%' "
-    "AND DIGEST_TEXT NOT LIKE '%information_schema%' AND DIGEST_TEXT NOT LIKE 'SHOW %' "
+    "AND DIGEST_TEXT NOT LIKE '%information_schema%' AND DIGEST_TEXT NOT LIKE 'SHOW %' AND DIGEST_TEXT NOT LIKE 'SET %' "
     "ORDER BY SUM_TIMER_WAIT DESC LIMIT 100";
 
 const std::string kAutoIncrementSql =
     "SELECT t.table_schema AS `schema`, t.table_name AS `table`, c.column_name AS `column`, c.column_type, "
     "t.auto_increment FROM information_schema.tables t JOIN information_schema.columns c "
     "ON c.table_schema = t.table_schema AND c.table_name = t.table_name AND c.extra LIKE '%auto_increment%' "
-    "WHERE t.table_schema = DATABASE() AND t.auto_increment IS NOT NULL ORDER BY 1, 2";
+    "WHERE t.table_schema = DATABASE() AND c.table_schema = DATABASE() AND t.auto_increment IS NOT NULL ORDER BY 1, 2";
 
 const std::string kNoPrimaryKeySql =
     "SELECT t.table_schema AS `schema`, t.table_name AS `table`, t.table_rows AS `rows` FROM information_schema.tables "

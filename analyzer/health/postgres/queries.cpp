@@ -130,6 +130,7 @@ SqlCheck top_queries_check() {
         "SELECT left(regexp_replace(query, '\\s+', ' ', 'g'), 1000) AS query, calls, "
         "total_exec_time / 1000 AS total_seconds, mean_exec_time / 1000 AS mean_seconds, rows "
         "FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database()) "
+        "AND query NOT LIKE '%dbvet health%' "
         "ORDER BY total_exec_time DESC LIMIT {}",
         static_cast<long>(thresholds.get("top_queries"))));
     if (!rows) return rows.error();

@@ -13,9 +13,6 @@ namespace dbvet::health::redis {
 
 using Info = std::map<std::string, std::string>;
 
-// Parses the text of INFO ("# Section", "key:value" lines).
-Info parse_info(const std::string& text);
-
 struct SlowlogSample {
   long long length = 0;
   struct Entry {

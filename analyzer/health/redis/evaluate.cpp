@@ -1,6 +1,4 @@
 // Pure evaluations of the Redis checks.
-#include <sstream>
-
 #include "analyzer/health/redis/checks.hpp"
 #include "fmt/format.h"
 
@@ -15,20 +13,6 @@ double value_of(const Info& info, const std::string& name) {
 }
 
 }  // namespace
-
-Info parse_info(const std::string& text) {
-  Info info;
-  std::istringstream in(text);
-  std::string line;
-  while (std::getline(in, line)) {
-    if (!line.empty() && line.back() == '\r') line.pop_back();
-    if (line.empty() || line[0] == '#') continue;
-    auto colon = line.find(':');
-    if (colon == std::string::npos) continue;
-    info[line.substr(0, colon)] = line.substr(colon + 1);
-  }
-  return info;
-}
 
 CheckResult evaluate_hit_ratio(const Info& info, const Thresholds& thresholds) {
   CheckResult out;

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdlib>
 #include <functional>
 
 #include "fmt/format.h"
@@ -10,9 +11,21 @@
 namespace dbvet::health::redis {
 namespace {
 
+using engines::redis::RedisReply;
+using Reply = RedisReply;
+
+// Integer replies, and strings holding numbers, as a number.
+long long integer_of(const RedisReply& reply) {
+  if (reply.type == RedisReply::Type::integer) return reply.integer;
+  if (reply.type == RedisReply::Type::string || reply.type == RedisReply::Type::status) {
+    return std::strtoll(reply.str.c_str(), nullptr, 10);
+  }
+  return 0;
+}
+
 core::Error reply_error(const std::string& what, const Reply& reply) {
   // "unknown command" and friends: the server does not offer it (an old version, a managed service).
-  return core::make_error(core::ErrorKind::unsupported, fmt::format("{}: {}", what, reply.text));
+  return core::make_error(core::ErrorKind::unsupported, fmt::format("{}: {}", what, reply.str));
 }
 
 // The keys of a SCAN page and the next cursor.
@@ -29,8 +42,8 @@ core::Expected<ScanPage> scan(Session& session, const std::string& cursor, const
   if (reply->is_error()) return reply_error("SCAN", *reply);
   if (reply->elements.size() != 2) return core::make_error(core::ErrorKind::query, "SCAN: unexpected reply");
   ScanPage page;
-  page.cursor = reply->elements[0].text;
-  for (const auto& key : reply->elements[1].elements) page.keys.push_back(key.text);
+  page.cursor = reply->elements[0].str;
+  for (const auto& key : reply->elements[1].elements) page.keys.push_back(key.str);
   return page;
 }
 
@@ -40,7 +53,7 @@ core::Expected<Info> gather_info(Session& session) {
   auto reply = session.command({"INFO", "all"});
   if (!reply) return reply.error();
   if (reply->is_error()) return reply_error("INFO", *reply);
-  return parse_info(reply->text);
+  return engines::redis::parse_redis_info(reply->str);
 }
 
 core::Expected<SlowlogSample> gather_slowlog(Session& session) {
@@ -48,14 +61,14 @@ core::Expected<SlowlogSample> gather_slowlog(Session& session) {
   if (!replies) return replies.error();
   if ((*replies)[0].is_error()) return reply_error("SLOWLOG", (*replies)[0]);
   SlowlogSample sample;
-  sample.length = (*replies)[0].as_integer();
+  sample.length = integer_of((*replies)[0]);
   for (const auto& entry : (*replies)[1].elements) {
     if (entry.elements.size() < 4) continue;
     SlowlogSample::Entry out;
-    out.id = entry.elements[0].as_integer();
-    out.timestamp = entry.elements[1].as_integer();
-    out.micros = entry.elements[2].as_integer();
-    for (const auto& arg : entry.elements[3].elements) out.command += (out.command.empty() ? "" : " ") + arg.text;
+    out.id = integer_of(entry.elements[0]);
+    out.timestamp = integer_of(entry.elements[1]);
+    out.micros = integer_of(entry.elements[2]);
+    for (const auto& arg : entry.elements[3].elements) out.command += (out.command.empty() ? "" : " ") + arg.str;
     sample.slowest.push_back(std::move(out));
   }
   return sample;
@@ -65,7 +78,7 @@ core::Expected<KeySample> gather_key_sample(Session& session, const Thresholds& 
   KeySample sample;
   auto size = session.command({"DBSIZE"});
   if (!size) return size.error();
-  sample.database_keys = size->as_integer();
+  sample.database_keys = integer_of(*size);
   auto limit = static_cast<long long>(thresholds.get("redis.scan_keys"));
   auto big = static_cast<long long>(thresholds.get("redis.big_key_bytes"));
   std::string cursor = "0";
@@ -90,7 +103,7 @@ core::Expected<KeySample> gather_key_sample(Session& session, const Thresholds& 
       if (ttl.type == Reply::Type::integer && ttl.integer == -1) ++sample.without_ttl;
       const auto& usage = (*replies)[i + 1];
       if (usage.type == Reply::Type::integer && usage.integer >= big) {
-        sample.big_keys.push_back({commands[i][1], (*replies)[i + 2].text, usage.integer});
+        sample.big_keys.push_back({commands[i][1], (*replies)[i + 2].str, usage.integer});
       }
     }
     ++pages;
@@ -121,23 +134,23 @@ core::Expected<std::vector<StreamGroup>> gather_streams(Session& session, const 
     auto replies = session.pipeline({{"XINFO", "GROUPS", stream}, {"XLEN", stream}});
     if (!replies) return replies.error();
     if ((*replies)[0].is_error()) continue;  // deleted meanwhile
-    long long length = (*replies)[1].as_integer();
+    long long length = integer_of((*replies)[1]);
     for (const auto& group : (*replies)[0].elements) {
       StreamGroup out;
       out.stream = stream;
       out.stream_length = length;
       for (size_t i = 0; i + 1 < group.elements.size(); i += 2) {
-        const std::string& field = group.elements[i].text;
+        const std::string& field = group.elements[i].str;
         const Reply& value = group.elements[i + 1];
-        if (field == "name") out.group = value.text;
-        if (field == "consumers") out.consumers = value.as_integer();
-        if (field == "pending") out.pending = value.as_integer();
-        if (field == "lag" && value.type != Reply::Type::nil) out.lag = value.as_integer();
+        if (field == "name") out.group = value.str;
+        if (field == "consumers") out.consumers = integer_of(value);
+        if (field == "pending") out.pending = integer_of(value);
+        if (field == "lag" && value.type != Reply::Type::nil) out.lag = integer_of(value);
       }
       if (out.pending > 0) {
         auto oldest = session.command({"XPENDING", stream, out.group, "-", "+", "1"});
         if (oldest && !oldest->is_error() && !oldest->elements.empty() && oldest->elements[0].elements.size() >= 3) {
-          out.oldest_pending_idle_ms = oldest->elements[0].elements[2].as_integer();
+          out.oldest_pending_idle_ms = integer_of(oldest->elements[0].elements[2]);
         }
       }
       groups.push_back(std::move(out));

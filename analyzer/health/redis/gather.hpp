@@ -6,9 +6,11 @@
 
 #include "analyzer/health/check.hpp"
 #include "analyzer/health/redis/checks.hpp"
-#include "analyzer/health/redis/session.hpp"
+#include "analyzer/engines/redis/redis_client.hpp"
 
 namespace dbvet::health::redis {
+
+using Session = engines::redis::RedisClient;
 
 core::Expected<Info> gather_info(Session& session);
 core::Expected<SlowlogSample> gather_slowlog(Session& session);
