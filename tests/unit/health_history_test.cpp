@@ -5,21 +5,11 @@
 #include <filesystem>
 
 #include "analyzer/history/history.hpp"
+#include "tests/integration/health_test_helpers.hpp"
 #include "tests/support/test_env.hpp"
 
 namespace dbvet::history {
 namespace {
-
-void exec(const std::string& path, const std::string& sql) {
-  sqlite3* db = nullptr;
-  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
-  char* error = nullptr;
-  int rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &error);
-  std::string message = error ? error : "";
-  sqlite3_free(error);
-  sqlite3_close(db);
-  ASSERT_EQ(rc, SQLITE_OK) << message;
-}
 
 TEST(History, AppendsAndLoadsInTimeOrder) {
   auto path = (testing::scratch_dir("history_append") / "runs.db").string();
@@ -52,12 +42,13 @@ TEST(History, MigratesAVersion1File) {
   auto path = (testing::scratch_dir("history_migrate") / "old.db").string();
   std::filesystem::remove(path);
   // A file as the first schema left it.
-  exec(path,
-       "CREATE TABLE schema_version (version INTEGER NOT NULL, applied_at TEXT NOT NULL);"
-       "INSERT INTO schema_version VALUES (1, '2025-01-01T00:00:00Z');"
-       "CREATE TABLE runs (id INTEGER PRIMARY KEY, kind TEXT NOT NULL, started_at TEXT NOT NULL,"
-       " target TEXT NOT NULL DEFAULT '', result TEXT NOT NULL);"
-       "INSERT INTO runs (kind, started_at, target, result) VALUES ('health', '2025-01-01T00:00:00Z', 'pg', '{}');");
+  testing::exec_sqlite(
+      path,
+      "CREATE TABLE schema_version (version INTEGER NOT NULL, applied_at TEXT NOT NULL);"
+      "INSERT INTO schema_version VALUES (1, '2025-01-01T00:00:00Z');"
+      "CREATE TABLE runs (id INTEGER PRIMARY KEY, kind TEXT NOT NULL, started_at TEXT NOT NULL,"
+      " target TEXT NOT NULL DEFAULT '', result TEXT NOT NULL);"
+      "INSERT INTO runs (kind, started_at, target, result) VALUES ('health', '2025-01-01T00:00:00Z', 'pg', '{}');");
   auto old_runs = load(path);  // read-only, as it is
   ASSERT_TRUE(old_runs) << old_runs.error().message;
   ASSERT_EQ(old_runs->size(), 1u);
@@ -81,7 +72,7 @@ TEST(History, RefusesNewerSchemasAndForeignFiles) {
   auto newer = (dir / "newer.db").string();
   std::filesystem::remove(newer);
   ASSERT_TRUE(migrate(newer));
-  exec(newer, "INSERT INTO schema_version VALUES (99, 'future')");
+  testing::exec_sqlite(newer, "INSERT INTO schema_version VALUES (99, 'future')");
   auto appended = append(newer, "health", "{}");
   ASSERT_FALSE(appended);
   EXPECT_NE(appended.error().message.find("schema version 99"), std::string::npos);
@@ -89,7 +80,7 @@ TEST(History, RefusesNewerSchemasAndForeignFiles) {
 
   auto foreign = (dir / "foreign.db").string();
   std::filesystem::remove(foreign);
-  exec(foreign, "CREATE TABLE pets (id INTEGER)");
+  testing::exec_sqlite(foreign, "CREATE TABLE pets (id INTEGER)");
   auto refused = append(foreign, "health", "{}");
   ASSERT_FALSE(refused);
   EXPECT_NE(refused.error().message.find("not a dbvet history"), std::string::npos);

@@ -12,7 +12,8 @@ const std::string kFreePagesSql =
 const std::string kAnalyzeSql =
     "SELECT (SELECT count(*) FROM sqlite_master WHERE name = 'sqlite_stat1') AS has_stat1, "
     "(SELECT count(*) FROM sqlite_master WHERE type = 'index') AS indexes";
-const std::string kJournalModeSql = "PRAGMA journal_mode";
+// The PRAGMA form counts as writing for sqlite3_stmt_readonly(); the table-valued form does not.
+const std::string kJournalModeSql = "SELECT journal_mode FROM pragma_journal_mode()";
 const std::string kForeignKeysEnforcedSql =
     "SELECT (SELECT foreign_keys FROM pragma_foreign_keys()) AS enforced, "
     "(SELECT count(*) FROM sqlite_master m, pragma_foreign_key_list(m.name) f WHERE m.type = 'table' AND f.seq = 0) "
