@@ -1,14 +1,200 @@
+// dbvet health TARGET... | --config dbvet.toml: the scheduled check of every database of a product.
+#include "analyzer/health/health.hpp"
+
+#include <algorithm>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
 #include "CLI/CLI.hpp"
+#include "analyzer/health/render.hpp"
+#include "analyzer/history/history.hpp"
+#include "analyzer/report/prometheus.hpp"
 #include "cli/cli_context.hpp"
+#include "fmt/format.h"
+#include "nlohmann/json.hpp"
+#include "toml++/toml.h"
 
 namespace dbvet::cli {
+namespace {
 
-// Not built yet: says so with a usage error rather than pretending to work.
+struct HealthArgs {
+  std::vector<std::string> targets;
+  std::string config;
+  std::string fail_on;
+  std::string push;
+  std::string job = "dbvet";
+  std::string history;
+  std::vector<std::string> thresholds;
+  int connect_timeout_s = 5;
+  int statement_timeout_s = 10;
+};
+
+struct Config {
+  std::vector<std::pair<std::string, std::string>> targets;  // name -> URL, in file order
+  std::vector<std::pair<std::string, double>> thresholds;
+  std::string fail_on, push, history;
+};
+
+core::Expected<Config> read_config(const std::string& path) {
+  Config config;
+  toml::table root;
+  try {
+    root = toml::parse_file(path);
+  } catch (const toml::parse_error& error) {
+    return core::make_error(core::ErrorKind::usage, fmt::format("{}:{}:{}: {}", path, error.source().begin.line,
+                                                                error.source().begin.column, error.description()));
+  }
+  auto where = [&](const toml::node& node) { return fmt::format("{}:{}", path, node.source().begin.line); };
+  const toml::table* targets = root["targets"].as_table();
+  if (targets == nullptr || targets->empty()) {
+    return core::make_error(
+        core::ErrorKind::usage,
+        fmt::format("{}: expected a [targets] table such as user-service = \"postgresql://...\"", path));
+  }
+  // toml++ keeps tables sorted by key; report targets in the order the file gives them.
+  for (const auto& [key, node] : *targets) {
+    auto url = node.value<std::string>();
+    if (!url) {
+      return core::make_error(core::ErrorKind::usage,
+                              fmt::format("{}: target {} must be a URL string", where(node), key.str()));
+    }
+    config.targets.emplace_back(std::string(key.str()), *url);
+  }
+  std::sort(config.targets.begin(), config.targets.end(), [&](const auto& a, const auto& b) {
+    return (*targets)[a.first].node()->source().begin.line < (*targets)[b.first].node()->source().begin.line;
+  });
+  if (const toml::table* thresholds = root["thresholds"].as_table()) {
+    for (const auto& [key, node] : *thresholds) {
+      auto value = node.value<double>();
+      if (!value) {
+        return core::make_error(core::ErrorKind::usage,
+                                fmt::format("{}: threshold {} must be a number", where(node), key.str()));
+      }
+      config.thresholds.emplace_back(std::string(key.str()), *value);
+    }
+  }
+  if (const toml::table* health = root["health"].as_table()) {
+    config.fail_on = (*health)["fail_on"].value_or(std::string());
+    config.push = (*health)["push"].value_or(std::string());
+    config.history = (*health)["history"].value_or(std::string());
+  }
+  return config;
+}
+
+int run_health(CommandContext& context, HealthArgs args) {
+  if (auto status = context.require_format({"text", "json", "md", "prom"}); !status)
+    return context.fail(status.error());
+  health::HealthOptions options;
+  options.connect_timeout = std::chrono::seconds(args.connect_timeout_s);
+  options.statement_timeout = std::chrono::seconds(args.statement_timeout_s);
+
+  std::vector<health::HealthTarget> targets;
+  if (!args.config.empty()) {
+    auto config = read_config(args.config);
+    if (!config) return context.fail(config.error());
+    for (const auto& [name, text] : config->targets) {
+      auto url = core::parse_target_url(text);
+      if (!url) {
+        return context.fail(core::make_error(core::ErrorKind::usage,
+                                             fmt::format("{}: target {}: {}", args.config, name, url.error().message)));
+      }
+      targets.push_back({name, *url});
+    }
+    for (const auto& [name, value] : config->thresholds) {
+      if (!options.thresholds.set(name, value)) {
+        return context.fail(
+            core::make_error(core::ErrorKind::usage, fmt::format("{}: unknown threshold {}", args.config, name)));
+      }
+    }
+    if (args.fail_on.empty()) args.fail_on = config->fail_on;
+    if (args.push.empty()) args.push = config->push;
+    if (args.history.empty()) args.history = config->history;
+  }
+  for (const auto& text : args.targets) {
+    auto url = core::parse_target_url(text);
+    if (!url) return context.fail(url.error());
+    targets.push_back({url->redacted(), *url});
+  }
+  if (targets.empty()) {
+    return context.fail(core::make_error(core::ErrorKind::usage, "health needs a TARGET or --config dbvet.toml"));
+  }
+  for (const auto& spec : args.thresholds) {
+    auto eq = spec.find('=');
+    auto value = eq == std::string::npos ? std::nullopt : health::to_number(spec.substr(eq + 1));
+    if (!value || !options.thresholds.set(spec.substr(0, eq), *value)) {
+      return context.fail(core::make_error(
+          core::ErrorKind::usage,
+          fmt::format("--threshold {}: expected NAME=NUMBER with a known NAME (see dbvet health --help)", spec)));
+    }
+  }
+  std::optional<model::Severity> gate;
+  if (!args.fail_on.empty()) {
+    gate = model::parse_severity(args.fail_on);
+    if (!gate) {
+      return context.fail(core::make_error(core::ErrorKind::usage,
+                                           fmt::format("--fail-on {}: expected info, warning or error", args.fail_on)));
+    }
+  }
+
+  std::string started_at = health::utc_now_iso8601();
+  auto results = health::check_targets(targets, options);
+  auto doc = health::health_to_json(results, started_at);
+
+  auto out = context.out();
+  if (!out) return context.fail(out.error());
+  const std::string& format = context.options().format;
+  if (format == "json")
+    **out << doc.dump(2) << '\n';
+  else if (format == "md")
+    **out << health::render_health_markdown(doc);
+  else if (format == "prom")
+    **out << report::render_prometheus(results);
+  else
+    **out << health::render_health_text(doc, context.use_color());
+  (*out)->flush();
+
+  int exit_code = kExitOk;
+  if (!args.history.empty()) {
+    auto appended = history::append(args.history, "health", doc.dump());
+    if (!appended) exit_code = context.fail(appended.error());
+  }
+  if (!args.push.empty()) {
+    for (const auto& target : results) {
+      auto pushed = report::push_to_gateway(args.push, args.job, target.name, report::render_prometheus({target}),
+                                            options.connect_timeout + std::chrono::seconds(5));
+      if (!pushed) exit_code = context.fail(pushed.error());
+    }
+  }
+  if (gate && health::any_at_or_above(results, *gate)) return kExitGateFailed;
+  if (exit_code != kExitOk) return exit_code;
+  for (const auto& target : results) {
+    if (!target.up) return kExitRuntime;
+  }
+  return kExitOk;
+}
+
+}  // namespace
+
 CommandRun setup_health(CLI::App& app) {
-  app.allow_extras();
-  return [](CommandContext& context) {
-    return context.fail(core::make_error(core::ErrorKind::usage, "'dbvet health' is not available in this version yet"));
-  };
+  auto args = std::make_shared<HealthArgs>();
+  app.add_option("targets", args->targets, "Database URLs (postgresql://, mysql://, sqlite:PATH, redis://)");
+  app.add_option("--config", args->config,
+                 "TOML file naming the targets: [targets] user-service = \"postgresql://...\"")
+      ->check(CLI::ExistingFile);
+  app.add_option("--fail-on", args->fail_on, "Exit 1 when a finding is at or above this severity (warning, error)");
+  app.add_option("--push", args->push, "Pushgateway URL: PUT each target's metrics to /metrics/job/JOB/instance/NAME");
+  app.add_option("--job", args->job, "Pushgateway job name")->default_val("dbvet");
+  app.add_option("--history", args->history, "Append this run to an SQLite history file (dbvet report --history)");
+  app.add_option("--threshold", args->thresholds,
+                 "Override a threshold, NAME=VALUE (e.g. pg.cache_hit_ratio=0.95); see docs/commands/health.md");
+  app.add_option("--connect-timeout", args->connect_timeout_s, "Seconds to wait for each target")
+      ->default_val(5)
+      ->check(CLI::Range(1, 3600));
+  app.add_option("--statement-timeout", args->statement_timeout_s, "Seconds before a check's statement is cancelled")
+      ->default_val(10)
+      ->check(CLI::Range(1, 86400));
+  return [args](CommandContext& context) { return run_health(context, *args); };
 }
 
 }  // namespace dbvet::cli

@@ -1,0 +1,169 @@
+#include "analyzer/health/health.hpp"
+
+#include <future>
+
+#include "analyzer/engines/connection.hpp"
+#include "analyzer/health/redis/gather.hpp"
+#include "analyzer/health/sql_check.hpp"
+#include "fmt/format.h"
+
+namespace dbvet::health {
+namespace {
+
+void add_summary_metrics(TargetHealth& target) {
+  int counts[3] = {0, 0, 0};
+  std::map<std::string, int> by_check;
+  for (const auto& check : target.checks) {
+    if (check.status == CheckStatus::ok || check.status == CheckStatus::findings) by_check[check.id] = 0;
+  }
+  // Findings may carry finer ids than the check that made them (pg-replication reports
+  // pg-inactive-replication-slot); they are counted under the id they carry.
+  for (const auto& finding : target.findings) {
+    ++counts[static_cast<int>(finding.severity)];
+    ++by_check[finding.check];
+  }
+  target.metrics.push_back({"dbvet_target_up", "1 when dbvet reached the target", {}, target.up ? 1.0 : 0.0});
+  target.metrics.push_back(
+      {"dbvet_health_duration_seconds", "Time the health checks of the target took", {}, target.seconds});
+  for (auto severity : {model::Severity::error, model::Severity::warning, model::Severity::info}) {
+    target.metrics.push_back({"dbvet_findings",
+                              "Findings of the last health run by severity",
+                              {{"severity", model::severity_name(severity)}},
+                              static_cast<double>(counts[static_cast<int>(severity)])});
+  }
+  for (const auto& [check, count] : by_check) {
+    target.metrics.push_back({"dbvet_check_findings",
+                              "Findings of the last health run by check",
+                              {{"check", check}},
+                              static_cast<double>(count)});
+  }
+  int failed = 0;
+  for (const auto& check : target.checks) failed += check.status == CheckStatus::failed;
+  target.metrics.push_back(
+      {"dbvet_checks_failed", "Checks that could not run (an error other than a missing feature)", {}, double(failed)});
+}
+
+void mark_down(TargetHealth& target, const std::string& error) {
+  target.up = false;
+  target.error = error;
+  target.findings.push_back({"target-down", model::Severity::error, target.name,
+                             fmt::format("{} is down or unreachable: {}", target.name, error), std::nullopt,
+                             std::nullopt});
+}
+
+}  // namespace
+
+TargetHealth check_target(const HealthTarget& target, const HealthOptions& options) {
+  auto start = std::chrono::steady_clock::now();
+  TargetHealth out;
+  out.name = target.name;
+  out.url = target.url.redacted();
+  out.engine = target.url.engine;
+  if (target.url.engine == core::Engine::redis) {
+#ifdef DBVET_WITH_REDIS
+    auto session = engines::redis::RedisClient::connect(target.url, options.connect_timeout);
+    if (!session) {
+      mark_down(out, session.error().message);
+    } else {
+      out.up = true;
+      redis::run_redis_checks(*session, options.thresholds, out);
+    }
+#else
+    mark_down(out, "this dbvet was built without the redis engine");
+#endif
+  } else {
+    engines::ConnectOptions connect_options;
+    connect_options.connect_timeout = options.connect_timeout;
+    connect_options.statement_timeout = options.statement_timeout;
+    auto connection = engines::connect(target.url, connect_options);
+    if (!connection) {
+      mark_down(out, connection.error().message);
+    } else {
+      out.up = true;
+      out.server_version = (*connection)->server_version();
+      SqlSource source(**connection);
+      switch (target.url.engine) {
+        case core::Engine::postgres:
+          run_sql_checks(source, postgres_checks(), options.thresholds, out);
+          break;
+        case core::Engine::mysql:
+          run_sql_checks(source, mysql_checks(), options.thresholds, out);
+          break;
+        case core::Engine::sqlite:
+          run_sql_checks(source, sqlite_checks(), options.thresholds, out);
+          break;
+        case core::Engine::redis:
+          break;
+      }
+    }
+  }
+  out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  add_summary_metrics(out);
+  return out;
+}
+
+std::vector<TargetHealth> check_targets(const std::vector<HealthTarget>& targets, const HealthOptions& options) {
+  std::vector<std::future<TargetHealth>> running;
+  running.reserve(targets.size());
+  for (const auto& target : targets) {
+    running.push_back(std::async(std::launch::async, [&target, &options] { return check_target(target, options); }));
+  }
+  std::vector<TargetHealth> results;
+  results.reserve(targets.size());
+  for (auto& future : running) results.push_back(future.get());
+  return results;
+}
+
+std::vector<std::string> check_ids(core::Engine engine) {
+  std::vector<std::string> ids;
+  switch (engine) {
+    case core::Engine::postgres:
+      for (const auto& check : postgres_checks()) ids.push_back(check.id);
+      break;
+    case core::Engine::mysql:
+      for (const auto& check : mysql_checks()) ids.push_back(check.id);
+      break;
+    case core::Engine::sqlite:
+      for (const auto& check : sqlite_checks()) ids.push_back(check.id);
+      break;
+    case core::Engine::redis:
+      ids = {"redis-hit-ratio",     "redis-evictions",  "redis-memory",
+             "redis-fragmentation", "redis-clients",    "redis-rejected-connections",
+             "redis-slowlog",       "redis-key-sample", "redis-streams"};
+      break;
+  }
+  return ids;
+}
+
+Summary summarize(const std::vector<TargetHealth>& results) {
+  Summary summary;
+  for (const auto& target : results) {
+    ++summary.targets;
+    summary.down += target.up ? 0 : 1;
+    for (const auto& finding : target.findings) {
+      switch (finding.severity) {
+        case model::Severity::error:
+          ++summary.errors;
+          break;
+        case model::Severity::warning:
+          ++summary.warnings;
+          break;
+        case model::Severity::info:
+          ++summary.infos;
+          break;
+      }
+    }
+  }
+  return summary;
+}
+
+bool any_at_or_above(const std::vector<TargetHealth>& results, model::Severity level) {
+  for (const auto& target : results) {
+    for (const auto& finding : target.findings) {
+      if (static_cast<int>(finding.severity) >= static_cast<int>(level)) return true;
+    }
+  }
+  return false;
+}
+
+}  // namespace dbvet::health

@@ -1,0 +1,368 @@
+// dbvet report: renders the documents embedded in #dbvet-data (health, audit, advise, digest, bench,
+// compare results, oldest first) into the page. Every part is optional: what the documents lack is
+// left out. Text goes through textContent only. When the charts have drawn, <body> gets
+// data-charts-rendered="N" (N = data-charts-expected); script errors set data-js-errors.
+(function () {
+  'use strict';
+  var body = document.body;
+  var errors = 0;
+  window.addEventListener('error', function (event) {
+    errors += 1;
+    body.setAttribute('data-js-errors', String(errors));
+    var banner = document.createElement('div');
+    banner.className = 'banner';
+    banner.textContent = 'Report script error: ' + (event.message || 'unknown');
+    document.getElementById('app').prepend(banner);
+  });
+
+  var data = JSON.parse(document.getElementById('dbvet-data').textContent);
+  var docs = Array.isArray(data.documents) ? data.documents : [];
+  var app = document.getElementById('app');
+
+  // ---- small helpers ---------------------------------------------------------------------------
+  function el(tag, attrs) {
+    var node = document.createElement(tag);
+    if (attrs) {
+      Object.keys(attrs).forEach(function (key) {
+        if (key === 'text') node.textContent = attrs[key];
+        else if (key === 'className') node.className = attrs[key];
+        else node.setAttribute(key, attrs[key]);
+      });
+    }
+    for (var i = 2; i < arguments.length; i++) {
+      var child = arguments[i];
+      if (child === null || child === undefined) continue;
+      node.appendChild(typeof child === 'string' ? document.createTextNode(child) : child);
+    }
+    return node;
+  }
+  function section(title, id) {
+    var s = el('section', {id: id}, el('h2', {text: title}));
+    app.appendChild(s);
+    return s;
+  }
+  function num(value, digits) {
+    if (typeof value !== 'number' || !isFinite(value)) return '';
+    return value.toLocaleString('en-US', {maximumFractionDigits: digits === undefined ? 2 : digits});
+  }
+  function seconds(value) {
+    if (typeof value !== 'number' || !isFinite(value)) return '';
+    if (value < 0.001) return num(value * 1e6, 0) + ' µs';
+    if (value < 1) return num(value * 1000, 2) + ' ms';
+    return num(value, 2) + ' s';
+  }
+  function bytes(value) {
+    if (typeof value !== 'number' || !isFinite(value)) return '';
+    var units = ['B', 'kB', 'MB', 'GB', 'TB'];
+    var i = 0;
+    while (Math.abs(value) >= 1024 && i < units.length - 1) { value /= 1024; i++; }
+    return num(value, i ? 1 : 0) + ' ' + units[i];
+  }
+  function table(headers, rows, numeric) {
+    var head = el('tr');
+    headers.forEach(function (h, i) { head.appendChild(el('th', numeric && numeric[i] ? {className: 'num'} : null, h)); });
+    var t = el('table', null, el('thead', null, head));
+    var tbody = el('tbody');
+    rows.forEach(function (row) {
+      var tr = el('tr');
+      row.forEach(function (cell, i) {
+        var td = el('td', numeric && numeric[i] ? {className: 'num'} : null);
+        if (cell instanceof Node) td.appendChild(cell);
+        else td.textContent = cell === undefined || cell === null ? '' : String(cell);
+        tr.appendChild(td);
+      });
+      tbody.appendChild(tr);
+    });
+    t.appendChild(tbody);
+    return t;
+  }
+  function badge(kind, text) { return el('span', {className: 'badge ' + kind, text: text || kind}); }
+  function empty(text) { return el('p', {className: 'empty', text: text}); }
+  function label(doc) {
+    return (doc.started_at || doc.generated_at || doc.date || '') || ('run ' + (docs.indexOf(doc) + 1));
+  }
+  function ofKind(kinds) { return docs.filter(function (d) { return kinds.indexOf(d.kind) >= 0; }); }
+  function latest(kinds) { var list = ofKind(kinds); return list.length ? list[list.length - 1] : null; }
+  var severityRank = {error: 0, warning: 1, info: 2};
+
+  // ---- header ----------------------------------------------------------------------------------
+  var kinds = {};
+  docs.forEach(function (d) { kinds[d.kind || 'unknown'] = (kinds[d.kind || 'unknown'] || 0) + 1; });
+  document.getElementById('sources').textContent = docs.length + ' result' + (docs.length === 1 ? '' : 's') +
+      ' (' + Object.keys(kinds).map(function (k) { return kinds[k] + ' ' + k; }).join(', ') + ')' +
+      (docs.length ? ', ' + label(docs[0]) + ' to ' + label(docs[docs.length - 1]) : '');
+
+  // ---- latest health: one card per target --------------------------------------------------------
+  var health = latest(['health']);
+  if (health && Array.isArray(health.targets)) {
+    var s = section('Targets (latest health check, ' + label(health) + ')', 'targets');
+    var cards = el('div', {className: 'cards'});
+    health.targets.forEach(function (t) {
+      var counts = {error: 0, warning: 0, info: 0};
+      (t.findings || []).forEach(function (f) { counts[f.severity] = (counts[f.severity] || 0) + 1; });
+      var state = t.up ? (counts.error ? badge('error', 'errors') : counts.warning ? badge('warning', 'warnings')
+                                                                                  : badge('ok', 'healthy'))
+                       : badge('down', 'down');
+      cards.appendChild(el('div', {className: 'card'},
+          el('div', {className: 'name'}, (t.name || t.url || '') + ' '), state,
+          el('div', {className: 'engine', text: (t.engine || '') + ' ' + (t.server_version || '')}),
+          el('div', {className: 'counts', text: t.up ? counts.error + ' errors, ' + counts.warning + ' warnings, ' +
+                                                      counts.info + ' info, ' + seconds(t.seconds)
+                                                    : (t.error || 'unreachable')})));
+    });
+    s.appendChild(cards);
+  }
+
+  // ---- findings ranked -------------------------------------------------------------------------
+  var findings = [];
+  if (health) {
+    (health.targets || []).forEach(function (t) {
+      (t.findings || []).forEach(function (f) {
+        findings.push({severity: f.severity, source: t.name, id: f.check, object: f.object, message: f.message,
+                       cost: 0});
+      });
+    });
+  }
+  var audit = latest(['audit', 'advise']);
+  if (audit && Array.isArray(audit.findings)) {
+    var auditTarget = audit.target && (audit.target.name || audit.target.url || audit.target.engine) || 'audit';
+    audit.findings.forEach(function (f) {
+      findings.push({severity: f.severity, source: auditTarget, id: f.rule, object: f.table || f.query_id,
+                     message: f.message, cost: typeof f.cost === 'number' ? f.cost : 0});
+    });
+  }
+  findings.sort(function (a, b) {
+    var r = (severityRank[a.severity] === undefined ? 3 : severityRank[a.severity]) -
+            (severityRank[b.severity] === undefined ? 3 : severityRank[b.severity]);
+    return r !== 0 ? r : b.cost - a.cost;
+  });
+  var fs = section('Findings, most severe and costly first', 'findings');
+  if (!findings.length) fs.appendChild(empty(docs.length ? 'No findings.' : 'No results were given.'));
+  else {
+    fs.appendChild(table(['Severity', 'Target', 'Check', 'Object', 'Finding', 'Cost'],
+        findings.map(function (f) {
+          return [badge(f.severity || 'info'), f.source, f.id, f.object, f.message, f.cost ? num(f.cost) : ''];
+        }), [false, false, false, false, false, true]));
+  }
+
+  // ---- top queries and plans -------------------------------------------------------------------
+  function planText(plan, depth) {
+    if (!plan || typeof plan !== 'object') return '';
+    var node = plan.root || plan;
+    var line = '  '.repeat(depth) + (depth ? '-> ' : '') + (node.operation || node.kind || node['Node Type'] || 'node');
+    if (node.relation) line += ' on ' + node.relation;
+    if (node.index) line += ' using ' + node.index;
+    var extra = [];
+    if (typeof node.estimated_rows === 'number') extra.push('rows=' + num(node.estimated_rows, 0));
+    if (typeof node.actual_rows === 'number') extra.push('actual=' + num(node.actual_rows, 0));
+    if (typeof node.actual_time_ms === 'number') extra.push('time=' + num(node.actual_time_ms) + ' ms');
+    if (typeof node.total_cost === 'number') extra.push('cost=' + num(node.total_cost));
+    if (extra.length) line += '  (' + extra.join(' ') + ')';
+    var text = line + '\n';
+    (node.children || []).forEach(function (child) { text += planText(child, depth + 1); });
+    return text;
+  }
+  function planCell(plan) {
+    if (!plan) return '';
+    var text = planText(plan, 0);
+    if (!text.trim()) text = JSON.stringify(plan, null, 2);
+    return el('details', null, el('summary', {text: 'plan'}), el('pre', {text: text}));
+  }
+  var qs = section('Top queries', 'queries');
+  var anyQueries = false;
+  var digest = latest(['digest', 'capture']);
+  if (digest && Array.isArray(digest.classes) && digest.classes.length) {
+    anyQueries = true;
+    qs.appendChild(el('h3', {text: 'Digest, ' + label(digest)}));
+    qs.appendChild(table(['Query', 'Count', 'Total', 'p95', 'p99', 'Plan'],
+        digest.classes.slice(0, 20).map(function (c) {
+          var qt = c.query_time || {};
+          return [el('code', {text: c.fingerprint || c.example || c.id || ''}), num(c.count, 0), seconds(qt.sum),
+                  seconds(qt.p95), seconds(qt.p99), planCell(c.plan)];
+        }), [false, true, true, true, true, false]));
+  }
+  var auditQueries = audit && (audit.queries || audit.classes);
+  if (Array.isArray(auditQueries) && auditQueries.length) {
+    anyQueries = true;
+    qs.appendChild(el('h3', {text: 'Audit, ' + label(audit)}));
+    qs.appendChild(table(['Query', 'Calls', 'Total', 'p95', 'Plan'],
+        auditQueries.slice(0, 20).map(function (c) {
+          var qt = c.query_time || {};
+          return [el('code', {text: c.fingerprint || c.sql || c.query || c.id || ''}), num(c.count || c.calls, 0),
+                  seconds(qt.sum || c.total_seconds), seconds(qt.p95), planCell(c.plan)];
+        }), [false, true, true, true, false]));
+  }
+  if (health) {
+    (health.targets || []).forEach(function (t) {
+      if (!Array.isArray(t.top_queries) || !t.top_queries.length) return;
+      anyQueries = true;
+      qs.appendChild(el('h3', {text: t.name + ' (' + t.engine + '), by total time'}));
+      qs.appendChild(table(['Query', 'Calls', 'Total', 'Mean'],
+          t.top_queries.map(function (q) {
+            return [el('code', {text: q.query}), num(q.calls, 0), seconds(q.total_seconds), seconds(q.mean_seconds)];
+          }), [false, true, true, true]));
+    });
+  }
+  if (!anyQueries) qs.appendChild(empty('No query statistics in these results (pg_stat_statements, digest, audit).'));
+
+  // ---- recommendations -------------------------------------------------------------------------
+  var recs = audit && Array.isArray(audit.recommendations) ? audit.recommendations.slice() : [];
+  if (recs.length) {
+    recs.sort(function (a, b) { return (b.improvement || 0) - (a.improvement || 0); });
+    var rs = section('Recommendations', 'recommendations');
+    rs.appendChild(table(['Type', 'Table', 'What to do', 'Cost before', 'Cost after', 'Gain', 'Verified'],
+        recs.map(function (r) {
+          return [r.type, r.table, el('code', {text: r.ddl || (r.columns || []).join(', ') || r.rationale || ''}),
+                  num(r.cost_before), num(r.cost_after),
+                  typeof r.improvement === 'number' ? num(r.improvement * 100, 1) + '%' : '', r.verified];
+        }), [false, false, false, true, true, true, false]));
+  }
+
+  // ---- bench comparisons -----------------------------------------------------------------------
+  var compare = latest(['compare']);
+  var bench = latest(['bench']);
+  if ((compare && Array.isArray(compare.comparisons)) || (bench && Array.isArray(bench.benchmarks))) {
+    var bs = section('Benchmarks', 'bench');
+    if (compare && Array.isArray(compare.comparisons)) {
+      if (compare.verdict) bs.appendChild(el('p', {text: compare.verdict}));
+      bs.appendChild(table(['Query', 'Metric', 'Base', 'Head', 'Change', 'p', 'Verdict'],
+          compare.comparisons.map(function (c) {
+            return [c.query || c.name, c.metric, num(c.base), num(c.head),
+                    typeof c.change === 'number' ? num(c.change * 100, 1) + '%' : (c.change || ''),
+                    typeof c.p === 'number' ? c.p.toPrecision(2) : (c.p_value || ''), c.verdict];
+          }), [false, false, true, true, true, true, false]));
+    }
+    if (bench && Array.isArray(bench.benchmarks)) {
+      bs.appendChild(table(['Benchmark', 'Time', 'Unit', 'Iterations'],
+          bench.benchmarks.slice(0, 200).map(function (b) {
+            return [b.name || b.run_name, num(b.real_time), b.time_unit, num(b.iterations, 0)];
+          }), [false, true, false, true]));
+    }
+  }
+
+  // ---- trends over runs ------------------------------------------------------------------------
+  var palette = ['#1570ef', '#c0262d', '#067647', '#b54708', '#6941c6', '#0e9384', '#dd2590', '#475467'];
+  var chartsExpected = 0;
+  var chartsRendered = 0;
+  var markerPlugin = {
+    id: 'dbvetMarker',
+    afterRender: function (chart) {
+      if (chart.$dbvetRendered) return;
+      chart.$dbvetRendered = true;
+      chartsRendered += 1;
+      body.setAttribute('data-charts-rendered', String(chartsRendered));
+    }
+  };
+  var ts = section('Trends over runs', 'trends');
+  var grid = el('div', {className: 'charts'});
+  ts.appendChild(grid);
+  var pending = [];
+  function addChart(title, config) {
+    var canvas = el('canvas', {role: 'img', 'aria-label': title});
+    grid.appendChild(el('div', {className: 'chart'}, el('h3', {text: title}),
+                        el('div', {className: 'canvas-box'}, canvas)));
+    chartsExpected += 1;
+    pending.push([canvas, config]);
+  }
+  function lineConfig(labels, series, yTitle, yFormat) {
+    return {
+      type: 'line',
+      data: {labels: labels, datasets: series.map(function (s, i) {
+        return {label: s.label, data: s.data, borderColor: palette[i % palette.length],
+                backgroundColor: palette[i % palette.length], spanGaps: true, tension: 0.2, pointRadius: 3};
+      })},
+      options: {animation: false, responsive: true, maintainAspectRatio: false,
+                plugins: {legend: {position: 'bottom', labels: {boxWidth: 10}}},
+                scales: {y: {title: {display: true, text: yTitle},
+                             ticks: {callback: function (v) { return yFormat ? yFormat(v) : v; }}}}}
+    };
+  }
+  function metricSeries(runs, name, keyOf, filter) {
+    var series = {};
+    runs.forEach(function (doc, runIndex) {
+      (doc.targets || []).forEach(function (t) {
+        (t.metrics || []).forEach(function (m) {
+          if (m.name !== name || (filter && !filter(m))) return;
+          var key = keyOf(t, m);
+          if (!series[key]) series[key] = {label: key, data: runs.map(function () { return null; })};
+          series[key].data[runIndex] = m.value;
+        });
+      });
+    });
+    return Object.keys(series).sort().map(function (k) { return series[k]; });
+  }
+
+  var healthRuns = ofKind(['health']);
+  var runLabels = healthRuns.map(label);
+  if (healthRuns.length) {
+    var severities = ['error', 'warning', 'info'];
+    var colors = {error: '#c0262d', warning: '#f79009', info: '#1570ef'};
+    addChart('Findings per run', {
+      type: 'bar',
+      data: {labels: runLabels, datasets: severities.map(function (sev) {
+        return {label: sev, backgroundColor: colors[sev], data: healthRuns.map(function (doc) {
+          var n = 0;
+          (doc.targets || []).forEach(function (t) {
+            (t.findings || []).forEach(function (f) { if (f.severity === sev) n += 1; });
+          });
+          return n;
+        })};
+      })},
+      options: {animation: false, responsive: true, maintainAspectRatio: false,
+                plugins: {legend: {position: 'bottom'}},
+                scales: {x: {stacked: true}, y: {stacked: true, beginAtZero: true, ticks: {precision: 0}}}}
+    });
+    var hit = metricSeries(healthRuns, 'dbvet_cache_hit_ratio',
+                           function (t, m) { return t.name + ' ' + ((m.labels || {}).cache || ''); });
+    if (hit.length) {
+      addChart('Cache hit ratio', lineConfig(runLabels, hit, 'hit ratio',
+                                             function (v) { return num(v * 100, 1) + '%'; }));
+    }
+    var sizes = metricSeries(healthRuns, 'dbvet_table_size_bytes',
+                             function (t, m) { return t.name + ' ' + ((m.labels || {}).table || ''); });
+    sizes.sort(function (a, b) { return (b.data[b.data.length - 1] || 0) - (a.data[a.data.length - 1] || 0); });
+    if (sizes.length) addChart('Table growth (largest tables)', lineConfig(runLabels, sizes.slice(0, 8), 'size', bytes));
+  }
+  // p95 of the top queries: from digests (a true p95) or, lacking those, the mean time per call
+  // from pg_stat_statements in the health runs.
+  var digestRuns = ofKind(['digest', 'capture']);
+  if (digestRuns.length) {
+    var last = digestRuns[digestRuns.length - 1];
+    var top = (last.classes || []).slice().sort(function (a, b) {
+      return ((b.query_time || {}).sum || 0) - ((a.query_time || {}).sum || 0);
+    }).slice(0, 6).map(function (c) { return c.id || c.fingerprint; });
+    var series = top.map(function (id) {
+      return {label: String(id).slice(0, 60), data: digestRuns.map(function (doc) {
+        var match = (doc.classes || []).filter(function (c) { return (c.id || c.fingerprint) === id; })[0];
+        return match && match.query_time ? match.query_time.p95 : null;
+      })};
+    });
+    if (series.length) addChart('p95 of the top queries', lineConfig(digestRuns.map(label), series, 'p95', seconds));
+  } else if (healthRuns.length) {
+    var queryKeys = {};
+    var lastHealth = healthRuns[healthRuns.length - 1];
+    (lastHealth.targets || []).forEach(function (t) {
+      (t.top_queries || []).slice(0, 3).forEach(function (q) { queryKeys[t.name + ': ' + q.query] = true; });
+    });
+    var qseries = Object.keys(queryKeys).slice(0, 6).map(function (key) {
+      return {label: key.slice(0, 60), data: healthRuns.map(function (doc) {
+        var value = null;
+        (doc.targets || []).forEach(function (t) {
+          (t.top_queries || []).forEach(function (q) { if (t.name + ': ' + q.query === key) value = q.mean_seconds; });
+        });
+        return value;
+      })};
+    });
+    if (qseries.length) addChart('Mean time of the top queries', lineConfig(runLabels, qseries, 'mean', seconds));
+  }
+  if (!chartsExpected) ts.appendChild(empty('No runs with trend data (health, digest) in these results.'));
+  else if (healthRuns.length < 2 && digestRuns.length < 2) {
+    ts.appendChild(el('p', {className: 'muted', text: 'One run so far: trends appear from the second run on.'}));
+  }
+
+  body.setAttribute('data-charts-expected', String(chartsExpected));
+  body.setAttribute('data-charts-rendered', '0');
+  if (typeof Chart === 'undefined') throw new Error('Chart.js is missing from this page');
+  Chart.register(markerPlugin);
+  pending.forEach(function (p) { new Chart(p[0], p[1]); });
+})();

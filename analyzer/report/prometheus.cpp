@@ -1,0 +1,197 @@
+#include "analyzer/report/prometheus.hpp"
+
+#include <curl/curl.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+#include <map>
+#include <mutex>
+
+#include "fmt/format.h"
+
+namespace dbvet::report {
+namespace {
+
+std::string base64url(std::string_view data) {
+  static const char* const kAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+  std::string out;
+  size_t i = 0;
+  while (i + 2 < data.size()) {
+    unsigned v = (static_cast<unsigned char>(data[i]) << 16) | (static_cast<unsigned char>(data[i + 1]) << 8) |
+                 static_cast<unsigned char>(data[i + 2]);
+    out += kAlphabet[(v >> 18) & 63];
+    out += kAlphabet[(v >> 12) & 63];
+    out += kAlphabet[(v >> 6) & 63];
+    out += kAlphabet[v & 63];
+    i += 3;
+  }
+  if (i + 1 == data.size()) {
+    unsigned v = static_cast<unsigned char>(data[i]) << 16;
+    out += kAlphabet[(v >> 18) & 63];
+    out += kAlphabet[(v >> 12) & 63];
+    out += "==";
+  } else if (i + 2 == data.size()) {
+    unsigned v = (static_cast<unsigned char>(data[i]) << 16) | (static_cast<unsigned char>(data[i + 1]) << 8);
+    out += kAlphabet[(v >> 18) & 63];
+    out += kAlphabet[(v >> 12) & 63];
+    out += kAlphabet[(v >> 6) & 63];
+    out += '=';
+  }
+  return out;
+}
+
+bool plain_path_segment(std::string_view value) {
+  if (value.empty()) return false;
+  for (char c : value) {
+    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.')) return false;
+  }
+  return true;
+}
+
+std::string grouping_segment(std::string_view name, std::string_view value) {
+  if (plain_path_segment(value)) return fmt::format("/{}/{}", name, value);
+  // The gateway's base64 form also carries an empty value ("=" alone).
+  return fmt::format("/{}@base64/{}", name, value.empty() ? "=" : base64url(value));
+}
+
+size_t collect_body(char* data, size_t size, size_t count, void* user) {
+  auto* body = static_cast<std::string*>(user);
+  if (body->size() < 4096) body->append(data, std::min<size_t>(size * count, 4096 - body->size()));
+  return size * count;
+}
+
+}  // namespace
+
+std::string prometheus_escape_label(std::string_view value) {
+  std::string out;
+  out.reserve(value.size());
+  for (char c : value) {
+    if (c == '\\')
+      out += "\\\\";
+    else if (c == '"')
+      out += "\\\"";
+    else if (c == '\n')
+      out += "\\n";
+    else
+      out += c;
+  }
+  return out;
+}
+
+std::string prometheus_escape_help(std::string_view text) {
+  std::string out;
+  for (char c : text) {
+    if (c == '\\')
+      out += "\\\\";
+    else if (c == '\n')
+      out += "\\n";
+    else
+      out += c;
+  }
+  return out;
+}
+
+bool prometheus_metric_name_ok(std::string_view name) {
+  if (name.empty()) return false;
+  for (size_t i = 0; i < name.size(); ++i) {
+    auto c = static_cast<unsigned char>(name[i]);
+    bool ok = std::isalpha(c) || c == '_' || c == ':' || (i > 0 && std::isdigit(c));
+    if (!ok) return false;
+  }
+  return true;
+}
+
+bool prometheus_label_name_ok(std::string_view name) {
+  if (name.empty() || name.substr(0, 2) == "__") return false;
+  for (size_t i = 0; i < name.size(); ++i) {
+    auto c = static_cast<unsigned char>(name[i]);
+    bool ok = std::isalpha(c) || c == '_' || (i > 0 && std::isdigit(c));
+    if (!ok) return false;
+  }
+  return true;
+}
+
+std::string prometheus_value(double value) {
+  if (std::isnan(value)) return "NaN";
+  if (std::isinf(value)) return value > 0 ? "+Inf" : "-Inf";
+  return fmt::format("{}", value);
+}
+
+std::string render_prometheus(const std::vector<health::TargetHealth>& results) {
+  struct Family {
+    std::string help;
+    std::map<std::string, double> samples;  // rendered label set -> value, sorted for stable output
+  };
+  std::map<std::string, Family> families;
+  for (const auto& target : results) {
+    for (const auto& metric : target.metrics) {
+      if (!prometheus_metric_name_ok(metric.name)) continue;
+      std::string labels = fmt::format("target=\"{}\",engine=\"{}\"", prometheus_escape_label(target.name),
+                                       core::engine_name(target.engine));
+      for (const auto& [name, value] : metric.labels) {
+        if (!prometheus_label_name_ok(name) || name == "target" || name == "engine") continue;
+        labels += fmt::format(",{}=\"{}\"", name, prometheus_escape_label(value));
+      }
+      auto& family = families[metric.name];
+      if (family.help.empty()) family.help = metric.help;
+      family.samples[labels] = metric.value;
+    }
+  }
+  std::string out;
+  for (const auto& [name, family] : families) {
+    out += fmt::format("# HELP {} {}\n# TYPE {} gauge\n", name,
+                       prometheus_escape_help(family.help.empty() ? name : family.help), name);
+    for (const auto& [labels, value] : family.samples) {
+      out += fmt::format("{}{{{}}} {}\n", name, labels, prometheus_value(value));
+    }
+  }
+  return out;
+}
+
+std::string pushgateway_path(std::string_view job, std::string_view instance) {
+  return "/metrics" + grouping_segment("job", job) + grouping_segment("instance", instance);
+}
+
+core::Status push_to_gateway(const std::string& base_url, const std::string& job, const std::string& instance,
+                             const std::string& body, std::chrono::milliseconds timeout) {
+  static std::once_flag init;
+  std::call_once(init, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+  std::string base = base_url;
+  while (!base.empty() && base.back() == '/') base.pop_back();
+  std::string url = base + pushgateway_path(job, instance);
+
+  CURL* curl = curl_easy_init();
+  if (curl == nullptr) return core::make_error(core::ErrorKind::internal, "cannot initialise libcurl");
+  std::string response;
+  curl_slist* headers = curl_slist_append(nullptr, "Content-Type: text/plain; version=0.0.4; charset=utf-8");
+  curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
+  curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, "PUT");
+  curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body.data());
+  curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body.size()));
+  curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
+  curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, static_cast<long>(timeout.count()));
+  curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, collect_body);
+  curl_easy_setopt(curl, CURLOPT_WRITEDATA, &response);
+  CURLcode code = curl_easy_perform(curl);
+  long status = 0;
+  curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
+  curl_slist_free_all(headers);
+  curl_easy_cleanup(curl);
+  // The URL may carry credentials (http://user:pass@host); name only the gateway's path.
+  if (code != CURLE_OK) {
+    return core::make_error(core::ErrorKind::connection,
+                            fmt::format("push to the Pushgateway ({}) failed: {}", pushgateway_path(job, instance),
+                                        curl_easy_strerror(code)));
+  }
+  if (status < 200 || status >= 300) {
+    while (!response.empty() && (response.back() == '\n' || response.back() == '\r')) response.pop_back();
+    return core::make_error(core::ErrorKind::connection,
+                            fmt::format("the Pushgateway refused the push to {} (HTTP {}): {}",
+                                        pushgateway_path(job, instance), status, response));
+  }
+  return core::ok();
+}
+
+}  // namespace dbvet::report
