@@ -24,7 +24,7 @@ constexpr double kPicosecond = 1e-12;
 
 core::Expected<std::vector<ServerStatement>> read_performance_schema(engines::Connection& connection,
                                                                      bool all_databases) {
-  // The digest text drops comments, so dbvet's own statements are known by the tables they read.
+  // The digest text drops comments, so dbvet's own statements are known by the schema they read.
   auto setup = connection.execute(fmt::format(
       "{} SELECT @@performance_schema, DATABASE(), (SELECT count(*) FROM information_schema.COLUMNS WHERE "
       "TABLE_SCHEMA = 'performance_schema' AND TABLE_NAME = 'events_statements_summary_by_digest' AND COLUMN_NAME = "
@@ -42,7 +42,7 @@ core::Expected<std::vector<ServerStatement>> read_performance_schema(engines::Co
       "MIN_TIMER_WAIT, MAX_TIMER_WAIT, SUM_LOCK_TIME, SUM_ROWS_SENT, SUM_ROWS_EXAMINED, SUM_ROWS_AFFECTED, "
       "UNIX_TIMESTAMP(FIRST_SEEN), UNIX_TIMESTAMP(LAST_SEEN), {} "
       "FROM performance_schema.events_statements_summary_by_digest "
-      "WHERE DIGEST_TEXT IS NOT NULL AND DIGEST_TEXT NOT LIKE '%events_statements_summary_by_digest%' {}",
+      "WHERE DIGEST_TEXT IS NOT NULL AND DIGEST_TEXT NOT LIKE '%performance_schema%' {}",
       kCaptureMarker, quantiles ? "QUANTILE_95, QUANTILE_99" : "NULL, NULL",
       all_databases ? "" : "AND SCHEMA_NAME = DATABASE()");
   engines::ExecuteOptions execute_options;
