@@ -194,6 +194,19 @@ void Digest::merge(const Digest& other) {
   }
 }
 
+void Digest::add_class(const QueryClass& aggregated) {
+  events_ += aggregated.count;
+  total_query_time_.merge(aggregated.query_time);
+  min_opt(first_seen_, aggregated.first_seen);
+  max_opt(last_seen_, aggregated.last_seen);
+  auto [it, inserted] = classes_.try_emplace(aggregated.id);
+  if (inserted) {
+    it->second = aggregated;
+  } else {
+    it->second.merge(aggregated);
+  }
+}
+
 std::vector<const QueryClass*> Digest::ranked(OrderBy order, size_t top) const {
   std::vector<const QueryClass*> out;
   out.reserve(classes_.size());

@@ -79,6 +79,9 @@ class Digest {
 
   void add(const model::QueryEvent& event, uint32_t input = 0);
   void merge(const Digest& other);
+  // A class a server aggregated itself (pg_stat_statements, performance_schema): counted as its
+  // `count` events. Its histogram may be empty: the report then has no percentiles for it.
+  void add_class(const QueryClass& aggregated);
 
   sql::FingerprintMode mode() const { return mode_; }
   const std::unordered_map<std::string, QueryClass>& classes() const { return classes_; }

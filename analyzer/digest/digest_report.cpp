@@ -54,7 +54,11 @@ double round_sig(double v) {
   return std::round(v * scale) / scale;
 }
 
+// Sources that aggregate on the server leave some values unknown (null in JSON): shown as "-".
+double num(const json& j) { return j.is_number() ? j.get<double>() : std::nan(""); }
+
 std::string format_duration(double s) {
+  if (std::isnan(s)) return "-";
   if (s == 0) return "0";
   if (s < 1e-3) return fmt::format("{:.0f}us", s * 1e6);
   if (s < 1) return fmt::format("{:.0f}ms", s * 1e3);
@@ -62,6 +66,7 @@ std::string format_duration(double s) {
 }
 
 std::string format_count(double v) {
+  if (std::isnan(v)) return "-";
   if (v >= 1e9) return fmt::format("{:.2f}G", v / 1e9);
   if (v >= 1e6) return fmt::format("{:.2f}M", v / 1e6);
   if (v >= 1e4) return fmt::format("{:.2f}k", v / 1e3);
@@ -110,9 +115,10 @@ json digest_to_json(const DigestResult& result, const ReportOptions& options) {
   int rank = 0;
   for (const QueryClass* c : d.ranked(options.order_by, options.top)) {
     json qt = time_metric(c->query_time);
-    qt["p50"] = round_sig(c->histogram.quantile(0.50));
-    qt["p95"] = round_sig(c->histogram.quantile(0.95));
-    qt["p99"] = round_sig(c->histogram.quantile(0.99));
+    const bool has_histogram = c->histogram.count() > 0;  // not for server-aggregated classes
+    qt["p50"] = has_histogram ? json(round_sig(c->histogram.quantile(0.50))) : json(nullptr);
+    qt["p95"] = has_histogram ? json(round_sig(c->histogram.quantile(0.95))) : json(nullptr);
+    qt["p99"] = has_histogram ? json(round_sig(c->histogram.quantile(0.99))) : json(nullptr);
     qt["stddev"] = round_sig(c->stddev_s());
     json histogram = json::object();
     for (int i = 0; i < kDecadeBuckets; ++i) histogram[kDecadeNames[i]] = c->decades[i];
@@ -150,7 +156,7 @@ std::string render_digest_text(const json& doc) {
   std::string out;
   const json& overall = doc["overall"];
   const json& input = doc["input"];
-  double total = overall["query_time"].is_null() ? 0.0 : overall["query_time"]["sum"].get<double>();
+  double total = overall["query_time"].is_null() ? 0.0 : num(overall["query_time"]["sum"]);
   out += fmt::format("# {} total, {} events, {} unique", format_duration(total), overall["events"].get<uint64_t>(),
                      overall["classes"].get<uint64_t>());
   if (!overall["first_seen"].is_null()) {
@@ -165,16 +171,14 @@ std::string render_digest_text(const json& doc) {
   out += fmt::format("# {:=>4} {:=<34} {:=>14} {:=>6} {:=>8} {:=>8} {:=<20}\n", "", "", "", "", "", "", "");
   for (const auto& c : doc["classes"]) {
     const json& qt = c["query_time"];
-    out +=
-        fmt::format("# {:>4} 0x{:<32} {:>7.4f} {:>5.1f}% {:>6} {:>8.4f} {:>8.4f} {}\n", c["rank"].get<int>(),
-                    str(c, "id"), qt["sum"].get<double>(), c["share"].get<double>() * 100, c["count"].get<uint64_t>(),
-                    qt["avg"].get<double>(), qt["p95"].get<double>(), one_line(str(c, "fingerprint"), 60));
+    out += fmt::format("# {:>4} 0x{:<32} {:>7.4f} {:>5.1f}% {:>6} {:>8.4f} {:>8.4f} {}\n", c["rank"].get<int>(),
+                       str(c, "id"), num(qt["sum"]), num(c["share"]) * 100, c["count"].get<uint64_t>(), num(qt["avg"]),
+                       num(qt["p95"]), one_line(str(c, "fingerprint"), 60));
   }
   for (const auto& c : doc["classes"]) {
     const json& qt = c["query_time"];
-    out +=
-        fmt::format("\n# Query {}: {:.4f} s total, {} calls, {:.1f}% of the time, ID 0x{}\n", c["rank"].get<int>(),
-                    qt["sum"].get<double>(), c["count"].get<uint64_t>(), c["share"].get<double>() * 100, str(c, "id"));
+    out += fmt::format("\n# Query {}: {:.4f} s total, {} calls, {:.1f}% of the time, ID 0x{}\n", c["rank"].get<int>(),
+                       num(qt["sum"]), c["count"].get<uint64_t>(), num(c["share"]) * 100, str(c, "id"));
     if (!c["first_seen"].is_null()) {
       out += fmt::format("# Time range: {} to {}\n", str(c, "first_seen"), str(c, "last_seen"));
     }
@@ -182,29 +186,27 @@ std::string render_digest_text(const json& doc) {
                        "avg", "95%", "stddev", "median");
     out += fmt::format("# {:=<13} {:=>8} {:=>8} {:=>8} {:=>8} {:=>8} {:=>8} {:=>8}\n", "", "", "", "", "", "", "", "");
     out += fmt::format("# {:<13} {:>8}\n", "Count", c["count"].get<uint64_t>());
-    out += fmt::format("# {:<13} {:>8} {:>8} {:>8} {:>8} {:>8} {:>8} {:>8}\n", "Exec time",
-                       format_duration(qt["sum"].get<double>()), format_duration(qt["min"].get<double>()),
-                       format_duration(qt["max"].get<double>()), format_duration(qt["avg"].get<double>()),
-                       format_duration(qt["p95"].get<double>()), format_duration(qt["stddev"].get<double>()),
-                       format_duration(qt["p50"].get<double>()));
+    out += fmt::format(
+        "# {:<13} {:>8} {:>8} {:>8} {:>8} {:>8} {:>8} {:>8}\n", "Exec time", format_duration(num(qt["sum"])),
+        format_duration(num(qt["min"])), format_duration(num(qt["max"])), format_duration(num(qt["avg"])),
+        format_duration(num(qt["p95"])), format_duration(num(qt["stddev"])), format_duration(num(qt["p50"])));
     if (!c["lock_time"].is_null()) {
       const json& lt = c["lock_time"];
-      out += fmt::format("# {:<13} {:>8} {:>8} {:>8} {:>8}\n", "Lock time", format_duration(lt["sum"].get<double>()),
-                         format_duration(lt["min"].get<double>()), format_duration(lt["max"].get<double>()),
-                         format_duration(lt["avg"].get<double>()));
+      out += fmt::format("# {:<13} {:>8} {:>8} {:>8} {:>8}\n", "Lock time", format_duration(num(lt["sum"])),
+                         format_duration(num(lt["min"])), format_duration(num(lt["max"])),
+                         format_duration(num(lt["avg"])));
     }
     for (auto [key, label] : {std::pair{"rows_sent", "Rows sent"}, std::pair{"rows_examined", "Rows examine"},
                               std::pair{"rows_affected", "Rows affecte"}, std::pair{"bytes_sent", "Bytes sent"}}) {
       if (c[key].is_null()) continue;
       const json& m = c[key];
-      out += fmt::format("# {:<13} {:>8} {:>8} {:>8} {:>8}\n", label, format_count(m["sum"].get<double>()),
-                         format_count(m["min"].get<double>()), format_count(m["max"].get<double>()),
-                         format_count(m["avg"].get<double>()));
+      out += fmt::format("# {:<13} {:>8} {:>8} {:>8} {:>8}\n", label, format_count(num(m["sum"])),
+                         format_count(num(m["min"])), format_count(num(m["max"])), format_count(num(m["avg"])));
     }
     if (!c["databases"].empty()) out += fmt::format("# {:<13} {}\n", "Databases", join(c["databases"]));
     if (!c["users"].empty()) out += fmt::format("# {:<13} {}\n", "Users", join(c["users"]));
     if (!c["hosts"].empty()) out += fmt::format("# {:<13} {}\n", "Hosts", join(c["hosts"]));
-    out += fmt::format("# {:<13} ~{}\n", "Distinct args", c["distinct_parameters"].get<int64_t>());
+    out += fmt::format("# {:<13} ~{}\n", "Distinct args", format_count(num(c["distinct_parameters"])));
     out += "# Query_time distribution\n";
     uint64_t most = 1;
     for (const auto& [name, n] : c["histogram"].items()) most = std::max(most, n.get<uint64_t>());
@@ -222,7 +224,7 @@ std::string render_digest_markdown(const json& doc) {
   std::string out = "# Query digest\n\n";
   const json& overall = doc["overall"];
   const json& input = doc["input"];
-  double total = overall["query_time"].is_null() ? 0.0 : overall["query_time"]["sum"].get<double>();
+  double total = overall["query_time"].is_null() ? 0.0 : num(overall["query_time"]["sum"]);
   out += fmt::format("{} events, {} classes, {} total, from {} ({}); {} records skipped.\n\n",
                      overall["events"].get<uint64_t>(), overall["classes"].get<uint64_t>(), format_duration(total),
                      join(input["files"]), str(input, "format"), input["skipped"].get<uint64_t>());
@@ -232,16 +234,15 @@ std::string render_digest_markdown(const json& doc) {
     const json& qt = c["query_time"];
     std::string fp = one_line(str(c, "fingerprint"), 80);
     for (size_t i = 0; (i = fp.find('|', i)) != std::string::npos; i += 2) fp.replace(i, 1, "\\|");
-    out +=
-        fmt::format("| {} | `{}` | {:.4f} | {:.1f}% | {} | {:.6f} | {:.6f} | {:.6f} | `{}` |\n", c["rank"].get<int>(),
-                    str(c, "id"), qt["sum"].get<double>(), c["share"].get<double>() * 100, c["count"].get<uint64_t>(),
-                    qt["avg"].get<double>(), qt["p95"].get<double>(), qt["p99"].get<double>(), fp);
+    out += fmt::format("| {} | `{}` | {:.4f} | {:.1f}% | {} | {:.6f} | {:.6f} | {:.6f} | `{}` |\n",
+                       c["rank"].get<int>(), str(c, "id"), num(qt["sum"]), num(c["share"]) * 100,
+                       c["count"].get<uint64_t>(), num(qt["avg"]), num(qt["p95"]), num(qt["p99"]), fp);
   }
   for (const auto& c : doc["classes"]) {
     out += fmt::format("\n## {}. `{}`\n\n", c["rank"].get<int>(), str(c, "id"));
     out += fmt::format("{} calls; databases: {}; users: {}.\n\nSlowest example ({} s):\n\n```sql\n{}\n```\n",
                        c["count"].get<uint64_t>(), c["databases"].empty() ? "-" : join(c["databases"]),
-                       c["users"].empty() ? "-" : join(c["users"]), c["example"]["query_time"].get<double>(),
+                       c["users"].empty() ? "-" : join(c["users"]), num(c["example"]["query_time"]),
                        c["example"]["sql"].get<std::string>());
   }
   return out;

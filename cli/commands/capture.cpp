@@ -1,14 +1,174 @@
+// dbvet capture TARGET: a digest from a live source (pg_stat_statements, performance_schema, or a
+// workload run and timed by dbvet), rendered exactly as `dbvet digest` renders a log's.
+#include <cstdio>
+#include <iostream>
+
 #include "CLI/CLI.hpp"
+#include "analyzer/capture/live/server_capture.hpp"
+#include "analyzer/capture/live/workload_capture.hpp"
+#include "analyzer/core/target_url.hpp"
+#include "analyzer/digest/digest_report.hpp"
 #include "cli/cli_context.hpp"
+#include "fmt/format.h"
+#include "nlohmann/json.hpp"
 
 namespace dbvet::cli {
+namespace {
 
-// Not built yet: says so with a usage error rather than pretending to work.
+struct CaptureArgs {
+  std::string target;
+  std::string source;
+  std::vector<std::string> workloads;
+  uint64_t transactions = 0;
+  double duration_s = 0;
+  uint64_t seed = 1;
+  double scale = 1;
+  std::vector<std::string> defines;
+  bool allow_writes = false;
+  bool all_databases = false;
+  size_t top = 20;
+  std::string order_by = "total";
+  std::string fingerprint = "canonical";
+  int statement_timeout_s = 30;
+};
+
+core::Error usage(std::string message) { return core::make_error(core::ErrorKind::usage, std::move(message)); }
+
+int run_capture(CommandContext& context, const CaptureArgs& args) {
+  if (auto status = context.require_format({"text", "json", "md"}); !status) return context.fail(status.error());
+  auto mode = sql::parse_fingerprint_mode(args.fingerprint);
+  if (!mode)
+    return context.fail(usage(fmt::format("--fingerprint {}: expected pt, canonical or pg", args.fingerprint)));
+  auto order = digest::parse_order_by(args.order_by);
+  if (!order)
+    return context.fail(usage(fmt::format("--order-by {}: expected total, avg, p95 or count", args.order_by)));
+  if (args.duration_s < 0 || args.duration_s > 7 * 86400) {
+    return context.fail(usage(fmt::format("--duration {}: expected seconds between 0 and 604800", args.duration_s)));
+  }
+  auto url = core::parse_target_url(args.target);
+  if (!url) return context.fail(url.error());
+
+  std::string source = args.source;
+  if (source.empty()) {
+    if (!args.workloads.empty()) {
+      source = "workload";
+    } else if (url->engine == core::Engine::postgres) {
+      source = "pg_stat_statements";
+    } else if (url->engine == core::Engine::mysql) {
+      source = "performance_schema";
+    } else {
+      return context.fail(usage(fmt::format("{}: {} keeps no statement statistics; capture it with --workload FILE",
+                                            url->redacted(), core::engine_name(url->engine))));
+    }
+  }
+  if (source != "workload" && source != "pg_stat_statements" && source != "performance_schema") {
+    return context.fail(
+        usage(fmt::format("--source {}: expected pg_stat_statements, performance_schema or workload", source)));
+  }
+  if (source == "workload" && args.workloads.empty()) {
+    return context.fail(usage("--source workload needs at least one --workload FILE[@WEIGHT]"));
+  }
+  if (source != "workload" && !args.workloads.empty()) {
+    return context.fail(usage(fmt::format("--workload runs a workload: it does not go with --source {}", source)));
+  }
+  const auto duration = std::chrono::milliseconds(static_cast<int64_t>(args.duration_s * 1000));
+
+  std::vector<capture::live::WorkloadFile> scripts;
+  capture::live::WorkloadCaptureOptions workload_options;
+  if (source == "workload") {
+    for (const auto& spec : args.workloads) {
+      auto script = workload::load_script(spec);
+      if (!script) return context.fail(script.error());
+      scripts.push_back(std::move(*script));
+    }
+    if (auto status = capture::live::check_workload_writes(scripts, args.allow_writes); !status) {
+      return context.fail(status.error());
+    }
+    for (const auto& define : args.defines) {
+      auto eq = define.find('=');
+      if (eq == std::string::npos || eq == 0)
+        return context.fail(usage(fmt::format("-D {}: expected NAME=VALUE", define)));
+      workload_options.defines[define.substr(0, eq)] = define.substr(eq + 1);
+    }
+  }
+
+  engines::ConnectOptions connect_options;
+  connect_options.statement_timeout = std::chrono::seconds(args.statement_timeout_s);
+  connect_options.allow_writes = source == "workload" && args.allow_writes;
+  auto connection = engines::connect(*url, connect_options);
+  if (!connection) return context.fail(connection.error());
+
+  core::Expected<capture::live::LiveCapture> captured = core::make_error(core::ErrorKind::internal, "no capture");
+  if (source == "workload") {
+    workload_options.transactions = args.transactions;
+    workload_options.duration = duration;
+    workload_options.seed = args.seed;
+    workload_options.scale = args.scale;
+    workload_options.allow_writes = args.allow_writes;
+    workload_options.mode = *mode;
+    workload_options.database = url->engine == core::Engine::sqlite ? url->path : url->database;
+    if (context.show_progress()) {
+      workload_options.progress = [](uint64_t done) {
+        if (done % 100 == 0) std::fprintf(stderr, "\rcapture: %llu runs", static_cast<unsigned long long>(done));
+      };
+    }
+    captured = capture::live::capture_workload(**connection, scripts, workload_options);
+    if (workload_options.progress) std::fprintf(stderr, "\r%40s\r", "");
+  } else {
+    if (args.transactions) return context.fail(usage("--transactions applies to --workload only"));
+    capture::live::ServerCaptureOptions server_options;
+    server_options.duration = duration;
+    server_options.all_databases = args.all_databases;
+    server_options.mode = *mode;
+    if (context.show_progress() && duration.count()) {
+      std::fprintf(stderr, "capture: %s delta over %.1f s...\n", source.c_str(), args.duration_s);
+    }
+    captured = source == "pg_stat_statements" ? capture::live::capture_pg_stat_statements(**connection, server_options)
+                                              : capture::live::capture_performance_schema(**connection, server_options);
+  }
+  if (!captured) return context.fail(captured.error());
+
+  digest::ReportOptions report_options;
+  report_options.order_by = *order;
+  report_options.top = args.top;
+  auto doc = capture::live::live_capture_to_json(*captured, report_options);
+  doc["input"]["target"] = url->redacted();
+  if (duration.count()) doc["input"]["duration"] = args.duration_s;
+  auto out = context.out();
+  if (!out) return context.fail(out.error());
+  const std::string& format = context.options().format;
+  if (format == "json") {
+    **out << doc.dump(2) << '\n';
+  } else if (format == "md") {
+    **out << digest::render_digest_markdown(doc);
+  } else {
+    **out << digest::render_digest_text(doc);
+  }
+  return kExitOk;
+}
+
+}  // namespace
+
 CommandRun setup_capture(CLI::App& app) {
-  app.allow_extras();
-  return [](CommandContext& context) {
-    return context.fail(core::make_error(core::ErrorKind::usage, "'dbvet capture' is not available in this version yet"));
-  };
+  auto args = std::make_shared<CaptureArgs>();
+  app.add_option("target", args->target, "Database URL (postgresql://, mysql://, sqlite:)")->required();
+  app.add_option("--source", args->source,
+                 "pg_stat_statements, performance_schema or workload (default: by engine, workload with --workload)");
+  app.add_option("-w,--workload", args->workloads, "pgbench-style script FILE[@WEIGHT] to run and time (repeatable)");
+  app.add_option("-t,--transactions", args->transactions, "Workload: script runs (default 10 without --duration)");
+  app.add_option("--duration", args->duration_s,
+                 "Seconds: statistics sources take two snapshots this far apart and report the difference; "
+                 "a workload runs this long");
+  app.add_option("--seed", args->seed, "Workload: random seed")->default_val(1);
+  app.add_option("--scale", args->scale, "Workload: value of :scale")->default_val(1);
+  app.add_option("-D,--define", args->defines, "Workload: NAME=VALUE variable (repeatable)");
+  app.add_flag("--allow-writes", args->allow_writes, "Workload: allow scripts that change the target");
+  app.add_flag("--all-databases", args->all_databases, "Statistics of every database, not only the target's");
+  app.add_option("--top", args->top, "Report the N most costly classes (0: all)")->default_val(20);
+  app.add_option("--order-by", args->order_by, "Rank classes by total, avg, p95 or count")->default_val("total");
+  app.add_option("--fingerprint", args->fingerprint, "Fingerprint mode: canonical, pt or pg")->default_val("canonical");
+  app.add_option("--statement-timeout", args->statement_timeout_s, "Seconds per statement")->default_val(30);
+  return [args](CommandContext& context) { return run_capture(context, *args); };
 }
 
 }  // namespace dbvet::cli

@@ -1,0 +1,45 @@
+#pragma once
+// Workload capture: runs pgbench-style scripts in one client on any engine, times every statement
+// on the client (steady_clock around Connection::execute) and digests the executions, so each
+// class has its count, percentiles and slowest example with its literals. `dbvet capture
+// --workload` and `dbvet audit --workload` both use it.
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "analyzer/capture/live/server_statements.hpp"
+#include "analyzer/core/expected.hpp"
+#include "analyzer/engines/connection.hpp"
+#include "analyzer/workload/script.hpp"
+
+namespace dbvet::capture::live {
+
+// A parsed script with its weight, as workload::load_script("file.sql@3") returns it.
+using WorkloadFile = workload::Script;
+
+struct WorkloadCaptureOptions {
+  // Script runs (pgbench's transactions), and/or a time limit: the first reached ends the capture.
+  // Neither set: 10 runs, pgbench's default.
+  uint64_t transactions = 0;
+  std::chrono::milliseconds duration{0};
+  uint64_t seed = 1;
+  double scale = 1;                            // :scale
+  std::map<std::string, std::string> defines;  // -D name=value
+  bool allow_writes = false;                   // else a script with a writing statement is refused before it starts
+  bool sleep = true;                           // honour \sleep
+  sql::FingerprintMode mode = sql::FingerprintMode::canonical;
+  std::string database;  // recorded with each execution
+  std::function<void(uint64_t runs_done)> progress;
+};
+
+// A usage error naming the first writing statement ("file:line: ... writes") unless writes are allowed.
+core::Status check_workload_writes(const std::vector<WorkloadFile>& scripts, bool allow_writes);
+
+core::Expected<LiveCapture> capture_workload(engines::Connection& connection, const std::vector<WorkloadFile>& scripts,
+                                             const WorkloadCaptureOptions& options);
+
+}  // namespace dbvet::capture::live
