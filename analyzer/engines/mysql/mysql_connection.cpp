@@ -1,10 +1,265 @@
 #include "analyzer/engines/mysql/mysql_connection.hpp"
 
-namespace dbvet::engines::mysql {
+#include <errmsg.h>
+#include <mysqld_error.h>
 
-// Placeholder until the engine lands; keeps the dispatch table complete.
-Expected<std::unique_ptr<Connection>> connect_mysql(const core::TargetUrl& /*url*/, const ConnectOptions& /*options*/) {
-  return core::make_error(core::ErrorKind::unsupported, "the mysql engine is not implemented yet");
+#include <algorithm>
+#include <cstdlib>
+
+#include "analyzer/engines/mysql/mysql_explain.hpp"
+#include "analyzer/engines/mysql/mysql_introspect.hpp"
+#include "analyzer/engines/mysql/mysql_session.hpp"
+#include "fmt/format.h"
+
+namespace dbvet::engines::mysql {
+namespace {
+
+constexpr uint64_t kFnvOffset = 14695981039346656037ULL;
+constexpr uint64_t kFnvPrime = 1099511628211ULL;
+
+void fnv1a(uint64_t& hash, const char* data, size_t size) {
+  for (size_t i = 0; i < size; ++i) {
+    hash ^= static_cast<unsigned char>(data[i]);
+    hash *= kFnvPrime;
+  }
+}
+
+core::Error read_only_refusal(const std::string& target, const char* what) {
+  return core::make_error(
+      core::ErrorKind::usage,
+      fmt::format("{} refused on {}: the session is read-only (no write flag was given)", what, target));
+}
+
+class MysqlConnection final : public Connection {
+ public:
+  MysqlConnection(std::unique_ptr<Session> session, core::TargetUrl url, ConnectOptions options)
+      : session_(std::move(session)), url_(std::move(url)), options_(options) {}
+
+  core::Engine engine() const override { return core::Engine::mysql; }
+  std::string server_version() override { return session_->version(); }
+  std::string describe() const override { return session_->target(); }
+
+  Expected<model::Schema> introspect() override { return introspect_schema(*session_, url_.database); }
+
+  Expected<model::Plan> explain(const std::string& sql, const ExplainOptions& options) override {
+    if (!options.analyze) {
+      auto rows = session_->query("EXPLAIN FORMAT=JSON " + sql);
+      if (!rows) return rows.error();
+      return finish(first_cell(*rows), session_->is_mariadb() ? parse_mariadb_explain_json : parse_mysql8_explain_json);
+    }
+    bool writing = is_writing_statement(sql);
+    if (writing) {
+      if (auto status = session_->exec("START TRANSACTION READ WRITE"); !status) return status.error();
+    }
+    auto rows = session_->is_mariadb() ? session_->query("ANALYZE FORMAT=JSON " + sql)
+                                       : session_->query("EXPLAIN ANALYZE " + sql);
+    if (writing) {
+      auto rollback = session_->exec("ROLLBACK");
+      if (!rollback) return rollback.error();
+    }
+    if (!rows) return rows.error();
+    return finish(first_cell(*rows), session_->is_mariadb() ? parse_mariadb_explain_json : parse_mysql8_explain_tree);
+  }
+
+  Expected<ResultSummary> execute(const std::string& sql, const ExecuteOptions& options) override {
+    MYSQL* handle = session_->handle();
+    if (mysql_real_query(handle, sql.data(), sql.size()) != 0) return session_->last_error("query failed");
+    ResultSummary summary;
+    summary.result_hash = kFnvOffset;
+    MYSQL_RES* result = mysql_use_result(handle);
+    if (!result) {
+      if (mysql_field_count(handle) != 0) return session_->last_error("reading the result failed");
+      summary.affected_rows = static_cast<int64_t>(mysql_affected_rows(handle));
+      return summary;
+    }
+    unsigned int fields = mysql_num_fields(result);
+    MYSQL_FIELD* field_info = mysql_fetch_fields(result);
+    for (unsigned int i = 0; i < fields; ++i) summary.columns.emplace_back(field_info[i].name);
+    while (MYSQL_ROW row = mysql_fetch_row(result)) {
+      unsigned long* lengths = mysql_fetch_lengths(result);
+      bool keep = summary.rows.size() < options.keep_rows;
+      std::vector<std::optional<std::string>> values;
+      for (unsigned int i = 0; i < fields; ++i) {
+        // A marker byte before each value tells NULL from '' and separates the columns.
+        if (row[i]) {
+          fnv1a(summary.result_hash, "\x01", 1);
+          fnv1a(summary.result_hash, row[i], lengths[i]);
+          if (keep) values.emplace_back(std::string(row[i], lengths[i]));
+        } else {
+          fnv1a(summary.result_hash, "\x00", 1);
+          if (keep) values.emplace_back(std::nullopt);
+        }
+      }
+      fnv1a(summary.result_hash, "\x02", 1);
+      if (keep) summary.rows.push_back(std::move(values));
+      ++summary.row_count;
+    }
+    bool failed = mysql_errno(handle) != 0;
+    auto error = failed ? session_->last_error("reading the result failed") : core::Error{};
+    mysql_free_result(result);
+    if (failed) return error;
+    return summary;
+  }
+
+  Status execute_script(const std::string& sql) override {
+    if (!options_.allow_writes) return read_only_refusal(session_->target(), "running a script");
+    MYSQL* handle = session_->handle();
+    mysql_set_server_option(handle, MYSQL_OPTION_MULTI_STATEMENTS_ON);
+    int statement = 1;
+    int status = mysql_real_query(handle, sql.data(), sql.size());
+    core::Status outcome = core::ok();
+    for (;;) {
+      if (status != 0) {
+        outcome = session_->last_error(fmt::format("statement {} of the script failed", statement));
+        break;
+      }
+      if (MYSQL_RES* result = mysql_store_result(handle)) mysql_free_result(result);
+      if (!mysql_more_results(handle)) break;
+      ++statement;
+      status = mysql_next_result(handle);
+      if (status > 0) continue;  // reported at the top of the loop
+      if (status < 0) break;
+    }
+    // Drain whatever the server still holds after an error, then go back to one statement per call.
+    while (mysql_more_results(handle) && mysql_next_result(handle) == 0) {
+      if (MYSQL_RES* result = mysql_store_result(handle)) mysql_free_result(result);
+    }
+    mysql_set_server_option(handle, MYSQL_OPTION_MULTI_STATEMENTS_OFF);
+    return outcome;
+  }
+
+  Expected<int64_t> load_rows(const std::string& table, const std::vector<std::string>& columns,
+                              RowSource& rows) override {
+    if (!options_.allow_writes) return read_only_refusal(session_->target(), "loading rows");
+    constexpr size_t kBatchRows = 1000;
+    constexpr size_t kMaxStatementBytes = 4u << 20;  // below the default max_allowed_packet (16 MiB)
+    std::string head = "INSERT INTO " + quote_identifier(table) + " (";
+    for (size_t i = 0; i < columns.size(); ++i) head += (i ? ", " : "") + quote_identifier(columns[i]);
+    head += ") VALUES ";
+    if (auto status = session_->exec("START TRANSACTION"); !status) return status.error();
+    int64_t loaded = 0;
+    std::vector<std::vector<std::optional<std::string>>> batch;
+    std::string statement;
+    auto flush = [&]() -> Status {
+      if (statement.empty()) return core::ok();
+      auto status = session_->exec(statement);
+      statement.clear();
+      return status;
+    };
+    bool more = true;
+    while (more) {
+      batch.clear();
+      more = rows.next_batch(batch, kBatchRows);
+      for (const auto& row : batch) {
+        if (row.size() != columns.size()) {
+          session_->exec("ROLLBACK");
+          return core::make_error(core::ErrorKind::input,
+                                  fmt::format("loading {} on {}: a row has {} values for {} columns", table,
+                                              session_->target(), row.size(), columns.size()));
+        }
+        statement += statement.empty() ? head : std::string(",");
+        statement += '(';
+        for (size_t i = 0; i < row.size(); ++i) {
+          if (i) statement += ',';
+          statement += row[i] ? session_->quote(*row[i]) : std::string("NULL");
+        }
+        statement += ')';
+        ++loaded;
+        if (statement.size() > kMaxStatementBytes) {
+          if (auto status = flush(); !status) {
+            session_->exec("ROLLBACK");
+            return status.error();
+          }
+        }
+      }
+      if (auto status = flush(); !status) {
+        session_->exec("ROLLBACK");
+        return status.error();
+      }
+    }
+    if (auto status = session_->exec("COMMIT"); !status) return status.error();
+    return loaded;
+  }
+
+ private:
+  std::unique_ptr<Session> session_;
+  core::TargetUrl url_;
+  ConnectOptions options_;
+
+  static std::string first_cell(const Rows& rows) {
+    std::string out;
+    for (const auto& row : rows.rows) {
+      if (!row.empty() && row[0]) out += *row[0];  // EXPLAIN ANALYZE tree may come as several rows
+    }
+    return out;
+  }
+
+  Expected<model::Plan> finish(const std::string& text, Expected<model::Plan> (*parse)(const std::string&)) {
+    auto plan = parse(text);
+    if (!plan) {
+      return core::make_error(plan.error().kind, fmt::format("{}: {}", session_->target(), plan.error().message));
+    }
+    plan->engine_version = session_->version();
+    return plan;
+  }
+};
+
+}  // namespace
+
+Expected<std::unique_ptr<Connection>> connect_mysql(const core::TargetUrl& url, const ConnectOptions& options) {
+  std::string target = url.redacted();
+  MYSQL* handle = mysql_init(nullptr);
+  if (!handle) return core::make_error(core::ErrorKind::internal, "cannot allocate a MySQL client handle");
+  // ~/.my.cnf [client] supplies user, password, host and socket the URL leaves out.
+  mysql_options(handle, MYSQL_READ_DEFAULT_GROUP, "client");
+  unsigned int connect_timeout =
+      static_cast<unsigned int>(std::max<int64_t>(1, options.connect_timeout.count() / 1000));
+  mysql_options(handle, MYSQL_OPT_CONNECT_TIMEOUT, &connect_timeout);
+  // A backstop for a server that stops answering; the server-side statement timeout fires first.
+  unsigned int read_timeout =
+      static_cast<unsigned int>(std::max<int64_t>(1, options.statement_timeout.count() / 1000) + 30);
+  mysql_options(handle, MYSQL_OPT_READ_TIMEOUT, &read_timeout);
+  mysql_options(handle, MYSQL_SET_CHARSET_NAME, "utf8mb4");
+
+  std::optional<std::string> password = url.password;
+  if (!password) {
+    if (const char* env = std::getenv("MYSQL_PWD")) password = std::string(env);
+  }
+  std::string socket;
+  if (auto it = url.params.find("socket"); it != url.params.end()) socket = it->second;
+  const char* host = url.host.empty() ? nullptr : url.host.c_str();
+  const char* user = url.user.empty() ? nullptr : url.user.c_str();
+  const char* database = url.database.empty() ? nullptr : url.database.c_str();
+  unsigned int port = url.port ? static_cast<unsigned int>(*url.port) : 0;
+  if (!mysql_real_connect(handle, host, user, password ? password->c_str() : nullptr, database, port,
+                          socket.empty() ? nullptr : socket.c_str(), 0)) {
+    unsigned int code = mysql_errno(handle);
+    std::string message = mysql_error(handle);
+    mysql_close(handle);
+    std::string hint;
+    if (code == ER_ACCESS_DENIED_ERROR) hint = " (check the user and password: URL, MYSQL_PWD or ~/.my.cnf)";
+    if (code == ER_BAD_DB_ERROR) hint = " (unknown database)";
+    return core::make_error(core::ErrorKind::connection,
+                            fmt::format("cannot connect to {}: {}{}", target, message, hint));
+  }
+  std::string version = mysql_get_server_info(handle);
+  int timeout_s = static_cast<int>(std::max<int64_t>(1, options.statement_timeout.count() / 1000));
+  auto session = std::make_unique<Session>(handle, target, version, timeout_s);
+
+  std::vector<std::string> setup;
+  if (!options.allow_writes) setup.emplace_back("SET SESSION TRANSACTION READ ONLY");
+  if (session->is_mariadb()) {
+    setup.push_back(fmt::format("SET SESSION max_statement_time = {:.3f}", options.statement_timeout.count() / 1000.0));
+  } else {
+    setup.push_back(fmt::format("SET SESSION max_execution_time = {}", options.statement_timeout.count()));
+  }
+  for (const auto& statement : setup) {
+    if (auto status = session->exec(statement); !status) {
+      return core::make_error(core::ErrorKind::connection,
+                              fmt::format("cannot prepare the session: {}", status.error().message));
+    }
+  }
+  return std::unique_ptr<Connection>(std::make_unique<MysqlConnection>(std::move(session), url, options));
 }
 
 }  // namespace dbvet::engines::mysql

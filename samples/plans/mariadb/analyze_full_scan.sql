@@ -1,0 +1,1 @@
+ANALYZE FORMAT=JSON SELECT * FROM orders WHERE note IS NULL AND total_cents < 100

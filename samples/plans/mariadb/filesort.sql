@@ -1,0 +1,1 @@
+EXPLAIN FORMAT=JSON SELECT * FROM orders WHERE status = 'paid' ORDER BY total_cents DESC LIMIT 10

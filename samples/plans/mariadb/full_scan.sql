@@ -1,0 +1,1 @@
+EXPLAIN FORMAT=JSON SELECT * FROM orders WHERE total_cents > 9000

@@ -1,0 +1,1 @@
+EXPLAIN FORMAT=JSON SELECT status, COUNT(*) FROM orders GROUP BY status

@@ -1,0 +1,1 @@
+EXPLAIN FORMAT=JSON SELECT customer_id FROM orders WHERE customer_id BETWEEN 10 AND 20

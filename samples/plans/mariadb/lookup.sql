@@ -1,0 +1,1 @@
+EXPLAIN FORMAT=JSON SELECT * FROM customers WHERE id = 7

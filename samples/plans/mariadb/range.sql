@@ -1,0 +1,1 @@
+EXPLAIN FORMAT=JSON SELECT id, created_at FROM orders WHERE created_at BETWEEN '2024-01-02' AND '2024-01-03'

@@ -1,0 +1,1 @@
+SELECT owner_id, born FROM pets WHERE owner_id = 7;

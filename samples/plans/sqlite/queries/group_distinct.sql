@@ -1,0 +1,1 @@
+SELECT DISTINCT species, count(*) FROM pets GROUP BY owner_id;

@@ -1,0 +1,1 @@
+SELECT * FROM pets WHERE owner_id = 3 OR species = 'fish';

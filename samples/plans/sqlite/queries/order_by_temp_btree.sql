@@ -1,0 +1,1 @@
+SELECT * FROM pets WHERE species = 'cat' ORDER BY happiness DESC;

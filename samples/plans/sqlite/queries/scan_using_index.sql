@@ -1,0 +1,1 @@
+SELECT id FROM pets ORDER BY owner_id;
