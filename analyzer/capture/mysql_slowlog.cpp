@@ -9,7 +9,28 @@
 namespace dbvet::capture {
 namespace {
 
-using Props = std::unordered_map<std::string, std::string>;
+// A record's attributes in the order met; a later value for a key replaces the earlier one, as
+// building pt's hash from its property list does. A flat vector: records have a dozen keys.
+class Props {
+ public:
+  Props() { items_.reserve(16); }
+  std::string& operator[](std::string_view key) {
+    for (auto& [k, v] : items_) {
+      if (k == key) return v;
+    }
+    items_.emplace_back(std::string(key), std::string());
+    return items_.back().second;
+  }
+  const std::string* get(std::string_view key) const {
+    for (const auto& [k, v] : items_) {
+      if (k == key) return &v;
+    }
+    return nullptr;
+  }
+
+ private:
+  std::vector<std::pair<std::string, std::string>> items_;
+};
 
 inline bool is_space(char c) { return c == ' ' || (c >= '\t' && c <= '\r'); }
 inline bool is_word(char c) {
@@ -115,7 +136,7 @@ bool match_user_host(std::string_view line, Props& props) {
   if (ip_end == std::string_view::npos || ip_end < ip_begin) return false;
   std::string host(rest.substr(h, h_end - h));
   if (host.empty()) host = rest.substr(ip_begin, ip_end - ip_begin);
-  props["user"] = std::string(user);
+  props["user"] = user;
   props["host"] = host;
   return true;
 }
@@ -165,7 +186,7 @@ void parse_properties(std::string_view line, Props& props) {
       i = colon + 1;
       continue;
     }
-    props[std::string(line.substr(key_begin, colon - key_begin))] = std::string(line.substr(v, v_end - v));
+    props[line.substr(key_begin, colon - key_begin)] = line.substr(v, v_end - v);
     i = v_end;
   }
 }
@@ -345,7 +366,7 @@ void MysqlSlowLogReader::parse_chunk(std::string_view raw, uint64_t offset) {
     bool header = line.starts_with("#") || line.starts_with("use ") || line.starts_with("SET last_insert_id") ||
                   line.starts_with("SET insert_id") || line.starts_with("SET timestamp");
     if (!header) {
-      props["arg"] = stmt.substr(begin);
+      props["arg"] = std::string_view(stmt).substr(begin);
       found_arg = true;
       break;
     }
@@ -360,7 +381,7 @@ void MysqlSlowLogReader::parse_chunk(std::string_view raw, uint64_t offset) {
       auto text = line.substr(1);
       while (!text.empty() && is_space(text[0])) text.remove_prefix(1);
       props["cmd"] = "Admin";
-      props["arg"] = std::string(text);
+      props["arg"] = text;
       found_arg = true;
       got_ac = true;
     } else if (is_property_line(line)) {
@@ -368,7 +389,7 @@ void MysqlSlowLogReader::parse_chunk(std::string_view raw, uint64_t offset) {
     } else if (!got_db && line.starts_with("use ") && line.size() > 4 && line[4] != ';') {
       auto db = line.substr(4);
       db = db.substr(0, db.find(';'));
-      props["db"] = std::string(db);
+      props["db"] = db;
       got_db = true;
     } else if (!got_set && line.starts_with("SET")) {
       size_t i = 3, s = 3;
@@ -387,7 +408,7 @@ void MysqlSlowLogReader::parse_chunk(std::string_view raw, uint64_t offset) {
             auto value = part.substr(eq + 1);
             while (!key.empty() && is_space(key.back())) key.remove_suffix(1);
             while (!value.empty() && is_space(value.front())) value.remove_prefix(1);
-            props[std::string(key)] = std::string(value);
+            props[key] = value;
           }
           if (comma == std::string_view::npos) break;
           pos = comma + 1;
@@ -408,11 +429,9 @@ void MysqlSlowLogReader::parse_chunk(std::string_view raw, uint64_t offset) {
   emit(model::QueryEvent{}, props, offset);
 }
 
-void MysqlSlowLogReader::emit(model::QueryEvent&& event, const Props& props, uint64_t offset) {
-  auto get = [&](const char* key) -> const std::string* {
-    auto it = props.find(key);
-    return it == props.end() ? nullptr : &it->second;
-  };
+template <class PropsT>
+void MysqlSlowLogReader::emit(model::QueryEvent&& event, const PropsT& props, uint64_t offset) {
+  auto get = [&](const char* key) { return props.get(key); };
   const std::string* arg = get("arg");
   if (!arg || !truthy(*arg)) {
     stats_.skip(offset, "slow log record without a statement");

@@ -12,7 +12,6 @@
 #include <optional>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 
 #include "analyzer/capture/log_reader.hpp"
 
@@ -26,6 +25,15 @@ class MysqlSlowLogReader final : public LogReader {
   void finish() override;
   const ReadStats& stats() const override { return stats_; }
 
+  // The database and time later records inherit (pt's --inherit-attributes): read from the records
+  // before a -j N split point, and given to the reader of the part after it.
+  const std::string& inherited_database() const { return last_db_; }
+  std::optional<int64_t> inherited_timestamp() const { return last_ts_; }
+  void inherit(std::string database, std::optional<int64_t> timestamp) {
+    last_db_ = std::move(database);
+    last_ts_ = timestamp;
+  }
+
   // Whether a line can start a record: where -j N may split a file.
   static bool is_record_start(std::string_view line);
   // Whether the first lines of an input look like a MySQL/MariaDB slow log.
@@ -35,7 +43,8 @@ class MysqlSlowLogReader final : public LogReader {
   struct Pending;
   void on_chunk(std::string_view raw, uint64_t offset, bool at_end);
   void parse_chunk(std::string_view raw, uint64_t offset);
-  void emit(model::QueryEvent&& event, const std::unordered_map<std::string, std::string>& props, uint64_t offset);
+  template <class PropsT>
+  void emit(model::QueryEvent&& event, const PropsT& props, uint64_t offset);
 
   EventSink sink_;
   ReadStats stats_;

@@ -113,12 +113,31 @@ void QueryClass::merge(const QueryClass& other) {
 }
 
 void Digest::add(const model::QueryEvent& event, uint32_t input) {
-  auto cached = recent_.find(event.sql);
-  if (cached == recent_.end()) {
-    if (recent_.size() >= kRecentLimit) recent_.clear();
-    cached = recent_.emplace(event.sql, sql::fingerprint(event.sql, mode_)).first;
+  // Statements without literals repeat verbatim (BEGIN, COMMIT, prepared texts): remember those.
+  sql::Fingerprint computed;
+  const sql::Fingerprint* found = nullptr;
+  const bool cacheable = event.sql.size() <= 256;
+  if (cacheable) {
+    auto cached = recent_.find(event.sql);
+    if (cached != recent_.end()) found = &cached->second;
   }
-  const sql::Fingerprint& fp = cached->second;
+  if (!found) {
+    if (mode_ == sql::FingerprintMode::pt) {
+      // The MD5 only once per class: the text decides the class.
+      computed.text = sql::fingerprint_pt(event.sql);
+      auto id = pt_ids_.find(computed.text);
+      if (id == pt_ids_.end()) id = pt_ids_.emplace(computed.text, sql::pt_checksum(computed.text)).first;
+      computed.id = id->second;
+    } else {
+      computed = sql::fingerprint(event.sql, mode_);
+    }
+    found = &computed;
+    if (cacheable && computed.text.size() == event.sql.size()) {  // likely literal-free: worth keeping
+      if (recent_.size() >= kRecentLimit) recent_.clear();
+      found = &recent_.emplace(event.sql, std::move(computed)).first->second;
+    }
+  }
+  const sql::Fingerprint& fp = *found;
   auto [it, inserted] = classes_.try_emplace(fp.id);
   QueryClass& c = it->second;
   if (inserted) {

@@ -96,6 +96,7 @@ class Digest {
   std::unordered_map<std::string, QueryClass> classes_;
   // Recent statements and their fingerprints: identical statements are common in logs.
   std::unordered_map<std::string, sql::Fingerprint> recent_;
+  std::unordered_map<std::string, std::string> pt_ids_;  // pt fingerprint -> checksum
   uint64_t events_ = 0;
   Metric total_query_time_;
   std::optional<int64_t> first_seen_, last_seen_;

@@ -1,8 +1,12 @@
 #include "analyzer/sample/generator.hpp"
 
 #include <algorithm>
+#include <condition_variable>
 #include <cstdlib>
+#include <deque>
+#include <mutex>
 #include <set>
+#include <thread>
 
 #include "fmt/format.h"
 
@@ -45,6 +49,60 @@ bool TableRows::next_batch(std::vector<std::vector<std::optional<std::string>>>&
   }
   if (on_batch) on_batch(next_);
   return true;
+}
+
+struct PrefetchingRows::State {
+  engines::RowSource& inner;
+  size_t depth;
+  std::mutex mutex;
+  std::condition_variable changed;
+  std::deque<std::vector<std::vector<std::optional<std::string>>>> ready;
+  bool exhausted = false;
+  bool stop = false;
+  std::thread producer;
+
+  State(engines::RowSource& source, size_t queue_depth) : inner(source), depth(queue_depth) {}
+
+  void produce(size_t max_rows) {
+    for (;;) {
+      std::vector<std::vector<std::optional<std::string>>> batch;
+      const bool more = inner.next_batch(batch, max_rows);
+      std::unique_lock<std::mutex> lock(mutex);
+      if (!batch.empty()) ready.push_back(std::move(batch));
+      if (!more) exhausted = true;
+      changed.notify_all();
+      if (exhausted) return;
+      changed.wait(lock, [&] { return stop || ready.size() < depth; });
+      if (stop) return;
+    }
+  }
+};
+
+PrefetchingRows::PrefetchingRows(engines::RowSource& inner, size_t depth)
+    : state_(std::make_unique<State>(inner, depth)) {}
+
+PrefetchingRows::~PrefetchingRows() { finish(); }
+
+void PrefetchingRows::finish() {
+  {
+    std::lock_guard<std::mutex> lock(state_->mutex);
+    state_->stop = true;
+  }
+  state_->changed.notify_all();
+  if (state_->producer.joinable()) state_->producer.join();
+}
+
+bool PrefetchingRows::next_batch(std::vector<std::vector<std::optional<std::string>>>& batch, size_t max_rows) {
+  if (!state_->producer.joinable() && !state_->exhausted) {
+    state_->producer = std::thread([this, max_rows] { state_->produce(max_rows); });
+  }
+  std::unique_lock<std::mutex> lock(state_->mutex);
+  state_->changed.wait(lock, [&] { return !state_->ready.empty() || state_->exhausted; });
+  if (state_->ready.empty()) return false;
+  for (auto& row : state_->ready.front()) batch.push_back(std::move(row));
+  state_->ready.pop_front();
+  state_->changed.notify_all();
+  return !(state_->ready.empty() && state_->exhausted);
 }
 
 uint64_t combine_checksums(const std::vector<uint64_t>& checksums) {

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -44,6 +45,25 @@ class TableRows : public engines::RowSource {
   int64_t next_ = 0;
   uint64_t checksum_ = 0xcbf29ce484222325ULL;
   int64_t bytes_ = 0;
+};
+
+// Runs another RowSource on a thread of its own, a few batches ahead, so that generating rows and
+// writing them overlap. The inner source is exhausted (or abandoned) when this one is destroyed.
+class PrefetchingRows : public engines::RowSource {
+ public:
+  explicit PrefetchingRows(engines::RowSource& inner, size_t depth = 3);
+  ~PrefetchingRows() override;
+  PrefetchingRows(const PrefetchingRows&) = delete;
+  PrefetchingRows& operator=(const PrefetchingRows&) = delete;
+
+  bool next_batch(std::vector<std::vector<std::optional<std::string>>>& batch, size_t max_rows) override;
+  // Stops and waits for the producer thread: after a complete load the inner source's counters are
+  // final; after an abandoned one the producer stops early.
+  void finish();
+
+ private:
+  struct State;
+  std::unique_ptr<State> state_;
 };
 
 // Folds table checksums into one (order matters).

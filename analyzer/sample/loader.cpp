@@ -1,10 +1,15 @@
 #include "analyzer/sample/loader.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
+#include <ctime>
 #include <fstream>
+#include <map>
+#include <mutex>
 #include <set>
 #include <sstream>
+#include <thread>
 
 #include "analyzer/sample/generator.hpp"
 #include "fmt/format.h"
@@ -39,6 +44,55 @@ std::string join(const std::vector<std::string>& names, const std::string& separ
   std::string out;
   for (const auto& name : names) out += (out.empty() ? "" : separator) + name;
   return out;
+}
+
+// Progress from several loading threads, reported one at a time.
+struct ProgressState {
+  std::mutex mutex;
+  GenProgress progress;
+  std::map<std::string, int64_t> per_table;
+
+  void report(const std::function<void(const GenProgress&)>& callback, const std::string& table, int64_t produced,
+              int64_t total) {
+    std::lock_guard<std::mutex> lock(mutex);
+    progress.done_rows += produced - per_table[table];
+    per_table[table] = produced;
+    progress.table = table;
+    progress.table_rows = produced;
+    progress.table_total = total;
+    callback(progress);
+  }
+};
+
+// Runs work items 0..count-1 on the sessions, one thread per session; the first error wins.
+core::Status run_parallel(const std::vector<engines::Connection*>& sessions, size_t count,
+                          const std::function<core::Status(engines::Connection&, size_t)>& work) {
+  std::atomic<size_t> next{0};
+  std::mutex mutex;
+  std::optional<core::Error> failure;
+  auto worker = [&](engines::Connection* session) {
+    for (;;) {
+      {
+        std::lock_guard<std::mutex> lock(mutex);
+        if (failure) return;
+      }
+      const size_t n = next++;
+      if (n >= count) return;
+      auto status = work(*session, n);
+      if (!status) {
+        std::lock_guard<std::mutex> lock(mutex);
+        if (!failure) failure = status.error();
+        return;
+      }
+    }
+  };
+  std::vector<std::thread> threads;
+  const size_t used = std::min(sessions.size(), count);
+  for (size_t i = 1; i < used; ++i) threads.emplace_back(worker, sessions[i]);
+  worker(sessions[0]);
+  for (auto& thread : threads) thread.join();
+  if (failure) return *failure;
+  return core::ok();
 }
 
 }  // namespace
@@ -128,26 +182,41 @@ core::Expected<GenResult> generate_sample(engines::Connection& connection, const
   result.schema_seconds = seconds_since(phase);
 
   const SampleSize size = SampleSize::for_scale(options.scale);
-  GenProgress progress;
-  for (const TableSpec* table : plan->tables) progress.total_rows += table->row_count(size);
+  // Several sessions load tables side by side (as pg_restore -j does); SQLite has one writer.
+  std::vector<engines::Connection*> sessions = {&connection};
+  std::vector<std::unique_ptr<engines::Connection>> extra;
+  if (engine != core::Engine::sqlite && options.open_session) {
+    for (int i = 1; i < options.jobs; ++i) {
+      auto session = options.open_session();
+      if (!session) return session.error();
+      extra.push_back(std::move(*session));
+      sessions.push_back(extra.back().get());
+    }
+  }
+
+  const std::clock_t cpu_started = std::clock();
+  ProgressState progress_state;
+  for (const TableSpec* table : plan->tables) progress_state.progress.total_rows += table->row_count(size);
   phase = Clock::now();
-  std::vector<uint64_t> checksums;
-  for (const TableSpec* table : plan->tables) {
+  result.tables.resize(plan->tables.size());
+  std::vector<size_t> order(plan->tables.size());
+  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+  // Largest first, so that the last table to finish is a small one.
+  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
+    return plan->tables[a]->row_count(size) > plan->tables[b]->row_count(size);
+  });
+  auto load_one = [&](engines::Connection& session, size_t index) -> core::Status {
+    const TableSpec* table = plan->tables[index];
     TableRows rows(*table, size, options.seed, engine);
     const auto table_started = Clock::now();
-    const int64_t done_before = progress.done_rows;
-    progress.table = table->name;
-    progress.table_total = rows.total_rows();
-    progress.table_rows = 0;
     if (options.progress) {
       rows.on_batch = [&](int64_t produced) {
-        progress.table_rows = produced;
-        progress.done_rows = done_before + produced;
-        options.progress(progress);
+        progress_state.report(options.progress, table->name, produced, rows.total_rows());
       };
-      options.progress(progress);
     }
-    auto loaded = connection.load_rows(table->name, rows.column_names(), rows);
+    PrefetchingRows prefetched(rows);
+    auto loaded = session.load_rows(table->name, rows.column_names(), prefetched);
+    prefetched.finish();
     if (!loaded) {
       return core::make_error(loaded.error().kind,
                               fmt::format("loading {} failed: {}", table->name, loaded.error().message));
@@ -156,18 +225,31 @@ core::Expected<GenResult> generate_sample(engines::Connection& connection, const
       return core::make_error(core::ErrorKind::internal, fmt::format("loading {}: {} rows written, {} expected",
                                                                      table->name, *loaded, rows.total_rows()));
     }
-    progress.done_rows = done_before + rows.total_rows();
-    result.tables.push_back({table->name, table->service, rows.rows_produced(), rows.bytes(), rows.checksum(),
-                             seconds_since(table_started)});
-    checksums.push_back(rows.checksum());
+    result.tables[index] = {table->name,  table->service,  rows.rows_produced(),
+                            rows.bytes(), rows.checksum(), seconds_since(table_started)};
+    return core::ok();
+  };
+  if (auto status = run_parallel(sessions, order.size(),
+                                 [&](engines::Connection& session, size_t n) { return load_one(session, order[n]); });
+      !status) {
+    return status.error();
   }
   result.load_seconds = seconds_since(phase);
+  result.load_cpu_seconds = static_cast<double>(std::clock() - cpu_started) / CLOCKS_PER_SEC;
+  std::vector<uint64_t> checksums;
+  for (const auto& table : result.tables) checksums.push_back(table.checksum);
   result.checksum = combine_checksums(checksums);
 
   phase = Clock::now();
+  std::vector<std::filesystem::path> index_files;
   for (const auto& file : plan->index_files) {
-    if (!std::filesystem::exists(file)) continue;
-    if (auto status = run_file(connection, file); !status) return status.error();
+    if (std::filesystem::exists(file)) index_files.push_back(file);
+  }
+  if (auto status =
+          run_parallel(sessions, index_files.size(),
+                       [&](engines::Connection& session, size_t n) { return run_file(session, index_files[n]); });
+      !status) {
+    return status.error();
   }
   // Identity columns were loaded with explicit values: move their sequences past them.
   if (engine == core::Engine::postgres) {
@@ -189,7 +271,9 @@ core::Expected<GenResult> generate_sample(engines::Connection& connection, const
   core::Status analyzed = core::ok();
   switch (engine) {
     case core::Engine::postgres:
-      analyzed = connection.execute_script("ANALYZE " + join(names, ", "));
+      analyzed = run_parallel(sessions, names.size(), [&](engines::Connection& session, size_t n) {
+        return session.execute_script("ANALYZE " + names[n]);
+      });
       break;
     case core::Engine::mysql: {
       auto done = connection.execute("ANALYZE TABLE " + join(names, ", "));

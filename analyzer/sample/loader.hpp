@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -28,7 +29,11 @@ struct GenOptions {
   uint64_t seed = 42;
   bool replace = false;
   std::filesystem::path sample_dir;
-  std::function<void(const GenProgress&)> progress;
+  std::function<void(const GenProgress&)> progress;  // called from loading threads, one call at a time
+  // Tables load side by side on this many sessions (PostgreSQL, MariaDB); open_session opens the
+  // extra ones with the same target and options.
+  int jobs = 1;
+  std::function<core::Expected<std::unique_ptr<engines::Connection>>()> open_session;
 };
 
 struct TableLoad {
@@ -48,7 +53,8 @@ struct GenResult {
   double index_seconds = 0;
   double analyze_seconds = 0;
   double total_seconds = 0;
-  uint64_t checksum = 0;  // over every table's checksum, in load order
+  double load_cpu_seconds = 0;  // this process's CPU time while loading (generation and client side)
+  uint64_t checksum = 0;        // over every table's checksum, in load order
   int64_t rows() const;
   int64_t bytes() const;
 };

@@ -44,6 +44,18 @@ bool expects_operand(std::string_view last) {
   return false;
 }
 
+// Keywords that a '(' follows as an operand, not as a function call's arguments.
+bool keyword_before_paren(std::string_view word) {
+  static constexpr std::array<std::string_view, 34> kWords = {
+      "in",     "values", "value",     "and",  "or",   "not",  "exists",  "from", "join",   "where", "on",    "as",
+      "select", "using",  "any",       "all",  "some", "into", "when",    "then", "else",   "by",    "union", "set",
+      "table",  "with",   "returning", "over", "is",   "like", "between", "case", "having", "return"};
+  for (auto w : kWords) {
+    if (iequals(word, w)) return true;
+  }
+  return false;
+}
+
 struct Builder {
   std::string out;
   size_t last_at = 0;  // where the last token starts in `out`
@@ -57,7 +69,8 @@ struct Builder {
       char first = text.front();
       char prev = out.back();
       if (first == ',' || first == ')' || first == '.' || first == ';' || prev == '(' || prev == '.') space = false;
-      if (first == '(' && (last_kind == TokenKind::identifier || last_kind == TokenKind::quoted_identifier)) {
+      if (first == '(' && (last_kind == TokenKind::identifier || last_kind == TokenKind::quoted_identifier) &&
+          !keyword_before_paren(last())) {
         space = false;
       }
     }

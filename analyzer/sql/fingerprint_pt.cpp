@@ -190,25 +190,36 @@ void replace_quoted(std::string& q) {
   q.swap(out);
 }
 
-// s/\bWORD\b/?/g for each word (case-insensitive when asked).
+// s/\bWORD\b/?/g for each word (case-insensitive when asked). Copies only when a word is found.
 void replace_words(std::string& q, std::initializer_list<std::string_view> words, bool ignore_case) {
-  std::string out;
-  out.reserve(q.size());
-  size_t i = 0;
-  while (i < q.size()) {
-    bool replaced = false;
-    if (word_boundary(q, i)) {
-      for (auto word : words) {
-        bool match = ignore_case ? istarts_with(q, i, word) : q.compare(i, word.size(), word) == 0;
-        if (match && word_boundary(q, i + word.size())) {
-          out += '?';
-          i += word.size();
-          replaced = true;
-          break;
-        }
-      }
+  auto match_at = [&](size_t i) -> size_t {
+    if (!word_boundary(q, i)) return 0;
+    for (auto word : words) {
+      bool match = ignore_case ? istarts_with(q, i, word) : q.compare(i, word.size(), word) == 0;
+      if (match && word_boundary(q, i + word.size())) return word.size();
     }
-    if (!replaced) out += q[i++];
+    return 0;
+  };
+  bool first_chars[256] = {};
+  for (auto word : words) {
+    first_chars[static_cast<unsigned char>(word[0])] = true;
+    if (ignore_case) first_chars[static_cast<unsigned char>(word[0] - 32)] = true;
+  }
+  auto is_first = [&](char c) { return first_chars[static_cast<unsigned char>(c)]; };
+  size_t i = 0, n = q.size(), found = 0;
+  for (; i < n; ++i) {
+    if (is_first(q[i]) && (found = match_at(i))) break;
+  }
+  if (i == n) return;
+  std::string out(q, 0, i);
+  while (i < n) {
+    if (found) {
+      out += '?';
+      i += found;
+    } else {
+      out += q[i++];
+    }
+    found = i < n && is_first(q[i]) ? match_at(i) : 0;
   }
   q.swap(out);
 }

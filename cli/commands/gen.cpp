@@ -26,6 +26,7 @@ struct GenArgs {
   double scale = 1;
   uint64_t seed = 42;
   bool replace = false;
+  int jobs = 2;
   std::string sample_dir;
   std::string target;
 };
@@ -120,6 +121,8 @@ int run_gen(CommandContext& context, const GenArgs& args) {
   options.seed = args.seed;
   options.replace = args.replace;
   options.sample_dir = sample_dir;
+  options.jobs = args.jobs;
+  options.open_session = [&]() { return engines::connect(*url, connect_options); };
   ProgressBar bar;
   if (context.show_progress()) options.progress = [&bar](const sample::GenProgress& p) { bar.update(p); };
   auto result = sample::generate_sample(**connection, options);
@@ -150,6 +153,7 @@ int run_gen(CommandContext& context, const GenArgs& args) {
                      {"bytes", result->bytes()},
                      {"schema_seconds", result->schema_seconds},
                      {"load_seconds", result->load_seconds},
+                     {"load_cpu_seconds", result->load_cpu_seconds},
                      {"index_seconds", result->index_seconds},
                      {"analyze_seconds", result->analyze_seconds},
                      {"seconds", result->total_seconds},
@@ -189,6 +193,9 @@ CommandRun setup_gen(CLI::App& app) {
   app.add_option("--seed", args->seed, "Seed of the generator: the same seed and scale give the same data")
       ->default_val(42);
   app.add_flag("--replace", args->replace, "Drop the sample's own tables first when the target already holds them");
+  app.add_option("-j,--jobs", args->jobs, "Sessions loading tables side by side (PostgreSQL, MariaDB)")
+      ->default_val(2)
+      ->check(CLI::Range(1, 64));
   app.add_option("--sample-dir", args->sample_dir, "Where samples/virtualpet is (found automatically by default)");
   app.add_option("target", args->target, "Database URL (postgresql://, mysql://, sqlite:PATH)")->required();
   return [args](CommandContext& context) { return run_gen(context, *args); };

@@ -1,13 +1,114 @@
+#include <fstream>
+#include <sstream>
+
 #include "CLI/CLI.hpp"
+#include "analyzer/report/json_envelope.hpp"
 #include "cli/cli_context.hpp"
+#include "fmt/format.h"
+#include "rules/registry.hpp"
+
+#ifndef DBVET_DOCS_DIR
+#define DBVET_DOCS_DIR ""
+#endif
 
 namespace dbvet::cli {
+namespace {
 
-// Not built yet: says so with a usage error rather than pretending to work.
+struct RulesArgs {
+  std::string id;
+};
+
+nlohmann::json rule_json(const rules::Rule& rule) {
+  nlohmann::json thresholds = nlohmann::json::object();
+  for (const auto& t : rule.thresholds())
+    thresholds[t.name] = {{"default", t.default_value}, {"description", t.description}};
+  return {{"id", rule.id()},
+          {"category", rules::category_name(rule.category())},
+          {"severity", model::severity_name(rule.default_severity())},
+          {"summary", rule.summary()},
+          {"thresholds", thresholds}};
+}
+
+int run_list(CommandContext& context) {
+  if (auto status = context.require_format({"text", "json", "md"}); !status) return context.fail(status.error());
+  auto out = context.out();
+  if (!out) return context.fail(out.error());
+  const auto& all = rules::all_rules();
+  const std::string& format = context.options().format;
+  if (format == "json") {
+    auto doc = report::json_envelope("rules");
+    doc["rules"] = nlohmann::json::array();
+    for (const auto* rule : all) doc["rules"].push_back(rule_json(*rule));
+    **out << doc.dump(2) << '\n';
+  } else if (format == "md") {
+    **out << "| Rule | Category | Severity | Summary |\n|---|---|---|---|\n";
+    for (const auto* rule : all) {
+      **out << fmt::format("| `{}` | {} | {} | {} |\n", rule->id(), rules::category_name(rule->category()),
+                           model::severity_name(rule->default_severity()), rule->summary());
+    }
+  } else {
+    size_t width = 4;
+    for (const auto* rule : all) width = std::max(width, rule->id().size());
+    **out << fmt::format("{:<{}}  {:<8}  {:<8}  {}\n", "RULE", width, "CATEGORY", "SEVERITY", "SUMMARY");
+    for (const auto* rule : all) {
+      **out << fmt::format("{:<{}}  {:<8}  {:<8}  {}\n", rule->id(), width, rules::category_name(rule->category()),
+                           model::severity_name(rule->default_severity()), rule->summary());
+    }
+  }
+  return kExitOk;
+}
+
+// The doc page next to the sources, or a page made from the rule's own description.
+std::string doc_page(const rules::Rule& rule) {
+  std::ifstream in(fmt::format("{}/{}.md", DBVET_DOCS_DIR, rule.id()), std::ios::binary);
+  if (in) {
+    std::stringstream text;
+    text << in.rdbuf();
+    return text.str();
+  }
+  std::string page = fmt::format("# {}\n\n{}.\n\nCategory: {}, default severity: {}\n", rule.id(), rule.summary(),
+                                 rules::category_name(rule.category()), model::severity_name(rule.default_severity()));
+  if (!rule.thresholds().empty()) page += "\n## Thresholds\n\n";
+  for (const auto& t : rule.thresholds())
+    page += fmt::format("- `{}` = {}: {}\n", t.name, t.default_value, t.description);
+  return page;
+}
+
+int run_show(CommandContext& context, const RulesArgs& args) {
+  if (auto status = context.require_format({"text", "json", "md"}); !status) return context.fail(status.error());
+  const rules::Rule* rule = rules::find_rule(args.id);
+  if (!rule) {
+    return context.fail(
+        core::make_error(core::ErrorKind::usage, fmt::format("unknown rule '{}' (see `dbvet rules list`)", args.id)));
+  }
+  auto out = context.out();
+  if (!out) return context.fail(out.error());
+  if (context.options().format == "json") {
+    auto doc = report::json_envelope("rule");
+    doc["rule"] = rule_json(*rule);
+    doc["doc"] = doc_page(*rule);
+    **out << doc.dump(2) << '\n';
+  } else {
+    **out << doc_page(*rule);
+  }
+  return kExitOk;
+}
+
+}  // namespace
+
 CommandRun setup_rules(CLI::App& app) {
-  app.allow_extras();
-  return [](CommandContext& context) {
-    return context.fail(core::make_error(core::ErrorKind::usage, "'dbvet rules' is not available in this version yet"));
+  auto args = std::make_shared<RulesArgs>();
+  app.require_subcommand(1);
+  app.fallthrough();
+  auto* list = app.add_subcommand("list", "List every rule: id, category, default severity, summary");
+  auto* show = app.add_subcommand("show", "Print a rule's documentation page");
+  list->fallthrough();
+  show->fallthrough();
+  show->add_option("id", args->id, "Rule id, as `dbvet rules list` shows it")->required();
+  return [args, list, show](CommandContext& context) {
+    if (list->parsed()) return run_list(context);
+    if (show->parsed()) return run_show(context, *args);
+    return kExitUsage;
   };
 }
 

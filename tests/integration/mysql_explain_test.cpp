@@ -63,7 +63,9 @@ bool any_node(const nlohmann::json& plan, const char* flag) {
 class MysqlExplain : public ::testing::Test {
  protected:
   void SetUp() override {
-    db_ = std::make_unique<MysqlTestDb>("explain_shape");
+    // One database per test: ctest runs the tests of this fixture side by side.
+    db_ = std::make_unique<MysqlTestDb>(std::string("explain_") +
+                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
     db_->script(
         "CREATE TABLE items (id INT PRIMARY KEY, grp INT NOT NULL, score INT NOT NULL, name VARCHAR(40)) "
         "ENGINE=InnoDB;"

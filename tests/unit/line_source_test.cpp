@@ -1,10 +1,12 @@
 #include "analyzer/capture/line_source.hpp"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "tests/support/test_env.hpp"
@@ -188,6 +190,57 @@ TEST(LineSource, TruncatedZstdIsAnError) {
   read_all(**src);
   ASSERT_TRUE((*src)->error().has_value());
   EXPECT_NE((*src)->error()->message.find("truncated zstd"), std::string::npos) << (*src)->error()->message;
+}
+
+// Standard input ("-") through a pipe, plain and gzip (detected by magic there too).
+Lines read_stdin(const std::string& bytes, Compression& seen, bool& error) {
+  int fds[2];
+  EXPECT_EQ(::pipe(fds), 0);
+  int saved = ::dup(STDIN_FILENO);
+  ::dup2(fds[0], STDIN_FILENO);
+  ::close(fds[0]);
+  std::thread writer([&] {
+    size_t done = 0;
+    while (done < bytes.size()) {
+      ssize_t n = ::write(fds[1], bytes.data() + done, bytes.size() - done);
+      if (n <= 0) break;
+      done += static_cast<size_t>(n);
+    }
+    ::close(fds[1]);
+  });
+  Lines lines;
+  {
+    auto src = open_line_source("-");
+    EXPECT_TRUE(src);
+    if (src) {
+      lines = read_all(**src);
+      seen = (*src)->compression();
+      error = (*src)->error().has_value();
+    }
+  }
+  writer.join();
+  ::dup2(saved, STDIN_FILENO);
+  ::close(saved);
+  return lines;
+}
+
+TEST(LineSource, StandardInputPlainAndGzip) {
+  std::vector<std::string> expected;
+  std::string data = big_input(expected);
+  Compression seen = Compression::none;
+  bool error = true;
+  auto plain = read_stdin(data, seen, error);
+  EXPECT_EQ(seen, Compression::none);
+  EXPECT_FALSE(error);
+  EXPECT_TRUE(plain.text == expected);
+
+  auto dir = scratch_dir("line_source_stdin");
+  write_file(dir / "s.log", data);
+  ASSERT_EQ(run_program({"gzip", "-f", (dir / "s.log").string()}).exit_code, 0);
+  auto gz = read_stdin(dbvet::testing::read_file(dir / "s.log.gz"), seen, error);
+  EXPECT_EQ(seen, Compression::gzip);
+  EXPECT_FALSE(error);
+  EXPECT_TRUE(gz.text == expected);
 }
 
 TEST(LineSource, MissingFileIsAClearError) {

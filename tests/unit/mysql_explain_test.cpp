@@ -159,6 +159,24 @@ TEST(MariadbExplain, AnalyzeFullScan) {
   EXPECT_GT(orders->rows_removed_by_filter.value_or(0), 19000);
 }
 
+TEST(MariadbExplain, AnalyzeSingleTableDeleteAndUpdate) {
+  auto plan = parse_ok("mariadb/analyze_delete.json");
+  EXPECT_TRUE(plan.analyzed);
+  const auto* orders = table_node(plan, "orders");
+  ASSERT_NE(orders, nullptr);
+  EXPECT_EQ(orders->extra.at("dml"), "delete");
+  EXPECT_EQ(orders->access, model::AccessType::full_scan);
+  EXPECT_EQ(orders->actual_loops.value_or(0), 1);
+  EXPECT_EQ(orders->actual_rows.value_or(0), 20000);
+  EXPECT_NEAR(orders->rows_removed_by_filter.value_or(0), 15000, 1e-6);
+  auto update = parse_ok("mariadb/analyze_update.json");
+  const auto* updated = table_node(update, "orders");
+  ASSERT_NE(updated, nullptr);
+  EXPECT_EQ(updated->extra.at("dml"), "update");
+  EXPECT_EQ(updated->access, model::AccessType::index_scan);
+  EXPECT_EQ(updated->actual_rows.value_or(0), 10);
+}
+
 TEST(Mysql8Explain, DerivedTablesAndHashJoin) {
   auto text = fixture("mysql/derived_hash_join.json");
   EXPECT_EQ(detect_mysql_explain_dialect(text), "mysql");
@@ -277,8 +295,9 @@ TEST(MysqlExplainErrors, MalformedInputIsAClearInputError) {
 }
 
 TEST(MysqlExplainErrors, DialectDetection) {
-  for (const char* name : {"full_scan", "ref_index", "range", "filesort", "group_by_temporary", "join", "lookup",
-                           "index_only", "subquery", "analyze_join", "analyze_full_scan"}) {
+  for (const char* name :
+       {"full_scan", "ref_index", "range", "filesort", "group_by_temporary", "join", "lookup", "index_only", "subquery",
+        "analyze_join", "analyze_full_scan", "analyze_delete", "analyze_update"}) {
     EXPECT_EQ(detect_mysql_explain_dialect(fixture(std::string("mariadb/") + name + ".json")), "mariadb") << name;
   }
   for (const char* name : {"derived_hash_join", "dependent_subqueries_ref", "update_subquery_system",

@@ -10,6 +10,7 @@
 #include <map>
 #include <sstream>
 
+#include "analyzer/capture/log_formats.hpp"
 #include "analyzer/capture/mysql_slowlog.hpp"
 #include "analyzer/digest/digest.hpp"
 #include "nlohmann/json.hpp"
@@ -24,15 +25,7 @@ const std::map<std::string, std::string> kKnownDifferences = {};
 digest::Digest digest_file(const std::filesystem::path& path, capture::ReadStats* stats_out = nullptr) {
   digest::Digest digest(sql::FingerprintMode::pt);
   capture::MysqlSlowLogReader reader([&](model::QueryEvent&& e) { digest.add(e); });
-  std::string text = testing::read_file(path);
-  uint64_t offset = 0;
-  while (offset < text.size()) {
-    size_t end = text.find('\n', offset);
-    if (end == std::string::npos) end = text.size();
-    reader.feed_line(std::string_view(text).substr(offset, end - offset), offset);
-    offset = end + 1;
-  }
-  reader.finish();
+  capture::feed_text(reader, testing::read_file(path));
   if (stats_out) *stats_out = reader.stats();
   return digest;
 }

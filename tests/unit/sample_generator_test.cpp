@@ -177,3 +177,43 @@ TEST(SampleGenerator, PlanLoadPicksServicesPerEngine) {
 
 }  // namespace
 }  // namespace dbvet::sample
+
+namespace dbvet::sample {
+namespace {
+
+TEST(SampleGenerator, PrefetchingGivesTheSameRowsAndStopsWhenAbandoned) {
+  const SampleSize size = SampleSize::for_scale(0.01);
+  const TableSpec& table = virtualpet_tables().front();
+  TableRows direct(table, size, 5, core::Engine::sqlite);
+  Batch all_direct;
+  Batch batch;
+  while (direct.next_batch(batch, 7)) {
+    for (auto& row : batch) all_direct.push_back(std::move(row));
+    batch.clear();
+  }
+  TableRows inner(table, size, 5, core::Engine::sqlite);
+  Batch all_prefetched;
+  {
+    PrefetchingRows prefetched(inner, 2);
+    for (;;) {
+      const bool more = prefetched.next_batch(batch, 7);
+      EXPECT_LE(batch.size(), 7u);
+      for (auto& row : batch) all_prefetched.push_back(std::move(row));
+      batch.clear();
+      if (!more) break;
+    }
+    prefetched.finish();
+  }
+  EXPECT_EQ(all_prefetched, all_direct);
+  EXPECT_EQ(inner.checksum(), direct.checksum());
+
+  TableRows abandoned(table, size, 5, core::Engine::sqlite);
+  {
+    PrefetchingRows prefetched(abandoned, 1);
+    ASSERT_TRUE(prefetched.next_batch(batch, 3));
+  }  // destroyed with batches still to come: must not hang
+  EXPECT_LT(abandoned.rows_produced(), abandoned.total_rows());
+}
+
+}  // namespace
+}  // namespace dbvet::sample

@@ -238,7 +238,6 @@ Expected<std::unique_ptr<Connection>> connect_mysql(const core::TargetUrl& url, 
     mysql_close(handle);
     std::string hint;
     if (code == ER_ACCESS_DENIED_ERROR) hint = " (check the user and password: URL, MYSQL_PWD or ~/.my.cnf)";
-    if (code == ER_BAD_DB_ERROR) hint = " (unknown database)";
     return core::make_error(core::ErrorKind::connection,
                             fmt::format("cannot connect to {}: {}{}", target, message, hint));
   }

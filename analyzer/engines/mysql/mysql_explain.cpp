@@ -42,9 +42,12 @@ std::string text(const Json& object, const char* key) {
   return {};
 }
 
+// true, or a non-zero number (MariaDB writes "delete": 1).
 bool flag(const Json& object, const char* key) {
   auto it = object.find(key);
-  return it != object.end() && it->is_boolean() && it->get<bool>();
+  if (it == object.end()) return false;
+  if (it->is_boolean()) return it->get<bool>();
+  return it->is_number() && it->get<double>() != 0;
 }
 
 std::vector<std::string> strings(const Json& object, const char* key) {
@@ -250,8 +253,10 @@ class Walker {
   model::PlanNode table(const Json& object) {
     model::PlanNode node;
     std::string access_type = text(object, "access_type");
-    node.operation = access_type.empty() ? "table" : access_type;
-    node.access = access_of(access_type);
+    node.operation = access_type;
+    node.access = access_type.empty() ? model::AccessType::none : access_of(access_type);
+    if (node.operation.empty()) node.operation = text(object, "message");  // "No tables used"
+    if (node.operation.empty()) node.operation = "table";
     if (flag(object, "using_index") && node.access != model::AccessType::lookup) {
       node.access = model::AccessType::index_only_scan;
     }
@@ -300,7 +305,9 @@ class Walker {
     node.filtered_percent = number(object, "filtered");
 
     // MariaDB ANALYZE: r_rows is the average per loop, times are totals over every loop.
+    // Single-table UPDATE/DELETE print r_rows without r_loops: one loop.
     auto loops = number(object, "r_loops");
+    if (!loops && object.contains("r_rows")) loops = 1.0;
     if (loops) {
       analyzed = true;
       node.actual_loops = loops;
@@ -317,6 +324,7 @@ class Walker {
       if (auto it = object.find("r_engine_stats"); it != object.end() && it->is_object()) {
         if (auto pages = number(*it, "pages_accessed")) node.shared_hit_blocks = pages;
         if (auto read = number(*it, "pages_read_count")) node.shared_read_blocks = read;
+        if (auto updated = number(*it, "pages_updated")) node.extra["pages_updated"] = fmt::format("{}", *updated);
       }
     }
     node.raw = raw_of(object);

@@ -1,0 +1,480 @@
+#include "analyzer/capture/postgres_log_prefix.hpp"
+
+#include <array>
+#include <cstring>
+
+namespace dbvet::capture::pglog {
+namespace {
+
+bool is_digit(char c) { return c >= '0' && c <= '9'; }
+bool is_upper_or_digit(char c) { return (c >= 'A' && c <= 'Z') || is_digit(c); }
+bool is_alpha(char c) { return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z'); }
+bool is_alnum(char c) { return is_alpha(c) || is_digit(c); }
+bool is_hex(char c) { return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'); }
+
+struct SeverityName {
+  std::string_view name;
+  Severity severity;
+};
+constexpr std::array<SeverityName, 19> kSeverities{{
+    {"LOG", Severity::log},           {"ERROR", Severity::error},
+    {"DETAIL", Severity::detail},     {"STATEMENT", Severity::statement},
+    {"HINT", Severity::hint},         {"CONTEXT", Severity::context},
+    {"WARNING", Severity::warning},   {"FATAL", Severity::fatal},
+    {"NOTICE", Severity::notice},     {"INFO", Severity::info},
+    {"PANIC", Severity::panic},       {"QUERY", Severity::query},
+    {"LOCATION", Severity::location}, {"DEBUG", Severity::debug},
+    {"DEBUG1", Severity::debug},      {"DEBUG2", Severity::debug},
+    {"DEBUG3", Severity::debug},      {"DEBUG4", Severity::debug},
+    {"DEBUG5", Severity::debug},
+}};
+
+Severity severity_of(std::string_view word) {
+  if (word == "LOG") return Severity::log;  // the common case first
+  for (const auto& s : kSeverities) {
+    if (s.name.size() == word.size() && s.name[0] == word[0] && s.name == word) return s.severity;
+  }
+  return Severity::none;
+}
+
+int two(std::string_view s, size_t i) { return (s[i] - '0') * 10 + (s[i + 1] - '0'); }
+
+int64_t days_from_civil(int64_t y, unsigned m, unsigned d) {
+  y -= m <= 2;
+  const int64_t era = (y >= 0 ? y : y - 399) / 400;
+  const unsigned yoe = static_cast<unsigned>(y - era * 400);
+  const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + static_cast<int64_t>(doe) - 719468;
+}
+
+struct ZoneName {
+  std::string_view name;
+  int minutes;
+};
+constexpr std::array<ZoneName, 24> kZones{{
+    {"UTC", 0},    {"GMT", 0},    {"CET", 60},   {"CEST", 120}, {"EET", 120},  {"EEST", 180},
+    {"WET", 0},    {"WEST", 60},  {"MSK", 180},  {"BST", 60},   {"IST", 330},  {"JST", 540},
+    {"KST", 540},  {"AEST", 600}, {"AEDT", 660}, {"EST", -300}, {"EDT", -240}, {"CST", -360},
+    {"CDT", -300}, {"MST", -420}, {"MDT", -360}, {"PST", -480}, {"PDT", -420}, {"HST", -600},
+}};
+
+int zone_minutes(std::string_view zone) {
+  if (zone == "UTC" || zone == "GMT") return 0;
+  for (const auto& z : kZones) {
+    if (z.name.size() == zone.size() && z.name[0] == zone[0] && z.name == zone) return z.minutes;
+  }
+  return 0;  // unknown abbreviations are taken as UTC
+}
+
+// "+01", "-0530", "+05:30" at s[i]; returns characters consumed.
+size_t parse_offset(std::string_view s, size_t i, int& minutes) {
+  if (i >= s.size() || (s[i] != '+' && s[i] != '-')) return 0;
+  size_t j = i + 1;
+  if (j + 2 > s.size() || !is_digit(s[j]) || !is_digit(s[j + 1])) return 0;
+  int h = two(s, j);
+  j += 2;
+  int m = 0;
+  if (j < s.size() && s[j] == ':' && j + 3 <= s.size() && is_digit(s[j + 1]) && is_digit(s[j + 2])) {
+    m = two(s, j + 1);
+    j += 3;
+  } else if (j + 2 <= s.size() && is_digit(s[j]) && is_digit(s[j + 1])) {
+    m = two(s, j);
+    j += 2;
+  }
+  minutes = (h * 60 + m) * (s[i] == '-' ? -1 : 1);
+  return j - i;
+}
+
+}  // namespace
+
+Severity parse_severity(std::string_view line, size_t pos, size_t& msg) {
+  size_t i = pos;
+  while (i < line.size() && is_upper_or_digit(line[i])) ++i;
+  if (i == pos || i + 1 >= line.size() || line[i] != ':' || line[i + 1] != ' ') return Severity::none;
+  Severity s = severity_of(line.substr(pos, i - pos));
+  if (s == Severity::none) return s;
+  i += 2;
+  if (i < line.size() && line[i] == ' ') ++i;
+  msg = i;
+  return s;
+}
+
+size_t find_severity(std::string_view line, Severity& severity, size_t& msg) {
+  size_t from = 0;
+  while (from < line.size()) {
+    const void* hit = std::memchr(line.data() + from, ':', line.size() - from);
+    if (hit == nullptr) return std::string_view::npos;
+    size_t colon = static_cast<size_t>(static_cast<const char*>(hit) - line.data());
+    from = colon + 1;
+    if (colon + 2 >= line.size() || line[colon + 1] != ' ' || line[colon + 2] != ' ') continue;
+    size_t start = colon;
+    while (start > 0 && is_upper_or_digit(line[start - 1])) --start;
+    if (start == colon || (start > 0 && is_alpha(line[start - 1]))) continue;
+    Severity s = parse_severity(line, start, msg);
+    if (s != Severity::none) {
+      severity = s;
+      return start;
+    }
+  }
+  return std::string_view::npos;
+}
+
+size_t parse_timestamp(std::string_view s, int64_t& unix_seconds, bool allow_zone) {
+  if (s.size() < 19) return 0;
+  for (size_t i : {0u, 1u, 2u, 3u, 5u, 6u, 8u, 9u, 11u, 12u, 14u, 15u, 17u, 18u}) {
+    if (!is_digit(s[i])) return 0;
+  }
+  if (s[4] != '-' || s[7] != '-' || (s[10] != ' ' && s[10] != 'T') || s[13] != ':' || s[16] != ':') return 0;
+  int64_t year = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + two(s, 2);
+  unsigned mon = static_cast<unsigned>(two(s, 5)), day = static_cast<unsigned>(two(s, 8));
+  int hh = two(s, 11), mm = two(s, 14), ss = two(s, 17);
+  if (mon < 1 || mon > 12 || day < 1 || day > 31 || hh > 24 || mm > 59 || ss > 60) return 0;
+  size_t i = 19;
+  if (i < s.size() && s[i] == '.') {
+    ++i;
+    while (i < s.size() && is_digit(s[i])) ++i;
+  }
+  int offset_min = 0;
+  if (allow_zone && i < s.size()) {
+    if (s[i] == 'Z') {
+      ++i;
+    } else if (size_t n = parse_offset(s, i, offset_min)) {
+      i += n;
+    } else if (s[i] == ' ' && i + 1 < s.size() && (is_alpha(s[i + 1]) || s[i + 1] == '+' || s[i + 1] == '-')) {
+      size_t j = i + 1;
+      int minutes = 0;
+      if (size_t n2 = parse_offset(s, j, minutes)) {
+        offset_min = minutes;
+        i = j + n2;
+      } else {
+        while (j < s.size() && is_alpha(s[j])) ++j;
+        std::string_view zone = s.substr(i + 1, j - i - 1);
+        size_t dummy = 0;
+        bool severity_follows = j < s.size() && s[j] == ':' && parse_severity(s, i + 1, dummy) != Severity::none;
+        if (!severity_follows && zone.size() >= 1 && zone.size() <= 6) {
+          offset_min = zone_minutes(zone);
+          i = j;
+          // "UTC+3" style suffixes
+          int extra = 0;
+          if (size_t n3 = parse_offset(s, i, extra)) i += n3;
+        }
+      }
+    }
+  }
+  unix_seconds = days_from_civil(year, mon, day) * 86400 + hh * 3600 + mm * 60 + ss - offset_min * 60;
+  return i;
+}
+
+core::Expected<LinePrefix> LinePrefix::compile(std::string_view prefix) {
+  LinePrefix p;
+  p.text_ = std::string(prefix);
+  auto add_literal = [&p](char c) {
+    if (p.tokens_.empty() || p.tokens_.back().kind != Token::literal) p.tokens_.push_back(Token{});
+    p.tokens_.back().lit += c;
+  };
+  for (size_t i = 0; i < prefix.size(); ++i) {
+    char c = prefix[i];
+    if (c != '%') {
+      add_literal(c);
+      continue;
+    }
+    size_t j = i + 1;
+    bool padded = false;
+    if (j < prefix.size() && prefix[j] == '-') ++j;
+    while (j < prefix.size() && is_digit(prefix[j])) {
+      ++j;
+      padded = true;
+    }
+    if (j >= prefix.size()) {
+      return core::make_error(core::ErrorKind::usage, "log_line_prefix '" + std::string(prefix) +
+                                                          "': a '%' at the end, expected an escape like %m");
+    }
+    char e = prefix[j];
+    i = j;
+    Token t;
+    t.escape = e;
+    t.padded = padded;
+    switch (e) {
+      case '%':
+        add_literal('%');
+        continue;
+      case 't':
+      case 's':
+        t.kind = Token::stamp;
+        break;
+      case 'm':
+        t.kind = Token::stamp_ms;
+        break;
+      case 'n':
+        t.kind = Token::epoch;
+        break;
+      case 'p':
+      case 'l':
+      case 'x':
+      case 'P':
+        t.kind = Token::digits;
+        break;
+      case 'Q':
+        t.kind = Token::signed_digits;
+        break;
+      case 'c':
+        t.kind = Token::session;
+        break;
+      case 'v':
+        t.kind = Token::vxid;
+        break;
+      case 'e':
+        t.kind = Token::word;
+        break;
+      case 'u':
+      case 'd':
+      case 'a':
+      case 'h':
+      case 'r':
+      case 'i':
+      case 'b':
+        t.kind = Token::text;
+        break;
+      case 'q':
+        t.kind = Token::stop;
+        break;
+      default:
+        return core::make_error(core::ErrorKind::usage, "log_line_prefix '" + std::string(prefix) +
+                                                            "': unknown escape %" + std::string(1, e) +
+                                                            ", expected one of %t %m %n %p %l %u %d %a %h %r %c "
+                                                            "%s %v %x %e %q %Q %i %b %P %%");
+    }
+    p.tokens_.push_back(std::move(t));
+  }
+  return p;
+}
+
+void LinePrefix::assign(const Token& t, std::string_view v, PrefixFields& f) const {
+  while (t.padded && !v.empty() && v.back() == ' ') v.remove_suffix(1);
+  if (t.kind == Token::text) f.free_text += v.size();
+  switch (t.escape) {
+    case 't':
+    case 'm':
+    case 's':
+      if (f.timestamp.empty()) f.timestamp = v;
+      break;
+    case 'n':
+      if (f.timestamp.empty()) {
+        f.timestamp = v;
+        f.epoch = true;
+      }
+      break;
+    case 'p':
+      f.pid = v;
+      break;
+    case 'l':
+      f.line_number = v;
+      break;
+    case 'u':
+      f.user = v;
+      break;
+    case 'd':
+      f.database = v;
+      break;
+    case 'h':
+      f.host = v;
+      break;
+    case 'r': {
+      size_t paren = v.find('(');
+      f.host = paren == std::string_view::npos ? v : v.substr(0, paren);
+      break;
+    }
+    default:
+      break;
+  }
+}
+
+bool LinePrefix::match(std::string_view line, PrefixFields& fields, Severity& severity, size_t& message_pos) const {
+  fields = PrefixFields{};
+  return match_from(line, 0, 0, fields, severity, message_pos);
+}
+
+bool LinePrefix::match_from(std::string_view line, size_t ti, size_t pos, PrefixFields& f, Severity& sev,
+                            size_t& msg) const {
+  for (; ti < tokens_.size(); ++ti) {
+    const Token& t = tokens_[ti];
+    if (t.padded) {
+      while (pos < line.size() && line[pos] == ' ') ++pos;
+    }
+    size_t start = pos;
+    switch (t.kind) {
+      case Token::literal:
+        if (line.compare(pos, t.lit.size(), t.lit) != 0) return false;
+        pos += t.lit.size();
+        continue;
+      case Token::stop: {
+        PrefixFields saved = f;
+        if (match_from(line, ti + 1, pos, f, sev, msg)) return true;
+        f = saved;
+        sev = parse_severity(line, pos, msg);
+        return sev != Severity::none;
+      }
+      case Token::stamp:
+      case Token::stamp_ms: {
+        int64_t value = 0;
+        size_t n = parse_timestamp(line.substr(pos), value);
+        if (n == 0) return false;
+        if (f.timestamp.empty()) f.unix_time = value;
+        pos += n;
+        break;
+      }
+      case Token::epoch:
+        while (pos < line.size() && (is_digit(line[pos]) || line[pos] == '.')) ++pos;
+        break;
+      case Token::signed_digits:
+        if (pos < line.size() && line[pos] == '-') ++pos;
+        [[fallthrough]];
+      case Token::digits:
+        while (pos < line.size() && is_digit(line[pos])) ++pos;
+        break;
+      case Token::session:
+        while (pos < line.size() && (is_hex(line[pos]) || line[pos] == '.')) ++pos;
+        break;
+      case Token::vxid:
+        while (pos < line.size() && (is_digit(line[pos]) || line[pos] == '/')) ++pos;
+        break;
+      case Token::word:
+        while (pos < line.size() && is_alnum(line[pos])) ++pos;
+        break;
+      case Token::text: {
+        size_t next = ti + 1;
+        while (next < tokens_.size() && tokens_[next].kind == Token::stop) ++next;
+        if (next < tokens_.size() && tokens_[next].kind == Token::literal) {
+          // Try each occurrence of the following literal (the value may contain it).
+          const std::string& lit = tokens_[next].lit;
+          size_t at = line.find(lit, pos);
+          while (at != std::string_view::npos) {
+            PrefixFields saved = f;
+            assign(t, line.substr(start, at - start), f);
+            if (match_from(line, ti + 1, at, f, sev, msg)) return true;
+            f = saved;
+            at = line.find(lit, at + 1);
+          }
+          return false;
+        }
+        if (next >= tokens_.size()) {
+          Severity s = Severity::none;
+          size_t m = 0;
+          size_t at = find_severity(line.substr(pos), s, m);
+          if (at == std::string_view::npos) return false;
+          assign(t, line.substr(start, at), f);
+          sev = s;
+          msg = pos + m;
+          return true;
+        }
+        while (pos < line.size() && line[pos] != ' ') ++pos;
+        break;
+      }
+    }
+    if (t.padded) {
+      size_t end = pos;
+      while (pos < line.size() && line[pos] == ' ') ++pos;
+      assign(t, line.substr(start, end - start), f);
+    } else {
+      assign(t, line.substr(start, pos - start), f);
+    }
+  }
+  sev = parse_severity(line, pos, msg);
+  return sev != Severity::none;
+}
+
+namespace {
+std::string_view value_after(std::string_view text, std::string_view key) {
+  size_t at = 0;
+  while ((at = text.find(key, at)) != std::string_view::npos) {
+    if (at == 0 || !is_alnum(text[at - 1])) {
+      size_t b = at + key.size();
+      size_t e = b;
+      while (e < text.size() && text[e] != ',' && text[e] != ' ' && text[e] != ']') ++e;
+      return text.substr(b, e - b);
+    }
+    at += key.size();
+  }
+  return {};
+}
+}  // namespace
+
+void guess_fields(std::string_view text, PrefixFields& f) {
+  int64_t ignored = 0;
+  if (size_t n = parse_timestamp(text, ignored)) f.timestamp = text.substr(0, n);
+  for (size_t b = text.find('['); b != std::string_view::npos; b = text.find('[', b + 1)) {
+    size_t e = b + 1;
+    while (e < text.size() && is_digit(text[e])) ++e;
+    if (e > b + 1 && e < text.size() && (text[e] == ']' || text[e] == '-')) {
+      f.pid = text.substr(b + 1, e - b - 1);
+      break;
+    }
+  }
+  f.user = value_after(text, "user=");
+  f.database = value_after(text, "db=");
+  if (f.database.empty()) f.database = value_after(text, "database=");
+  f.host = value_after(text, "client=");
+  if (f.host.empty()) f.host = value_after(text, "host=");
+  if (f.user.empty() && f.database.empty()) {
+    size_t at = text.find('@');
+    if (at != std::string_view::npos) {
+      size_t b = at;
+      while (b > 0 && text[b - 1] != ' ' && text[b - 1] != ':' && text[b - 1] != ']') --b;
+      size_t e = at + 1;
+      while (e < text.size() && text[e] != ' ' && text[e] != ':' && text[e] != ',') ++e;
+      f.user = text.substr(b, at - b);
+      f.database = text.substr(at + 1, e - at - 1);
+    }
+  }
+}
+
+const std::vector<std::string>& common_prefixes() {
+  static const std::vector<std::string> prefixes = {
+      "%t [%p]: [%l-1] user=%u,db=%d,app=%a,client=%h ",
+      "%m [%p]: [%l-1] user=%u,db=%d,app=%a,client=%h ",
+      "%t [%p]: [%l-1] db=%d,user=%u,app=%a,client=%h ",
+      "%m [%p]: [%l-1] db=%d,user=%u,app=%a,client=%h ",
+      "%t [%p]: [%l-1] user=%u,db=%d,host=%h,app=%a ",
+      "%t [%p]: [%l-1] user=%u,db=%d ",
+      "%m [%p]: [%l-1] user=%u,db=%d ",
+      "%t [%p]: [%l-1] db=%d,user=%u ",
+      "%m [%p]: [%l-1] db=%d,user=%u ",
+      "%t [%p]: user=%u,db=%d,app=%a,client=%h ",
+      "%m [%p]: user=%u,db=%d,app=%a,client=%h ",
+      "%t [%p]: db=%d,user=%u,app=%a,client=%h ",
+      "%m [%p]: db=%d,user=%u,app=%a,client=%h ",
+      "%t [%p]: [%l-1] ",
+      "%m [%p]: [%l-1] ",
+      "%t [%p-%l] %q%u@%d ",
+      "%m [%p-%l] %q%u@%d ",
+      "%m [%p] [queryid=%Q] %q%u@%d ",
+      "%m [%p] %q%u@%d ",
+      "%t [%p] %q%u@%d ",
+      "%m [%p] %q[user=%u,db=%d,app=%a] ",
+      "%m [%p] user=%u,db=%d,app=%a,client=%h ",
+      "%m [%p] user=%u,db=%d ",
+      "%m [%p] db=%d,user=%u ",
+      "%t:%r:%u@%d:[%p]:",
+      "%m:%r:%u@%d:[%p]:",
+      "%m [%p] ",
+      "%t [%p] ",
+      "%m [%p]: ",
+      "%t [%p]: ",
+      "%m %p ",
+      "%m ",
+      "%t ",
+      // what follows the syslog header and [N-M]
+      "db=%d,user=%u,app=%a,client=%h ",
+      "user=%u,db=%d,app=%a,client=%h ",
+      "user=%u,db=%d,host=%h ",
+      "user=%u,db=%d ",
+      "db=%d,user=%u ",
+      "%u@%d ",
+      "sql_error_code = %e ",
+      "",
+  };
+  return prefixes;
+}
+
+}  // namespace dbvet::capture::pglog

@@ -1,0 +1,1 @@
+ANALYZE FORMAT=JSON DELETE FROM orders WHERE status='paid'

@@ -1,0 +1,297 @@
+#include "analyzer/capture/postgres_log.hpp"
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "analyzer/capture/pgbadger_normalize.hpp"
+#include "analyzer/capture/postgres_log_prefix.hpp"
+
+namespace dbvet::capture {
+namespace {
+
+struct Run {
+  std::vector<model::QueryEvent> events;
+  ReadStats stats;
+  std::string prefix;
+  PgLogFormat format = PgLogFormat::auto_detect;
+};
+
+Run read(const std::string& text, PostgresLogOptions options = {}) {
+  Run run;
+  auto reader = make_postgres_log_reader(options, [&](model::QueryEvent&& e) { run.events.push_back(std::move(e)); });
+  EXPECT_TRUE(reader);
+  uint64_t off = 0;
+  size_t start = 0;
+  while (start < text.size()) {
+    size_t nl = text.find('\n', start);
+    if (nl == std::string::npos) nl = text.size();
+    (*reader)->feed_line(std::string_view(text).substr(start, nl - start), off);
+    off += nl - start + 1;
+    start = nl + 1;
+  }
+  (*reader)->finish();
+  run.stats = (*reader)->stats();
+  run.prefix = (*reader)->log_line_prefix();
+  run.format = (*reader)->format();
+  return run;
+}
+
+TEST(PostgresLog, DefaultPrefixDurationStatement) {
+  auto run = read(
+      "2024-05-01 10:00:00.123 UTC [42] LOG:  duration: 1.500 ms  statement: SELECT 1\n"
+      "2024-05-01 10:00:01.000 UTC [43] LOG:  checkpoint starting: time\n"
+      "2024-05-01 10:00:02.000 UTC [42] LOG:  duration: 12.250 ms  statement: SELECT *\n"
+      "\t  FROM t\n"
+      "\tWHERE a = 'x'\n");
+  EXPECT_EQ(run.format, PgLogFormat::stderr_log);
+  EXPECT_EQ(run.prefix, "%m [%p] ");
+  ASSERT_EQ(run.events.size(), 2u);
+  EXPECT_EQ(run.events[0].sql, "SELECT 1");
+  EXPECT_DOUBLE_EQ(run.events[0].query_time_s, 0.0015);
+  EXPECT_EQ(run.events[0].timestamp, int64_t{1714557600});
+  EXPECT_EQ(run.events[0].byte_offset, 0u);
+  EXPECT_EQ(run.events[1].sql, "SELECT *\n  FROM t\nWHERE a = 'x'");
+  EXPECT_DOUBLE_EQ(run.events[1].query_time_s, 0.01225);
+  EXPECT_EQ(run.stats.events, 2u);
+}
+
+TEST(PostgresLog, PgBadgerPrefixFieldsAndTimezone) {
+  auto run = read(
+      "2017-09-06 08:41:41 CEST [36]: [121-1] user=alice,db=shop,app=pgbench,client=10.0.0.7 LOG:  duration: 2.280 ms  "
+      "statement: END;\n");
+  EXPECT_EQ(run.prefix, "%t [%p]: [%l-1] user=%u,db=%d,app=%a,client=%h ");
+  ASSERT_EQ(run.events.size(), 1u);
+  const auto& e = run.events[0];
+  EXPECT_EQ(e.user, "alice");
+  EXPECT_EQ(e.database, "shop");
+  EXPECT_EQ(e.host, "10.0.0.7");
+  EXPECT_EQ(e.timestamp, int64_t{1504687301 - 7200});  // 08:41:41 CEST = 06:41:41 UTC
+}
+
+TEST(PostgresLog, UserAtDbPrefixWithQ) {
+  auto run = read(
+      "2022-02-17 14:45:10.440 UTC [691] LOG:  database system is ready to accept connections\n"
+      "2022-02-17 14:45:11.440 UTC [692] bob@app LOG:  duration: 0.140 ms  statement: select 1;\n");
+  EXPECT_EQ(run.prefix, "%m [%p] %q%u@%d ");
+  ASSERT_EQ(run.events.size(), 1u);
+  EXPECT_EQ(run.events[0].user, "bob");
+  EXPECT_EQ(run.events[0].database, "app");
+}
+
+TEST(PostgresLog, RdsPrefix) {
+  auto run = read(
+      "2023-01-02 03:04:05 UTC:10.1.2.3(5432):app_user@orders:[777]:LOG:  duration: 3.000 ms  statement: SELECT 2\n");
+  EXPECT_EQ(run.prefix, "%t:%r:%u@%d:[%p]:");
+  ASSERT_EQ(run.events.size(), 1u);
+  EXPECT_EQ(run.events[0].host, "10.1.2.3");
+  EXPECT_EQ(run.events[0].user, "app_user");
+  EXPECT_EQ(run.events[0].database, "orders");
+}
+
+TEST(PostgresLog, ExplicitPrefixWithEscapes) {
+  PostgresLogOptions o;
+  o.log_line_prefix = "<%n|%p|%-8u|%d|%e> ";
+  auto run = read("<1700000000.250|9|bob     |db1|00000> LOG:  duration: 5 ms  statement: SELECT 3\n", o);
+  ASSERT_EQ(run.events.size(), 1u);
+  EXPECT_EQ(run.events[0].user, "bob");
+  EXPECT_EQ(run.events[0].database, "db1");
+  EXPECT_EQ(run.events[0].timestamp, int64_t{1700000000});
+  EXPECT_DOUBLE_EQ(run.events[0].query_time_s, 0.005);
+}
+
+TEST(PostgresLog, BadExplicitPrefixIsAUsageError) {
+  PostgresLogOptions o;
+  o.log_line_prefix = "%m %Z ";
+  auto reader = make_postgres_log_reader(o, [](model::QueryEvent&&) {});
+  ASSERT_FALSE(reader);
+  EXPECT_EQ(reader.error().kind, core::ErrorKind::usage);
+  EXPECT_NE(reader.error().message.find("%Z"), std::string::npos);
+}
+
+TEST(PostgresLog, ExecuteWithParametersParseBindIgnored) {
+  auto run = read(
+      "2021-12-03 07:14:48.593 UTC [4913] LOG:  duration: 1.163 ms  parse s1: SELECT $1, $2\n"
+      "2021-12-03 07:14:48.594 UTC [4913] LOG:  duration: 0.700 ms  bind s1: SELECT $1, $2\n"
+      "2021-12-03 07:14:48.594 UTC [4913] DETAIL:  parameters: $1 = '12', $2 = 'it''s\n"
+      "\ttwo lines'\n"
+      "2021-12-03 07:14:48.594 UTC [4913] LOG:  duration: 0.215 ms  execute s1: SELECT $1, $2\n"
+      "2021-12-03 07:14:48.594 UTC [4913] DETAIL:  parameters: $1 = '12', $2 = 'it''s\n"
+      "\ttwo lines'\n"
+      "2021-12-03 07:14:48.595 UTC [4913] LOG:  duration: 0.100 ms  execute <unnamed>: SELECT $1\n"
+      "2021-12-03 07:14:48.596 UTC [4913] LOG:  duration: 0.300 ms  execute s2: SELECT $1\n"
+      "2021-12-03 07:14:48.596 UTC [4913] DETAIL:  parameters: $1 = NULL\n");
+  ASSERT_EQ(run.events.size(), 3u);
+  EXPECT_EQ(run.events[0].sql, "SELECT '12', 'it''s\ntwo lines'");
+  EXPECT_EQ(run.events[0].prepared_sql, "SELECT $1, $2");
+  EXPECT_DOUBLE_EQ(run.events[0].query_time_s, 0.000215);
+  EXPECT_EQ(run.events[1].sql, "SELECT $1");  // no parameters logged
+  EXPECT_EQ(run.events[2].sql, "SELECT NULL");
+}
+
+TEST(PostgresLog, StatementThenDuration) {
+  auto run = read(
+      "2024-01-01 00:00:00 UTC [1] LOG:  statement: UPDATE t\n"
+      "\tSET a = 1\n"
+      "2024-01-01 00:00:00 UTC [2] LOG:  statement: SELECT 9\n"
+      "2024-01-01 00:00:01 UTC [1] LOG:  duration: 4.000 ms\n"
+      "2024-01-01 00:00:01 UTC [2] LOG:  duration: 1.000 ms\n");
+  ASSERT_EQ(run.events.size(), 2u);
+  EXPECT_EQ(run.events[0].sql, "UPDATE t\nSET a = 1");
+  EXPECT_DOUBLE_EQ(run.events[0].query_time_s, 0.004);
+  EXPECT_EQ(run.events[1].sql, "SELECT 9");
+  EXPECT_DOUBLE_EQ(run.events[1].query_time_s, 0.001);
+}
+
+TEST(PostgresLog, AutoExplainPlanAttachedToItsStatement) {
+  auto run = read(
+      "2024-01-01 00:00:00 UTC [5] LOG:  duration: 0.050 ms  plan:\n"
+      "\tQuery Text: select * from t where id = 1;\n"
+      "\tSeq Scan on t  (cost=0.00..1.01 rows=1 width=4) (actual time=0.01..0.02 rows=1 loops=1)\n"
+      "\t  Filter: (id = 1)\n"
+      "2024-01-01 00:00:00 UTC [5] LOG:  duration: 0.080 ms  statement: select * from t where id = 1;\n"
+      "2024-01-01 00:00:01 UTC [6] LOG:  duration: 7.000 ms  plan:\n"
+      "\t{\n"
+      "\t  \"Query Text\": \"select \\\"x\\\"\\nfrom u\",\n"
+      "\t  \"Plan\": {\"Node Type\": \"Seq Scan\"}\n"
+      "\t}\n");
+  ASSERT_EQ(run.events.size(), 2u);
+  EXPECT_EQ(run.events[0].sql, "select * from t where id = 1;");
+  EXPECT_DOUBLE_EQ(run.events[0].query_time_s, 0.00008);
+  EXPECT_NE(run.events[0].plan_text.find("Seq Scan on t"), std::string::npos);
+  EXPECT_NE(run.events[0].plan_text.find("Filter: (id = 1)"), std::string::npos);
+  // A plan whose statement was not logged stands alone.
+  EXPECT_EQ(run.events[1].sql, "select \"x\"\nfrom u");
+  EXPECT_NE(run.events[1].plan_text.find("\"Node Type\""), std::string::npos);
+  EXPECT_DOUBLE_EQ(run.events[1].query_time_s, 0.007);
+}
+
+TEST(PostgresLog, MalformedLinesSkippedWithOffset) {
+  auto run = read(
+      "garbage before any record\n"
+      "2024-01-01 00:00:00.000 UTC [1] LOG:  duration: abc ms  statement: SELECT 1\n"
+      "2024-01-01 00:00:00.000 UTC [1] LOG:  duration: 2 ms  statement: SELECT 2\n");
+  ASSERT_EQ(run.events.size(), 1u);
+  EXPECT_EQ(run.stats.skipped, 2u);
+  ASSERT_EQ(run.stats.skipped_records.size(), 2u);
+  EXPECT_EQ(run.stats.skipped_records[0].byte_offset, 0u);
+  EXPECT_EQ(run.stats.skipped_records[1].byte_offset, 26u);
+}
+
+TEST(PostgresLog, CsvlogWithMultilineFieldsAndInlineParameters) {
+  auto run = read(
+      "2021-01-01 07:13:44.120 GMT,\"foobar\",\"shop\",77962,\"10.200.48.82:39364\",60e2b128.1308a,13,\"SELECT\","
+      "2021-07-05 07:13:44 GMT,4/187623,0,LOG,00000,\"duration: 0.576 ms  execute pdo_1: select * from \"\"users\"\" "
+      "where \"\"cn\"\" = $1\",\"parameters: $1 = 'foo.bar'\",,,,,,,,\"\",\"client backend\",,0\n"
+      "2021-01-01 07:13:45.120 GMT,\"foobar\",\"shop\",77963,\"[local]\",60e2b128.1308b,1,\"SELECT\","
+      "2021-07-05 07:13:44 GMT,4/187624,0,LOG,00000,\"duration: 10.000 ms  statement: select 1,\n"
+      "  2\",,,,,,,,,\"psql\"\n");
+  EXPECT_EQ(run.format, PgLogFormat::csv);
+  ASSERT_EQ(run.events.size(), 2u);
+  EXPECT_EQ(run.events[0].sql, "select * from \"users\" where \"cn\" = 'foo.bar'");
+  EXPECT_EQ(run.events[0].user, "foobar");
+  EXPECT_EQ(run.events[0].database, "shop");
+  EXPECT_EQ(run.events[0].host, "10.200.48.82");
+  EXPECT_EQ(run.events[1].sql, "select 1,\n  2");
+  EXPECT_EQ(run.events[1].byte_offset, run.events[0].byte_offset + 281);
+}
+
+TEST(PostgresLog, Jsonlog) {
+  auto run = read(
+      "{\"timestamp\":\"2023-05-01 10:00:00.000 UTC\",\"user\":\"u1\",\"dbname\":\"d1\",\"pid\":123,"
+      "\"remote_host\":\"127.0.0.1\",\"error_severity\":\"LOG\",\"message\":\"duration: 2.5 ms  execute s: "
+      "SELECT $1\",\"detail\":\"parameters: $1 = 'a\\\"b'\",\"query_id\":-5}\n"
+      "{\"timestamp\":\"2023-05-01 10:00:01.000 UTC\",\"pid\":124,\"error_severity\":\"LOG\","
+      "\"message\":\"duration: 1 ms  statement: SELECT '\\u00e9'\"}\n"
+      "not json\n");
+  EXPECT_EQ(run.format, PgLogFormat::json);
+  ASSERT_EQ(run.events.size(), 2u);
+  EXPECT_EQ(run.events[0].sql, "SELECT 'a\"b'");
+  EXPECT_EQ(run.events[0].user, "u1");
+  EXPECT_EQ(run.events[0].database, "d1");
+  EXPECT_EQ(run.events[1].sql, "SELECT '\xc3\xa9'");
+  EXPECT_EQ(run.stats.skipped, 1u);
+}
+
+TEST(PostgresLog, SyslogContinuations) {
+  auto run = read(
+      "Feb 10 23:15:40 host postgres[10819]: [7-1] db=pg,user=me,app=psql,client=[local] LOG:  duration: 13.997 ms  "
+      "statement: SELECT a,\n"
+      "Feb 10 23:15:40 host postgres[10820]: [3-1] db=pg,user=me,app=psql,client=[local] LOG:  duration: 1.0 ms  "
+      "statement: SELECT 5\n"
+      "Feb 10 23:15:40 host postgres[10819]: [7-2] #011       b#011c\n"
+      "Feb 10 23:15:40 host postgres[10819]: [7-3] #011FROM t;\n"
+      "Feb 10 23:15:41 host postgres[10819]: [8-1] db=pg,user=me,app=psql,client=[local] LOG:  disconnection\n");
+  EXPECT_EQ(run.format, PgLogFormat::syslog);
+  EXPECT_EQ(run.prefix, "db=%d,user=%u,app=%a,client=%h ");
+  ASSERT_EQ(run.events.size(), 2u);
+  // order of completion: pid 10820 completes at finish, 10819 at its next record
+  const auto& a = run.events[0].sql.starts_with("SELECT a") ? run.events[0] : run.events[1];
+  EXPECT_EQ(a.sql, "SELECT a,\n       b\tc\nFROM t;");
+  EXPECT_EQ(a.database, "pg");
+  EXPECT_EQ(a.user, "me");
+  EXPECT_TRUE(a.timestamp.has_value());
+}
+
+TEST(PostgresLog, HerokuLogplex) {
+  auto run = read(
+      "2019-03-07T10:12:58+00:00 app[postgres.12345]: [BLUE] [9-1] sql_error_code = 00000 LOG:  duration: 3.5 ms  "
+      "statement: SELECT 7\n"
+      "2019-03-07T10:12:59+00:00 app[postgres.12346]: [BLUE] [3-1] sql_error_code = 00000 LOG:  checkpoint\n");
+  EXPECT_EQ(run.format, PgLogFormat::syslog);
+  EXPECT_EQ(run.prefix, "sql_error_code = %e ");
+  ASSERT_EQ(run.events.size(), 1u);
+  EXPECT_EQ(run.events[0].sql, "SELECT 7");
+  EXPECT_EQ(run.events[0].timestamp, int64_t{1551953578});
+}
+
+TEST(PostgresLog, JsonWrappersCloudNativePgAndCloudLogging) {
+  auto run = read(
+      "{\"level\":\"info\",\"ts\":1669575482.09,\"logger\":\"postgres\",\"msg\":\"record\",\"record\":{"
+      "\"log_time\":\"2022-11-27 18:58:02.096 UTC\",\"user_name\":\"app\",\"database_name\":\"shop\","
+      "\"process_id\":\"600\",\"error_severity\":\"LOG\",\"message\":\"duration: 4.000 ms  statement: SELECT 8\"}}\n"
+      "{\"level\":\"info\",\"msg\":\"operator started\"}\n");
+  ASSERT_EQ(run.events.size(), 1u);
+  EXPECT_EQ(run.events[0].sql, "SELECT 8");
+  EXPECT_EQ(run.events[0].database, "shop");
+  EXPECT_EQ(run.stats.skipped, 0u);
+  auto cloud = read(
+      "{\"textPayload\":\"2023-01-01 00:00:00.000 UTC [1]: [1-1] db=d,user=u LOG:  duration: 2.000 ms  statement: "
+      "SELECT 9\",\"timestamp\":\"2023-01-01T00:00:00.1Z\"}\n");
+  ASSERT_EQ(cloud.events.size(), 1u);
+  EXPECT_EQ(cloud.events[0].sql, "SELECT 9");
+  EXPECT_EQ(cloud.events[0].user, "u");
+  EXPECT_EQ(cloud.events[0].database, "d");
+}
+
+TEST(PostgresLog, SubstituteParametersSkipsQuotesAndLongerNumbers) {
+  std::string out;
+  ASSERT_TRUE(substitute_parameters("SELECT '$1', $1, $10, x$1", "$1 = 'a', $10 = '7'", out));
+  EXPECT_EQ(out, "SELECT '$1', 'a', '7', x$1");
+  EXPECT_FALSE(substitute_parameters("SELECT $1", "garbage", out));
+}
+
+TEST(PgBadgerNormalize, FollowsPgBadgerRules) {
+  EXPECT_EQ(normalize_like_pgbadger("SELECT * FROM t WHERE a = 1 AND b = 'x' "),
+            "select * from t where a = ? and b = ?;");
+  EXPECT_EQ(normalize_like_pgbadger("BEGIN;"), "begin;");
+  EXPECT_EQ(normalize_like_pgbadger("select x as \"My'Col\" from \"T1\" where id in (1, 2,3)"),
+            "select x AS \"MyCol\" from \"T1\" where id in (...);");
+  EXPECT_EQ(normalize_like_pgbadger("/* c */ SELECT $1 -- trailing\n, col2 = NULL"), "select ? , col2 = ?;");
+}
+
+TEST(PgLogPrefix, TimestampsAndSeverity) {
+  int64_t t = 0;
+  EXPECT_EQ(pglog::parse_timestamp("2024-01-01 00:00:00.5 +02 rest", t), 25u);
+  EXPECT_EQ(t, int64_t{1704067200 - 7200});
+  EXPECT_EQ(pglog::parse_timestamp("2024-13-01 00:00:00", t), 0u);
+  pglog::Severity s{};
+  size_t msg = 0;
+  EXPECT_EQ(pglog::find_severity("abc xLOG:  no LOG:  yes", s, msg), 14u);
+  EXPECT_EQ(s, pglog::Severity::log);
+  EXPECT_EQ(msg, 20u);
+}
+
+}  // namespace
+}  // namespace dbvet::capture
