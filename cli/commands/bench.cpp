@@ -1,14 +1,203 @@
+#include <unistd.h>
+
+#include <iostream>
+
 #include "CLI/CLI.hpp"
+#include "analyzer/report/json_envelope.hpp"
+#include "analyzer/workload/script.hpp"
+#include "benchmarks/bench_report.hpp"
+#include "benchmarks/bench_runner.hpp"
 #include "cli/cli_context.hpp"
+#include "fmt/format.h"
 
 namespace dbvet::cli {
+namespace {
 
-// Not built yet: says so with a usage error rather than pretending to work.
+struct BenchArgs {
+  std::string target;
+  std::vector<std::string> workloads;
+  std::vector<std::string> builtins;
+  std::vector<std::string> variants;
+  std::vector<std::string> slas;
+  int clients = 1;
+  std::string duration = "10s";
+  int64_t transactions = 0;
+  double rate = 0;
+  std::string max_lag = "1s";
+  int repetitions = 1;
+  std::string warmup = "0s";
+  uint64_t seed = 1;
+  double scale = 1;
+  bool sandbox = false;
+  bool allow_ddl = false;
+  std::string statement_timeout = "30s";
+};
+
+// "10s", "500ms", "2m", "1.5" (seconds).
+core::Expected<std::chrono::milliseconds> parse_duration(const std::string& text, const std::string& option) {
+  size_t used = 0;
+  double number = 0;
+  try {
+    number = std::stod(text, &used);
+  } catch (const std::exception&) {
+    used = 0;
+  }
+  std::string unit = text.substr(used);
+  double factor = unit == "ms"                  ? 1
+                  : unit == "s" || unit.empty() ? 1000
+                  : unit == "m"                 ? 60000
+                  : unit == "h"                 ? 3600000
+                                                : -1;
+  if (used == 0 || factor < 0 || number < 0) {
+    return core::make_error(core::ErrorKind::usage,
+                            fmt::format("{}: expected a duration such as 500ms, 10s or 2m, got '{}'", option, text));
+  }
+  return std::chrono::milliseconds(static_cast<int64_t>(number * factor));
+}
+
+core::Expected<bench::BenchConfig> make_config(const BenchArgs& args) {
+  bench::BenchConfig config;
+  config.target = args.target;
+  for (const auto& spec : args.workloads) {
+    auto script = workload::load_script(spec);
+    if (!script) return script.error();
+    config.scripts.push_back(std::move(*script));
+  }
+  for (const auto& name : args.builtins) {
+    auto script = workload::builtin_script(name);
+    if (!script) return script.error();
+    config.scripts.push_back(std::move(*script));
+  }
+  if (config.scripts.empty()) {
+    return core::make_error(core::ErrorKind::usage,
+                            "bench needs a workload: --workload FILE[@WEIGHT] or --builtin NAME");
+  }
+  for (const auto& text : args.variants) {
+    auto variant = bench::parse_variant(text);
+    if (!variant) return variant.error();
+    for (const auto& other : config.variants) {
+      if (other.name == variant->name) {
+        return core::make_error(core::ErrorKind::usage, fmt::format("--variant: two variants named '{}'", other.name));
+      }
+    }
+    config.variants.push_back(std::move(*variant));
+  }
+  for (const auto& text : args.slas) {
+    auto sla = bench::parse_sla(text);
+    if (!sla) return sla.error();
+    config.slas.push_back(std::move(*sla));
+  }
+  auto duration = parse_duration(args.duration, "--duration");
+  if (!duration) return duration.error();
+  auto warmup = parse_duration(args.warmup, "--warmup");
+  if (!warmup) return warmup.error();
+  auto max_lag = parse_duration(args.max_lag, "--max-lag");
+  if (!max_lag) return max_lag.error();
+  auto timeout = parse_duration(args.statement_timeout, "--statement-timeout");
+  if (!timeout) return timeout.error();
+  config.load.clients = args.clients;
+  config.load.duration = *duration;
+  config.load.transactions = args.transactions;
+  config.load.rate = args.rate;
+  config.load.max_lag = *max_lag;
+  config.load.warmup = *warmup;
+  config.repetitions = args.repetitions;
+  config.seed = args.seed;
+  config.scale = args.scale;
+  config.sandbox = args.sandbox;
+  config.allow_ddl = args.allow_ddl;
+  config.statement_timeout = *timeout;
+  return config;
+}
+
+int run_bench(CommandContext& context, const BenchArgs& args) {
+  if (auto status = context.require_format({"text", "json", "md", "junit", "csv"}); !status) {
+    return context.fail(status.error());
+  }
+  auto config = make_config(args);
+  if (!config) return context.fail(config.error());
+
+  bench::install_interrupt_handler();
+  bool progress = context.show_progress();
+  size_t phases = 0;
+  auto result = bench::run_bench(*config, [&](const bench::QueryRun& run) {
+    if (!progress) return;
+    ++phases;
+    std::cerr << fmt::format("\r\033[K[{}] rep {}/{} {}/{}: {:.1f} tps, p95 {:.3f} ms, {} errors", phases,
+                             run.repetition + 1, config->repetitions, run.query, run.variant, run.throughput(),
+                             run.latency.quantile(0.95), run.errors)
+              << std::flush;
+  });
+  if (progress && phases > 0) std::cerr << "\r\033[K" << std::flush;
+  if (!result) {
+    if (bench::interrupted().load()) std::cerr << "dbvet: interrupted; sandboxes removed\n";
+    return context.fail(result.error());
+  }
+  auto report = bench::build_report(std::move(*result));
+
+  auto out = context.out();
+  if (!out) return context.fail(out.error());
+  const auto& format = context.options().format;
+  if (format == "json") {
+    auto doc = report::json_envelope("bench");
+    nlohmann::json body = report;
+    doc.update(body);
+    **out << doc.dump(2) << '\n';
+  } else if (format == "md") {
+    **out << bench::render_bench_markdown(report);
+  } else if (format == "junit") {
+    **out << bench::render_bench_junit(report);
+  } else if (format == "csv") {
+    **out << bench::render_bench_csv(report);
+  } else {
+    **out << bench::render_bench_text(report);
+  }
+  (*out)->flush();
+  if (report.result.interrupted) {
+    std::cerr << "dbvet: interrupted; the results are partial and every sandbox was removed\n";
+    return kExitRuntime;
+  }
+  for (const auto& sla : report.slas) {
+    if (!sla.passed) {
+      std::cerr << (sla.variant.empty() ? fmt::format("dbvet: SLA '{}' names no measured query\n", sla.sla)
+                                        : fmt::format("dbvet: SLA '{}' broken by query '{}' (variant {})\n", sla.sla,
+                                                      sla.query, sla.variant));
+    }
+  }
+  for (const auto& summary : report.summaries) {
+    if (summary.answer == "changed") {
+      std::cerr << fmt::format("dbvet: variant '{}' changes the answer of query '{}'\n", summary.variant,
+                               summary.query);
+    }
+  }
+  return report.slas_broken() || report.answers_changed() ? kExitGateFailed : kExitOk;
+}
+
+}  // namespace
+
 CommandRun setup_bench(CLI::App& app) {
-  app.allow_extras();
-  return [](CommandContext& context) {
-    return context.fail(core::make_error(core::ErrorKind::usage, "'dbvet bench' is not available in this version yet"));
-  };
+  auto args = std::make_shared<BenchArgs>();
+  app.add_option("target", args->target, "Database URL (postgresql://, mysql://, sqlite:PATH)")->required();
+  app.add_option("-w,--workload", args->workloads, "pgbench-style script FILE[@WEIGHT] (repeatable)");
+  app.add_option("-b,--builtin", args->builtins, "pgbench built-in script: tpcb-like, simple-update, select-only");
+  app.add_option("--variant", args->variants,
+                 "NAME=baseline | NAME=index:DDL | NAME=rewrite:FILE | NAME=cache:redis://HOST:PORT[?ttl=S]");
+  app.add_option("-c,--clients", args->clients, "Client threads, one connection each")->check(CLI::Range(1, 1024));
+  app.add_option("-T,--duration", args->duration, "Length of each phase (10s, 2m)");
+  app.add_option("-t,--transactions", args->transactions, "Transactions per client per phase (instead of --duration)")
+      ->check(CLI::Range(int64_t{0}, int64_t{1} << 40));
+  app.add_option("-R,--rate", args->rate, "Open loop: offered transactions per second over all clients");
+  app.add_option("--max-lag", args->max_lag, "Open loop: drop a request that could not start within this (1s)");
+  app.add_option("--repetitions", args->repetitions, "Phases per variant, interleaved A B A B")
+      ->check(CLI::Range(1, 1000));
+  app.add_option("--warmup", args->warmup, "Unmeasured warm-up per variant (e.g. 2s)");
+  app.add_option("--sla", args->slas, "[query:]p95<20ms | errors<0.1% | throughput>500/s (repeatable)");
+  app.add_flag("--sandbox", args->sandbox, "Run every variant in a disposable copy of the target (needed for DDL)");
+  app.add_flag("--allow-ddl", args->allow_ddl, "The target is disposable: let the workload write to it");
+  app.add_option("--seed", args->seed, "Random seed of the workload variables");
+  app.add_option("-s,--scale", args->scale, "Value of :scale in the scripts");
+  app.add_option("--statement-timeout", args->statement_timeout, "Per statement (30s)");
+  return [args](CommandContext& context) { return run_bench(context, *args); };
 }
 
 }  // namespace dbvet::cli

@@ -1,14 +1,62 @@
+#include "benchmarks/compare.hpp"
+
+#include <iostream>
+
 #include "CLI/CLI.hpp"
+#include "analyzer/report/json_envelope.hpp"
 #include "cli/cli_context.hpp"
 
 namespace dbvet::cli {
+namespace {
 
-// Not built yet: says so with a usage error rather than pretending to work.
+struct CompareArgs {
+  std::string base;
+  std::string head;
+  std::string threshold = "5%";
+  std::string alpha = "0.05";
+};
+
+int run_compare(CommandContext& context, const CompareArgs& args) {
+  if (auto status = context.require_format({"text", "json", "md"}); !status) return context.fail(status.error());
+  bench::CompareOptions options;
+  auto threshold = bench::parse_fraction(args.threshold, "--threshold");
+  if (!threshold) return context.fail(threshold.error());
+  options.threshold = *threshold;
+  auto alpha = bench::parse_fraction(args.alpha, "--alpha");
+  if (!alpha) return context.fail(alpha.error());
+  options.alpha = *alpha;
+
+  auto base = bench::read_run(args.base);
+  if (!base) return context.fail(base.error());
+  auto head = bench::read_run(args.head);
+  if (!head) return context.fail(head.error());
+  auto comparison = bench::compare_runs(*base, *head, options);
+
+  auto out = context.out();
+  if (!out) return context.fail(out.error());
+  const auto& format = context.options().format;
+  if (format == "json") {
+    auto doc = report::json_envelope("compare");
+    nlohmann::json body = comparison;
+    doc.update(body);
+    **out << doc.dump(2) << '\n';
+  } else if (format == "md") {
+    **out << bench::render_compare_markdown(comparison);
+  } else {
+    **out << bench::render_compare_text(comparison);
+  }
+  return comparison.regressed() ? kExitGateFailed : kExitOk;
+}
+
+}  // namespace
+
 CommandRun setup_compare(CLI::App& app) {
-  app.allow_extras();
-  return [](CommandContext& context) {
-    return context.fail(core::make_error(core::ErrorKind::usage, "'dbvet compare' is not available in this version yet"));
-  };
+  auto args = std::make_shared<CompareArgs>();
+  app.add_option("base", args->base, "The run before the change (dbvet bench or Google Benchmark JSON)")->required();
+  app.add_option("head", args->head, "The run after the change")->required();
+  app.add_option("--threshold", args->threshold, "Smallest relative change that counts (default 5%)");
+  app.add_option("--alpha", args->alpha, "Significance level after Holm's correction (default 0.05)");
+  return [args](CommandContext& context) { return run_compare(context, *args); };
 }
 
 }  // namespace dbvet::cli

@@ -1,0 +1,176 @@
+#include "analyzer/engines/postgres/postgres_prepared.hpp"
+
+#include <libpq-fe.h>
+
+#include <cctype>
+
+#include "analyzer/engines/postgres/postgres_session.hpp"
+#include "fmt/format.h"
+
+namespace dbvet::engines::postgres {
+namespace {
+
+constexpr uint64_t kFnvOffset = 14695981039346656037ull;
+uint64_t fnv1a(uint64_t hash, const void* data, size_t size) {
+  const auto* bytes = static_cast<const unsigned char*>(data);
+  for (size_t i = 0; i < size; ++i) hash = (hash ^ bytes[i]) * 1099511628211ull;
+  return hash;
+}
+
+bool word_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '$'; }
+
+// ORDER BY 1 / GROUP BY 2 name columns: a parameter there would be a constant.
+bool after_by(const std::string& text) {
+  size_t end = text.find_last_not_of(" \t\n\r");
+  if (end == std::string::npos || end < 1) return false;
+  return (text[end] == 'y' || text[end] == 'Y') && (text[end - 1] == 'b' || text[end - 1] == 'B') &&
+         (end < 2 || !word_char(text[end - 2]));
+}
+
+}  // namespace
+
+Parameterized parameterize(const std::string& sql) {
+  Parameterized out;
+  size_t i = 0;
+  auto placeholder = [&](std::string value) {
+    out.values.push_back(std::move(value));
+    out.text += fmt::format("${}", out.values.size());
+  };
+  while (i < sql.size()) {
+    char c = sql[i];
+    if (c == '\'' && (i == 0 || !word_char(sql[i - 1]))) {  // E'..', B'..', U&'..' keep their prefix: not replaced
+      std::string value;
+      size_t j = i + 1;
+      bool closed = false;
+      while (j < sql.size()) {
+        if (sql[j] == '\'') {
+          if (j + 1 < sql.size() && sql[j + 1] == '\'') {
+            value += '\'';
+            j += 2;
+            continue;
+          }
+          closed = true;
+          break;
+        }
+        value += sql[j++];
+      }
+      if (!closed) {
+        out.text += sql.substr(i);
+        break;
+      }
+      placeholder(std::move(value));
+      i = j + 1;
+    } else if (c == '\'' || c == '"') {
+      size_t j = sql.find(c, i + 1);
+      j = j == std::string::npos ? sql.size() : j + 1;
+      out.text += sql.substr(i, j - i);
+      i = j;
+    } else if (c == '-' && i + 1 < sql.size() && sql[i + 1] == '-') {
+      size_t j = sql.find('\n', i);
+      j = j == std::string::npos ? sql.size() : j;
+      out.text += sql.substr(i, j - i);
+      i = j;
+    } else if (std::isdigit(static_cast<unsigned char>(c)) &&
+               (i == 0 || (!word_char(sql[i - 1]) && sql[i - 1] != '.'))) {
+      size_t j = i;
+      while (j < sql.size() && (std::isdigit(static_cast<unsigned char>(sql[j])) || sql[j] == '.')) ++j;
+      if ((j < sql.size() && (std::isalpha(static_cast<unsigned char>(sql[j])) || sql[j] == '_')) ||
+          after_by(out.text)) {
+        out.text += sql.substr(i, j - i);  // 1e5, 2x: leave alone
+      } else {
+        placeholder(sql.substr(i, j - i));
+      }
+      i = j;
+    } else {
+      out.text += c;
+      ++i;
+    }
+  }
+  return out;
+}
+
+Expected<std::unique_ptr<PreparedSession>> PreparedSession::connect(const core::TargetUrl& url,
+                                                                    const ConnectOptions& options) {
+  std::unique_ptr<PreparedSession> session(new PreparedSession());
+  session->url_ = url;
+  session->connection_ = PQconnectdb(build_conninfo(url, options).c_str());
+  if (PQstatus(session->connection_) != CONNECTION_OK) {
+    return core::make_error(core::ErrorKind::connection,
+                            fmt::format("{}: {}", url.redacted(), one_line(PQerrorMessage(session->connection_), url)));
+  }
+  return session;
+}
+
+PreparedSession::~PreparedSession() {
+  if (connection_) PQfinish(connection_);
+}
+
+Expected<ResultSummary> PreparedSession::execute(const std::string& sql, size_t keep_rows) {
+  auto parameterized = parameterize(sql);
+  PGresult* result = nullptr;
+  int number = -1;
+  if (!parameterized.values.empty()) {
+    auto it = prepared_.find(parameterized.text);
+    if (it == prepared_.end()) {
+      number = static_cast<int>(prepared_.size());
+      PGresult* prepared = PQprepare(connection_, fmt::format("dbvet_{}", number).c_str(), parameterized.text.c_str(),
+                                     static_cast<int>(parameterized.values.size()), nullptr);
+      if (PQresultStatus(prepared) != PGRES_COMMAND_OK) number = -1;
+      PQclear(prepared);
+      prepared_.emplace(parameterized.text, number);
+    } else {
+      number = it->second;
+    }
+  }
+  if (number >= 0) {
+    std::vector<const char*> values;
+    for (const auto& value : parameterized.values) values.push_back(value.c_str());
+    result = PQexecPrepared(connection_, fmt::format("dbvet_{}", number).c_str(), static_cast<int>(values.size()),
+                            values.data(), nullptr, nullptr, 0);
+  } else {
+    result = PQexec(connection_, sql.c_str());
+  }
+  auto status = PQresultStatus(result);
+  if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK) {
+    std::string message = one_line(result ? PQresultErrorMessage(result) : PQerrorMessage(connection_), url_);
+    const char* state = result ? PQresultErrorField(result, PG_DIAG_SQLSTATE) : nullptr;
+    PQclear(result);
+    if (PQstatus(connection_) != CONNECTION_OK) {
+      return core::make_error(core::ErrorKind::connection,
+                              fmt::format("{}: connection lost: {}", url_.redacted(), message));
+    }
+    if (state && std::string(state) == "57014") message = "statement cancelled after the statement timeout";
+    return core::make_error(core::ErrorKind::query, fmt::format("{}: {}", url_.redacted(), message));
+  }
+  ResultSummary summary;
+  int rows = PQntuples(result), columns = PQnfields(result);
+  for (int c = 0; c < columns; ++c) summary.columns.emplace_back(PQfname(result, c));
+  summary.row_count = rows;
+  const char* affected = PQcmdTuples(result);
+  summary.affected_rows = affected && *affected ? std::atoll(affected) : 0;
+  for (int r = 0; r < rows; ++r) {
+    uint64_t row_hash = kFnvOffset;
+    bool keep = summary.rows.size() < keep_rows;
+    std::vector<std::optional<std::string>> kept;
+    for (int c = 0; c < columns; ++c) {
+      bool null = PQgetisnull(result, r, c);
+      unsigned char tag = null ? 0 : 1;
+      row_hash = fnv1a(row_hash, &tag, 1);
+      if (!null) {
+        row_hash = fnv1a(row_hash, PQgetvalue(result, r, c), static_cast<size_t>(PQgetlength(result, r, c)));
+        row_hash = fnv1a(row_hash, "\x1f", 1);
+      }
+      if (keep) {
+        kept.push_back(null ? std::nullopt
+                            : std::optional<std::string>(std::string(PQgetvalue(result, r, c),
+                                                                     static_cast<size_t>(PQgetlength(result, r, c)))));
+      }
+    }
+    summary.result_hash += row_hash;
+    if (keep) summary.rows.push_back(std::move(kept));
+  }
+  PQclear(result);
+  return summary;
+}
+
+}  // namespace dbvet::engines::postgres

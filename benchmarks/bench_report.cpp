@@ -1,0 +1,382 @@
+#include "benchmarks/bench_report.hpp"
+
+#include <unistd.h>
+
+#include <chrono>
+#include <ctime>
+#include <map>
+#include <optional>
+#include <thread>
+
+#include "fmt/format.h"
+#include "nlohmann/json.hpp"
+
+namespace dbvet::bench {
+namespace {
+
+using nlohmann::json;
+
+double hit_ratio(const QueryRun& run) {
+  uint64_t total = run.cache_hits + run.cache_misses;
+  return total ? static_cast<double>(run.cache_hits) / static_cast<double>(total) : 0;
+}
+
+double metric_value(const QueryRun& run, const std::string& metric) {
+  if (metric == "p50") return run.latency.quantile(0.50);
+  if (metric == "p90") return run.latency.quantile(0.90);
+  if (metric == "p95") return run.latency.quantile(0.95);
+  if (metric == "p99") return run.latency.quantile(0.99);
+  if (metric == "p99.9") return run.latency.quantile(0.999);
+  if (metric == "max") return run.latency.max;
+  if (metric == "mean") return run.latency.mean();
+  if (metric == "errors") return run.error_rate();
+  if (metric == "throughput") return run.throughput();
+  return 0;
+}
+
+std::string format_measured(const std::string& metric, double value) {
+  if (metric == "errors") return fmt::format("{:.3f}%", value * 100);
+  if (metric == "throughput") return fmt::format("{:.1f}/s", value);
+  return fmt::format("{:.3f}ms", value);
+}
+
+std::string xml_escape(const std::string& text) {
+  std::string out;
+  for (char c : text) {
+    switch (c) {
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      default:
+        out += c;
+    }
+  }
+  return out;
+}
+
+json latency_json(const LatencyStats& latency) {
+  return {{"p50_ms", latency.quantile(0.5)},  {"p90_ms", latency.quantile(0.9)},    {"p95_ms", latency.quantile(0.95)},
+          {"p99_ms", latency.quantile(0.99)}, {"p999_ms", latency.quantile(0.999)}, {"max_ms", latency.max},
+          {"mean_ms", latency.mean()},        {"stddev_ms", latency.stddev()},      {"count", latency.count}};
+}
+
+json context_json() {
+  char host[256] = {};
+  gethostname(host, sizeof host - 1);
+  std::time_t now = std::time(nullptr);
+  char date[64] = {};
+  std::strftime(date, sizeof date, "%Y-%m-%dT%H:%M:%S+00:00", std::gmtime(&now));
+  return {{"date", date},
+          {"host_name", host},
+          {"executable", "dbvet bench"},
+          {"num_cpus", std::thread::hardware_concurrency()},
+          {"mhz_per_cpu", 0},
+          {"cpu_scaling_enabled", false},
+          {"caches", json::array()},
+          {"load_avg", json::array()},
+          {"library_build_type", "release"}};
+}
+
+}  // namespace
+
+bool BenchReport::slas_broken() const {
+  for (const auto& sla : slas) {
+    if (!sla.passed) return true;
+  }
+  return false;
+}
+
+bool BenchReport::answers_changed() const {
+  for (const auto& summary : summaries) {
+    if (summary.answer == "changed") return true;
+  }
+  return false;
+}
+
+BenchReport build_report(BenchResult result) {
+  BenchReport report;
+  std::map<std::pair<std::string, std::string>, size_t> index;
+  std::map<std::pair<std::string, std::string>, std::vector<uint64_t>> hashes;
+  for (const auto& run : result.runs) {
+    auto key = std::make_pair(run.query, run.variant);
+    auto [it, inserted] = index.try_emplace(key, report.summaries.size());
+    if (inserted) report.summaries.push_back({run.query, run.variant, {}, "", ""});
+    auto& merged = report.summaries[it->second].merged;
+    merged.query = run.query;
+    merged.variant = run.variant;
+    merged.elapsed_s += run.elapsed_s;
+    merged.merge_counts(run);
+    if (run.transactions > 0) hashes[key].push_back(run.result_hash);
+  }
+  // The first variant is the reference for answers.
+  std::string reference = result.variants.empty() ? "" : result.variants.front().name;
+  auto stable_hash = [&](const std::string& query, const std::string& variant) -> std::optional<uint64_t> {
+    const auto& list = hashes[{query, variant}];
+    if (list.empty()) return std::nullopt;
+    for (auto h : list) {
+      if (h != list.front()) return std::nullopt;
+    }
+    return list.front();
+  };
+  for (auto& summary : report.summaries) {
+    auto own = stable_hash(summary.query, summary.variant);
+    summary.result_hash = own ? fmt::format("{:016x}", *own) : "unstable";
+    auto ref = stable_hash(summary.query, reference);
+    if (!own || !ref) {
+      summary.answer = "unstable";
+    } else {
+      summary.answer = *own == *ref ? "same" : "changed";
+    }
+  }
+  for (const auto& sla : result.config.slas) {
+    bool matched = false;
+    for (const auto& summary : report.summaries) {
+      if (!sla.query.empty() && sla.query != summary.query) continue;
+      matched = true;
+      double measured = metric_value(summary.merged, sla.metric);
+      bool passed = sla.less ? measured < sla.value : measured > sla.value;
+      report.slas.push_back({sla.text, sla.metric, summary.query, summary.variant, measured, passed});
+    }
+    if (!matched) report.slas.push_back({sla.text, sla.metric, sla.query, "", 0, false});  // names no measured query
+  }
+  report.result = std::move(result);
+  return report;
+}
+
+void to_json(json& out, const BenchReport& report) {
+  const auto& result = report.result;
+  const auto& config = result.config;
+  out["context"] = context_json();
+  out["benchmarks"] = json::array();
+  for (const auto& run : result.runs) {
+    std::string name = run.query + "/" + run.variant;
+    double mean = run.latency.mean();
+    json entry = {{"name", name},
+                  {"family_index", 0},
+                  {"per_family_instance_index", 0},
+                  {"run_name", name},
+                  {"run_type", "iteration"},
+                  {"repetitions", config.repetitions},
+                  {"repetition_index", run.repetition},
+                  {"threads", config.load.clients},
+                  {"iterations", run.transactions},
+                  {"real_time", mean},
+                  {"cpu_time", mean},
+                  {"time_unit", "ms"},
+                  {"items_per_second", run.throughput()},
+                  {"dbvet_query", run.query},
+                  {"dbvet_variant", run.variant},
+                  {"errors", run.errors},
+                  {"timeouts", run.timeouts},
+                  {"dropped", run.dropped},
+                  {"rows", run.rows},
+                  {"result_hash", fmt::format("{:016x}", run.result_hash)},
+                  {"elapsed_s", run.elapsed_s}};
+    entry.update(latency_json(run.latency));
+    entry.erase("count");
+    if (config.load.rate > 0) {
+      entry["lag_max_ms"] = run.lag_max_ms;
+      entry["lag_mean_ms"] = run.transactions ? run.lag_sum_ms / static_cast<double>(run.transactions) : 0;
+    }
+    if (run.cache_hits + run.cache_misses > 0) {
+      entry["hit_ratio"] = hit_ratio(run);
+      entry["cache_hits"] = run.cache_hits;
+      entry["cache_misses"] = run.cache_misses;
+      entry["hit_p50_ms"] = run.hit_latency.quantile(0.5);
+      entry["miss_p50_ms"] = run.miss_latency.quantile(0.5);
+    }
+    out["benchmarks"].push_back(std::move(entry));
+  }
+  json dbvet = {{"target", result.target},
+                {"engine", result.engine},
+                {"interrupted", result.interrupted},
+                {"load",
+                 {{"model", config.load.rate > 0 ? "open" : "closed"},
+                  {"clients", config.load.clients},
+                  {"duration_s", config.load.duration.count() / 1000.0},
+                  {"transactions_per_client", config.load.transactions},
+                  {"rate", config.load.rate},
+                  {"warmup_s", config.load.warmup.count() / 1000.0},
+                  {"repetitions", config.repetitions},
+                  {"seed", config.seed}}}};
+  dbvet["variants"] = json::array();
+  for (const auto& variant : result.variants) {
+    json item = {{"name", variant.name}, {"kind", variant.kind}, {"spec", variant.spec}};
+    if (!variant.sandbox.empty()) item["sandbox"] = variant.sandbox;
+    if (variant.kind == "cache") item["redis_memory_bytes"] = variant.redis_memory_delta;
+    dbvet["variants"].push_back(std::move(item));
+  }
+  dbvet["summary"] = json::array();
+  for (const auto& summary : report.summaries) {
+    const auto& run = summary.merged;
+    json item = {{"query", summary.query},
+                 {"variant", summary.variant},
+                 {"transactions", run.transactions},
+                 {"throughput", run.throughput()},
+                 {"rows_per_second", run.elapsed_s > 0 ? static_cast<double>(run.rows) / run.elapsed_s : 0.0},
+                 {"errors", run.errors},
+                 {"error_rate", run.error_rate()},
+                 {"timeouts", run.timeouts},
+                 {"dropped", run.dropped},
+                 {"rows", run.rows},
+                 {"result_hash", summary.result_hash},
+                 {"answer", summary.answer},
+                 {"latency", latency_json(run.latency)}};
+    if (config.load.rate > 0) {
+      item["lag_max_ms"] = run.lag_max_ms;
+      item["lag_mean_ms"] = run.transactions ? run.lag_sum_ms / static_cast<double>(run.transactions) : 0;
+    }
+    if (run.cache_hits + run.cache_misses > 0) {
+      item["cache"] = {{"hit_ratio", hit_ratio(run)},
+                       {"hits", run.cache_hits},
+                       {"misses", run.cache_misses},
+                       {"hit_latency", latency_json(run.hit_latency)},
+                       {"miss_latency", latency_json(run.miss_latency)}};
+    }
+    if (!run.first_error.empty()) item["first_error"] = run.first_error;
+    dbvet["summary"].push_back(std::move(item));
+  }
+  dbvet["slas"] = json::array();
+  for (const auto& sla : report.slas) {
+    dbvet["slas"].push_back({{"sla", sla.sla},
+                             {"query", sla.query},
+                             {"variant", sla.variant},
+                             {"measured", sla.measured},
+                             {"passed", sla.passed}});
+  }
+  out["dbvet"] = std::move(dbvet);
+}
+
+std::string render_bench_text(const BenchReport& report) {
+  const auto& config = report.result.config;
+  std::string out =
+      fmt::format("dbvet bench {} ({}), {} client(s), {} loop{}, {} repetition(s)\n", report.result.target,
+                  report.result.engine, config.load.clients, config.load.rate > 0 ? "open" : "closed",
+                  config.load.rate > 0 ? fmt::format(" at {}/s", config.load.rate) : "", config.repetitions);
+  std::string current;
+  for (const auto& summary : report.summaries) {
+    if (summary.query != current) {
+      current = summary.query;
+      out += fmt::format("\n{}\n  {:<14} {:>10} {:>9} {:>9} {:>9} {:>9} {:>9} {:>9} {:>7} {:>8} {:>10}  {}\n", current,
+                         "variant", "tps", "p50 ms", "p90 ms", "p95 ms", "p99 ms", "max ms", "mean ms", "errors",
+                         "rows/tx", "rows/s", "answer");
+    }
+    const auto& run = summary.merged;
+    double tps = run.elapsed_s > 0 ? static_cast<double>(run.transactions) / run.elapsed_s : 0;
+    out += fmt::format(
+        "  {:<14} {:>10.1f} {:>9.3f} {:>9.3f} {:>9.3f} {:>9.3f} {:>9.3f} {:>9.3f} {:>7} {:>8.1f} {:>10.1f}  {}\n",
+        summary.variant, tps, run.latency.quantile(0.5), run.latency.quantile(0.9), run.latency.quantile(0.95),
+        run.latency.quantile(0.99), run.latency.max, run.latency.mean(), run.errors,
+        run.transactions ? static_cast<double>(run.rows) / static_cast<double>(run.transactions) : 0.0,
+        run.elapsed_s > 0 ? static_cast<double>(run.rows) / run.elapsed_s : 0.0,
+        summary.answer == "changed" ? "CHANGED (differs from " + report.result.variants.front().name + ")"
+                                    : summary.answer);
+    if (run.cache_hits + run.cache_misses > 0) {
+      out += fmt::format("  {:<14} cache hit ratio {:.1f}%, hit p50 {:.3f} ms, miss p50 {:.3f} ms\n", "",
+                         hit_ratio(run) * 100, run.hit_latency.quantile(0.5), run.miss_latency.quantile(0.5));
+    }
+    if (config.load.rate > 0) {
+      out += fmt::format("  {:<14} schedule lag mean {:.3f} ms, max {:.3f} ms, dropped {}\n", "",
+                         run.transactions ? run.lag_sum_ms / static_cast<double>(run.transactions) : 0.0,
+                         run.lag_max_ms, run.dropped);
+    }
+    if (!run.first_error.empty()) out += fmt::format("  {:<14} first error: {}\n", "", run.first_error);
+  }
+  for (const auto& variant : report.result.variants) {
+    if (variant.kind == "cache") {
+      out += fmt::format("\nRedis memory used by '{}': {} bytes\n", variant.name, variant.redis_memory_delta);
+    }
+  }
+  if (!report.slas.empty()) {
+    out += "\nSLAs\n";
+    for (const auto& sla : report.slas) {
+      if (sla.variant.empty()) {
+        out += fmt::format("  FAIL  {}: no query named '{}' was measured\n", sla.sla, sla.query);
+        continue;
+      }
+      out += fmt::format("  {}  {} on {}/{}: {}\n", sla.passed ? "ok  " : "FAIL", sla.sla, sla.query, sla.variant,
+                         format_measured(sla.metric, sla.measured));
+    }
+  }
+  if (report.result.interrupted) out += "\ninterrupted: the results above are partial\n";
+  return out;
+}
+
+std::string render_bench_markdown(const BenchReport& report) {
+  std::string out = fmt::format("### dbvet bench `{}`\n\n", report.result.target);
+  out += "| Query | Variant | tps | p50 ms | p95 ms | p99 ms | max ms | errors | answer | cache hit ratio |\n";
+  out += "|---|---|---:|---:|---:|---:|---:|---:|---|---:|\n";
+  for (const auto& summary : report.summaries) {
+    const auto& run = summary.merged;
+    double tps = run.elapsed_s > 0 ? static_cast<double>(run.transactions) / run.elapsed_s : 0;
+    out += fmt::format("| `{}` | {} | {:.1f} | {:.3f} | {:.3f} | {:.3f} | {:.3f} | {} | {} | {} |\n", summary.query,
+                       summary.variant, tps, run.latency.quantile(0.5), run.latency.quantile(0.95),
+                       run.latency.quantile(0.99), run.latency.max, run.errors,
+                       summary.answer == "changed" ? "**changed**" : summary.answer,
+                       run.cache_hits + run.cache_misses > 0 ? fmt::format("{:.1f}%", hit_ratio(run) * 100) : "");
+  }
+  if (!report.slas.empty()) {
+    out += "\n| SLA | Query | Variant | Measured | |\n|---|---|---|---:|---|\n";
+    for (const auto& sla : report.slas) {
+      out += fmt::format("| `{}` | `{}` | {} | {:.3f} | {} |\n", sla.sla, sla.query, sla.variant, sla.measured,
+                         sla.passed ? "✅" : "❌ broken");
+    }
+  }
+  return out;
+}
+
+std::string render_bench_junit(const BenchReport& report) {
+  size_t failures = 0;
+  for (const auto& sla : report.slas) failures += sla.passed ? 0 : 1;
+  for (const auto& summary : report.summaries) failures += summary.answer == "changed" ? 1 : 0;
+  size_t tests = report.slas.size() + report.summaries.size();
+  std::string out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
+  out +=
+      fmt::format("<testsuites>\n  <testsuite name=\"dbvet bench\" tests=\"{}\" failures=\"{}\">\n", tests, failures);
+  for (const auto& summary : report.summaries) {
+    out += fmt::format("    <testcase classname=\"answers\" name=\"{}/{}\"", xml_escape(summary.query),
+                       xml_escape(summary.variant));
+    if (summary.answer == "changed") {
+      out += fmt::format("><failure message=\"the variant returns different rows than {}\"/></testcase>\n",
+                         xml_escape(report.result.variants.front().name));
+    } else {
+      out += "/>\n";
+    }
+  }
+  for (const auto& sla : report.slas) {
+    out += fmt::format("    <testcase classname=\"sla\" name=\"{} {}/{}\"", xml_escape(sla.sla), xml_escape(sla.query),
+                       xml_escape(sla.variant));
+    if (sla.passed) {
+      out += "/>\n";
+    } else {
+      out += fmt::format("><failure message=\"SLA {} broken by {}/{}: measured {:.3f}\"/></testcase>\n",
+                         xml_escape(sla.sla), xml_escape(sla.query), xml_escape(sla.variant), sla.measured);
+    }
+  }
+  out += "  </testsuite>\n</testsuites>\n";
+  return out;
+}
+
+std::string render_bench_csv(const BenchReport& report) {
+  std::string out = "query,variant,repetition,second,transactions,errors,p50_ms,p95_ms,p99_ms,max_ms\n";
+  for (const auto& run : report.result.runs) {
+    for (size_t s = 0; s < run.intervals.size(); ++s) {
+      const auto& interval = run.intervals[s];
+      out += fmt::format("{},{},{},{},{},{},{:.4f},{:.4f},{:.4f},{:.4f}\n", run.query, run.variant, run.repetition, s,
+                         interval.transactions, interval.errors, interval.latency.quantile(0.5),
+                         interval.latency.quantile(0.95), interval.latency.quantile(0.99), interval.latency.max);
+    }
+  }
+  return out;
+}
+
+}  // namespace dbvet::bench

@@ -1,0 +1,82 @@
+#pragma once
+// Runs a BenchConfig: one connection per client thread, closed or open loop, repetitions
+// interleaved across variants (A B A B), every measurement kept per query (script), variant and
+// repetition. Sandboxes are created before the first phase and removed on every way out.
+
+#include <atomic>
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "analyzer/core/expected.hpp"
+#include "analyzer/digest/histogram.hpp"
+#include "benchmarks/bench_config.hpp"
+
+namespace dbvet::bench {
+
+// Set by the SIGINT/SIGTERM handler that the command installs; phases stop at the next transaction.
+std::atomic<bool>& interrupted();
+void install_interrupt_handler();
+
+struct LatencyStats {
+  digest::LogHistogram histogram;  // milliseconds
+  uint64_t count = 0;
+  double sum = 0, sum_squares = 0, max = 0;
+  void add(double ms);
+  void merge(const LatencyStats& other);
+  double mean() const { return count ? sum / static_cast<double>(count) : 0; }
+  double stddev() const;
+  double quantile(double q) const { return histogram.quantile(q); }
+};
+
+struct IntervalStats {  // one second of one phase
+  uint64_t transactions = 0, errors = 0;
+  LatencyStats latency;
+};
+
+struct QueryRun {  // one query (script) under one variant in one repetition
+  std::string query, variant;
+  int repetition = 0;
+  double elapsed_s = 0;
+  LatencyStats latency;  // whole transaction; open loop: from the intended start
+  uint64_t transactions = 0, errors = 0, timeouts = 0, dropped = 0;
+  int64_t rows = 0;
+  uint64_t result_hash = 0;  // over the first transactions of every client (same seed, same parameters)
+  double lag_max_ms = 0, lag_sum_ms = 0;
+  std::string first_error;
+  // cache variants
+  uint64_t cache_hits = 0, cache_misses = 0;
+  LatencyStats hit_latency, miss_latency;  // per cached statement
+  std::vector<IntervalStats> intervals;
+  // Adds another client's or repetition's counters, latencies and cache numbers (not the
+  // intervals, the elapsed time or the answer hash, which combine differently).
+  void merge_counts(const QueryRun& other);
+  double throughput() const { return elapsed_s > 0 ? static_cast<double>(transactions) / elapsed_s : 0; }
+  double error_rate() const {
+    uint64_t total = transactions + errors;
+    return total ? static_cast<double>(errors) / static_cast<double>(total) : 0;
+  }
+};
+
+struct VariantInfo {
+  std::string name, kind, spec;
+  std::string sandbox;             // what the sandbox was (removed), for the report
+  int64_t redis_memory_delta = 0;  // cache: bytes of used_memory added (largest over phases)
+};
+
+struct BenchResult {
+  std::string target;  // redacted
+  std::string engine;
+  BenchConfig config;
+  std::vector<VariantInfo> variants;
+  std::vector<QueryRun> runs;  // in execution order
+  bool interrupted = false;
+};
+
+// Called after each phase (for live progress); may be empty.
+using PhaseCallback = std::function<void(const QueryRun&)>;
+
+core::Expected<BenchResult> run_bench(const BenchConfig& config, const PhaseCallback& progress = {});
+
+}  // namespace dbvet::bench

@@ -1,0 +1,334 @@
+#include "benchmarks/compare.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include "benchmarks/statistics.hpp"
+#include "fmt/format.h"
+#include "nlohmann/json.hpp"
+
+namespace dbvet::bench {
+namespace {
+
+using nlohmann::json;
+
+// dbvet's extra fields beside Google Benchmark's: name, unit, direction.
+struct ExtraMetric {
+  const char* field;
+  const char* metric;
+  const char* unit;
+  bool higher_is_better;
+};
+constexpr ExtraMetric kDbvetMetrics[] = {
+    {"p50_ms", "p50", "ms", false},
+    {"p95_ms", "p95", "ms", false},
+    {"p99_ms", "p99", "ms", false},
+    {"items_per_second", "throughput", "/s", true},
+};
+
+double number_or(const json& entry, const char* field, double fallback) {
+  auto it = entry.find(field);
+  return it != entry.end() && it->is_number() ? it->get<double>() : fallback;
+}
+
+void add_sample(RunSamples& run, const std::string& name, const std::string& metric, const std::string& unit,
+                bool higher_is_better, double value) {
+  auto& metrics = run.benchmarks[name];
+  if (metrics.empty()) run.names.push_back(name);
+  auto& samples = metrics[metric];
+  samples.unit = unit;
+  samples.higher_is_better = higher_is_better;
+  samples.values.push_back(value);
+}
+
+// The smallest two-sided p-value the exact U test can give for these sizes: 2 / C(n1+n2, n1).
+double smallest_p(size_t n1, size_t n2) {
+  double c = 1;
+  for (size_t i = 1; i <= std::min(n1, n2); ++i)
+    c = c * static_cast<double>(n1 + n2 - std::min(n1, n2) + i) / static_cast<double>(i);
+  return std::min(1.0, 2.0 / c);
+}
+
+std::string prefix_of(const std::string& name) {
+  auto slash = name.rfind('/');
+  return slash == std::string::npos ? name : name.substr(0, slash);
+}
+
+std::string format_value(double value, const std::string& unit) {
+  if (unit == "/s") return fmt::format("{:.1f}/s", value);
+  if (value != 0 && std::fabs(value) < 0.01) return fmt::format("{:.3g} {}", value, unit);
+  return fmt::format("{:.3f} {}", value, unit);
+}
+
+std::string format_change(const ComparisonRow& row) {
+  auto pct = [](double ratio) { return fmt::format("{:+.1f}%", (ratio - 1) * 100); };
+  return fmt::format("{} ({} … {})", pct(row.ratio), pct(row.ratio_low), pct(row.ratio_high));
+}
+
+std::string format_p(double p) { return p < 0.001 ? fmt::format("{:.1e}", p) : fmt::format("{:.3f}", p); }
+
+}  // namespace
+
+const char* verdict_name(Verdict verdict) {
+  switch (verdict) {
+    case Verdict::regressed:
+      return "regressed";
+    case Verdict::improved:
+      return "improved";
+    case Verdict::unchanged:
+      break;
+  }
+  return "within noise";
+}
+
+core::Expected<double> parse_fraction(const std::string& text, const std::string& option) {
+  std::string number = text;
+  bool percent = !number.empty() && number.back() == '%';
+  if (percent) number.pop_back();
+  double value = 0;
+  try {
+    size_t used = 0;
+    value = std::stod(number, &used);
+    if (used != number.size()) throw std::invalid_argument(text);
+  } catch (const std::exception&) {
+    return core::make_error(core::ErrorKind::usage,
+                            fmt::format("{}: expected a fraction such as 5% or 0.05, got '{}'", option, text));
+  }
+  if (percent || value >= 1) value /= 100;
+  if (value < 0 || value >= 1) {
+    return core::make_error(core::ErrorKind::usage, fmt::format("{}: '{}' is outside 0%..100%", option, text));
+  }
+  return value;
+}
+
+core::Expected<RunSamples> parse_run(const json& doc, const std::string& path) {
+  if (!doc.is_object() || !doc.contains("benchmarks") || !doc["benchmarks"].is_array()) {
+    return core::make_error(core::ErrorKind::input,
+                            fmt::format("{}: expected a dbvet bench or Google Benchmark JSON document with a "
+                                        "\"benchmarks\" array",
+                                        path));
+  }
+  RunSamples run;
+  run.path = path;
+  size_t index = 0;
+  for (const auto& entry : doc["benchmarks"]) {
+    ++index;
+    if (!entry.is_object() || !entry.contains("name") || !entry["name"].is_string()) {
+      return core::make_error(core::ErrorKind::input,
+                              fmt::format("{}: benchmarks[{}] has no \"name\"", path, index - 1));
+    }
+    if (entry.value("run_type", std::string("iteration")) == "aggregate") continue;
+    if (entry.value("error_occurred", false)) continue;
+    std::string name = entry.value("run_name", entry["name"].get<std::string>());
+    bool is_dbvet = entry.contains("dbvet_variant");
+    if (is_dbvet) {
+      for (const auto& extra : kDbvetMetrics) {
+        double value = number_or(entry, extra.field, NAN);
+        if (!std::isnan(value)) add_sample(run, name, extra.metric, extra.unit, extra.higher_is_better, value);
+      }
+      if (entry.contains("result_hash") && entry["result_hash"].is_string()) {
+        run.result_hashes[name] = entry["result_hash"].get<std::string>();
+      }
+      continue;
+    }
+    std::string unit = entry.value("time_unit", std::string("ns"));
+    double real_time = number_or(entry, "real_time", NAN), cpu_time = number_or(entry, "cpu_time", NAN);
+    if (std::isnan(real_time) || std::isnan(cpu_time)) {
+      return core::make_error(core::ErrorKind::input, fmt::format("{}: benchmarks[{}] ('{}') has no real_time/cpu_time",
+                                                                  path, index - 1, name));
+    }
+    add_sample(run, name, "real_time", unit, false, real_time);
+    add_sample(run, name, "cpu_time", unit, false, cpu_time);
+  }
+  return run;
+}
+
+core::Expected<RunSamples> read_run(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return core::make_error(core::ErrorKind::input, fmt::format("cannot read {}", path));
+  json doc;
+  try {
+    doc = json::parse(in);
+  } catch (const json::parse_error& e) {
+    return core::make_error(core::ErrorKind::input,
+                            fmt::format("{}: byte {}: not valid JSON ({})", path, e.byte, e.what()));
+  }
+  return parse_run(doc, path);
+}
+
+size_t Comparison::count(Verdict verdict) const {
+  return static_cast<size_t>(
+      std::count_if(rows.begin(), rows.end(), [&](const auto& r) { return r.verdict == verdict; }));
+}
+
+std::string Comparison::summary_line() const {
+  return fmt::format("{} regressed, {} improved, {} unchanged", count(Verdict::regressed), count(Verdict::improved),
+                     count(Verdict::unchanged));
+}
+
+Comparison compare_runs(const RunSamples& base, const RunSamples& head, const CompareOptions& options) {
+  Comparison result;
+  result.base_path = base.path;
+  result.head_path = head.path;
+  result.options = options;
+
+  // Pairs by name; a query measured under one variant in each run (baseline in one file, an index
+  // variant in the other) pairs by the query part of "query/variant".
+  std::vector<std::pair<std::string, std::string>> pairs;
+  std::set<std::string> head_used;
+  std::vector<std::string> base_left;
+  for (const auto& name : base.names) {
+    if (head.benchmarks.count(name)) {
+      pairs.emplace_back(name, name);
+      head_used.insert(name);
+    } else {
+      base_left.push_back(name);
+    }
+  }
+  std::map<std::string, std::vector<std::string>> head_left_by_prefix;
+  for (const auto& name : head.names) {
+    if (!head_used.count(name)) head_left_by_prefix[prefix_of(name)].push_back(name);
+  }
+  std::map<std::string, int> base_left_per_prefix;
+  for (const auto& name : base_left) ++base_left_per_prefix[prefix_of(name)];
+  for (const auto& name : base_left) {
+    auto& candidates = head_left_by_prefix[prefix_of(name)];
+    if (base_left_per_prefix[prefix_of(name)] == 1 && candidates.size() == 1) {
+      pairs.emplace_back(name, candidates.front());
+      head_used.insert(candidates.front());
+      candidates.clear();
+    } else {
+      result.only_in_base.push_back(name);
+    }
+  }
+  for (const auto& name : head.names) {
+    if (!head_used.count(name)) result.only_in_head.push_back(name);
+  }
+
+  for (const auto& [base_name, head_name] : pairs) {
+    const auto& base_metrics = base.benchmarks.at(base_name);
+    const auto& head_metrics = head.benchmarks.at(head_name);
+    std::string label = base_name == head_name ? base_name
+                                               : fmt::format("{} ({} → {})", prefix_of(base_name),
+                                                             base_name.substr(prefix_of(base_name).size() + 1),
+                                                             head_name.substr(prefix_of(head_name).size() + 1));
+    std::string answer_note;
+    auto bh = base.result_hashes.find(base_name), hh = head.result_hashes.find(head_name);
+    if (bh != base.result_hashes.end() && hh != head.result_hashes.end() && bh->second != hh->second &&
+        bh->second != "unstable" && hh->second != "unstable") {
+      answer_note = "answer changed";
+    }
+    for (const auto& [metric, base_samples] : base_metrics) {
+      auto it = head_metrics.find(metric);
+      if (it == head_metrics.end()) continue;
+      const auto& head_samples = it->second;
+      ComparisonRow row;
+      row.name = label;
+      row.metric = metric;
+      row.unit = base_samples.unit;
+      row.higher_is_better = base_samples.higher_is_better;
+      row.base_n = base_samples.values.size();
+      row.head_n = head_samples.values.size();
+      row.base_median = median(base_samples.values);
+      row.head_median = median(head_samples.values);
+      auto interval = bootstrap_ratio_of_medians(base_samples.values, head_samples.values);
+      row.ratio = interval.ratio;
+      row.ratio_low = interval.low;
+      row.ratio_high = interval.high;
+      row.p_value = mann_whitney_u(base_samples.values, head_samples.values).p_value;
+      row.note = answer_note;
+      result.rows.push_back(std::move(row));
+    }
+  }
+
+  std::vector<double> p_values;
+  for (const auto& row : result.rows) p_values.push_back(row.p_value);
+  auto adjusted = holm_adjust(p_values);
+  for (size_t i = 0; i < result.rows.size(); ++i) {
+    auto& row = result.rows[i];
+    row.p_adjusted = adjusted[i];
+    bool significant = row.p_adjusted < options.alpha;
+    bool up = row.ratio_low > 1 + options.threshold;
+    bool down = row.ratio_high < 1 - options.threshold;
+    if (significant && (up || down)) {
+      bool worse = row.higher_is_better ? down : up;
+      row.verdict = worse ? Verdict::regressed : Verdict::improved;
+    } else if (smallest_p(row.base_n, row.head_n) >= options.alpha && row.note.empty()) {
+      row.note = fmt::format("too few repetitions ({} vs {}) for p < {}", row.base_n, row.head_n, options.alpha);
+    }
+  }
+  return result;
+}
+
+void to_json(json& out, const Comparison& comparison) {
+  out["base"] = comparison.base_path;
+  out["head"] = comparison.head_path;
+  out["threshold"] = comparison.options.threshold;
+  out["alpha"] = comparison.options.alpha;
+  out["summary"] = {{"regressed", comparison.count(Verdict::regressed)},
+                    {"improved", comparison.count(Verdict::improved)},
+                    {"unchanged", comparison.count(Verdict::unchanged)},
+                    {"line", comparison.summary_line()}};
+  out["comparisons"] = json::array();
+  for (const auto& row : comparison.rows) {
+    json item = {{"name", row.name},
+                 {"metric", row.metric},
+                 {"unit", row.unit},
+                 {"higher_is_better", row.higher_is_better},
+                 {"base", {{"median", row.base_median}, {"n", row.base_n}}},
+                 {"head", {{"median", row.head_median}, {"n", row.head_n}}},
+                 {"ratio", row.ratio},
+                 {"ratio_ci95", {row.ratio_low, row.ratio_high}},
+                 {"p_value", row.p_value},
+                 {"p_adjusted", row.p_adjusted},
+                 {"verdict", verdict_name(row.verdict)}};
+    if (!row.note.empty()) item["note"] = row.note;
+    out["comparisons"].push_back(std::move(item));
+  }
+  out["only_in_base"] = comparison.only_in_base;
+  out["only_in_head"] = comparison.only_in_head;
+}
+
+std::string render_compare_markdown(const Comparison& comparison) {
+  std::string verdict_icon = comparison.regressed() ? "❌" : "✅";
+  std::string out =
+      fmt::format("{} **{}** (threshold {:.1f}%, alpha {}, Mann-Whitney U with Holm correction)\n\n", verdict_icon,
+                  comparison.summary_line(), comparison.options.threshold * 100, comparison.options.alpha);
+  out += "| Query | Metric | Base | Head | Change (95% CI) | p | Verdict |\n";
+  out += "|---|---|---:|---:|---|---:|---|\n";
+  for (const auto& row : comparison.rows) {
+    std::string verdict = verdict_name(row.verdict);
+    if (row.verdict == Verdict::regressed) verdict = "**regressed**";
+    if (!row.note.empty()) verdict += " (" + row.note + ")";
+    out += fmt::format("| `{}` | {} | {} | {} | {} | {} | {} |\n", row.name, row.metric,
+                       format_value(row.base_median, row.unit), format_value(row.head_median, row.unit),
+                       format_change(row), format_p(row.p_adjusted), verdict);
+  }
+  for (const auto& name : comparison.only_in_base) out += fmt::format("\nOnly in base: `{}`", name);
+  for (const auto& name : comparison.only_in_head) out += fmt::format("\nOnly in head: `{}`", name);
+  if (!comparison.only_in_base.empty() || !comparison.only_in_head.empty()) out += "\n";
+  return out;
+}
+
+std::string render_compare_text(const Comparison& comparison) {
+  std::string out = comparison.summary_line() + "\n\n";
+  size_t width = 5;
+  for (const auto& row : comparison.rows) width = std::max(width, row.name.size());
+  out += fmt::format("{:<{}}  {:<10}  {:>14}  {:>14}  {:<28}  {:>8}  {}\n", "Query", width, "Metric", "Base", "Head",
+                     "Change (95% CI)", "p", "Verdict");
+  for (const auto& row : comparison.rows) {
+    std::string verdict = verdict_name(row.verdict);
+    if (!row.note.empty()) verdict += " (" + row.note + ")";
+    out += fmt::format("{:<{}}  {:<10}  {:>14}  {:>14}  {:<28}  {:>8}  {}\n", row.name, width, row.metric,
+                       format_value(row.base_median, row.unit), format_value(row.head_median, row.unit),
+                       format_change(row), format_p(row.p_adjusted), verdict);
+  }
+  for (const auto& name : comparison.only_in_base) out += fmt::format("only in base: {}\n", name);
+  for (const auto& name : comparison.only_in_head) out += fmt::format("only in head: {}\n", name);
+  return out;
+}
+
+}  // namespace dbvet::bench

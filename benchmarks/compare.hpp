@@ -1,0 +1,75 @@
+#pragma once
+// `dbvet compare`: two benchmark runs (dbvet bench JSON or Google Benchmark JSON with repetitions)
+// turned into per-benchmark, per-metric verdicts. A change is "regressed" or "improved" only when
+// the Mann-Whitney U test says so after Holm's correction AND the whole bootstrap confidence
+// interval of the ratio of medians lies beyond the threshold; anything else is within noise.
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "analyzer/core/expected.hpp"
+#include "nlohmann/json_fwd.hpp"
+
+namespace dbvet::bench {
+
+struct MetricSamples {
+  std::string unit;  // "ms", "ns", "/s", ...
+  bool higher_is_better = false;
+  std::vector<double> values;  // one per repetition
+};
+
+// A run: benchmark name -> metric name -> samples, in first-seen order of names.
+struct RunSamples {
+  std::string path;
+  std::vector<std::string> names;
+  std::map<std::string, std::map<std::string, MetricSamples>> benchmarks;
+  std::map<std::string, std::string> result_hashes;  // dbvet: answer fingerprint per benchmark
+};
+
+// Reads a dbvet bench document or Google Benchmark's --benchmark_format=json output. Aggregate
+// entries (mean, median, stddev) are skipped: only repetitions count as samples.
+core::Expected<RunSamples> read_run(const std::string& path);
+core::Expected<RunSamples> parse_run(const nlohmann::json& doc, const std::string& path);
+
+struct CompareOptions {
+  double threshold = 0.05;  // relative change that matters
+  double alpha = 0.05;      // family-wise error rate (Holm)
+};
+
+enum class Verdict { regressed, improved, unchanged };
+const char* verdict_name(Verdict verdict);
+
+struct ComparisonRow {
+  std::string name;  // the benchmark (query/variant), or "query (base → head)" when variants differ
+  std::string metric;
+  std::string unit;
+  bool higher_is_better = false;
+  size_t base_n = 0, head_n = 0;
+  double base_median = 0, head_median = 0;
+  double ratio = 1, ratio_low = 1, ratio_high = 1;  // head / base with its 95% interval
+  double p_value = 1, p_adjusted = 1;
+  Verdict verdict = Verdict::unchanged;
+  std::string note;  // why a difference could not count (too few repetitions, answer changed)
+};
+
+struct Comparison {
+  std::string base_path, head_path;
+  CompareOptions options;
+  std::vector<ComparisonRow> rows;
+  std::vector<std::string> only_in_base, only_in_head;
+  size_t count(Verdict verdict) const;
+  bool regressed() const { return count(Verdict::regressed) > 0; }
+  std::string summary_line() const;  // "1 regressed, 2 improved, 14 unchanged"
+};
+
+Comparison compare_runs(const RunSamples& base, const RunSamples& head, const CompareOptions& options);
+
+void to_json(nlohmann::json& json, const Comparison& comparison);
+std::string render_compare_markdown(const Comparison& comparison);
+std::string render_compare_text(const Comparison& comparison);
+
+// "5%", "0.05" or "5" (percent when > 1) -> 0.05; errors name the option.
+core::Expected<double> parse_fraction(const std::string& text, const std::string& option);
+
+}  // namespace dbvet::bench

@@ -1,0 +1,144 @@
+#include "benchmarks/sandbox.hpp"
+
+#include <sqlite3.h>
+#include <unistd.h>
+
+#include <filesystem>
+
+#include "analyzer/engines/connection.hpp"
+#include "fmt/format.h"
+
+namespace dbvet::bench {
+namespace {
+
+core::Expected<std::unique_ptr<engines::Connection>> admin_session(const core::TargetUrl& url) {
+  engines::ConnectOptions options;
+  options.allow_writes = true;
+  options.statement_timeout = std::chrono::minutes(10);
+  return engines::connect(url, options);
+}
+
+core::Status copy_sqlite(const std::string& from, const std::string& to) {
+  sqlite3* source = nullptr;
+  sqlite3* destination = nullptr;
+  auto close = [&] {
+    sqlite3_close(source);
+    sqlite3_close(destination);
+  };
+  if (sqlite3_open_v2(from.c_str(), &source, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK ||
+      sqlite3_open_v2(to.c_str(), &destination, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr) != SQLITE_OK) {
+    std::string message = fmt::format("cannot open {} or {} for the sandbox copy", from, to);
+    close();
+    return core::make_error(core::ErrorKind::input, message);
+  }
+  sqlite3_backup* backup = sqlite3_backup_init(destination, "main", source, "main");
+  int rc = backup ? sqlite3_backup_step(backup, -1) : SQLITE_ERROR;
+  if (backup) sqlite3_backup_finish(backup);
+  std::string message = rc == SQLITE_DONE ? "" : sqlite3_errmsg(destination);
+  close();
+  if (rc != SQLITE_DONE) {
+    return core::make_error(core::ErrorKind::input, fmt::format("sandbox copy of {} failed: {}", from, message));
+  }
+  return core::ok();
+}
+
+std::string quote_ident(const std::string& name, char quote) {
+  std::string out(1, quote);
+  for (char c : name) {
+    if (c == quote) out += quote;
+    out += c;
+  }
+  return out + quote;
+}
+
+}  // namespace
+
+core::Expected<Sandbox> Sandbox::create(const core::TargetUrl& target, const std::string& tag) {
+  Sandbox sandbox;
+  sandbox.origin_ = target;
+  sandbox.url_ = target;
+  std::string suffix = fmt::format("dbvet_sandbox_{}_{}", static_cast<long>(getpid()), tag);
+  switch (target.engine) {
+    case core::Engine::sqlite: {
+      if (target.path == ":memory:") {
+        return core::make_error(core::ErrorKind::unsupported, "an in-memory SQLite database cannot be sandboxed");
+      }
+      sandbox.name_ = target.path + "." + suffix;
+      sandbox.url_.path = sandbox.name_;
+      sandbox.active_ = true;  // a partial copy is removed too
+      if (auto copied = copy_sqlite(target.path, sandbox.name_); !copied) return copied.error();
+      return sandbox;
+    }
+    case core::Engine::postgres: {
+      auto session = admin_session(target);
+      if (!session) return session.error();
+      sandbox.name_ = (target.database.empty() ? std::string("postgres") : target.database) + "_" + suffix;
+      auto created = (*session)->execute_script(fmt::format(
+          "CREATE DATABASE {} TEMPLATE {}", quote_ident(sandbox.name_, '"'), quote_ident(target.database, '"')));
+      if (!created) {
+        return core::make_error(created.error().kind,
+                                fmt::format("{} (a PostgreSQL sandbox copies the target with CREATE DATABASE ... "
+                                            "TEMPLATE, which needs no other session on it)",
+                                            created.error().message));
+      }
+      sandbox.active_ = true;
+      sandbox.url_.database = sandbox.name_;
+      return sandbox;
+    }
+    case core::Engine::mysql: {
+      auto session = admin_session(target);
+      if (!session) return session.error();
+      sandbox.name_ = target.database + "_" + suffix;
+      auto tables = (*session)->execute(
+          fmt::format("SELECT table_name FROM information_schema.tables WHERE table_schema = '{}' AND "
+                      "table_type = 'BASE TABLE'",
+                      target.database));
+      if (!tables) return tables.error();
+      auto created = (*session)->execute_script(fmt::format("CREATE DATABASE {}", quote_ident(sandbox.name_, '`')));
+      if (!created) return created.error();
+      sandbox.active_ = true;
+      sandbox.url_.database = sandbox.name_;
+      for (const auto& row : tables->rows) {
+        if (row.empty() || !row[0]) continue;
+        std::string from = quote_ident(target.database, '`') + "." + quote_ident(*row[0], '`');
+        std::string to = quote_ident(sandbox.name_, '`') + "." + quote_ident(*row[0], '`');
+        auto created_table = (*session)->execute_script(fmt::format("CREATE TABLE {} LIKE {}", to, from));
+        if (!created_table) return created_table.error();
+        auto copied = (*session)->execute_script(fmt::format("INSERT INTO {} SELECT * FROM {}", to, from));
+        if (!copied) return copied.error();
+      }
+      return sandbox;
+    }
+    case core::Engine::redis:
+      break;
+  }
+  return core::make_error(core::ErrorKind::unsupported, "a Redis target cannot be sandboxed");
+}
+
+Sandbox::Sandbox(Sandbox&& other) noexcept
+    : origin_(std::move(other.origin_)),
+      url_(std::move(other.url_)),
+      name_(std::move(other.name_)),
+      active_(other.active_) {
+  other.active_ = false;
+}
+
+Sandbox::~Sandbox() { (void)remove(); }
+
+core::Status Sandbox::remove() {
+  if (!active_) return core::ok();
+  active_ = false;
+  if (origin_.engine == core::Engine::sqlite) {
+    std::error_code ignored;
+    for (const char* extra : {"", "-journal", "-wal", "-shm"}) std::filesystem::remove(name_ + extra, ignored);
+    return core::ok();
+  }
+  auto session = admin_session(origin_);
+  if (!session) return session.error();
+  if (origin_.engine == core::Engine::postgres) {
+    return (*session)->execute_script(fmt::format("DROP DATABASE IF EXISTS {} WITH (FORCE)", quote_ident(name_, '"')));
+  }
+  return (*session)->execute_script(fmt::format("DROP DATABASE IF EXISTS {}", quote_ident(name_, '`')));
+}
+
+}  // namespace dbvet::bench

@@ -1,0 +1,277 @@
+// dbvet bench and dbvet compare on real databases: SQLite files in a scratch directory and the test
+// Redis server (keys under a prefix named after the run's process).
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sqlite3.h>
+#include <sys/wait.h>
+
+#include <chrono>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <thread>
+
+#include "nlohmann/json.hpp"
+#include "tests/support/test_env.hpp"
+
+extern char** environ;
+
+namespace dbvet::testing {
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+// A table of `rows` rows where k takes 2000 values: a filter on k scans the table unless indexed.
+void make_database(const fs::path& path, int rows, bool with_index) {
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+  std::string sql =
+      "CREATE TABLE t (id INTEGER PRIMARY KEY, k INTEGER NOT NULL, v TEXT NOT NULL);"
+      "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < " +
+      std::to_string(rows) + ") INSERT INTO t SELECT i, i % 2000, printf('value-%d', i) FROM n;";
+  if (with_index) sql += "CREATE INDEX t_k ON t(k);";
+  char* error = nullptr;
+  ASSERT_EQ(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &error), SQLITE_OK) << (error ? error : "");
+  sqlite3_close(db);
+}
+
+fs::path write_file(const fs::path& path, const std::string& text) {
+  std::ofstream(path) << text;
+  return path;
+}
+
+const char* kLookup =
+    "-- rows of one k\n"
+    "\\set k random(1, 1999)\n"
+    "SELECT count(*), max(v) FROM t WHERE k = :k;\n";
+
+CommandResult bench(const std::vector<std::string>& args) {
+  std::vector<std::string> all{"bench"};
+  all.insert(all.end(), args.begin(), args.end());
+  all.push_back("--no-progress");
+  return run_dbvet(all);
+}
+
+TEST(BenchSqlite, IndexVariantThatRemovesAFullScanIsImproved) {
+  auto dir = scratch_dir("bench-index-improved");
+  make_database(dir / "pets.db", 40000, false);
+  auto workload = write_file(dir / "lookup.sql", kLookup);
+  std::string target = "sqlite:" + (dir / "pets.db").string();
+  auto base = bench({target, "-w", workload.string(), "--sandbox", "-t", "40", "--repetitions", "8", "--format", "json",
+                     "-o", (dir / "base.json").string()});
+  ASSERT_EQ(base.exit_code, 0) << base.err;
+  auto head = bench({target, "-w", workload.string(), "--sandbox", "--variant", "idx=index:CREATE INDEX t_k ON t(k)",
+                     "-t", "40", "--repetitions", "8", "--format", "json", "-o", (dir / "head.json").string()});
+  ASSERT_EQ(head.exit_code, 0) << head.err;
+  auto doc = json::parse(read_file(dir / "head.json"));
+  EXPECT_EQ(doc["kind"], "bench");
+  EXPECT_EQ(doc["benchmarks"].size(), 8u);
+  EXPECT_EQ(doc["benchmarks"][0]["name"], "lookup/idx");
+
+  auto compare = run_dbvet({"compare", (dir / "base.json").string(), (dir / "head.json").string(), "--format", "json"});
+  ASSERT_EQ(compare.exit_code, 0) << compare.err << compare.out;
+  auto result = json::parse(compare.out);
+  bool p95_improved = false;
+  for (const auto& row : result["comparisons"]) {
+    if (row["metric"] == "p95") {
+      EXPECT_EQ(row["verdict"], "improved") << row.dump();
+      EXPECT_LT(row["p_adjusted"].get<double>(), 0.05);
+      p95_improved = row["verdict"] == "improved";
+    }
+  }
+  EXPECT_TRUE(p95_improved) << compare.out;
+  // The sandboxes are gone.
+  for (const auto& entry : fs::directory_iterator(dir)) {
+    EXPECT_EQ(entry.path().string().find("dbvet_sandbox"), std::string::npos) << entry.path();
+  }
+  fs::remove_all(dir);
+}
+
+TEST(BenchSqlite, DroppingANeededIndexIsARegressionAndExitsOne) {
+  auto dir = scratch_dir("bench-index-dropped");
+  make_database(dir / "with.db", 40000, true);
+  make_database(dir / "without.db", 40000, false);
+  auto workload = write_file(dir / "lookup.sql", kLookup);
+  for (const char* name : {"with", "without"}) {
+    auto run = bench({"sqlite:" + (dir / (std::string(name) + ".db")).string(), "-w", workload.string(), "-t", "40",
+                      "--repetitions", "8", "--format", "json", "-o", (dir / (std::string(name) + ".json")).string()});
+    ASSERT_EQ(run.exit_code, 0) << run.err;
+  }
+  auto compare =
+      run_dbvet({"compare", (dir / "with.json").string(), (dir / "without.json").string(), "--format", "md"});
+  EXPECT_EQ(compare.exit_code, 1) << compare.out << compare.err;
+  EXPECT_NE(compare.out.find("regressed"), std::string::npos);
+  EXPECT_EQ(compare.out.rfind("❌", 0), 0u) << compare.out;  // the verdict comes first
+  fs::remove_all(dir);
+}
+
+TEST(BenchSqlite, IdenticalRunsNeverRegressOverTenComparisons) {
+  auto dir = scratch_dir("bench-a-vs-a");
+  make_database(dir / "pets.db", 5000, true);
+  auto workload = write_file(dir / "lookup.sql", kLookup);
+  std::string target = "sqlite:" + (dir / "pets.db").string();
+  for (int i = 0; i < 10; ++i) {
+    for (const char* side : {"a", "b"}) {
+      auto run = bench({target, "-w", workload.string(), "-t", "150", "--repetitions", "6", "--format", "json", "-o",
+                        (dir / (std::string(side) + ".json")).string()});
+      ASSERT_EQ(run.exit_code, 0) << run.err;
+    }
+    auto compare = run_dbvet({"compare", (dir / "a.json").string(), (dir / "b.json").string()});
+    EXPECT_EQ(compare.exit_code, 0) << "run " << i << ":\n" << compare.out;
+    EXPECT_EQ(compare.out.find("regressed,"), compare.out.find("0 regressed,") + 2) << compare.out;
+  }
+  fs::remove_all(dir);
+}
+
+TEST(BenchSqlite, AVariantThatChangesTheAnswerIsFlagged) {
+  auto dir = scratch_dir("bench-answer-changed");
+  make_database(dir / "pets.db", 5000, true);
+  auto workload = write_file(dir / "lookup.sql", kLookup);
+  auto wrong =
+      write_file(dir / "wrong.sql", "\\set k random(1, 1999)\nSELECT count(*), max(v) FROM t WHERE k = :k + 1;\n");
+  auto same =
+      write_file(dir / "same.sql", "\\set k random(1, 1999)\nSELECT count(*), max(v) FROM t WHERE k + 0 = :k;\n");
+  auto run = bench({"sqlite:" + (dir / "pets.db").string(), "-w", workload.string(), "--variant", "baseline",
+                    "--variant", "same=rewrite:" + same.string(), "--variant", "wrong=rewrite:" + wrong.string(), "-t",
+                    "30", "--repetitions", "2", "--format", "json"});
+  EXPECT_EQ(run.exit_code, 1) << run.err;
+  EXPECT_NE(run.err.find("variant 'wrong' changes the answer of query 'lookup'"), std::string::npos) << run.err;
+  auto doc = json::parse(run.out);
+  std::map<std::string, std::string> answers;
+  for (const auto& s : doc["dbvet"]["summary"]) answers[s["variant"]] = s["answer"];
+  EXPECT_EQ(answers["baseline"], "same");
+  EXPECT_EQ(answers["same"], "same");
+  EXPECT_EQ(answers["wrong"], "changed");
+  fs::remove_all(dir);
+}
+
+TEST(BenchSqlite, BrokenSlaExitsOneAndNamesTheQuery) {
+  auto dir = scratch_dir("bench-sla");
+  make_database(dir / "pets.db", 2000, true);
+  auto workload = write_file(dir / "lookup.sql", kLookup);
+  auto run = bench({"sqlite:" + (dir / "pets.db").string(), "-w", workload.string(), "-t", "50", "--sla",
+                    "lookup:p95<0.000001ms", "--sla", "errors<1%", "--format", "junit"});
+  EXPECT_EQ(run.exit_code, 1);
+  EXPECT_NE(run.err.find("SLA 'lookup:p95<0.000001ms' broken by query 'lookup'"), std::string::npos) << run.err;
+  EXPECT_NE(run.out.find("<testsuite name=\"dbvet bench\" tests=\"3\" failures=\"1\">"), std::string::npos) << run.out;
+  auto ok = bench({"sqlite:" + (dir / "pets.db").string(), "-w", workload.string(), "-t", "50", "--sla", "p95<10s"});
+  EXPECT_EQ(ok.exit_code, 0) << ok.err;
+  fs::remove_all(dir);
+}
+
+TEST(BenchSqlite, OpenLoopReportsLagAndThroughputNearTheRate) {
+  auto dir = scratch_dir("bench-open-loop");
+  make_database(dir / "pets.db", 2000, true);
+  auto workload = write_file(dir / "lookup.sql", kLookup);
+  auto run = bench({"sqlite:" + (dir / "pets.db").string(), "-w", workload.string(), "--rate", "200", "-c", "2",
+                    "--duration", "2s", "--format", "json"});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  auto doc = json::parse(run.out);
+  const auto& summary = doc["dbvet"]["summary"][0];
+  EXPECT_NEAR(summary["throughput"].get<double>(), 200, 50);
+  EXPECT_TRUE(summary.contains("lag_max_ms"));
+  EXPECT_EQ(summary["dropped"], 0);
+  fs::remove_all(dir);
+}
+
+TEST(BenchSqlite, InterruptedSandboxRunRemovesTheSandbox) {
+  auto dir = scratch_dir("bench-interrupt");
+  make_database(dir / "pets.db", 20000, false);
+  auto workload = write_file(dir / "lookup.sql", kLookup);
+  std::string target = "sqlite:" + (dir / "pets.db").string();
+  std::vector<std::string> argv{std::getenv("DBVET_BIN") ? std::getenv("DBVET_BIN") : "dbvet",
+                                "bench",
+                                target,
+                                "-w",
+                                workload.string(),
+                                "--sandbox",
+                                "--variant",
+                                "idx=index:CREATE INDEX t_k ON t(k)",
+                                "--duration",
+                                "60s",
+                                "--no-progress",
+                                "-o",
+                                (dir / "out.txt").string()};
+  std::vector<char*> args;
+  for (auto& a : argv) args.push_back(a.data());
+  args.push_back(nullptr);
+  pid_t pid = 0;
+  ASSERT_EQ(posix_spawn(&pid, args[0], nullptr, nullptr, args.data(), environ), 0);
+  auto sandbox_present = [&] {
+    for (const auto& entry : fs::directory_iterator(dir)) {
+      if (entry.path().string().find("dbvet_sandbox") != std::string::npos) return true;
+    }
+    return false;
+  };
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while (!sandbox_present() && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  ASSERT_TRUE(sandbox_present());
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));  // well inside the measured phase
+  kill(pid, SIGINT);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 3);
+  EXPECT_FALSE(sandbox_present());
+  fs::remove_all(dir);
+}
+
+TEST(BenchSqlite, GoogleBenchmarkComparePyAcceptsTheJson) {
+  const fs::path compare_py = "/usr/share/benchmark/compare.py";
+  ASSERT_TRUE(fs::exists(compare_py)) << "scripts/bootstrap installs libbenchmark-tools";
+  auto dir = scratch_dir("bench-compare-py");
+  make_database(dir / "pets.db", 5000, true);
+  auto workload = write_file(dir / "lookup.sql", kLookup);
+  for (const char* side : {"a", "b"}) {
+    auto run = bench({"sqlite:" + (dir / "pets.db").string(), "-w", workload.string(), "-t", "50", "--repetitions", "9",
+                      "--format", "json", "-o", (dir / (std::string(side) + ".json")).string()});
+    ASSERT_EQ(run.exit_code, 0) << run.err;
+  }
+  auto run = run_program(
+      {"/usr/bin/python3", compare_py.string(), "benchmarks", (dir / "a.json").string(), (dir / "b.json").string()});
+  EXPECT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_NE(run.out.find("lookup/baseline_pvalue"), std::string::npos) << run.out;
+  EXPECT_NE(run.out.find("U Test, Repetitions: 9 vs 9"), std::string::npos) << run.out;
+  fs::remove_all(dir);
+}
+
+// Zipf(s) over n keys, `draws` requests, a cache that starts empty and never expires: every first
+// request of a key misses, so the expected hit ratio is 1 - E[distinct keys] / draws.
+double expected_zipf_hit_ratio(int n, double s, int draws) {
+  std::vector<double> p(static_cast<size_t>(n));
+  double total = 0;
+  for (int k = 1; k <= n; ++k) total += p[static_cast<size_t>(k - 1)] = std::pow(k, -s);
+  double distinct = 0;
+  for (double w : p) distinct += 1 - std::pow(1 - w / total, draws);
+  return 1 - distinct / draws;
+}
+
+TEST(BenchRedis, ZipfCacheVariantHitRatioMatchesItsParameters) {
+  auto dir = scratch_dir("bench-zipf-cache");
+  make_database(dir / "pets.db", 5000, true);
+  auto workload = write_file(dir / "profile.sql",
+                             "\\set id random_zipfian(1, 5000, 1.2)\nSELECT id, k, v FROM t WHERE id = :id;\n");
+  std::string redis = server_url("REDIS");
+  auto run = bench({"sqlite:" + (dir / "pets.db").string(), "-w", workload.string(), "--variant", "baseline",
+                    "--variant", "cache=cache:" + redis + "?ttl=300", "-t", "3000", "--format", "json"});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  auto doc = json::parse(run.out);
+  const json* cache = nullptr;
+  for (const auto& s : doc["dbvet"]["summary"]) {
+    if (s["variant"] == "cache") cache = &s;
+  }
+  ASSERT_NE(cache, nullptr);
+  double expected = expected_zipf_hit_ratio(5000, 1.2, 3000);
+  double measured = (*cache)["cache"]["hit_ratio"].get<double>();
+  EXPECT_NEAR(measured, expected, 0.03) << "expected " << expected;
+  EXPECT_EQ((*cache)["answer"], "same");  // answers from the cache are the database's
+  EXPECT_GT((*cache)["cache"]["miss_latency"]["p50_ms"].get<double>(), 0);
+  fs::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace dbvet::testing
