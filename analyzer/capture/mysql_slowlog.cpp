@@ -4,33 +4,64 @@
 #include <charconv>
 #include <cstdlib>
 #include <ctime>
+#include <deque>
 #include <vector>
 
 namespace dbvet::capture {
-namespace {
+namespace detail {
 
 // A record's attributes in the order met; a later value for a key replaces the earlier one, as
-// building pt's hash from its property list does. A flat vector: records have a dozen keys.
-class Props {
+// building pt's hash from its property list does. A flat vector of views into the record's text
+// (records have a dozen keys); own() copies them for a record that must outlive its text.
+class SlowLogProps {
  public:
-  Props() { items_.reserve(16); }
-  std::string& operator[](std::string_view key) {
+  SlowLogProps() { items_.reserve(16); }
+  void set(std::string_view key, std::string_view value) {
     for (auto& [k, v] : items_) {
-      if (k == key) return v;
+      if (k == key) {
+        v = value;
+        return;
+      }
     }
-    items_.emplace_back(std::string(key), std::string());
-    return items_.back().second;
+    items_.emplace_back(key, value);
   }
-  const std::string* get(std::string_view key) const {
+  // A value that is not a view of the record's text.
+  void set_owned(std::string_view key, std::string value) {
+    owned_.push_back(std::move(value));
+    set(key, owned_.back());
+  }
+  const std::string_view* get(std::string_view key) const {
     for (const auto& [k, v] : items_) {
       if (k == key) return &v;
     }
     return nullptr;
   }
+  void clear() {
+    items_.clear();
+    owned_.clear();
+  }
+  // A new owned copy of `scratch`: ready to keep after the text it points into is gone.
+  void own() {
+    std::deque<std::string> owned;
+    for (auto& [k, v] : items_) {
+      owned.emplace_back(k);
+      k = owned.back();
+      owned.emplace_back(v);
+      v = owned.back();
+    }
+    owned_.swap(owned);
+  }
 
  private:
-  std::vector<std::pair<std::string, std::string>> items_;
+  std::vector<std::pair<std::string_view, std::string_view>> items_;
+  std::deque<std::string> owned_;  // a deque: its strings never move
 };
+
+}  // namespace detail
+
+namespace {
+
+using Props = detail::SlowLogProps;
 
 inline bool is_space(char c) { return c == ' ' || (c >= '\t' && c <= '\r'); }
 inline bool is_word(char c) {
@@ -93,7 +124,7 @@ bool remove_banner_lines(std::string& stmt) {
 }
 
 // ^# Time: ((?:[0-9: ]{15})|(?:[-0-9: T]{19}))
-std::optional<std::string> match_time_line(std::string_view line) {
+std::optional<std::string_view> match_time_line(std::string_view line) {
   if (!line.starts_with("# Time: ")) return std::nullopt;
   auto rest = line.substr(8);
   auto all_in = [&](size_t n, std::string_view set) {
@@ -103,8 +134,8 @@ std::optional<std::string> match_time_line(std::string_view line) {
     }
     return true;
   };
-  if (all_in(15, "0123456789: ")) return std::string(rest.substr(0, 15));
-  if (all_in(19, "-0123456789: T")) return std::string(rest.substr(0, 19));
+  if (all_in(15, "0123456789: ")) return rest.substr(0, 15);
+  if (all_in(19, "-0123456789: T")) return rest.substr(0, 19);
   return std::nullopt;
 }
 
@@ -134,10 +165,10 @@ bool match_user_host(std::string_view line, Props& props) {
   size_t ip_begin = h_end + 2;
   size_t ip_end = rest.rfind(']');
   if (ip_end == std::string_view::npos || ip_end < ip_begin) return false;
-  std::string host(rest.substr(h, h_end - h));
+  std::string_view host = rest.substr(h, h_end - h);
   if (host.empty()) host = rest.substr(ip_begin, ip_end - ip_begin);
-  props["user"] = user;
-  props["host"] = host;
+  props.set("user", user);
+  props.set("host", host);
   return true;
 }
 
@@ -155,7 +186,6 @@ bool is_property_line(std::string_view line) {
 
 // m/(\w+):\s+(\S+|\Z)/g, after dropping an empty "Schema:" (Schema:\s+\w+: ).
 void parse_properties(std::string_view line, Props& props) {
-  std::string buffer;
   size_t schema = line.find("Schema:");
   if (schema != std::string_view::npos) {
     size_t i = schema + 7, s = i;
@@ -163,9 +193,11 @@ void parse_properties(std::string_view line, Props& props) {
     size_t w = i;
     while (i < line.size() && is_word(line[i])) ++i;
     if (i > s && i > w && i + 1 < line.size() && line[i] == ':' && line[i + 1] == ' ' && w > s) {
-      buffer = std::string(line.substr(0, schema + 7)) + std::string(line.substr(w));
+      std::string buffer = std::string(line.substr(0, schema + 7)) + std::string(line.substr(w));
       buffer.erase(schema, 7);
-      line = buffer;
+      // The keys and values below point into the buffer: keep it with the attributes.
+      props.set_owned({}, std::move(buffer));
+      line = *props.get({});
     }
   }
   size_t i = 0;
@@ -186,18 +218,32 @@ void parse_properties(std::string_view line, Props& props) {
       i = colon + 1;
       continue;
     }
-    props[line.substr(key_begin, colon - key_begin)] = line.substr(v, v_end - v);
+    props.set(line.substr(key_begin, colon - key_begin), line.substr(v, v_end - v));
     i = v_end;
   }
 }
 
 // A strict decimal number: what Perl would add up without a "not numeric" warning.
-std::optional<double> parse_number(const std::string& text) {
+std::optional<double> parse_number(std::string_view text) {
   if (text.empty()) return std::nullopt;
-  const char* begin = text.c_str();
+  // Plain decimals (nearly all of them): from_chars rounds exactly as strtod does.
+  size_t i = 0;
+  while (i < text.size() && is_digit(text[i])) ++i;
+  if (i > 0 && i < text.size() && text[i] == '.') {
+    size_t frac = ++i;
+    while (i < text.size() && is_digit(text[i])) ++i;
+    if (i == frac) i = 0;  // "1." : let strtod decide
+  }
+  if (i == text.size()) {
+    double value = 0;
+    auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (ec == std::errc() && ptr == text.data() + text.size()) return value;
+  }
+  std::string copy(text);
+  const char* begin = copy.c_str();
   char* end = nullptr;
   double value = std::strtod(begin, &end);
-  if (end != begin + text.size()) return std::nullopt;
+  if (end != begin + copy.size()) return std::nullopt;
   return value;
 }
 
@@ -224,16 +270,17 @@ std::optional<int64_t> parse_log_time(std::string_view ts) {
   return days_from_civil(y, unsigned(mo), unsigned(d)) * 86400 + h * 3600 + mi * 60 + s;
 }
 
-bool truthy(const std::string& s) { return !s.empty() && s != "0"; }
+bool truthy(std::string_view s) { return !s.empty() && s != "0"; }
 
 }  // namespace
 
 struct MysqlSlowLogReader::Pending {
-  Props props;
+  Props props;  // owned
   uint64_t offset = 0;
 };
 
-MysqlSlowLogReader::MysqlSlowLogReader(EventSink sink) : sink_(std::move(sink)) {}
+MysqlSlowLogReader::MysqlSlowLogReader(EventSink sink)
+    : sink_(std::move(sink)), props_(std::make_unique<detail::SlowLogProps>()) {}
 MysqlSlowLogReader::~MysqlSlowLogReader() = default;
 
 bool MysqlSlowLogReader::is_record_start(std::string_view line) {
@@ -306,8 +353,8 @@ void MysqlSlowLogReader::on_chunk(std::string_view raw, uint64_t offset, bool at
       null_query = j > w + 1 && j + 1 < l.size() && l[j] == ':' && l[j + 1] == ' ';
     }
     if (null_query) {
-      pending->props["arg"] = "/* No query */";
-      emit(model::QueryEvent{}, pending->props, pending->offset);
+      pending->props.set("arg", "/* No query */");
+      emit(pending->props, pending->offset);
       if (!at_end && l_size + 1 == raw.size()) {
         // The ";\n" found was the separator itself: pt's next read runs on to the following one.
         merge_prefix_.assign(raw);
@@ -317,11 +364,11 @@ void MysqlSlowLogReader::on_chunk(std::string_view raw, uint64_t offset, bool at
       parse_chunk(raw, offset);
       return;
     }
-    std::string arg(l.substr(w));
-    if (arg.ends_with(";\n")) arg.resize(arg.size() - 2);
-    pending->props["arg"] = arg;
-    pending->props["cmd"] = "Admin";
-    emit(model::QueryEvent{}, pending->props, pending->offset);
+    auto arg = l.substr(w);
+    if (arg.ends_with(";\n")) arg.remove_suffix(2);
+    pending->props.set("arg", arg);  // raw outlives the call
+    pending->props.set("cmd", "Admin");
+    emit(pending->props, pending->offset);
     auto rest = raw.substr(l_size);
     if (rest.empty() || rest == "#") return;
     parse_chunk(rest, offset + l_size);
@@ -331,19 +378,29 @@ void MysqlSlowLogReader::on_chunk(std::string_view raw, uint64_t offset, bool at
 }
 
 void MysqlSlowLogReader::parse_chunk(std::string_view raw, uint64_t offset) {
-  std::string stmt(raw);
-  if (remove_banner_lines(stmt)) {
-    size_t split = stmt.find(";\n#");
-    if (split != std::string::npos && split + 3 < stmt.size()) {
-      // Several records left after the banner went: handle them one by one.
-      std::string rest = stmt.substr(split + 3);
-      stmt.resize(split + 3);
-      parse_chunk(stmt, offset);
-      parse_chunk(rest, offset + split + 3);
-      return;
+  std::string& stmt = stmt_;  // reused: no allocation per record
+  // A banner line starts with 'T' (Tcp port, Time Id Command) or holds "mysqld,".
+  const bool banner = (!raw.empty() && raw[0] == 'T') || raw.find("\nT") != std::string_view::npos ||
+                      raw.find("mysqld,") != std::string_view::npos;
+  stmt.clear();
+  if (banner) {
+    stmt.assign(raw);
+    if (remove_banner_lines(stmt)) {
+      size_t split = stmt.find(";\n#");
+      if (split != std::string::npos && split + 3 < stmt.size()) {
+        // Several records left after the banner went: handle them one by one.
+        std::string first = stmt.substr(0, split + 3);
+        std::string rest = stmt.substr(split + 3);
+        parse_chunk(first, offset);
+        parse_chunk(rest, offset + split + 3);
+        return;
+      }
     }
+    if (stmt.empty() || stmt[0] != '#') stmt.insert(stmt.begin(), '#');
+  } else {
+    if (raw.empty() || raw[0] != '#') stmt += '#';
+    stmt.append(raw);
   }
-  if (stmt.empty() || stmt[0] != '#') stmt.insert(stmt.begin(), '#');
   // s/;\n#?\Z//: \Z also matches before a final newline.
   if (stmt.ends_with(";\n#")) {
     stmt.resize(stmt.size() - 3);
@@ -355,7 +412,8 @@ void MysqlSlowLogReader::parse_chunk(std::string_view raw, uint64_t offset) {
     stmt.erase(stmt.size() - 3, 2);
   }
 
-  Props props;
+  Props& props = *props_;
+  props.clear();
   bool got_ts = false, got_uh = false, got_ac = false, got_db = false, got_set = false, found_arg = false;
   size_t begin = 0;
   const size_t len = stmt.size();
@@ -366,13 +424,13 @@ void MysqlSlowLogReader::parse_chunk(std::string_view raw, uint64_t offset) {
     bool header = line.starts_with("#") || line.starts_with("use ") || line.starts_with("SET last_insert_id") ||
                   line.starts_with("SET insert_id") || line.starts_with("SET timestamp");
     if (!header) {
-      props["arg"] = std::string_view(stmt).substr(begin);
+      props.set("arg", std::string_view(stmt).substr(begin));
       found_arg = true;
       break;
     }
-    std::optional<std::string> ts;
+    std::optional<std::string_view> ts;
     if (!got_ts && (ts = match_time_line(line))) {
-      props["ts"] = *ts;
+      props.set("ts", *ts);
       got_ts = true;
       if (!got_uh && match_user_host(line, props)) got_uh = true;
     } else if (!got_uh && match_user_host(line, props)) {
@@ -380,8 +438,8 @@ void MysqlSlowLogReader::parse_chunk(std::string_view raw, uint64_t offset) {
     } else if (!got_ac && line.starts_with("# administrator command:")) {
       auto text = line.substr(1);
       while (!text.empty() && is_space(text[0])) text.remove_prefix(1);
-      props["cmd"] = "Admin";
-      props["arg"] = text;
+      props.set("cmd", "Admin");
+      props.set("arg", text);
       found_arg = true;
       got_ac = true;
     } else if (is_property_line(line)) {
@@ -389,7 +447,7 @@ void MysqlSlowLogReader::parse_chunk(std::string_view raw, uint64_t offset) {
     } else if (!got_db && line.starts_with("use ") && line.size() > 4 && line[4] != ';') {
       auto db = line.substr(4);
       db = db.substr(0, db.find(';'));
-      props["db"] = db;
+      props.set("db", db);
       got_db = true;
     } else if (!got_set && line.starts_with("SET")) {
       size_t i = 3, s = 3;
@@ -408,7 +466,7 @@ void MysqlSlowLogReader::parse_chunk(std::string_view raw, uint64_t offset) {
             auto value = part.substr(eq + 1);
             while (!key.empty() && is_space(key.back())) key.remove_suffix(1);
             while (!value.empty() && is_space(value.front())) value.remove_prefix(1);
-            props[key] = value;
+            props.set(key, value);
           }
           if (comma == std::string_view::npos) break;
           pos = comma + 1;
@@ -419,36 +477,40 @@ void MysqlSlowLogReader::parse_chunk(std::string_view raw, uint64_t offset) {
     if (!found_arg && end == len) {
       // The header ran to the end of the record: pt looks at what follows (see on_chunk).
       waiting_ = std::make_unique<Pending>();
-      waiting_->props = std::move(props);
+      waiting_->props = props;
+      waiting_->props.own();  // the record's text is about to go
       waiting_->offset = offset;
       return;
     }
     begin = end + 1;
     if (len == 0) break;
   }
-  emit(model::QueryEvent{}, props, offset);
+  emit(props, offset);
 }
 
-template <class PropsT>
-void MysqlSlowLogReader::emit(model::QueryEvent&& event, const PropsT& props, uint64_t offset) {
+void MysqlSlowLogReader::emit(const detail::SlowLogProps& props, uint64_t offset) {
   auto get = [&](const char* key) { return props.get(key); };
-  const std::string* arg = get("arg");
+  const std::string_view* arg = get("arg");
   if (!arg || !truthy(*arg)) {
     stats_.skip(offset, "slow log record without a statement");
     return;
   }
-  const std::string* query_time = get("Query_time");
+  const std::string_view* query_time = get("Query_time");
   std::optional<double> qt = query_time ? parse_number(*query_time) : std::nullopt;
   if (!qt) {
-    stats_.skip(offset, query_time ? "slow log record with a malformed Query_time: " + *query_time
+    stats_.skip(offset, query_time ? "slow log record with a malformed Query_time: " + std::string(*query_time)
                                    : std::string("slow log record without a Query_time"));
     return;
   }
-  event.sql = *arg;
+  // One event object, reused: its strings keep their capacity (a sink may also move them out).
+  model::QueryEvent& event = event_;
+  event.sql.assign(*arg);
   event.query_time_s = *qt;
   event.byte_offset = offset;
+  event.plan_text.clear();
+  event.prepared_sql.clear();
   auto number = [&](const char* key) -> std::optional<double> {
-    const std::string* text = get(key);
+    const std::string_view* text = get(key);
     return text ? parse_number(*text) : std::nullopt;
   };
   event.lock_time_s = number("Lock_time");
@@ -456,14 +518,16 @@ void MysqlSlowLogReader::emit(model::QueryEvent&& event, const PropsT& props, ui
   event.rows_examined = number("Rows_examined");
   event.rows_affected = number("Rows_affected");
   event.bytes_sent = number("Bytes_sent");
-  if (const auto* user = get("user")) event.user = *user;
-  if (const auto* host = get("host")) event.host = *host;
-  const std::string* db = get("db");
+  const auto* user = get("user");
+  event.user.assign(user ? *user : std::string_view());
+  const auto* host = get("host");
+  event.host.assign(host ? *host : std::string_view());
+  const std::string_view* db = get("db");
   if (!db) db = get("Schema");
   if (db) {
     last_db_ = *db;
   }
-  event.database = last_db_;
+  event.database.assign(last_db_);
   std::optional<int64_t> ts;
   if (const auto* stamp = get("timestamp")) {
     int64_t value = 0;

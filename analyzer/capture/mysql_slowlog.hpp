@@ -17,6 +17,10 @@
 
 namespace dbvet::capture {
 
+namespace detail {
+class SlowLogProps;  // a record's attributes
+}
+
 class MysqlSlowLogReader final : public LogReader {
  public:
   explicit MysqlSlowLogReader(EventSink sink);
@@ -43,8 +47,7 @@ class MysqlSlowLogReader final : public LogReader {
   struct Pending;
   void on_chunk(std::string_view raw, uint64_t offset, bool at_end);
   void parse_chunk(std::string_view raw, uint64_t offset);
-  template <class PropsT>
-  void emit(model::QueryEvent&& event, const PropsT& props, uint64_t offset);
+  void emit(const detail::SlowLogProps& props, uint64_t offset);
 
   EventSink sink_;
   ReadStats stats_;
@@ -58,6 +61,10 @@ class MysqlSlowLogReader final : public LogReader {
   uint64_t merge_offset_ = 0;
   std::string last_db_;
   std::optional<int64_t> last_ts_;
+  // Scratch, reused from record to record.
+  std::string stmt_;
+  std::unique_ptr<detail::SlowLogProps> props_;
+  model::QueryEvent event_;
 };
 
 }  // namespace dbvet::capture

@@ -27,6 +27,9 @@ int decade_of(int64_t micros) {
 }
 
 constexpr size_t kRecentLimit = 4096;
+constexpr size_t kKeyLimit = 64 * 1024;              // longer statements are not cached
+constexpr size_t kKeysLimit = 64 * 1024;             // entries in the key cache
+constexpr size_t kKeyBytesLimit = 64 * 1024 * 1024;  // bytes of keys in the key cache
 
 }  // namespace
 
@@ -112,32 +115,21 @@ void QueryClass::merge(const QueryClass& other) {
   }
 }
 
-void Digest::add(const model::QueryEvent& event, uint32_t input) {
-  // Statements without literals repeat verbatim (BEGIN, COMMIT, prepared texts): remember those.
-  sql::Fingerprint computed;
-  const sql::Fingerprint* found = nullptr;
-  const bool cacheable = event.sql.size() <= 256;
-  if (cacheable) {
-    auto cached = recent_.find(event.sql);
-    if (cached != recent_.end()) found = &cached->second;
-  }
-  if (!found) {
-    if (mode_ == sql::FingerprintMode::pt) {
-      // The MD5 only once per class: the text decides the class.
-      computed.text = sql::fingerprint_pt(event.sql);
-      auto id = pt_ids_.find(computed.text);
-      if (id == pt_ids_.end()) id = pt_ids_.emplace(computed.text, sql::pt_checksum(computed.text)).first;
-      computed.id = id->second;
-    } else {
-      computed = sql::fingerprint(event.sql, mode_);
-    }
-    found = &computed;
-    if (cacheable && computed.text.size() == event.sql.size()) {  // likely literal-free: worth keeping
-      if (recent_.size() >= kRecentLimit) recent_.clear();
-      found = &recent_.emplace(event.sql, std::move(computed)).first->second;
-    }
-  }
-  const sql::Fingerprint& fp = *found;
+Digest::Digest(const Digest& other)
+    : mode_(other.mode_),
+      classes_(other.classes_),
+      pt_ids_(other.pt_ids_),
+      events_(other.events_),
+      total_query_time_(other.total_query_time_),
+      first_seen_(other.first_seen_),
+      last_seen_(other.last_seen_) {}
+
+Digest& Digest::operator=(const Digest& other) {
+  if (this != &other) *this = Digest(other);
+  return *this;
+}
+
+QueryClass& Digest::class_of(const sql::Fingerprint& fp) {
   auto [it, inserted] = classes_.try_emplace(fp.id);
   QueryClass& c = it->second;
   if (inserted) {
@@ -146,6 +138,63 @@ void Digest::add(const model::QueryEvent& event, uint32_t input) {
   } else if (fp.text < c.fingerprint) {
     c.fingerprint = fp.text;
   }
+  return c;
+}
+
+void Digest::add(const model::QueryEvent& event, uint32_t input) {
+  QueryClass* found_class = nullptr;
+  uint64_t literal_hash = 0;
+  if (mode_ != sql::FingerprintMode::pg) {
+    bool cacheable = false;
+    literal_hash = sql::fingerprint_key(event.sql, mode_, key_, cacheable);
+    if (cacheable) {
+      auto hit = by_key_.find(std::string_view(key_));
+      // A class's fingerprint text only ever gets smaller, and this key's text was taken into
+      // account when the entry was made: nothing to update on a hit.
+      if (hit != by_key_.end()) found_class = hit->second;
+    }
+    if (!found_class) {
+      sql::Fingerprint computed;
+      if (mode_ == sql::FingerprintMode::pt) {
+        // The MD5 only once per class: the text decides the class.
+        computed.text = sql::fingerprint_pt(event.sql);
+        auto id = pt_ids_.find(computed.text);
+        if (id == pt_ids_.end()) id = pt_ids_.emplace(computed.text, sql::pt_checksum(computed.text)).first;
+        computed.id = id->second;
+      } else {
+        computed = sql::fingerprint(event.sql, mode_);
+      }
+      found_class = &class_of(computed);
+      if (cacheable && key_.size() <= kKeyLimit) {
+        if (by_key_.size() >= kKeysLimit || by_key_bytes_ >= kKeyBytesLimit) {
+          by_key_.clear();
+          by_key_bytes_ = 0;
+        }
+        by_key_.emplace(key_, found_class);
+        by_key_bytes_ += key_.size();
+      }
+    }
+  } else {
+    // Statements without literals repeat verbatim (BEGIN, COMMIT, prepared texts): remember those.
+    sql::Fingerprint computed;
+    const sql::Fingerprint* found = nullptr;
+    const bool cacheable = event.sql.size() <= 256;
+    if (cacheable) {
+      auto cached = recent_.find(event.sql);
+      if (cached != recent_.end()) found = &cached->second;
+    }
+    if (!found) {
+      computed = sql::fingerprint(event.sql, mode_);
+      found = &computed;
+      if (cacheable && computed.text.size() == event.sql.size()) {  // likely literal-free: worth keeping
+        if (recent_.size() >= kRecentLimit) recent_.clear();
+        found = &recent_.emplace(event.sql, std::move(computed)).first->second;
+      }
+    }
+    found_class = &class_of(*found);
+    literal_hash = sql::literal_values_hash(event.sql);
+  }
+  QueryClass& c = *found_class;
   ++events_;
   ++c.count;
   int64_t qt = to_micros(event.query_time_s);
@@ -176,7 +225,7 @@ void Digest::add(const model::QueryEvent& event, uint32_t input) {
     candidate.database = event.database;
     c.example = std::move(candidate);
   }
-  c.distinct_parameters.add_hash(sql::literal_values_hash(event.sql));
+  c.distinct_parameters.add_hash(literal_hash);
 }
 
 void Digest::merge(const Digest& other) {

@@ -13,6 +13,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -76,6 +77,11 @@ int64_t to_micros(double seconds);
 class Digest {
  public:
   explicit Digest(sql::FingerprintMode mode = sql::FingerprintMode::canonical) : mode_(mode) {}
+  // Copies keep the classes, not the caches (they point into the classes of their digest).
+  Digest(const Digest& other);
+  Digest& operator=(const Digest& other);
+  Digest(Digest&&) noexcept = default;
+  Digest& operator=(Digest&&) noexcept = default;
 
   void add(const model::QueryEvent& event, uint32_t input = 0);
   void merge(const Digest& other);
@@ -95,9 +101,21 @@ class Digest {
   std::vector<const QueryClass*> ranked(OrderBy order, size_t top) const;
 
  private:
+  struct KeyHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view key) const { return std::hash<std::string_view>{}(key); }
+  };
+  QueryClass& class_of(const sql::Fingerprint& fp);
+
   sql::FingerprintMode mode_;
   std::unordered_map<std::string, QueryClass> classes_;
-  // Recent statements and their fingerprints: identical statements are common in logs.
+  // Statements by fingerprint key (sql::fingerprint_key): executions of one query with other
+  // literal values find their class without fingerprinting again. Bounded; cleared when full.
+  std::unordered_map<std::string, QueryClass*, KeyHash, std::equal_to<>> by_key_;
+  size_t by_key_bytes_ = 0;
+  std::string key_;  // scratch
+  // Recent statements and their fingerprints (pg mode, which has no key): identical statements
+  // are common in logs.
   std::unordered_map<std::string, sql::Fingerprint> recent_;
   std::unordered_map<std::string, std::string> pt_ids_;  // pt fingerprint -> checksum
   uint64_t events_ = 0;

@@ -193,6 +193,133 @@ uint64_t literal_values_hash(std::string_view query) {
   return h;
 }
 
+namespace {
+
+inline bool pt_space(char c) { return c == ' ' || (c >= '\t' && c <= '\r'); }
+
+// Marker bytes in keys; statements that contain them are not cached in pt mode.
+constexpr char kPtString = '\x01';  // the contents of a quoted string
+constexpr char kPtDigits = '\x02';  // a run of digits
+
+// Whether pt's regular expressions leave the statement's literal values nothing to act on but
+// their own replacement: no comment, no backslash escape, no double quote, no CALL (whose name
+// and arguments pt keeps) and no administrator command (kept whole). Counts the single quotes.
+bool pt_cacheable_text(std::string_view q, size_t& quotes) {
+  quotes = 0;
+  const size_t n = q.size();
+  for (size_t i = 0; i < n; ++i) {
+    switch (q[i]) {
+      case '\'':
+        ++quotes;
+        break;
+      case '\\':
+      case '"':
+      case '#':
+      case kPtString:
+      case kPtDigits:
+        return false;
+      case '-':
+        if (i + 1 < n && q[i + 1] == '-') return false;
+        break;
+      case '/':
+        if (i + 1 < n && q[i + 1] == '*') return false;
+        break;
+      default:
+        break;
+    }
+  }
+  if (q.starts_with("administrator command: ")) return false;
+  size_t i = 0;
+  while (i < n && pt_space(q[i])) ++i;
+  if (i + 4 < n && iequals(q.substr(i, 4), "call") && pt_space(q[i + 4])) return false;
+  return true;
+}
+
+// Appends text with every run of digits replaced by one marker: pt turns each such run, whatever
+// its length and value, into part of a '?' (digits are both the start and the body of its number
+// pattern, and word characters for its \b).
+void append_pt_digits(std::string& key, std::string_view text) {
+  bool in_digits = false;
+  for (char c : text) {
+    if (c >= '0' && c <= '9') {
+      if (!in_digits) key += kPtDigits;
+      in_digits = true;
+    } else {
+      key += c;
+      in_digits = false;
+    }
+  }
+}
+
+}  // namespace
+
+uint64_t fingerprint_key(std::string_view query, FingerprintMode mode, std::string& key, bool& cacheable) {
+  key.clear();
+  size_t quotes = 0, delimiting_quotes = 0;
+  const bool pt = mode == FingerprintMode::pt;
+  cacheable = mode != FingerprintMode::pg && (!pt || pt_cacheable_text(query, quotes));
+  Lexer lexer(query, Dialect::generic);
+  uint64_t h = 0x9e3779b97f4a7c15ULL;
+  size_t gap = 0;  // where the text after the previous token starts
+  for (Token t = lexer.next(); t.kind != TokenKind::end; t = lexer.next()) {
+    if (t.kind == TokenKind::comment) {
+      cacheable = cacheable && !pt;
+      continue;
+    }
+    const bool literal = is_literal(t);
+    if (literal || (t.kind == TokenKind::identifier && iequals(t.text, "null"))) h = hash64(t.text, h);
+    if (!cacheable) continue;
+    if (pt) {
+      // Every byte is kept but string contents and digit runs: pt's output depends on spacing.
+      key.append(query.substr(gap, t.offset - gap));
+      gap = t.offset + t.text.size();
+      if (t.kind == TokenKind::string || t.kind == TokenKind::hex_string || t.kind == TokenKind::bit_string) {
+        // Only 'content' with its two quotes: then pt's left-to-right pairing of single quotes
+        // (checked below: every quote belongs to such a string) reads the same strings.
+        size_t open = t.text.find('\'');
+        if (open == std::string_view::npos || t.text.size() < open + 2 || t.text.back() != '\'' ||
+            t.text.substr(open + 1, t.text.size() - open - 2).find('\'') != std::string_view::npos) {
+          cacheable = false;
+          continue;
+        }
+        delimiting_quotes += 2;
+        auto content = t.text.substr(open + 1, t.text.size() - open - 2);
+        if (content.find_first_of("()") != std::string_view::npos) {
+          key.append(t.text);  // parentheses inside could change pt's multi-row INSERT cut
+        } else {
+          key.append(t.text.substr(0, open + 1));
+          key += kPtString;
+          key += '\'';
+        }
+      } else {
+        append_pt_digits(key, t.text);
+      }
+    } else {
+      // The canonical fingerprint reads only the significant tokens: their kinds, and the text of
+      // those that are not literals (a literal only counts as a number/placeholder or not).
+      if (literal) {
+        key += static_cast<char>(t.kind == TokenKind::number || t.kind == TokenKind::placeholder ? 0xF1
+                                 : t.kind == TokenKind::identifier                               ? 0xF2
+                                                                                                 : 0xF3);
+      } else {
+        key += static_cast<char>(t.kind);
+        size_t len = t.text.size();
+        while (len >= 0x80) {
+          key += static_cast<char>(0x80 | (len & 0x7F));
+          len >>= 7;
+        }
+        key += static_cast<char>(len);
+        key.append(t.text);
+      }
+    }
+  }
+  if (cacheable && pt) {
+    key.append(query.substr(gap));
+    cacheable = quotes == delimiting_quotes;
+  }
+  return h;
+}
+
 std::optional<std::string> pg_query_fingerprint_id(std::string_view query) {
   std::string text(query);
   PgQueryFingerprintResult result = pg_query_fingerprint(text.c_str());

@@ -1,0 +1,203 @@
+// The fingerprint cache key (sql::fingerprint_key): statements that share a key must share the
+// fingerprint, in pt and canonical modes, whatever their literal values; the literal hash it
+// returns is literal_values_hash; and executions of one query with other values share the key.
+
+#include <gtest/gtest.h>
+
+#include <map>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "analyzer/sql/fingerprint.hpp"
+
+namespace dbvet::sql {
+namespace {
+
+// Statement shapes full of what pt's regular expressions and the lexer care about.
+std::vector<std::string> templates() {
+  static const std::vector<std::string> kPieces = {"SELECT",
+                                                   "select",
+                                                   "INSERT INTO",
+                                                   "insert ignore into",
+                                                   "REPLACE INTO",
+                                                   "VALUES",
+                                                   "values",
+                                                   "value",
+                                                   "IN",
+                                                   "in",
+                                                   "ORDER BY",
+                                                   "ASC",
+                                                   "asc",
+                                                   "LIMIT",
+                                                   "OFFSET",
+                                                   "UNION",
+                                                   "union",
+                                                   "ALL",
+                                                   "NULL",
+                                                   "true",
+                                                   "FALSE",
+                                                   "use",
+                                                   "CALL",
+                                                   "call",
+                                                   "from",
+                                                   "where",
+                                                   "and",
+                                                   "t1",
+                                                   "db2.tbl_3",
+                                                   "a1b2",
+                                                   "`q t`",
+                                                   "`a'b`",
+                                                   "x",
+                                                   "b",
+                                                   "e",
+                                                   "0x1F",
+                                                   "-5",
+                                                   "+3",
+                                                   "1.5e-3",
+                                                   "42",
+                                                   "'str'",
+                                                   "'s(1)'",
+                                                   "'it''s'",
+                                                   "'a\\'b'",
+                                                   "\"dq\"",
+                                                   "x'ab'",
+                                                   "B'01'",
+                                                   "E'x'",
+                                                   "N'x'",
+                                                   "$1",
+                                                   "$a$ 'q' $a$",
+                                                   "/* c */",
+                                                   "/*!40001 SQL_NO_CACHE */",
+                                                   "-- c\n",
+                                                   "# c\n",
+                                                   "(",
+                                                   ")",
+                                                   ",",
+                                                   "?",
+                                                   "=",
+                                                   "-",
+                                                   "--",
+                                                   "<>",
+                                                   ";",
+                                                   "\n",
+                                                   "\t",
+                                                   "  ",
+                                                   "sleep(1)",
+                                                   "administrator command:",
+                                                   "/*pt.checksum:1/2*/",
+                                                   ":name",
+                                                   "'",
+                                                   "sbtest7",
+                                                   "id=9",
+                                                   "k=k+1",
+                                                   "between 5 and 70"};
+  std::mt19937 rng(4);
+  std::vector<std::string> out;
+  for (int i = 0; i < 4000; ++i) {
+    std::string q;
+    size_t len = 1 + rng() % 16;
+    for (size_t k = 0; k < len; ++k) {
+      if (k) q += (rng() % 4 == 0) ? "" : " ";
+      q += kPieces[rng() % kPieces.size()];
+    }
+    out.push_back(q);
+  }
+  for (std::string s : {"SELECT c FROM sbtest4 WHERE id=9682;", "UPDATE sbtest1 SET k=k+1 WHERE id=5021",
+                        "UPDATE sbtest9 SET c='83868641912-28773972837-60736120486' WHERE id=49",
+                        "INSERT INTO sbtest3 (id, k, c, pad) VALUES (5, 4991, '6848-9643', '2272-1958')",
+                        "DELETE FROM sbtest2 WHERE id=5", "SELECT c FROM sbtest1 WHERE id BETWEEN 10 AND 109",
+                        "INSERT INTO t VALUES ('a', 1), ('b', 2)", "insert into t values('x)'), ('y')",
+                        "select * from t where a = 'x' and b in (1, 2, 3) limit 10, 20"}) {
+    out.push_back(s);
+  }
+  return out;
+}
+
+// The same statement with other literal values: each run of digits and each quoted string's
+// contents (quotes paired left to right, as pt pairs them) replaced by random ones.
+std::string vary(const std::string& q, std::mt19937& rng) {
+  static const std::string kContent = "ab Z09_-.,()*/#\\\"x'\n";
+  std::string out;
+  for (size_t i = 0; i < q.size();) {
+    char c = q[i];
+    if (c >= '0' && c <= '9') {
+      while (i < q.size() && q[i] >= '0' && q[i] <= '9') ++i;
+      size_t n = 1 + rng() % 4;
+      for (size_t k = 0; k < n; ++k) out += char('0' + rng() % 10);
+    } else if (c == '\'' && q.find('\'', i + 1) != std::string::npos && rng() % 2) {
+      size_t close = q.find('\'', i + 1);
+      out += '\'';
+      size_t n = rng() % 5;
+      for (size_t k = 0; k < n; ++k) {
+        // Mostly harmless characters; sometimes ones that change how pt reads the statement.
+        out += rng() % 4 ? char('a' + rng() % 26) : kContent[rng() % kContent.size()];
+      }
+      out += '\'';
+      i = close + 1;
+    } else {
+      out += c;
+      ++i;
+    }
+  }
+  return out;
+}
+
+void check_mode(FingerprintMode mode) {
+  std::mt19937 rng(mode == FingerprintMode::pt ? 1 : 2);
+  std::map<std::string, std::pair<std::string, std::string>> by_key;  // key -> (fingerprint, statement)
+  size_t cacheable_count = 0, shared = 0, mismatches = 0;
+  std::string key;
+  for (const auto& base : templates()) {
+    for (int v = 0; v < 12; ++v) {
+      std::string q = v == 0 ? base : vary(base, rng);
+      bool cacheable = false;
+      uint64_t h = fingerprint_key(q, mode, key, cacheable);
+      ASSERT_EQ(h, literal_values_hash(q)) << q;
+      if (!cacheable) continue;
+      ++cacheable_count;
+      std::string fp = mode == FingerprintMode::pt ? fingerprint_pt(q) : fingerprint(q, mode).text;
+      auto [it, inserted] = by_key.emplace(key, std::make_pair(fp, q));
+      if (inserted) continue;
+      ++shared;
+      if (it->second.first != fp && ++mismatches <= 10) {
+        ADD_FAILURE() << "same key, different fingerprints:\n  [" << it->second.second << "] -> [" << it->second.first
+                      << "]\n  [" << q << "] -> [" << fp << "]";
+      }
+    }
+  }
+  EXPECT_EQ(mismatches, 0u);
+  // The key is only useful if most statements can use it and their variants share it.
+  EXPECT_GT(cacheable_count, 10000u);
+  EXPECT_GT(shared, 5000u);
+}
+
+TEST(FingerprintKey, SameKeySameFingerprintInPtMode) { check_mode(FingerprintMode::pt); }
+TEST(FingerprintKey, SameKeySameFingerprintInCanonicalMode) { check_mode(FingerprintMode::canonical); }
+
+TEST(FingerprintKey, ExecutionsWithOtherValuesShareTheKey) {
+  for (auto mode : {FingerprintMode::pt, FingerprintMode::canonical}) {
+    std::string a, b;
+    bool ca = false, cb = false;
+    fingerprint_key("UPDATE sbtest1 SET c='0-1-2' WHERE id=5021", mode, a, ca);
+    fingerprint_key("UPDATE sbtest7 SET c='33-44-555' WHERE id=7", mode, b, cb);
+    EXPECT_TRUE(ca && cb);
+    if (mode == FingerprintMode::pt) EXPECT_EQ(a, b);  // pt folds the table number too
+    fingerprint_key("SELECT c FROM t WHERE id = 5", mode, a, ca);
+    fingerprint_key("SELECT c FROM t WHERE id = 700", mode, b, cb);
+    EXPECT_TRUE(ca && cb);
+    EXPECT_EQ(a, b);
+    // Different spacing is a different pt fingerprint, the same canonical one.
+    fingerprint_key("SELECT c FROM t WHERE id=5", mode, b, cb);
+    EXPECT_EQ(a == b, mode == FingerprintMode::canonical);
+  }
+  std::string key;
+  bool cacheable = true;
+  fingerprint_key("select 1 -- a comment", FingerprintMode::pt, key, cacheable);
+  EXPECT_FALSE(cacheable);
+  fingerprint_key("select 1 from t", FingerprintMode::pg, key, cacheable);
+  EXPECT_FALSE(cacheable);
+}
+
+}  // namespace
+}  // namespace dbvet::sql
