@@ -1,8 +1,5 @@
 // Writing paths of the SQLite session: scripts and bulk loads, refused unless writes are allowed.
 
-#include <cctype>
-#include <charconv>
-
 #include "analyzer/engines/sqlite/sqlite_connection.hpp"
 #include "fmt/format.h"
 
@@ -15,39 +12,6 @@ std::string pragma_value(const SqliteDb& db, const char* pragma) {
   if (!stmt) return {};
   auto rc = db.step(stmt->get());
   return rc && *rc == SQLITE_ROW ? column_string(stmt->get(), 0) : std::string{};
-}
-
-std::string quote_literal(const std::string& text) {
-  std::string out = "'";
-  for (char c : text) out += c == '\'' ? std::string("''") : std::string(1, c);
-  return out + "'";
-}
-
-// True when the column's declared type gives it an affinity other than BLOB: an integer bound as
-// such is then stored exactly as its canonical text would be (converted or kept as text alike).
-bool has_affinity(const SqliteDb& db, const std::string& table, const std::string& column) {
-  auto stmt = db.prepare(fmt::format("SELECT type FROM pragma_table_info({}) WHERE name = {}", quote_literal(table),
-                                     quote_literal(column)));
-  if (!stmt) return false;
-  auto rc = db.step(stmt->get());
-  if (!rc || *rc != SQLITE_ROW) return false;
-  std::string type = column_string(stmt->get(), 0);
-  for (auto& c : type) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return !type.empty() && (type.find("INT") != std::string::npos || type.find("BLOB") == std::string::npos);
-}
-
-// The value of a text that is an integer written canonically (no sign but '-', no leading zero,
-// no "-0", within 64 bits), whose text form is exactly what SQLite would make of the integer.
-std::optional<int64_t> canonical_integer(const std::string& text) {
-  if (text.empty() || text.size() > 20) return std::nullopt;
-  const char* first = text.data();
-  const char* last = first + text.size();
-  const char* digits = *first == '-' ? first + 1 : first;
-  if (digits == last || (*digits == '0' && (last - digits > 1 || digits != first))) return std::nullopt;
-  int64_t value = 0;
-  auto [end, ec] = std::from_chars(first, last, value);
-  if (ec != std::errc() || end != last) return std::nullopt;
-  return value;
 }
 
 }  // namespace
@@ -96,8 +60,6 @@ Expected<int64_t> SqliteConnection::load_rows(const std::string& table, const st
   auto stmt = db_.prepare(insert);
   if (!stmt) return fail(stmt.error());
   sqlite3_stmt* s = stmt->get();
-  std::vector<bool> integer_ok;
-  for (const auto& column : columns) integer_ok.push_back(has_affinity(db_, table, column));
   int64_t loaded = 0;
   std::vector<std::vector<std::optional<std::string>>> batch;
   for (;;) {
@@ -111,12 +73,10 @@ Expected<int64_t> SqliteConnection::load_rows(const std::string& table, const st
       }
       for (size_t i = 0; i < row.size(); ++i) {
         int index = static_cast<int>(i) + 1;
-        if (!row[i]) {
-          sqlite3_bind_null(s, index);
-        } else if (auto value = integer_ok[i] ? canonical_integer(*row[i]) : std::nullopt) {
-          sqlite3_bind_int64(s, index, *value);
-        } else {
+        if (row[i]) {
           sqlite3_bind_text(s, index, row[i]->data(), static_cast<int>(row[i]->size()), SQLITE_STATIC);
+        } else {
+          sqlite3_bind_null(s, index);
         }
       }
       int rc = sqlite3_step(s);
