@@ -167,12 +167,18 @@ class PostgresConnection final : public Connection {
     if (auto refused = refuse_writes("load rows into " + table)) return *refused;
     return guarded<int64_t>([&]() -> Expected<int64_t> {
       pqxx::work tx(*connection_);
-      std::vector<std::string> quoted;
-      for (const auto& column : columns) quoted.push_back(tx.quote_name(column));
-        // libpqxx 6.4's stream_to takes only fixed tuples; tablewriter writes COPY lines we build.
+      const std::string name = quote_table(tx, table);
+      std::string target = name + " (";
+      for (size_t i = 0; i < columns.size(); ++i) target += (i ? ", " : "") + tx.quote_name(columns[i]);
+      target += ") FROM STDIN";
+      // An empty plain table is truncated in the loading transaction, so that COPY may write its
+      // rows frozen (as pgbench -i does): index builds and ANALYZE then set no hint bits.
+      if (truncate_if_empty(tx, name)) target += " (FREEZE)";
+        // libpqxx 6.4's stream_to takes only fixed tuples; tablewriter writes COPY lines we build. It
+        // appends " FROM STDIN" to the name it is given, which the comment swallows.
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wdeprecated-declarations"
-      pqxx::tablewriter writer(tx, quote_table(tx, table), quoted.begin(), quoted.end());
+      pqxx::tablewriter writer(tx, target + " --");
 #pragma GCC diagnostic pop
       int64_t loaded = 0;
       std::vector<std::vector<std::optional<std::string>>> batch;
@@ -192,6 +198,25 @@ class PostgresConnection final : public Connection {
   }
 
  private:
+  // Takes the table for the transaction and empties it if it is an empty plain table with no
+  // TRUNCATE trigger; false (and nothing changed) otherwise, or when TRUNCATE is not permitted.
+  static bool truncate_if_empty(pqxx::work& tx, const std::string& name) {
+    try {
+      pqxx::subtransaction sub(tx, "dbvet_freeze");
+      sub.exec0("LOCK TABLE " + name + " IN ACCESS EXCLUSIVE MODE");
+      auto plain = sub.exec1(
+          "SELECT c.relkind = 'r' AND NOT c.relhassubclass AND NOT EXISTS (SELECT 1 FROM pg_trigger t "
+          "WHERE t.tgrelid = c.oid AND (t.tgtype & 32) <> 0) FROM pg_class c WHERE c.oid = " +
+          sub.quote(name) + "::regclass");
+      if (!plain[0].as<bool>() || !sub.exec("SELECT 1 FROM " + name + " LIMIT 1").empty()) return false;
+      sub.exec0("TRUNCATE " + name);
+      sub.commit();
+      return true;
+    } catch (const pqxx::sql_error&) {
+      return false;
+    }
+  }
+
   // Every statement goes through the extended protocol (exactly one statement: nothing rides along
   // after a ';') and, unless writes are allowed, inside BEGIN READ ONLY, which a SET inside the
   // statement cannot lift.
