@@ -20,6 +20,8 @@ struct QueryEvent {
   std::string user;
   std::string host;
   uint64_t byte_offset = 0;           // where the record starts in its input, for error messages
+  std::string plan_text;              // the plan logged with the statement (auto_explain), if any
+  std::string prepared_sql;           // the statement as prepared ($1...) when sql has its parameters
 };
 
 }  // namespace dbvet::model

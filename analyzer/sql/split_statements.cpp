@@ -75,7 +75,8 @@ std::vector<ScriptStatement> split_statements(std::string_view script) {
     } else if (c == '$') {
       // $tag$ ... $tag$ (PostgreSQL); a lone $1 placeholder is not a dollar quote.
       size_t tag_end = i + 1;
-      while (tag_end < script.size() && (std::isalnum(static_cast<unsigned char>(script[tag_end])) || script[tag_end] == '_')) {
+      while (tag_end < script.size() &&
+             (std::isalnum(static_cast<unsigned char>(script[tag_end])) || script[tag_end] == '_')) {
         ++tag_end;
       }
       bool is_quote = tag_end < script.size() && script[tag_end] == '$' &&

@@ -1,14 +1,103 @@
+#include <cstdio>
+#include <iostream>
+
 #include "CLI/CLI.hpp"
+#include "analyzer/digest/digest_report.hpp"
+#include "analyzer/digest/digest_runner.hpp"
 #include "cli/cli_context.hpp"
+#include "fmt/format.h"
+#include "nlohmann/json.hpp"
 
 namespace dbvet::cli {
+namespace {
 
-// Not built yet: says so with a usage error rather than pretending to work.
+struct DigestArgs {
+  std::vector<std::string> files;
+  std::string engine = "auto";
+  unsigned jobs = 1;
+  size_t top = 20;
+  std::string order_by = "total";
+  std::string fingerprint = "canonical";
+};
+
+int run_digest(CommandContext& context, const DigestArgs& args) {
+  if (auto status = context.require_format({"text", "json", "md"}); !status) return context.fail(status.error());
+  auto engine = capture::parse_engine(args.engine);
+  if (!engine) {
+    return context.fail(core::make_error(core::ErrorKind::usage,
+                                         fmt::format("--engine {}: expected auto, mysql or postgres", args.engine)));
+  }
+  auto mode = sql::parse_fingerprint_mode(args.fingerprint);
+  if (!mode) {
+    return context.fail(core::make_error(
+        core::ErrorKind::usage, fmt::format("--fingerprint {}: expected pt, canonical or pg", args.fingerprint)));
+  }
+  auto order = digest::parse_order_by(args.order_by);
+  if (!order) {
+    return context.fail(core::make_error(
+        core::ErrorKind::usage, fmt::format("--order-by {}: expected total, avg, p95 or count", args.order_by)));
+  }
+
+  digest::DigestOptions options;
+  options.files = args.files;
+  options.engine = *engine;
+  options.jobs = std::max(1u, args.jobs);
+  options.mode = *mode;
+  if (context.show_progress()) {
+    options.progress = [](uint64_t done, uint64_t total) {
+      if (total) {
+        std::fprintf(stderr, "\rdigest: %5.1f%% of %.1f MB", 100.0 * double(done) / double(total), double(total) / 1e6);
+      } else {
+        std::fprintf(stderr, "\rdigest: %.1f MB", double(done) / 1e6);
+      }
+      std::fflush(stderr);
+    };
+  }
+  auto result = digest::run_digest(options);
+  if (options.progress) std::fprintf(stderr, "\r%40s\r", "");
+  if (!result) return context.fail(result.error());
+  if (context.options().verbose) {
+    for (const auto& skipped : result->skipped_records) {
+      std::cerr << fmt::format("dbvet: {}: byte {}: skipped: {}\n", skipped.file, skipped.record.byte_offset,
+                               skipped.record.reason);
+    }
+    if (result->skipped > result->skipped_records.size()) {
+      std::cerr << fmt::format("dbvet: ... and {} more skipped records\n",
+                               result->skipped - result->skipped_records.size());
+    }
+  }
+
+  digest::ReportOptions report_options;
+  report_options.order_by = *order;
+  report_options.top = args.top;
+  auto doc = digest::digest_to_json(*result, report_options);
+  auto out = context.out();
+  if (!out) return context.fail(out.error());
+  const std::string& format = context.options().format;
+  if (format == "json") {
+    **out << doc.dump(2) << '\n';
+  } else if (format == "md") {
+    **out << digest::render_digest_markdown(doc);
+  } else {
+    **out << digest::render_digest_text(doc);
+  }
+  return kExitOk;
+}
+
+}  // namespace
+
 CommandRun setup_digest(CLI::App& app) {
-  app.allow_extras();
-  return [](CommandContext& context) {
-    return context.fail(core::make_error(core::ErrorKind::usage, "'dbvet digest' is not available in this version yet"));
-  };
+  auto args = std::make_shared<DigestArgs>();
+  app.add_option("files", args->files, "Log files (slow logs, PostgreSQL logs; gzip/bzip2/zstd; - for stdin)")
+      ->required();
+  app.add_option("--engine", args->engine, "Log format family: auto, mysql or postgres")->default_val("auto");
+  app.add_option("-j,--jobs", args->jobs, "Read plain files in N parts in parallel")
+      ->default_val(1)
+      ->check(CLI::Range(1, 256));
+  app.add_option("--top", args->top, "Report the N most costly classes (0: all)")->default_val(20);
+  app.add_option("--order-by", args->order_by, "Rank classes by total, avg, p95 or count")->default_val("total");
+  app.add_option("--fingerprint", args->fingerprint, "Fingerprint mode: canonical, pt or pg")->default_val("canonical");
+  return [args](CommandContext& context) { return run_digest(context, *args); };
 }
 
 }  // namespace dbvet::cli

@@ -1,0 +1,463 @@
+#include "analyzer/capture/mysql_slowlog.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <cstdlib>
+#include <ctime>
+#include <vector>
+
+namespace dbvet::capture {
+namespace {
+
+using Props = std::unordered_map<std::string, std::string>;
+
+inline bool is_space(char c) { return c == ' ' || (c >= '\t' && c <= '\r'); }
+inline bool is_word(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+}
+inline bool is_digit(char c) { return c >= '0' && c <= '9'; }
+inline bool is_upper(char c) { return c >= 'A' && c <= 'Z'; }
+
+// $slow_log_hd_line: the start-up banner the server writes at each (re)start.
+bool is_banner_line(std::string_view line) {
+  if (line.size() >= 9 && line[0] == 'T' && (line[1] == 'c' || line[1] == 'C') && (line[2] == 'p' || line[2] == 'P') &&
+      is_space(line[3]) && (line[4] == 'p' || line[4] == 'P') && line.substr(5, 4) == "ort:") {
+    size_t i = 9, spaces = 9;
+    while (i < line.size() && is_space(line[i])) ++i;
+    return i > spaces && i < line.size() && is_digit(line[i]);
+  }
+  if (!line.empty() && (line[0] == '/' || is_upper(line[0]))) {
+    size_t at = line.find("mysqld,");
+    if (at != std::string_view::npos && at + 8 < line.size() && is_space(line[at + 7]) &&
+        line.substr(at + 8, 7) == "Version") {
+      auto rest = line.substr(at + 15);
+      if (rest.find("started with:") != std::string_view::npos ||
+          rest.find("embedded library") != std::string_view::npos) {
+        return true;
+      }
+    }
+  }
+  if (line.starts_with("Time")) {
+    size_t i = 4, s = i;
+    while (i < line.size() && is_space(line[i])) ++i;
+    if (i == s || line.substr(i, 2) != "Id") return false;
+    i += 2;
+    s = i;
+    while (i < line.size() && is_space(line[i])) ++i;
+    return i > s && line.substr(i, 7) == "Command";
+  }
+  return false;
+}
+
+// Removes every banner line (with its newline), as s/$slow_log_hd_line//go does.
+bool remove_banner_lines(std::string& stmt) {
+  bool removed = false;
+  size_t begin = 0, kept = 0;
+  while (begin < stmt.size()) {
+    size_t end = stmt.find('\n', begin);
+    if (end == std::string::npos) {  // the pattern needs the line's newline
+      end = stmt.size();
+    } else if (is_banner_line(std::string_view(stmt).substr(begin, end - begin))) {
+      removed = true;
+      begin = end + 1;
+      continue;
+    }
+    size_t next = std::min(end + 1, stmt.size());
+    if (kept != begin) std::copy(stmt.begin() + long(begin), stmt.begin() + long(next), stmt.begin() + long(kept));
+    kept += next - begin;
+    begin = next;
+  }
+  stmt.resize(kept);
+  return removed;
+}
+
+// ^# Time: ((?:[0-9: ]{15})|(?:[-0-9: T]{19}))
+std::optional<std::string> match_time_line(std::string_view line) {
+  if (!line.starts_with("# Time: ")) return std::nullopt;
+  auto rest = line.substr(8);
+  auto all_in = [&](size_t n, std::string_view set) {
+    if (rest.size() < n) return false;
+    for (size_t i = 0; i < n; ++i) {
+      if (set.find(rest[i]) == std::string_view::npos) return false;
+    }
+    return true;
+  };
+  if (all_in(15, "0123456789: ")) return std::string(rest.substr(0, 15));
+  if (all_in(19, "-0123456789: T")) return std::string(rest.substr(0, 19));
+  return std::nullopt;
+}
+
+// # User@Host: user[user] @ host [ip]  Id: N
+bool match_user_host(std::string_view line, Props& props) {
+  size_t at = line.find("# User@Host: ");
+  if (at == std::string_view::npos) return false;
+  auto rest = line.substr(at + 13);
+  std::string_view user;
+  size_t i = 0;
+  if (!rest.empty() && rest[0] == '[') {
+    size_t close = rest.find(']');
+    size_t open = rest.find('[', 1);
+    if (close == std::string_view::npos || close == 1 || (open != std::string_view::npos && open < close)) return false;
+    user = rest.substr(0, close + 1);
+    i = close + 1;
+  } else {
+    while (i < rest.size() && rest[i] != '[') ++i;
+    if (i == 0) return false;
+    user = rest.substr(0, i);
+  }
+  size_t sep = rest.find("@ ", i);
+  if (sep == std::string_view::npos) return false;
+  size_t h = sep + 2, h_end = h;
+  while (h_end < rest.size() && !is_space(rest[h_end])) ++h_end;
+  if (h_end + 1 >= rest.size() || rest[h_end] != ' ' || rest[h_end + 1] != '[') return false;
+  size_t ip_begin = h_end + 2;
+  size_t ip_end = rest.rfind(']');
+  if (ip_end == std::string_view::npos || ip_end < ip_begin) return false;
+  std::string host(rest.substr(h, h_end - h));
+  if (host.empty()) host = rest.substr(ip_begin, ip_end - ip_begin);
+  props["user"] = std::string(user);
+  props["host"] = host;
+  return true;
+}
+
+// ^# +[A-Z][A-Za-z_]+: \S+
+bool is_property_line(std::string_view line) {
+  size_t i = 1, s = 1;
+  if (line.empty() || line[0] != '#') return false;
+  while (i < line.size() && line[i] == ' ') ++i;
+  if (i == s || i >= line.size() || !is_upper(line[i])) return false;
+  ++i;
+  s = i;
+  while (i < line.size() && (std::isalpha(static_cast<unsigned char>(line[i])) || line[i] == '_')) ++i;
+  return i > s && i + 2 < line.size() + 0 && line[i] == ':' && line[i + 1] == ' ' && !is_space(line[i + 2]);
+}
+
+// m/(\w+):\s+(\S+|\Z)/g, after dropping an empty "Schema:" (Schema:\s+\w+: ).
+void parse_properties(std::string_view line, Props& props) {
+  std::string buffer;
+  size_t schema = line.find("Schema:");
+  if (schema != std::string_view::npos) {
+    size_t i = schema + 7, s = i;
+    while (i < line.size() && is_space(line[i])) ++i;
+    size_t w = i;
+    while (i < line.size() && is_word(line[i])) ++i;
+    if (i > s && i > w && i + 1 < line.size() && line[i] == ':' && line[i + 1] == ' ' && w > s) {
+      buffer = std::string(line.substr(0, schema + 7)) + std::string(line.substr(w));
+      buffer.erase(schema, 7);
+      line = buffer;
+    }
+  }
+  size_t i = 0;
+  while (i < line.size()) {
+    size_t colon = line.find(':', i);
+    if (colon == std::string_view::npos) break;
+    size_t key_begin = colon;
+    while (key_begin > i && is_word(line[key_begin - 1])) --key_begin;
+    size_t v = colon + 1, s = v;
+    while (v < line.size() && is_space(line[v])) ++v;
+    if (key_begin == colon || v == s) {
+      i = colon + 1;
+      continue;
+    }
+    size_t v_end = v;
+    while (v_end < line.size() && !is_space(line[v_end])) ++v_end;
+    if (v_end == v && v != line.size()) {  // (\S+|\Z): \Z only at the end
+      i = colon + 1;
+      continue;
+    }
+    props[std::string(line.substr(key_begin, colon - key_begin))] = std::string(line.substr(v, v_end - v));
+    i = v_end;
+  }
+}
+
+// A strict decimal number: what Perl would add up without a "not numeric" warning.
+std::optional<double> parse_number(const std::string& text) {
+  if (text.empty()) return std::nullopt;
+  const char* begin = text.c_str();
+  char* end = nullptr;
+  double value = std::strtod(begin, &end);
+  if (end != begin + text.size()) return std::nullopt;
+  return value;
+}
+
+int64_t days_from_civil(int64_t y, unsigned m, unsigned d) {
+  y -= m <= 2;
+  const int64_t era = (y >= 0 ? y : y - 399) / 400;
+  const unsigned yoe = static_cast<unsigned>(y - era * 400);
+  const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + static_cast<int64_t>(doe) - 719468;
+}
+
+// "071015 21:43:52", "071015  1:43:52" or "2007-10-15T21:43:52" (read as UTC).
+std::optional<int64_t> parse_log_time(std::string_view ts) {
+  int y = 0, mo = 0, d = 0, h = 0, mi = 0, s = 0;
+  std::string text(ts);
+  if (text.size() >= 19 && text[4] == '-') {
+    if (std::sscanf(text.c_str(), "%4d-%2d-%2d%*1[T ]%2d:%2d:%2d", &y, &mo, &d, &h, &mi, &s) != 6) return std::nullopt;
+  } else {
+    if (std::sscanf(text.c_str(), "%2d%2d%2d %d:%2d:%2d", &y, &mo, &d, &h, &mi, &s) != 6) return std::nullopt;
+    y += 2000;
+  }
+  if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 60) return std::nullopt;
+  return days_from_civil(y, unsigned(mo), unsigned(d)) * 86400 + h * 3600 + mi * 60 + s;
+}
+
+bool truthy(const std::string& s) { return !s.empty() && s != "0"; }
+
+}  // namespace
+
+struct MysqlSlowLogReader::Pending {
+  Props props;
+  uint64_t offset = 0;
+};
+
+MysqlSlowLogReader::MysqlSlowLogReader(EventSink sink) : sink_(std::move(sink)) {}
+MysqlSlowLogReader::~MysqlSlowLogReader() = default;
+
+bool MysqlSlowLogReader::is_record_start(std::string_view line) {
+  return line.starts_with("# Time: ") || line.starts_with("# User@Host: ");
+}
+
+bool MysqlSlowLogReader::looks_like(std::string_view head) {
+  return head.find("# Query_time:") != std::string_view::npos || head.find("# User@Host:") != std::string_view::npos ||
+         head.find("# Time: ") != std::string_view::npos ||
+         (head.find("mysqld") != std::string_view::npos && head.find("started with:") != std::string_view::npos);
+}
+
+void MysqlSlowLogReader::feed_line(std::string_view line, uint64_t offset) {
+  stats_.bytes += line.size() + 1;
+  if (chunk_started_ && previous_ended_with_semicolon_ && !line.empty() && line[0] == '#') {
+    // ";\n#" separates records; the '#' is consumed with the separator, as Perl's $/ does.
+    chunk_ += '#';
+    on_chunk(chunk_, chunk_offset_, false);
+    chunk_.assign(line.substr(1));
+    chunk_ += '\n';
+    chunk_offset_ = offset;
+  } else {
+    if (!chunk_started_) {
+      chunk_offset_ = offset;
+      chunk_started_ = true;
+    }
+    chunk_.append(line);
+    chunk_ += '\n';
+  }
+  previous_ended_with_semicolon_ = !line.empty() && line.back() == ';';
+}
+
+void MysqlSlowLogReader::finish() {
+  if (chunk_started_) on_chunk(chunk_, chunk_offset_, true);
+  chunk_.clear();
+  chunk_started_ = false;
+  if (!merge_prefix_.empty()) {
+    std::string merged;
+    merged.swap(merge_prefix_);
+    parse_chunk(merged, merge_offset_);
+  }
+  if (waiting_) {  // no statement and nothing after it: pt drops the record
+    stats_.skip(waiting_->offset, "slow log record without a statement at the end of the input");
+    waiting_.reset();
+  }
+}
+
+void MysqlSlowLogReader::on_chunk(std::string_view raw, uint64_t offset, bool at_end) {
+  std::string merged;
+  if (!merge_prefix_.empty()) {
+    merged = std::move(merge_prefix_);
+    merge_prefix_.clear();
+    merged.append(raw);
+    raw = merged;
+    offset = merge_offset_;
+  }
+  if (waiting_) {
+    auto pending = std::move(waiting_);
+    // pt reads on with $/ = ";\n": the text up to the first ";\n".
+    size_t cut = raw.find(";\n");
+    size_t l_size = cut == std::string_view::npos ? raw.size() : cut + 2;
+    auto l = raw.substr(0, l_size);
+    size_t i = 0;
+    while (i < l.size() && is_space(l[i])) ++i;
+    size_t w = i;
+    bool null_query = false;
+    if (w < l.size() && is_upper(l[w])) {
+      size_t j = w + 1;
+      while (j < l.size() && ((l[j] >= 'a' && l[j] <= 'z') || l[j] == '_')) ++j;
+      null_query = j > w + 1 && j + 1 < l.size() && l[j] == ':' && l[j + 1] == ' ';
+    }
+    if (null_query) {
+      pending->props["arg"] = "/* No query */";
+      emit(model::QueryEvent{}, pending->props, pending->offset);
+      if (!at_end && l_size + 1 == raw.size()) {
+        // The ";\n" found was the separator itself: pt's next read runs on to the following one.
+        merge_prefix_.assign(raw);
+        merge_offset_ = offset;
+        return;
+      }
+      parse_chunk(raw, offset);
+      return;
+    }
+    std::string arg(l.substr(w));
+    if (arg.ends_with(";\n")) arg.resize(arg.size() - 2);
+    pending->props["arg"] = arg;
+    pending->props["cmd"] = "Admin";
+    emit(model::QueryEvent{}, pending->props, pending->offset);
+    auto rest = raw.substr(l_size);
+    if (rest.empty() || rest == "#") return;
+    parse_chunk(rest, offset + l_size);
+    return;
+  }
+  parse_chunk(raw, offset);
+}
+
+void MysqlSlowLogReader::parse_chunk(std::string_view raw, uint64_t offset) {
+  std::string stmt(raw);
+  if (remove_banner_lines(stmt)) {
+    size_t split = stmt.find(";\n#");
+    if (split != std::string::npos && split + 3 < stmt.size()) {
+      // Several records left after the banner went: handle them one by one.
+      std::string rest = stmt.substr(split + 3);
+      stmt.resize(split + 3);
+      parse_chunk(stmt, offset);
+      parse_chunk(rest, offset + split + 3);
+      return;
+    }
+  }
+  if (stmt.empty() || stmt[0] != '#') stmt.insert(stmt.begin(), '#');
+  // s/;\n#?\Z//: \Z also matches before a final newline.
+  if (stmt.ends_with(";\n#")) {
+    stmt.resize(stmt.size() - 3);
+  } else if (stmt.ends_with(";\n")) {
+    stmt.resize(stmt.size() - 2);
+  } else if (stmt.ends_with(";\n#\n")) {
+    stmt.erase(stmt.size() - 4, 3);
+  } else if (stmt.ends_with(";\n\n")) {
+    stmt.erase(stmt.size() - 3, 2);
+  }
+
+  Props props;
+  bool got_ts = false, got_uh = false, got_ac = false, got_db = false, got_set = false, found_arg = false;
+  size_t begin = 0;
+  const size_t len = stmt.size();
+  while (begin < len || (begin == 0 && len == 0)) {
+    size_t end = stmt.find('\n', begin);
+    if (end == std::string::npos) end = len;
+    std::string_view line = std::string_view(stmt).substr(begin, end - begin);
+    bool header = line.starts_with("#") || line.starts_with("use ") || line.starts_with("SET last_insert_id") ||
+                  line.starts_with("SET insert_id") || line.starts_with("SET timestamp");
+    if (!header) {
+      props["arg"] = stmt.substr(begin);
+      found_arg = true;
+      break;
+    }
+    std::optional<std::string> ts;
+    if (!got_ts && (ts = match_time_line(line))) {
+      props["ts"] = *ts;
+      got_ts = true;
+      if (!got_uh && match_user_host(line, props)) got_uh = true;
+    } else if (!got_uh && match_user_host(line, props)) {
+      got_uh = true;
+    } else if (!got_ac && line.starts_with("# administrator command:")) {
+      auto text = line.substr(1);
+      while (!text.empty() && is_space(text[0])) text.remove_prefix(1);
+      props["cmd"] = "Admin";
+      props["arg"] = std::string(text);
+      found_arg = true;
+      got_ac = true;
+    } else if (is_property_line(line)) {
+      parse_properties(line, props);
+    } else if (!got_db && line.starts_with("use ") && line.size() > 4 && line[4] != ';') {
+      auto db = line.substr(4);
+      db = db.substr(0, db.find(';'));
+      props["db"] = std::string(db);
+      got_db = true;
+    } else if (!got_set && line.starts_with("SET")) {
+      size_t i = 3, s = 3;
+      while (i < line.size() && is_space(line[i])) ++i;
+      if (i > s) {
+        auto setting = line.substr(i);
+        setting = setting.substr(0, setting.find(';'));
+        // split(/,|\s*=\s*/): only "name=value" pairs matter here (timestamp, insert_id).
+        size_t pos = 0;
+        while (pos <= setting.size()) {
+          size_t comma = setting.find(',', pos);
+          auto part = setting.substr(pos, comma == std::string_view::npos ? std::string_view::npos : comma - pos);
+          size_t eq = part.find('=');
+          if (eq != std::string_view::npos) {
+            auto key = part.substr(0, eq);
+            auto value = part.substr(eq + 1);
+            while (!key.empty() && is_space(key.back())) key.remove_suffix(1);
+            while (!value.empty() && is_space(value.front())) value.remove_prefix(1);
+            props[std::string(key)] = std::string(value);
+          }
+          if (comma == std::string_view::npos) break;
+          pos = comma + 1;
+        }
+        got_set = true;
+      }
+    }
+    if (!found_arg && end == len) {
+      // The header ran to the end of the record: pt looks at what follows (see on_chunk).
+      waiting_ = std::make_unique<Pending>();
+      waiting_->props = std::move(props);
+      waiting_->offset = offset;
+      return;
+    }
+    begin = end + 1;
+    if (len == 0) break;
+  }
+  emit(model::QueryEvent{}, props, offset);
+}
+
+void MysqlSlowLogReader::emit(model::QueryEvent&& event, const Props& props, uint64_t offset) {
+  auto get = [&](const char* key) -> const std::string* {
+    auto it = props.find(key);
+    return it == props.end() ? nullptr : &it->second;
+  };
+  const std::string* arg = get("arg");
+  if (!arg || !truthy(*arg)) {
+    stats_.skip(offset, "slow log record without a statement");
+    return;
+  }
+  const std::string* query_time = get("Query_time");
+  std::optional<double> qt = query_time ? parse_number(*query_time) : std::nullopt;
+  if (!qt) {
+    stats_.skip(offset, query_time ? "slow log record with a malformed Query_time: " + *query_time
+                                   : std::string("slow log record without a Query_time"));
+    return;
+  }
+  event.sql = *arg;
+  event.query_time_s = *qt;
+  event.byte_offset = offset;
+  auto number = [&](const char* key) -> std::optional<double> {
+    const std::string* text = get(key);
+    return text ? parse_number(*text) : std::nullopt;
+  };
+  event.lock_time_s = number("Lock_time");
+  event.rows_sent = number("Rows_sent");
+  event.rows_examined = number("Rows_examined");
+  event.rows_affected = number("Rows_affected");
+  event.bytes_sent = number("Bytes_sent");
+  if (const auto* user = get("user")) event.user = *user;
+  if (const auto* host = get("host")) event.host = *host;
+  const std::string* db = get("db");
+  if (!db) db = get("Schema");
+  if (db) {
+    last_db_ = *db;
+  }
+  event.database = last_db_;
+  std::optional<int64_t> ts;
+  if (const auto* stamp = get("timestamp")) {
+    int64_t value = 0;
+    auto [ptr, ec] = std::from_chars(stamp->data(), stamp->data() + stamp->size(), value);
+    if (ec == std::errc() && ptr == stamp->data() + stamp->size()) ts = value;
+  }
+  if (!ts) {
+    if (const auto* text = get("ts")) ts = parse_log_time(*text);
+  }
+  if (ts) last_ts_ = ts;
+  event.timestamp = last_ts_;
+  ++stats_.events;
+  sink_(std::move(event));
+}
+
+}  // namespace dbvet::capture

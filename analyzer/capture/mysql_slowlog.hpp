@@ -1,0 +1,63 @@
+#pragma once
+// MySQL, Percona Server and MariaDB slow query logs, read the way pt-query-digest 3.2.1's
+// SlowLogParser reads them (it is the reference users compare against): records are the text
+// between ";\n#" separators, header lines (# Time, # User@Host, # Query_time ..., Percona's and
+// MariaDB's extended lines, "use db;", "SET timestamp=N;") give the attributes, the first other
+// line starts the statement, the server's start-up banner is dropped, "# administrator command:"
+// records are statements of their own, and a record without a statement borrows pt's rules for
+// what follows it. The default database and the time are inherited from earlier records, as
+// pt-query-digest's --inherit-attributes does.
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+
+#include "analyzer/capture/log_reader.hpp"
+
+namespace dbvet::capture {
+
+class MysqlSlowLogReader final : public LogReader {
+ public:
+  explicit MysqlSlowLogReader(EventSink sink);
+  ~MysqlSlowLogReader() override;
+  void feed_line(std::string_view line, uint64_t offset) override;
+  void finish() override;
+  const ReadStats& stats() const override { return stats_; }
+
+  // The database and time later records inherit (pt's --inherit-attributes): read from the records
+  // before a -j N split point, and given to the reader of the part after it.
+  const std::string& inherited_database() const { return last_db_; }
+  std::optional<int64_t> inherited_timestamp() const { return last_ts_; }
+  void inherit(std::string database, std::optional<int64_t> timestamp) {
+    last_db_ = std::move(database);
+    last_ts_ = timestamp;
+  }
+
+  // Whether a line can start a record: where -j N may split a file.
+  static bool is_record_start(std::string_view line);
+  // Whether the first lines of an input look like a MySQL/MariaDB slow log.
+  static bool looks_like(std::string_view head);
+
+ private:
+  struct Pending;
+  void on_chunk(std::string_view raw, uint64_t offset, bool at_end);
+  void parse_chunk(std::string_view raw, uint64_t offset);
+  void emit(model::QueryEvent&& event, const std::unordered_map<std::string, std::string>& props, uint64_t offset);
+
+  EventSink sink_;
+  ReadStats stats_;
+  std::string chunk_;
+  uint64_t chunk_offset_ = 0;
+  bool chunk_started_ = false;
+  bool previous_ended_with_semicolon_ = false;
+  // A record whose header ended without a statement waits for the next chunk (pt's special case).
+  std::unique_ptr<Pending> waiting_;
+  std::string merge_prefix_;  // a chunk to prepend to the next one
+  uint64_t merge_offset_ = 0;
+  std::string last_db_;
+  std::optional<int64_t> last_ts_;
+};
+
+}  // namespace dbvet::capture

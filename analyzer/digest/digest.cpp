@@ -1,0 +1,223 @@
+#include "analyzer/digest/digest.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+namespace dbvet::digest {
+namespace {
+
+void min_opt(std::optional<int64_t>& into, std::optional<int64_t> value) {
+  if (value && (!into || *value < *into)) into = value;
+}
+void max_opt(std::optional<int64_t>& into, std::optional<int64_t> value) {
+  if (value && (!into || *value > *into)) into = value;
+}
+
+// The slower example wins; equal times go to the earliest position in the inputs.
+bool better_example(const Example& a, const Example& b) {
+  if (a.query_time_us != b.query_time_us) return a.query_time_us > b.query_time_us;
+  if (a.input != b.input) return a.input < b.input;
+  return a.byte_offset < b.byte_offset;
+}
+
+int decade_of(int64_t micros) {
+  int bucket = 0;
+  for (int64_t limit = 10; micros >= limit && bucket < kDecadeBuckets - 1; limit *= 10) ++bucket;
+  return bucket;
+}
+
+constexpr size_t kRecentLimit = 4096;
+
+}  // namespace
+
+int64_t to_micros(double seconds) {
+  if (!(seconds > 0)) return 0;
+  if (seconds > 9e12) return int64_t(9e18);
+  return std::llround(seconds * 1e6);
+}
+
+void Metric::add(int64_t value) {
+  if (count == 0) {
+    min = max = value;
+  } else {
+    min = std::min(min, value);
+    max = std::max(max, value);
+  }
+  ++count;
+  sum += value;
+}
+
+void Metric::merge(const Metric& other) {
+  if (other.count == 0) return;
+  if (count == 0) {
+    *this = other;
+    return;
+  }
+  min = std::min(min, other.min);
+  max = std::max(max, other.max);
+  count += other.count;
+  sum += other.sum;
+}
+
+void BoundedSet::add(const std::string& value) {
+  if (value.empty()) return;
+  if (values.size() < kMax) {
+    values.insert(value);
+    return;
+  }
+  if (values.count(value)) return;
+  truncated = true;
+  if (value < *values.rbegin()) {
+    values.erase(std::prev(values.end()));
+    values.insert(value);
+  }
+}
+
+void BoundedSet::merge(const BoundedSet& other) {
+  truncated = truncated || other.truncated;
+  for (const auto& v : other.values) add(v);
+}
+
+double QueryClass::stddev_s() const {
+  if (query_time.count == 0) return 0;
+  long double n = static_cast<long double>(query_time.count);
+  long double mean = static_cast<long double>(query_time.sum) / n;
+  long double var = static_cast<long double>(query_time_sq) / n - mean * mean;
+  return var > 0 ? static_cast<double>(std::sqrt(var)) / 1e6 : 0.0;
+}
+
+void QueryClass::merge(const QueryClass& other) {
+  count += other.count;
+  query_time.merge(other.query_time);
+  query_time_sq += other.query_time_sq;
+  histogram.merge(other.histogram);
+  for (int i = 0; i < kDecadeBuckets; ++i) decades[i] += other.decades[i];
+  lock_time.merge(other.lock_time);
+  rows_sent.merge(other.rows_sent);
+  rows_examined.merge(other.rows_examined);
+  rows_affected.merge(other.rows_affected);
+  bytes_sent.merge(other.bytes_sent);
+  min_opt(first_seen, other.first_seen);
+  max_opt(last_seen, other.last_seen);
+  databases.merge(other.databases);
+  users.merge(other.users);
+  hosts.merge(other.hosts);
+  if (other.example.query_time_us >= 0 && (example.query_time_us < 0 || better_example(other.example, example))) {
+    example = other.example;
+  }
+  distinct_parameters.merge(other.distinct_parameters);
+  // The fingerprint text of a pg-mode class may vary between members: keep the smallest.
+  if (!other.fingerprint.empty() && (fingerprint.empty() || other.fingerprint < fingerprint)) {
+    fingerprint = other.fingerprint;
+  }
+}
+
+void Digest::add(const model::QueryEvent& event, uint32_t input) {
+  // Statements without literals repeat verbatim (BEGIN, COMMIT, prepared texts): remember those.
+  sql::Fingerprint computed;
+  const sql::Fingerprint* found = nullptr;
+  const bool cacheable = event.sql.size() <= 256;
+  if (cacheable) {
+    auto cached = recent_.find(event.sql);
+    if (cached != recent_.end()) found = &cached->second;
+  }
+  if (!found) {
+    computed = sql::fingerprint(event.sql, mode_);
+    found = &computed;
+    if (cacheable && computed.text.size() == event.sql.size()) {  // likely literal-free: worth keeping
+      if (recent_.size() >= kRecentLimit) recent_.clear();
+      found = &recent_.emplace(event.sql, std::move(computed)).first->second;
+    }
+  }
+  const sql::Fingerprint& fp = *found;
+  auto [it, inserted] = classes_.try_emplace(fp.id);
+  QueryClass& c = it->second;
+  if (inserted) {
+    c.id = fp.id;
+    c.fingerprint = fp.text;
+  } else if (fp.text < c.fingerprint) {
+    c.fingerprint = fp.text;
+  }
+  ++events_;
+  ++c.count;
+  int64_t qt = to_micros(event.query_time_s);
+  c.query_time.add(qt);
+  total_query_time_.add(qt);
+  c.query_time_sq += static_cast<unsigned __int128>(qt) * static_cast<unsigned __int128>(qt);
+  c.histogram.add(static_cast<double>(qt) / 1e6);
+  ++c.decades[decade_of(qt)];
+  if (event.lock_time_s) c.lock_time.add(to_micros(*event.lock_time_s));
+  if (event.rows_sent) c.rows_sent.add(std::llround(*event.rows_sent));
+  if (event.rows_examined) c.rows_examined.add(std::llround(*event.rows_examined));
+  if (event.rows_affected) c.rows_affected.add(std::llround(*event.rows_affected));
+  if (event.bytes_sent) c.bytes_sent.add(std::llround(*event.bytes_sent));
+  min_opt(c.first_seen, event.timestamp);
+  max_opt(c.last_seen, event.timestamp);
+  min_opt(first_seen_, event.timestamp);
+  max_opt(last_seen_, event.timestamp);
+  c.databases.add(event.database);
+  c.users.add(event.user);
+  c.hosts.add(event.host);
+  Example candidate;
+  candidate.query_time_us = qt;
+  candidate.input = input;
+  candidate.byte_offset = event.byte_offset;
+  if (c.example.query_time_us < 0 || better_example(candidate, c.example)) {
+    candidate.sql = event.sql;
+    candidate.timestamp = event.timestamp;
+    candidate.database = event.database;
+    c.example = std::move(candidate);
+  }
+  c.distinct_parameters.add_hash(sql::literal_values_hash(event.sql));
+}
+
+void Digest::merge(const Digest& other) {
+  events_ += other.events_;
+  total_query_time_.merge(other.total_query_time_);
+  min_opt(first_seen_, other.first_seen_);
+  max_opt(last_seen_, other.last_seen_);
+  for (const auto& [id, c] : other.classes_) {
+    auto [it, inserted] = classes_.try_emplace(id);
+    if (inserted) {
+      it->second = c;
+    } else {
+      it->second.merge(c);
+    }
+  }
+}
+
+std::vector<const QueryClass*> Digest::ranked(OrderBy order, size_t top) const {
+  std::vector<const QueryClass*> out;
+  out.reserve(classes_.size());
+  for (const auto& [id, c] : classes_) out.push_back(&c);
+  auto key = [order](const QueryClass* c) -> double {
+    switch (order) {
+      case OrderBy::avg:
+        return c->count ? static_cast<double>(c->query_time.sum) / static_cast<double>(c->count) : 0;
+      case OrderBy::p95:
+        return c->histogram.quantile(0.95);
+      case OrderBy::count:
+        return static_cast<double>(c->count);
+      case OrderBy::total:
+        break;
+    }
+    return static_cast<double>(c->query_time.sum);
+  };
+  std::sort(out.begin(), out.end(), [&](const QueryClass* a, const QueryClass* b) {
+    double ka = key(a), kb = key(b);
+    if (ka != kb) return ka > kb;
+    return a->id < b->id;
+  });
+  if (top && out.size() > top) out.resize(top);
+  return out;
+}
+
+std::optional<Digest::OrderBy> parse_order_by(std::string_view name) {
+  if (name == "total") return Digest::OrderBy::total;
+  if (name == "avg") return Digest::OrderBy::avg;
+  if (name == "p95") return Digest::OrderBy::p95;
+  if (name == "count") return Digest::OrderBy::count;
+  return std::nullopt;
+}
+
+}  // namespace dbvet::digest

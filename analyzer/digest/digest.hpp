@@ -1,0 +1,106 @@
+#pragma once
+// Streaming aggregation of query events by fingerprint. Memory grows with the number of classes,
+// not with the number of events: per class a few counters, a log-bucketed histogram, a
+// HyperLogLog sketch, bounded sets of databases/users/hosts and the slowest example.
+//
+// Every aggregate is exact and independent of the order of adds and merges (times are summed as
+// integer microseconds, sets keep their smallest members, ties between examples go to the
+// earliest input position), so digesting a file in one piece or in N pieces merged together
+// gives identical results.
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "analyzer/digest/histogram.hpp"
+#include "analyzer/digest/hyperloglog.hpp"
+#include "analyzer/model/query.hpp"
+#include "analyzer/sql/fingerprint.hpp"
+
+namespace dbvet::digest {
+
+// Sum, min and max of integers (microseconds for times, units for rows and bytes).
+struct Metric {
+  uint64_t count = 0;
+  int64_t sum = 0, min = 0, max = 0;
+  void add(int64_t value);
+  void merge(const Metric& other);
+};
+
+// Up to kMax distinct values, the smallest ones, and how many distinct others were seen.
+struct BoundedSet {
+  static constexpr size_t kMax = 16;
+  std::set<std::string> values;
+  bool truncated = false;
+  void add(const std::string& value);
+  void merge(const BoundedSet& other);
+};
+
+struct Example {
+  std::string sql;
+  int64_t query_time_us = -1;
+  std::optional<int64_t> timestamp;
+  std::string database;
+  uint32_t input = 0;  // index of the input file
+  uint64_t byte_offset = 0;
+};
+
+// Time buckets of pt-query-digest's histogram: 1us, 10us, ... 10s+.
+inline constexpr int kDecadeBuckets = 8;
+
+struct QueryClass {
+  std::string id;
+  std::string fingerprint;
+  uint64_t count = 0;
+  Metric query_time;                    // microseconds
+  unsigned __int128 query_time_sq = 0;  // sum of squares, microseconds^2
+  LogHistogram histogram;               // seconds
+  uint64_t decades[kDecadeBuckets] = {};
+  Metric lock_time;  // microseconds
+  Metric rows_sent, rows_examined, rows_affected, bytes_sent;
+  std::optional<int64_t> first_seen, last_seen;
+  BoundedSet databases, users, hosts;
+  Example example;  // the slowest execution
+  HyperLogLog distinct_parameters;
+
+  double stddev_s() const;
+  void merge(const QueryClass& other);
+};
+
+int64_t to_micros(double seconds);
+
+class Digest {
+ public:
+  explicit Digest(sql::FingerprintMode mode = sql::FingerprintMode::canonical) : mode_(mode) {}
+
+  void add(const model::QueryEvent& event, uint32_t input = 0);
+  void merge(const Digest& other);
+
+  sql::FingerprintMode mode() const { return mode_; }
+  const std::unordered_map<std::string, QueryClass>& classes() const { return classes_; }
+  uint64_t events() const { return events_; }
+  const Metric& total_query_time() const { return total_query_time_; }
+  std::optional<int64_t> first_seen() const { return first_seen_; }
+  std::optional<int64_t> last_seen() const { return last_seen_; }
+
+  enum class OrderBy { total, avg, p95, count };
+  // Classes in report order (ties broken by id), at most `top` of them (0: all).
+  std::vector<const QueryClass*> ranked(OrderBy order, size_t top) const;
+
+ private:
+  sql::FingerprintMode mode_;
+  std::unordered_map<std::string, QueryClass> classes_;
+  // Recent statements and their fingerprints: identical statements are common in logs.
+  std::unordered_map<std::string, sql::Fingerprint> recent_;
+  uint64_t events_ = 0;
+  Metric total_query_time_;
+  std::optional<int64_t> first_seen_, last_seen_;
+};
+
+std::optional<Digest::OrderBy> parse_order_by(std::string_view name);
+
+}  // namespace dbvet::digest

@@ -1,0 +1,233 @@
+#include "analyzer/digest/digest_runner.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <memory>
+#include <mutex>
+#include <thread>
+
+#include "analyzer/capture/line_source.hpp"
+#include "analyzer/capture/mysql_slowlog.hpp"
+
+namespace dbvet::digest {
+namespace {
+
+constexpr uint64_t kHeadBytes = 64 * 1024;
+constexpr uint64_t kInheritWindow = 1024 * 1024;
+
+struct Part {
+  std::string path;
+  uint32_t input = 0;
+  capture::LogFormat format = capture::LogFormat::mysql_slow;
+  uint64_t begin = 0, end = 0;  // end 0: to the end of the input (whole, possibly compressed)
+  bool ranged = false;
+  std::string inherited_db;
+  std::optional<int64_t> inherited_ts;
+  // Results
+  Digest digest;
+  capture::ReadStats stats;
+  std::optional<core::Error> error;
+  std::atomic<uint64_t> bytes_done{0};
+};
+
+core::Expected<std::unique_ptr<capture::LineSource>> open_part(const Part& part) {
+  if (part.ranged) return capture::open_line_source_range(part.path, part.begin, part.end);
+  return capture::open_line_source(part.path);
+}
+
+void read_part(Part& part) {
+  auto source = open_part(part);
+  if (!source) {
+    part.error = source.error();
+    return;
+  }
+  auto reader =
+      capture::make_log_reader(part.format, [&part](model::QueryEvent&& event) { part.digest.add(event, part.input); });
+  if (!reader) {
+    part.error = reader.error();
+    return;
+  }
+  if (auto* mysql = dynamic_cast<capture::MysqlSlowLogReader*>(reader->get())) {
+    mysql->inherit(part.inherited_db, part.inherited_ts);
+  }
+  std::string_view line;
+  uint64_t offset = 0, lines = 0, consumed = 0;
+  while ((*source)->next(line, offset)) {
+    (*reader)->feed_line(line, offset);
+    consumed += line.size() + 1;
+    if ((++lines & 1023) == 0) part.bytes_done.store(consumed, std::memory_order_relaxed);
+  }
+  (*reader)->finish();
+  part.bytes_done.store(consumed, std::memory_order_relaxed);
+  part.stats = (*reader)->stats();
+  if ((*source)->error()) part.error = *(*source)->error();
+}
+
+// The first lines of an input, to recognise its format.
+core::Expected<std::string> read_head(const std::string& path) {
+  auto source = capture::open_line_source(path);
+  if (!source) return source.error();
+  std::string head;
+  std::string_view line;
+  uint64_t offset = 0;
+  while (head.size() < kHeadBytes && (*source)->next(line, offset)) {
+    head.append(line);
+    head += '\n';
+  }
+  if ((*source)->error()) return *(*source)->error();
+  return head;
+}
+
+// What the records before `at` leave for the next ones to inherit (database, time).
+void inherit_before(Part& part, uint64_t at) {
+  if (part.format != capture::LogFormat::mysql_slow || at == 0) return;
+  uint64_t from = at > kInheritWindow ? at - kInheritWindow : 0;
+  auto source = capture::open_line_source_range(part.path, from, at);
+  if (!source) return;
+  capture::MysqlSlowLogReader reader([](model::QueryEvent&&) {});
+  std::string_view line;
+  uint64_t offset = 0;
+  bool started = from == 0;
+  std::string previous;
+  while ((*source)->next(line, offset)) {
+    if (!started) {  // the window starts mid-record: begin at the first record boundary
+      if (offset == from) {
+        previous = line;
+        continue;
+      }
+      started = capture::is_split_point(part.format, previous, line);
+      previous = line;
+      if (!started) continue;
+    }
+    reader.feed_line(line, offset);
+  }
+  reader.finish();
+  part.inherited_db = reader.inherited_database();
+  part.inherited_ts = reader.inherited_timestamp();
+}
+
+}  // namespace
+
+core::Expected<std::vector<uint64_t>> plan_split(const std::string& path, capture::LogFormat format, uint64_t size,
+                                                 unsigned parts) {
+  std::vector<uint64_t> starts{0};
+  for (unsigned k = 1; k < parts; ++k) {
+    uint64_t target = size * k / parts;
+    if (target <= starts.back()) continue;
+    uint64_t from = target - 1;  // so that a line starting exactly at target is seen whole
+    auto source = capture::open_line_source_range(path, from, size);
+    if (!source) return source.error();
+    std::string_view line;
+    uint64_t offset = 0;
+    std::string previous;
+    bool first = true, found = false;
+    while ((*source)->next(line, offset)) {
+      if (first) {  // the rest of the line that holds target-1
+        first = false;
+        previous = line;
+        continue;
+      }
+      if (capture::is_split_point(format, previous, line)) {
+        if (offset > starts.back()) starts.push_back(offset);
+        found = true;
+        break;
+      }
+      previous = line;
+    }
+    if (!found) break;
+  }
+  return starts;
+}
+
+core::Expected<DigestResult> run_digest(const DigestOptions& options) {
+  DigestResult result;
+  result.files = options.files;
+  std::vector<std::unique_ptr<Part>> parts;
+  std::vector<std::string> formats;
+  uint64_t total_bytes = 0;
+  for (size_t i = 0; i < options.files.size(); ++i) {
+    const std::string& path = options.files[i];
+    auto info = capture::inspect_input(path);
+    if (!info) return info.error();
+    auto head = read_head(path);
+    if (!head) return head.error();
+    auto format = capture::detect_log_format(*head, options.engine);
+    if (!format) {
+      if (head->empty()) continue;  // an empty input has no events, whatever its format
+      return core::make_error(
+          core::ErrorKind::input,
+          path + ": not a log format dbvet reads (expected a MySQL/MariaDB slow log" +
+              std::string(options.engine == capture::Engine::mysql ? ")" : " or a PostgreSQL log)"));
+    }
+    std::string name(capture::log_format_name(*format));
+    if (std::find(formats.begin(), formats.end(), name) == formats.end()) formats.push_back(name);
+    total_bytes += info->size;
+    std::vector<uint64_t> starts{0};
+    bool split = options.jobs > 1 && info->seekable && info->compression == capture::Compression::none &&
+                 info->size >= 2 * options.min_part_bytes;
+    if (split) {
+      unsigned n = static_cast<unsigned>(std::min<uint64_t>(options.jobs, info->size / options.min_part_bytes));
+      auto planned = plan_split(path, *format, info->size, n);
+      if (!planned) return planned.error();
+      starts = *planned;
+    }
+    for (size_t k = 0; k < starts.size(); ++k) {
+      auto part = std::make_unique<Part>();
+      part->path = path;
+      part->input = static_cast<uint32_t>(i);
+      part->format = *format;
+      part->digest = Digest(options.mode);
+      if (starts.size() > 1) {
+        part->ranged = true;
+        part->begin = starts[k];
+        part->end = k + 1 < starts.size() ? starts[k + 1] : info->size;
+        inherit_before(*part, part->begin);
+      }
+      parts.push_back(std::move(part));
+    }
+  }
+
+  // Run the parts, at most `jobs` at a time, in order.
+  std::atomic<size_t> next{0};
+  auto worker = [&] {
+    for (size_t k = next++; k < parts.size(); k = next++) read_part(*parts[k]);
+  };
+  unsigned threads = std::max(1u, std::min<unsigned>(options.jobs, static_cast<unsigned>(parts.size())));
+  std::vector<std::thread> pool;
+  std::atomic<bool> done{false};
+  for (unsigned t = 1; t < threads; ++t) pool.emplace_back(worker);
+  std::thread progress;
+  if (options.progress) {
+    progress = std::thread([&] {
+      while (!done.load()) {
+        uint64_t sum = 0;
+        for (const auto& p : parts) sum += p->bytes_done.load(std::memory_order_relaxed);
+        options.progress(sum, total_bytes);
+        std::this_thread::sleep_for(std::chrono::milliseconds(200));
+      }
+    });
+  }
+  worker();
+  for (auto& t : pool) t.join();
+  done = true;
+  if (progress.joinable()) progress.join();
+
+  result.digest = Digest(options.mode);
+  for (auto& part : parts) {
+    if (part->error) return *part->error;
+    result.digest.merge(part->digest);
+    result.events += part->stats.events;
+    result.skipped += part->stats.skipped;
+    result.bytes += part->stats.bytes;
+    for (const auto& record : part->stats.skipped_records) {
+      if (result.skipped_records.size() < capture::ReadStats::kMaxSkippedKept) {
+        result.skipped_records.push_back({part->path, record});
+      }
+    }
+  }
+  for (size_t i = 0; i < formats.size(); ++i) result.format += (i ? "," : "") + formats[i];
+  return result;
+}
+
+}  // namespace dbvet::digest

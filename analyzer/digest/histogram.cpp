@@ -1,0 +1,100 @@
+#include "analyzer/digest/histogram.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+namespace dbvet::digest {
+namespace {
+
+const double kGamma = (1 + LogHistogram::kRelativeError) / (1 - LogHistogram::kRelativeError);
+const double kLogGamma = std::log(kGamma);
+
+}  // namespace
+
+int LogHistogram::index_of(double value) { return static_cast<int>(std::ceil(std::log(value) / kLogGamma)); }
+double LogHistogram::estimate(int index) { return 2 * std::pow(kGamma, index) / (kGamma + 1); }
+double LogHistogram::upper_bound(int index) { return std::pow(kGamma, index); }
+
+void LogHistogram::add(double value) {
+  if (!(value > kMinValue)) {  // also NaN and negatives
+    value = 0;
+  }
+  if (count_ == 0) {
+    min_ = max_ = value;
+  } else {
+    min_ = std::min(min_, value);
+    max_ = std::max(max_, value);
+  }
+  ++count_;
+  if (value == 0) {
+    ++zeros_;
+    return;
+  }
+  int index = index_of(value);
+  if (counts_.empty()) {
+    first_index_ = index;
+    counts_.assign(1, 0);
+  } else if (index < first_index_) {
+    counts_.insert(counts_.begin(), static_cast<size_t>(first_index_ - index), 0);
+    first_index_ = index;
+  } else if (index >= first_index_ + static_cast<int>(counts_.size())) {
+    counts_.resize(static_cast<size_t>(index - first_index_ + 1), 0);
+  }
+  ++counts_[static_cast<size_t>(index - first_index_)];
+}
+
+void LogHistogram::merge(const LogHistogram& other) {
+  if (other.count_ == 0) return;
+  if (count_ == 0) {
+    *this = other;
+    return;
+  }
+  min_ = std::min(min_, other.min_);
+  max_ = std::max(max_, other.max_);
+  count_ += other.count_;
+  zeros_ += other.zeros_;
+  if (other.counts_.empty()) return;
+  if (counts_.empty()) {
+    counts_ = other.counts_;
+    first_index_ = other.first_index_;
+    return;
+  }
+  int lo = std::min(first_index_, other.first_index_);
+  int hi = std::max(first_index_ + static_cast<int>(counts_.size()),
+                    other.first_index_ + static_cast<int>(other.counts_.size()));
+  std::vector<uint64_t> merged(static_cast<size_t>(hi - lo), 0);
+  for (size_t i = 0; i < counts_.size(); ++i) merged[i + static_cast<size_t>(first_index_ - lo)] += counts_[i];
+  for (size_t i = 0; i < other.counts_.size(); ++i) {
+    merged[i + static_cast<size_t>(other.first_index_ - lo)] += other.counts_[i];
+  }
+  counts_.swap(merged);
+  first_index_ = lo;
+}
+
+double LogHistogram::quantile(double q) const {
+  if (count_ == 0) return 0;
+  q = std::clamp(q, 0.0, 1.0);
+  uint64_t rank = static_cast<uint64_t>(std::floor(q * static_cast<double>(count_ - 1)));
+  if (rank < zeros_) return 0;
+  uint64_t seen = zeros_;
+  for (size_t i = 0; i < counts_.size(); ++i) {
+    seen += counts_[i];
+    if (seen > rank) {
+      return std::clamp(estimate(first_index_ + static_cast<int>(i)), min_, max_);
+    }
+  }
+  return max_;
+}
+
+std::vector<LogHistogram::Bucket> LogHistogram::buckets() const {
+  std::vector<Bucket> out;
+  if (zeros_) out.push_back({0, 0, zeros_});
+  for (size_t i = 0; i < counts_.size(); ++i) {
+    if (!counts_[i]) continue;
+    int index = first_index_ + static_cast<int>(i);
+    out.push_back({upper_bound(index - 1), upper_bound(index), counts_[i]});
+  }
+  return out;
+}
+
+}  // namespace dbvet::digest

@@ -1,0 +1,42 @@
+#include "analyzer/digest/hyperloglog.hpp"
+
+#include <algorithm>
+#include <bit>
+#include <cmath>
+
+namespace dbvet::digest {
+
+void HyperLogLog::add_hash(uint64_t hash) {
+  constexpr size_t m = size_t(1) << kPrecision;
+  if (registers_.empty()) registers_.assign(m, 0);
+  size_t index = hash >> (64 - kPrecision);
+  uint64_t rest = (hash << kPrecision) | (uint64_t(1) << (kPrecision - 1));  // bounds the rank
+  uint8_t rank = static_cast<uint8_t>(std::countl_zero(rest) + 1);
+  registers_[index] = std::max(registers_[index], rank);
+}
+
+void HyperLogLog::merge(const HyperLogLog& other) {
+  if (other.registers_.empty()) return;
+  if (registers_.empty()) {
+    registers_ = other.registers_;
+    return;
+  }
+  for (size_t i = 0; i < registers_.size(); ++i) registers_[i] = std::max(registers_[i], other.registers_[i]);
+}
+
+double HyperLogLog::estimate() const {
+  if (registers_.empty()) return 0;
+  const double m = static_cast<double>(registers_.size());
+  double sum = 0;
+  size_t zeros = 0;
+  for (uint8_t r : registers_) {
+    sum += std::ldexp(1.0, -static_cast<int>(r));
+    zeros += r == 0;
+  }
+  const double alpha = 0.7213 / (1 + 1.079 / m);
+  double e = alpha * m * m / sum;
+  if (e <= 2.5 * m && zeros) e = m * std::log(m / static_cast<double>(zeros));  // linear counting
+  return e;
+}
+
+}  // namespace dbvet::digest

@@ -1,0 +1,51 @@
+#pragma once
+// Query fingerprints: the statement with its literal values abstracted away, so that executions
+// of the same query with different parameters fall into one class.
+//
+//   pt         quirk-for-quirk pt-query-digest 3.2.1 (QueryRewriter::fingerprint); the id is the
+//              upper-case MD5 hex of the fingerprint, pt's "checksum", for cross-referencing PMM.
+//   canonical  a correct normalization on the lexer: literals -> ?, IN (...) and VALUES (...),(...)
+//              lists collapsed, numbers inside identifiers kept, comments removed, keywords
+//              lower-cased, whitespace folded; the id is a 64-bit hash in hex.
+//   pg         libpg_query's pg_query_fingerprint for statements it parses (pganalyze's ids),
+//              canonical otherwise.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace dbvet::sql {
+
+enum class FingerprintMode { pt, canonical, pg };
+
+std::optional<FingerprintMode> parse_fingerprint_mode(std::string_view name);
+std::string_view fingerprint_mode_name(FingerprintMode mode);
+
+struct Fingerprint {
+  std::string text;
+  std::string id;
+};
+
+// pt-query-digest's fingerprint and checksum.
+std::string fingerprint_pt(std::string_view query);
+std::string pt_checksum(std::string_view fingerprint);
+
+// The canonical fingerprint and its id (16 lower-case hex digits).
+std::string fingerprint_canonical(std::string_view query);
+std::string canonical_id(std::string_view fingerprint);
+
+// libpg_query's fingerprint (16 hex digits) when it parses the statement.
+std::optional<std::string> pg_query_fingerprint_id(std::string_view query);
+
+// Fingerprint and id in one mode.
+Fingerprint fingerprint(std::string_view query, FingerprintMode mode);
+
+// A 64-bit hash of the literal values of a statement in order (strings, numbers, booleans,
+// NULLs), the "parameters" of one execution: equal for two executions with the same values.
+uint64_t literal_values_hash(std::string_view query);
+
+// 64-bit FNV-1a followed by a murmur finalizer: fast, well mixed, stable across machines.
+uint64_t hash64(std::string_view data, uint64_t seed = 0);
+
+}  // namespace dbvet::sql

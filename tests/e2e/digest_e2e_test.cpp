@@ -1,0 +1,93 @@
+// `dbvet digest` end to end: the binary on a slow log, in every output format.
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "nlohmann/json.hpp"
+#include "tests/support/test_env.hpp"
+
+namespace dbvet {
+namespace {
+
+std::filesystem::path write_log(const std::filesystem::path& dir) {
+  auto path = dir / "slow.log";
+  std::ofstream out(path);
+  out << "/usr/sbin/mariadbd, Version: 10.11.6-MariaDB-log (Debian 12). started with:\n"
+         "Tcp port: 3306  Unix socket: /run/mysqld/mysqld.sock\n"
+         "Time\t\t    Id Command\tArgument\n";
+  for (int i = 0; i < 3000; ++i) {
+    out << "# Time: 241124 10:00:" << (10 + i % 50) << "\n# User@Host: app[app] @ localhost [127.0.0.1]\n"
+        << "# Thread_id: 7  Schema: pets  QC_hit: No\n"
+        << "# Query_time: 0." << (i % 3 == 0 ? "2" : "00") << (100 + i % 800)
+        << "  Lock_time: 0.000010  Rows_sent: 1  Rows_examined: " << i << "\n"
+        << "SET timestamp=" << 1732442400 + i << ";\n";
+    if (i % 3 == 0) {
+      out << "SELECT * FROM pets WHERE owner_id = " << i << ";\n";
+    } else {
+      out << "UPDATE pet_stats SET hunger = " << i << " WHERE pet_id IN (" << i << ", " << i + 1 << ");\n";
+    }
+  }
+  out << "# Time: 241124 10:00:59\n# Query_time: not-a-number  Lock_time: 0\nSELECT broken;\n";
+  return path;
+}
+
+TEST(DigestE2e, JsonContractAndIdenticalAcrossJobs) {
+  auto dir = testing::scratch_dir("digest_e2e_json");
+  auto log = write_log(dir).string();
+  auto one = testing::run_dbvet({"digest", "--format", "json", "--no-progress", log});
+  ASSERT_EQ(one.exit_code, 0) << one.err;
+  auto doc = nlohmann::json::parse(one.out);
+  EXPECT_EQ(doc["kind"], "digest");
+  EXPECT_TRUE(doc.contains("dbvet_version"));
+  EXPECT_EQ(doc["input"]["format"], "mysql-slowlog");
+  EXPECT_EQ(doc["input"]["events"], 3000);
+  EXPECT_EQ(doc["input"]["skipped"], 1);
+  ASSERT_EQ(doc["classes"].size(), 2u);
+  const auto& top = doc["classes"][0];
+  EXPECT_EQ(top["fingerprint"], "select * from pets where owner_id = ?");
+  EXPECT_EQ(top["count"], 1000);
+  for (const char* key : {"sum", "min", "max", "avg", "p50", "p95", "p99", "stddev"}) {
+    EXPECT_TRUE(top["query_time"][key].is_number()) << key;
+  }
+  EXPECT_EQ(top["databases"], nlohmann::json::array({"pets"}));
+  EXPECT_EQ(top["users"], nlohmann::json::array({"app"}));
+  EXPECT_EQ(top["first_seen"], "2024-11-24T10:00:00Z");
+  EXPECT_EQ(doc["classes"][1]["fingerprint"], "update pet_stats set hunger = ? where pet_id in (?+)");
+
+  auto two = testing::run_dbvet({"digest", "--format", "json", "-j", "2", "--no-progress", log});
+  ASSERT_EQ(two.exit_code, 0) << two.err;
+  EXPECT_EQ(one.out, two.out);
+  std::filesystem::remove_all(dir);
+}
+
+TEST(DigestE2e, TextMarkdownPtModeAndVerbose) {
+  auto dir = testing::scratch_dir("digest_e2e_text");
+  auto log = write_log(dir).string();
+  auto text = testing::run_dbvet({"digest", "--fingerprint", "pt", "--verbose", "--no-progress", log});
+  ASSERT_EQ(text.exit_code, 0) << text.err;
+  EXPECT_NE(text.out.find("# Profile"), std::string::npos);
+  EXPECT_NE(text.out.find("# Query 1:"), std::string::npos);
+  EXPECT_NE(text.out.find("select * from pets where owner_id = ?"), std::string::npos);
+  EXPECT_NE(text.err.find("skipped"), std::string::npos);
+  EXPECT_NE(text.err.find("byte "), std::string::npos);
+  auto md = testing::run_dbvet({"digest", "--format", "md", "--top", "1", log});
+  ASSERT_EQ(md.exit_code, 0) << md.err;
+  EXPECT_NE(md.out.find("| Rank | Query ID |"), std::string::npos);
+  EXPECT_EQ(md.out.find("update pet_stats"), std::string::npos);  // --top 1
+  std::filesystem::remove_all(dir);
+}
+
+TEST(DigestE2e, ErrorsAreOneLineWithTheContractExitCodes) {
+  auto missing = testing::run_dbvet({"digest", "/nonexistent/slow.log"});
+  EXPECT_EQ(missing.exit_code, 3);
+  EXPECT_NE(missing.err.find("/nonexistent/slow.log"), std::string::npos);
+  auto bad_mode = testing::run_dbvet({"digest", "--fingerprint", "md5", "x.log"});
+  EXPECT_EQ(bad_mode.exit_code, 2);
+  auto bad_order = testing::run_dbvet({"digest", "--order-by", "name", "x.log"});
+  EXPECT_EQ(bad_order.exit_code, 2);
+}
+
+}  // namespace
+}  // namespace dbvet

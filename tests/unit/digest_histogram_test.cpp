@@ -1,0 +1,92 @@
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <random>
+#include <vector>
+
+#include "analyzer/digest/histogram.hpp"
+#include "analyzer/digest/hyperloglog.hpp"
+
+namespace dbvet::digest {
+namespace {
+
+double exact_quantile(std::vector<double> values, double q) {
+  std::sort(values.begin(), values.end());
+  return values[static_cast<size_t>(std::floor(q * static_cast<double>(values.size() - 1)))];
+}
+
+TEST(LogHistogram, QuantilesWithinOnePercentOfExact) {
+  std::mt19937_64 rng(42);
+  std::lognormal_distribution<double> lognormal(-6, 2.5);  // ~1 us .. seconds
+  std::exponential_distribution<double> exponential(20);
+  std::uniform_real_distribution<double> uniform(1e-6, 30);
+  for (int dist = 0; dist < 3; ++dist) {
+    LogHistogram h;
+    std::vector<double> values;
+    for (int i = 0; i < 50000; ++i) {
+      double v = dist == 0 ? lognormal(rng) : dist == 1 ? exponential(rng) : uniform(rng);
+      v = std::max(v, 1e-7);
+      values.push_back(v);
+      h.add(v);
+    }
+    for (double q : {0.0, 0.01, 0.25, 0.5, 0.9, 0.95, 0.99, 0.999, 1.0}) {
+      double exact = exact_quantile(values, q);
+      double estimate = h.quantile(q);
+      EXPECT_LE(std::fabs(estimate - exact), LogHistogram::kRelativeError * exact + 1e-15)
+          << "distribution " << dist << " q " << q << " exact " << exact << " estimate " << estimate;
+    }
+  }
+}
+
+TEST(LogHistogram, MergeEqualsOneHistogramOfEverything) {
+  std::mt19937_64 rng(7);
+  std::lognormal_distribution<double> d(-4, 2);
+  LogHistogram all, a, b;
+  for (int i = 0; i < 10000; ++i) {
+    double v = d(rng);
+    all.add(v);
+    (i % 3 ? a : b).add(v);
+  }
+  a.merge(b);
+  EXPECT_EQ(a.count(), all.count());
+  for (double q : {0.5, 0.95, 0.99}) EXPECT_EQ(a.quantile(q), all.quantile(q));
+}
+
+TEST(LogHistogram, ZerosAndEmpty) {
+  LogHistogram h;
+  EXPECT_EQ(h.quantile(0.5), 0);
+  h.add(0);
+  h.add(0);
+  h.add(1);
+  EXPECT_EQ(h.quantile(0.5), 0);
+  EXPECT_NEAR(h.quantile(1.0), 1, 0.01);
+}
+
+TEST(HyperLogLog, EstimatesDistinctCounts) {
+  for (uint64_t n : {10ull, 1000ull, 100000ull}) {
+    HyperLogLog hll;
+    std::mt19937_64 rng(n);
+    for (uint64_t i = 0; i < n; ++i) {
+      uint64_t h = rng();
+      hll.add_hash(h);
+      hll.add_hash(h);  // repeats do not count
+    }
+    EXPECT_NEAR(hll.estimate(), double(n), double(n) * 0.1 + 1) << n;
+  }
+}
+
+TEST(HyperLogLog, MergeIsUnion) {
+  HyperLogLog a, b, all;
+  std::mt19937_64 rng(1);
+  for (int i = 0; i < 5000; ++i) {
+    uint64_t h = rng();
+    (i % 2 ? a : b).add_hash(h);
+    all.add_hash(h);
+  }
+  a.merge(b);
+  EXPECT_EQ(a.estimate(), all.estimate());
+}
+
+}  // namespace
+}  // namespace dbvet::digest

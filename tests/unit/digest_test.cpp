@@ -1,0 +1,140 @@
+#include "analyzer/digest/digest.hpp"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <random>
+
+#include "analyzer/digest/digest_report.hpp"
+#include "analyzer/digest/digest_runner.hpp"
+#include "nlohmann/json.hpp"
+#include "tests/support/test_env.hpp"
+
+namespace dbvet::digest {
+namespace {
+
+model::QueryEvent event(std::string sql, double t, std::string db = "app", int64_t ts = 1700000000) {
+  model::QueryEvent e;
+  e.sql = std::move(sql);
+  e.query_time_s = t;
+  e.lock_time_s = t / 10;
+  e.rows_sent = 1;
+  e.rows_examined = 10;
+  e.database = std::move(db);
+  e.user = "app";
+  e.timestamp = ts;
+  return e;
+}
+
+TEST(Digest, AggregatesByFingerprint) {
+  Digest d(sql::FingerprintMode::canonical);
+  d.add(event("SELECT * FROM pets WHERE id = 1", 0.010));
+  d.add(event("select * from pets where id = 2", 0.030, "other", 1700000100));
+  d.add(event("SELECT * FROM users", 1.0));
+  ASSERT_EQ(d.classes().size(), 2u);
+  auto ranked = d.ranked(Digest::OrderBy::total, 0);
+  EXPECT_EQ(ranked[0]->fingerprint, "select * from users");
+  const QueryClass& pets = *ranked[1];
+  EXPECT_EQ(pets.count, 2u);
+  EXPECT_EQ(pets.query_time.sum, 40000);
+  EXPECT_EQ(pets.query_time.min, 10000);
+  EXPECT_EQ(pets.query_time.max, 30000);
+  EXPECT_NEAR(pets.stddev_s(), 0.010, 1e-9);
+  EXPECT_EQ(pets.example.sql, "select * from pets where id = 2");  // the slowest
+  EXPECT_EQ(*pets.first_seen, 1700000000);
+  EXPECT_EQ(*pets.last_seen, 1700000100);
+  EXPECT_EQ(pets.databases.values, (std::set<std::string>{"app", "other"}));
+  EXPECT_NEAR(pets.distinct_parameters.estimate(), 2, 0.1);
+  EXPECT_EQ(d.ranked(Digest::OrderBy::count, 1)[0]->fingerprint, "select * from pets where id = ?");
+}
+
+TEST(Digest, MergeDoesNotDependOnHowEventsWereSplit) {
+  std::vector<model::QueryEvent> events;
+  std::mt19937 rng(3);
+  for (int i = 0; i < 3000; ++i) {
+    events.push_back(event("select * from t" + std::to_string(rng() % 20) + " where a = " + std::to_string(rng() % 100),
+                           double(rng() % 100000) / 1e6, "db" + std::to_string(rng() % 40), 1700000000 + i));
+  }
+  Digest whole, a, b, c;
+  for (size_t i = 0; i < events.size(); ++i) {
+    whole.add(events[i]);
+    (i < 1000 ? a : i < 2200 ? b : c).add(events[i]);
+  }
+  Digest merged;
+  merged.merge(c);
+  merged.merge(a);
+  merged.merge(b);
+  DigestResult r1, r2;
+  r1.digest = whole;
+  r2.digest = merged;
+  ReportOptions options;
+  options.top = 0;
+  EXPECT_EQ(digest_to_json(r1, options).dump(), digest_to_json(r2, options).dump());
+}
+
+TEST(DigestRunner, OneAndTwoJobsGiveIdenticalJson) {
+  auto dir = testing::scratch_dir("digest_runner_jobs");
+  auto path = dir / "slow.log";
+  {
+    std::ofstream out(path);
+    std::mt19937 rng(5);
+    for (int i = 0; i < 4000; ++i) {
+      out << "# Time: 241124 10:" << (i / 60 % 60 < 10 ? "0" : "") << i / 60 % 60 << ":" << (i % 60 < 10 ? "0" : "")
+          << i % 60 << "\n# User@Host: app[app] @ localhost []\n"
+          << "# Query_time: 0.00" << rng() % 9000 + 1000
+          << "  Lock_time: 0.000010  Rows_sent: 1  Rows_examined: " << rng() % 1000 << "\n";
+      if (i % 700 == 0) out << "use db" << i / 700 << ";\n";
+      out << "SET timestamp=" << 1732442400 + i << ";\n"
+          << "SELECT * FROM t" << rng() % 7 << " WHERE id = " << rng() % 50 << ";\n";
+    }
+  }
+  DigestOptions options;
+  options.files = {path.string()};
+  options.mode = sql::FingerprintMode::pt;
+  options.min_part_bytes = 4096;
+  auto one = run_digest(options);
+  ASSERT_TRUE(one) << one.error().message;
+  options.jobs = 2;
+  auto two = run_digest(options);
+  ASSERT_TRUE(two) << two.error().message;
+  options.jobs = 5;
+  auto five = run_digest(options);
+  ASSERT_TRUE(five) << five.error().message;
+  EXPECT_EQ(one->events, 4000u);
+  ReportOptions report;
+  report.top = 0;
+  auto j1 = digest_to_json(*one, report).dump(1);
+  EXPECT_EQ(j1, digest_to_json(*two, report).dump(1));
+  EXPECT_EQ(j1, digest_to_json(*five, report).dump(1));
+  std::filesystem::remove_all(dir);
+}
+
+TEST(DigestRunner, SplitPointsAreRecordStarts) {
+  auto dir = testing::scratch_dir("digest_runner_split");
+  auto path = dir / "slow.log";
+  std::string text;
+  for (int i = 0; i < 100; ++i) text += "# Time: 241124 10:00:00\n# Query_time: 1\nSELECT 1;\n";
+  { std::ofstream(path) << text; }
+  auto starts = plan_split(path.string(), capture::LogFormat::mysql_slow, text.size(), 4);
+  ASSERT_TRUE(starts);
+  ASSERT_EQ(starts->size(), 4u);
+  for (uint64_t s : *starts) EXPECT_EQ(text.compare(s, 8, "# Time: "), 0) << s;
+  std::filesystem::remove_all(dir);
+}
+
+TEST(DigestRunner, UnknownFormatIsOneClearError) {
+  auto dir = testing::scratch_dir("digest_runner_unknown");
+  auto path = dir / "notes.txt";
+  { std::ofstream(path) << "hello\nworld\n"; }
+  DigestOptions options;
+  options.files = {path.string()};
+  auto result = run_digest(options);
+  ASSERT_FALSE(result);
+  EXPECT_NE(result.error().message.find("notes.txt"), std::string::npos);
+  EXPECT_EQ(result.error().message.find('\n'), std::string::npos);
+  std::filesystem::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace dbvet::digest

@@ -1,0 +1,104 @@
+#include "analyzer/capture/mysql_slowlog.hpp"
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "analyzer/capture/log_formats.hpp"
+#include "analyzer/digest/digest.hpp"
+
+namespace dbvet::capture {
+namespace {
+
+std::vector<model::QueryEvent> read(const std::string& log, ReadStats* stats = nullptr) {
+  std::vector<model::QueryEvent> events;
+  MysqlSlowLogReader reader([&](model::QueryEvent&& e) { events.push_back(std::move(e)); });
+  feed_text(reader, log);
+  if (stats) *stats = reader.stats();
+  return events;
+}
+
+TEST(MysqlSlowlog, MariaDbRecordsWithInheritedDatabase) {
+  const std::string log =
+      "/usr/sbin/mariadbd, Version: 10.11.6-MariaDB-0+deb12u1-log (Debian 12). started with:\n"
+      "Tcp port: 3306  Unix socket: /run/mysqld/mysqld.sock\n"
+      "Time\t\t    Id Command\tArgument\n"
+      "# Time: 241124 10:00:01\n"
+      "# User@Host: app[app] @ localhost [127.0.0.1]\n"
+      "# Thread_id: 5  Schema: payments  QC_hit: No\n"
+      "# Query_time: 0.250000  Lock_time: 0.000100  Rows_sent: 3  Rows_examined: 900\n"
+      "# Rows_affected: 0  Bytes_sent: 321\n"
+      "use payments;\n"
+      "SET timestamp=1732442401;\n"
+      "SELECT *\n  FROM wallets\n WHERE user_id = 7;\n"
+      "# User@Host: app[app] @ localhost [127.0.0.1]\n"
+      "# Thread_id: 5  Schema:   QC_hit: No\n"
+      "# Query_time: 0.001000  Lock_time: 0.000000  Rows_sent: 0  Rows_examined: 0\n"
+      "# Rows_affected: 1  Bytes_sent: 11\n"
+      "SET timestamp=1732442402;\n"
+      "UPDATE wallets SET balance = 5 WHERE id = 1;\n"
+      "# Time: 241124 10:00:03\n"
+      "# User@Host: app[app] @ localhost [127.0.0.1]\n"
+      "# Query_time: 0.000010  Lock_time: 0.000000  Rows_sent: 0  Rows_examined: 0\n"
+      "# administrator command: Quit;\n";
+  ReadStats stats;
+  auto events = read(log, &stats);
+  ASSERT_EQ(events.size(), 3u);
+  EXPECT_EQ(events[0].sql, "SELECT *\n  FROM wallets\n WHERE user_id = 7");
+  EXPECT_DOUBLE_EQ(events[0].query_time_s, 0.25);
+  EXPECT_DOUBLE_EQ(*events[0].lock_time_s, 0.0001);
+  EXPECT_EQ(*events[0].rows_examined, 900);
+  EXPECT_EQ(*events[0].bytes_sent, 321);
+  EXPECT_EQ(events[0].database, "payments");
+  EXPECT_EQ(events[0].user, "app");
+  EXPECT_EQ(events[0].host, "localhost");
+  EXPECT_EQ(*events[0].timestamp, 1732442401);
+  EXPECT_EQ(events[1].database, "payments");  // inherited, as pt-query-digest does
+  EXPECT_EQ(*events[1].rows_affected, 1);
+  EXPECT_EQ(*events[1].timestamp, 1732442402);
+  EXPECT_EQ(events[2].sql, "administrator command: Quit");
+  EXPECT_EQ(*events[2].timestamp, 1732442403);
+  EXPECT_EQ(stats.events, 3u);
+  EXPECT_EQ(stats.skipped, 0u);
+  EXPECT_EQ(stats.bytes, log.size());
+}
+
+TEST(MysqlSlowlog, MalformedRecordsAreCountedAndSkipped) {
+  const std::string log =
+      "# Time: 081116 15:07:11\n"
+      "# Query_time: 18446744073708.796870.000036  Lock_time: 0.000036  Rows_sent: 1  Rows_examined: 127\n"
+      "SELECT * FROM mytbl;\n"
+      "# Time: 081116 15:07:12\n"
+      "# Query_time: 0.5  Lock_time: 0  Rows_sent: 1  Rows_examined: 1\n"
+      "SELECT 1;\n";
+  ReadStats stats;
+  auto events = read(log, &stats);
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_EQ(events[0].sql, "SELECT 1");
+  EXPECT_EQ(stats.skipped, 1u);
+  ASSERT_EQ(stats.skipped_records.size(), 1u);
+  EXPECT_EQ(stats.skipped_records[0].byte_offset, 0u);
+  EXPECT_NE(stats.skipped_records[0].reason.find("Query_time"), std::string::npos);
+}
+
+TEST(MysqlSlowlog, StartsMidRecordAndNeverCrashesOnGarbage) {
+  auto events = read("WHERE id = 3;\n# Time: 081116 15:07:12\n# Query_time: 1  Lock_time: 0\nSELECT 2;\n");
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_EQ(events[0].sql, "SELECT 2");
+  for (std::string garbage : {"", "#", ";\n#", "# Query_time: \n", "use ;\n#", "\0\0\0", "# Time: 99\n;\n#;\n#"}) {
+    read(garbage);
+  }
+}
+
+TEST(LogFormats, DetectsTheSlowLogAndSplitsAtRecordBoundaries) {
+  EXPECT_EQ(detect_log_format("# Time: 241124 10:00:01\n# User@Host: a[a] @ b []\n"), LogFormat::mysql_slow);
+  EXPECT_FALSE(detect_log_format("hello world\n"));
+  EXPECT_FALSE(detect_log_format("# Time: 241124 10:00:01\n", Engine::postgres));
+  EXPECT_TRUE(is_split_point(LogFormat::mysql_slow, "SELECT 1;", "# Time: 241124 10:00:01"));
+  EXPECT_FALSE(is_split_point(LogFormat::mysql_slow, "SELECT 1", "# Time: 241124 10:00:01"));
+  EXPECT_FALSE(is_split_point(LogFormat::mysql_slow, "SELECT 1;", "# Query_time: 1"));
+}
+
+}  // namespace
+}  // namespace dbvet::capture
