@@ -3,12 +3,9 @@
 
 namespace dbvet::cli {
 
-// Not built yet: says so with a usage error rather than pretending to work.
-CommandRun setup_advise(CLI::App& app) {
-  app.allow_extras();
-  return [](CommandContext& context) {
-    return context.fail(core::make_error(core::ErrorKind::usage, "'dbvet advise' is not available in this version yet"));
-  };
-}
+CommandRun setup_audit_like(CLI::App& app, bool advise);  // cli/commands/audit.cpp
+
+// `dbvet advise`: the audit's recommendations alone (kind "advise").
+CommandRun setup_advise(CLI::App& app) { return setup_audit_like(app, true); }
 
 }  // namespace dbvet::cli

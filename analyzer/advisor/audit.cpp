@@ -1,0 +1,131 @@
+#include "analyzer/advisor/audit.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <set>
+
+#include "analyzer/advisor/findings.hpp"
+#include "analyzer/advisor/rewrite_cache.hpp"
+#include "fmt/format.h"
+
+namespace dbvet::advisor {
+namespace {
+
+std::string lower(std::string text) {
+  for (auto& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return text;
+}
+
+std::string plan_summary(const model::Plan& plan) {
+  std::string out;
+  model::visit(plan.root, [&](const model::PlanNode& node, int depth) {
+    if (depth == 0 && node.operation == "QUERY PLAN") return;
+    if (!out.empty()) out += "; ";
+    out += node.operation;
+    if (!node.relation.empty()) out += " " + node.relation;
+    if (!node.index.empty()) out += " USING " + node.index;
+    if (!node.index_condition.empty()) out += " (" + node.index_condition + ")";
+  });
+  return out;
+}
+
+}  // namespace
+
+core::Expected<AuditResult> run_audit(engines::Connection& connection, model::WhatIf& what_if,
+                                      const AuditOptions& options) {
+  AuditResult result;
+  result.engine = std::string(core::engine_name(connection.engine()));
+  result.target = connection.describe();
+  result.verification = what_if.method();
+  auto schema = connection.introspect();
+  if (!schema) return schema.error();
+  auto captured = dry_run_workloads(connection, options.workloads, options.capture);
+  if (!captured) return captured.error();
+  result.transactions = captured->transactions;
+  result.statements = captured->digest.events();
+
+  // Write share per table from the digest (statements, weighted by calls).
+  std::map<std::string, double> writes, all;
+  std::vector<ClassWork> works;
+  for (const auto* cls : captured->digest.ranked(digest::Digest::OrderBy::count, 0)) {
+    ClassWork work;
+    work.id = cls->id;
+    work.sql = cls->example.sql;
+    work.calls = static_cast<double>(cls->count);
+    work.total_time_s = static_cast<double>(cls->query_time.sum) / 1e6;
+    work.distinct_parameters = cls->distinct_parameters.estimate();
+    work.rows_sent_avg = cls->rows_sent.count ? static_cast<double>(cls->rows_sent.sum) / cls->rows_sent.count : 0;
+    if (auto it = captured->max_repeats_per_transaction.find(cls->id);
+        it != captured->max_repeats_per_transaction.end()) {
+      work.max_repeats_per_transaction = it->second;
+    }
+    work.shape = query_shape(work.sql, *schema);
+    if (!work.shape.parsed || work.shape.command == "other") continue;
+    for (const auto& table : work.shape.tables) {
+      all[lower(table)] += work.calls;
+      if (work.shape.command != "select") writes[lower(table)] += work.calls;
+    }
+    works.push_back(std::move(work));
+  }
+  std::map<std::string, double> write_share;
+  for (const auto& [table, count] : all) write_share[table] = count > 0 ? writes[table] / count : 0;
+
+  // The costly classes: by total time for reads, by calls for writes (not executed), plan each.
+  std::map<std::string, double> plan_cost;
+  for (auto& work : works) {
+    auto base = what_if.plan_with(work.sql, {}, {});
+    plan_cost[work.id] = base ? base->cost : 0;
+  }
+  std::sort(works.begin(), works.end(), [&](const ClassWork& a, const ClassWork& b) {
+    double ca = a.calls * plan_cost[a.id], cb = b.calls * plan_cost[b.id];
+    if (ca != cb) return ca > cb;
+    return a.id < b.id;
+  });
+  if (works.size() > options.top_classes) works.resize(options.top_classes);
+
+  FindingContext context{*schema, options, write_share};
+  for (const auto& work : works) {
+    auto plan = connection.explain(work.sql, {});
+    AuditClass summary{work.id,
+                       "",
+                       work.sql,
+                       work.calls,
+                       work.total_time_s,
+                       work.calls > 0 ? work.total_time_s * 1000 / work.calls : 0,
+                       ""};
+    if (!plan) {
+      result.notes.push_back(fmt::format("{}: EXPLAIN failed: {}", work.id, plan.error().message));
+    } else {
+      summary.plan_summary = plan_summary(*plan);
+      auto found = class_findings(work, *plan, plan_cost[work.id], context);
+      result.findings.insert(result.findings.end(), found.begin(), found.end());
+    }
+    result.classes.push_back(std::move(summary));
+  }
+  auto schema_found = schema_findings(context);
+  result.findings.insert(result.findings.end(), schema_found.begin(), schema_found.end());
+  std::set<std::string> disabled(options.disabled_rules.begin(), options.disabled_rules.end());
+  result.findings.erase(std::remove_if(result.findings.begin(), result.findings.end(),
+                                       [&](const model::Finding& f) { return disabled.count(f.rule) > 0; }),
+                        result.findings.end());
+  std::stable_sort(result.findings.begin(), result.findings.end(),
+                   [](const model::Finding& a, const model::Finding& b) {
+                     if (a.severity != b.severity) return a.severity > b.severity;
+                     return a.cost > b.cost;
+                   });
+
+  IndexAdvisorOptions index_options;
+  index_options.engine = result.engine;
+  index_options.max_indexes = options.max_indexes;
+  index_options.write_share = write_share;
+  result.recommendations = advise_indexes(works, *schema, what_if, index_options, &result.notes);
+  auto drops = drop_index_recommendations(result.findings, *schema, result.engine);
+  result.recommendations.insert(result.recommendations.end(), drops.begin(), drops.end());
+  auto rewrites = rewrite_recommendations(works, result.findings);
+  result.recommendations.insert(result.recommendations.end(), rewrites.begin(), rewrites.end());
+  auto caches = cache_recommendations(works, write_share, *schema, plan_cost);
+  result.recommendations.insert(result.recommendations.end(), caches.begin(), caches.end());
+  return result;
+}
+
+}  // namespace dbvet::advisor

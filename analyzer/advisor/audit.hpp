@@ -1,0 +1,53 @@
+#pragma once
+// `dbvet audit`: capture -> digest -> plans of the costly classes -> findings -> advisors, one
+// result ranked by cost. The command wires the engine (Connection, WhatIf) in; this never prints.
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "analyzer/advisor/dry_run.hpp"
+#include "analyzer/advisor/index_advisor.hpp"
+#include "analyzer/engines/connection.hpp"
+#include "analyzer/model/finding.hpp"
+#include "analyzer/model/what_if.hpp"
+
+namespace dbvet::advisor {
+
+struct AuditOptions {
+  std::vector<std::string> workloads;  // FILE[@WEIGHT]
+  DryRunOptions capture;
+  size_t top_classes = 40;  // classes explained and advised, by total time
+  size_t max_indexes = 10;
+  double large_table_rows = 500;  // thresholds of the interim plan/query/schema checks
+  long long large_offset = 100;
+  int n_plus_one_repeats = 3;
+  std::vector<std::string> disabled_rules;
+};
+
+struct AuditClass {
+  std::string id;
+  std::string fingerprint;
+  std::string example;
+  double calls = 0;
+  double total_time_s = 0;
+  double avg_time_ms = 0;
+  std::string plan_summary;  // the plan's scan/search lines
+};
+
+struct AuditResult {
+  std::string engine;
+  std::string target;
+  int transactions = 0;
+  uint64_t statements = 0;
+  std::vector<AuditClass> classes;
+  std::vector<model::Finding> findings;
+  std::vector<model::Recommendation> recommendations;
+  std::vector<std::string> notes;
+  std::string verification;  // the WhatIf method
+};
+
+core::Expected<AuditResult> run_audit(engines::Connection& connection, model::WhatIf& what_if,
+                                      const AuditOptions& options);
+
+}  // namespace dbvet::advisor

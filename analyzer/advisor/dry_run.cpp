@@ -1,0 +1,94 @@
+#include "analyzer/advisor/dry_run.hpp"
+
+#include <chrono>
+
+#include "analyzer/sql/fingerprint.hpp"
+#include "analyzer/workload/runner.hpp"
+#include "fmt/format.h"
+
+namespace dbvet::advisor {
+namespace {
+
+bool is_transaction_control(const std::string& sql) {
+  size_t i = 0;
+  while (i < sql.size() && std::isspace(static_cast<unsigned char>(sql[i]))) ++i;
+  std::string word;
+  while (i < sql.size() && std::isalpha(static_cast<unsigned char>(sql[i]))) {
+    word += static_cast<char>(std::toupper(static_cast<unsigned char>(sql[i++])));
+  }
+  return word == "BEGIN" || word == "COMMIT" || word == "ROLLBACK" || word == "END" || word == "START" ||
+         word == "SAVEPOINT" || word == "RELEASE";
+}
+
+class RecordingExecutor final : public workload::Executor {
+ public:
+  RecordingExecutor(engines::Connection& connection, DryRun& out) : connection_(connection), out_(out) {}
+
+  core::Expected<std::vector<workload::ResultRow>> run(const std::string& sql, bool want_rows) override {
+    std::vector<workload::ResultRow> rows;
+    if (is_transaction_control(sql)) return rows;
+    model::QueryEvent event;
+    event.sql = sql;
+    if (!engines::is_writing_statement(sql)) {
+      auto start = std::chrono::steady_clock::now();
+      engines::ExecuteOptions options;
+      options.keep_rows = want_rows ? 1 : 0;
+      auto result = connection_.execute(sql, options);
+      if (!result) return result.error();
+      double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+      out_.elapsed_s += seconds;
+      event.query_time_s = seconds;
+      event.rows_sent = static_cast<double>(result->row_count);
+      if (want_rows) {
+        for (const auto& row : result->rows) rows.push_back({result->columns, row});
+      }
+    } else {
+      event.rows_affected = 0;  // not executed: a read-only audit never writes
+    }
+    out_.digest.add(event);
+    ++in_transaction_[sql::fingerprint(sql, out_.digest.mode()).id];
+    return rows;
+  }
+  void sleep(std::chrono::microseconds) override {}
+
+  void end_transaction() {
+    for (const auto& [id, count] : in_transaction_) {
+      auto& best = out_.max_repeats_per_transaction[id];
+      best = std::max(best, count);
+    }
+    in_transaction_.clear();
+  }
+
+ private:
+  engines::Connection& connection_;
+  DryRun& out_;
+  std::map<std::string, int> in_transaction_;
+};
+
+}  // namespace
+
+core::Expected<DryRun> dry_run_workloads(engines::Connection& connection, const std::vector<std::string>& specs,
+                                         const DryRunOptions& options) {
+  std::vector<workload::Script> scripts;
+  for (const auto& spec : specs) {
+    auto script = workload::load_script(spec);
+    if (!script) return script.error();
+    scripts.push_back(std::move(*script));
+  }
+  DryRun out;
+  if (scripts.empty()) return out;
+  RecordingExecutor executor(connection, out);
+  workload::Session session(options.seed, 0, workload::Value::of_double(options.scale));
+  // Every script at least once, then the rest by weight.
+  int total = std::max<int>(options.transactions, static_cast<int>(scripts.size()));
+  for (int i = 0; i < total; ++i) {
+    size_t which = i < static_cast<int>(scripts.size()) ? static_cast<size_t>(i)
+                                                        : workload::choose_script(scripts, session.random());
+    if (auto status = session.run(scripts[which], executor); !status) return status.error();
+    executor.end_transaction();
+    ++out.transactions;
+  }
+  return out;
+}
+
+}  // namespace dbvet::advisor

@@ -1,0 +1,33 @@
+#pragma once
+// Capture for an audit without changing the target: the workload scripts run against the target's
+// read-only session; reading statements are executed and timed, writing statements are only
+// recorded (their plans are still examined). Interim until analyzer/capture/live is merged.
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "analyzer/core/expected.hpp"
+#include "analyzer/digest/digest.hpp"
+#include "analyzer/engines/connection.hpp"
+
+namespace dbvet::advisor {
+
+struct DryRunOptions {
+  int transactions = 200;  // script runs, picked by weight
+  uint64_t seed = 42;
+  double scale = 1;
+};
+
+struct DryRun {
+  digest::Digest digest;
+  // Per class id: the most executions of that class within one script run (N+1 evidence).
+  std::map<std::string, int> max_repeats_per_transaction;
+  int transactions = 0;
+  double elapsed_s = 0;  // wall time of the reads executed
+};
+
+core::Expected<DryRun> dry_run_workloads(engines::Connection& connection, const std::vector<std::string>& specs,
+                                         const DryRunOptions& options);
+
+}  // namespace dbvet::advisor

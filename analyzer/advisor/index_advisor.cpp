@@ -1,0 +1,348 @@
+#include "analyzer/advisor/index_advisor.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <set>
+
+#include "fmt/format.h"
+
+namespace dbvet::advisor {
+namespace {
+
+std::string lower(std::string text) {
+  for (auto& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return text;
+}
+
+bool same_table(const std::string& a, const std::string& b) { return lower(a) == lower(b); }
+
+std::string key_of(const model::IndexCandidate& c) {
+  std::string key = lower(c.table) + "(";
+  for (const auto& column : c.columns) key += lower(column) + ",";
+  return key + ")" + c.where;
+}
+
+bool starts_with_keys(const std::vector<std::string>& index, const std::vector<std::string>& keys) {
+  if (keys.size() > index.size()) return false;
+  for (size_t i = 0; i < keys.size(); ++i) {
+    if (lower(index[i]) != lower(keys[i])) return false;
+  }
+  return true;
+}
+
+void add_unique(std::vector<std::string>& columns, const std::string& column) {
+  for (const auto& c : columns) {
+    if (lower(c) == lower(column)) return;
+  }
+  columns.push_back(column);
+}
+
+}  // namespace
+
+bool index_covers(const model::Index& index, const model::IndexCandidate& candidate) {
+  return same_table(index.table, candidate.table) && lower(index.predicate) == lower(candidate.where) &&
+         starts_with_keys(index.columns, candidate.columns);
+}
+
+std::string index_ddl(const model::IndexCandidate& c, const std::string& engine) {
+  std::string keys;
+  for (size_t i = 0; i < c.columns.size(); ++i) {
+    if (i) keys += ", ";
+    bool expression = c.columns[i].find('(') != std::string::npos;
+    keys += expression && engine == "postgres" ? "(" + c.columns[i] + ")" : c.columns[i];
+    if (i == 0 && !c.opclass.empty() && engine == "postgres") keys += " " + c.opclass;
+    if (i < c.descending.size() && c.descending[i]) keys += " DESC";
+  }
+  std::string unique = c.unique ? "UNIQUE " : "";
+  if (engine == "postgres") {
+    std::string ddl = fmt::format("CREATE {}INDEX CONCURRENTLY {} ON {} ({})", unique, c.name(), c.table, keys);
+    if (!c.include.empty()) {
+      ddl += " INCLUDE (";
+      for (size_t i = 0; i < c.include.size(); ++i) ddl += (i ? ", " : "") + c.include[i];
+      ddl += ")";
+    }
+    if (!c.where.empty()) ddl += " WHERE " + c.where;
+    return ddl;
+  }
+  if (engine == "mysql" || engine == "mariadb") {
+    std::string mkeys;  // functional keys need their own parentheses in MySQL 8 / MariaDB virtual columns
+    for (size_t i = 0; i < c.columns.size(); ++i) {
+      bool expression = c.columns[i].find('(') != std::string::npos;
+      mkeys += (i ? ", " : "") + (expression ? "(" + c.columns[i] + ")" : c.columns[i]);
+    }
+    return fmt::format("ALTER TABLE {} ADD {}INDEX {} ({}), ALGORITHM=INPLACE, LOCK=NONE", c.table, unique, c.name(),
+                       mkeys);
+  }
+  std::string ddl = fmt::format("CREATE {}INDEX {} ON {} ({})", unique, c.name(), c.table, keys);
+  if (!c.where.empty()) ddl += " WHERE " + c.where;
+  return ddl;
+}
+
+std::vector<model::IndexCandidate> index_candidates(const ClassWork& work, const model::Schema& schema,
+                                                    const std::string& engine) {
+  std::vector<model::IndexCandidate> out;
+  std::set<std::string> seen;
+  auto push = [&](model::IndexCandidate c) {
+    if (c.columns.empty()) return;
+    if (seen.insert(key_of(c)).second) out.push_back(std::move(c));
+  };
+  const auto& shape = work.shape;
+  if (!shape.parsed) return out;
+  std::set<std::string> order_tables;
+  for (const auto& use : shape.uses) {
+    if (use.kind == UseKind::order_by || use.kind == UseKind::group_by) order_tables.insert(lower(use.table));
+  }
+  for (const auto& table_name : shape.tables) {
+    const auto* table = schema.find_table(table_name);
+    if (!table) continue;
+    auto distinct = [&](const std::string& column) {
+      const auto* c = table->find_column(column);
+      // Unknown (no statistics): assume selective, as an unindexed id column usually is.
+      if (!c || !c->distinct_values) return table->estimated_rows.value_or(1e9);
+      return *c->distinct_values;
+    };
+    std::vector<std::string> equalities, ranges, sorts, groups, joins, nulls, prefixes;
+    std::vector<bool> sort_desc;
+    std::vector<const ColumnUse*> functions;
+    for (const auto& use : shape.uses) {
+      if (!same_table(use.table, table->name)) continue;
+      switch (use.kind) {
+        case UseKind::equality:
+        case UseKind::in_list:
+          if (use.function) {
+            functions.push_back(&use);
+          } else {
+            add_unique(equalities, use.column);
+          }
+          break;
+        case UseKind::range:
+          add_unique(ranges, use.column);
+          break;
+        case UseKind::like_prefix:
+          add_unique(prefixes, use.column);
+          break;
+        case UseKind::is_null:
+          add_unique(nulls, use.column);
+          break;
+        case UseKind::join:
+          add_unique(joins, use.column);
+          break;
+        case UseKind::order_by:
+          if (!use.function) {
+            add_unique(sorts, use.column);
+            sort_desc.push_back(use.descending);
+          }
+          break;
+        case UseKind::group_by:
+          add_unique(groups, use.column);
+          break;
+        default:
+          break;
+      }
+    }
+    // Equality columns first, most selective first.
+    std::stable_sort(equalities.begin(), equalities.end(),
+                     [&](const std::string& a, const std::string& b) { return distinct(a) > distinct(b); });
+    bool sort_here = order_tables.size() == 1 && order_tables.count(lower(table->name));
+    std::string where;
+    if (!nulls.empty()) where = nulls.front() + " IS NULL";
+    auto make = [&](std::vector<std::string> columns, std::string predicate) {
+      model::IndexCandidate c;
+      c.table = table->name;
+      c.columns = std::move(columns);
+      c.where = std::move(predicate);
+      return c;
+    };
+    // Equalities, then a range or the sort.
+    if (!equalities.empty()) {
+      push(make(equalities, where));
+      if (!ranges.empty()) {
+        auto keys = equalities;
+        add_unique(keys, ranges.front());
+        push(make(keys, where));
+      }
+      if (sort_here && !sorts.empty()) {
+        auto keys = equalities;
+        for (const auto& s : sorts) add_unique(keys, s);
+        push(make(keys, where));
+      }
+      if (!groups.empty()) {
+        auto keys = equalities;
+        for (const auto& g : groups) add_unique(keys, g);
+        push(make(keys, where));
+      }
+    } else if (!ranges.empty()) {
+      push(make({ranges.front()}, where));
+    }
+    if (equalities.empty() && sort_here && !sorts.empty()) push(make(sorts, where));
+    // A partial index for a constant predicate that keeps few rows (status IS NULL, a queue).
+    if (!where.empty() && equalities.empty() && sorts.empty()) push(make({nulls.front()}, ""));
+    // Join columns: the inner side of a nested loop searches by them.
+    for (const auto& join : joins) {
+      std::vector<std::string> keys{join};
+      push(make(keys, ""));
+      if (!equalities.empty()) {
+        for (const auto& e : equalities) add_unique(keys, e);
+        push(make(keys, ""));
+      }
+    }
+    // Expression keys: lower(email) = ...
+    for (const auto* use : functions) {
+      std::vector<std::string> keys{use->column};
+      for (const auto& e : equalities) add_unique(keys, e);
+      push(make(keys, ""));
+    }
+    // Prefix LIKE: PostgreSQL needs text_pattern_ops unless the collation is C.
+    for (const auto& prefix : prefixes) {
+      auto c = make({prefix}, "");
+      if (engine == "postgres") c.opclass = "text_pattern_ops";
+      push(c);
+    }
+  }
+  return out;
+}
+
+namespace {
+
+struct Evaluated {
+  model::IndexCandidate candidate;
+  std::map<std::string, std::pair<double, double>> classes;  // id -> (cost before, after)
+  double benefit = 0;                                        // sum of calls x (before - after)
+};
+
+}  // namespace
+
+std::vector<model::Recommendation> advise_indexes(const std::vector<ClassWork>& classes, const model::Schema& schema,
+                                                  model::WhatIf& what_if, const IndexAdvisorOptions& options,
+                                                  std::vector<std::string>* notes) {
+  auto note = [&](std::string text) {
+    if (notes) notes->push_back(std::move(text));
+  };
+  std::map<std::string, double> baseline;
+  std::map<std::string, const ClassWork*> by_id;
+  std::map<std::string, Evaluated> evaluated;  // by candidate key
+  for (const auto& work : classes) {
+    if (work.shape.command != "select" && work.shape.command != "update" && work.shape.command != "delete") continue;
+    auto base = what_if.plan_with(work.sql, {}, {});
+    if (!base) {
+      note(fmt::format("{}: not planned: {}", work.id, base.error().message));
+      continue;
+    }
+    baseline[work.id] = base->cost;
+    by_id[work.id] = &work;
+    for (auto& candidate : index_candidates(work, schema, options.engine)) {
+      const auto* table = schema.find_table(candidate.table);
+      if (table) {
+        bool covered = false;
+        for (const auto& index : table->indexes) covered = covered || index_covers(index, candidate);
+        if (covered) continue;  // an existing index already has these keys
+      }
+      auto with = what_if.plan_with(work.sql, {candidate}, {});
+      if (!with) {
+        note(fmt::format("{}: candidate {} not planned: {}", work.id, candidate.name(), with.error().message));
+        continue;
+      }
+      if (with->used_candidates.empty()) continue;
+      if (with->cost > base->cost * (1 - options.min_improvement)) continue;
+      auto& entry = evaluated[key_of(candidate)];
+      entry.candidate = candidate;
+      entry.classes[work.id] = {base->cost, with->cost};
+    }
+  }
+  // A candidate also serves the other classes that filter the same table: verify it there too.
+  for (auto& [key, entry] : evaluated) {
+    for (const auto& [id, work] : by_id) {
+      if (entry.classes.count(id)) continue;
+      bool touches = std::any_of(work->shape.tables.begin(), work->shape.tables.end(),
+                                 [&](const std::string& t) { return same_table(t, entry.candidate.table); });
+      if (!touches) continue;
+      auto with = what_if.plan_with(work->sql, {entry.candidate}, {});
+      if (with && !with->used_candidates.empty() && with->cost < baseline[id] * (1 - options.min_improvement)) {
+        entry.classes[id] = {baseline[id], with->cost};
+      }
+    }
+    for (const auto& [id, costs] : entry.classes) entry.benefit += by_id[id]->calls * (costs.first - costs.second);
+  }
+  std::vector<Evaluated*> ranked;
+  for (auto& [key, entry] : evaluated) ranked.push_back(&entry);
+  std::sort(ranked.begin(), ranked.end(), [](const Evaluated* a, const Evaluated* b) {
+    if (a->benefit != b->benefit) return a->benefit > b->benefit;
+    return a->candidate.columns.size() < b->candidate.columns.size();
+  });
+  // Greedy choice: the best first; a class already served as well by a chosen index adds nothing.
+  std::vector<Evaluated*> chosen;
+  std::map<std::string, double> served;  // class id -> best cost after so far
+  for (auto* entry : ranked) {
+    if (chosen.size() >= options.max_indexes) {
+      note(fmt::format("{}: left out by --max-indexes {}", entry->candidate.name(), options.max_indexes));
+      break;
+    }
+    bool covered = false;
+    for (const auto* other : chosen) {
+      if (same_table(other->candidate.table, entry->candidate.table) &&
+          other->candidate.where == entry->candidate.where &&
+          starts_with_keys(other->candidate.columns, entry->candidate.columns)) {
+        covered = true;
+      }
+    }
+    double gain = 0;
+    for (const auto& [id, costs] : entry->classes) {
+      auto it = served.find(id);
+      double current = it == served.end() ? costs.first : it->second;
+      gain += by_id[id]->calls * std::max(0.0, current - costs.second);
+    }
+    if (covered || gain <= 0) continue;
+    double share = 0;
+    if (auto it = options.write_share.find(lower(entry->candidate.table)); it != options.write_share.end()) {
+      share = it->second;
+    }
+    // Every write maintains the index: on a write-mostly table the gain must outweigh it.
+    if (share > 0.8 && gain < entry->benefit * 0.5) {
+      note(fmt::format("{}: skipped, {:.0f}% of the statements on {} write", entry->candidate.name(), share * 100,
+                       entry->candidate.table));
+      continue;
+    }
+    chosen.push_back(entry);
+    for (const auto& [id, costs] : entry->classes) {
+      auto it = served.find(id);
+      if (it == served.end() || costs.second < it->second) served[id] = costs.second;
+    }
+  }
+  std::vector<model::Recommendation> out;
+  for (const auto* entry : chosen) {
+    model::Recommendation r;
+    r.type = model::RecommendationType::index;
+    r.table = entry->candidate.table;
+    r.columns = entry->candidate.columns;
+    r.include = entry->candidate.include;
+    r.where = entry->candidate.where;
+    r.method = entry->candidate.method;
+    r.ddl = index_ddl(entry->candidate, options.engine);
+    double before = 0, after = 0;
+    for (const auto& [id, costs] : entry->classes) {
+      r.queries.push_back(id);
+      before += by_id[id]->calls * costs.first;
+      after += by_id[id]->calls * costs.second;
+    }
+    r.cost_before = before;
+    r.cost_after = after;
+    r.improvement = before > 0 ? 1 - after / before : 0;
+    r.verified = what_if.method();
+    r.rationale = fmt::format(
+        "serves {} quer{} ({:.0f} calls); plan cost {:.0f} -> {:.0f} weighted by calls", entry->classes.size(),
+        entry->classes.size() == 1 ? "y" : "ies",
+        [&] {
+          double calls = 0;
+          for (const auto& [id, c] : entry->classes) calls += by_id[id]->calls;
+          return calls;
+        }(),
+        before, after);
+    if (auto it = options.write_share.find(lower(r.table)); it != options.write_share.end()) {
+      r.details["write_share"] = fmt::format("{:.2f}", it->second);
+    }
+    out.push_back(std::move(r));
+  }
+  return out;
+}
+
+}  // namespace dbvet::advisor

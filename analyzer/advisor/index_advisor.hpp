@@ -1,0 +1,52 @@
+#pragma once
+// The index advisor: candidates from what the costly classes filter, join and sort on; each one
+// verified through a WhatIf (the engine's planner, never a guess when it can answer); the set chosen
+// for the whole workload by the database time it saves, bounded by --max-indexes. Pure except
+// through WhatIf.
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "analyzer/advisor/shape.hpp"
+#include "analyzer/model/finding.hpp"
+#include "analyzer/model/schema.hpp"
+#include "analyzer/model/what_if.hpp"
+
+namespace dbvet::advisor {
+
+// One query class as the advisors see it.
+struct ClassWork {
+  std::string id;
+  std::string sql;  // the slowest example, literals included
+  double calls = 0;
+  double total_time_s = 0;
+  double distinct_parameters = 0;
+  double rows_sent_avg = 0;
+  int max_repeats_per_transaction = 0;
+  QueryShape shape;
+};
+
+struct IndexAdvisorOptions {
+  std::string engine = "sqlite";  // postgres, mysql, mariadb, sqlite: the DDL dialect
+  size_t max_indexes = 10;
+  double min_improvement = 0.2;  // a candidate must make its classes this much cheaper
+  // Tables' share of writing statements in the workload (0..1), for the write cost of an index.
+  std::map<std::string, double> write_share;
+};
+
+std::vector<model::IndexCandidate> index_candidates(const ClassWork& work, const model::Schema& schema,
+                                                    const std::string& engine);
+
+// Index recommendations for the workload; `notes` collects why candidates were dropped.
+std::vector<model::Recommendation> advise_indexes(const std::vector<ClassWork>& classes, const model::Schema& schema,
+                                                  model::WhatIf& what_if, const IndexAdvisorOptions& options,
+                                                  std::vector<std::string>* notes = nullptr);
+
+// CREATE INDEX in the engine's dialect (CONCURRENTLY for PostgreSQL, online ALTER for MariaDB).
+std::string index_ddl(const model::IndexCandidate& candidate, const std::string& engine);
+
+// True when `index` (existing) starts with the candidate's keys and has the same predicate.
+bool index_covers(const model::Index& index, const model::IndexCandidate& candidate);
+
+}  // namespace dbvet::advisor

@@ -1,0 +1,200 @@
+#include "analyzer/advisor/rewrite_cache.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <set>
+
+#include "fmt/format.h"
+
+namespace dbvet::advisor {
+namespace {
+
+std::string lower(std::string text) {
+  for (auto& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return text;
+}
+
+std::vector<std::string> split_columns(const std::string& text) {
+  std::vector<std::string> out;
+  size_t pos = 0;
+  while (pos <= text.size()) {
+    size_t comma = text.find(", ", pos);
+    out.push_back(text.substr(pos, comma == std::string::npos ? std::string::npos : comma - pos));
+    if (comma == std::string::npos) break;
+    pos = comma + 2;
+  }
+  return out;
+}
+
+const ClassWork* find_class(const std::vector<ClassWork>& classes, const std::string& id) {
+  for (const auto& c : classes) {
+    if (c.id == id) return &c;
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+std::vector<model::Recommendation> drop_index_recommendations(const std::vector<model::Finding>& findings,
+                                                              const model::Schema& schema, const std::string& engine) {
+  std::vector<model::Recommendation> out;
+  std::set<std::string> done;
+  for (const auto& f : findings) {
+    if (f.rule != "schema-redundant-index" && f.rule != "schema-unused-index") continue;
+    const std::string& index = f.evidence.at("index");
+    if (!done.insert(lower(f.table + "." + index)).second) continue;
+    model::Recommendation r;
+    r.type = model::RecommendationType::drop_index;
+    r.table = f.table;
+    r.columns = split_columns(f.evidence.at("columns"));
+    r.method = "btree";
+    if (const auto* t = schema.find_table(f.table)) {
+      for (const auto& i : t->indexes) {
+        if (i.name == index && !i.method.empty()) r.method = i.method;
+      }
+    }
+    r.details["index"] = index;
+    if (f.evidence.count("covered_by")) r.details["covered_by"] = f.evidence.at("covered_by");
+    r.ddl = engine == "postgres" ? fmt::format("DROP INDEX CONCURRENTLY {}", index)
+            : engine == "mysql" || engine == "mariadb"
+                ? fmt::format("ALTER TABLE {} DROP INDEX {}, ALGORITHM=INPLACE, LOCK=NONE", f.table, index)
+                : fmt::format("DROP INDEX {}", index);
+    r.verified = "estimate";
+    r.rationale = f.message;
+    out.push_back(std::move(r));
+  }
+  return out;
+}
+
+std::vector<model::Recommendation> rewrite_recommendations(const std::vector<ClassWork>& classes,
+                                                           const std::vector<model::Finding>& findings) {
+  std::vector<model::Recommendation> out;
+  std::set<std::string> done;
+  for (const auto& f : findings) {
+    if (!done.insert(f.rule + "|" + f.query_id).second) continue;
+    const auto* work = find_class(classes, f.query_id);
+    model::Recommendation r;
+    r.type = model::RecommendationType::rewrite;
+    r.table = f.table;
+    r.queries = {f.query_id};
+    r.verified = "estimate";
+    r.method = f.rule;
+    if (f.rule == "query-large-offset") {
+      std::string key = "the sort key";
+      if (work) {
+        for (const auto& use : work->shape.uses) {
+          if (use.kind == UseKind::order_by) {
+            key = use.column;
+            r.columns = {use.column};
+            break;
+          }
+        }
+      }
+      r.details["suggestion"] = fmt::format("keyset pagination: WHERE {0} > :last_seen ORDER BY {0} LIMIT n", key);
+    } else if (f.rule == "query-n-plus-one") {
+      if (work) {
+        for (const auto& use : work->shape.uses) {
+          if (use.kind == UseKind::equality) {
+            r.columns = {use.column};
+            break;
+          }
+        }
+      }
+      std::string column = r.columns.empty() ? "id" : r.columns[0];
+      r.details["suggestion"] = fmt::format(
+          "one query instead of one per row: JOIN {0} to the parent query, or {1} IN (...) with every key at once",
+          f.table, column);
+    } else if (f.rule == "query-leading-wildcard-like") {
+      r.columns = {f.evidence.count("column") ? f.evidence.at("column") : ""};
+      r.details["suggestion"] =
+          "a trigram index (pg_trgm GIN) on PostgreSQL, an FTS5 table on SQLite, a FULLTEXT index on MariaDB, or a "
+          "prefix search (LIKE 'abc%') that a B-tree serves";
+    } else if (f.rule == "query-function-on-indexed-column" && f.evidence.count("expression") &&
+               f.evidence.at("expression").rfind("date(", 0) == 0) {
+      std::string column = f.evidence.at("expression").substr(5);
+      column.pop_back();
+      r.columns = {column};
+      r.details["suggestion"] = fmt::format(
+          "a range the index serves: {0} >= :day AND {0} < :day + 1 day instead of date({0}) = :day", column);
+    } else if (f.rule == "query-or-across-columns") {
+      r.details["suggestion"] = "UNION ALL of one query per column, each served by its own index";
+    } else {
+      continue;
+    }
+    r.rationale = f.message;
+    out.push_back(std::move(r));
+  }
+  return out;
+}
+
+std::vector<model::Recommendation> cache_recommendations(const std::vector<ClassWork>& classes,
+                                                         const std::map<std::string, double>& write_share,
+                                                         const model::Schema& schema,
+                                                         const std::map<std::string, double>& plan_cost) {
+  struct Scored {
+    model::Recommendation r;
+    double saved = 0;
+  };
+  std::vector<Scored> scored;
+  double total_calls = 0;
+  for (const auto& c : classes) total_calls += c.calls;
+  for (const auto& c : classes) {
+    if (c.shape.command != "select" || c.shape.tables.empty()) continue;
+    double share = 0;
+    for (const auto& t : c.shape.tables) {
+      auto it = write_share.find(lower(t));
+      if (it != write_share.end()) share = std::max(share, it->second);
+    }
+    bool count_all = c.shape.aggregate_count && !c.shape.has_where;
+    double cost = plan_cost.count(c.id) ? plan_cost.at(c.id) : 0;
+    // Distinct parameter sets against calls: how often the same answer is asked for again.
+    double distinct = std::max(1.0, c.distinct_parameters);
+    double hit_ratio =
+        count_all ? 1.0 - 1.0 / std::max(1.0, c.calls) : std::max(0.0, 1.0 - distinct / std::max(1.0, c.calls));
+    if (!count_all && (share > 0.3 || c.calls < total_calls * 0.02 || hit_ratio < 0.3)) continue;
+    double avg_ms = c.calls > 0 ? c.total_time_s * 1000 / c.calls : 0;
+    Scored s;
+    auto& r = s.r;
+    r.type = model::RecommendationType::cache;
+    r.table = c.shape.tables.front();
+    r.queries = {c.id};
+    r.method = count_all ? "redis-counter" : "redis-cache-aside";
+    r.verified = "estimate";
+    std::string tables;
+    for (const auto& t : c.shape.tables) tables += (tables.empty() ? "" : ",") + t;
+    r.details["invalidate_on"] = tables;
+    r.details["hit_ratio"] = fmt::format("{:.2f}", hit_ratio);
+    r.details["write_share"] = fmt::format("{:.2f}", share);
+    r.details["avg_ms"] = fmt::format("{:.3f}", avg_ms);
+    r.details["rows"] = fmt::format("{:.1f}", c.rows_sent_avg);
+    if (count_all) {
+      r.details["key"] = fmt::format("dbvet:count:{}", r.table);
+      r.details["ttl_s"] = "5";
+      r.details["suggestion"] = fmt::format(
+          "keep the count in Redis (INCR/DECR on insert/delete of {0}) or read an estimate (pg_class.reltuples, "
+          "sqlite_stat1) instead of COUNT(*) on every call",
+          r.table);
+    } else {
+      r.details["key"] = fmt::format("dbvet:{}:{}:<parameters>", r.table, c.id.substr(0, 8));
+      r.details["ttl_s"] = share > 0.05 ? "30" : "300";
+      r.details["suggestion"] = fmt::format(
+          "cache-aside in Redis: GET the key, on a miss run the query and SET it with "
+          "the TTL; DEL on writes to {}",
+          tables);
+    }
+    s.saved = c.calls * std::max(avg_ms, cost / 1000.0) * hit_ratio;
+    r.cost_before = c.calls * cost;
+    r.cost_after = c.calls * cost * (1 - hit_ratio);
+    r.improvement = hit_ratio;
+    r.rationale = fmt::format("{:.0f} calls, {:.0f}% answered from the cache at {:.0f}% writes on {}", c.calls,
+                              hit_ratio * 100, share * 100, tables);
+    (void)schema;
+    scored.push_back(std::move(s));
+  }
+  std::sort(scored.begin(), scored.end(), [](const Scored& a, const Scored& b) { return a.saved > b.saved; });
+  std::vector<model::Recommendation> out;
+  for (size_t i = 0; i < scored.size() && i < 5; ++i) out.push_back(std::move(scored[i].r));
+  return out;
+}
+
+}  // namespace dbvet::advisor

@@ -1,0 +1,41 @@
+#pragma once
+// What-if planning for SQLite: an in-memory database with the target's schema (the CREATE
+// statements of sqlite_schema) and its sqlite_stat1 rows, so that the planner sees the same
+// statistics; candidate indexes are created there (with statistics measured read-only on the
+// target) and EXPLAIN QUERY PLAN is compared. The target is only read.
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "analyzer/core/expected.hpp"
+#include "analyzer/model/what_if.hpp"
+
+namespace dbvet::engines::sqlite {
+
+class SqliteWhatIf final : public model::WhatIf {
+ public:
+  // Opens `path` read-only and reads its schema and statistics.
+  static core::Expected<std::unique_ptr<SqliteWhatIf>> open(const std::string& path, const std::string& target);
+  ~SqliteWhatIf() override;
+
+  std::string method() const override { return "sqlite-copy"; }
+  core::Expected<model::WhatIfResult> plan_with(const std::string& sql, const std::vector<model::IndexCandidate>& add,
+                                                const std::vector<std::string>& hide) override;
+
+  // The relative cost of a plan from its shape and the statistics (rows read, searches x log2).
+  double estimate_cost(const model::Plan& plan) const;
+  double table_rows(const std::string& table) const;
+
+ private:
+  struct State;
+  explicit SqliteWhatIf(std::unique_ptr<State> state);
+  core::Expected<std::string> candidate_stat(const model::IndexCandidate& candidate);
+  std::unique_ptr<State> state_;
+};
+
+// CREATE INDEX for SQLite.
+std::string sqlite_index_ddl(const model::IndexCandidate& candidate);
+
+}  // namespace dbvet::engines::sqlite
