@@ -8,20 +8,27 @@
 namespace dbvet::advisor {
 namespace {
 
+model::Column column(const char* name, const char* type) {
+  model::Column c;
+  c.name = name;
+  c.type = type;
+  return c;
+}
+
 model::Schema pets_schema() {
   model::Schema schema;
   model::Table events;
   events.name = "feeding_events";
   events.estimated_rows = 10000;
-  for (const char* c : {"event_id", "pet_id", "item_id", "amount", "fed_at"}) events.columns.push_back({c, "INTEGER"});
+  for (const char* c : {"event_id", "pet_id", "item_id", "amount", "fed_at"}) events.columns.push_back(column(c, "INTEGER"));
   events.columns[1].distinct_values = 600;
   events.columns[2].distinct_values = 200;
   model::Table users;
   users.name = "users";
-  for (const char* c : {"user_id", "email", "status"}) users.columns.push_back({c, "TEXT"});
+  for (const char* c : {"user_id", "email", "status"}) users.columns.push_back(column(c, "TEXT"));
   model::Table outbox;
   outbox.name = "outbox";
-  for (const char* c : {"id", "created_at", "published_at"}) outbox.columns.push_back({c, "TEXT"});
+  for (const char* c : {"id", "created_at", "published_at"}) outbox.columns.push_back(column(c, "TEXT"));
   schema.tables = {events, users, outbox};
   return schema;
 }

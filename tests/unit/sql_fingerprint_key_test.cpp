@@ -182,7 +182,9 @@ TEST(FingerprintKey, ExecutionsWithOtherValuesShareTheKey) {
     fingerprint_key("UPDATE sbtest1 SET c='0-1-2' WHERE id=5021", mode, a, ca);
     fingerprint_key("UPDATE sbtest7 SET c='33-44-555' WHERE id=7", mode, b, cb);
     EXPECT_TRUE(ca && cb);
-    if (mode == FingerprintMode::pt) EXPECT_EQ(a, b);  // pt folds the table number too
+    if (mode == FingerprintMode::pt) {
+      EXPECT_EQ(a, b);  // pt folds the table number too
+    }
     fingerprint_key("SELECT c FROM t WHERE id = 5", mode, a, ca);
     fingerprint_key("SELECT c FROM t WHERE id = 700", mode, b, cb);
     EXPECT_TRUE(ca && cb);
