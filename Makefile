@@ -34,7 +34,7 @@ test-unit: build
 # Unit tests under AddressSanitizer and UBSan.
 test-sanitize: bootstrap
 	cmake -S . -B $(SANITIZE_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Debug -DDBVET_SANITIZE=ON -DDBVET_BENCHMARKS=OFF
-	cmake --build $(SANITIZE_BUILD) -j $(JOBS) --target dbvet_unit_tests
+	cmake --build $(SANITIZE_BUILD) -j $(JOBS) --target dbvet dbvet_unit_tests
 	cd $(SANITIZE_BUILD) && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
 	  ctest --output-on-failure -j $(JOBS) -L unit
 
