@@ -24,6 +24,9 @@ struct QueryStats {
   std::optional<double> window_s;       // last_seen - first_seen, when the source has timestamps
   // The highest rate of calls over a short window (calls per second), when the source can tell.
   std::optional<double> peak_calls_per_second;
+  // The most calls of the class within one transaction of a workload run (N+1 evidence that a log
+  // or a statistics view cannot give).
+  std::optional<double> max_calls_per_transaction;
 };
 
 struct QueryInfo {

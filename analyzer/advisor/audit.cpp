@@ -2,11 +2,10 @@
 
 #include <algorithm>
 #include <cmath>
-#include <set>
 
-#include "analyzer/advisor/findings.hpp"
 #include "analyzer/advisor/rewrite_cache.hpp"
 #include "fmt/format.h"
+#include "rules/registry.hpp"
 
 namespace dbvet::advisor {
 namespace {
@@ -27,6 +26,26 @@ std::string plan_summary(const model::Plan& plan) {
     if (!node.index_condition.empty()) out += " (" + node.index_condition + ")";
   });
   return out;
+}
+
+// What the rules know of a class: its statistics from the capture, its parsed statement.
+rules::QueryInfo query_info(const ClassWork& work, const model::Schema& schema) {
+  rules::QueryStats stats;
+  stats.count = work.calls;
+  stats.total_time_s = work.total_time_s;
+  stats.avg_time_s = work.calls > 0 ? work.total_time_s / work.calls : 0;
+  stats.rows_sent = work.rows_sent_avg * work.calls;
+  if (work.max_repeats_per_transaction > 0) stats.max_calls_per_transaction = work.max_repeats_per_transaction;
+  return rules::make_query_info(work.sql, work.id, stats, &schema);
+}
+
+// Findings cost the database time of their class (the rules fill it from the statistics); schema
+// findings, which concern no class, keep what the rule gave them.
+void rank(std::vector<model::Finding>& findings) {
+  std::stable_sort(findings.begin(), findings.end(), [](const model::Finding& a, const model::Finding& b) {
+    if (a.severity != b.severity) return a.severity > b.severity;
+    return a.cost > b.cost;
+  });
 }
 
 }  // namespace
@@ -83,7 +102,10 @@ core::Expected<AuditResult> run_audit(engines::Connection& connection, model::Wh
   });
   if (works.size() > options.top_classes) works.resize(options.top_classes);
 
-  FindingContext context{*schema, options, write_share};
+  rules::RuleContext schema_context;
+  schema_context.schema = &*schema;
+  schema_context.config = &options.rule_config;
+  schema_context.engine = result.engine;
   for (const auto& work : works) {
     auto plan = connection.explain(work.sql, {});
     AuditClass summary{work.id,
@@ -97,22 +119,22 @@ core::Expected<AuditResult> run_audit(engines::Connection& connection, model::Wh
       result.notes.push_back(fmt::format("{}: EXPLAIN failed: {}", work.id, plan.error().message));
     } else {
       summary.plan_summary = plan_summary(*plan);
-      auto found = class_findings(work, *plan, plan_cost[work.id], context);
+      auto query = query_info(work, *schema);
+      rules::RuleContext context = schema_context;
+      context.plan = &*plan;
+      context.query = &query;
+      auto found = rules::run_rules(context, {rules::Category::plan, rules::Category::query});
+      for (auto& finding : found) {
+        finding.evidence.emplace("query", work.sql);
+        finding.evidence.emplace("calls", fmt::format("{:.0f}", work.calls));
+      }
       result.findings.insert(result.findings.end(), found.begin(), found.end());
     }
     result.classes.push_back(std::move(summary));
   }
-  auto schema_found = schema_findings(context);
+  auto schema_found = rules::run_rules(schema_context, {rules::Category::schema});
   result.findings.insert(result.findings.end(), schema_found.begin(), schema_found.end());
-  std::set<std::string> disabled(options.disabled_rules.begin(), options.disabled_rules.end());
-  result.findings.erase(std::remove_if(result.findings.begin(), result.findings.end(),
-                                       [&](const model::Finding& f) { return disabled.count(f.rule) > 0; }),
-                        result.findings.end());
-  std::stable_sort(result.findings.begin(), result.findings.end(),
-                   [](const model::Finding& a, const model::Finding& b) {
-                     if (a.severity != b.severity) return a.severity > b.severity;
-                     return a.cost > b.cost;
-                   });
+  rank(result.findings);
 
   IndexAdvisorOptions index_options;
   index_options.engine = result.engine;

@@ -11,6 +11,7 @@
 #include "analyzer/engines/connection.hpp"
 #include "analyzer/model/finding.hpp"
 #include "analyzer/model/what_if.hpp"
+#include "rules/rule_context.hpp"
 
 namespace dbvet::advisor {
 
@@ -19,10 +20,8 @@ struct AuditOptions {
   DryRunOptions capture;
   size_t top_classes = 40;  // classes explained and advised, by total time
   size_t max_indexes = 10;
-  double large_table_rows = 500;  // thresholds of the interim plan/query/schema checks
-  long long large_offset = 100;
-  int n_plus_one_repeats = 3;
-  std::vector<std::string> disabled_rules;
+  // Which rules run and their thresholds: dbvet.toml's [rules] tables and --disable-rule.
+  rules::RuleConfig rule_config;
 };
 
 struct AuditClass {

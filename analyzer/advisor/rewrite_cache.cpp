@@ -40,21 +40,30 @@ std::vector<model::Recommendation> drop_index_recommendations(const std::vector<
   std::vector<model::Recommendation> out;
   std::set<std::string> done;
   for (const auto& f : findings) {
-    if (f.rule != "schema-redundant-index" && f.rule != "schema-unused-index") continue;
-    const std::string& index = f.evidence.at("index");
-    if (!done.insert(lower(f.table + "." + index)).second) continue;
+    if (f.rule != "schema-redundant-index" && f.rule != "schema-duplicate-index" && f.rule != "schema-unused-index") {
+      continue;
+    }
+    auto evidence = [&](const char* key) {
+      auto it = f.evidence.find(key);
+      return it == f.evidence.end() ? std::string() : it->second;
+    };
+    const std::string index = evidence("index");
+    if (index.empty() || !done.insert(lower(f.table + "." + index)).second) continue;
     model::Recommendation r;
     r.type = model::RecommendationType::drop_index;
     r.table = f.table;
-    r.columns = split_columns(f.evidence.at("columns"));
+    r.columns = split_columns(evidence("columns"));
     r.method = "btree";
     if (const auto* t = schema.find_table(f.table)) {
       for (const auto& i : t->indexes) {
-        if (i.name == index && !i.method.empty()) r.method = i.method;
+        if (i.name != index) continue;
+        if (!i.method.empty()) r.method = i.method;
+        if (r.columns.empty()) r.columns = i.columns;
       }
     }
     r.details["index"] = index;
-    if (f.evidence.count("covered_by")) r.details["covered_by"] = f.evidence.at("covered_by");
+    if (auto covered = evidence("covered_by"); !covered.empty()) r.details["covered_by"] = covered;
+    if (auto same = evidence("duplicate_of"); !same.empty()) r.details["covered_by"] = same;
     r.ddl = engine == "postgres" ? fmt::format("DROP INDEX CONCURRENTLY {}", index)
             : engine == "mysql" || engine == "mariadb"
                 ? fmt::format("ALTER TABLE {} DROP INDEX {}, ALGORITHM=INPLACE, LOCK=NONE", f.table, index)

@@ -1,5 +1,6 @@
 #include "analyzer/advisor/audit.hpp"
 
+#include <filesystem>
 #include <iostream>
 
 #include "CLI/CLI.hpp"
@@ -11,6 +12,7 @@
 #include "cli/cli_context.hpp"
 #include "fmt/format.h"
 #include "nlohmann/json.hpp"
+#include "rules/rule_config.hpp"
 
 namespace dbvet::cli {
 
@@ -22,6 +24,7 @@ struct AuditArgs {
   std::string fail_on;
   size_t max_indexes = 10;
   std::vector<std::string> disabled_rules;
+  std::string config;
   int transactions = 200;
   double scale = 1;
   uint64_t seed = 42;
@@ -50,6 +53,18 @@ int run_audit_command(CommandContext& context, const AuditArgs& args, bool advis
       return context.fail(core::make_error(core::ErrorKind::usage, "--fail-on expects warning or error"));
     }
   }
+  rules::RuleConfig rule_config;
+  // dbvet.toml in the working directory applies unless --config names another file.
+  std::string config_path = args.config;
+  if (config_path.empty() && std::filesystem::exists("dbvet.toml")) config_path = "dbvet.toml";
+  if (!config_path.empty()) {
+    auto loaded = rules::load_rule_config(config_path);
+    if (!loaded) return context.fail(loaded.error());
+    rule_config = std::move(*loaded);
+  }
+  if (auto status = rules::disable_rules(rule_config, args.disabled_rules); !status) {
+    return context.fail(status.error());
+  }
   auto url = core::parse_target_url(args.target);
   if (!url) return context.fail(url.error());
   auto connection = engines::connect(*url, {});
@@ -70,7 +85,7 @@ int run_audit_command(CommandContext& context, const AuditArgs& args, bool advis
   options.capture.scale = args.scale;
   options.capture.seed = args.seed;
   options.max_indexes = args.max_indexes;
-  options.disabled_rules = args.disabled_rules;
+  options.rule_config = std::move(rule_config);
   auto result = advisor::run_audit(**connection, *what_if, options);
   if (!result) return context.fail(result.error());
 
@@ -103,6 +118,7 @@ CommandRun setup_audit_like(CLI::App& app, bool advise) {
   if (!advise) app.add_option("--fail-on", args->fail_on, "Exit 1 when a finding has this severity or worse");
   app.add_option("--max-indexes", args->max_indexes, "At most this many new indexes")->default_val(10);
   app.add_option("--disable-rule", args->disabled_rules, "Skip this rule id; repeatable");
+  app.add_option("--config", args->config, "Rule settings ([rules.<id>] tables); default ./dbvet.toml if present");
   app.add_option("--transactions", args->transactions, "Workload script runs to capture")->default_val(200);
   app.add_option("--scale", args->scale, "The :scale the workload scripts see (the sample's gen scale)")
       ->default_val(1);

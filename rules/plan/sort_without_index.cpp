@@ -20,6 +20,15 @@ std::optional<double> largest_scanned(const RuleContext& context, const model::P
   return largest;
 }
 
+std::string order_by_table(const RuleContext& context) {
+  if (const auto* shape = context.shape()) {
+    for (const auto& usage : shape->tables) {
+      if (!usage.order_by.empty()) return usage.name;
+    }
+  }
+  return "";
+}
+
 class SortWithoutIndex final : public Rule {
  public:
   SortWithoutIndex()
@@ -62,6 +71,9 @@ class SortWithoutIndex final : public Rule {
           if (table.empty() && !n.relation.empty()) table = n.relation;
         });
       }
+      // SQLite's temp B-tree is a sibling of the scans, not their parent: the sorted table is the one
+      // the ORDER BY names.
+      if (table.empty()) table = order_by_table(context);
       auto f = finding(context, table, std::move(message));
       f.evidence["node"] = describe(node);
       if (rows) f.evidence["rows"] = number(*rows);

@@ -44,19 +44,27 @@ class NPlusOne final : public Rule {
               {{"min_calls", 500, "executions of the class"},
                {"max_avg_ms", 5, "mean time per call at most (each call is cheap: the cost is the round trips)"},
                {"max_rows_per_call", 10, "mean rows returned per call at most"},
-               {"min_calls_per_second", 20, "peak call rate, when the source has timestamps"}}}) {}
+               {"min_calls_per_second", 20, "peak call rate, when the source has timestamps"},
+               {"min_calls_per_transaction", 3,
+                "calls within one transaction of a workload run, when the source knows transactions; this "
+                "evidence replaces min_calls and the call rate"}}}) {}
 
   std::vector<model::Finding> check(const RuleContext& context) const override {
     std::vector<model::Finding> out;
     const auto* shape = context.shape();
     if (!shape || !context.query->stats) return out;
     const auto& stats = *context.query->stats;
-    if (stats.count < threshold(context, "min_calls")) return out;
-    if (stats.avg_time_s * 1000 > threshold(context, "max_avg_ms")) return out;
-    if (stats.rows_sent && *stats.rows_sent / stats.count > threshold(context, "max_rows_per_call")) return out;
+    if (stats.count <= 0) return out;
     std::optional<double> rate = stats.peak_calls_per_second;
     if (!rate && stats.window_s && *stats.window_s > 0) rate = stats.count / *stats.window_s;
-    if (rate && *rate < threshold(context, "min_calls_per_second")) return out;
+    if (stats.max_calls_per_transaction) {
+      if (*stats.max_calls_per_transaction < threshold(context, "min_calls_per_transaction")) return out;
+    } else {
+      if (stats.count < threshold(context, "min_calls")) return out;
+      if (rate && *rate < threshold(context, "min_calls_per_second")) return out;
+    }
+    if (stats.avg_time_s * 1000 > threshold(context, "max_avg_ms")) return out;
+    if (stats.rows_sent && *stats.rows_sent / stats.count > threshold(context, "max_rows_per_call")) return out;
     if (!single_row_lookup(context, *shape)) return out;
     const auto& t = shape->tables[0];
     std::string key;
@@ -74,6 +82,9 @@ class NPlusOne final : public Rule {
     f.evidence["total_s"] = fmt::format("{:.3f}", stats.total_time_s);
     f.evidence["lookup_columns"] = key;
     if (rate) f.evidence["calls_per_second"] = fmt::format("{:.1f}", *rate);
+    if (stats.max_calls_per_transaction) {
+      f.evidence["calls_per_transaction"] = query_support::number(*stats.max_calls_per_transaction);
+    }
     out.push_back(std::move(f));
     return out;
   }

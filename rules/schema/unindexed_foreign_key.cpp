@@ -13,7 +13,7 @@ using namespace schema_support;
 bool served(const model::Table& table, const model::ForeignKey& fk) {
   for (const auto& index : table.indexes) {
     if (!index.valid || !index.predicate.empty() || index.columns.size() < fk.columns.size()) continue;
-    if (method_of(index) != "btree") continue;
+    if (method_of(index) != "btree" && method_of(index) != "rowid") continue;  // SQLite: the rowid is a B-tree key
     bool all = true;
     for (size_t i = 0; i < fk.columns.size() && all; ++i) {
       const auto& key = index.columns[i];

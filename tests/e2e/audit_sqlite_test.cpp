@@ -38,7 +38,10 @@ class AuditSqlite : public ::testing::Test {
         run_dbvet({"gen", "--sample", "virtualpet", "--scale", "0.02", "--seed", "42", "--replace", "sqlite:" + *db_});
     ASSERT_EQ(gen.exit_code, 0) << gen.err;
     before_ = new std::string(read_file(*db_));
-    std::vector<std::string> args{"audit", "sqlite:" + *db_, "--scale", "0.02", "--format", "json"};
+    std::vector<std::string> args{"audit",    "sqlite:" + *db_,
+                                  "--scale",  "0.02",
+                                  "--config", (source_dir() / "samples/virtualpet/dbvet.toml").string(),
+                                  "--format", "json"};
     for (auto& a : workload_args()) args.push_back(a);
     auto result = run_dbvet(args);
     ASSERT_EQ(result.exit_code, 0) << result.err;

@@ -37,6 +37,13 @@ TEST(RulePlanSortWithoutIndex, FlagsPostgresSortMysqlFilesortAndSqliteTempBtree)
   auto lite = plan_of("sqlite", root);
   context.plan = &lite;
   EXPECT_EQ(run_rule("plan-sort-without-index", context).size(), 1u);
+
+  // SQLite's temp B-tree is a sibling of the scans: the table comes from the query's ORDER BY.
+  auto query = rules::make_query_info("SELECT user_id FROM leaderboard WHERE season = 4 ORDER BY score DESC", "q");
+  context.query = &query;
+  auto sqlite_findings = run_rule("plan-sort-without-index", context);
+  ASSERT_EQ(sqlite_findings.size(), 1u);
+  EXPECT_EQ(sqlite_findings[0].table, "leaderboard");
 }
 
 TEST(RulePlanSortWithoutIndex, QuietOnSmallSortsAndIndexOrder) {

@@ -40,5 +40,23 @@ TEST(RuleQueryNPlusOne, QuietOnRareSlowOrListQueries) {
   EXPECT_TRUE(run_rule("query-n-plus-one", context).empty());
 }
 
+TEST(RuleQueryNPlusOne, RepeatsWithinOneTransactionReplaceTheCallCount) {
+  // A short workload run: few calls in all, but the lookup repeats inside one transaction.
+  auto repeated = stats_of(120, 0.05, 1);
+  repeated.max_calls_per_transaction = 6;
+  auto query = rules::make_query_info("SELECT hunger FROM pet_stats WHERE pet_id = :pet_id", "q", repeated);
+  rules::RuleContext context;
+  context.query = &query;
+  auto findings = run_rule("query-n-plus-one", context);
+  ASSERT_EQ(findings.size(), 1u);
+  EXPECT_EQ(findings[0].evidence.at("calls_per_transaction"), "6");
+
+  auto once = stats_of(120000, 0.05, 1);
+  once.max_calls_per_transaction = 1;  // many calls, but one per transaction: not N+1
+  auto single = rules::make_query_info("SELECT hunger FROM pet_stats WHERE pet_id = :pet_id", "q", once);
+  context.query = &single;
+  EXPECT_TRUE(run_rule("query-n-plus-one", context).empty());
+}
+
 }  // namespace
 }  // namespace dbvet::testing
