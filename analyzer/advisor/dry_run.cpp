@@ -3,6 +3,7 @@
 #include <chrono>
 
 #include "analyzer/sql/fingerprint.hpp"
+#include "analyzer/sql/lexer.hpp"
 #include "analyzer/workload/runner.hpp"
 #include "fmt/format.h"
 
@@ -20,6 +21,26 @@ bool is_transaction_control(const std::string& sql) {
          word == "SAVEPOINT" || word == "RELEASE";
 }
 
+// SELECT ... FOR UPDATE / FOR SHARE / LOCK IN SHARE MODE takes row locks, which a read-only
+// session refuses: like a write, it is recorded and planned but not run.
+bool is_locking_read(const std::string& sql) {
+  sql::Lexer lexer(sql);
+  std::string_view previous;
+  for (auto token = lexer.next_significant(); token.kind != sql::TokenKind::end; token = lexer.next_significant()) {
+    if (token.kind != sql::TokenKind::identifier) {
+      previous = {};
+      continue;
+    }
+    if (sql::iequals(previous, "for") && (sql::iequals(token.text, "update") || sql::iequals(token.text, "share") ||
+                                          sql::iequals(token.text, "no") || sql::iequals(token.text, "key"))) {
+      return true;
+    }
+    if (sql::iequals(previous, "in") && sql::iequals(token.text, "share")) return true;  // LOCK IN SHARE MODE
+    previous = token.text;
+  }
+  return false;
+}
+
 class RecordingExecutor final : public workload::Executor {
  public:
   RecordingExecutor(engines::Connection& connection, DryRun& out) : connection_(connection), out_(out) {}
@@ -29,7 +50,7 @@ class RecordingExecutor final : public workload::Executor {
     if (is_transaction_control(sql)) return rows;
     model::QueryEvent event;
     event.sql = sql;
-    if (!engines::is_writing_statement(sql)) {
+    if (!engines::is_writing_statement(sql) && !is_locking_read(sql)) {
       auto start = std::chrono::steady_clock::now();
       engines::ExecuteOptions options;
       options.keep_rows = want_rows ? 1 : 0;

@@ -125,12 +125,15 @@ std::vector<model::Finding> class_findings(const ClassWork& work, const model::P
   });
   // PostgreSQL/MySQL sorts: a Sort node above a scan of a large table.
   model::visit(plan.root, [&](const model::PlanNode& node, int) {
-    if ((node.operation == "Sort" || node.uses_filesort) && !sorted_table.empty() &&
+    // A sort of a few rows (a user's handful of sessions) costs less than an index to avoid it.
+    bool few_rows = node.plan_rows && *node.plan_rows < large / 5;
+    if ((node.operation == "Sort" || node.uses_filesort) && !sorted_table.empty() && !few_rows &&
         rows_of(schema, sorted_table) >= large) {
       auto f = make(
           "plan-sort-without-index", model::Severity::warning, work, sorted_table,
           fmt::format("the rows of {} are sorted on every call: no index delivers them in order", sorted_table), cost);
       f.evidence["plan_node"] = node.operation;
+      if (node.plan_rows) f.evidence["rows_sorted"] = fmt::format("{:.0f}", *node.plan_rows);
       if (!node.sort_keys.empty()) f.evidence["sort_keys"] = join(node.sort_keys);
       out.push_back(std::move(f));
     }

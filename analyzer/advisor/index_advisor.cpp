@@ -45,35 +45,14 @@ bool index_covers(const model::Index& index, const model::IndexCandidate& candid
 }
 
 std::string index_ddl(const model::IndexCandidate& c, const std::string& engine) {
+  if (engine == "postgres") return model::postgres_create_index(c, c.name(), true);
+  if (engine == "mysql" || engine == "mariadb") return model::mysql_add_index(c) + ", ALGORITHM=INPLACE, LOCK=NONE";
   std::string keys;
   for (size_t i = 0; i < c.columns.size(); ++i) {
-    if (i) keys += ", ";
-    bool expression = c.columns[i].find('(') != std::string::npos;
-    keys += expression && engine == "postgres" ? "(" + c.columns[i] + ")" : c.columns[i];
-    if (i == 0 && !c.opclass.empty() && engine == "postgres") keys += " " + c.opclass;
+    keys += (i ? ", " : "") + c.columns[i];
     if (i < c.descending.size() && c.descending[i]) keys += " DESC";
   }
-  std::string unique = c.unique ? "UNIQUE " : "";
-  if (engine == "postgres") {
-    std::string ddl = fmt::format("CREATE {}INDEX CONCURRENTLY {} ON {} ({})", unique, c.name(), c.table, keys);
-    if (!c.include.empty()) {
-      ddl += " INCLUDE (";
-      for (size_t i = 0; i < c.include.size(); ++i) ddl += (i ? ", " : "") + c.include[i];
-      ddl += ")";
-    }
-    if (!c.where.empty()) ddl += " WHERE " + c.where;
-    return ddl;
-  }
-  if (engine == "mysql" || engine == "mariadb") {
-    std::string mkeys;  // functional keys need their own parentheses in MySQL 8 / MariaDB virtual columns
-    for (size_t i = 0; i < c.columns.size(); ++i) {
-      bool expression = c.columns[i].find('(') != std::string::npos;
-      mkeys += (i ? ", " : "") + (expression ? "(" + c.columns[i] + ")" : c.columns[i]);
-    }
-    return fmt::format("ALTER TABLE {} ADD {}INDEX {} ({}), ALGORITHM=INPLACE, LOCK=NONE", c.table, unique, c.name(),
-                       mkeys);
-  }
-  std::string ddl = fmt::format("CREATE {}INDEX {} ON {} ({})", unique, c.name(), c.table, keys);
+  std::string ddl = fmt::format("CREATE {}INDEX {} ON {} ({})", c.unique ? "UNIQUE " : "", c.name(), c.table, keys);
   if (!c.where.empty()) ddl += " WHERE " + c.where;
   return ddl;
 }
