@@ -59,6 +59,13 @@ core::Expected<AuditResult> run_audit(engines::Connection& connection, model::Wh
         it != captured->max_repeats_per_transaction.end()) {
       work.max_repeats_per_transaction = it->second;
     }
+    // The median-time example besides the slowest: the typical key next to the hot one.
+    if (auto it = captured->samples.find(cls->id); it != captured->samples.end() && it->second.size() > 1) {
+      auto samples = it->second;
+      std::sort(samples.begin(), samples.end());
+      const auto& median = samples[samples.size() / 2].second;
+      if (median != work.sql) work.other_examples.push_back(median);
+    }
     work.shape = query_shape(work.sql, *schema);
     if (!work.shape.parsed || work.shape.command == "other") continue;
     for (const auto& table : work.shape.tables) {
@@ -84,6 +91,7 @@ core::Expected<AuditResult> run_audit(engines::Connection& connection, model::Wh
   if (works.size() > options.top_classes) works.resize(options.top_classes);
 
   FindingContext context{*schema, options, write_share};
+  std::map<std::string, int64_t> plans_using;  // index name (lower case) -> classes whose plan uses it
   for (const auto& work : works) {
     auto plan = connection.explain(work.sql, {});
     AuditClass summary{work.id,
@@ -97,10 +105,23 @@ core::Expected<AuditResult> run_audit(engines::Connection& connection, model::Wh
       result.notes.push_back(fmt::format("{}: EXPLAIN failed: {}", work.id, plan.error().message));
     } else {
       summary.plan_summary = plan_summary(*plan);
+      std::set<std::string> used;
+      model::visit(plan->root, [&](const model::PlanNode& node, int) {
+        if (!node.index.empty()) used.insert(lower(node.index));
+      });
+      for (const auto& index : used) ++plans_using[index];
       auto found = class_findings(work, *plan, plan_cost[work.id], context);
       result.findings.insert(result.findings.end(), found.begin(), found.end());
     }
     result.classes.push_back(std::move(summary));
+  }
+  // The usage counters were read before the workload ran (and PostgreSQL publishes a session's
+  // counts only every second or so): an index the workload's own plans use is scanned.
+  for (auto& table : schema->tables) {
+    for (auto& index : table.indexes) {
+      auto it = plans_using.find(lower(index.name));
+      if (it != plans_using.end() && index.scans) *index.scans += it->second;
+    }
   }
   auto schema_found = schema_findings(context);
   result.findings.insert(result.findings.end(), schema_found.begin(), schema_found.end());

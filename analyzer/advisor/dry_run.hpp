@@ -5,6 +5,7 @@
 
 #include <map>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "analyzer/core/expected.hpp"
@@ -23,6 +24,10 @@ struct DryRun {
   digest::Digest digest;
   // Per class id: the most executions of that class within one script run (N+1 evidence).
   std::map<std::string, int> max_repeats_per_transaction;
+  // Per class id: the distinct statements executed (literals included) with their time, the first
+  // kMaxSamples of them, so that advice can look past the slowest one.
+  static constexpr size_t kMaxSamples = 16;
+  std::map<std::string, std::vector<std::pair<double, std::string>>> samples;
   int transactions = 0;
   double elapsed_s = 0;  // wall time of the reads executed
 };

@@ -183,6 +183,28 @@ std::vector<model::IndexCandidate> index_candidates(const ClassWork& work, const
 
 namespace {
 
+// The class's plan cost with `add`: the mean over its examples; a candidate counts as used when
+// any example's plan uses it.
+core::Expected<model::WhatIfResult> plan_class(model::WhatIf& what_if, const ClassWork& work,
+                                               const std::vector<model::IndexCandidate>& add) {
+  auto first = what_if.plan_with(work.sql, add, {});
+  if (!first || work.other_examples.empty()) return first;
+  double total = first->cost;
+  for (const auto& example : work.other_examples) {
+    auto other = what_if.plan_with(example, add, {});
+    if (!other) return other.error();
+    total += other->cost;
+    for (const auto& used : other->used_candidates) {
+      if (std::find(first->used_candidates.begin(), first->used_candidates.end(), used) ==
+          first->used_candidates.end()) {
+        first->used_candidates.push_back(used);
+      }
+    }
+  }
+  first->cost = total / static_cast<double>(1 + work.other_examples.size());
+  return first;
+}
+
 struct Evaluated {
   model::IndexCandidate candidate;
   std::map<std::string, std::pair<double, double>> classes;  // id -> (cost before, after)
@@ -202,7 +224,7 @@ std::vector<model::Recommendation> advise_indexes(const std::vector<ClassWork>& 
   std::map<std::string, Evaluated> evaluated;  // by candidate key
   for (const auto& work : classes) {
     if (work.shape.command != "select" && work.shape.command != "update" && work.shape.command != "delete") continue;
-    auto base = what_if.plan_with(work.sql, {}, {});
+    auto base = plan_class(what_if, work, {});
     if (!base) {
       note(fmt::format("{}: not planned: {}", work.id, base.error().message));
       continue;
@@ -216,7 +238,7 @@ std::vector<model::Recommendation> advise_indexes(const std::vector<ClassWork>& 
         for (const auto& index : table->indexes) covered = covered || index_covers(index, candidate);
         if (covered) continue;  // an existing index already has these keys
       }
-      auto with = what_if.plan_with(work.sql, {candidate}, {});
+      auto with = plan_class(what_if, work, {candidate});
       if (!with) {
         note(fmt::format("{}: candidate {} not planned: {}", work.id, candidate.name(), with.error().message));
         continue;
@@ -235,7 +257,7 @@ std::vector<model::Recommendation> advise_indexes(const std::vector<ClassWork>& 
       bool touches = std::any_of(work->shape.tables.begin(), work->shape.tables.end(),
                                  [&](const std::string& t) { return same_table(t, entry.candidate.table); });
       if (!touches) continue;
-      auto with = what_if.plan_with(work->sql, {entry.candidate}, {});
+      auto with = plan_class(what_if, *work, {entry.candidate});
       if (with && !with->used_candidates.empty() && with->cost < baseline[id] * (1 - options.min_improvement)) {
         entry.classes[id] = {baseline[id], with->cost};
       }

@@ -19,6 +19,9 @@ namespace dbvet::advisor {
 struct ClassWork {
   std::string id;
   std::string sql;  // the slowest example, literals included
+  // More examples of the class (other literals), on which index advice is verified too: with skewed
+  // data the slowest example is the hot key, where a plan that suits the typical key may not pay.
+  std::vector<std::string> other_examples;
   double calls = 0;
   double total_time_s = 0;
   double distinct_parameters = 0;
