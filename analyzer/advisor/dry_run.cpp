@@ -115,6 +115,9 @@ core::Expected<DryRun> dry_run_workloads(engines::Connection& connection, const 
   // Every script at least once, then the rest by weight.
   int total = std::max<int>(options.transactions, static_cast<int>(scripts.size()));
   for (int i = 0; i < total; ++i) {
+    if (options.cancelled && options.cancelled->load()) {
+      return core::make_error(core::ErrorKind::query, "interrupted");
+    }
     size_t which = i < static_cast<int>(scripts.size()) ? static_cast<size_t>(i)
                                                         : workload::choose_script(scripts, session.random());
     if (auto status = session.run(scripts[which], executor); !status) return status.error();

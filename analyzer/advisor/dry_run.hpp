@@ -3,6 +3,7 @@
 // read-only session; reading statements are executed and timed, writing statements are only
 // recorded (their plans are still examined). Interim until analyzer/capture/live is merged.
 
+#include <atomic>
 #include <map>
 #include <string>
 #include <utility>
@@ -18,6 +19,8 @@ struct DryRunOptions {
   int transactions = 200;  // script runs, picked by weight
   uint64_t seed = 42;
   double scale = 1;
+  // When set and true, the run stops before the next script run (an interrupt is unwinding).
+  const std::atomic<bool>* cancelled = nullptr;
 };
 
 struct DryRun {

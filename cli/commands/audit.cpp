@@ -123,6 +123,7 @@ int run_audit_command(CommandContext& context, const AuditArgs& args, bool advis
   options.capture.transactions = args.transactions;
   options.capture.scale = args.scale;
   options.capture.seed = args.seed;
+  if (args.sandbox) options.capture.cancelled = &bench::interrupted();
   options.max_indexes = args.max_indexes;
   options.disabled_rules = args.disabled_rules;
   auto result = advisor::run_audit(**connection, **what_if, options);

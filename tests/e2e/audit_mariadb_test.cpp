@@ -5,12 +5,21 @@
 // --sandbox the advice says it is an estimate and nothing is created on the server.
 
 #include <gtest/gtest.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
 #include <unistd.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <thread>
 
 #include "nlohmann/json.hpp"
 #include "tests/integration/mysql_test_db.hpp"
 #include "tests/support/audit_expectations.hpp"
 #include "tests/support/test_env.hpp"
+
+extern char** environ;
 
 namespace dbvet::testing {
 namespace {
@@ -82,6 +91,30 @@ TEST_F(AuditMariadb, WithoutSandboxTheAdviceIsAnEstimate) {
   auto result = run_dbvet(audit_args(sample_->database->url(), {"--transactions", "40"}));
   ASSERT_EQ(result.exit_code, 0) << result.err;
   expect_unverified_estimate(json::parse(result.out), "--sandbox");
+  EXPECT_EQ(sandboxes_left(), "0");
+}
+
+TEST_F(AuditMariadb, InterruptedAuditDropsTheSandbox) {
+  ASSERT_FALSE(sample_->report.is_null());
+  // Enough workload transactions to be still capturing when the interrupt comes.
+  auto argv = audit_args(sample_->database->url(), {"--sandbox", "--transactions", "1000000"});
+  argv.insert(argv.begin(), std::getenv("DBVET_BIN") ? std::getenv("DBVET_BIN") : "dbvet");
+  std::vector<char*> args;
+  for (auto& a : argv) args.push_back(a.data());
+  args.push_back(nullptr);
+  pid_t pid = 0;
+  ASSERT_EQ(posix_spawn(&pid, args[0], nullptr, nullptr, args.data(), environ), 0);
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (sandboxes_left() == "0" && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  EXPECT_EQ(sandboxes_left(), "1");
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  kill(pid, SIGINT);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 3);
   EXPECT_EQ(sandboxes_left(), "0");
 }
 
