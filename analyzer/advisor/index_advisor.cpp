@@ -205,11 +205,59 @@ core::Expected<model::WhatIfResult> plan_class(model::WhatIf& what_if, const Cla
   return first;
 }
 
+// Without a what-if answer: a candidate is worth proposing when the class's plan reads its table
+// whole or sorts (the problems an index removes), and it is no partial index the engine lacks.
+bool unverified_candidate_fits(const model::Plan& plan, const model::IndexCandidate& candidate) {
+  bool fits = false;
+  model::visit(plan.root, [&](const model::PlanNode& node, int) {
+    if (node.access == model::AccessType::full_scan && same_table(node.relation, candidate.table)) fits = true;
+    if (node.operation == "Sort" || node.uses_filesort || node.temp_btree) fits = true;
+  });
+  return fits;
+}
+
 struct Evaluated {
   model::IndexCandidate candidate;
   std::map<std::string, std::pair<double, double>> classes;  // id -> (cost before, after)
   double benefit = 0;                                        // sum of calls x (before - after)
 };
+
+}  // namespace
+
+namespace {
+
+// Unverified recommendations, ranked by the database time of the classes they serve; the cost
+// after is unknown and left out.
+void out_unverified(const std::map<std::pair<std::string, std::string>, model::IndexCandidate>& unverifiable,
+                    const std::map<std::string, const ClassWork*>& by_id, const std::map<std::string, double>& baseline,
+                    const IndexAdvisorOptions& options, std::vector<model::Recommendation>& out) {
+  std::map<std::string, model::Recommendation> by_key;
+  for (const auto& [where, candidate] : unverifiable) {
+    const auto& id = where.first;
+    auto& r = by_key[key_of(candidate)];
+    if (r.ddl.empty()) {
+      r.type = model::RecommendationType::index;
+      r.table = candidate.table;
+      r.columns = candidate.columns;
+      r.include = candidate.include;
+      r.where = candidate.where;
+      r.method = candidate.method;
+      r.ddl = index_ddl(candidate, options.engine);
+      r.verified = "estimate";
+      r.cost_before = 0;
+      r.rationale = "not verified: the engine cannot plan hypothetical indexes here (MariaDB: --sandbox verifies)";
+    }
+    r.queries.push_back(id);
+    *r.cost_before += by_id.at(id)->calls * baseline.at(id);
+  }
+  std::vector<model::Recommendation> ranked;
+  for (auto& [key, r] : by_key) ranked.push_back(std::move(r));
+  std::stable_sort(ranked.begin(), ranked.end(), [](const model::Recommendation& a, const model::Recommendation& b) {
+    return *a.cost_before > *b.cost_before;
+  });
+  if (ranked.size() > options.max_indexes) ranked.resize(options.max_indexes);
+  out.insert(out.end(), ranked.begin(), ranked.end());
+}
 
 }  // namespace
 
@@ -222,6 +270,9 @@ std::vector<model::Recommendation> advise_indexes(const std::vector<ClassWork>& 
   std::map<std::string, double> baseline;
   std::map<std::string, const ClassWork*> by_id;
   std::map<std::string, Evaluated> evaluated;  // by candidate key
+  // When the engine cannot plan hypothetical indexes: per class and table, the widest candidate,
+  // recommended unverified where the plan reads that table whole or sorts.
+  std::map<std::pair<std::string, std::string>, model::IndexCandidate> unverifiable;
   for (const auto& work : classes) {
     if (work.shape.command != "select" && work.shape.command != "update" && work.shape.command != "delete") continue;
     auto base = plan_class(what_if, work, {});
@@ -239,6 +290,13 @@ std::vector<model::Recommendation> advise_indexes(const std::vector<ClassWork>& 
         if (covered) continue;  // an existing index already has these keys
       }
       auto with = plan_class(what_if, work, {candidate});
+      if (!with && with.error().kind == core::ErrorKind::unsupported) {
+        if (unverified_candidate_fits(base->plan, candidate)) {
+          auto& widest = unverifiable[{work.id, lower(candidate.table)}];
+          if (candidate.columns.size() > widest.columns.size()) widest = candidate;
+        }
+        continue;
+      }
       if (!with) {
         note(fmt::format("{}: candidate {} not planned: {}", work.id, candidate.name(), with.error().message));
         continue;
@@ -310,6 +368,7 @@ std::vector<model::Recommendation> advise_indexes(const std::vector<ClassWork>& 
     }
   }
   std::vector<model::Recommendation> out;
+  out_unverified(unverifiable, by_id, baseline, options, out);
   for (const auto* entry : chosen) {
     model::Recommendation r;
     r.type = model::RecommendationType::index;
