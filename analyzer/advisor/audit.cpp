@@ -145,6 +145,7 @@ core::Expected<AuditResult> run_audit(engines::Connection& connection, model::Wh
   index_options.write_share = write_share;
   result.recommendations = advise_indexes(works, *schema, what_if, index_options, &result.notes);
   auto drops = drop_index_recommendations(result.findings, *schema, result.engine);
+  verify_drops(drops, works, what_if, &result.notes);
   result.recommendations.insert(result.recommendations.end(), drops.begin(), drops.end());
   auto rewrites = rewrite_recommendations(works, result.findings);
   result.recommendations.insert(result.recommendations.end(), rewrites.begin(), rewrites.end());

@@ -264,8 +264,15 @@ std::vector<model::Finding> schema_findings(const FindingContext& context) {
         break;
       }
     }
+    // An index that makes another redundant is no unused one: the planner may have preferred the
+    // shorter index so far, and dropping both would leave the columns unindexed.
+    std::set<std::string> covering;
+    for (const auto& f : out) {
+      if (f.rule == "schema-redundant-index" && f.table == table.name) covering.insert(f.evidence.at("covered_by"));
+    }
     for (const auto& index : table.indexes) {
       if (index.unique || index.primary || !index.scans || *index.scans > 0) continue;
+      if (covering.count(index.name)) continue;
       if (index.size_bytes && *index.size_bytes < 16384) continue;
       model::Finding f;
       f.rule = "schema-unused-index";

@@ -46,6 +46,11 @@ std::vector<model::Recommendation> advise_indexes(const std::vector<ClassWork>& 
                                                   model::WhatIf& what_if, const IndexAdvisorOptions& options,
                                                   std::vector<std::string>* notes = nullptr);
 
+// Plans the classes that touch each drop's table without the index (WhatIf `hide`) and fills in
+// cost_before/cost_after and `verified`; a drop stays an estimate where the engine cannot hide.
+void verify_drops(std::vector<model::Recommendation>& drops, const std::vector<ClassWork>& classes,
+                  model::WhatIf& what_if, std::vector<std::string>* notes = nullptr);
+
 // CREATE INDEX in the engine's dialect (CONCURRENTLY for PostgreSQL, online ALTER for MariaDB).
 std::string index_ddl(const model::IndexCandidate& candidate, const std::string& engine);
 
