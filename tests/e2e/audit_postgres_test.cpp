@@ -88,5 +88,26 @@ TEST_F(AuditPostgres, WithoutHypopgTheAdviceIsAnEstimate) {
   EXPECT_EQ(plain.scalar("SELECT count(*) FROM pg_extension WHERE extname = 'hypopg'"), "0");
 }
 
+TEST_F(AuditPostgres, HypopgOutsideTheSearchPathIsFound) {
+  PostgresTestDatabase tools(database_name("pg_tools"));
+  tools.run("CREATE SCHEMA tools; CREATE EXTENSION hypopg SCHEMA tools");
+  auto gen = run_dbvet({"gen", "--sample", "virtualpet", "--service", "pet-service", "--scale", kScale, "--seed", "42",
+                        "--no-progress", tools.url()});
+  ASSERT_EQ(gen.exit_code, 0) << gen.err;
+  auto args = audit_args("advise", tools.url(), {"pet-service"});
+  args.insert(args.end(), {"--transactions", "60"});
+  auto result = run_dbvet(args);
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  auto report = json::parse(result.out);
+  EXPECT_EQ(report["verification"], "hypopg") << report["notes"].dump();
+  int indexes = 0;
+  for (const auto& r : report["recommendations"]) {
+    if (r["type"] != "index") continue;
+    ++indexes;
+    EXPECT_EQ(r["verified"], "hypopg") << r.dump();
+  }
+  EXPECT_GT(indexes, 0);
+}
+
 }  // namespace
 }  // namespace dbvet::testing

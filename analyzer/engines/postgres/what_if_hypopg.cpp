@@ -32,8 +32,10 @@ std::string quote_literal(const std::string& text) {
 
 }  // namespace
 
-HypopgWhatIf::HypopgWhatIf(std::unique_ptr<Connection> session, std::string version, bool can_hide)
-    : session_(std::move(session)), version_(std::move(version)), can_hide_(can_hide) {}
+HypopgWhatIf::HypopgWhatIf(std::unique_ptr<Connection> session, std::string version, std::string schema, bool can_hide)
+    : session_(std::move(session)), version_(std::move(version)), schema_(std::move(schema)), can_hide_(can_hide) {}
+
+std::string HypopgWhatIf::function(const std::string& name) const { return schema_ + "." + name; }
 
 core::Expected<std::unique_ptr<HypopgWhatIf>> HypopgWhatIf::open(const core::TargetUrl& url,
                                                                  const ConnectOptions& options) {
@@ -41,20 +43,26 @@ core::Expected<std::unique_ptr<HypopgWhatIf>> HypopgWhatIf::open(const core::Tar
   read_only.allow_writes = false;
   auto session = connect(url, read_only);
   if (!session) return session.error();
-  auto version = (*session)->execute("SELECT extversion FROM pg_extension WHERE extname = 'hypopg'");
+  // The extension's schema qualifies its functions: the session's search_path need not hold it.
+  auto version = (*session)->execute(
+      "SELECT e.extversion, quote_ident(n.nspname), EXISTS (SELECT 1 FROM pg_proc p WHERE p.pronamespace = "
+      "n.oid AND p.proname = 'hypopg_hide_index') FROM pg_extension e JOIN pg_namespace n ON n.oid = "
+      "e.extnamespace WHERE e.extname = 'hypopg'");
   if (!version) return version.error();
-  if (version->rows.empty()) {
+  if (version->rows.empty() || version->rows[0].size() < 3) {
     return core::make_error(core::ErrorKind::unsupported,
                             fmt::format("{}: the hypopg extension is not installed in this database (CREATE "
                                         "EXTENSION hypopg, as its owner, lets dbvet verify index advice)",
                                         url.redacted()));
   }
-  auto hide = (*session)->execute("SELECT count(*) FROM pg_proc WHERE proname = 'hypopg_hide_index'");
-  if (!hide) return hide.error();
+  const auto& row = version->rows[0];
+  std::unique_ptr<HypopgWhatIf> what_if(
+      new HypopgWhatIf(std::move(*session), row[0].value_or(""), row[1].value_or("public"), row[2] == "t"));
   // Nothing from an earlier use of this backend (a pooler may hand it over) may linger.
-  if (auto reset = (*session)->execute("SELECT hypopg_reset()"); !reset) return reset.error();
-  return std::unique_ptr<HypopgWhatIf>(
-      new HypopgWhatIf(std::move(*session), first_value(*version), first_value(*hide) != "0"));
+  if (auto reset = what_if->session_->execute("SELECT " + what_if->function("hypopg_reset()")); !reset) {
+    return reset.error();
+  }
+  return what_if;
 }
 
 core::Expected<model::WhatIfResult> HypopgWhatIf::plan_with(const std::string& sql,
@@ -74,10 +82,11 @@ core::Expected<model::WhatIfResult> HypopgWhatIf::plan_with(const std::string& s
   // Forget the hypothetical indexes and unhide, whatever happened; a failure here leaves the session
   // unusable for honest answers, so it wins over the plan.
   if (!add.empty()) {
-    if (auto reset = session_->execute("SELECT hypopg_reset()"); !reset) return reset.error();
+    if (auto reset = session_->execute("SELECT " + function("hypopg_reset()")); !reset) return reset.error();
   }
   if (!hide.empty()) {
-    if (auto unhide = session_->execute("SELECT hypopg_unhide_all_indexes()"); !unhide) return unhide.error();
+    if (auto unhide = session_->execute("SELECT " + function("hypopg_unhide_all_indexes()")); !unhide)
+      return unhide.error();
   }
   if (result && baseline) baseline_[sql] = *result;
   return result;
@@ -88,7 +97,7 @@ core::Expected<model::WhatIfResult> HypopgWhatIf::plan_now(const std::string& sq
                                                            const std::vector<std::string>& hide) {
   std::map<std::string, std::string> hypothetical;  // HypoPG's name ("<oid>btree_t_c") -> candidate name
   for (const auto& candidate : add) {
-    auto created = session_->execute(fmt::format("SELECT indexname FROM hypopg_create_index({})",
+    auto created = session_->execute(fmt::format("SELECT indexname FROM {}({})", function("hypopg_create_index"),
                                                  quote_literal(model::postgres_create_index(candidate, "", false))));
     if (!created) {
       return core::make_error(created.error().kind,
@@ -97,7 +106,8 @@ core::Expected<model::WhatIfResult> HypopgWhatIf::plan_now(const std::string& sq
     hypothetical[first_value(*created)] = candidate.name();
   }
   for (const auto& index : hide) {
-    auto hidden = session_->execute(fmt::format("SELECT hypopg_hide_index({}::regclass)", quote_literal(index)));
+    auto hidden =
+        session_->execute(fmt::format("SELECT {}({}::regclass)", function("hypopg_hide_index"), quote_literal(index)));
     if (!hidden) return hidden.error();
   }
   auto plan = session_->explain(sql, {});

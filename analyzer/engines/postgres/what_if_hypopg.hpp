@@ -31,12 +31,14 @@ class HypopgWhatIf final : public model::WhatIf {
   bool can_hide() const { return can_hide_; }
 
  private:
-  HypopgWhatIf(std::unique_ptr<Connection> session, std::string version, bool can_hide);
+  HypopgWhatIf(std::unique_ptr<Connection> session, std::string version, std::string schema, bool can_hide);
+  std::string function(const std::string& name) const;  // schema-qualified
   core::Expected<model::WhatIfResult> plan_now(const std::string& sql, const std::vector<model::IndexCandidate>& add,
                                                const std::vector<std::string>& hide);
 
   std::unique_ptr<Connection> session_;
   std::string version_;
+  std::string schema_;  // where the extension lives, quoted
   bool can_hide_ = false;
   std::map<std::string, model::WhatIfResult> baseline_;  // sql -> its plan with nothing added or hidden
 };
