@@ -84,6 +84,13 @@ TEST_F(AuditMariadb, TargetUnchangedAndNoSandboxLeft) {
   ASSERT_FALSE(sample_->report.is_null());
   EXPECT_EQ(database_fingerprint(sample_->database->url()), sample_->before);
   EXPECT_EQ(sandboxes_left(), "0");
+  // The sample's persistent statistics went with the sandbox's tables.
+  auto stats = sample_->database->writer().execute(
+      "SELECT (SELECT count(*) FROM mysql.table_stats WHERE db_name LIKE '" + sample_->database->name() +
+      "\\_dbvet\\_sandbox\\_%') + (SELECT count(*) FROM mysql.column_stats WHERE db_name LIKE '" +
+      sample_->database->name() + "\\_dbvet\\_sandbox\\_%')");
+  ASSERT_TRUE(stats) << stats.error().message;
+  EXPECT_EQ(stats->rows.at(0).at(0).value_or(""), "0");
 }
 
 TEST_F(AuditMariadb, WithoutSandboxTheAdviceIsAnEstimate) {
