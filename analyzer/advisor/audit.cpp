@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <set>
 
 #include "analyzer/advisor/rewrite_cache.hpp"
 #include "fmt/format.h"
@@ -78,6 +79,13 @@ core::Expected<AuditResult> run_audit(engines::Connection& connection, model::Wh
         it != captured->max_repeats_per_transaction.end()) {
       work.max_repeats_per_transaction = it->second;
     }
+    // The median-time example besides the slowest: the typical key next to the hot one.
+    if (auto it = captured->samples.find(cls->id); it != captured->samples.end() && it->second.size() > 1) {
+      auto samples = it->second;
+      std::sort(samples.begin(), samples.end());
+      const auto& median = samples[samples.size() / 2].second;
+      if (median != work.sql) work.other_examples.push_back(median);
+    }
     work.shape = query_shape(work.sql, *schema);
     if (!work.shape.parsed || work.shape.command == "other") continue;
     for (const auto& table : work.shape.tables) {
@@ -106,8 +114,13 @@ core::Expected<AuditResult> run_audit(engines::Connection& connection, model::Wh
   schema_context.schema = &*schema;
   schema_context.config = &options.rule_config;
   schema_context.engine = result.engine;
+  std::map<std::string, int64_t> plans_using;  // index name (lower case) -> classes whose plan uses it
   for (const auto& work : works) {
     auto plan = connection.explain(work.sql, {});
+    // MariaDB refuses EXPLAIN of a write in a read-only session; a sandbox plans it.
+    if (!plan && what_if.method() == "sandbox") {
+      if (auto planned = what_if.plan_with(work.sql, {}, {}); planned) plan = planned->plan;
+    }
     AuditClass summary{work.id,
                        "",
                        work.sql,
@@ -119,6 +132,11 @@ core::Expected<AuditResult> run_audit(engines::Connection& connection, model::Wh
       result.notes.push_back(fmt::format("{}: EXPLAIN failed: {}", work.id, plan.error().message));
     } else {
       summary.plan_summary = plan_summary(*plan);
+      std::set<std::string> used;
+      model::visit(plan->root, [&](const model::PlanNode& node, int) {
+        if (!node.index.empty()) used.insert(lower(node.index));
+      });
+      for (const auto& index : used) ++plans_using[index];
       auto query = query_info(work, *schema);
       rules::RuleContext context = schema_context;
       context.plan = &*plan;
@@ -132,6 +150,14 @@ core::Expected<AuditResult> run_audit(engines::Connection& connection, model::Wh
     }
     result.classes.push_back(std::move(summary));
   }
+  // The usage counters were read before the workload ran (and PostgreSQL publishes a session's
+  // counts only every second or so): an index the workload's own plans use is scanned.
+  for (auto& table : schema->tables) {
+    for (auto& index : table.indexes) {
+      auto it = plans_using.find(lower(index.name));
+      if (it != plans_using.end() && index.scans) *index.scans += it->second;
+    }
+  }
   auto schema_found = rules::run_rules(schema_context, {rules::Category::schema});
   result.findings.insert(result.findings.end(), schema_found.begin(), schema_found.end());
   rank(result.findings);
@@ -142,6 +168,7 @@ core::Expected<AuditResult> run_audit(engines::Connection& connection, model::Wh
   index_options.write_share = write_share;
   result.recommendations = advise_indexes(works, *schema, what_if, index_options, &result.notes);
   auto drops = drop_index_recommendations(result.findings, *schema, result.engine);
+  verify_drops(drops, works, what_if, &result.notes);
   result.recommendations.insert(result.recommendations.end(), drops.begin(), drops.end());
   auto rewrites = rewrite_recommendations(works, result.findings);
   result.recommendations.insert(result.recommendations.end(), rewrites.begin(), rewrites.end());

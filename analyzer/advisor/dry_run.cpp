@@ -1,8 +1,11 @@
 #include "analyzer/advisor/dry_run.hpp"
 
+#include <algorithm>
 #include <chrono>
+#include <set>
 
 #include "analyzer/sql/fingerprint.hpp"
+#include "analyzer/sql/lexer.hpp"
 #include "analyzer/workload/runner.hpp"
 #include "fmt/format.h"
 
@@ -20,6 +23,26 @@ bool is_transaction_control(const std::string& sql) {
          word == "SAVEPOINT" || word == "RELEASE";
 }
 
+// SELECT ... FOR UPDATE / FOR SHARE / LOCK IN SHARE MODE takes row locks, which a read-only
+// session refuses: like a write, it is recorded and planned but not run.
+bool is_locking_read(const std::string& sql) {
+  sql::Lexer lexer(sql);
+  std::string_view previous;
+  for (auto token = lexer.next_significant(); token.kind != sql::TokenKind::end; token = lexer.next_significant()) {
+    if (token.kind != sql::TokenKind::identifier) {
+      previous = {};
+      continue;
+    }
+    if (sql::iequals(previous, "for") && (sql::iequals(token.text, "update") || sql::iequals(token.text, "share") ||
+                                          sql::iequals(token.text, "no") || sql::iequals(token.text, "key"))) {
+      return true;
+    }
+    if (sql::iequals(previous, "in") && sql::iequals(token.text, "share")) return true;  // LOCK IN SHARE MODE
+    previous = token.text;
+  }
+  return false;
+}
+
 class RecordingExecutor final : public workload::Executor {
  public:
   RecordingExecutor(engines::Connection& connection, DryRun& out) : connection_(connection), out_(out) {}
@@ -29,10 +52,16 @@ class RecordingExecutor final : public workload::Executor {
     if (is_transaction_control(sql)) return rows;
     model::QueryEvent event;
     event.sql = sql;
-    if (!engines::is_writing_statement(sql)) {
-      auto start = std::chrono::steady_clock::now();
+    if (!engines::is_writing_statement(sql) && !is_locking_read(sql)) {
       engines::ExecuteOptions options;
       options.keep_rows = want_rows ? 1 : 0;
+      // A class's first run in the session also loads the catalog caches and plans cold: it runs
+      // once untimed, so that the class's slowest example is the one whose data is slowest.
+      auto id = sql::fingerprint(sql, out_.digest.mode()).id;
+      if (warmed_.insert(id).second) {
+        if (auto warm = connection_.execute(sql, options); !warm) return warm.error();
+      }
+      auto start = std::chrono::steady_clock::now();
       auto result = connection_.execute(sql, options);
       if (!result) return result.error();
       double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -45,6 +74,9 @@ class RecordingExecutor final : public workload::Executor {
     } else {
       event.rows_affected = 0;  // not executed: a read-only audit never writes
     }
+    auto& samples = out_.samples[sql::fingerprint(sql, out_.digest.mode()).id];
+    bool seen = std::any_of(samples.begin(), samples.end(), [&](const auto& s) { return s.second == sql; });
+    if (!seen && samples.size() < DryRun::kMaxSamples) samples.emplace_back(event.query_time_s, sql);
     out_.digest.add(event);
     ++in_transaction_[sql::fingerprint(sql, out_.digest.mode()).id];
     return rows;
@@ -63,6 +95,7 @@ class RecordingExecutor final : public workload::Executor {
   engines::Connection& connection_;
   DryRun& out_;
   std::map<std::string, int> in_transaction_;
+  std::set<std::string> warmed_;  // class ids run once untimed
 };
 
 }  // namespace
@@ -82,6 +115,9 @@ core::Expected<DryRun> dry_run_workloads(engines::Connection& connection, const 
   // Every script at least once, then the rest by weight.
   int total = std::max<int>(options.transactions, static_cast<int>(scripts.size()));
   for (int i = 0; i < total; ++i) {
+    if (options.cancelled && options.cancelled->load()) {
+      return core::make_error(core::ErrorKind::query, "interrupted");
+    }
     size_t which = i < static_cast<int>(scripts.size()) ? static_cast<size_t>(i)
                                                         : workload::choose_script(scripts, session.random());
     if (auto status = session.run(scripts[which], executor); !status) return status.error();

@@ -3,8 +3,10 @@
 // read-only session; reading statements are executed and timed, writing statements are only
 // recorded (their plans are still examined). Interim until analyzer/capture/live is merged.
 
+#include <atomic>
 #include <map>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "analyzer/core/expected.hpp"
@@ -17,12 +19,18 @@ struct DryRunOptions {
   int transactions = 200;  // script runs, picked by weight
   uint64_t seed = 42;
   double scale = 1;
+  // When set and true, the run stops before the next script run (an interrupt is unwinding).
+  const std::atomic<bool>* cancelled = nullptr;
 };
 
 struct DryRun {
   digest::Digest digest;
   // Per class id: the most executions of that class within one script run (N+1 evidence).
   std::map<std::string, int> max_repeats_per_transaction;
+  // Per class id: the distinct statements executed (literals included) with their time, the first
+  // kMaxSamples of them, so that advice can look past the slowest one.
+  static constexpr size_t kMaxSamples = 16;
+  std::map<std::string, std::vector<std::pair<double, std::string>>> samples;
   int transactions = 0;
   double elapsed_s = 0;  // wall time of the reads executed
 };

@@ -45,35 +45,14 @@ bool index_covers(const model::Index& index, const model::IndexCandidate& candid
 }
 
 std::string index_ddl(const model::IndexCandidate& c, const std::string& engine) {
+  if (engine == "postgres") return model::postgres_create_index(c, c.name(), true);
+  if (engine == "mysql" || engine == "mariadb") return model::mysql_add_index(c) + ", ALGORITHM=INPLACE, LOCK=NONE";
   std::string keys;
   for (size_t i = 0; i < c.columns.size(); ++i) {
-    if (i) keys += ", ";
-    bool expression = c.columns[i].find('(') != std::string::npos;
-    keys += expression && engine == "postgres" ? "(" + c.columns[i] + ")" : c.columns[i];
-    if (i == 0 && !c.opclass.empty() && engine == "postgres") keys += " " + c.opclass;
+    keys += (i ? ", " : "") + c.columns[i];
     if (i < c.descending.size() && c.descending[i]) keys += " DESC";
   }
-  std::string unique = c.unique ? "UNIQUE " : "";
-  if (engine == "postgres") {
-    std::string ddl = fmt::format("CREATE {}INDEX CONCURRENTLY {} ON {} ({})", unique, c.name(), c.table, keys);
-    if (!c.include.empty()) {
-      ddl += " INCLUDE (";
-      for (size_t i = 0; i < c.include.size(); ++i) ddl += (i ? ", " : "") + c.include[i];
-      ddl += ")";
-    }
-    if (!c.where.empty()) ddl += " WHERE " + c.where;
-    return ddl;
-  }
-  if (engine == "mysql" || engine == "mariadb") {
-    std::string mkeys;  // functional keys need their own parentheses in MySQL 8 / MariaDB virtual columns
-    for (size_t i = 0; i < c.columns.size(); ++i) {
-      bool expression = c.columns[i].find('(') != std::string::npos;
-      mkeys += (i ? ", " : "") + (expression ? "(" + c.columns[i] + ")" : c.columns[i]);
-    }
-    return fmt::format("ALTER TABLE {} ADD {}INDEX {} ({}), ALGORITHM=INPLACE, LOCK=NONE", c.table, unique, c.name(),
-                       mkeys);
-  }
-  std::string ddl = fmt::format("CREATE {}INDEX {} ON {} ({})", unique, c.name(), c.table, keys);
+  std::string ddl = fmt::format("CREATE {}INDEX {} ON {} ({})", c.unique ? "UNIQUE " : "", c.name(), c.table, keys);
   if (!c.where.empty()) ddl += " WHERE " + c.where;
   return ddl;
 }
@@ -204,11 +183,82 @@ std::vector<model::IndexCandidate> index_candidates(const ClassWork& work, const
 
 namespace {
 
+// The class's plan cost with `add`: the mean over its examples; a candidate counts as used when
+// any example's plan uses it.
+core::Expected<model::WhatIfResult> plan_class(model::WhatIf& what_if, const ClassWork& work,
+                                               const std::vector<model::IndexCandidate>& add,
+                                               const std::vector<std::string>& hide = {}) {
+  auto first = what_if.plan_with(work.sql, add, hide);
+  if (!first || work.other_examples.empty()) return first;
+  double total = first->cost;
+  for (const auto& example : work.other_examples) {
+    auto other = what_if.plan_with(example, add, hide);
+    if (!other) return other.error();
+    total += other->cost;
+    for (const auto& used : other->used_candidates) {
+      if (std::find(first->used_candidates.begin(), first->used_candidates.end(), used) ==
+          first->used_candidates.end()) {
+        first->used_candidates.push_back(used);
+      }
+    }
+  }
+  first->cost = total / static_cast<double>(1 + work.other_examples.size());
+  return first;
+}
+
+// Without a what-if answer: a candidate is worth proposing when the class's plan reads its table
+// whole or sorts (the problems an index removes), and it is no partial index the engine lacks.
+bool unverified_candidate_fits(const model::Plan& plan, const model::IndexCandidate& candidate) {
+  bool fits = false;
+  model::visit(plan.root, [&](const model::PlanNode& node, int) {
+    if (node.access == model::AccessType::full_scan && same_table(node.relation, candidate.table)) fits = true;
+    if (node.operation == "Sort" || node.uses_filesort || node.temp_btree) fits = true;
+  });
+  return fits;
+}
+
 struct Evaluated {
   model::IndexCandidate candidate;
   std::map<std::string, std::pair<double, double>> classes;  // id -> (cost before, after)
   double benefit = 0;                                        // sum of calls x (before - after)
 };
+
+}  // namespace
+
+namespace {
+
+// Unverified recommendations, ranked by the database time of the classes they serve; the cost
+// after is unknown and left out.
+void out_unverified(const std::map<std::pair<std::string, std::string>, model::IndexCandidate>& unverifiable,
+                    const std::map<std::string, const ClassWork*>& by_id, const std::map<std::string, double>& baseline,
+                    const IndexAdvisorOptions& options, std::vector<model::Recommendation>& out) {
+  std::map<std::string, model::Recommendation> by_key;
+  for (const auto& [where, candidate] : unverifiable) {
+    const auto& id = where.first;
+    auto& r = by_key[key_of(candidate)];
+    if (r.ddl.empty()) {
+      r.type = model::RecommendationType::index;
+      r.table = candidate.table;
+      r.columns = candidate.columns;
+      r.include = candidate.include;
+      r.where = candidate.where;
+      r.method = candidate.method;
+      r.ddl = index_ddl(candidate, options.engine);
+      r.verified = "estimate";
+      r.cost_before = 0;
+      r.rationale = "not verified: the engine cannot plan hypothetical indexes here (MariaDB: --sandbox verifies)";
+    }
+    r.queries.push_back(id);
+    *r.cost_before += by_id.at(id)->calls * baseline.at(id);
+  }
+  std::vector<model::Recommendation> ranked;
+  for (auto& [key, r] : by_key) ranked.push_back(std::move(r));
+  std::stable_sort(ranked.begin(), ranked.end(), [](const model::Recommendation& a, const model::Recommendation& b) {
+    return *a.cost_before > *b.cost_before;
+  });
+  if (ranked.size() > options.max_indexes) ranked.resize(options.max_indexes);
+  out.insert(out.end(), ranked.begin(), ranked.end());
+}
 
 }  // namespace
 
@@ -221,9 +271,12 @@ std::vector<model::Recommendation> advise_indexes(const std::vector<ClassWork>& 
   std::map<std::string, double> baseline;
   std::map<std::string, const ClassWork*> by_id;
   std::map<std::string, Evaluated> evaluated;  // by candidate key
+  // When the engine cannot plan hypothetical indexes: per class and table, the widest candidate,
+  // recommended unverified where the plan reads that table whole or sorts.
+  std::map<std::pair<std::string, std::string>, model::IndexCandidate> unverifiable;
   for (const auto& work : classes) {
     if (work.shape.command != "select" && work.shape.command != "update" && work.shape.command != "delete") continue;
-    auto base = what_if.plan_with(work.sql, {}, {});
+    auto base = plan_class(what_if, work, {});
     if (!base) {
       note(fmt::format("{}: not planned: {}", work.id, base.error().message));
       continue;
@@ -237,7 +290,14 @@ std::vector<model::Recommendation> advise_indexes(const std::vector<ClassWork>& 
         for (const auto& index : table->indexes) covered = covered || index_covers(index, candidate);
         if (covered) continue;  // an existing index already has these keys
       }
-      auto with = what_if.plan_with(work.sql, {candidate}, {});
+      auto with = plan_class(what_if, work, {candidate});
+      if (!with && with.error().kind == core::ErrorKind::unsupported) {
+        if (unverified_candidate_fits(base->plan, candidate)) {
+          auto& widest = unverifiable[{work.id, lower(candidate.table)}];
+          if (candidate.columns.size() > widest.columns.size()) widest = candidate;
+        }
+        continue;
+      }
       if (!with) {
         note(fmt::format("{}: candidate {} not planned: {}", work.id, candidate.name(), with.error().message));
         continue;
@@ -256,7 +316,7 @@ std::vector<model::Recommendation> advise_indexes(const std::vector<ClassWork>& 
       bool touches = std::any_of(work->shape.tables.begin(), work->shape.tables.end(),
                                  [&](const std::string& t) { return same_table(t, entry.candidate.table); });
       if (!touches) continue;
-      auto with = what_if.plan_with(work->sql, {entry.candidate}, {});
+      auto with = plan_class(what_if, *work, {entry.candidate});
       if (with && !with->used_candidates.empty() && with->cost < baseline[id] * (1 - options.min_improvement)) {
         entry.classes[id] = {baseline[id], with->cost};
       }
@@ -309,6 +369,7 @@ std::vector<model::Recommendation> advise_indexes(const std::vector<ClassWork>& 
     }
   }
   std::vector<model::Recommendation> out;
+  out_unverified(unverifiable, by_id, baseline, options, out);
   for (const auto* entry : chosen) {
     model::Recommendation r;
     r.type = model::RecommendationType::index;
@@ -343,6 +404,45 @@ std::vector<model::Recommendation> advise_indexes(const std::vector<ClassWork>& 
     out.push_back(std::move(r));
   }
   return out;
+}
+
+void verify_drops(std::vector<model::Recommendation>& drops, const std::vector<ClassWork>& classes,
+                  model::WhatIf& what_if, std::vector<std::string>* notes) {
+  for (auto& r : drops) {
+    if (r.type != model::RecommendationType::drop_index || !r.details.count("index")) continue;
+    const std::string index = r.details.at("index");
+    double before = 0, after = 0;
+    std::vector<std::string> queries;
+    bool verified = true;
+    for (const auto& work : classes) {
+      bool touches = std::any_of(work.shape.tables.begin(), work.shape.tables.end(),
+                                 [&](const std::string& t) { return same_table(t, r.table); });
+      if (!touches || work.shape.command == "other" || work.shape.command == "insert") continue;
+      auto base = plan_class(what_if, work, {});
+      auto without = base ? plan_class(what_if, work, {}, {index}) : base;
+      if (!base || !without) {
+        const auto& error = base ? without.error() : base.error();
+        // An engine that cannot hide an index leaves the drop an estimate; the command notes why once.
+        if (error.kind != core::ErrorKind::unsupported && notes) {
+          notes->push_back(fmt::format("{}: drop of {} not verified: {}", work.id, index, error.message));
+        }
+        verified = false;
+        break;
+      }
+      before += work.calls * base->cost;
+      after += work.calls * without->cost;
+      queries.push_back(work.id);
+    }
+    if (!verified || queries.empty()) continue;  // no class of the workload reads the table: nothing to plan
+    r.cost_before = before;
+    r.cost_after = after;
+    r.improvement = before > 0 ? 1 - after / before : 0;
+    r.queries = queries;
+    r.verified = what_if.method();
+    if (after > before * 1.2) {
+      r.rationale += fmt::format("; but the workload's plans cost {:.0f}% more without it", (after / before - 1) * 100);
+    }
+  }
 }
 
 }  // namespace dbvet::advisor

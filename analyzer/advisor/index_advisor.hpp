@@ -19,6 +19,9 @@ namespace dbvet::advisor {
 struct ClassWork {
   std::string id;
   std::string sql;  // the slowest example, literals included
+  // More examples of the class (other literals), on which index advice is verified too: with skewed
+  // data the slowest example is the hot key, where a plan that suits the typical key may not pay.
+  std::vector<std::string> other_examples;
   double calls = 0;
   double total_time_s = 0;
   double distinct_parameters = 0;
@@ -42,6 +45,11 @@ std::vector<model::IndexCandidate> index_candidates(const ClassWork& work, const
 std::vector<model::Recommendation> advise_indexes(const std::vector<ClassWork>& classes, const model::Schema& schema,
                                                   model::WhatIf& what_if, const IndexAdvisorOptions& options,
                                                   std::vector<std::string>* notes = nullptr);
+
+// Plans the classes that touch each drop's table without the index (WhatIf `hide`) and fills in
+// cost_before/cost_after and `verified`; a drop stays an estimate where the engine cannot hide.
+void verify_drops(std::vector<model::Recommendation>& drops, const std::vector<ClassWork>& classes,
+                  model::WhatIf& what_if, std::vector<std::string>* notes = nullptr);
 
 // CREATE INDEX in the engine's dialect (CONCURRENTLY for PostgreSQL, online ALTER for MariaDB).
 std::string index_ddl(const model::IndexCandidate& candidate, const std::string& engine);

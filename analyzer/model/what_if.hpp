@@ -20,16 +20,25 @@ struct IndexCandidate {
   std::vector<std::string> include;  // PostgreSQL INCLUDE columns
   std::string where;                 // partial index predicate, empty when none
   std::string method = "btree";
-  std::string opclass;               // e.g. text_pattern_ops for prefix LIKE, applied to the first key
+  std::string opclass;  // e.g. text_pattern_ops for prefix LIKE, applied to the first key
   bool unique = false;
 
   // A stable name derived from the table and keys: dbvet_<table>_<col>_<col>.
   std::string name() const;
 };
 
+// CREATE INDEX in PostgreSQL's syntax: expression keys in parentheses, the opclass on the first
+// key, USING for a method other than btree, INCLUDE and WHERE. `name` empty gives an unnamed index
+// (as HypoPG takes it); the advisor's DDL adds CONCURRENTLY and the candidate's name.
+std::string postgres_create_index(const IndexCandidate& candidate, const std::string& name, bool concurrently);
+
+// ALTER TABLE ... ADD INDEX in MySQL/MariaDB syntax, named after the candidate; expression keys in
+// their own parentheses (MySQL 8 functional keys). MySQL has no partial indexes: `where` is left out.
+std::string mysql_add_index(const IndexCandidate& candidate);
+
 struct WhatIfResult {
-  double cost = 0;               // the planner's total cost (engine units; SQLite: a relative estimate)
-  Plan plan;                     // the plan chosen under the hypothesis
+  double cost = 0;                           // the planner's total cost (engine units; SQLite: a relative estimate)
+  Plan plan;                                 // the plan chosen under the hypothesis
   std::vector<std::string> used_candidates;  // names of candidate indexes the plan uses
 };
 

@@ -8,7 +8,14 @@
 #include "analyzer/core/target_url.hpp"
 #include "analyzer/engines/connection.hpp"
 #include "analyzer/engines/sqlite/what_if_sqlite.hpp"
+#ifdef DBVET_WITH_POSTGRES
+#include "analyzer/engines/postgres/what_if_hypopg.hpp"
+#endif
+#ifdef DBVET_WITH_MYSQL
+#include "analyzer/engines/mysql/what_if_sandbox.hpp"
+#endif
 #include "analyzer/report/audit_render.hpp"
+#include "benchmarks/bench_runner.hpp"
 #include "cli/cli_context.hpp"
 #include "fmt/format.h"
 #include "nlohmann/json.hpp"
@@ -29,9 +36,61 @@ struct AuditArgs {
   double scale = 1;
   uint64_t seed = 42;
   bool apply = false;
+  bool sandbox = false;
 };
 
 namespace {
+
+// How index advice is verified: SQLite in a private copy, PostgreSQL through HypoPG, MariaDB in a
+// sandbox database with --sandbox; otherwise (or when HypoPG is missing) the plan-only estimate.
+core::Expected<std::unique_ptr<model::WhatIf>> open_what_if(const core::TargetUrl& url, engines::Connection& connection,
+                                                            bool sandbox, std::vector<std::string>& notes) {
+  if (sandbox && url.engine != core::Engine::mysql) {
+    return core::make_error(core::ErrorKind::usage, "--sandbox is for MariaDB/MySQL targets");
+  }
+  switch (url.engine) {
+    case core::Engine::sqlite: {
+      auto sqlite = engines::sqlite::SqliteWhatIf::open(url.path, url.redacted());
+      if (!sqlite) return sqlite.error();
+      return std::unique_ptr<model::WhatIf>(std::move(*sqlite));
+    }
+#ifdef DBVET_WITH_POSTGRES
+    case core::Engine::postgres: {
+      auto hypopg = engines::postgres::HypopgWhatIf::open(url);
+      if (hypopg) {
+        if (!(*hypopg)->can_hide()) {
+          notes.push_back(fmt::format("HypoPG {} cannot hide indexes (1.4 can): drop advice is not verified",
+                                      (*hypopg)->hypopg_version()));
+        }
+        return std::unique_ptr<model::WhatIf>(std::move(*hypopg));
+      }
+      if (hypopg.error().kind != core::ErrorKind::unsupported) return hypopg.error();
+      notes.push_back(hypopg.error().message + "; index advice is an unverified estimate");
+      break;
+    }
+#endif
+#ifdef DBVET_WITH_MYSQL
+    case core::Engine::mysql: {
+      if (!sandbox) {
+        notes.push_back(
+            "index advice on MariaDB/MySQL is an unverified estimate; --sandbox verifies it in a scratch "
+            "database with a sample of the tables");
+        break;
+      }
+      // Ctrl-C must still drop the scratch database: the handler only sets a flag.
+      bench::install_interrupt_handler();
+      engines::mysql::SandboxWhatIfOptions sandbox_options;
+      sandbox_options.cancelled = &bench::interrupted();
+      auto what_if = engines::mysql::SandboxWhatIf::open(url, sandbox_options);
+      if (!what_if) return what_if.error();
+      return std::unique_ptr<model::WhatIf>(std::move(*what_if));
+    }
+#endif
+    default:
+      break;
+  }
+  return std::unique_ptr<model::WhatIf>(std::make_unique<advisor::PlanOnlyWhatIf>(connection));
+}
 
 int run_audit_command(CommandContext& context, const AuditArgs& args, bool advise) {
   if (auto status = context.require_format({"text", "json", "md"}); !status) return context.fail(status.error());
@@ -70,24 +129,25 @@ int run_audit_command(CommandContext& context, const AuditArgs& args, bool advis
   auto connection = engines::connect(*url, {});
   if (!connection) return context.fail(connection.error());
 
-  std::unique_ptr<model::WhatIf> what_if;
-  if (url->engine == core::Engine::sqlite) {
-    auto sqlite = engines::sqlite::SqliteWhatIf::open(url->path, url->redacted());
-    if (!sqlite) return context.fail(sqlite.error());
-    what_if = std::move(*sqlite);
-  } else {
-    what_if = std::make_unique<advisor::PlanOnlyWhatIf>(**connection);
-  }
+  std::vector<std::string> what_if_notes;
+  auto what_if = open_what_if(*url, **connection, args.sandbox, what_if_notes);
+  if (!what_if) return context.fail(what_if.error());
 
   advisor::AuditOptions options;
   options.workloads = args.workloads;
   options.capture.transactions = args.transactions;
   options.capture.scale = args.scale;
   options.capture.seed = args.seed;
+  if (args.sandbox) options.capture.cancelled = &bench::interrupted();
   options.max_indexes = args.max_indexes;
   options.rule_config = std::move(rule_config);
-  auto result = advisor::run_audit(**connection, *what_if, options);
+  auto result = advisor::run_audit(**connection, **what_if, options);
+  if (args.sandbox && bench::interrupted()) {
+    what_if->reset();  // drops the sandbox before the exit
+    return context.fail(core::make_error(core::ErrorKind::query, "interrupted"));
+  }
   if (!result) return context.fail(result.error());
+  result->notes.insert(result->notes.end(), what_if_notes.begin(), what_if_notes.end());
 
   auto out = context.out();
   if (!out) return context.fail(out.error());
@@ -124,6 +184,8 @@ CommandRun setup_audit_like(CLI::App& app, bool advise) {
       ->default_val(1);
   app.add_option("--seed", args->seed, "Seed of the workload's random values")->default_val(42);
   app.add_flag("--apply", args->apply, "Apply the recommended indexes (not implemented yet)");
+  app.add_flag("--sandbox", args->sandbox,
+               "MariaDB/MySQL: verify index advice in a scratch database (created and dropped by dbvet)");
   return [args, advise](CommandContext& context) { return run_audit_command(context, *args, advise); };
 }
 

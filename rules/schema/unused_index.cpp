@@ -7,6 +7,18 @@ namespace {
 
 using namespace schema_support;
 
+// An index that makes a shorter one redundant is not reported unused: the planner may have preferred
+// the shorter one so far, and dropping both would leave the columns unindexed.
+bool covers_a_redundant_index(const model::Table& table, const model::Index& longer) {
+  for (const auto& shorter : table.indexes) {
+    if (&shorter == &longer || shorter.unique || shorter.primary || !shorter.valid) continue;
+    if (method_of(shorter) != "btree" || method_of(longer) != "btree") continue;
+    if (lower(shorter.predicate) != lower(longer.predicate) || !shorter.include.empty()) continue;
+    if (key_is_prefix(shorter, longer, false)) return true;
+  }
+  return false;
+}
+
 class UnusedIndex final : public Rule {
  public:
   UnusedIndex()
@@ -27,6 +39,7 @@ class UnusedIndex final : public Rule {
         if (index.unique || index.primary || !index.scans) continue;
         if (static_cast<double>(*index.scans) > max_scans) continue;
         if (!index.size_bytes || static_cast<double>(*index.size_bytes) < min_size) continue;
+        if (covers_a_redundant_index(table, index)) continue;
         auto f =
             finding(context, table.name,
                     fmt::format("index {} on {} ({}) has been scanned {} times since the statistics were reset "

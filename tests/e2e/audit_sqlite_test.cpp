@@ -4,11 +4,8 @@
 
 #include <gtest/gtest.h>
 
-#include <fstream>
-#include <set>
-#include <sstream>
-
 #include "nlohmann/json.hpp"
+#include "tests/support/audit_expectations.hpp"
 #include "tests/support/test_env.hpp"
 
 namespace dbvet::testing {
@@ -16,18 +13,7 @@ namespace {
 
 using nlohmann::json;
 
-std::vector<std::string> workload_args() {
-  std::vector<std::string> args;
-  auto dir = source_dir() / "samples/virtualpet/workloads/sqlite";
-  std::ifstream in(dir / "weights.txt");
-  std::string line;
-  while (std::getline(in, line)) {
-    if (line.empty() || line[0] == '#') continue;
-    args.push_back("--workload");
-    args.push_back((dir / line).string());
-  }
-  return args;
-}
+std::vector<std::string> workload_args() { return sample_workload_args({"sqlite"}); }
 
 class AuditSqlite : public ::testing::Test {
  protected:
@@ -55,87 +41,19 @@ std::string* AuditSqlite::db_ = nullptr;
 std::string* AuditSqlite::before_ = nullptr;
 json* AuditSqlite::doc_ = nullptr;
 
-// The recommended keys start with the expected ones (a longer key that also removes a sort serves too).
-bool same_columns(const json& a, const json& b) {
-  if (a.size() < b.size()) return false;
-  for (size_t i = 0; i < b.size(); ++i) {
-    if (a[i].get<std::string>() != b[i].get<std::string>()) return false;
-  }
-  return true;
-}
-
 TEST_F(AuditSqlite, ContractFields) {
   ASSERT_NE(doc_, nullptr);
-  EXPECT_EQ((*doc_)["kind"], "audit");
-  EXPECT_EQ((*doc_)["target"]["engine"], "sqlite");
-  EXPECT_TRUE(doc_->contains("dbvet_version"));
-  for (const auto& f : (*doc_)["findings"]) {
-    for (const char* key : {"rule", "severity", "query_id", "table", "message", "evidence"})
-      EXPECT_TRUE(f.contains(key));
-  }
-  for (const auto& r : (*doc_)["recommendations"]) {
-    for (const char* key : {"type", "table", "columns", "include", "where", "method", "ddl", "queries", "cost_before",
-                            "cost_after", "improvement", "verified"}) {
-      EXPECT_TRUE(r.contains(key)) << key;
-    }
-  }
+  expect_audit_contract(*doc_, "sqlite");
 }
 
 TEST_F(AuditSqlite, EveryPlantedProblemIsFound) {
   ASSERT_NE(doc_, nullptr);
-  auto expected = json::parse(read_file(source_dir() / "samples/virtualpet/expected.json"));
-  for (const auto& problem : expected["problems"]) {
-    auto engines = problem["engines"].get<std::vector<std::string>>();
-    if (std::find(engines.begin(), engines.end(), "sqlite") == engines.end()) continue;
-    std::string table = problem["table"];
-    std::set<std::string> rules;
-    for (const auto& r : problem["rules"]) rules.insert(r.get<std::string>());
-    bool rule_found = false;
-    for (const auto& f : (*doc_)["findings"]) {
-      if (f["table"] == table && rules.count(f["rule"].get<std::string>())) rule_found = true;
-    }
-    EXPECT_TRUE(rule_found) << problem["id"] << ": none of its rules fired on " << table;
-    const auto& want = problem["recommendation"];
-    bool recommended = false;
-    for (const auto& r : (*doc_)["recommendations"]) {
-      if (r["type"] != want["type"] || r["table"] != want["table"]) continue;
-      if (want["type"] == "index") {
-        if (!same_columns(r["columns"], want["columns"])) continue;
-        if (want.contains("where") && r["where"] != want["where"]) continue;
-        EXPECT_EQ(r["verified"], "sqlite-copy") << problem["id"];
-        EXPECT_GT(r["improvement"].get<double>(), 0.2) << problem["id"];
-      }
-      if (want["type"] == "drop_index" && r["details"]["index"] != want["index"]) continue;
-      recommended = true;
-    }
-    EXPECT_TRUE(recommended) << problem["id"] << ": no " << want["type"] << " recommendation on " << want["table"]
-                             << " " << want["columns"].dump();
-  }
+  expect_planted_problems_found(*doc_, "sqlite", "sqlite-copy");
 }
 
 TEST_F(AuditSqlite, NothingFineIsFlagged) {
   ASSERT_NE(doc_, nullptr);
-  std::set<std::string> tiny{"species", "items", "achievements", "currencies", "realm", "client", "keycloak_role"};
-  for (const auto& f : (*doc_)["findings"]) {
-    EXPECT_FALSE(tiny.count(f["table"].get<std::string>())) << f.dump();
-    if (f["rule"] == "schema-unindexed-foreign-key") {
-      EXPECT_FALSE(f["table"] == "feeding_events" && f["evidence"]["columns"] == "pet_id") << f.dump();  // F10
-    }
-    if (f["rule"] == "schema-redundant-index" || f["rule"] == "schema-unused-index") {
-      EXPECT_NE(f["evidence"]["index"], "idx_pets_owner_created") << f.dump();  // F9
-    }
-    if (f["rule"] == "query-unfiltered-count") {
-      EXPECT_EQ(f["evidence"]["query"].get<std::string>().find("WHERE"), std::string::npos) << f.dump();  // F6
-    }
-  }
-  for (const auto& r : (*doc_)["recommendations"]) {
-    if (r["type"] != "index") continue;
-    EXPECT_FALSE(tiny.count(r["table"].get<std::string>())) << r.dump();
-    // F3: sessions (user_id, created_at) is served; F4 wallets by user; F8 profiles by key.
-    EXPECT_NE(r["table"], "sessions") << r.dump();
-    EXPECT_NE(r["table"], "wallets") << r.dump();
-    EXPECT_NE(r["table"], "profiles") << r.dump();
-  }
+  expect_nothing_fine_flagged(*doc_, "sqlite");
 }
 
 TEST_F(AuditSqlite, TargetUnchanged) {

@@ -20,7 +20,8 @@ model::Schema pets_schema() {
   model::Table events;
   events.name = "feeding_events";
   events.estimated_rows = 10000;
-  for (const char* c : {"event_id", "pet_id", "item_id", "amount", "fed_at"}) events.columns.push_back(column(c, "INTEGER"));
+  for (const char* c : {"event_id", "pet_id", "item_id", "amount", "fed_at"})
+    events.columns.push_back(column(c, "INTEGER"));
   events.columns[1].distinct_values = 600;
   events.columns[2].distinct_values = 200;
   model::Table users;
@@ -124,6 +125,41 @@ TEST(AdvisorDdl, PerEngine) {
   EXPECT_TRUE(index_covers(existing, c));
   existing.columns = {"id", "created_at"};
   EXPECT_FALSE(index_covers(existing, c));
+}
+
+TEST(AdvisorDdl, PostgresExpressionsOpclassIncludeAndMethod) {
+  model::IndexCandidate c;
+  c.table = "users";
+  c.columns = {"lower(email)", "status"};
+  c.opclass = "text_pattern_ops";
+  c.include = {"user_id", "display_name"};
+  c.where = "deleted_at IS NULL";
+  EXPECT_EQ(index_ddl(c, "postgres"),
+            "CREATE INDEX CONCURRENTLY dbvet_users_loweremail_status_partial ON users ((lower(email)) "
+            "text_pattern_ops, status) INCLUDE (user_id, display_name) WHERE deleted_at IS NULL");
+  // HypoPG takes the same statement unnamed and without CONCURRENTLY.
+  EXPECT_EQ(model::postgres_create_index(c, "", false),
+            "CREATE INDEX ON users ((lower(email)) text_pattern_ops, status) INCLUDE (user_id, display_name) WHERE "
+            "deleted_at IS NULL");
+  c.method = "hash";
+  c.columns = {"token"};
+  c.opclass.clear();
+  c.include.clear();
+  c.where.clear();
+  EXPECT_EQ(model::postgres_create_index(c, "", false), "CREATE INDEX ON users USING hash (token)");
+}
+
+TEST(AdvisorDdl, MariadbOnlineAlterWithFunctionalKey) {
+  model::IndexCandidate c;
+  c.table = "payments";
+  c.columns = {"user_id", "status"};
+  EXPECT_EQ(index_ddl(c, "mysql"),
+            "ALTER TABLE payments ADD INDEX dbvet_payments_userid_status (user_id, status), ALGORITHM=INPLACE, "
+            "LOCK=NONE");
+  c.columns = {"lower(email)"};
+  c.unique = true;
+  EXPECT_EQ(model::mysql_add_index(c),
+            "ALTER TABLE payments ADD UNIQUE INDEX dbvet_payments_loweremail ((lower(email)))");
 }
 
 }  // namespace

@@ -41,5 +41,25 @@ TEST(RuleSchemaUnusedIndex, QuietOnUsedUniqueTinyOrUncountedIndexes) {
   EXPECT_TRUE(run_rule("schema-unused-index", context).empty());
 }
 
+TEST(RuleSchemaUnusedIndex, AnIndexThatMakesAnotherRedundantIsNotUnused) {
+  // Dropping both the redundant short index and its never-scanned cover would leave user_id unindexed.
+  model::Schema schema;
+  auto sessions = table_of("sessions", 60000);
+  auto shorter = index_of("idx_sessions_user", "sessions", {"user_id"});
+  shorter.scans = 12;
+  shorter.size_bytes = 1 << 20;
+  auto longer = index_of("idx_sessions_user_created", "sessions", {"user_id", "created_at"});
+  longer.scans = 0;
+  longer.size_bytes = 1 << 20;
+  sessions.indexes = {shorter, longer};
+  schema.tables.push_back(sessions);
+  rules::RuleContext context;
+  context.schema = &schema;
+  EXPECT_TRUE(run_rule("schema-unused-index", context).empty());
+  auto redundant = run_rule("schema-redundant-index", context);
+  ASSERT_EQ(redundant.size(), 1u);
+  EXPECT_EQ(redundant[0].evidence.at("index"), "idx_sessions_user");
+}
+
 }  // namespace
 }  // namespace dbvet::testing

@@ -1,4 +1,4 @@
-#include "benchmarks/sandbox.hpp"
+#include "analyzer/engines/sandbox.hpp"
 
 #include <sqlite3.h>
 #include <unistd.h>
@@ -8,14 +8,14 @@
 #include "analyzer/engines/connection.hpp"
 #include "fmt/format.h"
 
-namespace dbvet::bench {
+namespace dbvet::engines {
 namespace {
 
-core::Expected<std::unique_ptr<engines::Connection>> admin_session(const core::TargetUrl& url) {
+core::Expected<std::unique_ptr<Connection>> admin_session(const core::TargetUrl& url) {
   engines::ConnectOptions options;
   options.allow_writes = true;
   options.statement_timeout = std::chrono::minutes(10);
-  return engines::connect(url, options);
+  return connect(url, options);
 }
 
 core::Status copy_sqlite(const std::string& from, const std::string& to) {
@@ -53,7 +53,8 @@ std::string quote_ident(const std::string& name, char quote) {
 
 }  // namespace
 
-core::Expected<Sandbox> Sandbox::create(const core::TargetUrl& target, const std::string& tag) {
+core::Expected<Sandbox> Sandbox::create(const core::TargetUrl& target, const std::string& tag,
+                                        const SandboxOptions& options) {
   Sandbox sandbox;
   sandbox.origin_ = target;
   sandbox.url_ = target;
@@ -104,8 +105,14 @@ core::Expected<Sandbox> Sandbox::create(const core::TargetUrl& target, const std
         std::string to = quote_ident(sandbox.name_, '`') + "." + quote_ident(*row[0], '`');
         auto created_table = (*session)->execute_script(fmt::format("CREATE TABLE {} LIKE {}", to, from));
         if (!created_table) return created_table.error();
-        auto copied = (*session)->execute_script(fmt::format("INSERT INTO {} SELECT * FROM {}", to, from));
+        std::string limit = options.max_rows_per_table ? fmt::format(" LIMIT {}", *options.max_rows_per_table) : "";
+        auto copied = (*session)->execute_script(fmt::format("INSERT INTO {} SELECT * FROM {}{}", to, from, limit));
         if (!copied) return copied.error();
+        if (options.analyze) {
+          // ANALYZE answers with a result set, which execute() reads (execute_script would leave it).
+          auto analyzed = (*session)->execute(fmt::format("ANALYZE TABLE {} PERSISTENT FOR ALL", to));
+          if (!analyzed) return analyzed.error();
+        }
       }
       return sandbox;
     }
@@ -141,4 +148,4 @@ core::Status Sandbox::remove() {
   return (*session)->execute_script(fmt::format("DROP DATABASE IF EXISTS {}", quote_ident(name_, '`')));
 }
 
-}  // namespace dbvet::bench
+}  // namespace dbvet::engines
