@@ -8,6 +8,7 @@
 
 #include "benchmarks/statistics.hpp"
 #include "fmt/format.h"
+#include "fmt/ranges.h"
 #include "nlohmann/json.hpp"
 
 namespace dbvet::bench {
@@ -170,14 +171,10 @@ std::string Comparison::summary_line() const {
 }
 
 Comparison compare_runs(const RunSamples& base, const RunSamples& head, const CompareOptions& options) {
-  Comparison result;
-  result.base_path = base.path;
-  result.head_path = head.path;
-  result.options = options;
-
   // Pairs by name; a query measured under one variant in each run (baseline in one file, an index
   // variant in the other) pairs by the query part of "query/variant".
-  std::vector<std::pair<std::string, std::string>> pairs;
+  BenchmarkPairs pairs;
+  std::vector<std::string> only_in_base, only_in_head;
   std::set<std::string> head_used;
   std::vector<std::string> base_left;
   for (const auto& name : base.names) {
@@ -201,12 +198,66 @@ Comparison compare_runs(const RunSamples& base, const RunSamples& head, const Co
       head_used.insert(candidates.front());
       candidates.clear();
     } else {
-      result.only_in_base.push_back(name);
+      only_in_base.push_back(name);
     }
   }
   for (const auto& name : head.names) {
-    if (!head_used.count(name)) result.only_in_head.push_back(name);
+    if (!head_used.count(name)) only_in_head.push_back(name);
   }
+  auto result = compare_pairs(base, head, pairs, options);
+  result.only_in_base = std::move(only_in_base);
+  result.only_in_head = std::move(only_in_head);
+  return result;
+}
+
+core::Expected<Comparison> compare_variants(const RunSamples& run, std::string base_variant,
+                                            const CompareOptions& options) {
+  auto variant_of = [](const std::string& name) {
+    auto slash = name.rfind('/');
+    return slash == std::string::npos ? std::string() : name.substr(slash + 1);
+  };
+  std::vector<std::string> variants;
+  for (const auto& name : run.names) {
+    auto variant = variant_of(name);
+    if (!variant.empty() && std::find(variants.begin(), variants.end(), variant) == variants.end()) {
+      variants.push_back(variant);
+    }
+  }
+  if (base_variant.empty() && !variants.empty()) base_variant = variants.front();
+  if (std::find(variants.begin(), variants.end(), base_variant) == variants.end()) {
+    return core::make_error(
+        core::ErrorKind::usage,
+        fmt::format("{}: no variant '{}' (the run has: {})", run.path, base_variant,
+                    variants.empty() ? std::string("none") : fmt::format("{}", fmt::join(variants, ", "))));
+  }
+  if (variants.size() < 2) {
+    return core::make_error(core::ErrorKind::usage,
+                            fmt::format("{}: one variant only ('{}'); give a second run to compare with, or bench "
+                                        "with --variant",
+                                        run.path, base_variant));
+  }
+  BenchmarkPairs pairs;
+  std::vector<std::string> unpaired;
+  for (const auto& name : run.names) {
+    if (variant_of(name) == base_variant) continue;
+    auto base_name = prefix_of(name) + "/" + base_variant;
+    if (run.benchmarks.count(base_name)) {
+      pairs.emplace_back(base_name, name);
+    } else {
+      unpaired.push_back(name);
+    }
+  }
+  auto result = compare_pairs(run, run, pairs, options);
+  result.only_in_head = std::move(unpaired);
+  return result;
+}
+
+Comparison compare_pairs(const RunSamples& base, const RunSamples& head, const BenchmarkPairs& pairs,
+                         const CompareOptions& options) {
+  Comparison result;
+  result.base_path = base.path;
+  result.head_path = head.path;
+  result.options = options;
 
   for (const auto& [base_name, head_name] : pairs) {
     const auto& base_metrics = base.benchmarks.at(base_name);

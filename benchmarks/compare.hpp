@@ -6,6 +6,7 @@
 
 #include <map>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "analyzer/core/expected.hpp"
@@ -64,6 +65,18 @@ struct Comparison {
 };
 
 Comparison compare_runs(const RunSamples& base, const RunSamples& head, const CompareOptions& options);
+
+// One run of several variants (`dbvet bench --variant ...`): every variant of each query against the
+// same query under base_variant (the run's first variant when empty). The variants ran interleaved
+// in one process, so drift of the machine's load hits both sides alike, which two separate runs
+// cannot promise.
+core::Expected<Comparison> compare_variants(const RunSamples& run, std::string base_variant,
+                                            const CompareOptions& options);
+
+// (base benchmark, head benchmark) names; Holm's correction spans every row of the pairs.
+using BenchmarkPairs = std::vector<std::pair<std::string, std::string>>;
+Comparison compare_pairs(const RunSamples& base, const RunSamples& head, const BenchmarkPairs& pairs,
+                         const CompareOptions& options);
 
 void to_json(nlohmann::json& json, const Comparison& comparison);
 std::string render_compare_markdown(const Comparison& comparison);

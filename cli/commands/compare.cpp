@@ -12,6 +12,7 @@ namespace {
 struct CompareArgs {
   std::string base;
   std::string head;
+  std::string base_variant;
   std::string threshold = "5%";
   std::string alpha = "0.05";
 };
@@ -28,9 +29,20 @@ int run_compare(CommandContext& context, const CompareArgs& args) {
 
   auto base = bench::read_run(args.base);
   if (!base) return context.fail(base.error());
-  auto head = bench::read_run(args.head);
-  if (!head) return context.fail(head.error());
-  auto comparison = bench::compare_runs(*base, *head, options);
+  bench::Comparison comparison;
+  if (args.head.empty()) {
+    auto within = bench::compare_variants(*base, args.base_variant, options);
+    if (!within) return context.fail(within.error());
+    comparison = std::move(*within);
+  } else {
+    if (!args.base_variant.empty()) {
+      return context.fail(
+          core::make_error(core::ErrorKind::usage, "--base-variant compares the variants of one run: give one file"));
+    }
+    auto head = bench::read_run(args.head);
+    if (!head) return context.fail(head.error());
+    comparison = bench::compare_runs(*base, *head, options);
+  }
 
   auto out = context.out();
   if (!out) return context.fail(out.error());
@@ -53,7 +65,11 @@ int run_compare(CommandContext& context, const CompareArgs& args) {
 CommandRun setup_compare(CLI::App& app) {
   auto args = std::make_shared<CompareArgs>();
   app.add_option("base", args->base, "The run before the change (dbvet bench or Google Benchmark JSON)")->required();
-  app.add_option("head", args->head, "The run after the change")->required();
+  app.add_option("head", args->head,
+                 "The run after the change; without it, every variant of BASE against its first (or "
+                 "--base-variant)");
+  app.add_option("--base-variant", args->base_variant,
+                 "With one run: the variant the others are compared with (default: the first, baseline)");
   app.add_option("--threshold", args->threshold, "Smallest relative change that counts (default 5%)");
   app.add_option("--alpha", args->alpha, "Significance level after Holm's correction (default 0.05)");
   return [args](CommandContext& context) { return run_compare(context, *args); };

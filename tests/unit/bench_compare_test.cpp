@@ -96,24 +96,29 @@ TEST(BenchCompare, FasterIsImprovedAndTooFewRepetitionsSaySo) {
   EXPECT_NE(few.rows.front().note.find("too few repetitions"), std::string::npos);
 }
 
+// Eight repetitions of one query under one variant, as dbvet bench writes them.
+void add_dbvet_runs(json& doc, const std::string& query, const std::string& variant, double p95, double tps) {
+  for (int i = 0; i < 8; ++i) {
+    double wiggle = 1 + 0.01 * std::sin(i + p95);
+    doc["benchmarks"].push_back({{"name", query + "/" + variant},
+                                 {"run_name", query + "/" + variant},
+                                 {"run_type", "iteration"},
+                                 {"real_time", p95 * wiggle},
+                                 {"cpu_time", p95 * wiggle},
+                                 {"time_unit", "ms"},
+                                 {"dbvet_variant", variant},
+                                 {"p50_ms", p95 / 2 * wiggle},
+                                 {"p95_ms", p95 * wiggle},
+                                 {"p99_ms", p95 * 1.2 * wiggle},
+                                 {"items_per_second", tps / wiggle},
+                                 {"result_hash", "00000000000000aa"}});
+  }
+}
+
 TEST(BenchCompare, DbvetRunsPairVariantsOfOneQueryAndThroughputIsHigherBetter) {
   auto dbvet_doc = [](const std::string& variant, double p95, double tps) {
     json doc = {{"kind", "bench"}, {"benchmarks", json::array()}};
-    for (int i = 0; i < 8; ++i) {
-      double wiggle = 1 + 0.01 * std::sin(i);
-      doc["benchmarks"].push_back({{"name", "leaderboard/" + variant},
-                                   {"run_name", "leaderboard/" + variant},
-                                   {"run_type", "iteration"},
-                                   {"real_time", p95 * wiggle},
-                                   {"cpu_time", p95 * wiggle},
-                                   {"time_unit", "ms"},
-                                   {"dbvet_variant", variant},
-                                   {"p50_ms", p95 / 2 * wiggle},
-                                   {"p95_ms", p95 * wiggle},
-                                   {"p99_ms", p95 * 1.2 * wiggle},
-                                   {"items_per_second", tps / wiggle},
-                                   {"result_hash", "00000000000000aa"}});
-    }
+    add_dbvet_runs(doc, "leaderboard", variant, p95, tps);
     return doc;
   };
   auto base = parse_run(dbvet_doc("baseline", 10, 100), "base");
@@ -124,6 +129,38 @@ TEST(BenchCompare, DbvetRunsPairVariantsOfOneQueryAndThroughputIsHigherBetter) {
   EXPECT_NE(comparison.rows.front().name.find("baseline → index"), std::string::npos);
   json out = comparison;
   EXPECT_EQ(out["summary"]["improved"], 4);
+}
+
+TEST(BenchCompare, OneRunComparesEveryVariantWithTheBaseVariant) {
+  json doc = {{"kind", "bench"}, {"benchmarks", json::array()}};
+  add_dbvet_runs(doc, "leaderboard", "baseline", 10, 100);
+  add_dbvet_runs(doc, "leaderboard", "index", 1, 1000);
+  add_dbvet_runs(doc, "leaderboard", "same", 10, 100);
+  add_dbvet_runs(doc, "profile", "index", 3, 300);  // never measured under baseline
+  auto run = parse_run(doc, "run.json");
+  ASSERT_TRUE(run);
+  auto comparison = compare_variants(*run, "", {});
+  ASSERT_TRUE(comparison) << comparison.error().message;
+  ASSERT_EQ(comparison->rows.size(), 8u);
+  EXPECT_EQ(comparison->rows[0].name, "leaderboard (baseline → index)");
+  EXPECT_EQ(comparison->rows[0].verdict, Verdict::improved);
+  EXPECT_EQ(comparison->rows[4].name, "leaderboard (baseline → same)");
+  EXPECT_EQ(comparison->count(Verdict::improved), 4u);
+  EXPECT_EQ(comparison->count(Verdict::unchanged), 4u);
+  EXPECT_EQ(comparison->only_in_head, std::vector<std::string>{"profile/index"});
+
+  auto against_index = compare_variants(*run, "index", {});
+  ASSERT_TRUE(against_index);
+  EXPECT_EQ(against_index->count(Verdict::regressed), 8u);  // baseline and same are slower than index
+  auto unknown = compare_variants(*run, "nope", {});
+  ASSERT_FALSE(unknown);
+  EXPECT_NE(unknown.error().message.find("no variant 'nope' (the run has: baseline, index, same)"), std::string::npos);
+
+  json single = {{"kind", "bench"}, {"benchmarks", json::array()}};
+  add_dbvet_runs(single, "leaderboard", "baseline", 10, 100);
+  auto alone = compare_variants(*parse_run(single, "one.json"), "", {});
+  ASSERT_FALSE(alone);
+  EXPECT_NE(alone.error().message.find("one variant only"), std::string::npos);
 }
 
 TEST(BenchCompare, ParsesThresholds) {
