@@ -1,9 +1,13 @@
 #include "analyzer/engines/postgres/postgres_connection.hpp"
 
+#include <libpq-fe.h>
+
 #include <cctype>
+#include <map>
 #include <pqxx/pqxx>
 #include <pqxx/tablewriter>
 
+#include "analyzer/engines/postgres/copy_binary.hpp"
 #include "analyzer/engines/postgres/explain_postgres_json.hpp"
 #include "analyzer/engines/postgres/postgres_introspect.hpp"
 #include "analyzer/engines/postgres/postgres_session.hpp"
@@ -63,6 +67,24 @@ std::string copy_line(const std::vector<std::optional<std::string>>& row) {
   return line;
 }
 
+// libpqxx's direct connection policy, remembering the libpq handle it opens: the binary COPY
+// writes through PQputCopyData, which libpqxx 6.4 does not expose. The policy lives inside the
+// connection object, so the handle is read through the pointer the constructor leaves behind.
+class HandleKeeper : public pqxx::connect_direct {
+ public:
+  explicit HandleKeeper(const std::string& options) : pqxx::connect_direct(options) { last_constructed = this; }
+  handle do_startconnect(handle orig) override { return current = pqxx::connect_direct::do_startconnect(orig); }
+  handle do_completeconnect(handle orig) override { return current = pqxx::connect_direct::do_completeconnect(orig); }
+  handle do_dropconnect(handle orig) noexcept override { return current = pqxx::connect_direct::do_dropconnect(orig); }
+  handle do_disconnect(handle orig) noexcept override { return current = pqxx::connect_direct::do_disconnect(orig); }
+
+  PGconn* current = nullptr;
+  static thread_local HandleKeeper* last_constructed;
+};
+thread_local HandleKeeper* HandleKeeper::last_constructed = nullptr;
+
+using KeptConnection = pqxx::basic_connection_base<HandleKeeper>;
+
 std::string strip_trailing_semicolons(std::string sql) {
   while (!sql.empty() && (sql.back() == ';' || std::isspace(static_cast<unsigned char>(sql.back())))) sql.pop_back();
   return sql;
@@ -70,11 +92,12 @@ std::string strip_trailing_semicolons(std::string sql) {
 
 class PostgresConnection final : public Connection {
  public:
-  PostgresConnection(core::TargetUrl url, ConnectOptions options, std::unique_ptr<pqxx::connection> connection,
-                     std::string version)
+  PostgresConnection(core::TargetUrl url, ConnectOptions options, std::unique_ptr<KeptConnection> connection,
+                     HandleKeeper* handle, std::string version)
       : url_(std::move(url)),
         options_(options),
         connection_(std::move(connection)),
+        handle_(handle),
         quiet_(std::make_unique<pqxx::quiet_errorhandler>(*connection_)),
         version_(std::move(version)) {}
 
@@ -171,33 +194,141 @@ class PostgresConnection final : public Connection {
       std::string target = name + " (";
       for (size_t i = 0; i < columns.size(); ++i) target += (i ? ", " : "") + tx.quote_name(columns[i]);
       target += ") FROM STDIN";
+      auto types = binary_types(tx, name, columns);
       // An empty plain table is truncated in the loading transaction, so that COPY may write its
       // rows frozen (as pgbench -i does): index builds and ANALYZE then set no hint bits.
-      if (truncate_if_empty(tx, name)) target += " (FREEZE)";
-        // libpqxx 6.4's stream_to takes only fixed tuples; tablewriter writes COPY lines we build. It
-        // appends " FROM STDIN" to the name it is given, which the comment swallows.
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
-      pqxx::tablewriter writer(tx, target + " --");
-#pragma GCC diagnostic pop
+      const bool freeze = truncate_if_empty(tx, name);
+      PGconn* raw = handle_ ? handle_->current : nullptr;
       int64_t loaded = 0;
-      std::vector<std::vector<std::optional<std::string>>> batch;
-      for (;;) {
-        batch.clear();
-        bool more = rows.next_batch(batch, 10000);
-        for (const auto& row : batch) {
-          writer.write_raw_line(copy_line(row));
-          ++loaded;
-        }
-        if (!more) break;
+      if (types && raw) {
+        loaded = copy_binary(raw, target + (freeze ? " (FORMAT binary, FREEZE)" : " (FORMAT binary)"), *types, columns,
+                             table, rows);
+      } else {
+        loaded = copy_text(tx, target + (freeze ? " (FREEZE)" : ""), rows);
       }
-      writer.complete();
       tx.commit();
       return loaded;
     });
   }
 
  private:
+  // The binary form of each loaded column, or nothing when one of them has none (the table is
+  // then loaded by a text COPY).
+  static std::optional<std::vector<BinaryType>> binary_types(pqxx::work& tx, const std::string& name,
+                                                             const std::vector<std::string>& columns) {
+    auto result = tx.exec(
+        "SELECT a.attname, t.typname FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid "
+        "WHERE a.attrelid = " +
+        tx.quote(name) + "::regclass AND a.attnum > 0 AND NOT a.attisdropped");
+    std::map<std::string, std::string> by_name;
+    for (const auto& row : result) by_name[row[0].c_str()] = row[1].c_str();
+    std::vector<BinaryType> types;
+    for (const auto& column : columns) {
+      auto found = by_name.find(column);
+      if (found == by_name.end()) return std::nullopt;
+      auto type = binary_type(found->second);
+      if (!type) return std::nullopt;
+      types.push_back(*type);
+    }
+    return types;
+  }
+
+  // COPY's text format through libpqxx, one line per row.
+  static int64_t copy_text(pqxx::work& tx, const std::string& target, RowSource& rows) {
+    // libpqxx 6.4's stream_to takes only fixed tuples; tablewriter writes COPY lines we build. It
+    // appends " FROM STDIN" to the name it is given, which the comment swallows.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
+    pqxx::tablewriter writer(tx, target + " --");
+#pragma GCC diagnostic pop
+    int64_t loaded = 0;
+    std::vector<std::vector<std::optional<std::string>>> batch;
+    for (;;) {
+      batch.clear();
+      bool more = rows.next_batch(batch, 10000);
+      for (const auto& row : batch) {
+        writer.write_raw_line(copy_line(row));
+        ++loaded;
+      }
+      if (!more) break;
+    }
+    writer.complete();
+    return loaded;
+  }
+
+  // COPY's binary format straight through libpq (libpqxx 6.4 writes only text lines), inside the
+  // transaction libpqxx opened. Errors are thrown as pqxx::sql_error so that guarded() words them.
+  int64_t copy_binary(PGconn* raw, const std::string& copy, const std::vector<BinaryType>& types,
+                      const std::vector<std::string>& columns, const std::string& table, RowSource& rows) {
+    const std::string statement = "COPY " + copy;
+    throw_unless(PQexec(raw, statement.c_str()), PGRES_COPY_IN, statement);
+    std::string buffer;
+    buffer.reserve(kCopyChunk + 4096);
+    append_copy_binary_header(buffer);
+    auto send = [&] {
+      if (PQputCopyData(raw, buffer.data(), static_cast<int>(buffer.size())) != 1) {
+        throw pqxx::broken_connection(PQerrorMessage(raw));
+      }
+      buffer.clear();
+    };
+    int64_t loaded = 0;
+    std::vector<std::vector<std::optional<std::string>>> batch;
+    std::string problem;
+    for (;;) {
+      batch.clear();
+      bool more = rows.next_batch(batch, 10000);
+      for (const auto& row : batch) {
+        if (row.size() != types.size()) {
+          problem =
+              fmt::format("row {} for {} has {} values, expected {}", loaded + 1, table, row.size(), types.size());
+          break;
+        }
+        append_copy_binary_tuple_start(buffer, static_cast<int16_t>(types.size()));
+        for (size_t i = 0; i < row.size(); ++i) {
+          if (!row[i]) {
+            append_copy_binary_null(buffer);
+          } else if (!append_copy_binary_field(buffer, types[i], *row[i])) {
+            problem = fmt::format("row {} for {}: value '{}' of column {} is not in the form a binary COPY sends",
+                                  loaded + 1, table, row[i]->substr(0, 40), columns[i]);
+            break;
+          }
+        }
+        if (!problem.empty()) break;
+        ++loaded;
+        if (buffer.size() >= kCopyChunk) send();
+      }
+      if (!more || !problem.empty()) break;
+    }
+    if (!problem.empty()) {
+      // Ends the COPY with an error: the server rolls the statement back.
+      PQputCopyEnd(raw, problem.c_str());
+      while (PGresult* result = PQgetResult(raw)) PQclear(result);
+      throw std::runtime_error(problem);
+    }
+    append_copy_binary_trailer(buffer);
+    send();
+    if (PQputCopyEnd(raw, nullptr) != 1) throw pqxx::broken_connection(PQerrorMessage(raw));
+    throw_unless(PQgetResult(raw), PGRES_COMMAND_OK, statement);
+    while (PGresult* result = PQgetResult(raw)) PQclear(result);
+    return loaded;
+  }
+
+  // Clears the result; throws the server's error unless it has the expected status.
+  static void throw_unless(PGresult* result, ExecStatusType expected, const std::string& statement) {
+    const ExecStatusType status = result ? PQresultStatus(result) : PGRES_FATAL_ERROR;
+    if (status == expected) {
+      PQclear(result);
+      return;
+    }
+    std::string message = result ? PQresultErrorMessage(result) : "no result from the server";
+    const char* state = result ? PQresultErrorField(result, PG_DIAG_SQLSTATE) : nullptr;
+    std::string sqlstate = state ? state : "";
+    PQclear(result);
+    throw pqxx::sql_error(message, statement, sqlstate.c_str());
+  }
+
+  static constexpr size_t kCopyChunk = 256 * 1024;
+
   // Takes the table for the transaction and empties it if it is an empty plain table with no
   // TRUNCATE trigger; false (and nothing changed) otherwise, or when TRUNCATE is not permitted.
   static bool truncate_if_empty(pqxx::work& tx, const std::string& name) {
@@ -268,7 +399,8 @@ class PostgresConnection final : public Connection {
 
   core::TargetUrl url_;
   ConnectOptions options_;
-  std::unique_ptr<pqxx::connection> connection_;
+  std::unique_ptr<KeptConnection> connection_;
+  HandleKeeper* handle_;  // inside *connection_
   // Server notices would go to stderr by default; the analyzer never prints.
   std::unique_ptr<pqxx::quiet_errorhandler> quiet_;
   std::string version_;
@@ -278,12 +410,14 @@ class PostgresConnection final : public Connection {
 
 Expected<std::unique_ptr<Connection>> connect_postgres(const core::TargetUrl& url, const ConnectOptions& options) {
   try {
-    auto connection = std::make_unique<pqxx::connection>(build_conninfo(url, options));
+    HandleKeeper::last_constructed = nullptr;
+    auto connection = std::make_unique<KeptConnection>(build_conninfo(url, options));
+    HandleKeeper* handle = HandleKeeper::last_constructed;
     pqxx::nontransaction tx(*connection);
     std::string version = tx.exec1("SHOW server_version")[0].c_str();
     tx.commit();
     return std::unique_ptr<Connection>(
-        std::make_unique<PostgresConnection>(url, options, std::move(connection), std::move(version)));
+        std::make_unique<PostgresConnection>(url, options, std::move(connection), handle, std::move(version)));
   } catch (const std::exception& e) {
     return core::make_error(core::ErrorKind::connection,
                             fmt::format("{}: cannot connect: {}", url.redacted(), one_line(e.what(), url)));
