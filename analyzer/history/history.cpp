@@ -137,6 +137,10 @@ std::string target_of(const nlohmann::json& doc) {
       if (target.contains("url") && target["url"].is_string()) return target["url"].get<std::string>();
     }
   }
+  // A capture (a digest of a live server) names its server under "input".
+  if (doc.contains("input") && doc["input"].is_object() && doc["input"].contains("target") &&
+      doc["input"]["target"].is_string())
+    return doc["input"]["target"].get<std::string>();
   std::string names;
   if (doc.contains("targets") && doc["targets"].is_array()) {
     for (const auto& target : doc["targets"]) {

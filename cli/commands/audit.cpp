@@ -14,7 +14,9 @@
 #ifdef DBVET_WITH_MYSQL
 #include "analyzer/engines/mysql/what_if_sandbox.hpp"
 #endif
+#include "analyzer/history/history.hpp"
 #include "analyzer/report/audit_render.hpp"
+#include "analyzer/report/html_report.hpp"
 #include "benchmarks/bench_runner.hpp"
 #include "cli/cli_context.hpp"
 #include "fmt/format.h"
@@ -25,6 +27,7 @@ namespace dbvet::cli {
 
 struct AuditArgs {
   std::string target;
+  std::string history;
   std::vector<std::string> workloads;
   std::string log;
   std::string source;
@@ -93,7 +96,8 @@ core::Expected<std::unique_ptr<model::WhatIf>> open_what_if(const core::TargetUr
 }
 
 int run_audit_command(CommandContext& context, const AuditArgs& args, bool advise) {
-  if (auto status = context.require_format({"text", "json", "md"}); !status) return context.fail(status.error());
+  if (auto status = context.require_format({"text", "json", "md", "html"}); !status)
+    return context.fail(status.error());
   if (!args.log.empty() || !args.source.empty()) {
     return context.fail(core::make_error(core::ErrorKind::unsupported,
                                          "--log and --source are not available in this version yet; use --workload"));
@@ -152,12 +156,19 @@ int run_audit_command(CommandContext& context, const AuditArgs& args, bool advis
   auto out = context.out();
   if (!out) return context.fail(out.error());
   const auto& format = context.options().format;
+  auto doc = report::audit_to_json(*result, advise ? "advise" : "audit");
   if (format == "json") {
-    **out << report::audit_to_json(*result, advise ? "advise" : "audit").dump(2) << '\n';
+    **out << doc.dump(2) << '\n';
+  } else if (format == "html") {
+    **out << report::render_html_report({doc}, advise ? "dbvet advise" : "dbvet audit");
   } else if (format == "md") {
     **out << report::render_audit_md(*result, advise);
   } else {
     **out << report::render_audit_text(*result, advise);
+  }
+  if (!args.history.empty()) {
+    auto appended = history::append(args.history, advise ? "advise" : "audit", doc.dump());
+    if (!appended) return context.fail(appended.error());
   }
   if (fail_on) {
     for (const auto& f : result->findings) {
@@ -176,6 +187,8 @@ CommandRun setup_audit_like(CLI::App& app, bool advise) {
   app.add_option("--log", args->log, "A query log to digest instead of running a workload");
   app.add_option("--source", args->source, "pg_stat_statements or performance_schema");
   if (!advise) app.add_option("--fail-on", args->fail_on, "Exit 1 when a finding has this severity or worse");
+  app.add_option("--history", args->history,
+                 "Append this run's JSON result to an SQLite history (dbvet report --history)");
   app.add_option("--max-indexes", args->max_indexes, "At most this many new indexes")->default_val(10);
   app.add_option("--disable-rule", args->disabled_rules, "Skip this rule id; repeatable");
   app.add_option("--config", args->config, "Rule settings ([rules.<id>] tables); default ./dbvet.toml if present");

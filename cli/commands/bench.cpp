@@ -3,6 +3,8 @@
 #include <iostream>
 
 #include "CLI/CLI.hpp"
+#include "analyzer/history/history.hpp"
+#include "analyzer/report/html_report.hpp"
 #include "analyzer/report/json_envelope.hpp"
 #include "analyzer/workload/script.hpp"
 #include "benchmarks/bench_report.hpp"
@@ -15,6 +17,7 @@ namespace {
 
 struct BenchArgs {
   std::string target;
+  std::string history;
   std::vector<std::string> workloads;
   std::vector<std::string> builtins;
   std::vector<std::string> variants;
@@ -111,7 +114,7 @@ core::Expected<bench::BenchConfig> make_config(const BenchArgs& args) {
 }
 
 int run_bench(CommandContext& context, const BenchArgs& args) {
-  if (auto status = context.require_format({"text", "json", "md", "junit", "csv"}); !status) {
+  if (auto status = context.require_format({"text", "json", "md", "html", "junit", "csv"}); !status) {
     return context.fail(status.error());
   }
   auto config = make_config(args);
@@ -138,11 +141,15 @@ int run_bench(CommandContext& context, const BenchArgs& args) {
   auto out = context.out();
   if (!out) return context.fail(out.error());
   const auto& format = context.options().format;
-  if (format == "json") {
-    auto doc = report::json_envelope("bench");
+  auto doc = report::json_envelope("bench");
+  {
     nlohmann::json body = report;
     doc.update(body);
+  }
+  if (format == "json") {
     **out << doc.dump(2) << '\n';
+  } else if (format == "html") {
+    **out << report::render_html_report({doc}, "dbvet bench");
   } else if (format == "md") {
     **out << bench::render_bench_markdown(report);
   } else if (format == "junit") {
@@ -153,6 +160,10 @@ int run_bench(CommandContext& context, const BenchArgs& args) {
     **out << bench::render_bench_text(report);
   }
   (*out)->flush();
+  if (!args.history.empty() && !report.result.interrupted) {
+    auto appended = history::append(args.history, "bench", doc.dump());
+    if (!appended) return context.fail(appended.error());
+  }
   if (report.result.interrupted) {
     std::cerr << "dbvet: interrupted; the results are partial and every sandbox was removed\n";
     return kExitRuntime;
@@ -191,6 +202,8 @@ CommandRun setup_bench(CLI::App& app) {
   app.add_option("--repetitions", args->repetitions, "Phases per variant, interleaved A B A B")
       ->check(CLI::Range(1, 1000));
   app.add_option("--warmup", args->warmup, "Unmeasured warm-up per variant (e.g. 2s)");
+  app.add_option("--history", args->history,
+                 "Append this run's JSON result to an SQLite history (dbvet report --history)");
   app.add_option("--sla", args->slas, "[query:]p95<20ms | errors<0.1% | throughput>500/s (repeatable)");
   app.add_flag("--sandbox", args->sandbox, "Run every variant in a disposable copy of the target (needed for DDL)");
   app.add_flag("--allow-ddl", args->allow_ddl, "The target is disposable: let the workload write to it");

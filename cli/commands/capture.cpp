@@ -8,6 +8,8 @@
 #include "analyzer/capture/live/workload_capture.hpp"
 #include "analyzer/core/target_url.hpp"
 #include "analyzer/digest/digest_report.hpp"
+#include "analyzer/history/history.hpp"
+#include "analyzer/report/html_report.hpp"
 #include "cli/cli_context.hpp"
 #include "fmt/format.h"
 #include "nlohmann/json.hpp"
@@ -29,13 +31,15 @@ struct CaptureArgs {
   size_t top = 20;
   std::string order_by = "total";
   std::string fingerprint = "canonical";
+  std::string history;
   int statement_timeout_s = 30;
 };
 
 core::Error usage(std::string message) { return core::make_error(core::ErrorKind::usage, std::move(message)); }
 
 int run_capture(CommandContext& context, const CaptureArgs& args) {
-  if (auto status = context.require_format({"text", "json", "md"}); !status) return context.fail(status.error());
+  if (auto status = context.require_format({"text", "json", "md", "html"}); !status)
+    return context.fail(status.error());
   auto mode = sql::parse_fingerprint_mode(args.fingerprint);
   if (!mode)
     return context.fail(usage(fmt::format("--fingerprint {}: expected pt, canonical or pg", args.fingerprint)));
@@ -139,10 +143,16 @@ int run_capture(CommandContext& context, const CaptureArgs& args) {
   const std::string& format = context.options().format;
   if (format == "json") {
     **out << doc.dump(2) << '\n';
+  } else if (format == "html") {
+    **out << report::render_html_report({doc}, "dbvet capture");
   } else if (format == "md") {
     **out << digest::render_digest_markdown(doc);
   } else {
     **out << digest::render_digest_text(doc);
+  }
+  if (!args.history.empty()) {
+    auto appended = history::append(args.history, "capture", doc.dump());
+    if (!appended) return context.fail(appended.error());
   }
   return kExitOk;
 }
@@ -164,6 +174,8 @@ CommandRun setup_capture(CLI::App& app) {
   app.add_option("-D,--define", args->defines, "Workload: NAME=VALUE variable (repeatable)");
   app.add_flag("--allow-writes", args->allow_writes, "Workload: allow scripts that change the target");
   app.add_flag("--all-databases", args->all_databases, "Statistics of every database, not only the target's");
+  app.add_option("--history", args->history,
+                 "Append this run's JSON result to an SQLite history (dbvet report --history)");
   app.add_option("--top", args->top, "Report the N most costly classes (0: all)")->default_val(20);
   app.add_option("--order-by", args->order_by, "Rank classes by total, avg, p95 or count")->default_val("total");
   app.add_option("--fingerprint", args->fingerprint, "Fingerprint mode: canonical, pt or pg")->default_val("canonical");

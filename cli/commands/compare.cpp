@@ -3,6 +3,7 @@
 #include <iostream>
 
 #include "CLI/CLI.hpp"
+#include "analyzer/report/html_report.hpp"
 #include "analyzer/report/json_envelope.hpp"
 #include "cli/cli_context.hpp"
 
@@ -18,7 +19,8 @@ struct CompareArgs {
 };
 
 int run_compare(CommandContext& context, const CompareArgs& args) {
-  if (auto status = context.require_format({"text", "json", "md"}); !status) return context.fail(status.error());
+  if (auto status = context.require_format({"text", "json", "md", "html"}); !status)
+    return context.fail(status.error());
   bench::CompareOptions options;
   auto threshold = bench::parse_fraction(args.threshold, "--threshold");
   if (!threshold) return context.fail(threshold.error());
@@ -47,11 +49,14 @@ int run_compare(CommandContext& context, const CompareArgs& args) {
   auto out = context.out();
   if (!out) return context.fail(out.error());
   const auto& format = context.options().format;
-  if (format == "json") {
+  if (format == "json" || format == "html") {
     auto doc = report::json_envelope("compare");
     nlohmann::json body = comparison;
     doc.update(body);
-    **out << doc.dump(2) << '\n';
+    if (format == "json")
+      **out << doc.dump(2) << '\n';
+    else
+      **out << report::render_html_report({doc}, "dbvet compare");
   } else if (format == "md") {
     **out << bench::render_compare_markdown(comparison);
   } else {

@@ -4,6 +4,8 @@
 #include "CLI/CLI.hpp"
 #include "analyzer/digest/digest_report.hpp"
 #include "analyzer/digest/digest_runner.hpp"
+#include "analyzer/history/history.hpp"
+#include "analyzer/report/html_report.hpp"
 #include "cli/cli_context.hpp"
 #include "fmt/format.h"
 #include "nlohmann/json.hpp"
@@ -18,10 +20,12 @@ struct DigestArgs {
   size_t top = 20;
   std::string order_by = "total";
   std::string fingerprint = "canonical";
+  std::string history;
 };
 
 int run_digest(CommandContext& context, const DigestArgs& args) {
-  if (auto status = context.require_format({"text", "json", "md"}); !status) return context.fail(status.error());
+  if (auto status = context.require_format({"text", "json", "md", "html"}); !status)
+    return context.fail(status.error());
   auto engine = capture::parse_engine(args.engine);
   if (!engine) {
     return context.fail(core::make_error(core::ErrorKind::usage,
@@ -76,10 +80,16 @@ int run_digest(CommandContext& context, const DigestArgs& args) {
   const std::string& format = context.options().format;
   if (format == "json") {
     **out << doc.dump(2) << '\n';
+  } else if (format == "html") {
+    **out << report::render_html_report({doc}, "dbvet digest");
   } else if (format == "md") {
     **out << digest::render_digest_markdown(doc);
   } else {
     **out << digest::render_digest_text(doc);
+  }
+  if (!args.history.empty()) {
+    auto appended = history::append(args.history, "digest", doc.dump());
+    if (!appended) return context.fail(appended.error());
   }
   return kExitOk;
 }
@@ -94,6 +104,8 @@ CommandRun setup_digest(CLI::App& app) {
   app.add_option("-j,--jobs", args->jobs, "Read plain files in N parts in parallel")
       ->default_val(1)
       ->check(CLI::Range(1, 256));
+  app.add_option("--history", args->history,
+                 "Append this run's JSON result to an SQLite history (dbvet report --history)");
   app.add_option("--top", args->top, "Report the N most costly classes (0: all)")->default_val(20);
   app.add_option("--order-by", args->order_by, "Rank classes by total, avg, p95 or count")->default_val("total");
   app.add_option("--fingerprint", args->fingerprint, "Fingerprint mode: canonical, pt or pg")->default_val("canonical");

@@ -9,6 +9,7 @@
 #include "CLI/CLI.hpp"
 #include "analyzer/health/render.hpp"
 #include "analyzer/history/history.hpp"
+#include "analyzer/report/html_report.hpp"
 #include "analyzer/report/prometheus.hpp"
 #include "cli/cli_context.hpp"
 #include "fmt/format.h"
@@ -83,7 +84,7 @@ core::Expected<Config> read_config(const std::string& path) {
 }
 
 int run_health(CommandContext& context, HealthArgs args) {
-  if (auto status = context.require_format({"text", "json", "md", "prom"}); !status)
+  if (auto status = context.require_format({"text", "json", "md", "prom", "html"}); !status)
     return context.fail(status.error());
   health::HealthOptions options;
   options.connect_timeout = std::chrono::seconds(args.connect_timeout_s);
@@ -146,6 +147,8 @@ int run_health(CommandContext& context, HealthArgs args) {
   const std::string& format = context.options().format;
   if (format == "json")
     **out << doc.dump(2) << '\n';
+  else if (format == "html")
+    **out << report::render_html_report({doc}, "dbvet health");
   else if (format == "md")
     **out << health::render_health_markdown(doc);
   else if (format == "prom")

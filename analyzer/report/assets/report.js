@@ -136,12 +136,16 @@
             (severityRank[b.severity] === undefined ? 3 : severityRank[b.severity]);
     return r !== 0 ? r : b.cost - a.cost;
   });
+  // The charts come first, right under the targets: what changed is what a reader looks for.
+  var ts = section('Charts and trends over runs', 'trends');
+  var grid = el('div', {className: 'charts'});
+  ts.appendChild(grid);
   var fs = section('Findings, most severe and costly first', 'findings');
   if (!findings.length) fs.appendChild(empty(docs.length ? 'No findings.' : 'No results were given.'));
   else {
     fs.appendChild(table(['Severity', 'Target', 'Check', 'Object', 'Finding', 'Cost'],
         findings.map(function (f) {
-          return [badge(f.severity || 'info'), f.source, f.id, f.object, f.message, f.cost ? num(f.cost) : ''];
+          return [badge(f.severity || 'info'), f.source, f.id, f.object, f.message, f.cost ? (f.cost < 1 ? f.cost.toPrecision(2) : num(f.cost)) : ''];
         }), [false, false, false, false, false, true]));
   }
 
@@ -164,7 +168,7 @@
   }
   function planCell(plan) {
     if (!plan) return '';
-    var text = planText(plan, 0);
+    var text = typeof plan === 'string' ? plan : planText(plan, 0);
     if (!text.trim()) text = JSON.stringify(plan, null, 2);
     return el('details', null, el('summary', {text: 'plan'}), el('pre', {text: text}));
   }
@@ -185,11 +189,13 @@
   if (Array.isArray(auditQueries) && auditQueries.length) {
     anyQueries = true;
     qs.appendChild(el('h3', {text: 'Audit, ' + label(audit)}));
-    qs.appendChild(table(['Query', 'Calls', 'Total', 'p95', 'Plan'],
+    qs.appendChild(table(['Query', 'Calls', 'Total', 'Mean', 'Plan'],
         auditQueries.slice(0, 20).map(function (c) {
           var qt = c.query_time || {};
-          return [el('code', {text: c.fingerprint || c.sql || c.query || c.id || ''}), num(c.count || c.calls, 0),
-                  seconds(qt.sum || c.total_seconds), seconds(qt.p95), planCell(c.plan)];
+          var total = qt.sum !== undefined ? qt.sum : (c.total_time_s !== undefined ? c.total_time_s : c.total_seconds);
+          var mean = typeof c.avg_time_ms === 'number' ? c.avg_time_ms / 1000 : qt.avg;
+          return [el('code', {text: c.example || c.fingerprint || c.sql || c.query || c.query_id || c.id || ''}),
+                  num(c.count || c.calls, 0), seconds(total), seconds(mean), planCell(c.plan)];
         }), [false, true, true, true, false]));
   }
   if (health) {
@@ -221,6 +227,7 @@
   // ---- bench comparisons -----------------------------------------------------------------------
   var compare = latest(['compare']);
   var bench = latest(['bench']);
+  var benchSummary = bench && bench.dbvet && Array.isArray(bench.dbvet.summary) ? bench.dbvet.summary : [];
   if ((compare && Array.isArray(compare.comparisons)) || (bench && Array.isArray(bench.benchmarks))) {
     var bs = section('Benchmarks', 'bench');
     if (compare && Array.isArray(compare.comparisons)) {
@@ -232,7 +239,21 @@
                     typeof c.p === 'number' ? c.p.toPrecision(2) : (c.p_value || ''), c.verdict];
           }), [false, false, true, true, true, true, false]));
     }
-    if (bench && Array.isArray(bench.benchmarks)) {
+    if (benchSummary.length) {
+      bs.appendChild(el('h3', {text: 'Per query and variant, ' + label(bench)}));
+      bs.appendChild(table(['Query', 'Variant', 'Throughput', 'p50', 'p95', 'p99', 'Errors', 'Cache hits', 'Answer'],
+          benchSummary.map(function (b) {
+            var lat = b.latency || {};
+            var ms = function (v) { return typeof v === 'number' ? seconds(v / 1000) : ''; };
+            return [b.query, b.variant, num(b.throughput, 1) + '/s', ms(lat.p50_ms), ms(lat.p95_ms), ms(lat.p99_ms),
+                    num(b.errors, 0), b.cache ? num(b.cache.hit_ratio * 100, 1) + '%' : '',
+                    b.answer === 'changed' ? badge('error', 'changed') : (b.answer || '')];
+          }), [false, false, true, true, true, true, true, true, false]));
+      (bench.dbvet.slas || []).forEach(function (sla) {
+        bs.appendChild(el('p', null, badge(sla.passed ? 'info' : 'error', sla.passed ? 'SLA held' : 'SLA broken'),
+                          ' ' + sla.sla + (sla.query ? ' (' + sla.query + (sla.variant ? ', ' + sla.variant : '') + ')' : '')));
+      });
+    } else if (bench && Array.isArray(bench.benchmarks)) {
       bs.appendChild(table(['Benchmark', 'Time', 'Unit', 'Iterations'],
           bench.benchmarks.slice(0, 200).map(function (b) {
             return [b.name || b.run_name, num(b.real_time), b.time_unit, num(b.iterations, 0)];
@@ -253,9 +274,6 @@
       body.setAttribute('data-charts-rendered', String(chartsRendered));
     }
   };
-  var ts = section('Trends over runs', 'trends');
-  var grid = el('div', {className: 'charts'});
-  ts.appendChild(grid);
   var pending = [];
   function addChart(title, config) {
     var canvas = el('canvas', {role: 'img', 'aria-label': title});
@@ -332,7 +350,9 @@
       return ((b.query_time || {}).sum || 0) - ((a.query_time || {}).sum || 0);
     }).slice(0, 6).map(function (c) { return c.id || c.fingerprint; });
     var series = top.map(function (id) {
-      return {label: String(id).slice(0, 60), data: digestRuns.map(function (doc) {
+      var named = (last.classes || []).filter(function (c) { return (c.id || c.fingerprint) === id; })[0] || {};
+      var name = String(named.fingerprint || id);
+      return {label: name.length > 48 ? name.slice(0, 47) + '…' : name, data: digestRuns.map(function (doc) {
         var match = (doc.classes || []).filter(function (c) { return (c.id || c.fingerprint) === id; })[0];
         return match && match.query_time ? match.query_time.p95 : null;
       })};
@@ -355,8 +375,59 @@
     });
     if (qseries.length) addChart('Mean time of the top queries', lineConfig(runLabels, qseries, 'mean', seconds));
   }
+  // The audit's recommendations: plan cost before and after each.
+  var costed = recs.filter(function (r) { return typeof r.cost_before === 'number' && typeof r.cost_after === 'number'; });
+  if (costed.length) {
+    var recLabels = costed.slice(0, 8).map(function (r) {
+      return String(r.table || r.type) + ': ' + String((r.columns || []).join(', ') || r.type).slice(0, 40);
+    });
+    addChart('Plan cost before and after each recommendation', {
+      type: 'bar',
+      data: {labels: recLabels, datasets: [
+        {label: 'before', backgroundColor: '#c0262d', data: costed.slice(0, 8).map(function (r) { return r.cost_before; })},
+        {label: 'after', backgroundColor: '#067647', data: costed.slice(0, 8).map(function (r) { return r.cost_after; })}]},
+      options: {animation: false, responsive: true, maintainAspectRatio: false, indexAxis: 'y',
+                plugins: {legend: {position: 'bottom'}}, scales: {x: {type: 'logarithmic', title: {display: true, text: 'plan cost'}}}}
+    });
+  }
+  // Audits over runs: findings per severity.
+  var auditRuns = ofKind(['audit']);
+  if (auditRuns.length > 1) {
+    var sevs = ['error', 'warning', 'info'];
+    var sevColors = {error: '#c0262d', warning: '#f79009', info: '#1570ef'};
+    addChart('Audit findings per run', {
+      type: 'bar',
+      data: {labels: auditRuns.map(label), datasets: sevs.map(function (sev) {
+        return {label: sev, backgroundColor: sevColors[sev], data: auditRuns.map(function (doc) {
+          return (doc.findings || []).filter(function (f) { return f.severity === sev; }).length;
+        })};
+      })},
+      options: {animation: false, responsive: true, maintainAspectRatio: false, plugins: {legend: {position: 'bottom'}},
+                scales: {x: {stacked: true}, y: {stacked: true, beginAtZero: true, ticks: {precision: 0}}}}
+    });
+  }
+  // The latest bench: p95 per query, one bar per variant.
+  if (benchSummary.length) {
+    var benchQueries = [];
+    var benchVariants = [];
+    benchSummary.forEach(function (b) {
+      if (benchQueries.indexOf(b.query) < 0) benchQueries.push(b.query);
+      if (benchVariants.indexOf(b.variant) < 0) benchVariants.push(b.variant);
+    });
+    addChart('Bench p95 latency per query and variant', {
+      type: 'bar',
+      data: {labels: benchQueries, datasets: benchVariants.map(function (v, i) {
+        return {label: v, backgroundColor: palette[i % palette.length], data: benchQueries.map(function (q) {
+          var match = benchSummary.filter(function (b) { return b.query === q && b.variant === v; })[0];
+          return match && match.latency ? match.latency.p95_ms : null;
+        })};
+      })},
+      options: {animation: false, responsive: true, maintainAspectRatio: false, plugins: {legend: {position: 'bottom'}},
+                scales: {y: {beginAtZero: true, title: {display: true, text: 'p95 (ms)'}}}}
+    });
+  }
   if (!chartsExpected) ts.appendChild(empty('No runs with trend data (health, digest) in these results.'));
-  else if (healthRuns.length < 2 && digestRuns.length < 2) {
+  else if (healthRuns.length < 2 && digestRuns.length < 2 && auditRuns.length < 2) {
     ts.appendChild(el('p', {className: 'muted', text: 'One run so far: trends appear from the second run on.'}));
   }
 
