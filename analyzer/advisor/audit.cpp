@@ -5,6 +5,7 @@
 #include <set>
 
 #include "analyzer/advisor/rewrite_cache.hpp"
+#include "analyzer/sql/lexer.hpp"
 #include "fmt/format.h"
 #include "rules/registry.hpp"
 
@@ -51,6 +52,14 @@ void rank(std::vector<model::Finding>& findings) {
 
 }  // namespace
 
+bool has_placeholders(const std::string& sql) {
+  sql::Lexer lexer(sql);
+  for (auto token = lexer.next_significant(); token.kind != sql::TokenKind::end; token = lexer.next_significant()) {
+    if (token.kind == sql::TokenKind::placeholder) return true;
+  }
+  return false;
+}
+
 core::Expected<AuditResult> run_audit(engines::Connection& connection, model::WhatIf& what_if,
                                       const AuditOptions& options) {
   AuditResult result;
@@ -59,7 +68,12 @@ core::Expected<AuditResult> run_audit(engines::Connection& connection, model::Wh
   result.verification = what_if.method();
   auto schema = connection.introspect();
   if (!schema) return schema.error();
-  auto captured = dry_run_workloads(connection, options.workloads, options.capture);
+  auto captured = [&]() -> core::Expected<DryRun> {
+    if (!options.digest) return dry_run_workloads(connection, options.workloads, options.capture);
+    DryRun from_digest;
+    from_digest.digest = *options.digest;
+    return from_digest;
+  }();
   if (!captured) return captured.error();
   result.transactions = captured->transactions;
   result.statements = captured->digest.events();
@@ -68,6 +82,11 @@ core::Expected<AuditResult> run_audit(engines::Connection& connection, model::Wh
   std::map<std::string, double> writes, all;
   std::vector<ClassWork> works;
   for (const auto* cls : captured->digest.ranked(digest::Digest::OrderBy::count, 0)) {
+    // A server's normalized text ($1, ?) cannot be planned without values: say so, skip it.
+    if (options.digest && has_placeholders(cls->example.sql)) {
+      result.skipped_placeholder_classes.push_back(cls->id);
+      continue;
+    }
     ClassWork work;
     work.id = cls->id;
     work.sql = cls->example.sql;
@@ -93,6 +112,12 @@ core::Expected<AuditResult> run_audit(engines::Connection& connection, model::Wh
       if (work.shape.command != "select") writes[lower(table)] += work.calls;
     }
     works.push_back(std::move(work));
+  }
+  if (!result.skipped_placeholder_classes.empty()) {
+    result.notes.push_back(
+        fmt::format("{} of {} classes not planned: their example has placeholders ($1, ?) instead of values ({})",
+                    result.skipped_placeholder_classes.size(), captured->digest.classes().size(),
+                    fmt::join(result.skipped_placeholder_classes, ", ")));
   }
   std::map<std::string, double> write_share;
   for (const auto& [table, count] : all) write_share[table] = count > 0 ? writes[table] / count : 0;

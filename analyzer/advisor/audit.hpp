@@ -17,6 +17,9 @@ namespace dbvet::advisor {
 
 struct AuditOptions {
   std::vector<std::string> workloads;  // FILE[@WEIGHT]
+  // Audited instead of running the workloads: the digest of a log (--log) or of the server's
+  // statistics views (--source). Classes whose example has placeholders ($1, ?) are not planned.
+  const digest::Digest* digest = nullptr;
   DryRunOptions capture;
   size_t top_classes = 40;  // classes explained and advised, by total time
   size_t max_indexes = 10;
@@ -44,7 +47,12 @@ struct AuditResult {
   std::vector<model::Recommendation> recommendations;
   std::vector<std::string> notes;
   std::string verification;  // the WhatIf method
+  // With a digest given: the classes left out because their example has placeholders.
+  std::vector<std::string> skipped_placeholder_classes;
 };
+
+// True when the statement has a bind placeholder ($1, ?, :name): a server's normalized text.
+bool has_placeholders(const std::string& sql);
 
 core::Expected<AuditResult> run_audit(engines::Connection& connection, model::WhatIf& what_if,
                                       const AuditOptions& options);
