@@ -1,6 +1,7 @@
 #include "analyzer/advisor/audit.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <set>
 
@@ -63,11 +64,19 @@ bool has_placeholders(const std::string& sql) {
 core::Expected<AuditResult> run_audit(engines::Connection& connection, model::WhatIf& what_if,
                                       const AuditOptions& options) {
   AuditResult result;
+  auto started = std::chrono::steady_clock::now();
+  auto phase_start = started;
+  auto phase = [&](const char* name) {
+    auto now = std::chrono::steady_clock::now();
+    result.timings_s.emplace_back(name, std::chrono::duration<double>(now - phase_start).count());
+    phase_start = now;
+  };
   result.engine = std::string(core::engine_name(connection.engine()));
   result.target = connection.describe();
   result.verification = what_if.method();
   auto schema = connection.introspect();
   if (!schema) return schema.error();
+  phase("introspect");
   auto captured = [&]() -> core::Expected<DryRun> {
     if (!options.digest) return dry_run_workloads(connection, options.workloads, options.capture);
     DryRun from_digest;
@@ -75,6 +84,8 @@ core::Expected<AuditResult> run_audit(engines::Connection& connection, model::Wh
     return from_digest;
   }();
   if (!captured) return captured.error();
+  phase("capture");
+  result.timings_s.emplace_back("capture_statements", captured->server_s);
   result.transactions = captured->transactions;
   result.statements = captured->digest.events();
 
@@ -134,6 +145,7 @@ core::Expected<AuditResult> run_audit(engines::Connection& connection, model::Wh
     return a.id < b.id;
   });
   if (works.size() > options.top_classes) works.resize(options.top_classes);
+  phase("base_plans");
 
   rules::RuleContext schema_context;
   schema_context.schema = &*schema;
@@ -186,19 +198,25 @@ core::Expected<AuditResult> run_audit(engines::Connection& connection, model::Wh
   auto schema_found = rules::run_rules(schema_context, {rules::Category::schema});
   result.findings.insert(result.findings.end(), schema_found.begin(), schema_found.end());
   rank(result.findings);
+  phase("explain_rules");
 
   IndexAdvisorOptions index_options;
   index_options.engine = result.engine;
   index_options.max_indexes = options.max_indexes;
   index_options.write_share = write_share;
   result.recommendations = advise_indexes(works, *schema, what_if, index_options, &result.notes);
+  phase("index_advisor");
   auto drops = drop_index_recommendations(result.findings, *schema, result.engine);
   verify_drops(drops, works, what_if, &result.notes);
+  phase("drop_verification");
   result.recommendations.insert(result.recommendations.end(), drops.begin(), drops.end());
   auto rewrites = rewrite_recommendations(works, result.findings);
   result.recommendations.insert(result.recommendations.end(), rewrites.begin(), rewrites.end());
   auto caches = cache_recommendations(works, write_share, *schema, plan_cost);
   result.recommendations.insert(result.recommendations.end(), caches.begin(), caches.end());
+  phase("rewrite_cache");
+  result.timings_s.emplace_back("total",
+                                std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
   return result;
 }
 

@@ -4,6 +4,7 @@
 
 #include <map>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "analyzer/advisor/dry_run.hpp"
@@ -47,6 +48,10 @@ struct AuditResult {
   std::vector<model::Recommendation> recommendations;
   std::vector<std::string> notes;
   std::string verification;  // the WhatIf method
+  // Wall time of each phase in seconds, in order: introspect, capture (of which
+  // capture_statements: executing the workload's reads on the server), base_plans, explain_rules,
+  // index_advisor, drop_verification, rewrite_cache, total.
+  std::vector<std::pair<std::string, double>> timings_s;
   // With a digest given: the classes left out because their example has placeholders.
   std::vector<std::string> skipped_placeholder_classes;
 };

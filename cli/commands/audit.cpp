@@ -230,6 +230,9 @@ int run_audit_command(CommandContext& context, const AuditArgs& args, bool advis
   if (format == "json") {
     auto doc = report::audit_to_json(*result, advise ? "advise" : "audit");
     doc["input"] = input;
+    nlohmann::json timing = nlohmann::json::object();
+    for (const auto& [name, seconds] : result->timings_s) timing[name] = seconds;
+    doc["timing_s"] = timing;
     if (input_digest) doc["input"]["skipped_placeholder_classes"] = result->skipped_placeholder_classes;
     if (applied) doc["applied"] = applied_to_json(*applied);
     **out << doc.dump(2) << '\n';
