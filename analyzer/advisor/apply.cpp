@@ -37,14 +37,22 @@ std::vector<AppliedIndex> apply_index_recommendations(engines::Connection& write
     applied.applied = static_cast<bool>(status);
     if (!status) {
       applied.error = status.error().message;
-      // A CONCURRENTLY build that fails leaves an INVALID index behind: remove it.
+      // A CONCURRENTLY build that fails after creating its index leaves it INVALID: remove it
+      // (only then: the name may belong to something else, which is why the build failed).
       auto name = created_index_name(r.ddl);
-      if (writer.engine() == core::Engine::postgres && !name.empty()) {
-        auto dot = r.table.rfind('.');
-        std::string qualified = dot == std::string::npos ? name : r.table.substr(0, dot + 1) + name;
-        if (auto dropped = writer.execute_script("DROP INDEX CONCURRENTLY IF EXISTS " + qualified); !dropped) {
-          applied.error +=
-              fmt::format(" (and removing the invalid index {} failed: {})", qualified, dropped.error().message);
+      auto dot = r.table.rfind('.');
+      std::string qualified = dot == std::string::npos ? name : r.table.substr(0, dot + 1) + name;
+      bool plain_name = !name.empty() && qualified.find_first_of("'\"") == std::string::npos;
+      if (writer.engine() == core::Engine::postgres && plain_name) {
+        auto invalid = writer.execute(
+            "SELECT 1 FROM pg_index i WHERE NOT i.indisvalid AND i.indexrelid = to_regclass('" + qualified + "')");
+        if (invalid && invalid->row_count > 0) {
+          if (auto dropped = writer.execute_script("DROP INDEX CONCURRENTLY IF EXISTS " + qualified); !dropped) {
+            applied.error +=
+                fmt::format(" (and removing the invalid index {} failed: {})", qualified, dropped.error().message);
+          } else {
+            applied.error += fmt::format(" (the invalid index {} it left was dropped)", qualified);
+          }
         }
       }
     }

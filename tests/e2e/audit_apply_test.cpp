@@ -113,5 +113,40 @@ TEST(AuditApply, PostgresCreatesValidIndexesConcurrently) {
   }
 }
 
+// A statement that fails (its index name is taken by a table) is reported failed with the
+// server's error, the others are still applied, the exit code is 3, and the table is untouched.
+TEST(AuditApply, PostgresReportsAFailedStatementAndAppliesTheRest) {
+  PostgresTestDatabase database("dbvet_e2e_audit_apply_fail_" + std::to_string(static_cast<long>(getpid())));
+  database.run("CREATE EXTENSION hypopg");
+  auto gen = run_dbvet({"gen", "--sample", "virtualpet", "--service", "pet-service", "--scale", "0.02", "--seed", "42",
+                        "--no-progress", database.url()});
+  ASSERT_EQ(gen.exit_code, 0) << gen.err;
+  std::vector<std::string> args{"advise",   database.url(), "--scale",        "0.02",
+                                "--format", "json",         "--transactions", "60"};
+  for (auto& a : sample_config_args()) args.push_back(a);
+  for (auto& a : sample_workload_args({"pet-service"})) args.push_back(a);
+  auto plain = run_dbvet(args);
+  ASSERT_EQ(plain.exit_code, 0) << plain.err;
+  auto names = recommended_index_names(json::parse(plain.out));
+  ASSERT_GE(names.size(), 2u) << plain.out;
+  const std::string taken = *names.begin();
+  database.run("CREATE TABLE " + taken + " (x int); INSERT INTO " + taken + " VALUES (7)");
+
+  args.push_back("--apply");
+  auto applied = run_dbvet(args);
+  EXPECT_EQ(applied.exit_code, 3) << applied.err;
+  auto report = json::parse(applied.out);
+  ASSERT_EQ(report["applied"].size(), names.size()) << report["applied"].dump();
+  for (const auto& a : report["applied"]) {
+    bool is_taken = a["ddl"].get<std::string>().find(" " + taken + " ON ") != std::string::npos;
+    EXPECT_EQ(a["status"], is_taken ? "failed" : "applied") << a.dump();
+    if (is_taken) {
+      EXPECT_NE(a["error"].get<std::string>().find("already exists"), std::string::npos) << a.dump();
+    }
+  }
+  EXPECT_EQ(database.scalar("SELECT x FROM " + taken), "7");
+  EXPECT_EQ(database.scalar("SELECT count(*) FROM pg_index WHERE NOT indisvalid"), "0");
+}
+
 }  // namespace
 }  // namespace dbvet::testing
