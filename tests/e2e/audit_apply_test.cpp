@@ -81,16 +81,21 @@ TEST(AuditApply, SqliteCopyGetsTheIndexesAndTheNextAuditNeedsNone) {
   EXPECT_NE(text.out.find("Applied ("), std::string::npos) << text.out;
 }
 
-TEST(AuditApply, PostgresCreatesValidIndexesConcurrently) {
-  PostgresTestDatabase database("dbvet_e2e_audit_apply_" + std::to_string(static_cast<long>(getpid())));
+// The pet service of the sample in `database` (with HypoPG), and the advise arguments for it.
+void pet_service_on_postgres(const PostgresTestDatabase& database, std::vector<std::string>& args) {
   database.run("CREATE EXTENSION hypopg");
   auto gen = run_dbvet({"gen", "--sample", "virtualpet", "--service", "pet-service", "--scale", "0.02", "--seed", "42",
                         "--no-progress", database.url()});
   ASSERT_EQ(gen.exit_code, 0) << gen.err;
-  std::vector<std::string> args{"advise",   database.url(), "--scale",        "0.02",
-                                "--format", "json",         "--transactions", "60"};
+  args = {"advise", database.url(), "--scale", "0.02", "--format", "json", "--transactions", "60"};
   for (auto& a : sample_config_args()) args.push_back(a);
   for (auto& a : sample_workload_args({"pet-service"})) args.push_back(a);
+}
+
+TEST(AuditApply, PostgresCreatesValidIndexesConcurrently) {
+  PostgresTestDatabase database("dbvet_e2e_audit_apply_" + std::to_string(static_cast<long>(getpid())));
+  std::vector<std::string> args;
+  ASSERT_NO_FATAL_FAILURE(pet_service_on_postgres(database, args));
   auto before = database.scalar("SELECT count(*) FROM pg_indexes WHERE indexname LIKE 'dbvet\\_%'");
   EXPECT_EQ(before, "0");
 
@@ -117,14 +122,8 @@ TEST(AuditApply, PostgresCreatesValidIndexesConcurrently) {
 // server's error, the others are still applied, the exit code is 3, and the table is untouched.
 TEST(AuditApply, PostgresReportsAFailedStatementAndAppliesTheRest) {
   PostgresTestDatabase database("dbvet_e2e_audit_apply_fail_" + std::to_string(static_cast<long>(getpid())));
-  database.run("CREATE EXTENSION hypopg");
-  auto gen = run_dbvet({"gen", "--sample", "virtualpet", "--service", "pet-service", "--scale", "0.02", "--seed", "42",
-                        "--no-progress", database.url()});
-  ASSERT_EQ(gen.exit_code, 0) << gen.err;
-  std::vector<std::string> args{"advise",   database.url(), "--scale",        "0.02",
-                                "--format", "json",         "--transactions", "60"};
-  for (auto& a : sample_config_args()) args.push_back(a);
-  for (auto& a : sample_workload_args({"pet-service"})) args.push_back(a);
+  std::vector<std::string> args;
+  ASSERT_NO_FATAL_FAILURE(pet_service_on_postgres(database, args));
   auto plain = run_dbvet(args);
   ASSERT_EQ(plain.exit_code, 0) << plain.err;
   auto names = recommended_index_names(json::parse(plain.out));
