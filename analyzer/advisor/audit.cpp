@@ -93,6 +93,13 @@ core::Expected<AuditResult> run_audit(engines::Connection& connection, model::Wh
   std::map<std::string, double> writes, all;
   std::vector<ClassWork> works;
   for (const auto* cls : captured->digest.ranked(digest::Digest::OrderBy::count, 0)) {
+    // A shared server's log holds other databases' statements too: they do not run here.
+    if (options.digest && !options.database.empty() && !cls->databases.values.empty() && !cls->databases.truncated &&
+        std::none_of(cls->databases.values.begin(), cls->databases.values.end(),
+                     [&](const std::string& db) { return lower(db) == lower(options.database); })) {
+      result.skipped_other_database_classes.push_back(cls->id);
+      continue;
+    }
     // A server's normalized text ($1, ?) cannot be planned without values: say so, skip it.
     if (options.digest && has_placeholders(cls->example.sql)) {
       result.skipped_placeholder_classes.push_back(cls->id);
@@ -129,6 +136,11 @@ core::Expected<AuditResult> run_audit(engines::Connection& connection, model::Wh
         fmt::format("{} of {} classes not planned: their example has placeholders ($1, ?) instead of values ({})",
                     result.skipped_placeholder_classes.size(), captured->digest.classes().size(),
                     fmt::join(result.skipped_placeholder_classes, ", ")));
+  }
+  if (!result.skipped_other_database_classes.empty()) {
+    result.notes.push_back(fmt::format("{} of {} classes left out: the input saw them only in other databases than {}",
+                                       result.skipped_other_database_classes.size(), captured->digest.classes().size(),
+                                       options.database));
   }
   std::map<std::string, double> write_share;
   for (const auto& [table, count] : all) write_share[table] = count > 0 ? writes[table] / count : 0;

@@ -21,6 +21,8 @@ struct AuditOptions {
   // Audited instead of running the workloads: the digest of a log (--log) or of the server's
   // statistics views (--source). Classes whose example has placeholders ($1, ?) are not planned.
   const digest::Digest* digest = nullptr;
+  // With a digest: the target's database; classes the log saw only in other databases are left out.
+  std::string database;
   DryRunOptions capture;
   size_t top_classes = 40;  // classes explained and advised, by total time
   size_t max_indexes = 10;
@@ -54,6 +56,7 @@ struct AuditResult {
   std::vector<std::pair<std::string, double>> timings_s;
   // With a digest given: the classes left out because their example has placeholders.
   std::vector<std::string> skipped_placeholder_classes;
+  std::vector<std::string> skipped_other_database_classes;
 };
 
 // True when the statement has a bind placeholder ($1, ?, :name): a server's normalized text.

@@ -198,7 +198,10 @@ int run_audit_command(CommandContext& context, const AuditArgs& args, bool advis
 
   advisor::AuditOptions options;
   options.workloads = args.workloads;
-  if (input_digest) options.digest = &*input_digest;
+  if (input_digest) {
+    options.digest = &*input_digest;
+    options.database = url->database;
+  }
   options.capture.transactions = args.transactions;
   options.capture.scale = args.scale;
   options.capture.seed = args.seed;
@@ -212,6 +215,15 @@ int run_audit_command(CommandContext& context, const AuditArgs& args, bool advis
   }
   if (!result) return context.fail(result.error());
   result->notes.insert(result->notes.end(), what_if_notes.begin(), what_if_notes.end());
+  if (!args.log.empty()) {
+    result->notes.push_back(
+        fmt::format("input: the log {} ({}, {} statements); no workload ran (0 transactions), "
+                    "so N+1 within a transaction is not detected",
+                    args.log, input["format"].get<std::string>(), result->statements));
+  } else if (!args.source.empty()) {
+    result->notes.push_back(
+        fmt::format("input: {} ({} executions); no workload ran (0 transactions)", args.source, result->statements));
+  }
 
   // Only --apply opens a writing session; the audit above ran read-only.
   std::optional<std::vector<advisor::AppliedIndex>> applied;
@@ -233,7 +245,10 @@ int run_audit_command(CommandContext& context, const AuditArgs& args, bool advis
     nlohmann::json timing = nlohmann::json::object();
     for (const auto& [name, seconds] : result->timings_s) timing[name] = seconds;
     doc["timing_s"] = timing;
-    if (input_digest) doc["input"]["skipped_placeholder_classes"] = result->skipped_placeholder_classes;
+    if (input_digest) {
+      doc["input"]["skipped_placeholder_classes"] = result->skipped_placeholder_classes;
+      doc["input"]["skipped_other_database_classes"] = result->skipped_other_database_classes;
+    }
     if (applied) doc["applied"] = applied_to_json(*applied);
     **out << doc.dump(2) << '\n';
   } else if (format == "md") {

@@ -183,12 +183,21 @@ TEST(AuditMariadbLog, SlowLogAuditFindsThePlantedProblems) {
   } restore{database, *previous->rows[0][0]};
   database.script("SET GLOBAL long_query_time = 0");
   run_workload(database.url(), {"payment-service"});
+  // A statement of another database in the same log (a new session sees the global setting).
+  auto base = server_url("MYSQL");
+  auto other = MysqlTestDb::open(base, false);
+  ASSERT_TRUE(other);
+  ASSERT_TRUE(other->execute("SELECT count(*) AS dbvet_other_database FROM information_schema.schemata"));
   auto slice = log_since(log, start, scratch_dir("audit_mariadb_log") / "slow.log");
   ASSERT_NE(read_file(slice).find(database.name()), std::string::npos);
 
   auto report = audit({"audit", database.url(), "--log", slice});
   ASSERT_FALSE(report.is_null());
   EXPECT_EQ(report["input"]["format"], "mysql-slowlog");
+  EXPECT_FALSE(report["input"]["skipped_other_database_classes"].empty()) << report["input"].dump();
+  for (const auto& q : report["queries"]) {
+    EXPECT_EQ(q["example"].get<std::string>().find("dbvet_other_database"), std::string::npos) << q.dump();
+  }
   // P3 (payments by user and status, sorted): a sort, and the (user_id, status, ...) index.
   EXPECT_TRUE(rules_on_tables(report).count({"plan-sort-without-index", "payments"})) << report["findings"].dump();
   bool payments_index = false;
