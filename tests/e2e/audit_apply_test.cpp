@@ -1,7 +1,7 @@
 // `dbvet advise --apply` creates the recommended indexes on the target, and only then: on a copy of
 // the SQLite sample and on a PostgreSQL database of this test's own (CREATE INDEX CONCURRENTLY,
-// valid afterwards). The JSON lists each statement as applied; a second audit, with the indexes
-// there, recommends none of them again.
+// valid afterwards) and on MariaDB (online ALTER). The JSON lists each statement as applied; a second audit, with the
+// indexes there, recommends none of them again.
 
 #include <gtest/gtest.h>
 #include <unistd.h>
@@ -9,6 +9,7 @@
 #include <set>
 
 #include "nlohmann/json.hpp"
+#include "tests/integration/mysql_test_db.hpp"
 #include "tests/integration/postgres_test_database.hpp"
 #include "tests/support/audit_expectations.hpp"
 #include "tests/support/test_env.hpp"
@@ -145,6 +146,32 @@ TEST(AuditApply, PostgresReportsAFailedStatementAndAppliesTheRest) {
   }
   EXPECT_EQ(database.scalar("SELECT x FROM " + taken), "7");
   EXPECT_EQ(database.scalar("SELECT count(*) FROM pg_index WHERE NOT indisvalid"), "0");
+}
+
+TEST(AuditApply, MariadbAddsTheIndexesOnline) {
+  MysqlTestDb database("e2e_audit_apply_" + std::to_string(static_cast<long>(getpid())));
+  auto gen = run_dbvet({"gen", "--sample", "virtualpet", "--service", "payment-service", "--scale", "0.02", "--seed",
+                        "42", "--no-progress", database.url()});
+  ASSERT_EQ(gen.exit_code, 0) << gen.err;
+  std::vector<std::string> args{"advise", database.url(), "--scale",        "0.02", "--format",
+                                "json",   "--apply",      "--transactions", "60"};
+  for (auto& a : sample_config_args()) args.push_back(a);
+  for (auto& a : sample_workload_args({"payment-service"})) args.push_back(a);
+  auto applied = run_dbvet(args);
+  ASSERT_EQ(applied.exit_code, 0) << applied.err << applied.out;
+  auto report = json::parse(applied.out);
+  expect_all_applied(report);
+  ASSERT_FALSE(report["applied"].empty());
+  for (const auto& a : report["applied"]) {
+    auto ddl = a["ddl"].get<std::string>();
+    EXPECT_NE(ddl.find("ALGORITHM=INPLACE, LOCK=NONE"), std::string::npos) << ddl;
+    auto name_start = ddl.find("ADD INDEX ") + 10;
+    auto name = ddl.substr(name_start, ddl.find(' ', name_start) - name_start);
+    auto found = database.writer().execute("SELECT count(*) FROM information_schema.statistics WHERE table_schema = '" +
+                                           database.name() + "' AND index_name = '" + name + "'");
+    ASSERT_TRUE(found) << found.error().message;
+    EXPECT_NE(found->rows.at(0).at(0).value_or("0"), "0") << name;
+  }
 }
 
 }  // namespace
