@@ -1,7 +1,7 @@
 // `dbvet advise --apply` creates the recommended indexes on the target, and only then: on a copy of
-// the SQLite sample and on a PostgreSQL database of this test's own (CREATE INDEX CONCURRENTLY,
-// valid afterwards) and on MariaDB (online ALTER). The JSON lists each statement as applied; a second audit, with the
-// indexes there, recommends none of them again.
+// the SQLite sample, on a PostgreSQL database of this test's own (CREATE INDEX CONCURRENTLY, valid
+// afterwards) and on MariaDB (online ALTER). The JSON lists each statement as applied; a second
+// audit, with the indexes there, recommends none of them again.
 
 #include <gtest/gtest.h>
 #include <unistd.h>
