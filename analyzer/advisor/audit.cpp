@@ -1,10 +1,12 @@
 #include "analyzer/advisor/audit.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <set>
 
 #include "analyzer/advisor/rewrite_cache.hpp"
+#include "analyzer/sql/lexer.hpp"
 #include "fmt/format.h"
 #include "rules/registry.hpp"
 
@@ -51,16 +53,39 @@ void rank(std::vector<model::Finding>& findings) {
 
 }  // namespace
 
+bool has_placeholders(const std::string& sql) {
+  sql::Lexer lexer(sql);
+  for (auto token = lexer.next_significant(); token.kind != sql::TokenKind::end; token = lexer.next_significant()) {
+    if (token.kind == sql::TokenKind::placeholder) return true;
+  }
+  return false;
+}
+
 core::Expected<AuditResult> run_audit(engines::Connection& connection, model::WhatIf& what_if,
                                       const AuditOptions& options) {
   AuditResult result;
+  auto started = std::chrono::steady_clock::now();
+  auto phase_start = started;
+  auto phase = [&](const char* name) {
+    auto now = std::chrono::steady_clock::now();
+    result.timings_s.emplace_back(name, std::chrono::duration<double>(now - phase_start).count());
+    phase_start = now;
+  };
   result.engine = std::string(core::engine_name(connection.engine()));
   result.target = connection.describe();
   result.verification = what_if.method();
   auto schema = connection.introspect();
   if (!schema) return schema.error();
-  auto captured = dry_run_workloads(connection, options.workloads, options.capture);
+  phase("introspect");
+  auto captured = [&]() -> core::Expected<DryRun> {
+    if (!options.digest) return dry_run_workloads(connection, options.workloads, options.capture);
+    DryRun from_digest;
+    from_digest.digest = *options.digest;
+    return from_digest;
+  }();
   if (!captured) return captured.error();
+  phase("capture");
+  result.timings_s.emplace_back("capture_statements", captured->server_s);
   result.transactions = captured->transactions;
   result.statements = captured->digest.events();
 
@@ -68,6 +93,18 @@ core::Expected<AuditResult> run_audit(engines::Connection& connection, model::Wh
   std::map<std::string, double> writes, all;
   std::vector<ClassWork> works;
   for (const auto* cls : captured->digest.ranked(digest::Digest::OrderBy::count, 0)) {
+    // A shared server's log holds other databases' statements too: they do not run here.
+    if (options.digest && !options.database.empty() && !cls->databases.values.empty() && !cls->databases.truncated &&
+        std::none_of(cls->databases.values.begin(), cls->databases.values.end(),
+                     [&](const std::string& db) { return lower(db) == lower(options.database); })) {
+      result.skipped_other_database_classes.push_back(cls->id);
+      continue;
+    }
+    // A server's normalized text ($1, ?) cannot be planned without values: say so, skip it.
+    if (options.digest && has_placeholders(cls->example.sql)) {
+      result.skipped_placeholder_classes.push_back(cls->id);
+      continue;
+    }
     ClassWork work;
     work.id = cls->id;
     work.sql = cls->example.sql;
@@ -94,6 +131,17 @@ core::Expected<AuditResult> run_audit(engines::Connection& connection, model::Wh
     }
     works.push_back(std::move(work));
   }
+  if (!result.skipped_placeholder_classes.empty()) {
+    result.notes.push_back(
+        fmt::format("{} of {} classes not planned: their example has placeholders ($1, ?) instead of values ({})",
+                    result.skipped_placeholder_classes.size(), captured->digest.classes().size(),
+                    fmt::join(result.skipped_placeholder_classes, ", ")));
+  }
+  if (!result.skipped_other_database_classes.empty()) {
+    result.notes.push_back(fmt::format("{} of {} classes left out: the input saw them only in other databases than {}",
+                                       result.skipped_other_database_classes.size(), captured->digest.classes().size(),
+                                       options.database));
+  }
   std::map<std::string, double> write_share;
   for (const auto& [table, count] : all) write_share[table] = count > 0 ? writes[table] / count : 0;
 
@@ -109,6 +157,7 @@ core::Expected<AuditResult> run_audit(engines::Connection& connection, model::Wh
     return a.id < b.id;
   });
   if (works.size() > options.top_classes) works.resize(options.top_classes);
+  phase("base_plans");
 
   rules::RuleContext schema_context;
   schema_context.schema = &*schema;
@@ -161,19 +210,25 @@ core::Expected<AuditResult> run_audit(engines::Connection& connection, model::Wh
   auto schema_found = rules::run_rules(schema_context, {rules::Category::schema});
   result.findings.insert(result.findings.end(), schema_found.begin(), schema_found.end());
   rank(result.findings);
+  phase("explain_rules");
 
   IndexAdvisorOptions index_options;
   index_options.engine = result.engine;
   index_options.max_indexes = options.max_indexes;
   index_options.write_share = write_share;
   result.recommendations = advise_indexes(works, *schema, what_if, index_options, &result.notes);
+  phase("index_advisor");
   auto drops = drop_index_recommendations(result.findings, *schema, result.engine);
   verify_drops(drops, works, what_if, &result.notes);
+  phase("drop_verification");
   result.recommendations.insert(result.recommendations.end(), drops.begin(), drops.end());
   auto rewrites = rewrite_recommendations(works, result.findings);
   result.recommendations.insert(result.recommendations.end(), rewrites.begin(), rewrites.end());
   auto caches = cache_recommendations(works, write_share, *schema, plan_cost);
   result.recommendations.insert(result.recommendations.end(), caches.begin(), caches.end());
+  phase("rewrite_cache");
+  result.timings_s.emplace_back("total",
+                                std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
   return result;
 }
 

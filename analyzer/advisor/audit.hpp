@@ -4,6 +4,7 @@
 
 #include <map>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "analyzer/advisor/dry_run.hpp"
@@ -17,6 +18,11 @@ namespace dbvet::advisor {
 
 struct AuditOptions {
   std::vector<std::string> workloads;  // FILE[@WEIGHT]
+  // Audited instead of running the workloads: the digest of a log (--log) or of the server's
+  // statistics views (--source). Classes whose example has placeholders ($1, ?) are not planned.
+  const digest::Digest* digest = nullptr;
+  // With a digest: the target's database; classes the log saw only in other databases are left out.
+  std::string database;
   DryRunOptions capture;
   size_t top_classes = 40;  // classes explained and advised, by total time
   size_t max_indexes = 10;
@@ -44,7 +50,17 @@ struct AuditResult {
   std::vector<model::Recommendation> recommendations;
   std::vector<std::string> notes;
   std::string verification;  // the WhatIf method
+  // Wall time of each phase in seconds, in order: introspect, capture (of which
+  // capture_statements: executing the workload's reads on the server), base_plans, explain_rules,
+  // index_advisor, drop_verification, rewrite_cache, total.
+  std::vector<std::pair<std::string, double>> timings_s;
+  // With a digest given: the classes left out because their example has placeholders.
+  std::vector<std::string> skipped_placeholder_classes;
+  std::vector<std::string> skipped_other_database_classes;
 };
+
+// True when the statement has a bind placeholder ($1, ?, :name): a server's normalized text.
+bool has_placeholders(const std::string& sql);
 
 core::Expected<AuditResult> run_audit(engines::Connection& connection, model::WhatIf& what_if,
                                       const AuditOptions& options);

@@ -32,7 +32,8 @@ struct DryRun {
   static constexpr size_t kMaxSamples = 16;
   std::map<std::string, std::vector<std::pair<double, std::string>>> samples;
   int transactions = 0;
-  double elapsed_s = 0;  // wall time of the reads executed
+  double elapsed_s = 0;  // wall time of the reads executed (timed runs)
+  double server_s = 0;   // wall time of every execution, warm-ups included: the server's share
 };
 
 core::Expected<DryRun> dry_run_workloads(engines::Connection& connection, const std::vector<std::string>& specs,

@@ -168,8 +168,9 @@ class PgWalker {
   void with_clause(const json& body, const Scope* parent) {
     auto* with = member(body, "withClause");
     if (!with) return;
+    // {"ctes": [...]} when the clause has no location, which unwrap would take for a node.
     auto [type, wbody] = unwrap(*with);
-    const json& w = wbody ? *wbody : *with;
+    const json& w = member(*with, "ctes") || !wbody ? *with : *wbody;
     if (auto* ctes = member(w, "ctes")) {
       for (const auto& cte : *ctes) {
         auto [ctype, cbody] = unwrap(cte);

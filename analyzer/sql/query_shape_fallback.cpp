@@ -223,6 +223,7 @@ class TokenReader {
         or_branches.emplace_back();
         continue;
       }
+      if (word(i, "AND")) continue;
       size_t next = i;
       // function(column) op value
       if (t_[i].kind == TokenKind::word && i + 3 < end && t_[i + 1].text == "(" && !clause_words().count(t_[i].value) &&
@@ -298,6 +299,8 @@ class TokenReader {
       } else if (word(next, "IS")) {
         u.filtered = true;
         if (!word(next + 1, "NOT")) add_unique(u.equality_columns, column);
+      } else {
+        continue;  // not a predicate on this word: the next token may start one (DATE(col) = ...)
       }
       i = next;
     }

@@ -1,11 +1,16 @@
 #include "analyzer/advisor/audit.hpp"
 
+#include <chrono>
 #include <filesystem>
 #include <iostream>
+#include <optional>
 
 #include "CLI/CLI.hpp"
+#include "analyzer/advisor/apply.hpp"
 #include "analyzer/advisor/plan_only_what_if.hpp"
+#include "analyzer/capture/live/server_capture.hpp"
 #include "analyzer/core/target_url.hpp"
+#include "analyzer/digest/digest_runner.hpp"
 #include "analyzer/engines/connection.hpp"
 #include "analyzer/engines/sqlite/what_if_sqlite.hpp"
 #ifdef DBVET_WITH_POSTGRES
@@ -95,19 +100,48 @@ core::Expected<std::unique_ptr<model::WhatIf>> open_what_if(const core::TargetUr
   return std::unique_ptr<model::WhatIf>(std::make_unique<advisor::PlanOnlyWhatIf>(connection));
 }
 
+nlohmann::json applied_to_json(const std::vector<advisor::AppliedIndex>& applied) {
+  auto out = nlohmann::json::array();
+  for (const auto& a : applied) {
+    nlohmann::json row{{"table", a.table}, {"ddl", a.ddl}, {"status", a.applied ? "applied" : "failed"}};
+    row["error"] = a.applied ? nlohmann::json() : nlohmann::json(a.error);
+    out.push_back(std::move(row));
+  }
+  return out;
+}
+
+std::string render_applied(const std::vector<advisor::AppliedIndex>& applied, bool markdown) {
+  size_t ok = 0;
+  for (const auto& a : applied) ok += a.applied ? 1 : 0;
+  std::string out =
+      fmt::format("{}Applied ({} of {} index recommendations)\n", markdown ? "\n## " : "\n", ok, applied.size());
+  if (markdown) out += "\n";
+  for (const auto& a : applied) {
+    out += fmt::format("{}{}: {}{}\n", markdown ? "- " : "  ", a.applied ? "applied" : "FAILED", a.ddl,
+                       a.applied ? "" : " -- " + a.error);
+  }
+  if (applied.empty()) out += markdown ? "- nothing to apply\n" : "  nothing to apply\n";
+  return out;
+}
+
 int run_audit_command(CommandContext& context, const AuditArgs& args, bool advise) {
   if (auto status = context.require_format({"text", "json", "md", "html"}); !status)
     return context.fail(status.error());
-  if (!args.log.empty() || !args.source.empty()) {
-    return context.fail(core::make_error(core::ErrorKind::unsupported,
-                                         "--log and --source are not available in this version yet; use --workload"));
-  }
-  if (args.workloads.empty()) {
-    return context.fail(core::make_error(core::ErrorKind::usage, "audit needs at least one --workload FILE[@WEIGHT]"));
-  }
-  if (args.apply) {
+  int inputs = (args.workloads.empty() ? 0 : 1) + (args.log.empty() ? 0 : 1) + (args.source.empty() ? 0 : 1);
+  if (inputs == 0) {
     return context.fail(core::make_error(
-        core::ErrorKind::unsupported, "--apply is not implemented yet: run the DDL of the recommendations yourself"));
+        core::ErrorKind::usage,
+        "audit needs its input: --workload FILE[@WEIGHT]..., --log FILE or --source pg_stat_statements|"
+        "performance_schema"));
+  }
+  if (inputs > 1) {
+    return context.fail(
+        core::make_error(core::ErrorKind::usage, "--workload, --log and --source are alternatives: give one of them"));
+  }
+  if (!args.source.empty() && args.source != "pg_stat_statements" && args.source != "performance_schema") {
+    return context.fail(
+        core::make_error(core::ErrorKind::usage,
+                         fmt::format("--source {}: expected pg_stat_statements or performance_schema", args.source)));
   }
   std::optional<model::Severity> fail_on;
   if (!args.fail_on.empty()) {
@@ -137,8 +171,41 @@ int run_audit_command(CommandContext& context, const AuditArgs& args, bool advis
   auto what_if = open_what_if(*url, **connection, args.sandbox, what_if_notes);
   if (!what_if) return context.fail(what_if.error());
 
+  // --log: the digest of the log file; --source: of the server's statistics view.
+  std::optional<digest::Digest> input_digest;
+  nlohmann::json input{{"kind", "workload"}};
+  if (!args.log.empty()) {
+    digest::DigestOptions digest_options;
+    digest_options.files = {args.log};
+    auto digested = digest::run_digest(digest_options);
+    if (!digested) return context.fail(digested.error());
+    input = {{"kind", "log"},
+             {"file", args.log},
+             {"format", digested->format},
+             {"events", digested->events},
+             {"skipped", digested->skipped}};
+    input_digest = std::move(digested->digest);
+  } else if (!args.source.empty()) {
+    bool pg = args.source == "pg_stat_statements";
+    if (url->engine != (pg ? core::Engine::postgres : core::Engine::mysql)) {
+      return context.fail(core::make_error(
+          core::ErrorKind::usage,
+          fmt::format("--source {} does not fit a {} target", args.source, core::engine_name(url->engine))));
+    }
+    capture::live::ServerCaptureOptions capture_options;
+    auto live = pg ? capture::live::capture_pg_stat_statements(**connection, capture_options)
+                   : capture::live::capture_performance_schema(**connection, capture_options);
+    if (!live) return context.fail(live.error());
+    input = {{"kind", "source"}, {"source", args.source}, {"events", live->result.events}};
+    input_digest = std::move(live->result.digest);
+  }
+
   advisor::AuditOptions options;
   options.workloads = args.workloads;
+  if (input_digest) {
+    options.digest = &*input_digest;
+    options.database = url->database;
+  }
   options.capture.transactions = args.transactions;
   options.capture.scale = args.scale;
   options.capture.seed = args.seed;
@@ -152,23 +219,61 @@ int run_audit_command(CommandContext& context, const AuditArgs& args, bool advis
   }
   if (!result) return context.fail(result.error());
   result->notes.insert(result->notes.end(), what_if_notes.begin(), what_if_notes.end());
+  if (!args.log.empty()) {
+    result->notes.push_back(
+        fmt::format("input: the log {} ({}, {} statements); no workload ran (0 transactions), "
+                    "so N+1 within a transaction is not detected",
+                    args.log, input["format"].get<std::string>(), result->statements));
+  } else if (!args.source.empty()) {
+    result->notes.push_back(
+        fmt::format("input: {} ({} executions); no workload ran (0 transactions)", args.source, result->statements));
+  }
+
+  // Only --apply opens a writing session; the audit above ran read-only.
+  std::optional<std::vector<advisor::AppliedIndex>> applied;
+  if (args.apply) {
+    engines::ConnectOptions write_options;
+    write_options.allow_writes = true;
+    write_options.statement_timeout = std::chrono::hours(6);  // an index build on a big table
+    auto writer = engines::connect(*url, write_options);
+    if (!writer) return context.fail(writer.error());
+    applied = advisor::apply_index_recommendations(**writer, result->recommendations);
+  }
 
   auto out = context.out();
   if (!out) return context.fail(out.error());
   const auto& format = context.options().format;
   auto doc = report::audit_to_json(*result, advise ? "advise" : "audit");
+  doc["input"] = input;
+  {
+    nlohmann::json timing = nlohmann::json::object();
+    for (const auto& [name, seconds] : result->timings_s) timing[name] = seconds;
+    doc["timing_s"] = timing;
+  }
+  if (input_digest) {
+    doc["input"]["skipped_placeholder_classes"] = result->skipped_placeholder_classes;
+    doc["input"]["skipped_other_database_classes"] = result->skipped_other_database_classes;
+  }
+  if (applied) doc["applied"] = applied_to_json(*applied);
   if (format == "json") {
     **out << doc.dump(2) << '\n';
   } else if (format == "html") {
     **out << report::render_html_report({doc}, advise ? "dbvet advise" : "dbvet audit");
   } else if (format == "md") {
     **out << report::render_audit_md(*result, advise);
+    if (applied) **out << render_applied(*applied, true);
   } else {
     **out << report::render_audit_text(*result, advise);
+    if (applied) **out << render_applied(*applied, false);
   }
   if (!args.history.empty()) {
     auto appended = history::append(args.history, advise ? "advise" : "audit", doc.dump());
     if (!appended) return context.fail(appended.error());
+  }
+  if (applied) {
+    for (const auto& a : *applied) {
+      if (!a.applied) return kExitRuntime;
+    }
   }
   if (fail_on) {
     for (const auto& f : result->findings) {
@@ -196,7 +301,8 @@ CommandRun setup_audit_like(CLI::App& app, bool advise) {
   app.add_option("--scale", args->scale, "The :scale the workload scripts see (the sample's gen scale)")
       ->default_val(1);
   app.add_option("--seed", args->seed, "Seed of the workload's random values")->default_val(42);
-  app.add_flag("--apply", args->apply, "Apply the recommended indexes (not implemented yet)");
+  app.add_flag("--apply", args->apply,
+               "Create the recommended indexes on the target (CONCURRENTLY on PostgreSQL, online on MariaDB)");
   app.add_flag("--sandbox", args->sandbox,
                "MariaDB/MySQL: verify index advice in a scratch database (created and dropped by dbvet)");
   return [args, advise](CommandContext& context) { return run_audit_command(context, *args, advise); };

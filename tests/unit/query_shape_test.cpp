@@ -137,7 +137,7 @@ TEST(QueryShape, OutboxPollPartialPredicateAndNullTest) {
   EXPECT_EQ(t.order_by[0].column, "created_at");
 }
 
-TEST(QueryShape, DISABLED_WritesSubqueriesAndCtes) {
+TEST(QueryShape, WritesSubqueriesAndCtes) {
   auto update = analyze_query("UPDATE pet_stats SET hunger = hunger - 1 WHERE pet_id = $1");
   ASSERT_TRUE(update);
   EXPECT_EQ(update->kind, sql::StatementKind::update);
@@ -203,7 +203,7 @@ TEST(QueryShape, MysqlBackticksPlaceholdersAndLimitCommaGoThroughPgQuery) {
             "SELECT a FROM \"t\" WHERE b = $1 AND c = $2 AND d = $2 AND e = '?'");
 }
 
-TEST(QueryShape, DISABLED_TokenFallbackForMysqlOnlySyntax) {
+TEST(QueryShape, TokenFallbackForMysqlOnlySyntax) {
   auto shape = analyze_query(
       "SELECT SQL_NO_CACHE w.id, w.balance FROM wallets w FORCE INDEX (PRIMARY) WHERE w.user_id = 5 "
       "AND w.currency LIKE '%EU' AND DATE(w.updated_at) = '2024-01-01' ORDER BY w.updated_at DESC LIMIT 10, 5");
