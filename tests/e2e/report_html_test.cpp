@@ -107,13 +107,21 @@ TEST(ReportHtml, AuditAndBenchHtmlGoThroughTheSharedRenderer) {
   EXPECT_NE(audit_text.find("\"kind\":\"audit\""), std::string::npos);
 
   auto bench_html = dir / "bench.html";
-  auto bench = testing::run_dbvet(
-      {"bench", "sqlite:" + db, "--workload", (workloads / "pet_history.sql").string(), "--variant", "baseline",
-       "--variant", "idx=index:CREATE INDEX bench_idx ON feeding_events (pet_id, fed_at)", "--sandbox",
-       "--transactions", "50", "--scale", "0.01", "--format", "html", "-o", bench_html.string()});
+  auto bench = testing::run_dbvet({"bench", "sqlite:" + db, "--workload", (workloads / "pet_history.sql").string(),
+                                   "--variant", "baseline", "--variant",
+                                   "idx=index:CREATE INDEX bench_idx ON feeding_events (pet_id, fed_at)", "--sandbox",
+                                   "--transactions", "50", "--scale", "0.01", "--history",
+                                   (dir / "history.db").string(), "--format", "html", "-o", bench_html.string()});
   ASSERT_NE(bench.exit_code, 3) << bench.err;
   auto bench_text = testing::read_file(bench_html);
   EXPECT_NE(bench_text.find("\"kind\":\"bench\""), std::string::npos);
+
+  // The bench run went into the history too, whole: the report of the history shows its variants.
+  auto from_history = dir / "from_history.html";
+  auto report = testing::run_dbvet(
+      {"report", "--history", (dir / "history.db").string(), "--kind", "bench", "-o", from_history.string()});
+  ASSERT_EQ(report.exit_code, 0) << report.err;
+  EXPECT_NE(testing::read_file(from_history).find("\"dbvet_variant\":\"idx\""), std::string::npos);
 
   auto bad = testing::run_dbvet({"audit", "sqlite:" + db, "--format", "svg"});
   EXPECT_EQ(bad.exit_code, 2);
