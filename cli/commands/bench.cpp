@@ -31,6 +31,8 @@ struct BenchArgs {
   bool sandbox = false;
   bool allow_ddl = false;
   std::string statement_timeout = "30s";
+  std::string ramp;
+  double ramp_max_errors = 1;  // percent
 };
 
 // "10s", "500ms", "2m", "1.5" (seconds).
@@ -107,6 +109,13 @@ core::Expected<bench::BenchConfig> make_config(const BenchArgs& args) {
   config.sandbox = args.sandbox;
   config.allow_ddl = args.allow_ddl;
   config.statement_timeout = *timeout;
+  if (!args.ramp.empty()) {
+    auto ramp = bench::parse_ramp(args.ramp);
+    if (!ramp) return ramp.error();
+    if (args.rate > 0) return core::make_error(core::ErrorKind::usage, "--ramp sets the rates itself: drop --rate");
+    ramp->max_error_rate = args.ramp_max_errors / 100;
+    config.ramp = *ramp;
+  }
   return config;
 }
 
@@ -159,9 +168,7 @@ int run_bench(CommandContext& context, const BenchArgs& args) {
   }
   for (const auto& sla : report.slas) {
     if (!sla.passed) {
-      std::cerr << (sla.variant.empty() ? fmt::format("dbvet: SLA '{}' names no measured query\n", sla.sla)
-                                        : fmt::format("dbvet: SLA '{}' broken by query '{}' (variant {})\n", sla.sla,
-                                                      sla.query, sla.variant));
+      std::cerr << "dbvet: " << bench::sla_broken_message(sla) << '\n';
     }
   }
   for (const auto& summary : report.summaries) {
@@ -170,7 +177,12 @@ int run_bench(CommandContext& context, const BenchArgs& args) {
                                summary.query);
     }
   }
-  return report.slas_broken() || report.answers_changed() ? kExitGateFailed : kExitOk;
+  for (const auto& knee : report.knees) {
+    if (!knee.knee) {
+      std::cerr << fmt::format("dbvet: variant '{}' broke already at the lowest rate of the ramp\n", knee.variant);
+    }
+  }
+  return report.slas_broken() || report.answers_changed() || report.ramp_failed() ? kExitGateFailed : kExitOk;
 }
 
 }  // namespace
@@ -187,6 +199,12 @@ CommandRun setup_bench(CLI::App& app) {
   app.add_option("-t,--transactions", args->transactions, "Transactions per client per phase (instead of --duration)")
       ->check(CLI::Range(int64_t{0}, int64_t{1} << 40));
   app.add_option("-R,--rate", args->rate, "Open loop: offered transactions per second over all clients");
+  app.add_option("--ramp", args->ramp,
+                 "Stress: open-loop phases at FROM, FROM+STEP, ... TO tx/s (FROM:TO:STEP); each variant climbs "
+                 "until an SLA or the error rate breaks, and the knee is reported");
+  app.add_option("--ramp-max-errors", args->ramp_max_errors,
+                 "Ramp: percent of errors and dropped requests that breaks a step when no errors SLA is given (1)")
+      ->check(CLI::Range(0.0, 100.0));
   app.add_option("--max-lag", args->max_lag, "Open loop: drop a request that could not start within this (1s)");
   app.add_option("--repetitions", args->repetitions, "Phases per variant, interleaved A B A B")
       ->check(CLI::Range(1, 1000));

@@ -13,9 +13,8 @@
 #include <thread>
 
 #include "nlohmann/json.hpp"
+#include "tests/integration/bench_test_helpers.hpp"
 #include "tests/support/test_env.hpp"
-
-extern char** environ;
 
 namespace dbvet::testing {
 namespace {
@@ -35,23 +34,6 @@ void make_database(const fs::path& path, int rows, bool with_index) {
   char* error = nullptr;
   ASSERT_EQ(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &error), SQLITE_OK) << (error ? error : "");
   sqlite3_close(db);
-}
-
-fs::path write_file(const fs::path& path, const std::string& text) {
-  std::ofstream(path) << text;
-  return path;
-}
-
-const char* kLookup =
-    "-- rows of one k\n"
-    "\\set k random(1, 1999)\n"
-    "SELECT count(*), max(v) FROM t WHERE k = :k;\n";
-
-CommandResult bench(const std::vector<std::string>& args) {
-  std::vector<std::string> all{"bench"};
-  all.insert(all.end(), args.begin(), args.end());
-  all.push_back("--no-progress");
-  return run_dbvet(all);
 }
 
 TEST(BenchSqlite, IndexVariantThatRemovesAFullScanIsImproved) {
@@ -192,6 +174,43 @@ TEST(BenchSqlite, BrokenSlaExitsOneAndNamesTheQuery) {
   fs::remove_all(dir);
 }
 
+// Without an index the lookup scans t: the broken SLA names the query and that scan, in the message,
+// the text, JSON, Markdown and JUnit renderings.
+TEST(BenchSqlite, BrokenSlaNamesTheCostliestPlanNode) {
+  auto dir = scratch_dir("bench-sla-plan");
+  make_database(dir / "pets.db", 2000, false);
+  auto workload = write_file(dir / "lookup.sql", kLookup);
+  std::string target = "sqlite:" + (dir / "pets.db").string();
+  for (const char* format : {"text", "json", "md", "junit"}) {
+    auto run = bench({target, "-w", workload.string(), "-t", "20", "--sla", "lookup:p95<0.000001ms", "--sla", "p95<10s",
+                      "--format", format});
+    EXPECT_EQ(run.exit_code, 1) << format << run.err;
+    EXPECT_NE(run.err.find("SLA 'lookup:p95<0.000001ms' broken by query 'lookup' (variant baseline): measured "),
+              std::string::npos)
+        << run.err;
+    EXPECT_NE(run.err.find("; costliest plan node: SCAN on t (full_scan)"), std::string::npos) << run.err;
+    EXPECT_EQ(run.err.find("p95<10s' broken"), std::string::npos) << run.err;  // the SLA that held is not named
+    if (std::string(format) == "json") {
+      auto doc = json::parse(run.out);
+      for (const auto& sla : doc["dbvet"]["slas"]) {
+        if (sla["passed"].get<bool>()) {
+          EXPECT_FALSE(sla.contains("plan_node")) << sla.dump();
+        } else {
+          EXPECT_EQ(sla["plan_node"]["relation"], "t") << sla.dump();
+          EXPECT_EQ(sla["plan_node"]["access"], "full_scan") << sla.dump();
+          EXPECT_EQ(
+              sla["plan_node"]["statement"].get<std::string>().rfind("SELECT count(*), max(v) FROM t WHERE k = ", 0),
+              0u)
+              << sla.dump();
+        }
+      }
+    } else {
+      EXPECT_NE(run.out.find("costliest plan node: SCAN on t (full_scan)"), std::string::npos) << format << run.out;
+    }
+  }
+  fs::remove_all(dir);
+}
+
 TEST(BenchSqlite, OpenLoopReportsLagAndThroughputNearTheRate) {
   auto dir = scratch_dir("bench-open-loop");
   make_database(dir / "pets.db", 2000, true);
@@ -207,29 +226,73 @@ TEST(BenchSqlite, OpenLoopReportsLagAndThroughputNearTheRate) {
   fs::remove_all(dir);
 }
 
+// Every transaction sleeps 5 ms, so one client serves at most 200/s: past that the open loop queues
+// and the latency from each intended start grows without bound. The ramp climbs 50, 100, ... and
+// must stop at the first rate that breaks p95<50ms, at 250/s at the latest.
+TEST(BenchSqlite, RampStopsAtTheFirstRateThatBreaksAndReportsTheKnee) {
+  auto dir = scratch_dir("bench-ramp");
+  make_database(dir / "pets.db", 2000, true);
+  auto workload =
+      write_file(dir / "slow.sql", "\\set k random(1, 1999)\n\\sleep 5 ms\nSELECT count(*) FROM t WHERE k = :k;\n");
+  std::string target = "sqlite:" + (dir / "pets.db").string();
+  auto run = bench({target, "-w", workload.string(), "--ramp", "50:1000:50", "--duration", "1s", "--sla", "p95<50ms",
+                    "--format", "json", "-o", (dir / "ramp.json").string()});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  auto doc = json::parse(read_file(dir / "ramp.json"));
+  EXPECT_EQ(doc["dbvet"]["load"]["model"], "ramp");
+  const auto& ramp = doc["dbvet"]["ramp"];
+  ASSERT_FALSE(ramp["steps"].empty()) << ramp.dump();
+  ASSERT_EQ(ramp["knees"].size(), 1u) << ramp.dump();
+  const auto& knee = ramp["knees"][0];
+  ASSERT_TRUE(knee["knee"].is_number()) << ramp.dump();
+  ASSERT_TRUE(knee["broke_at"].is_number()) << ramp.dump();
+  double knee_rate = knee["knee"].get<double>();
+  double broke_at = knee["broke_at"].get<double>();
+  EXPECT_GE(knee_rate, 50);
+  EXPECT_LE(broke_at, 250) << ramp.dump();  // above one client's capacity
+  EXPECT_EQ(broke_at, knee_rate + 50);
+  EXPECT_NE(knee["broken"][0].get<std::string>().find("p95<50ms on slow: "), std::string::npos) << knee.dump();
+  // Every step up to the knee held, the one after broke, and none ran above it.
+  const auto& steps = ramp["steps"];
+  EXPECT_EQ(steps.size(), static_cast<size_t>(broke_at / 50)) << steps.dump();
+  for (const auto& step : steps) {
+    double rate = step["rate"].get<double>();
+    EXPECT_EQ(step["held"].get<bool>(), rate <= knee_rate) << step.dump();
+    ASSERT_EQ(step["queries"].size(), 1u);
+    if (rate <= 100) {
+      EXPECT_NEAR(step["queries"][0]["throughput"].get<double>(), rate, rate * 0.5) << step.dump();
+    }
+  }
+  for (const auto& entry : doc["benchmarks"]) EXPECT_TRUE(entry.contains("dbvet_rate")) << entry.dump();
+
+  auto text = bench({target, "-w", workload.string(), "--ramp", "50:150:50", "--duration", "1s", "--sla", "p95<10s"});
+  EXPECT_EQ(text.exit_code, 0) << text.err;
+  EXPECT_NE(text.out.find("Ramp 50/s..150/s step 50/s"), std::string::npos) << text.out;
+  EXPECT_NE(text.out.find("knee of 'baseline': 150/s (every rate up to 150/s held)"), std::string::npos) << text.out;
+  auto md = bench({target, "-w", workload.string(), "--ramp", "50:100:50", "--duration", "1s", "--sla",
+                   "slow:p95<0.001ms", "--format", "md"});
+  EXPECT_EQ(md.exit_code, 1);  // not even the lowest rate held
+  EXPECT_NE(md.err.find("variant 'baseline' broke already at the lowest rate of the ramp"), std::string::npos)
+      << md.err;
+  EXPECT_NE(md.out.find("| baseline | 50/s | `slow` |"), std::string::npos) << md.out;
+  EXPECT_NE(md.out.find("- knee of 'baseline': none, the lowest rate already broke (broke at 50/s: "),
+            std::string::npos)
+      << md.out;
+  auto bad = bench({target, "-w", workload.string(), "--ramp", "100:50:10"});
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_NE(bad.err.find("--ramp '100:50:10': TO must not be below FROM"), std::string::npos) << bad.err;
+  fs::remove_all(dir);
+}
+
 TEST(BenchSqlite, InterruptedSandboxRunRemovesTheSandbox) {
   auto dir = scratch_dir("bench-interrupt");
   make_database(dir / "pets.db", 20000, false);
   auto workload = write_file(dir / "lookup.sql", kLookup);
   std::string target = "sqlite:" + (dir / "pets.db").string();
-  std::vector<std::string> argv{std::getenv("DBVET_BIN") ? std::getenv("DBVET_BIN") : "dbvet",
-                                "bench",
-                                target,
-                                "-w",
-                                workload.string(),
-                                "--sandbox",
-                                "--variant",
-                                "idx=index:CREATE INDEX t_k ON t(k)",
-                                "--duration",
-                                "60s",
-                                "--no-progress",
-                                "-o",
-                                (dir / "out.txt").string()};
-  std::vector<char*> args;
-  for (auto& a : argv) args.push_back(a.data());
-  args.push_back(nullptr);
-  pid_t pid = 0;
-  ASSERT_EQ(posix_spawn(&pid, args[0], nullptr, nullptr, args.data(), environ), 0);
+  pid_t pid = spawn_dbvet({"bench", target, "-w", workload.string(), "--sandbox", "--variant",
+                           "idx=index:CREATE INDEX t_k ON t(k)", "--duration", "60s", "--no-progress", "-o",
+                           (dir / "out.txt").string()});
+  ASSERT_NE(pid, 0);
   auto sandbox_present = [&] {
     for (const auto& entry : fs::directory_iterator(dir)) {
       if (entry.path().string().find("dbvet_sandbox") != std::string::npos) return true;
