@@ -82,6 +82,20 @@ json hotspot_json(const PlanHotspot& hotspot) {
   return out;
 }
 
+// Summaries grouped by query (queries and variants in the order they first ran).
+std::vector<const QuerySummary*> by_query(const std::vector<QuerySummary>& summaries) {
+  std::vector<const QuerySummary*> out;
+  for (const auto& summary : summaries) {
+    bool seen = false;
+    for (const auto* done : out) seen = seen || done->query == summary.query;
+    if (seen) continue;
+    for (const auto& same : summaries) {
+      if (same.query == summary.query) out.push_back(&same);
+    }
+  }
+  return out;
+}
+
 std::string rate_text(double rate) { return fmt::format("{:g}/s", rate); }
 
 // The runs of one ramp step, one per query.
@@ -368,7 +382,8 @@ std::string render_bench_text(const BenchReport& report) {
                         report.result.engine, config.load.clients, config.load.rate > 0 ? "open" : "closed",
                         config.load.rate > 0 ? fmt::format(" at {}/s", config.load.rate) : "", config.repetitions);
   std::string current;
-  for (const auto& summary : report.summaries) {
+  for (const auto* summary_ptr : by_query(report.summaries)) {
+    const auto& summary = *summary_ptr;
     if (summary.query != current) {
       current = summary.query;
       out += fmt::format("\n{}\n  {:<14} {:>10} {:>9} {:>9} {:>9} {:>9} {:>9} {:>9} {:>7} {:>8} {:>10}  {}\n", current,
@@ -445,7 +460,8 @@ std::string render_bench_markdown(const BenchReport& report) {
   std::string out = fmt::format("### dbvet bench `{}`\n\n", report.result.target);
   out += "| Query | Variant | tps | p50 ms | p95 ms | p99 ms | max ms | errors | answer | cache hit ratio |\n";
   out += "|---|---|---:|---:|---:|---:|---:|---:|---|---:|\n";
-  for (const auto& summary : report.summaries) {
+  for (const auto* summary_ptr : by_query(report.summaries)) {
+    const auto& summary = *summary_ptr;
     const auto& run = summary.merged;
     double tps = run.elapsed_s > 0 ? static_cast<double>(run.transactions) / run.elapsed_s : 0;
     out += fmt::format("| `{}` | {} | {:.1f} | {:.3f} | {:.3f} | {:.3f} | {:.3f} | {} | {} | {} |\n", summary.query,

@@ -5,6 +5,7 @@
 #include "CLI/CLI.hpp"
 #include "analyzer/report/json_envelope.hpp"
 #include "analyzer/workload/script.hpp"
+#include "benchmarks/advice_variants.hpp"
 #include "benchmarks/bench_report.hpp"
 #include "benchmarks/bench_runner.hpp"
 #include "cli/cli_context.hpp"
@@ -32,6 +33,7 @@ struct BenchArgs {
   bool allow_ddl = false;
   std::string statement_timeout = "30s";
   std::string ramp;
+  std::string from_advice;
   double ramp_max_errors = 1;  // percent
 };
 
@@ -83,6 +85,29 @@ core::Expected<bench::BenchConfig> make_config(const BenchArgs& args) {
       }
     }
     config.variants.push_back(std::move(*variant));
+  }
+  if (!args.from_advice.empty()) {
+    auto advised = bench::variants_from_advice(args.from_advice);
+    if (!advised) return advised.error();
+    if (!args.sandbox) {
+      return core::make_error(core::ErrorKind::usage,
+                              "--from-advice applies the recommendations' DDL: it needs --sandbox (dbvet never "
+                              "changes the target itself)");
+    }
+    if (config.variants.empty()) {
+      bench::Variant baseline;
+      baseline.name = "baseline";
+      config.variants.push_back(std::move(baseline));
+    }
+    for (auto& variant : *advised) {
+      for (const auto& other : config.variants) {
+        if (other.name == variant.name) {
+          return core::make_error(core::ErrorKind::usage,
+                                  fmt::format("--from-advice: a variant named '{}' is already given", other.name));
+        }
+      }
+      config.variants.push_back(std::move(variant));
+    }
   }
   for (const auto& text : args.slas) {
     auto sla = bench::parse_sla(text);
@@ -194,6 +219,9 @@ CommandRun setup_bench(CLI::App& app) {
   app.add_option("-b,--builtin", args->builtins, "pgbench built-in script: tpcb-like, simple-update, select-only");
   app.add_option("--variant", args->variants,
                  "NAME=baseline | NAME=index:DDL | NAME=rewrite:FILE | NAME=cache:redis://HOST:PORT[?ttl=S]");
+  app.add_option("--from-advice", args->from_advice,
+                 "advice.json of `dbvet advise --format json`: one variant per recommendation's DDL alone and one "
+                 "with all together (needs --sandbox)");
   app.add_option("-c,--clients", args->clients, "Client threads, one connection each")->check(CLI::Range(1, 1024));
   app.add_option("-T,--duration", args->duration, "Length of each phase (10s, 2m)");
   app.add_option("-t,--transactions", args->transactions, "Transactions per client per phase (instead of --duration)")

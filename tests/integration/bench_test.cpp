@@ -284,6 +284,74 @@ TEST(BenchSqlite, RampStopsAtTheFirstRateThatBreaksAndReportsTheKnee) {
   fs::remove_all(dir);
 }
 
+// A real `dbvet advise --format json` of two queries that each lack an index: --from-advice makes one
+// variant per recommendation and one with both, each in its own sandbox, and each index improves the
+// query it serves.
+TEST(BenchSqlite, FromAdviceBenchmarksEachRecommendationAloneAndAllTogether) {
+  auto dir = scratch_dir("bench-from-advice");
+  make_database(dir / "pets.db", 20000, false);
+  std::string target = "sqlite:" + (dir / "pets.db").string();
+  auto lookup = write_file(dir / "lookup.sql", kLookup);
+  auto by_id = write_file(dir / "by_v.sql", "\\set i random(1, 20000)\nSELECT id FROM t WHERE v = 'value-' || :i;\n");
+  auto advice = (dir / "advice.json").string();
+  auto advise = run_dbvet({"advise", target, "--workload", lookup.string(), "--workload", by_id.string(), "--format",
+                           "json", "-o", advice});
+  ASSERT_EQ(advise.exit_code, 0) << advise.err;
+  std::vector<std::string> ddl;
+  auto advice_doc = json::parse(read_file(advice));
+  for (const auto& recommendation : advice_doc["recommendations"]) {
+    if (!recommendation.value("ddl", std::string()).empty()) ddl.push_back(recommendation["ddl"]);
+  }
+  ASSERT_EQ(ddl.size(), 2u) << read_file(advice);
+
+  auto run_json = (dir / "run.json").string();
+  auto run = bench({target, "-w", lookup.string(), "-w", by_id.string(), "--from-advice", advice, "--sandbox", "-t",
+                    "20", "--repetitions", "10", "--format", "json", "-o", run_json});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  auto doc = json::parse(read_file(run_json));
+  const auto& variants = doc["dbvet"]["variants"];
+  ASSERT_EQ(variants.size(), 4u) << variants.dump();
+  EXPECT_EQ(variants[0]["name"], "baseline");
+  EXPECT_EQ(variants[1]["spec"], ddl[0]);
+  EXPECT_EQ(variants[2]["spec"], ddl[1]);
+  EXPECT_EQ(variants[3]["name"], "advice-all");
+  EXPECT_EQ(variants[3]["spec"], ddl[0] + ";\n" + ddl[1]);
+  for (const auto& v : variants) {
+    EXPECT_EQ(v["kind"], v["name"] == "baseline" ? "baseline" : "index") << v.dump();
+  }
+  for (const auto& s : doc["dbvet"]["summary"]) EXPECT_EQ(s["answer"], "same") << s.dump();
+
+  // Which query each index serves: the one whose column it names.
+  std::string k_variant = ddl[0].find("(k)") != std::string::npos ? variants[1]["name"] : variants[2]["name"];
+  std::string v_variant = k_variant == variants[1]["name"] ? variants[2]["name"] : variants[1]["name"];
+  // 3 variants x 2 queries x 5 metrics under Holm's correction: 10 repetitions make p small enough.
+  auto compare = run_dbvet({"compare", run_json, "--format", "json"});
+  ASSERT_EQ(compare.exit_code, 0) << compare.err << compare.out;
+  std::map<std::string, std::string> p50;
+  auto comparisons = json::parse(compare.out);
+  for (const auto& row : comparisons["comparisons"]) {
+    if (row["metric"] == "p50") p50[row["name"]] = row["verdict"];
+  }
+  EXPECT_EQ(p50["lookup (baseline → " + k_variant + ")"], "improved") << compare.out;
+  EXPECT_EQ(p50["by_v (baseline → " + v_variant + ")"], "improved") << compare.out;
+  EXPECT_EQ(p50["lookup (baseline → advice-all)"], "improved") << compare.out;
+  EXPECT_EQ(p50["by_v (baseline → advice-all)"], "improved") << compare.out;
+  for (const auto& entry : fs::directory_iterator(dir)) {
+    EXPECT_EQ(entry.path().string().find("dbvet_sandbox"), std::string::npos) << entry.path();
+  }
+
+  auto unsandboxed = bench({target, "-w", lookup.string(), "--from-advice", advice, "-t", "5"});
+  EXPECT_EQ(unsandboxed.exit_code, 2);
+  EXPECT_NE(unsandboxed.err.find("--from-advice applies the recommendations' DDL: it needs --sandbox"),
+            std::string::npos)
+      << unsandboxed.err;
+  auto broken = write_file(dir / "broken.json", "{\"recommendations\": [");
+  auto unreadable = bench({target, "-w", lookup.string(), "--from-advice", broken.string(), "--sandbox"});
+  EXPECT_EQ(unreadable.exit_code, 3);
+  EXPECT_NE(unreadable.err.find("broken.json: not JSON at byte "), std::string::npos) << unreadable.err;
+  fs::remove_all(dir);
+}
+
 TEST(BenchSqlite, InterruptedSandboxRunRemovesTheSandbox) {
   auto dir = scratch_dir("bench-interrupt");
   make_database(dir / "pets.db", 20000, false);
