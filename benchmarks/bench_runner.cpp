@@ -109,7 +109,7 @@ class BenchExecutor : public workload::Executor {
   core::Expected<std::vector<workload::ResultRow>> run(const std::string& sql, bool want_rows) override {
     if (cache_ && is_cacheable_read(sql)) {
       auto start = Clock::now();
-      auto cached = cache_->get(sql);
+      auto cached = cache_->get(sql, want_rows);
       if (!cached) return cached.error();
       if (*cached) {
         run_->hit_latency.add(ms_between(start, Clock::now()));
