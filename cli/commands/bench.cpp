@@ -157,9 +157,10 @@ int run_bench(CommandContext& context, const BenchArgs& args) {
   auto result = bench::run_bench(*config, [&](const bench::QueryRun& run) {
     if (!progress) return;
     ++phases;
-    std::cerr << fmt::format("\r\033[K[{}] rep {}/{} {}/{}: {:.1f} tps, p95 {:.3f} ms, {} errors", phases,
-                             run.repetition + 1, config->repetitions, run.query, run.variant, run.throughput(),
-                             run.latency.quantile(0.95), run.errors)
+    std::string phase = config->ramp ? fmt::format("ramp {:g}/s", run.offered_rate)
+                                     : fmt::format("rep {}/{}", run.repetition + 1, config->repetitions);
+    std::cerr << fmt::format("\r\033[K[{}] {} {}/{}: {:.1f} tps, p95 {:.3f} ms, {} errors", phases, phase, run.query,
+                             run.variant, run.throughput(), run.latency.quantile(0.95), run.errors)
               << std::flush;
   });
   if (progress && phases > 0) std::cerr << "\r\033[K" << std::flush;
