@@ -138,6 +138,9 @@ core::Expected<bench::BenchConfig> make_config(const BenchArgs& args) {
     auto ramp = bench::parse_ramp(args.ramp);
     if (!ramp) return ramp.error();
     if (args.rate > 0) return core::make_error(core::ErrorKind::usage, "--ramp sets the rates itself: drop --rate");
+    if (args.repetitions != 1) {
+      return core::make_error(core::ErrorKind::usage, "--ramp runs one phase per rate: drop --repetitions");
+    }
     ramp->max_error_rate = args.ramp_max_errors / 100;
     config.ramp = *ramp;
   }

@@ -282,6 +282,12 @@ TEST(BenchSqlite, RampStopsAtTheFirstRateThatBreaksAndReportsTheKnee) {
   auto bad = bench({target, "-w", workload.string(), "--ramp", "100:50:10"});
   EXPECT_EQ(bad.exit_code, 2);
   EXPECT_NE(bad.err.find("--ramp '100:50:10': TO must not be below FROM"), std::string::npos) << bad.err;
+  auto repeated = bench({target, "-w", workload.string(), "--ramp", "50:100:50", "--repetitions", "3"});
+  EXPECT_EQ(repeated.exit_code, 2);
+  EXPECT_NE(repeated.err.find("--ramp runs one phase per rate: drop --repetitions"), std::string::npos) << repeated.err;
+  auto words = bench({target, "-w", workload.string(), "--ramp", "50:x:50"});
+  EXPECT_EQ(words.exit_code, 2);
+  EXPECT_NE(words.err.find("--ramp '50:x:50': 'x' is not a number"), std::string::npos) << words.err;
   fs::remove_all(dir);
 }
 
@@ -350,6 +356,11 @@ TEST(BenchSqlite, FromAdviceBenchmarksEachRecommendationAloneAndAllTogether) {
   auto unreadable = bench({target, "-w", lookup.string(), "--from-advice", broken.string(), "--sandbox"});
   EXPECT_EQ(unreadable.exit_code, 3);
   EXPECT_NE(unreadable.err.find("broken.json: not JSON at byte "), std::string::npos) << unreadable.err;
+  auto cache_only =
+      write_file(dir / "cache.json", R"({"kind": "advise", "recommendations": [{"type": "cache", "ddl": ""}]})");
+  auto nothing = bench({target, "-w", lookup.string(), "--from-advice", cache_only.string(), "--sandbox"});
+  EXPECT_EQ(nothing.exit_code, 2);
+  EXPECT_NE(nothing.err.find("cache.json: no recommendation carries DDL"), std::string::npos) << nothing.err;
   fs::remove_all(dir);
 }
 
