@@ -118,4 +118,47 @@ core::Expected<Sla> parse_sla(const std::string& text) {
   return sla;
 }
 
+std::vector<double> Ramp::rates() const {
+  std::vector<double> out;
+  for (int i = 0;; ++i) {
+    double rate = from + step * i;
+    if (rate > to * (1 + 1e-9)) break;
+    out.push_back(rate);
+  }
+  return out;
+}
+
+core::Expected<Ramp> parse_ramp(const std::string& text) {
+  Ramp ramp;
+  auto bad = [&](const std::string& why) {
+    return usage(fmt::format("--ramp '{}': {} (expected FROM:TO:STEP in transactions per second, e.g. 100:1000:100)",
+                             text, why));
+  };
+  std::vector<double> parts;
+  size_t begin = 0;
+  for (;;) {
+    auto colon = text.find(':', begin);
+    std::string part = text.substr(begin, colon == std::string::npos ? std::string::npos : colon - begin);
+    size_t used = 0;
+    double value = 0;
+    try {
+      value = std::stod(part, &used);
+    } catch (const std::exception&) {
+      used = 0;
+    }
+    if (part.empty() || used != part.size() || !std::isfinite(value)) return bad("'" + part + "' is not a number");
+    parts.push_back(value);
+    if (colon == std::string::npos) break;
+    begin = colon + 1;
+  }
+  if (parts.size() != 3) return bad("three numbers are needed");
+  ramp.from = parts[0];
+  ramp.to = parts[1];
+  ramp.step = parts[2];
+  if (ramp.from <= 0 || ramp.step <= 0) return bad("FROM and STEP must be above 0");
+  if (ramp.to < ramp.from) return bad("TO must not be below FROM");
+  if (ramp.rates().size() > 1000) return bad("more than 1000 steps");
+  return ramp;
+}
+
 }  // namespace dbvet::bench

@@ -46,6 +46,15 @@ struct Sla {
 };
 core::Expected<Sla> parse_sla(const std::string& text);
 
+// --ramp FROM:TO:STEP: open-loop phases at FROM, FROM+STEP, ... up to TO transactions per second;
+// each variant climbs until a phase breaks an SLA or the error rate.
+struct Ramp {
+  double from = 0, to = 0, step = 0;
+  double max_error_rate = 0.01;  // errors and dropped requests over offered, unless an errors SLA says otherwise
+  std::vector<double> rates() const;
+};
+core::Expected<Ramp> parse_ramp(const std::string& text);
+
 struct BenchConfig {
   std::string target;  // as the user wrote it
   std::vector<workload::Script> scripts;
@@ -58,6 +67,7 @@ struct BenchConfig {
   bool allow_ddl = false;
   std::chrono::milliseconds statement_timeout{30000};
   std::vector<Sla> slas;
+  std::optional<Ramp> ramp;
 };
 
 }  // namespace dbvet::bench

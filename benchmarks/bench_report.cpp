@@ -8,6 +8,7 @@
 #include <optional>
 #include <thread>
 
+#include "benchmarks/sla_check.hpp"
 #include "fmt/format.h"
 #include "nlohmann/json.hpp"
 
@@ -19,25 +20,6 @@ using nlohmann::json;
 double hit_ratio(const QueryRun& run) {
   uint64_t total = run.cache_hits + run.cache_misses;
   return total ? static_cast<double>(run.cache_hits) / static_cast<double>(total) : 0;
-}
-
-double metric_value(const QueryRun& run, const std::string& metric) {
-  if (metric == "p50") return run.latency.quantile(0.50);
-  if (metric == "p90") return run.latency.quantile(0.90);
-  if (metric == "p95") return run.latency.quantile(0.95);
-  if (metric == "p99") return run.latency.quantile(0.99);
-  if (metric == "p99.9") return run.latency.quantile(0.999);
-  if (metric == "max") return run.latency.max;
-  if (metric == "mean") return run.latency.mean();
-  if (metric == "errors") return run.error_rate();
-  if (metric == "throughput") return run.throughput();
-  return 0;
-}
-
-std::string format_measured(const std::string& metric, double value) {
-  if (metric == "errors") return fmt::format("{:.3f}%", value * 100);
-  if (metric == "throughput") return fmt::format("{:.1f}/s", value);
-  return fmt::format("{:.3f}ms", value);
 }
 
 std::string xml_escape(const std::string& text) {
@@ -86,11 +68,115 @@ json context_json() {
           {"library_build_type", "release"}};
 }
 
+json hotspot_json(const PlanHotspot& hotspot) {
+  json out = {{"statement", hotspot.statement}, {"description", hotspot.describe()}};
+  if (!hotspot.error.empty()) {
+    out["error"] = hotspot.error;
+    return out;
+  }
+  out["operation"] = hotspot.operation;
+  out["relation"] = hotspot.relation;
+  out["index"] = hotspot.index;
+  out["access"] = hotspot.access;
+  out["cost"] = hotspot.cost ? json(*hotspot.cost) : json(nullptr);
+  return out;
+}
+
+// Summaries grouped by query (queries and variants in the order they first ran).
+std::vector<const QuerySummary*> by_query(const std::vector<QuerySummary>& summaries) {
+  std::vector<const QuerySummary*> out;
+  for (const auto& summary : summaries) {
+    bool seen = false;
+    for (const auto* done : out) seen = seen || done->query == summary.query;
+    if (seen) continue;
+    for (const auto& same : summaries) {
+      if (same.query == summary.query) out.push_back(&same);
+    }
+  }
+  return out;
+}
+
+std::string rate_text(double rate) { return fmt::format("{:g}/s", rate); }
+
+// The runs of one ramp step, one per query.
+std::vector<const QueryRun*> step_runs(const BenchResult& result, const RampStep& step) {
+  std::vector<const QueryRun*> out;
+  for (const auto& run : result.runs) {
+    if (run.variant == step.variant && run.offered_rate == step.rate) out.push_back(&run);
+  }
+  return out;
+}
+
+json ramp_json(const BenchReport& report) {
+  const auto& result = report.result;
+  const auto& ramp = *result.config.ramp;
+  json out = {{"from", ramp.from},
+              {"to", ramp.to},
+              {"step", ramp.step},
+              {"max_error_rate", ramp.max_error_rate},
+              {"step_duration_s", result.config.load.duration.count() / 1000.0}};
+  out["steps"] = json::array();
+  for (const auto& step : result.ramp) {
+    json item = {{"variant", step.variant}, {"rate", step.rate}, {"held", step.held}, {"broken", step.broken}};
+    item["queries"] = json::array();
+    for (const auto* run : step_runs(result, step)) {
+      item["queries"].push_back({{"query", run->query},
+                                 {"transactions", run->transactions},
+                                 {"throughput", run->throughput()},
+                                 {"errors", run->errors},
+                                 {"dropped", run->dropped},
+                                 {"error_rate", run->error_rate()},
+                                 {"lag_max_ms", run->lag_max_ms},
+                                 {"latency", latency_json(run->latency)}});
+    }
+    out["steps"].push_back(std::move(item));
+  }
+  out["knees"] = json::array();
+  for (const auto& knee : report.knees) {
+    out["knees"].push_back({{"variant", knee.variant},
+                            {"knee", knee.knee ? json(*knee.knee) : json(nullptr)},
+                            {"broke_at", knee.broke_at ? json(*knee.broke_at) : json(nullptr)},
+                            {"broken", knee.broken}});
+  }
+  return out;
+}
+
+std::string knee_line(const RampKnee& knee, double top) {
+  std::string out = knee.knee ? fmt::format("knee of '{}': {}", knee.variant, rate_text(*knee.knee))
+                              : fmt::format("knee of '{}': none, the lowest rate already broke", knee.variant);
+  if (knee.broke_at) {
+    out += fmt::format(" (broke at {}: ", rate_text(*knee.broke_at));
+    for (size_t i = 0; i < knee.broken.size(); ++i) out += (i ? "; " : "") + knee.broken[i];
+    out += ")";
+  } else if (knee.knee) {
+    out += fmt::format(" (every rate up to {} held)", rate_text(top));
+  }
+  return out;
+}
+
 }  // namespace
+
+std::string sla_broken_message(const SlaVerdict& sla) {
+  if (sla.variant.empty()) return fmt::format("SLA '{}' names no measured query", sla.sla);
+  std::string out = fmt::format("SLA '{}' broken by query '{}' (variant {}): measured {}", sla.sla, sla.query,
+                                sla.variant, format_sla_value(sla.metric, sla.measured));
+  if (sla.hotspot) {
+    auto node = sla.hotspot->describe();
+    if (!node.empty()) out += "; costliest plan node: " + node;
+  }
+  return out;
+}
 
 bool BenchReport::slas_broken() const {
   for (const auto& sla : slas) {
     if (!sla.passed) return true;
+  }
+  return false;
+}
+
+bool BenchReport::ramp_failed() const {
+  for (const auto& knee : knees) {
+    if (!knee.knee) return true;
   }
   return false;
 }
@@ -115,7 +201,10 @@ BenchReport build_report(BenchResult result) {
     merged.variant = run.variant;
     merged.elapsed_s += run.elapsed_s;
     merged.merge_counts(run);
-    if (run.transactions > 0) hashes[key].push_back(run.result_hash);
+    // A ramp's steps hash as many answers as they ran (fewer than the hashed count at a low rate),
+    // so only its first step, the same rate for every variant, is compared.
+    bool compared = !result.config.ramp || run.repetition == 0;
+    if (run.transactions > 0 && compared) hashes[key].push_back(run.result_hash);
   }
   // The first variant is the reference for answers.
   std::string reference = result.variants.empty() ? "" : result.variants.front().name;
@@ -137,16 +226,39 @@ BenchReport build_report(BenchResult result) {
       summary.answer = *own == *ref ? "same" : "changed";
     }
   }
+  for (const auto& variant : result.variants) {
+    if (!result.config.ramp) break;
+    RampKnee knee;
+    knee.variant = variant.name;
+    for (const auto& step : result.ramp) {
+      if (step.variant != variant.name) continue;
+      if (step.held) {
+        knee.knee = step.rate;
+      } else if (!knee.broke_at) {
+        knee.broke_at = step.rate;
+        knee.broken = step.broken;
+      }
+    }
+    report.knees.push_back(std::move(knee));
+  }
   for (const auto& sla : result.config.slas) {
+    if (result.config.ramp) break;
     bool matched = false;
     for (const auto& summary : report.summaries) {
       if (!sla.query.empty() && sla.query != summary.query) continue;
       matched = true;
-      double measured = metric_value(summary.merged, sla.metric);
-      bool passed = sla.less ? measured < sla.value : measured > sla.value;
-      report.slas.push_back({sla.text, sla.metric, summary.query, summary.variant, measured, passed});
+      double measured = sla_metric_value(summary.merged, sla.metric);
+      bool passed = sla_holds(sla, measured);
+      SlaVerdict verdict{sla.text, sla.metric, summary.query, summary.variant, measured, passed, std::nullopt};
+      if (!passed) {
+        for (const auto& hotspot : result.hotspots) {
+          if (hotspot.query == summary.query && hotspot.variant == summary.variant) verdict.hotspot = hotspot;
+        }
+      }
+      report.slas.push_back(std::move(verdict));
     }
-    if (!matched) report.slas.push_back({sla.text, sla.metric, sla.query, "", 0, false});  // names no measured query
+    if (!matched)
+      report.slas.push_back({sla.text, sla.metric, sla.query, "", 0, false, std::nullopt});  // names no measured query
   }
   report.result = std::move(result);
   return report;
@@ -183,7 +295,8 @@ void to_json(json& out, const BenchReport& report) {
                   {"elapsed_s", run.elapsed_s}};
     entry.update(latency_json(run.latency));
     entry.erase("count");
-    if (config.load.rate > 0) {
+    if (config.ramp) entry["dbvet_rate"] = run.offered_rate;
+    if (run.offered_rate > 0) {
       entry["lag_max_ms"] = run.lag_max_ms;
       entry["lag_mean_ms"] = run.transactions ? run.lag_sum_ms / static_cast<double>(run.transactions) : 0;
     }
@@ -200,7 +313,9 @@ void to_json(json& out, const BenchReport& report) {
                 {"engine", result.engine},
                 {"interrupted", result.interrupted},
                 {"load",
-                 {{"model", config.load.rate > 0 ? "open" : "closed"},
+                 {{"model", config.ramp            ? "ramp"
+                            : config.load.rate > 0 ? "open"
+                                                   : "closed"},
                   {"clients", config.load.clients},
                   {"duration_s", config.load.duration.count() / 1000.0},
                   {"transactions_per_client", config.load.transactions},
@@ -247,23 +362,31 @@ void to_json(json& out, const BenchReport& report) {
   }
   dbvet["slas"] = json::array();
   for (const auto& sla : report.slas) {
-    dbvet["slas"].push_back({{"sla", sla.sla},
-                             {"query", sla.query},
-                             {"variant", sla.variant},
-                             {"measured", sla.measured},
-                             {"passed", sla.passed}});
+    json item = {{"sla", sla.sla},
+                 {"query", sla.query},
+                 {"variant", sla.variant},
+                 {"measured", sla.measured},
+                 {"passed", sla.passed}};
+    if (sla.hotspot) item["plan_node"] = hotspot_json(*sla.hotspot);
+    dbvet["slas"].push_back(std::move(item));
   }
+  if (config.ramp) dbvet["ramp"] = ramp_json(report);
   out["dbvet"] = std::move(dbvet);
 }
 
 std::string render_bench_text(const BenchReport& report) {
   const auto& config = report.result.config;
   std::string out =
-      fmt::format("dbvet bench {} ({}), {} client(s), {} loop{}, {} repetition(s)\n", report.result.target,
-                  report.result.engine, config.load.clients, config.load.rate > 0 ? "open" : "closed",
-                  config.load.rate > 0 ? fmt::format(" at {}/s", config.load.rate) : "", config.repetitions);
+      config.ramp
+          ? fmt::format("dbvet bench {} ({}), {} client(s), open-loop ramp {}..{}, summary over every step\n",
+                        report.result.target, report.result.engine, config.load.clients, rate_text(config.ramp->from),
+                        rate_text(config.ramp->to))
+          : fmt::format("dbvet bench {} ({}), {} client(s), {} loop{}, {} repetition(s)\n", report.result.target,
+                        report.result.engine, config.load.clients, config.load.rate > 0 ? "open" : "closed",
+                        config.load.rate > 0 ? fmt::format(" at {}/s", config.load.rate) : "", config.repetitions);
   std::string current;
-  for (const auto& summary : report.summaries) {
+  for (const auto* summary_ptr : by_query(report.summaries)) {
+    const auto& summary = *summary_ptr;
     if (summary.query != current) {
       current = summary.query;
       out += fmt::format("\n{}\n  {:<14} {:>10} {:>9} {:>9} {:>9} {:>9} {:>9} {:>9} {:>7} {:>8} {:>10}  {}\n", current,
@@ -304,8 +427,33 @@ std::string render_bench_text(const BenchReport& report) {
         continue;
       }
       out += fmt::format("  {}  {} on {}/{}: {}\n", sla.passed ? "ok  " : "FAIL", sla.sla, sla.query, sla.variant,
-                         format_measured(sla.metric, sla.measured));
+                         format_sla_value(sla.metric, sla.measured));
+      if (sla.hotspot && !sla.hotspot->describe().empty()) {
+        out += fmt::format("        costliest plan node: {}\n        of: {}\n", sla.hotspot->describe(),
+                           sla.hotspot->statement);
+      }
     }
+  }
+  if (config.ramp) {
+    out += fmt::format("\nRamp {}..{} step {}, {:g} s per step (open loop)\n", rate_text(config.ramp->from),
+                       rate_text(config.ramp->to), rate_text(config.ramp->step), config.load.duration.count() / 1000.0);
+    out += fmt::format("  {:<14} {:>10} {:<14} {:>10} {:>9} {:>9} {:>7} {:>7}  {}\n", "variant", "offered", "query",
+                       "tps", "p95 ms", "p99 ms", "errors", "dropped", "verdict");
+    for (const auto& step : report.result.ramp) {
+      auto runs = step_runs(report.result, step);
+      for (size_t i = 0; i < runs.size(); ++i) {
+        const auto& run = *runs[i];
+        std::string verdict;
+        if (i + 1 == runs.size()) {
+          verdict = step.held ? "held" : "BROKEN: ";
+          for (size_t b = 0; b < step.broken.size(); ++b) verdict += (b ? "; " : "") + step.broken[b];
+        }
+        out += fmt::format("  {:<14} {:>10} {:<14} {:>10.1f} {:>9.3f} {:>9.3f} {:>7} {:>7}  {}\n", step.variant,
+                           rate_text(step.rate), run.query, run.throughput(), run.latency.quantile(0.95),
+                           run.latency.quantile(0.99), run.errors, run.dropped, verdict);
+      }
+    }
+    for (const auto& knee : report.knees) out += "  " + knee_line(knee, config.ramp->to) + "\n";
   }
   if (report.result.interrupted) out += "\ninterrupted: the results above are partial\n";
   return out;
@@ -315,7 +463,8 @@ std::string render_bench_markdown(const BenchReport& report) {
   std::string out = fmt::format("### dbvet bench `{}`\n\n", report.result.target);
   out += "| Query | Variant | tps | p50 ms | p95 ms | p99 ms | max ms | errors | answer | cache hit ratio |\n";
   out += "|---|---|---:|---:|---:|---:|---:|---:|---|---:|\n";
-  for (const auto& summary : report.summaries) {
+  for (const auto* summary_ptr : by_query(report.summaries)) {
+    const auto& summary = *summary_ptr;
     const auto& run = summary.merged;
     double tps = run.elapsed_s > 0 ? static_cast<double>(run.transactions) / run.elapsed_s : 0;
     out += fmt::format("| `{}` | {} | {:.1f} | {:.3f} | {:.3f} | {:.3f} | {:.3f} | {} | {} | {} |\n", summary.query,
@@ -324,11 +473,29 @@ std::string render_bench_markdown(const BenchReport& report) {
                        summary.answer == "changed" ? "**changed**" : summary.answer,
                        run.cache_hits + run.cache_misses > 0 ? fmt::format("{:.1f}%", hit_ratio(run) * 100) : "");
   }
+  if (report.result.config.ramp) {
+    out += "\n| Variant | Offered | Query | tps | p95 ms | p99 ms | errors | dropped | Verdict |\n";
+    out += "|---|---:|---|---:|---:|---:|---:|---:|---|\n";
+    for (const auto& step : report.result.ramp) {
+      std::string verdict = step.held ? "✅ held" : "❌ ";
+      for (size_t b = 0; b < step.broken.size(); ++b) verdict += (b ? "; " : "") + step.broken[b];
+      for (const auto* run : step_runs(report.result, step)) {
+        out += fmt::format("| {} | {} | `{}` | {:.1f} | {:.3f} | {:.3f} | {} | {} | {} |\n", step.variant,
+                           rate_text(step.rate), run->query, run->throughput(), run->latency.quantile(0.95),
+                           run->latency.quantile(0.99), run->errors, run->dropped, verdict);
+      }
+    }
+    out += "\n";
+    for (const auto& knee : report.knees) out += "- " + knee_line(knee, report.result.config.ramp->to) + "\n";
+  }
   if (!report.slas.empty()) {
     out += "\n| SLA | Query | Variant | Measured | |\n|---|---|---|---:|---|\n";
     for (const auto& sla : report.slas) {
+      std::string node = sla.hotspot ? sla.hotspot->describe() : "";
       out += fmt::format("| `{}` | `{}` | {} | {:.3f} | {} |\n", sla.sla, sla.query, sla.variant, sla.measured,
-                         sla.passed ? "✅" : "❌ broken");
+                         sla.passed     ? "✅"
+                         : node.empty() ? "❌ broken"
+                                        : "❌ broken; costliest plan node: " + node);
     }
   }
   return out;
@@ -338,7 +505,8 @@ std::string render_bench_junit(const BenchReport& report) {
   size_t failures = 0;
   for (const auto& sla : report.slas) failures += sla.passed ? 0 : 1;
   for (const auto& summary : report.summaries) failures += summary.answer == "changed" ? 1 : 0;
-  size_t tests = report.slas.size() + report.summaries.size();
+  for (const auto& knee : report.knees) failures += knee.knee ? 0 : 1;
+  size_t tests = report.slas.size() + report.summaries.size() + report.knees.size();
   std::string out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
   out +=
       fmt::format("<testsuites>\n  <testsuite name=\"dbvet bench\" tests=\"{}\" failures=\"{}\">\n", tests, failures);
@@ -358,9 +526,15 @@ std::string render_bench_junit(const BenchReport& report) {
     if (sla.passed) {
       out += "/>\n";
     } else {
-      out += fmt::format("><failure message=\"SLA {} broken by {}/{}: measured {:.3f}\"/></testcase>\n",
-                         xml_escape(sla.sla), xml_escape(sla.query), xml_escape(sla.variant), sla.measured);
+      out += fmt::format("><failure message=\"{}\">{}</failure></testcase>\n", xml_escape(sla_broken_message(sla)),
+                         xml_escape(sla.hotspot ? sla.hotspot->statement : ""));
     }
+  }
+  for (const auto& knee : report.knees) {
+    out += fmt::format("    <testcase classname=\"ramp\" name=\"knee {}\"", xml_escape(knee.variant));
+    std::string line = xml_escape(knee_line(knee, report.result.config.ramp->to));
+    out += knee.knee ? fmt::format("><system-out>{}</system-out></testcase>\n", line)
+                     : fmt::format("><failure message=\"{}\"/></testcase>\n", line);
   }
   out += "  </testsuite>\n</testsuites>\n";
   return out;

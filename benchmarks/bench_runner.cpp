@@ -7,6 +7,7 @@
 #include <cmath>
 #include <csignal>
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <optional>
 #include <thread>
@@ -19,7 +20,9 @@
 #include "analyzer/engines/redis/redis_client.hpp"
 #include "analyzer/workload/runner.hpp"
 #include "benchmarks/cache_aside.hpp"
+#include "benchmarks/plan_hotspot.hpp"
 #include "benchmarks/sandbox.hpp"
+#include "benchmarks/sla_check.hpp"
 #include "fmt/format.h"
 
 namespace dbvet::bench {
@@ -106,21 +109,21 @@ class BenchExecutor : public workload::Executor {
   core::Expected<std::vector<workload::ResultRow>> run(const std::string& sql, bool want_rows) override {
     if (cache_ && is_cacheable_read(sql)) {
       auto start = Clock::now();
-      auto cached = cache_->get(sql);
+      auto cached = cache_->get(sql, want_rows);
       if (!cached) return cached.error();
       if (*cached) {
         run_->hit_latency.add(ms_between(start, Clock::now()));
         ++run_->cache_hits;
         return answer(**cached, want_rows);
       }
-      auto result = db_.execute(sql, options_);
+      auto result = timed_execute(sql);
       if (!result) return result.error();
       if (auto stored = cache_->put(sql, *result); !stored) return stored.error();
       run_->miss_latency.add(ms_between(start, Clock::now()));
       ++run_->cache_misses;
       return answer(*result, want_rows);
     }
-    auto result = db_.execute(sql, options_);
+    auto result = timed_execute(sql);
     if (!result) return result.error();
     if (cache_ && engines::is_writing_statement(sql)) {
       if (auto invalidated = cache_->invalidate(sql); !invalidated) return invalidated.error();
@@ -133,6 +136,17 @@ class BenchExecutor : public workload::Executor {
   void rollback() { (void)db_.execute("ROLLBACK", options_); }
 
  private:
+  core::Expected<engines::ResultSummary> timed_execute(const std::string& sql) {
+    auto start = Clock::now();
+    auto result = db_.execute(sql, options_);
+    double ms = ms_between(start, Clock::now());
+    if (ms > run_->slowest_statement_ms) {
+      run_->slowest_statement_ms = ms;
+      run_->slowest_statement = sql;
+    }
+    return result;
+  }
+
   std::vector<workload::ResultRow> answer(const engines::ResultSummary& result, bool want_rows) {
     rows_ += result.row_count;
     hash_ = mix(hash_, result.result_hash + static_cast<uint64_t>(result.row_count));
@@ -160,6 +174,7 @@ struct PhaseInput {
   bool measure = true;
   std::chrono::milliseconds duration{0};
   int64_t transactions = 0;
+  double rate = 0;  // open loop: offered transactions per second over all clients; 0 = closed
   std::string cache_prefix;
 };
 
@@ -171,8 +186,8 @@ void client_loop(const PhaseInput& in, int client, BenchExecutor& executor, Clie
                               : workload::Value::of_double(config.scale);
   workload::Session session(config.seed * 1000003ULL + static_cast<uint64_t>(client), client + 1, scale);
   sample::Random schedule(config.seed, fmt::format("schedule-{}", client));
-  const bool open_loop = config.load.rate > 0;
-  const double client_rate = open_loop ? config.load.rate / config.load.clients : 0;
+  const bool open_loop = in.rate > 0;
+  const double client_rate = open_loop ? in.rate / config.load.clients : 0;
   auto intended = start;
   for (int64_t done = 0;; ++done) {
     if (g_interrupted.load(std::memory_order_relaxed)) break;
@@ -279,6 +294,7 @@ core::Expected<std::vector<QueryRun>> run_phase(const PhaseInput& in) {
     run.variant = in.variant->name;
     run.repetition = in.repetition;
     run.elapsed_s = elapsed;
+    run.offered_rate = in.rate;
     for (const auto& s : stats) {
       const auto& part = s.runs[q];
       run.merge_counts(part);
@@ -311,6 +327,79 @@ core::Expected<int64_t> reset_cache(const core::TargetUrl& url, const std::strin
     }
   } while (cursor != "0");
   return used_memory(*client);
+}
+
+// One rate of the ramp for one variant: every SLA that names a query of the phase (or every query)
+// and the error rate, counting dropped requests, which an overloaded open loop sheds.
+RampStep judge_ramp_step(const BenchConfig& config, const std::vector<QueryRun>& runs, const std::string& variant,
+                         double rate) {
+  RampStep step;
+  step.variant = variant;
+  step.rate = rate;
+  bool errors_sla = false;
+  uint64_t offered = 0, failed = 0;
+  for (const auto& run : runs) {
+    offered += run.transactions + run.errors + run.dropped;
+    failed += run.errors + run.dropped;
+    for (const auto& sla : config.slas) {
+      if (!sla.query.empty() && sla.query != run.query) continue;
+      errors_sla = errors_sla || sla.metric == "errors";
+      if (run.transactions + run.errors == 0 && sla.query.empty()) continue;  // the script was never picked
+      double measured = sla_metric_value(run, sla.metric);
+      if (!sla_holds(sla, measured)) {
+        step.broken.push_back(fmt::format("{} on {}: {}", sla.text, run.query, format_sla_value(sla.metric, measured)));
+      }
+    }
+  }
+  double error_rate = offered ? static_cast<double>(failed) / static_cast<double>(offered) : 0;
+  if (!errors_sla && error_rate > config.ramp->max_error_rate) {
+    step.broken.push_back(
+        fmt::format("errors and dropped {:.2f}% > {:.2f}%", error_rate * 100, config.ramp->max_error_rate * 100));
+  }
+  step.held = step.broken.empty();
+  return step;
+}
+
+// For every query and variant, EXPLAIN (without ANALYZE: nothing runs) the slowest statement the
+// phases saw, on the variant's own database, and keep the node that costs the most.
+std::vector<PlanHotspot> explain_hotspots(const BenchConfig& config, const std::vector<QueryRun>& runs,
+                                          const std::vector<Variant>& variants,
+                                          const std::vector<core::TargetUrl>& urls) {
+  std::vector<PlanHotspot> hotspots;
+  for (size_t v = 0; v < urls.size(); ++v) {
+    std::map<std::string, QueryRun> slowest;  // per query
+    std::vector<std::string> order;
+    for (const auto& run : runs) {
+      if (run.variant != variants[v].name) continue;
+      auto [it, inserted] = slowest.try_emplace(run.query);
+      if (inserted) order.push_back(run.query);
+      if (run.slowest_statement_ms >= it->second.slowest_statement_ms && !run.slowest_statement.empty()) {
+        it->second.slowest_statement_ms = run.slowest_statement_ms;
+        it->second.slowest_statement = run.slowest_statement;
+      }
+    }
+    if (order.empty()) continue;
+    engines::ConnectOptions options;
+    options.statement_timeout = config.statement_timeout;
+    auto session = engines::connect(urls[v], options);
+    for (const auto& query : order) {
+      PlanHotspot hotspot;
+      hotspot.query = query;
+      hotspot.variant = variants[v].name;
+      hotspot.statement = slowest[query].slowest_statement;
+      if (hotspot.statement.empty()) {
+        hotspot.error = "no statement reached the database";
+      } else if (!session) {
+        hotspot.error = session.error().message;
+      } else if (auto plan = (*session)->explain(hotspot.statement, engines::ExplainOptions{false, false}); !plan) {
+        hotspot.error = plan.error().message;
+      } else {
+        find_plan_hotspot(*plan, hotspot);
+      }
+      hotspots.push_back(std::move(hotspot));
+    }
+  }
+  return hotspots;
 }
 
 }  // namespace
@@ -351,6 +440,10 @@ void QueryRun::merge_counts(const QueryRun& other) {
   lag_sum_ms += other.lag_sum_ms;
   lag_max_ms = std::max(lag_max_ms, other.lag_max_ms);
   if (first_error.empty()) first_error = other.first_error;
+  if (other.slowest_statement_ms > slowest_statement_ms) {
+    slowest_statement_ms = other.slowest_statement_ms;
+    slowest_statement = other.slowest_statement;
+  }
   cache_hits += other.cache_hits;
   cache_misses += other.cache_misses;
   hit_latency.merge(other.hit_latency);
@@ -470,6 +563,7 @@ core::Expected<BenchResult> run_bench(const BenchConfig& config, const PhaseCall
     in.repetition = repetition;
     in.duration = config.load.duration;
     in.transactions = config.load.transactions;
+    in.rate = config.load.rate;
     in.cache_prefix = fmt::format("dbvet:bench:{}:{}:", static_cast<long>(getpid()), variants[v].name);
     return in;
   };
@@ -483,36 +577,65 @@ core::Expected<BenchResult> run_bench(const BenchConfig& config, const PhaseCall
     auto warm = run_phase(in);
     if (!warm) return warm.error();
   }
-  for (int repetition = 0; repetition < config.repetitions && !g_interrupted.load(); ++repetition) {
-    for (size_t v = 0; v < urls.size() && !g_interrupted.load(); ++v) {
-      auto in = phase_input(v, repetition);
-      std::optional<core::TargetUrl> redis_url;
-      int64_t memory_before = 0;
-      if (variants[v].kind == Variant::Kind::cache) {
-        redis_url = *core::parse_target_url(variants[v].spec);
-        auto before = reset_cache(*redis_url, in.cache_prefix);  // every repetition starts cold
-        if (!before) return before.error();
-        memory_before = *before;
-      }
-      auto runs = run_phase(in);
-      if (!runs) return runs.error();
-      if (redis_url) {
-        auto client = engines::redis::RedisClient::connect(*redis_url, std::chrono::milliseconds(10000));
-        if (client) {
-          if (auto after = used_memory(*client)) {
-            result.variants[v].redis_memory_delta =
-                std::max(result.variants[v].redis_memory_delta, *after - memory_before);
-          }
+  auto measured_phase = [&](size_t v, PhaseInput in) -> core::Expected<std::vector<QueryRun>> {
+    std::optional<core::TargetUrl> redis_url;
+    int64_t memory_before = 0;
+    if (variants[v].kind == Variant::Kind::cache) {
+      redis_url = *core::parse_target_url(variants[v].spec);
+      auto before = reset_cache(*redis_url, in.cache_prefix);  // every repetition starts cold
+      if (!before) return before.error();
+      memory_before = *before;
+    }
+    auto runs = run_phase(in);
+    if (!runs) return runs.error();
+    if (redis_url) {
+      auto client = engines::redis::RedisClient::connect(*redis_url, std::chrono::milliseconds(10000));
+      if (client) {
+        if (auto after = used_memory(*client)) {
+          result.variants[v].redis_memory_delta =
+              std::max(result.variants[v].redis_memory_delta, *after - memory_before);
         }
-        (void)reset_cache(*redis_url, in.cache_prefix);
       }
-      for (auto& run : *runs) {
-        if (progress) progress(run);
-        result.runs.push_back(std::move(run));
+      (void)reset_cache(*redis_url, in.cache_prefix);
+    }
+    for (const auto& run : *runs) {
+      if (progress) progress(run);
+    }
+    return runs;
+  };
+  if (config.ramp) {
+    // Each variant climbs the rates (interleaved: every variant at one rate, then the next rate)
+    // until a phase breaks; the knee is the last rate that held.
+    std::vector<bool> climbing(urls.size(), true);
+    auto rates = config.ramp->rates();
+    for (size_t step = 0; step < rates.size() && !g_interrupted.load(); ++step) {
+      bool any = false;
+      for (size_t v = 0; v < urls.size() && !g_interrupted.load(); ++v) {
+        if (!climbing[v]) continue;
+        any = true;
+        auto in = phase_input(v, static_cast<int>(step));
+        in.rate = rates[step];
+        auto runs = measured_phase(v, in);
+        if (!runs) return runs.error();
+        if (g_interrupted.load()) break;  // a cut-short phase says nothing about the rate
+        RampStep verdict = judge_ramp_step(config, *runs, variants[v].name, rates[step]);
+        climbing[v] = verdict.held;
+        result.ramp.push_back(std::move(verdict));
+        for (auto& run : *runs) result.runs.push_back(std::move(run));
       }
+      if (!any) break;
+    }
+  }
+  for (int repetition = 0; !config.ramp && repetition < config.repetitions && !g_interrupted.load(); ++repetition) {
+    for (size_t v = 0; v < urls.size() && !g_interrupted.load(); ++v) {
+      auto runs = measured_phase(v, phase_input(v, repetition));
+      if (!runs) return runs.error();
+      for (auto& run : *runs) result.runs.push_back(std::move(run));
     }
   }
   result.interrupted = g_interrupted.load();
+  if (!config.slas.empty() && !result.interrupted)
+    result.hotspots = explain_hotspots(config, result.runs, variants, urls);
   for (auto& sandbox : sandboxes) {
     if (auto removed = sandbox.remove(); !removed) return removed.error();
   }

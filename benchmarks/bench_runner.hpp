@@ -6,6 +6,7 @@
 #include <atomic>
 #include <functional>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -45,6 +46,11 @@ struct QueryRun {  // one query (script) under one variant in one repetition
   uint64_t result_hash = 0;  // over the first transactions of every client (same seed, same parameters)
   double lag_max_ms = 0, lag_sum_ms = 0;
   std::string first_error;
+  // The slowest database statement of the phase, as sent (variables substituted): what a broken SLA
+  // explains to name the plan node that costs the most.
+  std::string slowest_statement;
+  double slowest_statement_ms = 0;
+  double offered_rate = 0;  // open loop and ramp steps: transactions per second offered
   // cache variants
   uint64_t cache_hits = 0, cache_misses = 0;
   LatencyStats hit_latency, miss_latency;  // per cached statement
@@ -65,12 +71,33 @@ struct VariantInfo {
   int64_t redis_memory_delta = 0;  // cache: bytes of used_memory added (largest over phases)
 };
 
+// The node that costs the most in the plan of a query's slowest statement under one variant.
+struct PlanHotspot {
+  std::string query, variant;
+  std::string statement;
+  std::string operation, relation, index, access;
+  std::optional<double> cost;  // the node's own cost in the engine's units, when the plan has costs
+  std::string error;           // when the statement could not be explained
+  std::string describe() const;
+};
+
+// One rate of a ramp (--ramp FROM:TO:STEP) for one variant: held when every SLA and the error rate
+// held at that offered rate.
+struct RampStep {
+  std::string variant;
+  double rate = 0;
+  bool held = true;
+  std::vector<std::string> broken;  // what broke: "p95<20ms on lookup: 31.2ms", "errors 2.1% > 1%"
+};
+
 struct BenchResult {
   std::string target;  // redacted
   std::string engine;
   BenchConfig config;
   std::vector<VariantInfo> variants;
-  std::vector<QueryRun> runs;  // in execution order
+  std::vector<QueryRun> runs;         // in execution order
+  std::vector<PlanHotspot> hotspots;  // per query and variant, when SLAs were given
+  std::vector<RampStep> ramp;         // --ramp only, in execution order
   bool interrupted = false;
 };
 

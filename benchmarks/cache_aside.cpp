@@ -1,27 +1,32 @@
 #include "benchmarks/cache_aside.hpp"
 
 #include <cctype>
-#include <cstdio>
+#include <charconv>
 #include <cstring>
+#include <string_view>
 
 #include "fmt/format.h"
 
 namespace dbvet::bench {
 namespace {
 
-// Words and punctuation of a statement, skipping string literals and comments.
-std::vector<std::string> words(const std::string& sql) {
-  std::vector<std::string> out;
+enum class Token { word, literal, punctuation };
+
+// The tokens of a statement, comments skipped: words as written (quotes kept), string literals and
+// single punctuation characters. `f(token, text)` returns false to stop.
+template <class F>
+void scan_tokens(const std::string& sql, F&& f) {
   size_t i = 0;
   while (i < sql.size()) {
     char c = sql[i];
     if (c == '\'') {
+      size_t start = i;
       for (++i; i < sql.size(); ++i) {
         if (sql[i] == '\'' && (i + 1 >= sql.size() || sql[i + 1] != '\'')) break;
         if (sql[i] == '\'') ++i;
       }
       ++i;
-      out.emplace_back("'");
+      if (!f(Token::literal, std::string_view(sql).substr(start, i - start))) return;
     } else if (c == '-' && i + 1 < sql.size() && sql[i + 1] == '-') {
       while (i < sql.size() && sql[i] != '\n') ++i;
     } else if (std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '"' || c == '`' || c == '.') {
@@ -30,16 +35,34 @@ std::vector<std::string> words(const std::string& sql) {
                                 sql[i] == '`' || sql[i] == '.' || sql[i] == '$')) {
         ++i;
       }
-      std::string word;
-      for (size_t k = start; k < i; ++k) {
-        if (sql[k] != '"' && sql[k] != '`') word += static_cast<char>(std::tolower(static_cast<unsigned char>(sql[k])));
-      }
-      out.push_back(word);
+      if (!f(Token::word, std::string_view(sql).substr(start, i - start))) return;
     } else {
-      if (!std::isspace(static_cast<unsigned char>(c))) out.emplace_back(1, c);
       ++i;
+      if (!std::isspace(static_cast<unsigned char>(c)) &&
+          !f(Token::punctuation, std::string_view(sql).substr(i - 1, 1))) {
+        return;
+      }
     }
   }
+}
+
+// A word in lower case without its quotes; literals as "'".
+std::vector<std::string> words(const std::string& sql) {
+  std::vector<std::string> out;
+  scan_tokens(sql, [&](Token token, std::string_view text) {
+    if (token == Token::literal) {
+      out.emplace_back("'");
+    } else if (token == Token::punctuation) {
+      out.emplace_back(text);
+    } else {
+      std::string word;
+      for (char c : text) {
+        if (c != '"' && c != '`') word += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      }
+      out.push_back(std::move(word));
+    }
+    return true;
+  });
   return out;
 }
 
@@ -126,14 +149,32 @@ std::vector<std::string> tables_written(const std::string& sql) {
   return tables;
 }
 
+// The reading of words(), without building them: this runs on every statement of a cache variant,
+// hits included, where allocating each word cost more than formatting the GET.
 bool is_cacheable_read(const std::string& sql) {
-  auto w = words(sql);
-  if (w.empty() || (w[0] != "select" && w[0] != "with")) return false;
-  for (const auto& word : w) {
-    if (word == "update" || word == "insert" || word == "delete" || word == "nextval")
-      return false;  // FOR UPDATE, writable CTEs
-  }
-  return true;
+  auto equals = [](std::string_view word, std::string_view lower) {  // case and quotes ignored, as words()
+    size_t k = 0;
+    for (char c : word) {
+      if (c == '"' || c == '`') continue;
+      if (k >= lower.size() || std::tolower(static_cast<unsigned char>(c)) != lower[k]) return false;
+      ++k;
+    }
+    return k == lower.size();
+  };
+  bool first = true, cacheable = false;
+  scan_tokens(sql, [&](Token token, std::string_view text) {
+    if (first) {
+      first = false;
+      cacheable = token == Token::word && (equals(text, "select") || equals(text, "with"));
+      return cacheable;
+    }
+    if (token == Token::word &&
+        (equals(text, "update") || equals(text, "insert") || equals(text, "delete") || equals(text, "nextval"))) {
+      cacheable = false;  // FOR UPDATE, writable CTEs
+    }
+    return cacheable;
+  });
+  return cacheable;
 }
 
 std::string encode_result(const engines::ResultSummary& result) {
@@ -152,18 +193,25 @@ std::string encode_result(const engines::ResultSummary& result) {
   return out;
 }
 
-std::optional<engines::ResultSummary> decode_result(const std::string& bytes) {
+std::optional<engines::ResultSummary> decode_result(const std::string& bytes, bool with_rows) {
+  // The header "ROWS HASH COLUMNS KEPT\n", read with from_chars: on a cache hit this is the whole
+  // client-side work besides the GET, and sscanf cost more than the rest of the decoding.
   engines::ResultSummary result;
   size_t columns = 0, rows = 0;
-  long long row_count = 0;
-  unsigned long long hash = 0;
-  int consumed = 0;
-  if (std::sscanf(bytes.c_str(), "%lld %llu %zu %zu\n%n", &row_count, &hash, &columns, &rows, &consumed) != 4) {
+  const char* cursor = bytes.data();
+  const char* end = bytes.data() + bytes.size();
+  auto number = [&](auto& value, char separator) {
+    auto [next, error] = std::from_chars(cursor, end, value);
+    if (error != std::errc() || next == end || *next != separator) return false;
+    cursor = next + 1;
+    return true;
+  };
+  if (!number(result.row_count, ' ') || !number(result.result_hash, ' ') || !number(columns, ' ') ||
+      !number(rows, '\n')) {
     return std::nullopt;
   }
-  result.row_count = row_count;
-  result.result_hash = hash;
-  size_t pos = static_cast<size_t>(consumed);
+  if (!with_rows) return result;
+  size_t pos = static_cast<size_t>(cursor - bytes.data());
   std::string value;
   for (size_t c = 0; c < columns; ++c) {
     if (!get_field(bytes, pos, value)) return std::nullopt;
@@ -187,13 +235,13 @@ std::optional<engines::ResultSummary> decode_result(const std::string& bytes) {
 
 std::string CacheAside::key_of(const std::string& sql) const { return fmt::format("{}q:{:016x}", prefix_, fnv1a(sql)); }
 
-core::Expected<std::optional<engines::ResultSummary>> CacheAside::get(const std::string& sql) {
+core::Expected<std::optional<engines::ResultSummary>> CacheAside::get(const std::string& sql, bool with_rows) {
   auto reply = client_.command({"GET", key_of(sql)});
   if (!reply) return reply.error();
   if (reply->is_error())
     return core::make_error(core::ErrorKind::query, fmt::format("{}: {}", client_.describe(), reply->str));
   if (reply->is_nil()) return std::optional<engines::ResultSummary>{};
-  return decode_result(reply->str);
+  return decode_result(reply->str, with_rows);
 }
 
 core::Status CacheAside::put(const std::string& sql, const engines::ResultSummary& result) {

@@ -24,15 +24,16 @@ bool is_cacheable_read(const std::string& sql);
 
 // A cached answer: row count, hash and the kept rows, in a compact length-prefixed form.
 std::string encode_result(const engines::ResultSummary& result);
-std::optional<engines::ResultSummary> decode_result(const std::string& bytes);
+// Without rows, only the row count and the hash (a hit whose rows the script does not read).
+std::optional<engines::ResultSummary> decode_result(const std::string& bytes, bool with_rows = true);
 
 class CacheAside {
  public:
   CacheAside(engines::redis::RedisClient client, std::string prefix, int ttl_s)
       : client_(std::move(client)), prefix_(std::move(prefix)), ttl_(std::to_string(ttl_s)) {}
 
-  // The cached answer, or nullopt on a miss.
-  core::Expected<std::optional<engines::ResultSummary>> get(const std::string& sql);
+  // The cached answer, or nullopt on a miss; its rows only when with_rows.
+  core::Expected<std::optional<engines::ResultSummary>> get(const std::string& sql, bool with_rows = true);
   core::Status put(const std::string& sql, const engines::ResultSummary& result);
   core::Status invalidate(const std::string& sql);
 

@@ -130,8 +130,12 @@ core::Expected<RunSamples> parse_run(const json& doc, const std::string& path) {
         double value = number_or(entry, extra.field, NAN);
         if (!std::isnan(value)) add_sample(run, name, extra.metric, extra.unit, extra.higher_is_better, value);
       }
-      if (entry.contains("result_hash") && entry["result_hash"].is_string()) {
-        run.result_hashes[name] = entry["result_hash"].get<std::string>();
+      // Repetitions that disagree among themselves (a workload that writes) make the answer
+      // "unstable", as the bench's own summary says, and no change of it can be claimed.
+      if (entry.contains("result_hash") && entry["result_hash"].is_string() && number_or(entry, "iterations", 1) > 0) {
+        auto hash = entry["result_hash"].get<std::string>();
+        auto [it, inserted] = run.result_hashes.try_emplace(name, hash);
+        if (!inserted && it->second != hash) it->second = "unstable";
       }
       continue;
     }

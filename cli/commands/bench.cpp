@@ -7,6 +7,7 @@
 #include "analyzer/report/html_report.hpp"
 #include "analyzer/report/json_envelope.hpp"
 #include "analyzer/workload/script.hpp"
+#include "benchmarks/advice_variants.hpp"
 #include "benchmarks/bench_report.hpp"
 #include "benchmarks/bench_runner.hpp"
 #include "cli/cli_context.hpp"
@@ -34,6 +35,9 @@ struct BenchArgs {
   bool sandbox = false;
   bool allow_ddl = false;
   std::string statement_timeout = "30s";
+  std::string ramp;
+  std::string from_advice;
+  double ramp_max_errors = 1;  // percent
 };
 
 // "10s", "500ms", "2m", "1.5" (seconds).
@@ -85,6 +89,29 @@ core::Expected<bench::BenchConfig> make_config(const BenchArgs& args) {
     }
     config.variants.push_back(std::move(*variant));
   }
+  if (!args.from_advice.empty()) {
+    auto advised = bench::variants_from_advice(args.from_advice);
+    if (!advised) return advised.error();
+    if (!args.sandbox) {
+      return core::make_error(core::ErrorKind::usage,
+                              "--from-advice applies the recommendations' DDL: it needs --sandbox (dbvet never "
+                              "changes the target itself)");
+    }
+    if (config.variants.empty()) {
+      bench::Variant baseline;
+      baseline.name = "baseline";
+      config.variants.push_back(std::move(baseline));
+    }
+    for (auto& variant : *advised) {
+      for (const auto& other : config.variants) {
+        if (other.name == variant.name) {
+          return core::make_error(core::ErrorKind::usage,
+                                  fmt::format("--from-advice: a variant named '{}' is already given", other.name));
+        }
+      }
+      config.variants.push_back(std::move(variant));
+    }
+  }
   for (const auto& text : args.slas) {
     auto sla = bench::parse_sla(text);
     if (!sla) return sla.error();
@@ -110,6 +137,16 @@ core::Expected<bench::BenchConfig> make_config(const BenchArgs& args) {
   config.sandbox = args.sandbox;
   config.allow_ddl = args.allow_ddl;
   config.statement_timeout = *timeout;
+  if (!args.ramp.empty()) {
+    auto ramp = bench::parse_ramp(args.ramp);
+    if (!ramp) return ramp.error();
+    if (args.rate > 0) return core::make_error(core::ErrorKind::usage, "--ramp sets the rates itself: drop --rate");
+    if (args.repetitions != 1) {
+      return core::make_error(core::ErrorKind::usage, "--ramp runs one phase per rate: drop --repetitions");
+    }
+    ramp->max_error_rate = args.ramp_max_errors / 100;
+    config.ramp = *ramp;
+  }
   return config;
 }
 
@@ -126,9 +163,10 @@ int run_bench(CommandContext& context, const BenchArgs& args) {
   auto result = bench::run_bench(*config, [&](const bench::QueryRun& run) {
     if (!progress) return;
     ++phases;
-    std::cerr << fmt::format("\r\033[K[{}] rep {}/{} {}/{}: {:.1f} tps, p95 {:.3f} ms, {} errors", phases,
-                             run.repetition + 1, config->repetitions, run.query, run.variant, run.throughput(),
-                             run.latency.quantile(0.95), run.errors)
+    std::string phase = config->ramp ? fmt::format("ramp {:g}/s", run.offered_rate)
+                                     : fmt::format("rep {}/{}", run.repetition + 1, config->repetitions);
+    std::cerr << fmt::format("\r\033[K[{}] {} {}/{}: {:.1f} tps, p95 {:.3f} ms, {} errors", phases, phase, run.query,
+                             run.variant, run.throughput(), run.latency.quantile(0.95), run.errors)
               << std::flush;
   });
   if (progress && phases > 0) std::cerr << "\r\033[K" << std::flush;
@@ -170,9 +208,7 @@ int run_bench(CommandContext& context, const BenchArgs& args) {
   }
   for (const auto& sla : report.slas) {
     if (!sla.passed) {
-      std::cerr << (sla.variant.empty() ? fmt::format("dbvet: SLA '{}' names no measured query\n", sla.sla)
-                                        : fmt::format("dbvet: SLA '{}' broken by query '{}' (variant {})\n", sla.sla,
-                                                      sla.query, sla.variant));
+      std::cerr << "dbvet: " << bench::sla_broken_message(sla) << '\n';
     }
   }
   for (const auto& summary : report.summaries) {
@@ -181,7 +217,12 @@ int run_bench(CommandContext& context, const BenchArgs& args) {
                                summary.query);
     }
   }
-  return report.slas_broken() || report.answers_changed() ? kExitGateFailed : kExitOk;
+  for (const auto& knee : report.knees) {
+    if (!knee.knee) {
+      std::cerr << fmt::format("dbvet: variant '{}' broke already at the lowest rate of the ramp\n", knee.variant);
+    }
+  }
+  return report.slas_broken() || report.answers_changed() || report.ramp_failed() ? kExitGateFailed : kExitOk;
 }
 
 }  // namespace
@@ -193,11 +234,20 @@ CommandRun setup_bench(CLI::App& app) {
   app.add_option("-b,--builtin", args->builtins, "pgbench built-in script: tpcb-like, simple-update, select-only");
   app.add_option("--variant", args->variants,
                  "NAME=baseline | NAME=index:DDL | NAME=rewrite:FILE | NAME=cache:redis://HOST:PORT[?ttl=S]");
+  app.add_option("--from-advice", args->from_advice,
+                 "advice.json of `dbvet advise --format json`: one variant per recommendation's DDL alone and one "
+                 "with all together (needs --sandbox)");
   app.add_option("-c,--clients", args->clients, "Client threads, one connection each")->check(CLI::Range(1, 1024));
   app.add_option("-T,--duration", args->duration, "Length of each phase (10s, 2m)");
   app.add_option("-t,--transactions", args->transactions, "Transactions per client per phase (instead of --duration)")
       ->check(CLI::Range(int64_t{0}, int64_t{1} << 40));
   app.add_option("-R,--rate", args->rate, "Open loop: offered transactions per second over all clients");
+  app.add_option("--ramp", args->ramp,
+                 "Stress: open-loop phases at FROM, FROM+STEP, ... TO tx/s (FROM:TO:STEP); each variant climbs "
+                 "until an SLA or the error rate breaks, and the knee is reported");
+  app.add_option("--ramp-max-errors", args->ramp_max_errors,
+                 "Ramp: percent of errors and dropped requests that breaks a step when no errors SLA is given (1)")
+      ->check(CLI::Range(0.0, 100.0));
   app.add_option("--max-lag", args->max_lag, "Open loop: drop a request that could not start within this (1s)");
   app.add_option("--repetitions", args->repetitions, "Phases per variant, interleaved A B A B")
       ->check(CLI::Range(1, 1000));

@@ -13,9 +13,8 @@
 #include <thread>
 
 #include "nlohmann/json.hpp"
+#include "tests/integration/bench_test_helpers.hpp"
 #include "tests/support/test_env.hpp"
-
-extern char** environ;
 
 namespace dbvet::testing {
 namespace {
@@ -35,23 +34,6 @@ void make_database(const fs::path& path, int rows, bool with_index) {
   char* error = nullptr;
   ASSERT_EQ(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &error), SQLITE_OK) << (error ? error : "");
   sqlite3_close(db);
-}
-
-fs::path write_file(const fs::path& path, const std::string& text) {
-  std::ofstream(path) << text;
-  return path;
-}
-
-const char* kLookup =
-    "-- rows of one k\n"
-    "\\set k random(1, 1999)\n"
-    "SELECT count(*), max(v) FROM t WHERE k = :k;\n";
-
-CommandResult bench(const std::vector<std::string>& args) {
-  std::vector<std::string> all{"bench"};
-  all.insert(all.end(), args.begin(), args.end());
-  all.push_back("--no-progress");
-  return run_dbvet(all);
 }
 
 TEST(BenchSqlite, IndexVariantThatRemovesAFullScanIsImproved) {
@@ -192,6 +174,43 @@ TEST(BenchSqlite, BrokenSlaExitsOneAndNamesTheQuery) {
   fs::remove_all(dir);
 }
 
+// Without an index the lookup scans t: the broken SLA names the query and that scan, in the message,
+// the text, JSON, Markdown and JUnit renderings.
+TEST(BenchSqlite, BrokenSlaNamesTheCostliestPlanNode) {
+  auto dir = scratch_dir("bench-sla-plan");
+  make_database(dir / "pets.db", 2000, false);
+  auto workload = write_file(dir / "lookup.sql", kLookup);
+  std::string target = "sqlite:" + (dir / "pets.db").string();
+  for (const char* format : {"text", "json", "md", "junit"}) {
+    auto run = bench({target, "-w", workload.string(), "-t", "20", "--sla", "lookup:p95<0.000001ms", "--sla", "p95<10s",
+                      "--format", format});
+    EXPECT_EQ(run.exit_code, 1) << format << run.err;
+    EXPECT_NE(run.err.find("SLA 'lookup:p95<0.000001ms' broken by query 'lookup' (variant baseline): measured "),
+              std::string::npos)
+        << run.err;
+    EXPECT_NE(run.err.find("; costliest plan node: SCAN on t (full_scan)"), std::string::npos) << run.err;
+    EXPECT_EQ(run.err.find("p95<10s' broken"), std::string::npos) << run.err;  // the SLA that held is not named
+    if (std::string(format) == "json") {
+      auto doc = json::parse(run.out);
+      for (const auto& sla : doc["dbvet"]["slas"]) {
+        if (sla["passed"].get<bool>()) {
+          EXPECT_FALSE(sla.contains("plan_node")) << sla.dump();
+        } else {
+          EXPECT_EQ(sla["plan_node"]["relation"], "t") << sla.dump();
+          EXPECT_EQ(sla["plan_node"]["access"], "full_scan") << sla.dump();
+          EXPECT_EQ(
+              sla["plan_node"]["statement"].get<std::string>().rfind("SELECT count(*), max(v) FROM t WHERE k = ", 0),
+              0u)
+              << sla.dump();
+        }
+      }
+    } else {
+      EXPECT_NE(run.out.find("costliest plan node: SCAN on t (full_scan)"), std::string::npos) << format << run.out;
+    }
+  }
+  fs::remove_all(dir);
+}
+
 TEST(BenchSqlite, OpenLoopReportsLagAndThroughputNearTheRate) {
   auto dir = scratch_dir("bench-open-loop");
   make_database(dir / "pets.db", 2000, true);
@@ -207,29 +226,153 @@ TEST(BenchSqlite, OpenLoopReportsLagAndThroughputNearTheRate) {
   fs::remove_all(dir);
 }
 
+// Every transaction sleeps 5 ms, so one client serves at most 200/s: past that the open loop queues
+// and the latency from each intended start grows without bound. The ramp climbs 50, 100, ... and
+// must stop at the first rate that breaks p95<50ms, at 250/s at the latest.
+TEST(BenchSqlite, RampStopsAtTheFirstRateThatBreaksAndReportsTheKnee) {
+  auto dir = scratch_dir("bench-ramp");
+  make_database(dir / "pets.db", 2000, true);
+  auto workload =
+      write_file(dir / "slow.sql", "\\set k random(1, 1999)\n\\sleep 5 ms\nSELECT count(*) FROM t WHERE k = :k;\n");
+  std::string target = "sqlite:" + (dir / "pets.db").string();
+  auto run = bench({target, "-w", workload.string(), "--ramp", "50:1000:50", "--duration", "1s", "--sla", "p95<50ms",
+                    "--format", "json", "-o", (dir / "ramp.json").string()});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  auto doc = json::parse(read_file(dir / "ramp.json"));
+  EXPECT_EQ(doc["dbvet"]["load"]["model"], "ramp");
+  const auto& ramp = doc["dbvet"]["ramp"];
+  ASSERT_FALSE(ramp["steps"].empty()) << ramp.dump();
+  ASSERT_EQ(ramp["knees"].size(), 1u) << ramp.dump();
+  const auto& knee = ramp["knees"][0];
+  ASSERT_TRUE(knee["knee"].is_number()) << ramp.dump();
+  ASSERT_TRUE(knee["broke_at"].is_number()) << ramp.dump();
+  double knee_rate = knee["knee"].get<double>();
+  double broke_at = knee["broke_at"].get<double>();
+  EXPECT_GE(knee_rate, 50);
+  EXPECT_LE(broke_at, 250) << ramp.dump();  // above one client's capacity
+  EXPECT_EQ(broke_at, knee_rate + 50);
+  EXPECT_NE(knee["broken"][0].get<std::string>().find("p95<50ms on slow: "), std::string::npos) << knee.dump();
+  // Every step up to the knee held, the one after broke, and none ran above it.
+  const auto& steps = ramp["steps"];
+  EXPECT_EQ(steps.size(), static_cast<size_t>(broke_at / 50)) << steps.dump();
+  for (const auto& step : steps) {
+    double rate = step["rate"].get<double>();
+    EXPECT_EQ(step["held"].get<bool>(), rate <= knee_rate) << step.dump();
+    ASSERT_EQ(step["queries"].size(), 1u);
+    if (rate <= 100) {
+      EXPECT_NEAR(step["queries"][0]["throughput"].get<double>(), rate, rate * 0.5) << step.dump();
+    }
+  }
+  for (const auto& entry : doc["benchmarks"]) EXPECT_TRUE(entry.contains("dbvet_rate")) << entry.dump();
+  EXPECT_EQ(doc["dbvet"]["summary"][0]["answer"], "same");  // steps of unequal length are not "unstable"
+
+  auto text = bench({target, "-w", workload.string(), "--ramp", "50:150:50", "--duration", "1s", "--sla", "p95<10s"});
+  EXPECT_EQ(text.exit_code, 0) << text.err;
+  EXPECT_NE(text.out.find("Ramp 50/s..150/s step 50/s"), std::string::npos) << text.out;
+  EXPECT_NE(text.out.find("knee of 'baseline': 150/s (every rate up to 150/s held)"), std::string::npos) << text.out;
+  auto md = bench({target, "-w", workload.string(), "--ramp", "50:100:50", "--duration", "1s", "--sla",
+                   "slow:p95<0.001ms", "--format", "md"});
+  EXPECT_EQ(md.exit_code, 1);  // not even the lowest rate held
+  EXPECT_NE(md.err.find("variant 'baseline' broke already at the lowest rate of the ramp"), std::string::npos)
+      << md.err;
+  EXPECT_NE(md.out.find("| baseline | 50/s | `slow` |"), std::string::npos) << md.out;
+  EXPECT_NE(md.out.find("- knee of 'baseline': none, the lowest rate already broke (broke at 50/s: "),
+            std::string::npos)
+      << md.out;
+  auto bad = bench({target, "-w", workload.string(), "--ramp", "100:50:10"});
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_NE(bad.err.find("--ramp '100:50:10': TO must not be below FROM"), std::string::npos) << bad.err;
+  auto repeated = bench({target, "-w", workload.string(), "--ramp", "50:100:50", "--repetitions", "3"});
+  EXPECT_EQ(repeated.exit_code, 2);
+  EXPECT_NE(repeated.err.find("--ramp runs one phase per rate: drop --repetitions"), std::string::npos) << repeated.err;
+  auto words = bench({target, "-w", workload.string(), "--ramp", "50:x:50"});
+  EXPECT_EQ(words.exit_code, 2);
+  EXPECT_NE(words.err.find("--ramp '50:x:50': 'x' is not a number"), std::string::npos) << words.err;
+  fs::remove_all(dir);
+}
+
+// A real `dbvet advise --format json` of two queries that each lack an index: --from-advice makes one
+// variant per recommendation and one with both, each in its own sandbox, and each index improves the
+// query it serves.
+TEST(BenchSqlite, FromAdviceBenchmarksEachRecommendationAloneAndAllTogether) {
+  auto dir = scratch_dir("bench-from-advice");
+  make_database(dir / "pets.db", 20000, false);
+  std::string target = "sqlite:" + (dir / "pets.db").string();
+  auto lookup = write_file(dir / "lookup.sql", kLookup);
+  auto by_id = write_file(dir / "by_v.sql", "\\set i random(1, 20000)\nSELECT id FROM t WHERE v = 'value-' || :i;\n");
+  auto advice = (dir / "advice.json").string();
+  auto advise = run_dbvet({"advise", target, "--workload", lookup.string(), "--workload", by_id.string(), "--format",
+                           "json", "-o", advice});
+  ASSERT_EQ(advise.exit_code, 0) << advise.err;
+  std::vector<std::string> ddl;
+  auto advice_doc = json::parse(read_file(advice));
+  for (const auto& recommendation : advice_doc["recommendations"]) {
+    if (!recommendation.value("ddl", std::string()).empty()) ddl.push_back(recommendation["ddl"]);
+  }
+  ASSERT_EQ(ddl.size(), 2u) << read_file(advice);
+
+  auto run_json = (dir / "run.json").string();
+  auto run = bench({target, "-w", lookup.string(), "-w", by_id.string(), "--from-advice", advice, "--sandbox", "-t",
+                    "20", "--repetitions", "10", "--format", "json", "-o", run_json});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  auto doc = json::parse(read_file(run_json));
+  const auto& variants = doc["dbvet"]["variants"];
+  ASSERT_EQ(variants.size(), 4u) << variants.dump();
+  EXPECT_EQ(variants[0]["name"], "baseline");
+  EXPECT_EQ(variants[1]["spec"], ddl[0]);
+  EXPECT_EQ(variants[2]["spec"], ddl[1]);
+  EXPECT_EQ(variants[3]["name"], "advice-all");
+  EXPECT_EQ(variants[3]["spec"], ddl[0] + ";\n" + ddl[1]);
+  for (const auto& v : variants) {
+    EXPECT_EQ(v["kind"], v["name"] == "baseline" ? "baseline" : "index") << v.dump();
+  }
+  for (const auto& s : doc["dbvet"]["summary"]) EXPECT_EQ(s["answer"], "same") << s.dump();
+
+  // Which query each index serves: the one whose column it names.
+  std::string k_variant = ddl[0].find("(k)") != std::string::npos ? variants[1]["name"] : variants[2]["name"];
+  std::string v_variant = k_variant == variants[1]["name"] ? variants[2]["name"] : variants[1]["name"];
+  // 3 variants x 2 queries x 5 metrics under Holm's correction: 10 repetitions make p small enough.
+  auto compare = run_dbvet({"compare", run_json, "--format", "json"});
+  ASSERT_EQ(compare.exit_code, 0) << compare.err << compare.out;
+  std::map<std::string, std::string> p50;
+  auto comparisons = json::parse(compare.out);
+  for (const auto& row : comparisons["comparisons"]) {
+    if (row["metric"] == "p50") p50[row["name"]] = row["verdict"];
+  }
+  EXPECT_EQ(p50["lookup (baseline → " + k_variant + ")"], "improved") << compare.out;
+  EXPECT_EQ(p50["by_v (baseline → " + v_variant + ")"], "improved") << compare.out;
+  EXPECT_EQ(p50["lookup (baseline → advice-all)"], "improved") << compare.out;
+  EXPECT_EQ(p50["by_v (baseline → advice-all)"], "improved") << compare.out;
+  for (const auto& entry : fs::directory_iterator(dir)) {
+    EXPECT_EQ(entry.path().string().find("dbvet_sandbox"), std::string::npos) << entry.path();
+  }
+
+  auto unsandboxed = bench({target, "-w", lookup.string(), "--from-advice", advice, "-t", "5"});
+  EXPECT_EQ(unsandboxed.exit_code, 2);
+  EXPECT_NE(unsandboxed.err.find("--from-advice applies the recommendations' DDL: it needs --sandbox"),
+            std::string::npos)
+      << unsandboxed.err;
+  auto broken = write_file(dir / "broken.json", "{\"recommendations\": [");
+  auto unreadable = bench({target, "-w", lookup.string(), "--from-advice", broken.string(), "--sandbox"});
+  EXPECT_EQ(unreadable.exit_code, 3);
+  EXPECT_NE(unreadable.err.find("broken.json: not JSON at byte "), std::string::npos) << unreadable.err;
+  auto cache_only =
+      write_file(dir / "cache.json", R"({"kind": "advise", "recommendations": [{"type": "cache", "ddl": ""}]})");
+  auto nothing = bench({target, "-w", lookup.string(), "--from-advice", cache_only.string(), "--sandbox"});
+  EXPECT_EQ(nothing.exit_code, 2);
+  EXPECT_NE(nothing.err.find("cache.json: no recommendation carries DDL"), std::string::npos) << nothing.err;
+  fs::remove_all(dir);
+}
+
 TEST(BenchSqlite, InterruptedSandboxRunRemovesTheSandbox) {
   auto dir = scratch_dir("bench-interrupt");
   make_database(dir / "pets.db", 20000, false);
   auto workload = write_file(dir / "lookup.sql", kLookup);
   std::string target = "sqlite:" + (dir / "pets.db").string();
-  std::vector<std::string> argv{std::getenv("DBVET_BIN") ? std::getenv("DBVET_BIN") : "dbvet",
-                                "bench",
-                                target,
-                                "-w",
-                                workload.string(),
-                                "--sandbox",
-                                "--variant",
-                                "idx=index:CREATE INDEX t_k ON t(k)",
-                                "--duration",
-                                "60s",
-                                "--no-progress",
-                                "-o",
-                                (dir / "out.txt").string()};
-  std::vector<char*> args;
-  for (auto& a : argv) args.push_back(a.data());
-  args.push_back(nullptr);
-  pid_t pid = 0;
-  ASSERT_EQ(posix_spawn(&pid, args[0], nullptr, nullptr, args.data(), environ), 0);
+  pid_t pid = spawn_dbvet({"bench", target, "-w", workload.string(), "--sandbox", "--variant",
+                           "idx=index:CREATE INDEX t_k ON t(k)", "--duration", "60s", "--no-progress", "-o",
+                           (dir / "out.txt").string()});
+  ASSERT_NE(pid, 0);
   auto sandbox_present = [&] {
     for (const auto& entry : fs::directory_iterator(dir)) {
       if (entry.path().string().find("dbvet_sandbox") != std::string::npos) return true;

@@ -131,6 +131,28 @@ TEST(BenchCompare, DbvetRunsPairVariantsOfOneQueryAndThroughputIsHigherBetter) {
   EXPECT_EQ(out["summary"]["improved"], 4);
 }
 
+// The answer check: a head whose hash differs is "answer changed"; a base whose own repetitions
+// disagree (a workload that writes) is unstable, and then no change of answer is claimed.
+TEST(BenchCompare, AnswerChangedOnlyWhenBothSidesAreStable) {
+  auto doc_with = [](const std::string& variant, const std::string& hash, const std::string& other_hash) {
+    json doc = {{"kind", "bench"}, {"benchmarks", json::array()}};
+    add_dbvet_runs(doc, "history", variant, 10, 100);
+    for (size_t i = 0; i < doc["benchmarks"].size(); ++i)
+      doc["benchmarks"][i]["result_hash"] = i % 2 ? other_hash : hash;
+    return doc;
+  };
+  auto stable = parse_run(doc_with("baseline", "aa", "aa"), "base");
+  auto changed = parse_run(doc_with("index", "bb", "bb"), "head");
+  auto unstable = parse_run(doc_with("baseline", "aa", "cc"), "base");
+  EXPECT_EQ(unstable->result_hashes.at("history/baseline"), "unstable");
+  auto flagged = compare_runs(*stable, *changed, {});
+  ASSERT_FALSE(flagged.rows.empty());
+  EXPECT_NE(flagged.rows.front().note.find("answer changed"), std::string::npos);
+  auto not_flagged = compare_runs(*unstable, *changed, {});
+  ASSERT_FALSE(not_flagged.rows.empty());
+  EXPECT_EQ(not_flagged.rows.front().note.find("answer changed"), std::string::npos) << not_flagged.rows.front().note;
+}
+
 TEST(BenchCompare, OneRunComparesEveryVariantWithTheBaseVariant) {
   json doc = {{"kind", "bench"}, {"benchmarks", json::array()}};
   add_dbvet_runs(doc, "leaderboard", "baseline", 10, 100);

@@ -56,6 +56,12 @@ TEST(BenchCacheAside, FindsTablesReadAndWritten) {
   EXPECT_TRUE(is_cacheable_read("SELECT 1 FROM pets"));
   EXPECT_FALSE(is_cacheable_read("SELECT id FROM outbox FOR UPDATE SKIP LOCKED"));
   EXPECT_FALSE(is_cacheable_read("UPDATE pets SET x = 1"));
+  EXPECT_TRUE(is_cacheable_read("-- the profile\n  select name FROM pets WHERE note = 'update me'"));
+  EXPECT_FALSE(is_cacheable_read("WITH gone AS (DELETE FROM outbox RETURNING id) SELECT count(*) FROM gone"));
+  EXPECT_FALSE(is_cacheable_read("SELECT nextval('pets_id_seq')"));
+  EXPECT_FALSE(is_cacheable_read("(SELECT 1)"));
+  EXPECT_FALSE(is_cacheable_read("'SELECT'"));
+  EXPECT_FALSE(is_cacheable_read("-- only a comment"));
 }
 
 TEST(BenchCacheAside, EncodesAndDecodesAnswers) {
@@ -71,6 +77,17 @@ TEST(BenchCacheAside, EncodesAndDecodesAnswers) {
   EXPECT_EQ(decoded->row_count, 2);
   EXPECT_EQ(decoded->result_hash, result.result_hash);
   EXPECT_FALSE(decode_result("garbage"));
+  auto header = decode_result(encode_result(result), false);  // a hit whose rows nobody reads
+  ASSERT_TRUE(header);
+  EXPECT_EQ(header->row_count, 2);
+  EXPECT_EQ(header->result_hash, result.result_hash);
+  EXPECT_TRUE(header->rows.empty());
+  EXPECT_FALSE(decode_result("2 5 1"));          // a header cut short
+  EXPECT_FALSE(decode_result("2 5 1 1\n3:id"));  // a row missing
+  auto empty = decode_result(encode_result(engines::ResultSummary{}));
+  ASSERT_TRUE(empty);
+  EXPECT_EQ(empty->row_count, 0);
+  EXPECT_TRUE(empty->columns.empty());
 }
 
 }  // namespace
