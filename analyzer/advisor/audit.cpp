@@ -216,10 +216,11 @@ core::Expected<AuditResult> run_audit(engines::Connection& connection, model::Wh
   index_options.engine = result.engine;
   index_options.max_indexes = options.max_indexes;
   index_options.write_share = write_share;
-  result.recommendations = advise_indexes(works, *schema, what_if, index_options, &result.notes);
+  std::vector<model::IndexCandidate> chosen;
+  result.recommendations = advise_indexes(works, *schema, what_if, index_options, &result.notes, &chosen);
   phase("index_advisor");
   auto drops = drop_index_recommendations(result.findings, *schema, result.engine);
-  verify_drops(drops, works, what_if, &result.notes);
+  verify_drops(drops, works, what_if, chosen, &result.notes);
   phase("drop_verification");
   result.recommendations.insert(result.recommendations.end(), drops.begin(), drops.end());
   auto rewrites = rewrite_recommendations(works, result.findings);

@@ -41,15 +41,22 @@ struct IndexAdvisorOptions {
 std::vector<model::IndexCandidate> index_candidates(const ClassWork& work, const model::Schema& schema,
                                                     const std::string& engine);
 
-// Index recommendations for the workload; `notes` collects why candidates were dropped.
+// Index recommendations for the workload; `notes` collects why candidates were dropped, `chosen`
+// (when given) receives the candidates behind the verified recommendations.
 std::vector<model::Recommendation> advise_indexes(const std::vector<ClassWork>& classes, const model::Schema& schema,
                                                   model::WhatIf& what_if, const IndexAdvisorOptions& options,
-                                                  std::vector<std::string>* notes = nullptr);
+                                                  std::vector<std::string>* notes = nullptr,
+                                                  std::vector<model::IndexCandidate>* chosen = nullptr);
 
 // Plans the classes that touch each drop's table without the index (WhatIf `hide`) and fills in
 // cost_before/cost_after and `verified`; a drop stays an estimate where the engine cannot hide.
+// The costs are those of the state the advice leads to: with the `recommended` new indexes in place.
+// A drop that is safe only once they exist (a class plans much costlier without the index and
+// without them: the planner falls back to another plan, not to the covering index) says so in its
+// rationale and in details["apply_after"].
 void verify_drops(std::vector<model::Recommendation>& drops, const std::vector<ClassWork>& classes,
-                  model::WhatIf& what_if, std::vector<std::string>* notes = nullptr);
+                  model::WhatIf& what_if, const std::vector<model::IndexCandidate>& recommended = {},
+                  std::vector<std::string>* notes = nullptr);
 
 // CREATE INDEX in the engine's dialect (CONCURRENTLY for PostgreSQL, online ALTER for MariaDB).
 std::string index_ddl(const model::IndexCandidate& candidate, const std::string& engine);
