@@ -20,6 +20,7 @@ struct Part {
   std::string path;
   uint32_t input = 0;
   capture::LogFormat format = capture::LogFormat::mysql_slow;
+  std::string log_line_prefix;
   uint64_t begin = 0, end = 0;  // end 0: to the end of the input (whole, possibly compressed)
   bool ranged = false;
   std::string inherited_db;
@@ -42,8 +43,8 @@ void read_part(Part& part) {
     part.error = source.error();
     return;
   }
-  auto reader =
-      capture::make_log_reader(part.format, [&part](model::QueryEvent&& event) { part.digest.add(event, part.input); });
+  auto reader = capture::make_log_reader(
+      part.format, [&part](model::QueryEvent&& event) { part.digest.add(event, part.input); }, part.log_line_prefix);
   if (!reader) {
     part.error = reader.error();
     return;
@@ -177,6 +178,7 @@ core::Expected<DigestResult> run_digest(const DigestOptions& options) {
       part->path = path;
       part->input = static_cast<uint32_t>(i);
       part->format = *format;
+      part->log_line_prefix = options.log_line_prefix;
       part->digest = Digest(options.mode);
       if (starts.size() > 1) {
         part->ranged = true;
