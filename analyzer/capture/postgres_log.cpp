@@ -640,6 +640,8 @@ class Reader final : public PostgresLogReader {
     dispatch(line, offset);
   }
 
+  void feed_block(std::string_view block, uint64_t offset) override { feed_lines(*this, block, offset); }
+
   void finish() override {
     if (needs_prefix() && !prefix_) decide_prefix();
     if (csv_.pending()) {

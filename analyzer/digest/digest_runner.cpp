@@ -52,12 +52,12 @@ void read_part(Part& part) {
   if (auto* mysql = dynamic_cast<capture::MysqlSlowLogReader*>(reader->get())) {
     mysql->inherit(part.inherited_db, part.inherited_ts);
   }
-  std::string_view line;
-  uint64_t offset = 0, lines = 0, consumed = 0;
-  while ((*source)->next(line, offset)) {
-    (*reader)->feed_line(line, offset);
-    consumed += line.size() + 1;
-    if ((++lines & 1023) == 0) part.bytes_done.store(consumed, std::memory_order_relaxed);
+  std::string_view block;
+  uint64_t offset = 0, consumed = 0;
+  while ((*source)->next_block(block, offset)) {  // whole buffers: no call per line
+    (*reader)->feed_block(block, offset);
+    consumed += block.size();
+    part.bytes_done.store(consumed, std::memory_order_relaxed);
   }
   (*reader)->finish();
   part.bytes_done.store(consumed, std::memory_order_relaxed);

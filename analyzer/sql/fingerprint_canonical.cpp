@@ -259,6 +259,7 @@ uint64_t fingerprint_key(std::string_view query, FingerprintMode mode, std::stri
   const bool pt = mode == FingerprintMode::pt;
   cacheable = mode != FingerprintMode::pg && (!pt || pt_cacheable_text(query, quotes));
   Lexer lexer(query, Dialect::generic);
+  if (key.capacity() < query.size() + query.size() / 2 + 64) key.reserve(query.size() + query.size() / 2 + 64);
   uint64_t h = 0x9e3779b97f4a7c15ULL;
   size_t gap = 0;  // where the text after the previous token starts
   for (Token t = lexer.next(); t.kind != TokenKind::end; t = lexer.next()) {
