@@ -134,6 +134,26 @@ class FileLineSource final : public LineSource {
     }
   }
 
+  bool next_block(std::string_view& block, uint64_t& offset) override {
+    for (;;) {
+      if (start_ < end_) {
+        const char* base = buf_.get();
+        // The last newline in the buffer ends the block: the rest waits for more input.
+        const char* last = static_cast<const char*>(memrchr(base + start_, '\n', end_ - start_));
+        if (last != nullptr || done_) {
+          size_t stop = last != nullptr ? static_cast<size_t>(last - base) + 1 : end_;
+          block = std::string_view(base + start_, stop - start_);
+          offset = buf_offset_ + start_;
+          start_ = stop;
+          return true;
+        }
+      } else if (done_) {
+        return false;
+      }
+      refill();
+    }
+  }
+
   const std::optional<core::Error>& error() const override { return error_; }
   uint64_t bytes_read() const override { return raw_pos_; }
   Compression compression() const override { return compression_; }

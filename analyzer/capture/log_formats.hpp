@@ -29,8 +29,11 @@ std::optional<Engine> parse_engine(std::string_view name);
 // formats; nullopt when nothing fits.
 std::optional<LogFormat> detect_log_format(std::string_view head, Engine engine = Engine::auto_);
 
-// A reader for `format` that sends its events to `sink`.
-core::Expected<std::unique_ptr<LogReader>> make_log_reader(LogFormat format, EventSink sink);
+// A reader for `format` that sends its events to `sink`. `log_line_prefix` (the server's setting,
+// with its escapes) applies to the PostgreSQL stderr and syslog formats; empty: detected. Fails
+// (usage) for a prefix that does not compile.
+core::Expected<std::unique_ptr<LogReader>> make_log_reader(LogFormat format, EventSink sink,
+                                                           std::string_view log_line_prefix = {});
 
 // Feeds a whole text to a reader line by line (offsets from 0) and finishes it: for tests,
 // benchmarks and inputs already in memory.

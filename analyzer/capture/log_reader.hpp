@@ -4,6 +4,7 @@
 // out of the readers lets one line source serve every format and lets tests feed strings.
 
 #include <cstdint>
+#include <cstring>
 #include <functional>
 #include <string>
 #include <string_view>
@@ -33,11 +34,29 @@ struct ReadStats {
 
 using EventSink = std::function<void(model::QueryEvent&&)>;
 
+// Cuts a block of whole lines into lines for reader.feed_line (a template, so that a final reader
+// class calls its own feed_line directly).
+template <class Reader>
+inline void feed_lines(Reader& reader, std::string_view block, uint64_t offset) {
+  size_t pos = 0;
+  while (pos < block.size()) {
+    const void* nl = std::memchr(block.data() + pos, '\n', block.size() - pos);
+    size_t end = nl != nullptr ? static_cast<size_t>(static_cast<const char*>(nl) - block.data()) : block.size();
+    size_t len = end - pos;
+    if (len > 0 && block[pos + len - 1] == '\r') --len;
+    reader.feed_line(block.substr(pos, len), offset + pos);
+    pos = end + 1;
+  }
+}
+
 class LogReader {
  public:
   virtual ~LogReader() = default;
   // One line without its terminator ("\n" or "\r\n"); offset is where the line starts in the input.
   virtual void feed_line(std::string_view line, uint64_t offset) = 0;
+  // Whole lines at once (each ending in "\n" or "\r\n", the input's last one possibly in
+  // neither), the first starting at `offset`: exactly as feeding them one by one.
+  virtual void feed_block(std::string_view block, uint64_t offset) { feed_lines(*this, block, offset); }
   // End of input: emits the record in progress, if it is complete.
   virtual void finish() = 0;
   virtual const ReadStats& stats() const = 0;

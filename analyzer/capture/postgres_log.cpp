@@ -208,12 +208,31 @@ class EventBuilder {
   void emit(model::QueryEvent& e) {
     ++stats_.events;
     sink_(std::move(e));
-    e = model::QueryEvent{};
+    reset(e);
+  }
+
+  // Empties an event but keeps its strings' buffers (unless the sink took them): the next event
+  // built in it allocates nothing.
+  static void reset(model::QueryEvent& e) {
+    e.sql.clear();
+    e.query_time_s = 0;
+    e.lock_time_s.reset();
+    e.rows_sent.reset();
+    e.rows_examined.reset();
+    e.rows_affected.reset();
+    e.bytes_sent.reset();
+    e.timestamp.reset();
+    e.database.clear();
+    e.user.clear();
+    e.host.clear();
+    e.byte_offset = 0;
+    e.plan_text.clear();
+    e.prepared_sql.clear();
   }
 
   void start_statement(const Record& r, Session& s, std::string_view sql, bool execute) {
     if (s.has_stmt) emit(s.stmt);  // logged without a duration: counted, like pgBadger does
-    s.stmt = model::QueryEvent{};
+    reset(s.stmt);
     s.stmt.sql.assign(sql);
     if (execute) s.stmt.prepared_sql = s.stmt.sql;
     fill_meta(r, s.stmt);
@@ -259,7 +278,8 @@ class EventBuilder {
     }
     if (s.has_stmt) emit(s.stmt);
     s.has_stmt = false;
-    model::QueryEvent e;
+    model::QueryEvent& e = direct_;  // emptied by the last emit (or moved from, then emptied here)
+    reset(e);
     e.sql.assign(sql);
     e.query_time_s = secs;
     fill_meta(r, e);
@@ -308,6 +328,7 @@ class EventBuilder {
   EventSink sink_;
   ReadStats& stats_;
   std::unordered_map<uint64_t, Session> sessions_;
+  model::QueryEvent direct_;  // the event of a "duration: ... statement:" line, reused
 };
 
 constexpr uint64_t kSweepEvery = 1 << 14;
@@ -639,6 +660,8 @@ class Reader final : public PostgresLogReader {
     }
     dispatch(line, offset);
   }
+
+  void feed_block(std::string_view block, uint64_t offset) override { feed_lines(*this, block, offset); }
 
   void finish() override {
     if (needs_prefix() && !prefix_) decide_prefix();

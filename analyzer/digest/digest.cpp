@@ -64,6 +64,8 @@ void Metric::merge(const Metric& other) {
 
 void BoundedSet::add(const std::string& value) {
   if (value.empty()) return;
+  // Most classes see one database, user and host: that one again is the common case.
+  if (!values.empty() && *values.begin() == value) return;
   if (values.size() < kMax) {
     values.insert(value);
     return;

@@ -20,6 +20,7 @@ struct Part {
   std::string path;
   uint32_t input = 0;
   capture::LogFormat format = capture::LogFormat::mysql_slow;
+  std::string log_line_prefix;
   uint64_t begin = 0, end = 0;  // end 0: to the end of the input (whole, possibly compressed)
   bool ranged = false;
   std::string inherited_db;
@@ -42,8 +43,8 @@ void read_part(Part& part) {
     part.error = source.error();
     return;
   }
-  auto reader =
-      capture::make_log_reader(part.format, [&part](model::QueryEvent&& event) { part.digest.add(event, part.input); });
+  auto reader = capture::make_log_reader(
+      part.format, [&part](model::QueryEvent&& event) { part.digest.add(event, part.input); }, part.log_line_prefix);
   if (!reader) {
     part.error = reader.error();
     return;
@@ -51,12 +52,12 @@ void read_part(Part& part) {
   if (auto* mysql = dynamic_cast<capture::MysqlSlowLogReader*>(reader->get())) {
     mysql->inherit(part.inherited_db, part.inherited_ts);
   }
-  std::string_view line;
-  uint64_t offset = 0, lines = 0, consumed = 0;
-  while ((*source)->next(line, offset)) {
-    (*reader)->feed_line(line, offset);
-    consumed += line.size() + 1;
-    if ((++lines & 1023) == 0) part.bytes_done.store(consumed, std::memory_order_relaxed);
+  std::string_view block;
+  uint64_t offset = 0, consumed = 0;
+  while ((*source)->next_block(block, offset)) {  // whole buffers: no call per line
+    (*reader)->feed_block(block, offset);
+    consumed += block.size();
+    part.bytes_done.store(consumed, std::memory_order_relaxed);
   }
   (*reader)->finish();
   part.bytes_done.store(consumed, std::memory_order_relaxed);
@@ -177,6 +178,7 @@ core::Expected<DigestResult> run_digest(const DigestOptions& options) {
       part->path = path;
       part->input = static_cast<uint32_t>(i);
       part->format = *format;
+      part->log_line_prefix = options.log_line_prefix;
       part->digest = Digest(options.mode);
       if (starts.size() > 1) {
         part->ranged = true;

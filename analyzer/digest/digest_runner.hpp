@@ -21,6 +21,8 @@ struct DigestOptions {
   capture::Engine engine = capture::Engine::auto_;
   unsigned jobs = 1;
   sql::FingerprintMode mode = sql::FingerprintMode::canonical;
+  // PostgreSQL stderr/syslog logs: the server's log_line_prefix (empty: detected per file).
+  std::string log_line_prefix;
   // Called about five times a second from a helper thread: bytes read so far, total (0 unknown).
   std::function<void(uint64_t done, uint64_t total)> progress;
   // Parts smaller than this are not worth a thread.

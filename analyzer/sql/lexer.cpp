@@ -26,17 +26,6 @@ inline bool has(char c, uint8_t bit) { return kTable.bits[static_cast<unsigned c
 
 }  // namespace
 
-bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    char x = a[i], y = b[i];
-    if (x >= 'A' && x <= 'Z') x = char(x + 32);
-    if (y >= 'A' && y <= 'Z') y = char(y + 32);
-    if (x != y) return false;
-  }
-  return true;
-}
-
 void Lexer::skip_quoted(char quote, bool backslash_escapes) {
   ++pos_;  // the opening quote
   while (pos_ < in_.size()) {

@@ -56,6 +56,17 @@ class Lexer {
 };
 
 // Case-insensitive ASCII comparison, for keywords.
-bool iequals(std::string_view a, std::string_view b);
+// ASCII case-insensitive equality. Inline: most calls compare a word with a keyword of another
+// length and end at the size check (the fingerprint hot path calls it for every identifier).
+inline bool iequals(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    char x = a[i], y = b[i];
+    if (x >= 'A' && x <= 'Z') x = char(x + 32);
+    if (y >= 'A' && y <= 'Z') y = char(y + 32);
+    if (x != y) return false;
+  }
+  return true;
+}
 
 }  // namespace dbvet::sql

@@ -5,6 +5,7 @@
 
 #include "CLI/CLI.hpp"
 #include "analyzer/capture/live/server_capture.hpp"
+#include "analyzer/capture/live/server_log_capture.hpp"
 #include "analyzer/capture/live/workload_capture.hpp"
 #include "analyzer/core/target_url.hpp"
 #include "analyzer/digest/digest_report.hpp"
@@ -33,6 +34,7 @@ struct CaptureArgs {
   std::string fingerprint = "canonical";
   std::string history;
   int statement_timeout_s = 30;
+  std::string log_file;
 };
 
 core::Error usage(std::string message) { return core::make_error(core::ErrorKind::usage, std::move(message)); }
@@ -65,9 +67,12 @@ int run_capture(CommandContext& context, const CaptureArgs& args) {
                                             url->redacted(), core::engine_name(url->engine))));
     }
   }
-  if (source != "workload" && source != "pg_stat_statements" && source != "performance_schema") {
-    return context.fail(
-        usage(fmt::format("--source {}: expected pg_stat_statements, performance_schema or workload", source)));
+  if (source != "workload" && source != "pg_stat_statements" && source != "performance_schema" && source != "slowlog") {
+    return context.fail(usage(
+        fmt::format("--source {}: expected pg_stat_statements, performance_schema, slowlog or workload", source)));
+  }
+  if (!args.log_file.empty() && source != "slowlog") {
+    return context.fail(usage(fmt::format("--log-file goes with --source slowlog, not --source {}", source)));
   }
   if (source == "workload" && args.workloads.empty()) {
     return context.fail(usage("--source workload needs at least one --workload FILE[@WEIGHT]"));
@@ -118,6 +123,23 @@ int run_capture(CommandContext& context, const CaptureArgs& args) {
     }
     captured = capture::live::capture_workload(**connection, scripts, workload_options);
     if (workload_options.progress) std::fprintf(stderr, "\r%40s\r", "");
+  } else if (source == "slowlog") {
+    if (args.transactions) return context.fail(usage("--transactions applies to --workload only"));
+    capture::live::ServerLogOptions log_options;
+    log_options.duration = duration;
+    log_options.all_databases = args.all_databases;
+    log_options.mode = *mode;
+    log_options.log_file = args.log_file;
+    if (context.show_progress() && duration.count()) {
+      std::fprintf(stderr, "capture: the server's log over %.1f s...\n", args.duration_s);
+    }
+    captured = capture::live::capture_server_log(**connection, log_options);
+    if (captured && context.options().verbose) {
+      for (const auto& skipped : captured->result.skipped_records) {
+        std::cerr << fmt::format("dbvet: {}: byte {}: skipped: {}\n", skipped.file, skipped.record.byte_offset,
+                                 skipped.record.reason);
+      }
+    }
   } else {
     if (args.transactions) return context.fail(usage("--transactions applies to --workload only"));
     capture::live::ServerCaptureOptions server_options;
@@ -163,7 +185,11 @@ CommandRun setup_capture(CLI::App& app) {
   auto args = std::make_shared<CaptureArgs>();
   app.add_option("target", args->target, "Database URL (postgresql://, mysql://, sqlite:)")->required();
   app.add_option("--source", args->source,
-                 "pg_stat_statements, performance_schema or workload (default: by engine, workload with --workload)");
+                 "pg_stat_statements, performance_schema, slowlog (the server's log file) or workload (default: by "
+                 "engine, workload with --workload)");
+  app.add_option("--log-file", args->log_file,
+                 "slowlog: the server's log file, when the server cannot name it (PostgreSQL without "
+                 "logging_collector)");
   app.add_option("-w,--workload", args->workloads, "pgbench-style script FILE[@WEIGHT] to run and time (repeatable)");
   app.add_option("-t,--transactions", args->transactions, "Workload: script runs (default 10 without --duration)");
   app.add_option("--duration", args->duration_s,

@@ -21,6 +21,7 @@ struct DigestArgs {
   std::string order_by = "total";
   std::string fingerprint = "canonical";
   std::string history;
+  std::string log_prefix;
 };
 
 int run_digest(CommandContext& context, const DigestArgs& args) {
@@ -41,12 +42,20 @@ int run_digest(CommandContext& context, const DigestArgs& args) {
     return context.fail(core::make_error(
         core::ErrorKind::usage, fmt::format("--order-by {}: expected total, avg, p95 or count", args.order_by)));
   }
+  if (!args.log_prefix.empty()) {  // a prefix that does not compile is refused before any file is read
+    auto checked = capture::make_log_reader(
+        capture::LogFormat::postgres_stderr, [](model::QueryEvent&&) {}, args.log_prefix);
+    if (!checked) {
+      return context.fail(core::make_error(core::ErrorKind::usage, "--log-prefix: " + checked.error().message));
+    }
+  }
 
   digest::DigestOptions options;
   options.files = args.files;
   options.engine = *engine;
   options.jobs = std::max(1u, args.jobs);
   options.mode = *mode;
+  options.log_line_prefix = args.log_prefix;
   if (context.show_progress()) {
     options.progress = [](uint64_t done, uint64_t total) {
       if (total) {
@@ -109,6 +118,8 @@ CommandRun setup_digest(CLI::App& app) {
   app.add_option("--top", args->top, "Report the N most costly classes (0: all)")->default_val(20);
   app.add_option("--order-by", args->order_by, "Rank classes by total, avg, p95 or count")->default_val("total");
   app.add_option("--fingerprint", args->fingerprint, "Fingerprint mode: canonical, pt or pg")->default_val("canonical");
+  app.add_option("--log-prefix", args->log_prefix,
+                 "PostgreSQL stderr/syslog logs: the server's log_line_prefix, with its escapes (default: detected)");
   return [args](CommandContext& context) { return run_digest(context, *args); };
 }
 

@@ -79,6 +79,46 @@ TEST(DigestE2e, TextMarkdownPtModeAndVerbose) {
   std::filesystem::remove_all(dir);
 }
 
+// A stderr log whose log_line_prefix is none of the common ones: user and database come first, the
+// timestamp after them, so only the prefix given with --log-prefix tells the fields apart.
+TEST(DigestE2e, LogPrefixReachesThePostgresReader) {
+  auto dir = testing::scratch_dir("digest_e2e_log_prefix");
+  auto path = dir / "postgresql.log";
+  {
+    std::ofstream out(path);
+    for (int i = 0; i < 40; ++i) {
+      out << "@@alice:shop:" << 4000 + i % 3 << "@@ 2024-05-01 10:00:" << 10 + i
+          << ".123 UTC LOG:  duration: " << 1 + i % 7 << ".500 ms  statement: SELECT v FROM items WHERE id = " << i
+          << "\n";
+      out << "@@bob:stock:" << 5000 + i % 3 << "@@ 2024-05-01 10:01:" << 10 + i
+          << ".000 UTC LOG:  duration: 0.250 ms  statement: UPDATE stock SET n = n - 1\n\tWHERE sku = 'x" << i << "'\n";
+    }
+  }
+  const std::string log = path.string();
+  auto run = testing::run_dbvet(
+      {"digest", "--format", "json", "--no-progress", "--top", "0", "--log-prefix", "@@%u:%d:%p@@ %m ", log});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  auto doc = nlohmann::json::parse(run.out);
+  EXPECT_EQ(doc["input"]["format"], "postgres-stderr");
+  EXPECT_EQ(doc["input"]["events"], 80);
+  EXPECT_EQ(doc["input"]["skipped"], 0);
+  ASSERT_EQ(doc["classes"].size(), 2u) << doc.dump(1);
+  for (const auto& c : doc["classes"]) {
+    const bool select = c["fingerprint"].get<std::string>().rfind("select", 0) == 0;
+    EXPECT_EQ(c["count"], 40) << c["fingerprint"];
+    EXPECT_EQ(c["users"], nlohmann::json::array({select ? "alice" : "bob"})) << c.dump();
+    EXPECT_EQ(c["databases"], nlohmann::json::array({select ? "shop" : "stock"})) << c.dump();
+    EXPECT_EQ(c["first_seen"], select ? "2024-05-01T10:00:10Z" : "2024-05-01T10:01:10Z");
+  }
+
+  auto bad = testing::run_dbvet({"digest", "--no-progress", "--log-prefix", "%m %Z ", log});
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_NE(bad.err.find("--log-prefix"), std::string::npos) << bad.err;
+  EXPECT_NE(bad.err.find("%Z"), std::string::npos) << bad.err;
+  EXPECT_TRUE(bad.out.empty());
+  std::filesystem::remove_all(dir);
+}
+
 TEST(DigestE2e, ErrorsAreOneLineWithTheContractExitCodes) {
   auto missing = testing::run_dbvet({"digest", "/nonexistent/slow.log"});
   EXPECT_EQ(missing.exit_code, 3);

@@ -9,6 +9,7 @@
 #include <thread>
 #include <vector>
 
+#include "analyzer/capture/log_reader.hpp"
 #include "tests/support/test_env.hpp"
 
 namespace dbvet::capture {
@@ -95,6 +96,55 @@ TEST(LineSource, ChunkBoundariesAndLongLines) {
   for (size_t i = 0; i < lines.offsets.size(); ++i) {
     ASSERT_EQ(data.compare(lines.offsets[i], lines.text[i].size(), lines.text[i]), 0) << i;
   }
+}
+
+// A reader that records what it is fed, to compare blocks with lines.
+struct Recorder final : LogReader {
+  Lines lines;
+  ReadStats none;
+  void feed_line(std::string_view line, uint64_t offset) override {
+    lines.text.emplace_back(line);
+    lines.offsets.push_back(offset);
+  }
+  void finish() override {}
+  const ReadStats& stats() const override { return none; }
+};
+
+Lines read_blocks(LineSource& src, size_t& blocks) {
+  Recorder recorder;
+  std::string_view block;
+  uint64_t off = 0;
+  blocks = 0;
+  while (src.next_block(block, off)) {
+    EXPECT_FALSE(block.empty());
+    recorder.feed_block(block, off);
+    ++blocks;
+  }
+  return recorder.lines;
+}
+
+TEST(LineSource, BlocksGiveTheSameLinesAsLineByLine) {
+  auto dir = scratch_dir("line_source_blocks");
+  std::vector<std::string> expected;
+  std::string data = big_input(expected) + "crlf\r\n\nlast\r";
+  write_file(dir / "big.log", data);
+  auto by_line = open_line_source((dir / "big.log").string());
+  auto by_block = open_line_source((dir / "big.log").string());
+  ASSERT_TRUE(by_line && by_block);
+  auto lines = read_all(**by_line);
+  size_t blocks = 0;
+  auto fed = read_blocks(**by_block, blocks);
+  EXPECT_GT(blocks, 1u);  // the input is larger than one buffer
+  EXPECT_EQ(fed.text.back(), "last");
+  EXPECT_TRUE(fed.text == lines.text);
+  EXPECT_TRUE(fed.offsets == lines.offsets);
+  // And within a byte range.
+  write_file(dir / "r.log", "aaa\nbbb\nccc\nddd\n");
+  auto range = open_line_source_range((dir / "r.log").string(), 4, 12);
+  ASSERT_TRUE(range);
+  auto part = read_blocks(**range, blocks);
+  EXPECT_EQ(part.text, (std::vector<std::string>{"bbb", "ccc"}));
+  EXPECT_EQ(part.offsets, (std::vector<uint64_t>{4, 8}));
 }
 
 TEST(LineSource, ByteRangeOfPlainFile) {

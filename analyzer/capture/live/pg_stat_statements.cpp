@@ -29,6 +29,12 @@ int version_number(const std::string& version) {
   }
 }
 
+// What a dbvet session sends around its marked reads (libpqxx's read-only transactions, the
+// version check at connect time). pg_stat_statements aggregates them with identical statements of
+// the same role, so they are left out for the capturing role only.
+constexpr const char* kSessionStatements =
+    "'begin', 'begin read only', 'set transaction read only', 'commit', 'rollback', 'show server_version'";
+
 }  // namespace
 
 core::Expected<std::vector<ServerStatement>> read_pg_stat_statements(engines::Connection& connection,
@@ -52,8 +58,9 @@ core::Expected<std::vector<ServerStatement>> read_pg_stat_statements(engines::Co
       "coalesce(s.queryid::text, ''), s.query, coalesce(d.datname, ''), coalesce(r.rolname, ''), s.calls, "
       "s.total{1}, s.min{1}, s.max{1}, s.mean{1}, s.stddev{1}, s.rows "
       "FROM pg_stat_statements s LEFT JOIN pg_database d ON d.oid = s.dbid LEFT JOIN pg_roles r ON r.oid = s.userid "
-      "WHERE s.query IS NOT NULL AND s.query NOT LIKE '/* dbvet capture */%' {3}",
-      kCaptureMarker, suffix, toplevel, all_databases ? "" : "AND d.datname = current_database()");
+      "WHERE s.query IS NOT NULL AND s.query NOT LIKE '/* dbvet capture */%' "
+      "AND NOT (r.rolname = current_user AND lower(trim(trailing ';' from s.query)) IN ({4})) {3}",
+      kCaptureMarker, suffix, toplevel, all_databases ? "" : "AND d.datname = current_database()", kSessionStatements);
   engines::ExecuteOptions execute_options;
   execute_options.keep_rows = 1000000;
   auto result = connection.execute(sql, execute_options);
