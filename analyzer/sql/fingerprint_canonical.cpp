@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <array>
 #include <cstring>
+#include <optional>
 
 #include "analyzer/sql/fingerprint.hpp"
 #include "analyzer/sql/lexer.hpp"
@@ -56,6 +57,27 @@ bool keyword_before_paren(std::string_view word) {
     if (iequals(word, w)) return true;
   }
   return false;
+}
+
+// The name inside `name` or "name" when quoting changes nothing: a plain identifier that the
+// server would fold to the same name unquoted. MySQL compares column names without case, so a
+// backquoted name folds to lower case; PostgreSQL keeps a double-quoted name's case, so only an
+// all-lower-case one loses its quotes ("Users" stays). Then performance_schema's `col` text and a
+// slow log's col text group together.
+std::optional<std::string_view> plain_quoted_name(std::string_view quoted) {
+  if (quoted.size() < 3) return std::nullopt;
+  char quote = quoted.front();
+  if ((quote != '`' && quote != '"') || quoted.back() != quote) return std::nullopt;
+  std::string_view name = quoted.substr(1, quoted.size() - 2);
+  auto lower_start = [](char c) { return (c >= 'a' && c <= 'z') || c == '_'; };
+  auto upper = [](char c) { return c >= 'A' && c <= 'Z'; };
+  auto digit = [](char c) { return c >= '0' && c <= '9'; };
+  if (!(lower_start(name.front()) || (quote == '`' && upper(name.front())))) return std::nullopt;
+  for (char c : name) {
+    bool ok = lower_start(c) || digit(c) || c == '$' || (quote == '`' && upper(c));
+    if (!ok) return std::nullopt;
+  }
+  return name;
 }
 
 struct Builder {
@@ -154,6 +176,11 @@ std::string fingerprint_canonical(std::string_view query) {
       }
     } else if (t.kind == TokenKind::punctuation && t.text == ";") {
       // statement terminators carry no meaning
+    } else if (t.kind == TokenKind::quoted_identifier) {
+      if (auto name = plain_quoted_name(t.text))
+        b.emit(*name, TokenKind::identifier, true);
+      else
+        b.emit(t.text, t.kind, false);
     } else {
       b.emit(t.text, t.kind, t.kind == TokenKind::identifier);
     }

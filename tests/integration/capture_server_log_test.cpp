@@ -114,6 +114,18 @@ TEST(CaptureServerLog, MariaDbSlowLogWholeFileAndInterval) {
     EXPECT_TRUE(c["query_time"]["p95"].is_number());
   }
   EXPECT_TRUE(seen) << run.out;
+
+  // performance_schema's text of the same statement ("SELECT `v` FROM `capt_slow` WHERE `id` = ?")
+  // falls in the same class, with the same id, so a live capture and a log cross-reference.
+  auto live = testing::run_dbvet(
+      {"capture", "--source", "performance_schema", "--format", "json", "--top", "0", "--no-progress", db.url()});
+  ASSERT_EQ(live.exit_code, 0) << live.err;
+  auto live_doc = nlohmann::json::parse(live.out);
+  bool same_class = false;
+  for (const auto& c : live_doc["classes"]) {
+    if (c["fingerprint"] == point->fingerprint) same_class = c["id"] == point->id;
+  }
+  EXPECT_TRUE(same_class) << point->fingerprint << "\n" << live.out.substr(0, 3000);
   const std::string password = core::parse_target_url(db.url())->password.value_or("");
   ASSERT_FALSE(password.empty());
   EXPECT_EQ(run.out.find(password), std::string::npos);

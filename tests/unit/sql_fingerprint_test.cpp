@@ -57,6 +57,19 @@ TEST(FingerprintCanonical, Normalizes) {
   EXPECT_NE(fingerprint_canonical("select * from tbl1"), fingerprint_canonical("select * from tbl2"));
 }
 
+// Quoting that changes nothing is folded, so performance_schema's DIGEST_TEXT (which backquotes
+// every name) and a slow log of the same statement share a class; quoting that matters is kept.
+TEST(FingerprintCanonical, QuotingThatChangesNothingIsFolded) {
+  EXPECT_EQ(fingerprint_canonical("SELECT `v` FROM `capt_items` WHERE `ID` = 3"),
+            fingerprint_canonical("select v from capt_items where id = 9"));
+  EXPECT_EQ(fingerprint_canonical("select \"users\".id from \"users\""), "select users.id from users");
+  EXPECT_EQ(fingerprint_canonical("select \"Users\".id from \"Users\""), "select \"Users\".id from \"Users\"");
+  EXPECT_EQ(fingerprint_canonical("select `order date` from `t-1`"), "select `order date` from `t-1`");
+  EXPECT_EQ(fingerprint_canonical("select \"\" from t"), "select \"\" from t");
+  EXPECT_NE(fingerprint_canonical("select \"Users\".id from \"Users\""),
+            fingerprint_canonical("select users.id from users"));
+}
+
 TEST(FingerprintCanonical, IdIsSixteenHexDigits) {
   auto fp = fingerprint("select 1", FingerprintMode::canonical);
   EXPECT_EQ(fp.id.size(), 16u);
