@@ -430,14 +430,21 @@ void guess_fields(std::string_view text, PrefixFields& f) {
   f.host = value_after(text, "client=");
   if (f.host.empty()) f.host = value_after(text, "host=");
   if (f.user.empty() && f.database.empty()) {
-    size_t at = text.find('@');
-    if (at != std::string_view::npos) {
+    // %u@%d: a name on both sides of the '@'; anything else (a decoration such as "@@", an email
+    // address in free text) is not read as user and database.
+    auto name_char = [](char c) { return is_alnum(c) || c == '_' || c == '-' || c == '.' || c == '$'; };
+    for (size_t at = text.find('@'); at != std::string_view::npos; at = text.find('@', at + 1)) {
       size_t b = at;
-      while (b > 0 && text[b - 1] != ' ' && text[b - 1] != ':' && text[b - 1] != ']') --b;
+      while (b > 0 && name_char(text[b - 1])) --b;
       size_t e = at + 1;
-      while (e < text.size() && text[e] != ' ' && text[e] != ':' && text[e] != ',') ++e;
-      f.user = text.substr(b, at - b);
-      f.database = text.substr(at + 1, e - at - 1);
+      while (e < text.size() && name_char(text[e])) ++e;
+      bool left_ends = b == 0 || text[b - 1] == ' ' || text[b - 1] == ':' || text[b - 1] == ']';
+      bool right_ends = e == text.size() || text[e] == ' ' || text[e] == ':' || text[e] == ',';
+      if (b < at && e > at + 1 && left_ends && right_ends) {
+        f.user = text.substr(b, at - b);
+        f.database = text.substr(at + 1, e - at - 1);
+        break;
+      }
     }
   }
 }

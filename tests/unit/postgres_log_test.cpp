@@ -80,6 +80,19 @@ TEST(PostgresLog, UserAtDbPrefixWithQ) {
   EXPECT_EQ(run.events[0].database, "app");
 }
 
+// An unknown prefix: user@db is read only where a name stands on both sides of the '@'.
+TEST(PostgresLog, GuessedUserAtDbNeedsANameOnBothSides) {
+  pglog::PrefixFields decorated;
+  pglog::guess_fields("@@app:pets:4242@@ 2026-12-03 08:00:00.123 UTC ", decorated);
+  EXPECT_TRUE(decorated.user.empty()) << decorated.user;
+  EXPECT_TRUE(decorated.database.empty()) << decorated.database;
+  pglog::PrefixFields plain;
+  pglog::guess_fields("2026-12-03 08:00:00 UTC [17] @@ bob@app ", plain);
+  EXPECT_EQ(plain.user, "bob");
+  EXPECT_EQ(plain.database, "app");
+  EXPECT_EQ(plain.pid, "17");
+}
+
 TEST(PostgresLog, RdsPrefix) {
   auto run = read(
       "2023-01-02 03:04:05 UTC:10.1.2.3(5432):app_user@orders:[777]:LOG:  duration: 3.000 ms  statement: SELECT 2\n");
