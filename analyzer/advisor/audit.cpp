@@ -215,6 +215,7 @@ core::Expected<AuditResult> run_audit(engines::Connection& connection, model::Wh
   IndexAdvisorOptions index_options;
   index_options.engine = result.engine;
   index_options.max_indexes = options.max_indexes;
+  index_options.max_index_bytes = options.max_index_bytes;
   index_options.write_share = write_share;
   std::vector<model::IndexCandidate> chosen;
   result.recommendations = advise_indexes(works, *schema, what_if, index_options, &result.notes, &chosen);

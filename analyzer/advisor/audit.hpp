@@ -26,6 +26,7 @@ struct AuditOptions {
   DryRunOptions capture;
   size_t top_classes = 40;  // classes explained and advised, by total time
   size_t max_indexes = 10;
+  int64_t max_index_bytes = 0;  // --max-index-size; 0: no bound
   // Which rules run and their thresholds: dbvet.toml's [rules] tables and --disable-rule.
   rules::RuleConfig rule_config;
 };

@@ -353,6 +353,14 @@ std::vector<model::Recommendation> advise_indexes(const std::vector<ClassWork>& 
       gain += by_id[id]->calls * std::max(0.0, current - costs.second);
     }
     if (covered || gain <= 0) continue;
+    if (options.max_index_bytes > 0) {
+      auto bytes = estimated_index_bytes(entry->candidate, schema);
+      if (bytes && *bytes > options.max_index_bytes) {
+        note(fmt::format("{}: left out by --max-index-size: about {} MB", entry->candidate.name(),
+                         (*bytes + (1 << 19)) >> 20));
+        continue;
+      }
+    }
     double share = 0;
     if (auto it = options.write_share.find(lower(entry->candidate.table)); it != options.write_share.end()) {
       share = it->second;
@@ -383,6 +391,9 @@ std::vector<model::Recommendation> advise_indexes(const std::vector<ClassWork>& 
     r.where = entry->candidate.where;
     r.method = entry->candidate.method;
     r.ddl = index_ddl(entry->candidate, options.engine);
+    if (auto bytes = estimated_index_bytes(entry->candidate, schema)) {
+      r.details["estimated_size_bytes"] = std::to_string(*bytes);
+    }
     double before = 0, after = 0;
     for (const auto& [id, costs] : entry->classes) {
       r.queries.push_back(id);
@@ -408,6 +419,36 @@ std::vector<model::Recommendation> advise_indexes(const std::vector<ClassWork>& 
     out.push_back(std::move(r));
   }
   return out;
+}
+
+std::optional<int64_t> estimated_index_bytes(const model::IndexCandidate& candidate, const model::Schema& schema) {
+  const auto* table = schema.find_table(candidate.table);
+  if (!table || !table->estimated_rows) return std::nullopt;
+  const double rows = std::max(0.0, *table->estimated_rows);
+  double average_width = 32;  // a text value when the table's size says nothing better
+  if (table->size_bytes && rows > 0 && !table->columns.empty()) {
+    average_width = std::clamp(static_cast<double>(*table->size_bytes) / rows / table->columns.size(), 1.0, 256.0);
+  }
+  auto width_of = [&](const std::string& key) {
+    for (const auto& column : table->columns) {
+      if (lower(column.name) != lower(key)) continue;
+      std::string type = lower(column.type);
+      if (type.find("bigint") != std::string::npos || type.find("int8") != std::string::npos ||
+          type.find("timestamp") != std::string::npos || type.find("double") != std::string::npos ||
+          type == "datetime" || type == "date" || type.find("float8") != std::string::npos)
+        return 8.0;
+      if (type.find("int") != std::string::npos || type == "real" || type == "float4") return 4.0;
+      if (type.find("bool") != std::string::npos || type.find("tinyint") != std::string::npos) return 1.0;
+      if (type.find("uuid") != std::string::npos) return 16.0;
+      if (type.find("numeric") != std::string::npos || type.find("decimal") != std::string::npos) return 8.0;
+      return average_width;
+    }
+    return average_width;  // an expression key: as wide as a typical value
+  };
+  double entry = 16;
+  for (const auto& key : candidate.columns) entry += width_of(key);
+  for (const auto& column : candidate.include) entry += width_of(column);
+  return static_cast<int64_t>(rows * entry / 0.9);
 }
 
 void verify_drops(std::vector<model::Recommendation>& drops, const std::vector<ClassWork>& classes,

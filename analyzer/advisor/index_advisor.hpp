@@ -5,6 +5,7 @@
 // through WhatIf.
 
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -33,6 +34,8 @@ struct ClassWork {
 struct IndexAdvisorOptions {
   std::string engine = "sqlite";  // postgres, mysql, mariadb, sqlite: the DDL dialect
   size_t max_indexes = 10;
+  // A new index larger than this (estimated_index_bytes) is not recommended; 0: no bound.
+  int64_t max_index_bytes = 0;
   double min_improvement = 0.2;  // a candidate must make its classes this much cheaper
   // Tables' share of writing statements in the workload (0..1), for the write cost of an index.
   std::map<std::string, double> write_share;
@@ -57,6 +60,12 @@ std::vector<model::Recommendation> advise_indexes(const std::vector<ClassWork>& 
 void verify_drops(std::vector<model::Recommendation>& drops, const std::vector<ClassWork>& classes,
                   model::WhatIf& what_if, const std::vector<model::IndexCandidate>& recommended = {},
                   std::vector<std::string>* notes = nullptr);
+
+// What a B-tree over the candidate's keys and INCLUDE columns takes: one entry per row of the table
+// (all rows for a partial index too: an upper bound) of the keys' widths, from their types (text
+// from the table's average row width), plus 16 bytes of tuple header and line pointer, at 90% fill.
+// Empty when the table's row count is unknown.
+std::optional<int64_t> estimated_index_bytes(const model::IndexCandidate& candidate, const model::Schema& schema);
 
 // CREATE INDEX in the engine's dialect (CONCURRENTLY for PostgreSQL, online ALTER for MariaDB).
 std::string index_ddl(const model::IndexCandidate& candidate, const std::string& engine);

@@ -38,6 +38,7 @@ struct AuditArgs {
   std::string source;
   std::string fail_on;
   size_t max_indexes = 10;
+  std::string max_index_size;
   std::vector<std::string> disabled_rules;
   std::string config;
   int transactions = 200;
@@ -122,6 +123,31 @@ std::string render_applied(const std::vector<advisor::AppliedIndex>& applied, bo
   }
   if (applied.empty()) out += markdown ? "- nothing to apply\n" : "  nothing to apply\n";
   return out;
+}
+
+// "500MB", "2 GB", "64kB", "1048576": bytes, with 1024-based units as PostgreSQL's size settings.
+core::Expected<int64_t> parse_byte_size(const std::string& text) {
+  size_t used = 0;
+  double value = 0;
+  try {
+    value = std::stod(text, &used);
+  } catch (const std::exception&) {
+    used = 0;
+  }
+  std::string unit = text.substr(used);
+  unit.erase(0, unit.find_first_not_of(' '));
+  for (auto& c : unit) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  double scale = -1;
+  if (unit.empty() || unit == "b") scale = 1;
+  if (unit == "kb" || unit == "k") scale = 1024.0;
+  if (unit == "mb" || unit == "m") scale = 1024.0 * 1024;
+  if (unit == "gb" || unit == "g") scale = 1024.0 * 1024 * 1024;
+  if (unit == "tb" || unit == "t") scale = 1024.0 * 1024 * 1024 * 1024;
+  if (used == 0 || scale < 0 || value <= 0) {
+    return core::make_error(core::ErrorKind::usage,
+                            fmt::format("--max-index-size {}: expected a size such as 500MB or 2GB", text));
+  }
+  return static_cast<int64_t>(value * scale);
 }
 
 int run_audit_command(CommandContext& context, const AuditArgs& args, bool advise) {
@@ -211,6 +237,11 @@ int run_audit_command(CommandContext& context, const AuditArgs& args, bool advis
   options.capture.seed = args.seed;
   if (args.sandbox) options.capture.cancelled = &bench::interrupted();
   options.max_indexes = args.max_indexes;
+  if (!args.max_index_size.empty()) {
+    auto bytes = parse_byte_size(args.max_index_size);
+    if (!bytes) return context.fail(bytes.error());
+    options.max_index_bytes = *bytes;
+  }
   options.rule_config = std::move(rule_config);
   auto result = advisor::run_audit(**connection, **what_if, options);
   if (args.sandbox && bench::interrupted()) {
@@ -295,6 +326,8 @@ CommandRun setup_audit_like(CLI::App& app, bool advise) {
   app.add_option("--history", args->history,
                  "Append this run's JSON result to an SQLite history (dbvet report --history)");
   app.add_option("--max-indexes", args->max_indexes, "At most this many new indexes")->default_val(10);
+  app.add_option("--max-index-size", args->max_index_size,
+                 "Leave out a new index estimated larger than this (e.g. 500MB, 2GB; bytes when bare)");
   app.add_option("--disable-rule", args->disabled_rules, "Skip this rule id; repeatable");
   app.add_option("--config", args->config, "Rule settings ([rules.<id>] tables); default ./dbvet.toml if present");
   app.add_option("--transactions", args->transactions, "Workload script runs to capture")->default_val(200);

@@ -74,6 +74,36 @@ TEST_F(AuditSqlite, AdviseGivesRecommendationsAlone) {
   EXPECT_FALSE(doc["recommendations"].empty());
 }
 
+// --max-index-size bounds each new index by its estimated size; every index recommendation carries
+// that estimate, and a bound below all of them leaves them out with a note each.
+TEST_F(AuditSqlite, MaxIndexSizeBoundsTheNewIndexes) {
+  ASSERT_NE(doc_, nullptr);
+  int64_t smallest = 0;
+  for (const auto& r : (*doc_)["recommendations"]) {
+    if (r["type"] != "index" || r["verified"] == "estimate") continue;
+    ASSERT_TRUE(r["details"].contains("estimated_size_bytes")) << r.dump();
+    int64_t bytes = std::stoll(r["details"]["estimated_size_bytes"].get<std::string>());
+    EXPECT_GT(bytes, 0);
+    smallest = smallest == 0 ? bytes : std::min(smallest, bytes);
+  }
+  ASSERT_GT(smallest, 1024);
+  std::vector<std::string> args{"advise",   "sqlite:" + *db_, "--scale",          "0.02",
+                                "--format", "json",           "--max-index-size", "1kB"};
+  for (auto& a : workload_args()) args.push_back(a);
+  auto bounded = run_dbvet(args);
+  ASSERT_EQ(bounded.exit_code, 0) << bounded.err;
+  auto doc = json::parse(bounded.out);
+  for (const auto& r : doc["recommendations"]) EXPECT_NE(r["type"], "index") << r.dump();
+  bool noted = false;
+  for (const auto& note : doc["notes"])
+    noted = noted || note.get<std::string>().find("--max-index-size") != std::string::npos;
+  EXPECT_TRUE(noted) << doc["notes"].dump();
+
+  auto bad = run_dbvet({"advise", "sqlite:" + *db_, "--max-index-size", "lots", "--workload", args.back()});
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_NE(bad.err.find("--max-index-size lots"), std::string::npos) << bad.err;
+}
+
 TEST_F(AuditSqlite, FailOnWarningGates) {
   ASSERT_NE(db_, nullptr);
   auto dir = source_dir() / "samples/virtualpet/workloads/sqlite";
