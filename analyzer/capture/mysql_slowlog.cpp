@@ -180,7 +180,7 @@ bool is_property_line(std::string_view line) {
   if (i == s || i >= line.size() || !is_upper(line[i])) return false;
   ++i;
   s = i;
-  while (i < line.size() && (std::isalpha(static_cast<unsigned char>(line[i])) || line[i] == '_')) ++i;
+  while (i < line.size() && (is_upper(line[i]) || (line[i] >= 'a' && line[i] <= 'z') || line[i] == '_')) ++i;
   return i > s && i + 2 < line.size() + 0 && line[i] == ':' && line[i + 1] == ' ' && !is_space(line[i + 2]);
 }
 
