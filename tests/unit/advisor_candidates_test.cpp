@@ -131,6 +131,21 @@ TEST(AdvisorCandidates, PartialExpressionAndPrefix) {
   EXPECT_EQ(prefix[0].opclass, "text_pattern_ops");
 }
 
+// The interim advisor reading found no table in INSERT/UPDATE/DELETE (their `relation` is no
+// wrapped RangeVar): writes counted for no table's write share and UPDATE got no candidates.
+TEST(AdvisorCandidates, WritesNameTheirTableAndUpdatesGetCandidates) {
+  auto schema = pets_schema();
+  auto insert = work_for("INSERT INTO feeding_events (pet_id, item_id) VALUES (1, 2)", schema);
+  ASSERT_EQ(insert.shape.tables.size(), 1u);
+  EXPECT_EQ(insert.shape.tables[0].name, "feeding_events");
+  EXPECT_TRUE(insert.shape.tables[0].written);
+  EXPECT_FALSE(plannable(insert.shape));
+  auto update = work_for("UPDATE feeding_events SET amount = 0 WHERE pet_id = 7", schema);
+  EXPECT_TRUE(plannable(update.shape));
+  EXPECT_TRUE(touches_table(update.shape, "FEEDING_EVENTS"));
+  EXPECT_TRUE(has(index_candidates(update, schema, "sqlite"), {"pet_id"}));
+}
+
 TEST(AdvisorDdl, PerEngine) {
   model::IndexCandidate c;
   c.table = "outbox";
