@@ -123,11 +123,12 @@ core::Expected<AuditResult> run_audit(engines::Connection& connection, model::Wh
       const auto& median = samples[samples.size() / 2].second;
       if (median != work.sql) work.other_examples.push_back(median);
     }
-    work.shape = query_shape(work.sql, *schema);
-    if (!work.shape.parsed || work.shape.command == "other") continue;
+    auto shape = sql::analyze_query(work.sql, &*schema);
+    if (!shape || shape->kind == sql::StatementKind::other) continue;
+    work.shape = std::move(*shape);
     for (const auto& table : work.shape.tables) {
-      all[lower(table)] += work.calls;
-      if (work.shape.command != "select") writes[lower(table)] += work.calls;
+      all[lower(table.name)] += work.calls;
+      if (work.shape.kind != sql::StatementKind::select) writes[lower(table.name)] += work.calls;
     }
     works.push_back(std::move(work));
   }

@@ -1,7 +1,20 @@
 #pragma once
 // Capture for an audit without changing the target: the workload scripts run against the target's
 // read-only session; reading statements are executed and timed, writing statements are only
-// recorded (their plans are still examined). Interim until analyzer/capture/live is merged.
+// recorded (their plans are still examined).
+//
+// Kept apart from capture::live::capture_workload (`dbvet capture --workload`), which cannot serve
+// the audit with the same behaviour without most of this file moving into it:
+// - it executes writes (or refuses the script without --allow-writes); the audit records writes and
+//   locking reads (FOR UPDATE/SHARE) unexecuted and skips BEGIN/COMMIT, which a read-only session
+//   refuses;
+// - it times a class's first, cold execution; the audit runs it once untimed first (server_s);
+// - the audit needs the most executions per class within one script run (query-n-plus-one) and
+//   the distinct statements with their literals (the median example): LiveCapture
+//   (capture/live/server_statements.hpp, not this module's) has neither;
+// - it cannot be cancelled between script runs;
+// - its scripts' random streams differ (client id 1, an integer :scale, no choice for a single
+//   script; the audit runs every script once first): the same seed would audit other statements.
 
 #include <atomic>
 #include <map>

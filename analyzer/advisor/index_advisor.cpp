@@ -57,6 +57,16 @@ std::string index_ddl(const model::IndexCandidate& c, const std::string& engine)
   return ddl;
 }
 
+bool plannable(const sql::QueryShape& shape) {
+  return shape.kind == sql::StatementKind::select || shape.kind == sql::StatementKind::update ||
+         shape.kind == sql::StatementKind::delete_;
+}
+
+bool touches_table(const sql::QueryShape& shape, const std::string& table) {
+  return std::any_of(shape.tables.begin(), shape.tables.end(),
+                     [&](const sql::TableUsage& t) { return same_table(t.name, table); });
+}
+
 std::vector<model::IndexCandidate> index_candidates(const ClassWork& work, const model::Schema& schema,
                                                     const std::string& engine) {
   std::vector<model::IndexCandidate> out;
@@ -66,13 +76,13 @@ std::vector<model::IndexCandidate> index_candidates(const ClassWork& work, const
     if (seen.insert(key_of(c)).second) out.push_back(std::move(c));
   };
   const auto& shape = work.shape;
-  if (!shape.parsed) return out;
+  if (!plannable(shape)) return out;
   std::set<std::string> order_tables;
-  for (const auto& use : shape.uses) {
-    if (use.kind == UseKind::order_by || use.kind == UseKind::group_by) order_tables.insert(lower(use.table));
+  for (const auto& usage : shape.tables) {
+    if (!usage.order_by.empty() || !usage.group_by.empty()) order_tables.insert(lower(usage.name));
   }
-  for (const auto& table_name : shape.tables) {
-    const auto* table = schema.find_table(table_name);
+  for (const auto& usage : shape.tables) {
+    const auto* table = schema.find_table(usage.name);
     if (!table) continue;
     auto distinct = [&](const std::string& column) {
       const auto* c = table->find_column(column);
@@ -80,43 +90,36 @@ std::vector<model::IndexCandidate> index_candidates(const ClassWork& work, const
       if (!c || !c->distinct_values) return table->estimated_rows.value_or(1e9);
       return *c->distinct_values;
     };
-    std::vector<std::string> equalities, ranges, sorts, groups, joins, nulls, prefixes;
-    std::vector<bool> sort_desc;
-    std::vector<const ColumnUse*> functions;
-    for (const auto& use : shape.uses) {
-      if (!same_table(use.table, table->name)) continue;
-      switch (use.kind) {
-        case UseKind::equality:
-        case UseKind::in_list:
-          if (use.function) {
-            functions.push_back(&use);
-          } else {
-            add_unique(equalities, use.column);
-          }
-          break;
-        case UseKind::range:
-          add_unique(ranges, use.column);
-          break;
-        case UseKind::like_prefix:
-          add_unique(prefixes, use.column);
-          break;
-        case UseKind::is_null:
-          add_unique(nulls, use.column);
-          break;
-        case UseKind::join:
-          add_unique(joins, use.column);
-          break;
-        case UseKind::order_by:
-          if (!use.function) {
-            add_unique(sorts, use.column);
-            sort_desc.push_back(use.descending);
-          }
-          break;
-        case UseKind::group_by:
-          add_unique(groups, use.column);
-          break;
-        default:
-          break;
+    std::vector<std::string> equalities, ranges, sorts, joins, nulls = usage.null_columns, prefixes;
+    std::vector<std::string> groups = usage.group_by;
+    std::vector<std::string> functions;  // expression keys compared by equality: lower(email) = ...
+    for (const auto& column : usage.equality_columns) {
+      bool is_null = std::find(nulls.begin(), nulls.end(), column) != nulls.end();
+      if (!is_null) add_unique(equalities, column);
+    }
+    for (const auto& column : usage.range_columns) add_unique(ranges, column);
+    for (const auto& column : usage.join_columns) add_unique(joins, column);
+    for (const auto& sort : usage.order_by) add_unique(sorts, sort.column);
+    // LIKE 'ab%' (or a parameter): on the column, or on lower(column) when the pattern is matched to that.
+    for (const auto& like : usage.likes) {
+      if (like.negated || like.leading_wildcard) continue;
+      auto wrapped = std::find_if(usage.functions.begin(), usage.functions.end(), [&](const sql::FunctionPredicate& f) {
+        return f.column == like.column && f.comparison == "like";
+      });
+      if (wrapped == usage.functions.end()) {
+        add_unique(prefixes, like.column);
+      } else if (wrapped->index_key) {
+        add_unique(prefixes, wrapped->expression);
+      }
+    }
+    for (const auto& f : usage.functions) {
+      if (f.function.rfind("cast:", 0) == 0) {  // created_at::date = ...: the column itself
+        if (f.comparison == "=") add_unique(equalities, f.column);
+        if (f.comparison == "range") add_unique(ranges, f.column);
+      } else if (f.index_key && f.comparison == "=") {
+        add_unique(functions, f.expression);
+      } else if (f.index_key && f.comparison == "range") {
+        add_unique(ranges, f.expression);
       }
     }
     // Equality columns first, most selective first.
@@ -166,8 +169,8 @@ std::vector<model::IndexCandidate> index_candidates(const ClassWork& work, const
       }
     }
     // Expression keys: lower(email) = ...
-    for (const auto* use : functions) {
-      std::vector<std::string> keys{use->column};
+    for (const auto& expression : functions) {
+      std::vector<std::string> keys{expression};
       for (const auto& e : equalities) add_unique(keys, e);
       push(make(keys, ""));
     }
@@ -276,7 +279,7 @@ std::vector<model::Recommendation> advise_indexes(const std::vector<ClassWork>& 
   // recommended unverified where the plan reads that table whole or sorts.
   std::map<std::pair<std::string, std::string>, model::IndexCandidate> unverifiable;
   for (const auto& work : classes) {
-    if (work.shape.command != "select" && work.shape.command != "update" && work.shape.command != "delete") continue;
+    if (!plannable(work.shape)) continue;
     auto base = plan_class(what_if, work, {});
     if (!base) {
       note(fmt::format("{}: not planned: {}", work.id, base.error().message));
@@ -314,9 +317,7 @@ std::vector<model::Recommendation> advise_indexes(const std::vector<ClassWork>& 
   for (auto& [key, entry] : evaluated) {
     for (const auto& [id, work] : by_id) {
       if (entry.classes.count(id)) continue;
-      bool touches = std::any_of(work->shape.tables.begin(), work->shape.tables.end(),
-                                 [&](const std::string& t) { return same_table(t, entry.candidate.table); });
-      if (!touches) continue;
+      if (!touches_table(work->shape, entry.candidate.table)) continue;
       auto with = plan_class(what_if, *work, {entry.candidate});
       if (with && !with->used_candidates.empty() && with->cost < baseline[id] * (1 - options.min_improvement)) {
         entry.classes[id] = {baseline[id], with->cost};
@@ -464,9 +465,7 @@ void verify_drops(std::vector<model::Recommendation>& drops, const std::vector<C
     double hurt_alone_ratio = kCostlier;
     bool verified = true;
     for (const auto& work : classes) {
-      bool touches = std::any_of(work.shape.tables.begin(), work.shape.tables.end(),
-                                 [&](const std::string& t) { return same_table(t, r.table); });
-      if (!touches || work.shape.command == "other" || work.shape.command == "insert") continue;
+      if (!touches_table(work.shape, r.table) || !plannable(work.shape)) continue;
       auto base = plan_class(what_if, work, recommended);
       auto without = base ? plan_class(what_if, work, recommended, {index}) : base;
       if (!base || !without) {

@@ -9,10 +9,10 @@
 #include <string>
 #include <vector>
 
-#include "analyzer/advisor/shape.hpp"
 #include "analyzer/model/finding.hpp"
 #include "analyzer/model/schema.hpp"
 #include "analyzer/model/what_if.hpp"
+#include "analyzer/sql/query_shape.hpp"
 
 namespace dbvet::advisor {
 
@@ -28,8 +28,14 @@ struct ClassWork {
   double distinct_parameters = 0;
   double rows_sent_avg = 0;
   int max_repeats_per_transaction = 0;
-  QueryShape shape;
+  sql::QueryShape shape;  // kind `other` when the statement could not be read
 };
+
+// A SELECT, UPDATE or DELETE: a statement an index can serve and the advisors plan.
+bool plannable(const sql::QueryShape& shape);
+
+// True when the statement reads or writes `table` (case-insensitive).
+bool touches_table(const sql::QueryShape& shape, const std::string& table);
 
 struct IndexAdvisorOptions {
   std::string engine = "sqlite";  // postgres, mysql, mariadb, sqlite: the DDL dialect

@@ -91,10 +91,10 @@ std::vector<model::Recommendation> rewrite_recommendations(const std::vector<Cla
     if (f.rule == "query-large-offset") {
       std::string key = "the sort key";
       if (work) {
-        for (const auto& use : work->shape.uses) {
-          if (use.kind == UseKind::order_by) {
-            key = use.column;
-            r.columns = {use.column};
+        for (const auto& usage : work->shape.tables) {
+          if (!usage.order_by.empty()) {
+            key = usage.order_by.front().column;
+            r.columns = {key};
             break;
           }
         }
@@ -102,10 +102,16 @@ std::vector<model::Recommendation> rewrite_recommendations(const std::vector<Cla
       r.details["suggestion"] = fmt::format("keyset pagination: WHERE {0} > :last_seen ORDER BY {0} LIMIT n", key);
     } else if (f.rule == "query-n-plus-one") {
       if (work) {
-        for (const auto& use : work->shape.uses) {
-          if (use.kind == UseKind::equality) {
-            r.columns = {use.column};
-            break;
+        // The key each call looks up: the first column compared by equality on the repeated table.
+        const auto* usage = work->shape.find_table(f.table);
+        if (!usage && !work->shape.tables.empty()) usage = &work->shape.tables.front();
+        if (usage) {
+          for (const auto& column : usage->equality_columns) {
+            if (std::find(usage->null_columns.begin(), usage->null_columns.end(), column) ==
+                usage->null_columns.end()) {
+              r.columns = {column};
+              break;
+            }
           }
         }
       }
@@ -148,13 +154,13 @@ std::vector<model::Recommendation> cache_recommendations(const std::vector<Class
   double total_calls = 0;
   for (const auto& c : classes) total_calls += c.calls;
   for (const auto& c : classes) {
-    if (c.shape.command != "select" || c.shape.tables.empty()) continue;
+    if (c.shape.kind != sql::StatementKind::select || c.shape.tables.empty()) continue;
     double share = 0;
     for (const auto& t : c.shape.tables) {
-      auto it = write_share.find(lower(t));
+      auto it = write_share.find(lower(t.name));
       if (it != write_share.end()) share = std::max(share, it->second);
     }
-    bool count_all = c.shape.aggregate_count && !c.shape.has_where;
+    bool count_all = c.shape.count_star_without_where;
     double cost = plan_cost.count(c.id) ? plan_cost.at(c.id) : 0;
     // Distinct parameter sets against calls: how often the same answer is asked for again.
     double distinct = std::max(1.0, c.distinct_parameters);
@@ -165,12 +171,12 @@ std::vector<model::Recommendation> cache_recommendations(const std::vector<Class
     Scored s;
     auto& r = s.r;
     r.type = model::RecommendationType::cache;
-    r.table = c.shape.tables.front();
+    r.table = c.shape.tables.front().name;
     r.queries = {c.id};
     r.method = count_all ? "redis-counter" : "redis-cache-aside";
     r.verified = "estimate";
     std::string tables;
-    for (const auto& t : c.shape.tables) tables += (tables.empty() ? "" : ",") + t;
+    for (const auto& t : c.shape.tables) tables += (tables.empty() ? "" : ",") + t.name;
     r.details["invalidate_on"] = tables;
     r.details["hit_ratio"] = fmt::format("{:.2f}", hit_ratio);
     r.details["write_share"] = fmt::format("{:.2f}", share);

@@ -81,6 +81,7 @@ struct Operand {
   std::string expression;
   std::optional<std::string> constant;
   bool parameter = false;
+  bool index_key = false;  // function_column: a one-argument call of the bare column
 };
 
 class PgWalker {
@@ -553,6 +554,8 @@ class PgWalker {
       } else if (type == "FuncCall") {
         out.function = last_name(member(*body, "funcname"));
         out.expression = out.function + "(" + inner->column + ")";
+        auto* args = member(*body, "args");
+        out.index_key = args && args->size() == 1 && unwrap((*args)[0]).first == "ColumnRef";
       } else if (type == "CoalesceExpr") {
         out.function = "coalesce";
         out.expression = "coalesce(" + inner->column + ", ...)";
@@ -585,14 +588,14 @@ class PgWalker {
 
   TableUsage& table_of(const Resolved& r) { return shape_.tables[r.table]; }
 
-  void record_function(const Operand& o) {
+  void record_function(const Operand& o, const std::string& comparison = "other") {
     if (o.kind != Operand::function_column || !o.col) return;
     auto& t = table_of(*o.col);
     t.filtered = true;
     bool seen = std::any_of(t.functions.begin(), t.functions.end(), [&](const FunctionPredicate& f) {
       return f.column == o.col->column && f.function == o.function;
     });
-    if (!seen) t.functions.push_back({o.function, o.col->column, o.expression});
+    if (!seen) t.functions.push_back({o.function, o.col->column, o.expression, comparison, o.index_key});
   }
 
   void comparison(const std::string& op, const json& left, const json& right, const Scope& scope, bool negated) {
@@ -621,7 +624,12 @@ class PgWalker {
       return;
     }
     if (l.kind == Operand::function_column) {
-      record_function(l);
+      std::string comparison = "other";
+      if (!negated && effective == "=") comparison = "=";
+      if (!negated && (effective == "<" || effective == ">" || effective == "<=" || effective == ">=")) {
+        comparison = "range";
+      }
+      record_function(l, comparison);
       return;
     }
     if (l.kind != Operand::column) return;
@@ -665,7 +673,7 @@ class PgWalker {
     if (!l.col || r.kind != Operand::value) return;
     std::string op = last_name(member(body, "name"));
     bool not_like = negated || (!op.empty() && op[0] == '!');
-    record_function(l);
+    record_function(l, not_like ? "other" : "like");
     auto& t = table_of(*l.col);
     t.filtered = true;
     LikePredicate p;
@@ -733,7 +741,7 @@ class PgWalker {
         comparison(op, *left, *right, scope, negated);
       } else if (kind == "AEXPR_IN" && left) {
         Operand l = classify(*left, scope);
-        record_function(l);
+        record_function(l, op == "=" && !negated ? "=" : "other");
         if (l.kind == Operand::column) {
           table_of(*l.col).filtered = true;
           if (op == "=" && !negated) add_unique(table_of(*l.col).equality_columns, l.col->column);
@@ -742,7 +750,7 @@ class PgWalker {
         like(*body, scope, negated, kind == "AEXPR_ILIKE");
       } else if ((kind == "AEXPR_BETWEEN" || kind == "AEXPR_NOT_BETWEEN") && left) {
         Operand l = classify(*left, scope);
-        record_function(l);
+        record_function(l, kind == "AEXPR_BETWEEN" && !negated ? "range" : "other");
         if (l.kind == Operand::column) {
           table_of(*l.col).filtered = true;
           if (kind == "AEXPR_BETWEEN" && !negated) add_unique(table_of(*l.col).range_columns, l.col->column);
@@ -756,11 +764,14 @@ class PgWalker {
       auto* arg = member(*body, "arg");
       if (!arg) return;
       Operand l = classify(*arg, scope);
-      record_function(l);
+      bool is_null = member(*body, "nulltesttype") && member(*body, "nulltesttype")->get<std::string>() == "IS_NULL";
+      record_function(l, is_null != negated ? "null" : "other");
       if (l.kind == Operand::column) {
         table_of(*l.col).filtered = true;
-        bool is_null = member(*body, "nulltesttype") && member(*body, "nulltesttype")->get<std::string>() == "IS_NULL";
-        if (is_null != negated) add_unique(table_of(*l.col).equality_columns, l.col->column);
+        if (is_null != negated) {
+          add_unique(table_of(*l.col).equality_columns, l.col->column);
+          add_unique(table_of(*l.col).null_columns, l.col->column);
+        }
       }
       return;
     }

@@ -42,6 +42,9 @@ struct FunctionPredicate {
   std::string function;  // "lower", "date", "cast:date"
   std::string column;
   std::string expression;  // as written, best effort: "lower(email)"
+  // How the predicate compares it: "=" (= value, IN list), "range", "like", "null", "other".
+  std::string comparison = "other";
+  bool index_key = false;  // a one-argument call of the bare column: `expression` is valid as an index key
 };
 
 // column = literal, for partial indexes on skewed values (status = 'pending').
@@ -57,6 +60,7 @@ struct TableUsage {
   bool read = false;
   bool written = false;
   std::vector<std::string> equality_columns;  // col = x, col IN (...), col IS NULL
+  std::vector<std::string> null_columns;      // col IS NULL (also in equality_columns)
   std::vector<std::string> range_columns;     // <, <=, >, >=, BETWEEN, <>
   std::vector<LikePredicate> likes;
   std::vector<SortColumn> order_by;

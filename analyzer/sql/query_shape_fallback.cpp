@@ -298,7 +298,10 @@ class TokenReader {
         }
       } else if (word(next, "IS")) {
         u.filtered = true;
-        if (!word(next + 1, "NOT")) add_unique(u.equality_columns, column);
+        if (!word(next + 1, "NOT")) {
+          add_unique(u.equality_columns, column);
+          add_unique(u.null_columns, column);
+        }
       } else {
         continue;  // not a predicate on this word: the next token may start one (DATE(col) = ...)
       }

@@ -1,9 +1,8 @@
-// The advisor's reading of statements and the index candidates it derives from them.
+// What the advisor reads of statements (analyzer/sql/query_shape) and the index candidates it derives.
 
 #include <gtest/gtest.h>
 
 #include "analyzer/advisor/index_advisor.hpp"
-#include "analyzer/advisor/shape.hpp"
 
 namespace dbvet::advisor {
 namespace {
@@ -39,7 +38,7 @@ ClassWork work_for(const std::string& sql, const model::Schema& schema) {
   w.id = "q";
   w.sql = sql;
   w.calls = 1;
-  w.shape = query_shape(sql, schema);
+  w.shape = sql::analyze_query(sql, &schema).value();
   return w;
 }
 
@@ -53,32 +52,50 @@ bool has(const std::vector<model::IndexCandidate>& cs, const std::vector<std::st
 
 TEST(AdvisorShape, ReadsEqualitiesSortsAndLimits) {
   auto schema = pets_schema();
-  auto shape = query_shape(
+  auto shape = sql::analyze_query(
       "SELECT event_id FROM feeding_events WHERE item_id = 3 AND pet_id = 7 ORDER BY fed_at DESC LIMIT 20 OFFSET 400",
-      schema);
-  ASSERT_TRUE(shape.parsed);
-  EXPECT_EQ(shape.command, "select");
-  ASSERT_EQ(shape.uses.size(), 3u);
-  EXPECT_EQ(shape.uses[2].kind, UseKind::order_by);
-  EXPECT_TRUE(shape.uses[2].descending);
-  EXPECT_EQ(shape.limit.value_or(-1), 20);
-  EXPECT_EQ(shape.offset.value_or(-1), 400);
+      &schema);
+  ASSERT_TRUE(shape);
+  EXPECT_EQ(shape->kind, sql::StatementKind::select);
+  const auto* events = shape->find_table("feeding_events");
+  ASSERT_NE(events, nullptr);
+  EXPECT_EQ(events->equality_columns, (std::vector<std::string>{"item_id", "pet_id"}));
+  ASSERT_EQ(events->order_by.size(), 1u);
+  EXPECT_EQ(events->order_by[0].column, "fed_at");
+  EXPECT_TRUE(events->order_by[0].descending);
+  EXPECT_EQ(shape->limit.value_or(-1), 20);
+  EXPECT_EQ(shape->offset.value_or(-1), 400);
 }
 
-TEST(AdvisorShape, FunctionsLikeAndCount) {
+TEST(AdvisorShape, FunctionsLikeNullAndCount) {
   auto schema = pets_schema();
-  auto login = query_shape("SELECT user_id FROM users WHERE lower(email) = lower('A@b.c')", schema);
-  ASSERT_EQ(login.uses.size(), 1u);
-  EXPECT_TRUE(login.uses[0].function);
-  EXPECT_EQ(login.uses[0].column, "lower(email)");
-  auto like = query_shape("SELECT * FROM users WHERE email LIKE '%x%'", schema);
-  ASSERT_EQ(like.uses.size(), 1u);
-  EXPECT_EQ(like.uses[0].kind, UseKind::like_leading);
-  EXPECT_TRUE(like.select_star);
-  auto count = query_shape("SELECT count(*) FROM feeding_events", schema);
-  EXPECT_TRUE(count.aggregate_count);
-  EXPECT_FALSE(count.has_where);
-  EXPECT_FALSE(query_shape("SELEC nonsense", schema).parsed);
+  auto login = sql::analyze_query("SELECT user_id FROM users WHERE lower(email) = lower('A@b.c')", &schema);
+  ASSERT_TRUE(login);
+  ASSERT_EQ(login->tables.size(), 1u);
+  ASSERT_EQ(login->tables[0].functions.size(), 1u);
+  EXPECT_EQ(login->tables[0].functions[0].expression, "lower(email)");
+  EXPECT_EQ(login->tables[0].functions[0].comparison, "=");
+  EXPECT_TRUE(login->tables[0].functions[0].index_key);
+  EXPECT_TRUE(login->tables[0].equality_columns.empty());
+  auto trunc = sql::analyze_query("SELECT 1 FROM users WHERE date_trunc('day', email) = '2024-01-01'", &schema);
+  ASSERT_TRUE(trunc);
+  ASSERT_EQ(trunc->tables[0].functions.size(), 1u);
+  EXPECT_FALSE(trunc->tables[0].functions[0].index_key);  // "date_trunc(email)" is no valid key
+  auto like = sql::analyze_query("SELECT * FROM users WHERE email LIKE '%x%'", &schema);
+  ASSERT_TRUE(like);
+  ASSERT_EQ(like->tables[0].likes.size(), 1u);
+  EXPECT_TRUE(like->tables[0].likes[0].leading_wildcard);
+  EXPECT_TRUE(like->select_star);
+  auto queue = sql::analyze_query("SELECT id FROM outbox WHERE published_at IS NULL AND id = 3", &schema);
+  ASSERT_TRUE(queue);
+  EXPECT_EQ(queue->tables[0].null_columns, (std::vector<std::string>{"published_at"}));
+  EXPECT_EQ(queue->tables[0].equality_columns, (std::vector<std::string>{"published_at", "id"}));
+  auto count = sql::analyze_query("SELECT count(*) FROM feeding_events", &schema);
+  ASSERT_TRUE(count);
+  EXPECT_TRUE(count->count_star_without_where);
+  EXPECT_FALSE(count->has_where);
+  auto nonsense = sql::analyze_query("SELEC nonsense", &schema);
+  EXPECT_TRUE(!nonsense || nonsense->kind == sql::StatementKind::other);
 }
 
 TEST(AdvisorCandidates, EqualitiesBySelectivityThenSort) {
@@ -100,10 +117,33 @@ TEST(AdvisorCandidates, PartialExpressionAndPrefix) {
   auto login =
       index_candidates(work_for("SELECT user_id FROM users WHERE lower(email) = 'a'", schema), schema, "postgres");
   EXPECT_TRUE(has(login, {"lower(email)"}));
+  auto trunc = index_candidates(
+      work_for("SELECT user_id FROM users WHERE date_trunc('day', email) = '2024-01-01'", schema), schema, "postgres");
+  EXPECT_TRUE(trunc.empty());
+  auto lower_prefix =
+      index_candidates(work_for("SELECT user_id FROM users WHERE lower(email) LIKE 'ab%'", schema), schema, "postgres");
+  EXPECT_TRUE(has(lower_prefix, {"lower(email)"}));
+  auto insert = index_candidates(work_for("INSERT INTO users (email) VALUES ('a')", schema), schema, "postgres");
+  EXPECT_TRUE(insert.empty());
   auto prefix =
       index_candidates(work_for("SELECT user_id FROM users WHERE email LIKE 'ab%'", schema), schema, "postgres");
   ASSERT_TRUE(has(prefix, {"email"}));
   EXPECT_EQ(prefix[0].opclass, "text_pattern_ops");
+}
+
+// The interim advisor reading found no table in INSERT/UPDATE/DELETE (their `relation` is no
+// wrapped RangeVar): writes counted for no table's write share and UPDATE got no candidates.
+TEST(AdvisorCandidates, WritesNameTheirTableAndUpdatesGetCandidates) {
+  auto schema = pets_schema();
+  auto insert = work_for("INSERT INTO feeding_events (pet_id, item_id) VALUES (1, 2)", schema);
+  ASSERT_EQ(insert.shape.tables.size(), 1u);
+  EXPECT_EQ(insert.shape.tables[0].name, "feeding_events");
+  EXPECT_TRUE(insert.shape.tables[0].written);
+  EXPECT_FALSE(plannable(insert.shape));
+  auto update = work_for("UPDATE feeding_events SET amount = 0 WHERE pet_id = 7", schema);
+  EXPECT_TRUE(plannable(update.shape));
+  EXPECT_TRUE(touches_table(update.shape, "FEEDING_EVENTS"));
+  EXPECT_TRUE(has(index_candidates(update, schema, "sqlite"), {"pet_id"}));
 }
 
 TEST(AdvisorDdl, PerEngine) {

@@ -4,7 +4,6 @@
 #include <gtest/gtest.h>
 
 #include "analyzer/advisor/index_advisor.hpp"
-#include "analyzer/advisor/shape.hpp"
 
 namespace dbvet::advisor {
 namespace {
@@ -41,7 +40,7 @@ ClassWork recent_sessions(const model::Schema& schema) {
   work.id = "q1";
   work.sql = "SELECT session_id FROM sessions WHERE user_id = 7 ORDER BY created_at DESC LIMIT 10";
   work.calls = 10;
-  work.shape = query_shape(work.sql, schema);
+  work.shape = sql::analyze_query(work.sql, &schema).value();
   return work;
 }
 
