@@ -127,16 +127,30 @@ TEST(AuditApply, PostgresReportsAFailedStatementAndAppliesTheRest) {
   ASSERT_NO_FATAL_FAILURE(pet_service_on_postgres(database, args));
   auto plain = run_dbvet(args);
   ASSERT_EQ(plain.exit_code, 0) << plain.err;
-  auto names = recommended_index_names(json::parse(plain.out));
+  const auto advice = json::parse(plain.out);
+  auto names = recommended_index_names(advice);
   ASSERT_GE(names.size(), 2u) << plain.out;
-  const std::string taken = *names.begin();
+  // The name of the recommendation that gains most: a weaker one near the advisor's 20% cut-off may
+  // not come back in the second run, whose slowest examples (picked by wall time) can differ.
+  std::string taken;
+  double best = -1;
+  for (const auto& r : advice["recommendations"]) {
+    if (r["type"] != "index" || !r["improvement"].is_number() || r["improvement"].get<double>() <= best) continue;
+    best = r["improvement"].get<double>();
+    json one;
+    one["recommendations"].push_back(r);
+    taken = *recommended_index_names(one).begin();
+  }
+  ASSERT_FALSE(taken.empty()) << plain.out;
   database.run("CREATE TABLE " + taken + " (x int); INSERT INTO " + taken + " VALUES (7)");
 
   args.push_back("--apply");
   auto applied = run_dbvet(args);
   EXPECT_EQ(applied.exit_code, 3) << applied.err;
   auto report = json::parse(applied.out);
-  ASSERT_EQ(report["applied"].size(), names.size()) << report["applied"].dump();
+  // Every index recommendation of this run was tried, the taken name among them.
+  ASSERT_EQ(report["applied"].size(), recommended_index_names(report).size()) << report["applied"].dump();
+  ASSERT_EQ(recommended_index_names(report).count(taken), 1u) << report["recommendations"].dump();
   for (const auto& a : report["applied"]) {
     bool is_taken = a["ddl"].get<std::string>().find(" " + taken + " ON ") != std::string::npos;
     EXPECT_EQ(a["status"], is_taken ? "failed" : "applied") << a.dump();
