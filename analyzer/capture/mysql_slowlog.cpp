@@ -10,50 +10,100 @@
 namespace dbvet::capture {
 namespace detail {
 
-// A record's attributes in the order met; a later value for a key replaces the earlier one, as
-// building pt's hash from its property list does. A flat vector of views into the record's text
-// (records have a dozen keys); own() copies them for a record that must outlive its text.
+// The attributes of a record that dbvet reads, one slot each; a later value for a key replaces
+// the earlier one, as building pt's hash from its property list does. The many other attributes
+// (Thread_id, QC_hit, Full_scan...) are never read: they are not kept. Values are views into the
+// record's text; own() copies them for a record that must outlive its text.
+enum class Prop : uint8_t {
+  arg,
+  cmd,
+  user,
+  host,
+  ts,
+  db,
+  schema,
+  query_time,
+  lock_time,
+  rows_sent,
+  rows_examined,
+  rows_affected,
+  bytes_sent,
+  timestamp,
+  count,  // any other key
+};
+
+inline Prop prop_of(std::string_view key) {
+  switch (key.size()) {
+    case 2:
+      if (key == "db") return Prop::db;
+      if (key == "ts") return Prop::ts;
+      break;
+    case 3:
+      if (key == "arg") return Prop::arg;
+      if (key == "cmd") return Prop::cmd;
+      break;
+    case 4:
+      if (key == "user") return Prop::user;
+      if (key == "host") return Prop::host;
+      break;
+    case 6:
+      if (key == "Schema") return Prop::schema;
+      break;
+    case 9:
+      if (key == "Lock_time") return Prop::lock_time;
+      if (key == "Rows_sent") return Prop::rows_sent;
+      if (key == "timestamp") return Prop::timestamp;
+      break;
+    case 10:
+      if (key == "Query_time") return Prop::query_time;
+      if (key == "Bytes_sent") return Prop::bytes_sent;
+      break;
+    case 13:
+      if (key == "Rows_examined") return Prop::rows_examined;
+      if (key == "Rows_affected") return Prop::rows_affected;
+      break;
+    default:
+      break;
+  }
+  return Prop::count;
+}
+
 class SlowLogProps {
  public:
-  SlowLogProps() { items_.reserve(16); }
-  void set(std::string_view key, std::string_view value) {
-    for (auto& [k, v] : items_) {
-      if (k == key) {
-        v = value;
-        return;
-      }
-    }
-    items_.emplace_back(key, value);
+  void set(Prop key, std::string_view value) {
+    if (key == Prop::count) return;
+    values_[static_cast<size_t>(key)] = value;
+    present_ |= bit(key);
   }
-  // A value that is not a view of the record's text.
-  void set_owned(std::string_view key, std::string value) {
-    owned_.push_back(std::move(value));
-    set(key, owned_.back());
+  void set(std::string_view key, std::string_view value) { set(prop_of(key), value); }
+  const std::string_view* get(Prop key) const {
+    return (present_ & bit(key)) != 0 ? &values_[static_cast<size_t>(key)] : nullptr;
   }
-  const std::string_view* get(std::string_view key) const {
-    for (const auto& [k, v] : items_) {
-      if (k == key) return &v;
-    }
-    return nullptr;
+  // Text that views handed to set() may point into, kept as long as the attributes.
+  std::string_view hold(std::string text) {
+    owned_.push_back(std::move(text));
+    return owned_.back();
   }
   void clear() {
-    items_.clear();
+    present_ = 0;
     owned_.clear();
   }
-  // A new owned copy of `scratch`: ready to keep after the text it points into is gone.
+  // New owned copies of the values: ready to keep after the text they point into is gone.
   void own() {
     std::deque<std::string> owned;
-    for (auto& [k, v] : items_) {
-      owned.emplace_back(k);
-      k = owned.back();
-      owned.emplace_back(v);
-      v = owned.back();
+    for (size_t k = 0; k < kSlots; ++k) {
+      if ((present_ & (1u << k)) == 0) continue;
+      owned.emplace_back(values_[k]);
+      values_[k] = owned.back();
     }
     owned_.swap(owned);
   }
 
  private:
-  std::vector<std::pair<std::string_view, std::string_view>> items_;
+  static constexpr size_t kSlots = static_cast<size_t>(Prop::count);
+  static uint32_t bit(Prop key) { return 1u << static_cast<unsigned>(key); }
+  std::string_view values_[kSlots];
+  uint32_t present_ = 0;
   std::deque<std::string> owned_;  // a deque: its strings never move
 };
 
@@ -62,6 +112,7 @@ class SlowLogProps {
 namespace {
 
 using Props = detail::SlowLogProps;
+using detail::Prop;
 
 inline bool is_space(char c) { return c == ' ' || (c >= '\t' && c <= '\r'); }
 inline bool is_word(char c) {
@@ -97,6 +148,27 @@ bool is_banner_line(std::string_view line) {
     s = i;
     while (i < line.size() && is_space(line[i])) ++i;
     return i > s && line.substr(i, 7) == "Command";
+  }
+  return false;
+}
+
+// Whether a record may hold a banner line (is_banner_line is the exact test): a line that starts
+// with 'T', or with '/' or a capital and holds "mysqld,". Found by the commas of such lines (a
+// substring search over every record showed in profiles).
+bool may_hold_banner_line(std::string_view raw) {
+  size_t begin = 0;
+  while (begin < raw.size()) {
+    const void* nl = std::memchr(raw.data() + begin, '\n', raw.size() - begin);
+    const size_t end = nl != nullptr ? static_cast<size_t>(static_cast<const char*>(nl) - raw.data()) : raw.size();
+    const char first = raw[begin];
+    if (first == 'T') return true;
+    if (first == '/' || is_upper(first)) {
+      std::string_view line = raw.substr(begin, end - begin);
+      for (size_t c = line.find(','); c != std::string_view::npos; c = line.find(',', c + 1)) {
+        if (c >= 6 && line.substr(c - 6, 6) == "mysqld") return true;
+      }
+    }
+    begin = end + 1;
   }
   return false;
 }
@@ -186,7 +258,15 @@ bool is_property_line(std::string_view line) {
 
 // m/(\w+):\s+(\S+|\Z)/g, after dropping an empty "Schema:" (Schema:\s+\w+: ).
 void parse_properties(std::string_view line, Props& props) {
-  size_t schema = line.find("Schema:");
+  // line.find("Schema:"), by its colons (a few per line): a substring search per header line
+  // showed in profiles.
+  size_t schema = std::string_view::npos;
+  for (size_t c = line.find(':'); c != std::string_view::npos; c = line.find(':', c + 1)) {
+    if (c >= 6 && line.substr(c - 6, 6) == "Schema") {
+      schema = c - 6;
+      break;
+    }
+  }
   if (schema != std::string_view::npos) {
     size_t i = schema + 7, s = i;
     while (i < line.size() && is_space(line[i])) ++i;
@@ -196,8 +276,7 @@ void parse_properties(std::string_view line, Props& props) {
       std::string buffer = std::string(line.substr(0, schema + 7)) + std::string(line.substr(w));
       buffer.erase(schema, 7);
       // The keys and values below point into the buffer: keep it with the attributes.
-      props.set_owned({}, std::move(buffer));
-      line = *props.get({});
+      line = props.hold(std::move(buffer));
     }
   }
   size_t i = 0;
@@ -226,18 +305,26 @@ void parse_properties(std::string_view line, Props& props) {
 // A strict decimal number: what Perl would add up without a "not numeric" warning.
 std::optional<double> parse_number(std::string_view text) {
   if (text.empty()) return std::nullopt;
-  // Plain decimals (nearly all of them): from_chars rounds exactly as strtod does.
-  size_t i = 0;
-  while (i < text.size() && is_digit(text[i])) ++i;
-  if (i > 0 && i < text.size() && text[i] == '.') {
-    size_t frac = ++i;
-    while (i < text.size() && is_digit(text[i])) ++i;
-    if (i == frac) i = 0;  // "1." : let strtod decide
-  }
-  if (i == text.size()) {
-    double value = 0;
-    auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-    if (ec == std::errc() && ptr == text.data() + text.size()) return value;
+  // Plain decimals of at most 15 digits (nearly all of them: "0.000123", "42"): the digits as an
+  // integer divided by a power of ten. Both are exact doubles, so the one correctly rounded
+  // division gives what strtod gives (Clinger's fast path).
+  static constexpr double kPowersOfTen[] = {1e0, 1e1, 1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                            1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
+  {
+    uint64_t mantissa = 0;
+    size_t i = 0, digits = 0, fraction_digits = 0;
+    while (i < text.size() && is_digit(text[i])) mantissa = mantissa * 10 + unsigned(text[i++] - '0');
+    digits = i;
+    if (digits > 0 && i < text.size() && text[i] == '.') {
+      const size_t frac = ++i;
+      while (i < text.size() && is_digit(text[i])) mantissa = mantissa * 10 + unsigned(text[i++] - '0');
+      fraction_digits = i - frac;
+      digits += fraction_digits;
+      if (fraction_digits == 0) i = 0;  // "1." : let strtod decide
+    }
+    if (i == text.size() && digits > 0 && digits <= 15) {
+      return static_cast<double>(mantissa) / kPowersOfTen[fraction_digits];
+    }
   }
   std::string copy(text);
   const char* begin = copy.c_str();
@@ -298,14 +385,16 @@ void MysqlSlowLogReader::feed_line(std::string_view line, uint64_t offset) {
   if (chunk_started_ && previous_ended_with_semicolon_ && !line.empty() && line[0] == '#') {
     // ";\n#" separates records; the '#' is consumed with the separator, as Perl's $/ does.
     chunk_ += '#';
-    on_chunk(chunk_, chunk_offset_, false);
-    chunk_.assign(line.substr(1));
+    on_chunk(chunk_text(), chunk_offset_, false, chunk_hash_);
+    chunk_.assign(line);  // the separator's '#', then the next record's text
     chunk_ += '\n';
+    chunk_hash_ = true;
     chunk_offset_ = offset;
   } else {
     if (!chunk_started_) {
       chunk_offset_ = offset;
       chunk_started_ = true;
+      chunk_hash_ = false;
     }
     chunk_.append(line);
     chunk_ += '\n';
@@ -313,10 +402,65 @@ void MysqlSlowLogReader::feed_line(std::string_view line, uint64_t offset) {
   previous_ended_with_semicolon_ = !line.empty() && line.back() == ';';
 }
 
+void MysqlSlowLogReader::feed_block(std::string_view block, uint64_t offset) {
+  // As feed_line line by line, but a record that lies wholly in the block is read where it lies:
+  // no copy. The record in progress is either in chunk_ (it began in an earlier block, or a line
+  // needed changing) or, from view_begin on, in the block.
+  constexpr size_t kNone = std::string_view::npos;
+  const char* base = block.data();
+  const size_t n = block.size();
+  size_t view_begin = kNone;
+  bool view_hash = false;  // base[view_begin - 1] is the separator's '#'
+  auto to_chunk = [&](size_t until) {
+    if (view_begin == kNone) return;
+    const size_t from = view_hash ? view_begin - 1 : view_begin;
+    chunk_.assign(base + from, until - from);
+    chunk_hash_ = view_hash;
+    view_begin = kNone;
+  };
+  size_t pos = 0;
+  while (pos < n) {
+    const void* nl = std::memchr(base + pos, '\n', n - pos);
+    const size_t end = nl != nullptr ? static_cast<size_t>(static_cast<const char*>(nl) - base) : n;
+    const size_t len = end - pos;
+    if (nl == nullptr || (len > 0 && base[end - 1] == '\r')) {
+      // The line's text is not its bytes (a "\r\n" ending, or the input's last line without
+      // one): through feed_line, which appends the text.
+      to_chunk(pos);
+      feed_line(std::string_view(base + pos, len > 0 && base[end - 1] == '\r' ? len - 1 : len), offset + pos);
+      pos = end + 1;
+      continue;
+    }
+    stats_.bytes += len + 1;
+    if (chunk_started_ && previous_ended_with_semicolon_ && len > 0 && base[pos] == '#') {
+      if (view_begin != kNone) {
+        on_chunk(std::string_view(base + view_begin, pos + 1 - view_begin), chunk_offset_, false, view_hash);
+      } else {
+        chunk_ += '#';
+        on_chunk(chunk_text(), chunk_offset_, false, chunk_hash_);
+      }
+      view_begin = pos + 1;
+      view_hash = true;
+      chunk_offset_ = offset + pos;
+    } else if (!chunk_started_) {
+      chunk_offset_ = offset + pos;
+      chunk_started_ = true;
+      view_begin = pos;
+      view_hash = false;
+    } else if (view_begin == kNone) {
+      chunk_.append(base + pos, len + 1);
+    }
+    previous_ended_with_semicolon_ = len > 0 && base[end - 1] == ';';
+    pos = end + 1;
+  }
+  to_chunk(n);  // the record goes on in the next block
+}
+
 void MysqlSlowLogReader::finish() {
-  if (chunk_started_) on_chunk(chunk_, chunk_offset_, true);
+  if (chunk_started_) on_chunk(chunk_text(), chunk_offset_, true, chunk_hash_);
   chunk_.clear();
   chunk_started_ = false;
+  chunk_hash_ = false;
   if (!merge_prefix_.empty()) {
     std::string merged;
     merged.swap(merge_prefix_);
@@ -328,7 +472,7 @@ void MysqlSlowLogReader::finish() {
   }
 }
 
-void MysqlSlowLogReader::on_chunk(std::string_view raw, uint64_t offset, bool at_end) {
+void MysqlSlowLogReader::on_chunk(std::string_view raw, uint64_t offset, bool at_end, bool hash_before) {
   std::string merged;
   if (!merge_prefix_.empty()) {
     merged = std::move(merge_prefix_);
@@ -336,6 +480,7 @@ void MysqlSlowLogReader::on_chunk(std::string_view raw, uint64_t offset, bool at
     merged.append(raw);
     raw = merged;
     offset = merge_offset_;
+    hash_before = false;
   }
   if (waiting_) {
     auto pending = std::move(waiting_);
@@ -374,44 +519,51 @@ void MysqlSlowLogReader::on_chunk(std::string_view raw, uint64_t offset, bool at
     parse_chunk(rest, offset + l_size);
     return;
   }
-  parse_chunk(raw, offset);
+  parse_chunk(raw, offset, hash_before);
 }
 
-void MysqlSlowLogReader::parse_chunk(std::string_view raw, uint64_t offset) {
-  std::string& stmt = stmt_;  // reused: no allocation per record
-  // A banner line starts with 'T' (Tcp port, Time Id Command) or holds "mysqld,".
-  const bool banner = (!raw.empty() && raw[0] == 'T') || raw.find("\nT") != std::string_view::npos ||
-                      raw.find("mysqld,") != std::string_view::npos;
-  stmt.clear();
-  if (banner) {
-    stmt.assign(raw);
-    if (remove_banner_lines(stmt)) {
-      size_t split = stmt.find(";\n#");
-      if (split != std::string::npos && split + 3 < stmt.size()) {
+void MysqlSlowLogReader::parse_chunk(std::string_view raw, uint64_t offset, bool hash_before) {
+  std::string_view stmt;
+  if (may_hold_banner_line(raw)) {
+    std::string& text = stmt_;  // reused: no allocation per record
+    text.assign(raw);
+    if (remove_banner_lines(text)) {
+      size_t split = text.find(";\n#");
+      if (split != std::string::npos && split + 3 < text.size()) {
         // Several records left after the banner went: handle them one by one.
-        std::string first = stmt.substr(0, split + 3);
-        std::string rest = stmt.substr(split + 3);
+        std::string first = text.substr(0, split + 3);
+        std::string rest = text.substr(split + 3);
         parse_chunk(first, offset);
         parse_chunk(rest, offset + split + 3);
         return;
       }
     }
-    if (stmt.empty() || stmt[0] != '#') stmt.insert(stmt.begin(), '#');
+    if (text.empty() || text[0] != '#') text.insert(text.begin(), '#');
+    stmt = text;
+  } else if (!raw.empty() && raw[0] == '#') {
+    stmt = raw;
+  } else if (hash_before) {  // the separator's '#' is just before: "#" + raw is already there
+    stmt = std::string_view(raw.data() - 1, raw.size() + 1);
   } else {
-    if (raw.empty() || raw[0] != '#') stmt += '#';
-    stmt.append(raw);
+    stmt_.assign(1, '#');
+    stmt_.append(raw);
+    stmt = stmt_;
   }
   // s/;\n#?\Z//: \Z also matches before a final newline.
   if (stmt.ends_with(";\n#")) {
-    stmt.resize(stmt.size() - 3);
+    stmt.remove_suffix(3);
   } else if (stmt.ends_with(";\n")) {
-    stmt.resize(stmt.size() - 2);
-  } else if (stmt.ends_with(";\n#\n")) {
-    stmt.erase(stmt.size() - 4, 3);
-  } else if (stmt.ends_with(";\n\n")) {
-    stmt.erase(stmt.size() - 3, 2);
+    stmt.remove_suffix(2);
+  } else if (stmt.ends_with(";\n#\n") || stmt.ends_with(";\n\n")) {
+    std::string trimmed(stmt.substr(0, stmt.size() - (stmt.ends_with(";\n#\n") ? 4 : 3)));
+    trimmed += '\n';
+    stmt_ = std::move(trimmed);
+    stmt = stmt_;
   }
+  parse_record(stmt, offset);
+}
 
+void MysqlSlowLogReader::parse_record(std::string_view stmt, uint64_t offset) {
   Props& props = *props_;
   props.clear();
   bool got_ts = false, got_uh = false, got_ac = false, got_db = false, got_set = false, found_arg = false;
@@ -489,13 +641,13 @@ void MysqlSlowLogReader::parse_chunk(std::string_view raw, uint64_t offset) {
 }
 
 void MysqlSlowLogReader::emit(const detail::SlowLogProps& props, uint64_t offset) {
-  auto get = [&](const char* key) { return props.get(key); };
-  const std::string_view* arg = get("arg");
+  auto get = [&](Prop key) { return props.get(key); };
+  const std::string_view* arg = get(Prop::arg);
   if (!arg || !truthy(*arg)) {
     stats_.skip(offset, "slow log record without a statement");
     return;
   }
-  const std::string_view* query_time = get("Query_time");
+  const std::string_view* query_time = get(Prop::query_time);
   std::optional<double> qt = query_time ? parse_number(*query_time) : std::nullopt;
   if (!qt) {
     stats_.skip(offset, query_time ? "slow log record with a malformed Query_time: " + std::string(*query_time)
@@ -509,33 +661,33 @@ void MysqlSlowLogReader::emit(const detail::SlowLogProps& props, uint64_t offset
   event.byte_offset = offset;
   event.plan_text.clear();
   event.prepared_sql.clear();
-  auto number = [&](const char* key) -> std::optional<double> {
+  auto number = [&](Prop key) -> std::optional<double> {
     const std::string_view* text = get(key);
     return text ? parse_number(*text) : std::nullopt;
   };
-  event.lock_time_s = number("Lock_time");
-  event.rows_sent = number("Rows_sent");
-  event.rows_examined = number("Rows_examined");
-  event.rows_affected = number("Rows_affected");
-  event.bytes_sent = number("Bytes_sent");
-  const auto* user = get("user");
+  event.lock_time_s = number(Prop::lock_time);
+  event.rows_sent = number(Prop::rows_sent);
+  event.rows_examined = number(Prop::rows_examined);
+  event.rows_affected = number(Prop::rows_affected);
+  event.bytes_sent = number(Prop::bytes_sent);
+  const auto* user = get(Prop::user);
   event.user.assign(user ? *user : std::string_view());
-  const auto* host = get("host");
+  const auto* host = get(Prop::host);
   event.host.assign(host ? *host : std::string_view());
-  const std::string_view* db = get("db");
-  if (!db) db = get("Schema");
+  const std::string_view* db = get(Prop::db);
+  if (!db) db = get(Prop::schema);
   if (db) {
     last_db_ = *db;
   }
   event.database.assign(last_db_);
   std::optional<int64_t> ts;
-  if (const auto* stamp = get("timestamp")) {
+  if (const auto* stamp = get(Prop::timestamp)) {
     int64_t value = 0;
     auto [ptr, ec] = std::from_chars(stamp->data(), stamp->data() + stamp->size(), value);
     if (ec == std::errc() && ptr == stamp->data() + stamp->size()) ts = value;
   }
   if (!ts) {
-    if (const auto* text = get("ts")) ts = parse_log_time(*text);
+    if (const auto* text = get(Prop::ts)) ts = parse_log_time(*text);
   }
   if (ts) last_ts_ = ts;
   event.timestamp = last_ts_;

@@ -26,6 +26,7 @@ class MysqlSlowLogReader final : public LogReader {
   explicit MysqlSlowLogReader(EventSink sink);
   ~MysqlSlowLogReader() override;
   void feed_line(std::string_view line, uint64_t offset) override;
+  void feed_block(std::string_view block, uint64_t offset) override;
   void finish() override;
   const ReadStats& stats() const override { return stats_; }
 
@@ -45,13 +46,17 @@ class MysqlSlowLogReader final : public LogReader {
 
  private:
   struct Pending;
-  void on_chunk(std::string_view raw, uint64_t offset, bool at_end);
-  void parse_chunk(std::string_view raw, uint64_t offset);
+  // `hash_before`: raw.data()[-1] is the '#' of the ";\n#" before the record (pt puts a '#' back).
+  void on_chunk(std::string_view raw, uint64_t offset, bool at_end, bool hash_before);
+  void parse_chunk(std::string_view raw, uint64_t offset, bool hash_before = false);
+  void parse_record(std::string_view stmt, uint64_t offset);
+  std::string_view chunk_text() const { return chunk_hash_ ? std::string_view(chunk_).substr(1) : chunk_; }
   void emit(const detail::SlowLogProps& props, uint64_t offset);
 
   EventSink sink_;
   ReadStats stats_;
   std::string chunk_;
+  bool chunk_hash_ = false;  // chunk_ starts with the separator's '#' (see chunk_text)
   uint64_t chunk_offset_ = 0;
   bool chunk_started_ = false;
   bool previous_ended_with_semicolon_ = false;
