@@ -7,6 +7,8 @@
 #include <deque>
 #include <vector>
 
+#include "analyzer/core/byte_scan.hpp"
+
 namespace dbvet::capture {
 namespace detail {
 
@@ -152,22 +154,27 @@ bool is_banner_line(std::string_view line) {
   return false;
 }
 
-// Whether a record may hold a banner line (is_banner_line is the exact test): a line that starts
-// with 'T', or with '/' or a capital and holds "mysqld,". Found by the commas of such lines (a
-// substring search over every record showed in profiles).
+// Whether a line may be a banner line (is_banner_line is the exact test): it starts with 'T', or
+// with '/' or a capital and holds "mysqld,". Found by the commas of such lines (a substring search
+// over every record showed in profiles).
+bool may_be_banner_line(std::string_view line) {
+  if (line.empty()) return false;
+  const char first = line[0];
+  if (first == 'T') return true;
+  if (first == '/' || is_upper(first)) {
+    for (size_t c = core::find_byte(line, ','); c != std::string_view::npos; c = core::find_byte(line, ',', c + 1)) {
+      if (c >= 6 && line.substr(c - 6, 6) == "mysqld") return true;
+    }
+  }
+  return false;
+}
+
 bool may_hold_banner_line(std::string_view raw) {
   size_t begin = 0;
   while (begin < raw.size()) {
-    const void* nl = std::memchr(raw.data() + begin, '\n', raw.size() - begin);
-    const size_t end = nl != nullptr ? static_cast<size_t>(static_cast<const char*>(nl) - raw.data()) : raw.size();
-    const char first = raw[begin];
-    if (first == 'T') return true;
-    if (first == '/' || is_upper(first)) {
-      std::string_view line = raw.substr(begin, end - begin);
-      for (size_t c = line.find(','); c != std::string_view::npos; c = line.find(',', c + 1)) {
-        if (c >= 6 && line.substr(c - 6, 6) == "mysqld") return true;
-      }
-    }
+    const size_t end =
+        static_cast<size_t>(core::find_byte(raw.data() + begin, raw.data() + raw.size(), '\n') - raw.data());
+    if (may_be_banner_line(raw.substr(begin, end - begin))) return true;
     begin = end + 1;
   }
   return false;
@@ -261,7 +268,7 @@ void parse_properties(std::string_view line, Props& props) {
   // line.find("Schema:"), by its colons (a few per line): a substring search per header line
   // showed in profiles.
   size_t schema = std::string_view::npos;
-  for (size_t c = line.find(':'); c != std::string_view::npos; c = line.find(':', c + 1)) {
+  for (size_t c = core::find_byte(line, ':'); c != std::string_view::npos; c = core::find_byte(line, ':', c + 1)) {
     if (c >= 6 && line.substr(c - 6, 6) == "Schema") {
       schema = c - 6;
       break;
@@ -281,7 +288,7 @@ void parse_properties(std::string_view line, Props& props) {
   }
   size_t i = 0;
   while (i < line.size()) {
-    size_t colon = line.find(':', i);
+    size_t colon = core::find_byte(line, ':', i);
     if (colon == std::string_view::npos) break;
     size_t key_begin = colon;
     while (key_begin > i && is_word(line[key_begin - 1])) --key_begin;
@@ -410,7 +417,8 @@ void MysqlSlowLogReader::feed_block(std::string_view block, uint64_t offset) {
   const char* base = block.data();
   const size_t n = block.size();
   size_t view_begin = kNone;
-  bool view_hash = false;  // base[view_begin - 1] is the separator's '#'
+  bool view_hash = false;    // base[view_begin - 1] is the separator's '#'
+  bool view_banner = false;  // a line of the record in the block may be a banner line
   auto to_chunk = [&](size_t until) {
     if (view_begin == kNone) return;
     const size_t from = view_hash ? view_begin - 1 : view_begin;
@@ -420,10 +428,10 @@ void MysqlSlowLogReader::feed_block(std::string_view block, uint64_t offset) {
   };
   size_t pos = 0;
   while (pos < n) {
-    const void* nl = std::memchr(base + pos, '\n', n - pos);
-    const size_t end = nl != nullptr ? static_cast<size_t>(static_cast<const char*>(nl) - base) : n;
+    const char* nl = core::find_byte(base + pos, base + n, '\n');
+    const size_t end = static_cast<size_t>(nl - base);
     const size_t len = end - pos;
-    if (nl == nullptr || (len > 0 && base[end - 1] == '\r')) {
+    if (end == n || (len > 0 && base[end - 1] == '\r')) {
       // The line's text is not its bytes (a "\r\n" ending, or the input's last line without
       // one): through feed_line, which appends the text.
       to_chunk(pos);
@@ -434,21 +442,26 @@ void MysqlSlowLogReader::feed_block(std::string_view block, uint64_t offset) {
     stats_.bytes += len + 1;
     if (chunk_started_ && previous_ended_with_semicolon_ && len > 0 && base[pos] == '#') {
       if (view_begin != kNone) {
-        on_chunk(std::string_view(base + view_begin, pos + 1 - view_begin), chunk_offset_, false, view_hash);
+        on_chunk(std::string_view(base + view_begin, pos + 1 - view_begin), chunk_offset_, false, view_hash,
+                 view_banner ? BannerHint::possible : BannerHint::absent);
       } else {
         chunk_ += '#';
         on_chunk(chunk_text(), chunk_offset_, false, chunk_hash_);
       }
       view_begin = pos + 1;
       view_hash = true;
+      view_banner = may_be_banner_line(std::string_view(base + pos + 1, len - 1));
       chunk_offset_ = offset + pos;
     } else if (!chunk_started_) {
       chunk_offset_ = offset + pos;
       chunk_started_ = true;
       view_begin = pos;
       view_hash = false;
+      view_banner = may_be_banner_line(std::string_view(base + pos, len));
     } else if (view_begin == kNone) {
       chunk_.append(base + pos, len + 1);
+    } else {
+      view_banner = view_banner || may_be_banner_line(std::string_view(base + pos, len));
     }
     previous_ended_with_semicolon_ = len > 0 && base[end - 1] == ';';
     pos = end + 1;
@@ -472,7 +485,8 @@ void MysqlSlowLogReader::finish() {
   }
 }
 
-void MysqlSlowLogReader::on_chunk(std::string_view raw, uint64_t offset, bool at_end, bool hash_before) {
+void MysqlSlowLogReader::on_chunk(std::string_view raw, uint64_t offset, bool at_end, bool hash_before,
+                                  BannerHint banner) {
   std::string merged;
   if (!merge_prefix_.empty()) {
     merged = std::move(merge_prefix_);
@@ -481,6 +495,7 @@ void MysqlSlowLogReader::on_chunk(std::string_view raw, uint64_t offset, bool at
     raw = merged;
     offset = merge_offset_;
     hash_before = false;
+    banner = BannerHint::unknown;
   }
   if (waiting_) {
     auto pending = std::move(waiting_);
@@ -519,12 +534,12 @@ void MysqlSlowLogReader::on_chunk(std::string_view raw, uint64_t offset, bool at
     parse_chunk(rest, offset + l_size);
     return;
   }
-  parse_chunk(raw, offset, hash_before);
+  parse_chunk(raw, offset, hash_before, banner);
 }
 
-void MysqlSlowLogReader::parse_chunk(std::string_view raw, uint64_t offset, bool hash_before) {
+void MysqlSlowLogReader::parse_chunk(std::string_view raw, uint64_t offset, bool hash_before, BannerHint banner) {
   std::string_view stmt;
-  if (may_hold_banner_line(raw)) {
+  if (banner == BannerHint::unknown ? may_hold_banner_line(raw) : banner == BannerHint::possible) {
     std::string& text = stmt_;  // reused: no allocation per record
     text.assign(raw);
     if (remove_banner_lines(text)) {
@@ -570,8 +585,7 @@ void MysqlSlowLogReader::parse_record(std::string_view stmt, uint64_t offset) {
   size_t begin = 0;
   const size_t len = stmt.size();
   while (begin < len || (begin == 0 && len == 0)) {
-    size_t end = stmt.find('\n', begin);
-    if (end == std::string::npos) end = len;
+    size_t end = static_cast<size_t>(core::find_byte(stmt.data() + begin, stmt.data() + len, '\n') - stmt.data());
     std::string_view line = std::string_view(stmt).substr(begin, end - begin);
     bool header = line.starts_with("#") || line.starts_with("use ") || line.starts_with("SET last_insert_id") ||
                   line.starts_with("SET insert_id") || line.starts_with("SET timestamp");

@@ -47,8 +47,12 @@ class MysqlSlowLogReader final : public LogReader {
  private:
   struct Pending;
   // `hash_before`: raw.data()[-1] is the '#' of the ";\n#" before the record (pt puts a '#' back).
-  void on_chunk(std::string_view raw, uint64_t offset, bool at_end, bool hash_before);
-  void parse_chunk(std::string_view raw, uint64_t offset, bool hash_before = false);
+  // Whether the record may hold a server start-up banner line, when the caller knows.
+  enum class BannerHint { unknown, absent, possible };
+  void on_chunk(std::string_view raw, uint64_t offset, bool at_end, bool hash_before,
+                BannerHint banner = BannerHint::unknown);
+  void parse_chunk(std::string_view raw, uint64_t offset, bool hash_before = false,
+                   BannerHint banner = BannerHint::unknown);
   void parse_record(std::string_view stmt, uint64_t offset);
   std::string_view chunk_text() const { return chunk_hash_ ? std::string_view(chunk_).substr(1) : chunk_; }
   void emit(const detail::SlowLogProps& props, uint64_t offset);
