@@ -7,109 +7,10 @@
 #include <deque>
 #include <vector>
 
+#include "analyzer/capture/mysql_slowlog_detail.hpp"
 #include "analyzer/core/byte_scan.hpp"
 
 namespace dbvet::capture {
-namespace detail {
-
-// The attributes of a record that dbvet reads, one slot each; a later value for a key replaces
-// the earlier one, as building pt's hash from its property list does. The many other attributes
-// (Thread_id, QC_hit, Full_scan...) are never read: they are not kept. Values are views into the
-// record's text; own() copies them for a record that must outlive its text.
-enum class Prop : uint8_t {
-  arg,
-  cmd,
-  user,
-  host,
-  ts,
-  db,
-  schema,
-  query_time,
-  lock_time,
-  rows_sent,
-  rows_examined,
-  rows_affected,
-  bytes_sent,
-  timestamp,
-  count,  // any other key
-};
-
-inline Prop prop_of(std::string_view key) {
-  switch (key.size()) {
-    case 2:
-      if (key == "db") return Prop::db;
-      if (key == "ts") return Prop::ts;
-      break;
-    case 3:
-      if (key == "arg") return Prop::arg;
-      if (key == "cmd") return Prop::cmd;
-      break;
-    case 4:
-      if (key == "user") return Prop::user;
-      if (key == "host") return Prop::host;
-      break;
-    case 6:
-      if (key == "Schema") return Prop::schema;
-      break;
-    case 9:
-      if (key == "Lock_time") return Prop::lock_time;
-      if (key == "Rows_sent") return Prop::rows_sent;
-      if (key == "timestamp") return Prop::timestamp;
-      break;
-    case 10:
-      if (key == "Query_time") return Prop::query_time;
-      if (key == "Bytes_sent") return Prop::bytes_sent;
-      break;
-    case 13:
-      if (key == "Rows_examined") return Prop::rows_examined;
-      if (key == "Rows_affected") return Prop::rows_affected;
-      break;
-    default:
-      break;
-  }
-  return Prop::count;
-}
-
-class SlowLogProps {
- public:
-  void set(Prop key, std::string_view value) {
-    if (key == Prop::count) return;
-    values_[static_cast<size_t>(key)] = value;
-    present_ |= bit(key);
-  }
-  void set(std::string_view key, std::string_view value) { set(prop_of(key), value); }
-  const std::string_view* get(Prop key) const {
-    return (present_ & bit(key)) != 0 ? &values_[static_cast<size_t>(key)] : nullptr;
-  }
-  // Text that views handed to set() may point into, kept as long as the attributes.
-  std::string_view hold(std::string text) {
-    owned_.push_back(std::move(text));
-    return owned_.back();
-  }
-  void clear() {
-    present_ = 0;
-    owned_.clear();
-  }
-  // New owned copies of the values: ready to keep after the text they point into is gone.
-  void own() {
-    std::deque<std::string> owned;
-    for (size_t k = 0; k < kSlots; ++k) {
-      if ((present_ & (1u << k)) == 0) continue;
-      owned.emplace_back(values_[k]);
-      values_[k] = owned.back();
-    }
-    owned_.swap(owned);
-  }
-
- private:
-  static constexpr size_t kSlots = static_cast<size_t>(Prop::count);
-  static uint32_t bit(Prop key) { return 1u << static_cast<unsigned>(key); }
-  std::string_view values_[kSlots];
-  uint32_t present_ = 0;
-  std::deque<std::string> owned_;  // a deque: its strings never move
-};
-
-}  // namespace detail
 
 namespace {
 
@@ -263,6 +164,66 @@ bool is_property_line(std::string_view line) {
   return i > s && i + 2 < line.size() + 0 && line[i] == ':' && line[i + 1] == ' ' && !is_space(line[i + 2]);
 }
 
+}  // namespace
+
+namespace detail {
+
+// The attribute lines servers write, each a fixed run of "Key: value" pairs: read straight off
+// when a line has exactly that shape (parse_properties reads any line; it showed in profiles).
+struct PropertyLayout {
+  std::string_view keys[4];
+  Prop props[4];
+  size_t count;
+};
+constexpr PropertyLayout kPropertyLayouts[] = {
+    {{"Query_time", "Lock_time", "Rows_sent", "Rows_examined"},
+     {Prop::query_time, Prop::lock_time, Prop::rows_sent, Prop::rows_examined},
+     4},
+    {{"Rows_affected", "Bytes_sent"}, {Prop::rows_affected, Prop::bytes_sent}, 2},
+    {{"Thread_id", "Schema", "QC_hit"}, {Prop::count, Prop::schema, Prop::count}, 3},
+    {{"Full_scan", "Full_join", "Tmp_table", "Tmp_table_on_disk"},
+     {Prop::count, Prop::count, Prop::count, Prop::count},
+     4},
+    {{"Filesort", "Filesort_on_disk", "Merge_passes", "Priority_queue"},
+     {Prop::count, Prop::count, Prop::count, Prop::count},
+     4},
+    {{"Tmp_tables", "Tmp_disk_tables", "Tmp_table_sizes"}, {Prop::count, Prop::count, Prop::count}, 3},
+};
+
+// "# K1: v1  K2: v2..." for one of the layouts, spaces between the pairs, each value a run of
+// characters that are neither spaces nor colons (then no "Schema:" rule applies): exactly what
+// parse_properties finds there. False, with nothing set, for any other line.
+bool parse_property_layout(std::string_view line, Props& props) {
+  if (line.size() < 4 || line[0] != '#' || line[1] != ' ') return false;
+  for (const auto& layout : kPropertyLayouts) {
+    if (line.substr(2, layout.keys[0].size()) != layout.keys[0]) continue;
+    std::string_view values[4];
+    size_t pos = 2;
+    for (size_t k = 0; k < layout.count; ++k) {
+      const std::string_view key = layout.keys[k];
+      if (line.substr(pos, key.size()) != key || pos + key.size() >= line.size() || line[pos + key.size()] != ':') {
+        return false;
+      }
+      pos += key.size() + 1;
+      const size_t spaces = pos;
+      while (pos < line.size() && line[pos] == ' ') ++pos;
+      const size_t value = pos;
+      while (pos < line.size() && line[pos] != ':' && !is_space(line[pos])) ++pos;
+      if (value == spaces || pos == value || (pos < line.size() && line[pos] == ':')) return false;
+      values[k] = line.substr(value, pos - value);
+      if (k + 1 < layout.count) {
+        const size_t gap = pos;
+        while (pos < line.size() && line[pos] == ' ') ++pos;
+        if (pos == gap) return false;
+      }
+    }
+    if (pos != line.size()) return false;
+    for (size_t k = 0; k < layout.count; ++k) props.set(layout.props[k], values[k]);
+    return true;
+  }
+  return false;
+}
+
 // m/(\w+):\s+(\S+|\Z)/g, after dropping an empty "Schema:" (Schema:\s+\w+: ).
 void parse_properties(std::string_view line, Props& props) {
   // line.find("Schema:"), by its colons (a few per line): a substring search per header line
@@ -308,6 +269,10 @@ void parse_properties(std::string_view line, Props& props) {
     i = v_end;
   }
 }
+
+}  // namespace detail
+
+namespace {
 
 // A strict decimal number: what Perl would add up without a "not numeric" warning.
 std::optional<double> parse_number(std::string_view text) {
@@ -609,7 +574,7 @@ void MysqlSlowLogReader::parse_record(std::string_view stmt, uint64_t offset) {
       found_arg = true;
       got_ac = true;
     } else if (is_property_line(line)) {
-      parse_properties(line, props);
+      if (!parse_property_layout(line, props)) parse_properties(line, props);
     } else if (!got_db && line.starts_with("use ") && line.size() > 4 && line[4] != ';') {
       auto db = line.substr(4);
       db = db.substr(0, db.find(';'));

@@ -1,0 +1,115 @@
+#pragma once
+// Internals of the MySQL slow log reader, declared for its tests: a record's attributes and the
+// two ways a header line's "Key: value" pairs are read.
+
+#include <cstdint>
+#include <deque>
+#include <string>
+#include <string_view>
+
+namespace dbvet::capture::detail {
+
+// The attributes of a record that dbvet reads, one slot each; a later value for a key replaces
+// the earlier one, as building pt's hash from its property list does. The many other attributes
+// (Thread_id, QC_hit, Full_scan...) are never read: they are not kept. Values are views into the
+// record's text; own() copies them for a record that must outlive its text.
+enum class Prop : uint8_t {
+  arg,
+  cmd,
+  user,
+  host,
+  ts,
+  db,
+  schema,
+  query_time,
+  lock_time,
+  rows_sent,
+  rows_examined,
+  rows_affected,
+  bytes_sent,
+  timestamp,
+  count,  // any other key
+};
+
+inline Prop prop_of(std::string_view key) {
+  switch (key.size()) {
+    case 2:
+      if (key == "db") return Prop::db;
+      if (key == "ts") return Prop::ts;
+      break;
+    case 3:
+      if (key == "arg") return Prop::arg;
+      if (key == "cmd") return Prop::cmd;
+      break;
+    case 4:
+      if (key == "user") return Prop::user;
+      if (key == "host") return Prop::host;
+      break;
+    case 6:
+      if (key == "Schema") return Prop::schema;
+      break;
+    case 9:
+      if (key == "Lock_time") return Prop::lock_time;
+      if (key == "Rows_sent") return Prop::rows_sent;
+      if (key == "timestamp") return Prop::timestamp;
+      break;
+    case 10:
+      if (key == "Query_time") return Prop::query_time;
+      if (key == "Bytes_sent") return Prop::bytes_sent;
+      break;
+    case 13:
+      if (key == "Rows_examined") return Prop::rows_examined;
+      if (key == "Rows_affected") return Prop::rows_affected;
+      break;
+    default:
+      break;
+  }
+  return Prop::count;
+}
+
+class SlowLogProps {
+ public:
+  void set(Prop key, std::string_view value) {
+    if (key == Prop::count) return;
+    values_[static_cast<size_t>(key)] = value;
+    present_ |= bit(key);
+  }
+  void set(std::string_view key, std::string_view value) { set(prop_of(key), value); }
+  const std::string_view* get(Prop key) const {
+    return (present_ & bit(key)) != 0 ? &values_[static_cast<size_t>(key)] : nullptr;
+  }
+  // Text that views handed to set() may point into, kept as long as the attributes.
+  std::string_view hold(std::string text) {
+    owned_.push_back(std::move(text));
+    return owned_.back();
+  }
+  void clear() {
+    present_ = 0;
+    owned_.clear();
+  }
+  // New owned copies of the values: ready to keep after the text they point into is gone.
+  void own() {
+    std::deque<std::string> owned;
+    for (size_t k = 0; k < kSlots; ++k) {
+      if ((present_ & (1u << k)) == 0) continue;
+      owned.emplace_back(values_[k]);
+      values_[k] = owned.back();
+    }
+    owned_.swap(owned);
+  }
+
+ private:
+  static constexpr size_t kSlots = static_cast<size_t>(Prop::count);
+  static uint32_t bit(Prop key) { return 1u << static_cast<unsigned>(key); }
+  std::string_view values_[kSlots];
+  uint32_t present_ = 0;
+  std::deque<std::string> owned_;  // a deque: its strings never move
+};
+
+// m/(\w+):\s+(\S+|\Z)/g over a header line, after dropping an empty "Schema:", as pt does.
+void parse_properties(std::string_view line, SlowLogProps& props);
+// The same for the lines servers usually write, read straight off; false (nothing set) for a line
+// of another shape.
+bool parse_property_layout(std::string_view line, SlowLogProps& props);
+
+}  // namespace dbvet::capture::detail
