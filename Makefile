@@ -1,10 +1,12 @@
 # Thin wrapper around CMake and ctest; each target installs what it needs first (scripts/bootstrap).
 BUILD ?= build
 SANITIZE_BUILD ?= build-asan
+FUZZ_BUILD ?= build-fuzz
+FUZZ_RUNS ?= 20000
 JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?=
 
-.PHONY: all build demo test test-unit test-sanitize bench clean bootstrap
+.PHONY: all build demo test test-unit test-sanitize fuzz bench clean bootstrap
 
 all: build
 
@@ -38,8 +40,17 @@ test-sanitize: bootstrap
 	cd $(SANITIZE_BUILD) && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
 	  ctest --output-on-failure -j $(JOBS) -L unit
 
+# The log readers and fingerprints under libFuzzer (clang, ASan, UBSan): FUZZ_RUNS inputs from a
+# fixed seed.
+fuzz:
+	@scripts/bootstrap fuzz
+	CXX=clang++ cmake -S . -B $(FUZZ_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DDBVET_FUZZ=ON \
+	  -DDBVET_TESTS=OFF -DDBVET_BENCHMARKS=OFF
+	cmake --build $(FUZZ_BUILD) -j $(JOBS) --target dbvet_fuzz_logs
+	scripts/fuzz $(FUZZ_BUILD) $(FUZZ_RUNS)
+
 bench: build
 	$(BUILD)/dbvet_micro_benchmarks --benchmark_min_time=0.2
 
 clean:
-	rm -rf $(BUILD) $(SANITIZE_BUILD)
+	rm -rf $(BUILD) $(SANITIZE_BUILD) $(FUZZ_BUILD)
