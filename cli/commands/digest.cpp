@@ -1,5 +1,6 @@
 #include <cstdio>
 #include <iostream>
+#include <thread>
 
 #include "CLI/CLI.hpp"
 #include "analyzer/digest/digest_report.hpp"
@@ -16,7 +17,7 @@ namespace {
 struct DigestArgs {
   std::vector<std::string> files;
   std::string engine = "auto";
-  unsigned jobs = 1;
+  unsigned jobs = 0;  // 0: one part per core
   size_t top = 20;
   std::string order_by = "total";
   std::string fingerprint = "canonical";
@@ -53,7 +54,7 @@ int run_digest(CommandContext& context, const DigestArgs& args) {
   digest::DigestOptions options;
   options.files = args.files;
   options.engine = *engine;
-  options.jobs = std::max(1u, args.jobs);
+  options.jobs = args.jobs > 0 ? args.jobs : std::max(1u, std::thread::hardware_concurrency());
   options.mode = *mode;
   options.log_line_prefix = args.log_prefix;
   if (context.show_progress()) {
@@ -110,8 +111,7 @@ CommandRun setup_digest(CLI::App& app) {
   app.add_option("files", args->files, "Log files (slow logs, PostgreSQL logs; gzip/bzip2/zstd; - for stdin)")
       ->required();
   app.add_option("--engine", args->engine, "Log format family: auto, mysql or postgres")->default_val("auto");
-  app.add_option("-j,--jobs", args->jobs, "Read plain files in N parts in parallel")
-      ->default_val(1)
+  app.add_option("-j,--jobs", args->jobs, "Read plain files in N parts in parallel (default: one per core)")
       ->check(CLI::Range(1, 256));
   app.add_option("--history", args->history,
                  "Append this run's JSON result to an SQLite history (dbvet report --history)");
