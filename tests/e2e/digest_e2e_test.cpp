@@ -2,8 +2,11 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <iostream>
+#include <string>
 
 #include "nlohmann/json.hpp"
 #include "tests/support/test_env.hpp"
@@ -31,6 +34,64 @@ std::filesystem::path write_log(const std::filesystem::path& dir) {
   }
   out << "# Time: 241124 10:00:59\n# Query_time: not-a-number  Lock_time: 0\nSELECT broken;\n";
   return path;
+}
+
+// A slow log and a PostgreSQL log of `records` executions of the same few statements, with other
+// literal values, users and times each time.
+std::filesystem::path write_big_log(const std::filesystem::path& dir, bool postgres, int records) {
+  auto path = dir / (std::string(postgres ? "pg-" : "slow-") + std::to_string(records) + ".log");
+  std::ofstream out(path);
+  for (int i = 0; i < records; ++i) {
+    const int shape = i % 4;
+    std::string sql = shape == 0   ? "SELECT * FROM pets WHERE owner_id = " + std::to_string(i)
+                      : shape == 1 ? "UPDATE pet_stats SET hunger = " + std::to_string(i % 100) + " WHERE pet_id IN (" +
+                                         std::to_string(i) + ", " + std::to_string(i + 7) + ")"
+                      : shape == 2 ? "INSERT INTO feeding_events (pet_id, note) VALUES (" + std::to_string(i) +
+                                         ", 'snack " + std::to_string(i * 31) + "')"
+                                   : "SELECT name FROM users WHERE email = 'u" + std::to_string(i) + "@example.com'";
+    if (postgres) {
+      out << "2024-11-24 10:" << (10 + i / 60000 % 50) << ":" << (10 + i / 1000 % 50) << " UTC [" << 4000 + i % 8
+          << "]: [" << i + 1 << "-1] user=app" << i % 3 << ",db=pets,app=game,client=127.0.0.1 LOG:  duration: 0."
+          << 100 + i % 900 << " ms  statement: " << sql << "\n";
+    } else {
+      out << "# User@Host: app" << i % 3 << "[app] @ localhost [127.0.0.1]\n"
+          << "# Thread_id: " << i % 8 << "  Schema: pets  QC_hit: No\n"
+          << "# Query_time: 0.000" << 100 + i % 900 << "  Lock_time: 0.000010  Rows_sent: 1  Rows_examined: " << i % 50
+          << "\n"
+          << "SET timestamp=" << 1732442400 + i / 100 << ";\n"
+          << sql << ";\n";
+    }
+  }
+  return path;
+}
+
+// Peak resident memory (KiB) of a digest of one file, read by /usr/bin/time.
+long peak_kib(const std::filesystem::path& dir, const std::filesystem::path& log) {
+  const auto report = dir / "time.txt";
+  const char* bin = std::getenv("DBVET_BIN");
+  auto run = testing::run_program({"/usr/bin/time", "-f", "%M", "-o", report.string(), bin ? bin : "dbvet", "digest",
+                                   "-j", "1", "--format", "json", "--no-progress", log.string()});
+  EXPECT_EQ(run.exit_code, 0) << run.err;
+  return std::stol(testing::read_file(report));
+}
+
+// Streaming: a log ten times longer, of the same classes, takes no more memory to digest.
+TEST(DigestE2e, PeakMemoryDoesNotGrowWithTheLogOnlyWithTheClasses) {
+  if (!std::filesystem::exists("/usr/bin/time")) GTEST_SKIP() << "/usr/bin/time (Debian package time) is absent";
+  auto dir = testing::scratch_dir("digest_e2e_memory");
+  for (bool postgres : {false, true}) {
+    SCOPED_TRACE(postgres ? "postgres log" : "slow log");
+    const auto small = write_big_log(dir, postgres, 20000);
+    const auto large = write_big_log(dir, postgres, 200000);
+    ASSERT_GT(std::filesystem::file_size(large), 9 * std::filesystem::file_size(small));
+    const long small_kib = peak_kib(dir, small), large_kib = peak_kib(dir, large);
+    // The same four classes either way: at most a few MiB of allocator noise between the runs.
+    std::cerr << "peak RSS: small " << small_kib << " KiB, large " << large_kib << " KiB\n";
+    EXPECT_LT(large_kib, small_kib + 4096) << "small " << small_kib << " KiB, large " << large_kib << " KiB";
+    EXPECT_LT(large_kib * 1024, static_cast<long>(std::filesystem::file_size(large)))
+        << "the large log must not be held in memory";
+  }
+  std::filesystem::remove_all(dir);
 }
 
 TEST(DigestE2e, JsonContractAndIdenticalAcrossJobs) {
