@@ -341,6 +341,7 @@ inline std::optional<double> parse_number(std::string_view text) {
       if (fraction_digits == 0) i = 0;  // "1." : let strtod decide
     }
     if (i == text.size() && digits > 0 && digits <= 15) {
+      if (fraction_digits == 0) return static_cast<double>(mantissa);  // row counts: no division
       return static_cast<double>(mantissa) / kPowersOfTen[fraction_digits];
     }
   }
