@@ -360,6 +360,30 @@ int64_t days_from_civil(int64_t y, unsigned m, unsigned d) {
 // "071015 21:43:52", "071015  1:43:52" or "2007-10-15T21:43:52" (read as UTC).
 std::optional<int64_t> parse_log_time(std::string_view ts) {
   int y = 0, mo = 0, d = 0, h = 0, mi = 0, s = 0;
+  // The two shapes servers write, read directly (MySQL 5.7+ writes one per record; sscanf showed
+  // in profiles); anything else goes to sscanf below.
+  auto digits = [&](size_t at, size_t n, int& out) {
+    out = 0;
+    for (size_t i = at; i < at + n; ++i) {
+      if (!is_digit(ts[i])) return false;
+      out = out * 10 + (ts[i] - '0');
+    }
+    return true;
+  };
+  bool direct = false;
+  if (ts.size() == 19 && ts[4] == '-' && ts[7] == '-' && (ts[10] == 'T' || ts[10] == ' ') && ts[13] == ':' &&
+      ts[16] == ':') {
+    direct = digits(0, 4, y) && digits(5, 2, mo) && digits(8, 2, d) && digits(11, 2, h) && digits(14, 2, mi) &&
+             digits(17, 2, s);
+  } else if (ts.size() == 15 && ts[6] == ' ' && ts[9] == ':' && ts[12] == ':' && digits(0, 2, y) && digits(2, 2, mo) &&
+             digits(4, 2, d) && digits(10, 2, mi) && digits(13, 2, s)) {
+    direct = ts[7] == ' ' ? digits(8, 1, h) : digits(7, 2, h);
+    y += 2000;
+  }
+  if (direct) {
+    if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 60) return std::nullopt;
+    return days_from_civil(y, unsigned(mo), unsigned(d)) * 86400 + h * 3600 + mi * 60 + s;
+  }
   std::string text(ts);
   if (text.size() >= 19 && text[4] == '-') {
     if (std::sscanf(text.c_str(), "%4d-%2d-%2d%*1[T ]%2d:%2d:%2d", &y, &mo, &d, &h, &mi, &s) != 6) return std::nullopt;

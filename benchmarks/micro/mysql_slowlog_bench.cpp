@@ -42,10 +42,18 @@ const std::string& sample_log() {
   return log;
 }
 
+// In 1 MiB blocks of whole lines, as the line source hands a file to the reader.
 template <class Sink>
 void feed(const std::string& log, Sink&& sink) {
   dbvet::capture::MysqlSlowLogReader reader(std::forward<Sink>(sink));
-  dbvet::capture::feed_text(reader, log);
+  constexpr size_t kBlock = size_t{1} << 20;
+  size_t pos = 0;
+  while (pos < log.size()) {
+    size_t end = pos + kBlock >= log.size() ? log.size() : log.rfind('\n', pos + kBlock) + 1;
+    reader.feed_block(std::string_view(log).substr(pos, end - pos), pos);
+    pos = end;
+  }
+  reader.finish();
 }
 
 void BM_SlowlogReader(benchmark::State& state) {
@@ -56,6 +64,19 @@ void BM_SlowlogReader(benchmark::State& state) {
   state.SetBytesProcessed(int64_t(state.iterations() * log.size()));
 }
 BENCHMARK(BM_SlowlogReader)->Unit(benchmark::kMillisecond);
+
+// Line by line (feed_line), as tests and in-memory texts feed it.
+void BM_SlowlogReaderLineByLine(benchmark::State& state) {
+  const auto& log = sample_log();
+  size_t events = 0;
+  for (auto _ : state) {
+    dbvet::capture::MysqlSlowLogReader reader([&](dbvet::model::QueryEvent&&) { ++events; });
+    dbvet::capture::feed_text(reader, log);
+  }
+  benchmark::DoNotOptimize(events);
+  state.SetBytesProcessed(int64_t(state.iterations() * log.size()));
+}
+BENCHMARK(BM_SlowlogReaderLineByLine)->Unit(benchmark::kMillisecond);
 
 void BM_SlowlogDigest(benchmark::State& state) {
   const auto& log = sample_log();

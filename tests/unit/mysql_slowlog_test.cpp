@@ -100,5 +100,30 @@ TEST(LogFormats, DetectsTheSlowLogAndSplitsAtRecordBoundaries) {
   EXPECT_FALSE(is_split_point(LogFormat::mysql_slow, "SELECT 1;", "# Query_time: 1"));
 }
 
+// "# Time:" lines in the shapes servers write (read directly) and in others sscanf still reads.
+TEST(MysqlSlowlog, TimeLinesInEveryShapeGiveTheirUtcSecond) {
+  struct Case {
+    const char* time;
+    int64_t expected;  // date -u -d ... +%s
+  };
+  const Case cases[] = {
+      {"2019-01-01T00:00:00.123456Z", 1546300800},  // MySQL 5.7+
+      {"2024-02-29 23:59:59", 1709251199},
+      {"071015 21:43:52", 1192484632},   // MySQL 5.1-5.6, MariaDB
+      {"071015  1:43:52", 1192412632},   // an hour of one digit
+      {"071015 1:43:52  ", 1192412632},  // a shape only sscanf reads
+  };
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.time);
+    const std::string log = std::string("# Time: ") + c.time +
+                            "\n# User@Host: app[app] @ localhost []\n# Query_time: 0.1  Lock_time: 0  Rows_sent: 0  "
+                            "Rows_examined: 0\nSELECT 1;\n";
+    auto events = read(log);
+    ASSERT_EQ(events.size(), 1u);
+    ASSERT_TRUE(events[0].timestamp.has_value());
+    EXPECT_EQ(*events[0].timestamp, c.expected);
+  }
+}
+
 }  // namespace
 }  // namespace dbvet::capture
