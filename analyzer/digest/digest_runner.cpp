@@ -30,6 +30,10 @@ struct Part {
   capture::ReadStats stats;
   std::optional<core::Error> error;
   std::atomic<uint64_t> bytes_done{0};
+  // Standard input can be read only once: the source its format was recognised from, and the
+  // blocks read for that, which the part reads first.
+  std::unique_ptr<capture::LineSource> opened;
+  std::string replay;
 };
 
 core::Expected<std::unique_ptr<capture::LineSource>> open_part(const Part& part) {
@@ -38,7 +42,8 @@ core::Expected<std::unique_ptr<capture::LineSource>> open_part(const Part& part)
 }
 
 void read_part(Part& part) {
-  auto source = open_part(part);
+  core::Expected<std::unique_ptr<capture::LineSource>> source =
+      part.opened ? core::Expected<std::unique_ptr<capture::LineSource>>(std::move(part.opened)) : open_part(part);
   if (!source) {
     part.error = source.error();
     return;
@@ -54,6 +59,11 @@ void read_part(Part& part) {
   }
   std::string_view block;
   uint64_t offset = 0, consumed = 0;
+  if (!part.replay.empty()) {
+    (*reader)->feed_block(part.replay, 0);
+    consumed = part.replay.size();
+    std::string().swap(part.replay);
+  }
   while ((*source)->next_block(block, offset)) {  // whole buffers: no call per line
     (*reader)->feed_block(block, offset);
     consumed += block.size();
@@ -63,6 +73,20 @@ void read_part(Part& part) {
   part.bytes_done.store(consumed, std::memory_order_relaxed);
   part.stats = (*reader)->stats();
   if ((*source)->error()) part.error = *(*source)->error();
+}
+
+// The first blocks of standard input (whole lines, exactly as read), to recognise its format; the
+// source stays open for the part that reads the rest.
+core::Expected<std::string> read_stdin_head(std::unique_ptr<capture::LineSource>& source) {
+  auto opened = capture::open_line_source("-");
+  if (!opened) return opened.error();
+  source = std::move(*opened);
+  std::string head;
+  std::string_view block;
+  uint64_t offset = 0;
+  while (head.size() < kHeadBytes && source->next_block(block, offset)) head.append(block);
+  if (source->error()) return *source->error();
+  return head;
 }
 
 // The first lines of an input, to recognise its format.
@@ -151,7 +175,8 @@ core::Expected<DigestResult> run_digest(const DigestOptions& options) {
     const std::string& path = options.files[i];
     auto info = capture::inspect_input(path);
     if (!info) return info.error();
-    auto head = read_head(path);
+    std::unique_ptr<capture::LineSource> stdin_source;
+    auto head = path == "-" ? read_stdin_head(stdin_source) : read_head(path);
     if (!head) return head.error();
     auto format = capture::detect_log_format(*head, options.engine);
     if (!format) {
@@ -180,6 +205,10 @@ core::Expected<DigestResult> run_digest(const DigestOptions& options) {
       part->format = *format;
       part->log_line_prefix = options.log_line_prefix;
       part->digest = Digest(options.mode);
+      if (stdin_source) {
+        part->opened = std::move(stdin_source);
+        part->replay = *head;
+      }
       if (starts.size() > 1) {
         part->ranged = true;
         part->begin = starts[k];
