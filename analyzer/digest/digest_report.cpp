@@ -101,7 +101,8 @@ json digest_to_json(const DigestResult& result, const ReportOptions& options) {
                   {"format", result.format},
                   {"events", result.events},
                   {"skipped", result.skipped},
-                  {"bytes", result.bytes}};
+                  {"bytes", result.bytes},
+                  {"errors", result.read_errors}};
   doc["fingerprint_mode"] = std::string(sql::fingerprint_mode_name(d.mode()));
   const char* order_names[] = {"total", "avg", "p95", "count"};
   doc["order_by"] = order_names[static_cast<int>(options.order_by)];

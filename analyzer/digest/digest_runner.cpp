@@ -28,7 +28,8 @@ struct Part {
   // Results
   Digest digest;
   capture::ReadStats stats;
-  std::optional<core::Error> error;
+  std::optional<core::Error> error;       // the part could not be read at all
+  std::optional<core::Error> read_error;  // reading stopped there; what came before is digested
   std::atomic<uint64_t> bytes_done{0};
   // Standard input can be read only once: the source its format was recognised from, and the
   // blocks read for that, which the part reads first.
@@ -72,7 +73,7 @@ void read_part(Part& part) {
   (*reader)->finish();
   part.bytes_done.store(consumed, std::memory_order_relaxed);
   part.stats = (*reader)->stats();
-  if ((*source)->error()) part.error = *(*source)->error();
+  if ((*source)->error()) part.read_error = *(*source)->error();
 }
 
 // The first blocks of standard input (whole lines, exactly as read), to recognise its format; the
@@ -85,7 +86,8 @@ core::Expected<std::string> read_stdin_head(std::unique_ptr<capture::LineSource>
   std::string_view block;
   uint64_t offset = 0;
   while (head.size() < kHeadBytes && source->next_block(block, offset)) head.append(block);
-  if (source->error()) return *source->error();
+  // An error after some text is the part's to report, with the digest of what came before.
+  if (source->error() && head.empty()) return *source->error();
   return head;
 }
 
@@ -100,7 +102,7 @@ core::Expected<std::string> read_head(const std::string& path) {
     head.append(line);
     head += '\n';
   }
-  if ((*source)->error()) return *(*source)->error();
+  if ((*source)->error() && head.empty()) return *(*source)->error();
   return head;
 }
 
@@ -247,6 +249,7 @@ core::Expected<DigestResult> run_digest(const DigestOptions& options) {
   result.digest = Digest(options.mode);
   for (auto& part : parts) {
     if (part->error) return *part->error;
+    if (part->read_error) result.read_errors.push_back(part->read_error->message);
     result.digest.merge(part->digest);
     result.events += part->stats.events;
     result.skipped += part->stats.skipped;

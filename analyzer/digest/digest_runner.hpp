@@ -40,6 +40,9 @@ struct DigestResult {
   std::string format;  // the formats read, comma-separated when several
   uint64_t events = 0, skipped = 0, bytes = 0;
   std::vector<SkippedInFile> skipped_records;  // the first ones, with their byte offsets
+  // Inputs whose reading stopped early (a truncated or corrupt compressed stream, a read error):
+  // what came before the error is in the digest.
+  std::vector<std::string> read_errors;
 };
 
 core::Expected<DigestResult> run_digest(const DigestOptions& options);

@@ -205,6 +205,9 @@ int run_audit_command(CommandContext& context, const AuditArgs& args, bool advis
     digest_options.files = {args.log};
     auto digested = digest::run_digest(digest_options);
     if (!digested) return context.fail(digested.error());
+    if (!digested->read_errors.empty()) {  // an audit of part of a log would rank the wrong classes
+      return context.fail(core::make_error(core::ErrorKind::input, digested->read_errors.front()));
+    }
     input = {{"kind", "log"},
              {"file", args.log},
              {"format", digested->format},

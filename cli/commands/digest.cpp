@@ -101,7 +101,9 @@ int run_digest(CommandContext& context, const DigestArgs& args) {
     auto appended = history::append(args.history, "digest", doc.dump());
     if (!appended) return context.fail(appended.error());
   }
-  return kExitOk;
+  // The digest of what could be read is out; the input that could not be read fails the run.
+  for (const auto& error : result->read_errors) std::cerr << "dbvet: " << error << '\n';
+  return result->read_errors.empty() ? kExitOk : kExitRuntime;
 }
 
 }  // namespace

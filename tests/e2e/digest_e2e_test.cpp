@@ -126,6 +126,26 @@ TEST(DigestE2e, StandardInputGivesTheSameDigestAsTheFile) {
   std::filesystem::remove_all(dir);
 }
 
+// A compressed log cut short: the digest of everything before the cut, the error (file and byte
+// offset) on standard error and in the JSON, and exit code 3.
+TEST(DigestE2e, TruncatedCompressedLogDigestsWhatCameBeforeAndFails) {
+  auto dir = testing::scratch_dir("digest_e2e_truncated");
+  const auto log = write_big_log(dir, false, 20000);
+  const auto gz = dir / "slow.log.gz";
+  auto zipped =
+      testing::run_program({"bash", "-c", "gzip -c '" + log.string() + "' | head -c 30000 > '" + gz.string() + "'"});
+  ASSERT_EQ(zipped.exit_code, 0) << zipped.err;
+  auto run = testing::run_dbvet({"digest", "--format", "json", "--no-progress", gz.string()});
+  EXPECT_EQ(run.exit_code, 3);
+  EXPECT_NE(run.err.find(gz.string() + ": truncated gzip stream at byte offset"), std::string::npos) << run.err;
+  auto doc = nlohmann::json::parse(run.out);
+  EXPECT_GT(doc["input"]["events"].get<int>(), 100);
+  EXPECT_LT(doc["input"]["events"].get<int>(), 20000);
+  ASSERT_EQ(doc["input"]["errors"].size(), 1u);
+  EXPECT_NE(doc["input"]["errors"][0].get<std::string>().find("truncated gzip"), std::string::npos);
+  std::filesystem::remove_all(dir);
+}
+
 TEST(DigestE2e, JsonContractAndIdenticalAcrossJobs) {
   auto dir = testing::scratch_dir("digest_e2e_json");
   auto log = write_log(dir).string();
@@ -137,6 +157,7 @@ TEST(DigestE2e, JsonContractAndIdenticalAcrossJobs) {
   EXPECT_EQ(doc["input"]["format"], "mysql-slowlog");
   EXPECT_EQ(doc["input"]["events"], 3000);
   EXPECT_EQ(doc["input"]["skipped"], 1);
+  EXPECT_EQ(doc["input"]["errors"], nlohmann::json::array());
   ASSERT_EQ(doc["classes"].size(), 2u);
   const auto& top = doc["classes"][0];
   EXPECT_EQ(top["fingerprint"], "select * from pets where owner_id = ?");
