@@ -17,13 +17,47 @@ namespace {
 using pglog::PrefixFields;
 using pglog::Severity;
 
-bool starts_with(std::string_view s, std::string_view p) { return s.substr(0, p.size()) == p; }
+// An equality memcmp of a literal's constant length, which the compiler inlines (a string_view
+// comparison calls memcmp for its ordering).
+inline bool starts_with(std::string_view s, std::string_view p) {
+  return s.size() >= p.size() && std::memcmp(s.data(), p.data(), p.size()) == 0;
+}
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
 uint64_t to_u64(std::string_view s) {
   uint64_t v = 0;
   std::from_chars(s.data(), s.data() + s.size(), v);
   return v;
+}
+
+// "1.039" as from_chars reads it, for the plain decimals durations are: m / 10^k is correctly
+// rounded when m < 2^53 and 10^k is exact (k <= 22), like from_chars; other forms go to from_chars.
+const char* parse_decimal(const char* begin, const char* end, double& value) {
+  static constexpr double kPowersOfTen[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
+                                            1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+  const char* p = begin;
+  uint64_t mantissa = 0;
+  int digits = 0, decimals = 0;
+  while (p != end && is_digit(*p)) {
+    mantissa = mantissa * 10 + static_cast<uint64_t>(*p++ - '0');
+    ++digits;
+  }
+  if (digits > 0 && p != end && *p == '.') {
+    const char* frac = ++p;
+    while (p != end && is_digit(*p)) {
+      mantissa = mantissa * 10 + static_cast<uint64_t>(*p++ - '0');
+      ++digits;
+    }
+    decimals = static_cast<int>(p - frac);
+    if (decimals == 0) p = nullptr;  // "1." : from_chars decides
+  }
+  bool plain = p != nullptr && digits > 0 && digits <= 15 && (p == end || (*p != 'e' && *p != 'E'));
+  if (!plain) {
+    auto [q, ec] = std::from_chars(begin, end, value);
+    return ec == std::errc{} ? q : nullptr;
+  }
+  value = static_cast<double>(mantissa) / kPowersOfTen[decimals];
+  return p;
 }
 
 // One log entry: a severity and its message (continuation lines joined with '\n'), and the
@@ -53,11 +87,10 @@ struct Record {
       }
     }
     pid = to_u64(f.pid);
-    user.assign(f.user);
-    database.assign(f.database);
+    constexpr std::string_view unknown = "[unknown]";
+    user.assign(f.user == unknown ? std::string_view() : f.user);
+    database.assign(f.database == unknown ? std::string_view() : f.database);
     host.assign(f.host);
-    if (user == "[unknown]") user.clear();
-    if (database == "[unknown]") database.clear();
   }
 };
 
@@ -151,7 +184,7 @@ class EventBuilder {
   EventBuilder(EventSink sink, ReadStats& stats) : sink_(std::move(sink)), stats_(stats) {}
 
   void on_record(const Record& r, uint64_t line_no) {
-    Session& s = sessions_[r.pid];
+    Session& s = session(r.pid);
     s.last_line = line_no;
     std::string_view m = r.message;
     if (s.has_pending) {
@@ -184,12 +217,14 @@ class EventBuilder {
   void flush_all() {
     for (auto& [pid, s] : sessions_) flush(s);
     sessions_.clear();
+    last_session_ = nullptr;
   }
 
   void sweep(uint64_t line_no, uint64_t idle_lines) {
     for (auto it = sessions_.begin(); it != sessions_.end();) {
       if (line_no - it->second.last_line > idle_lines) {
         flush(it->second);
+        if (&it->second == last_session_) last_session_ = nullptr;
         it = sessions_.erase(it);
       } else {
         ++it;
@@ -198,6 +233,16 @@ class EventBuilder {
   }
 
  private:
+  // Consecutive records often come from the same backend: its session without a hash lookup
+  // (unordered_map elements stay where they are until erased).
+  Session& session(uint64_t pid) {
+    if (last_session_ == nullptr || last_pid_ != pid) {
+      last_session_ = &sessions_[pid];
+      last_pid_ = pid;
+    }
+    return *last_session_;
+  }
+
   void flush(Session& s) {
     if (s.has_pending) emit(s.pending);
     if (s.has_plan) emit(s.plan);
@@ -244,8 +289,8 @@ class EventBuilder {
 
   void on_duration(const Record& r, Session& s, std::string_view rest) {
     double ms = 0;
-    auto [p, ec] = std::from_chars(rest.data(), rest.data() + rest.size(), ms);
-    if (ec != std::errc{} || !starts_with(std::string_view(p, rest.data() + rest.size() - p), " ms")) {
+    const char* p = parse_decimal(rest.data(), rest.data() + rest.size(), ms);
+    if (p == nullptr || !starts_with(std::string_view(p, rest.data() + rest.size() - p), " ms")) {
       stats_.skip(r.offset, "a duration in milliseconds after 'duration: '");
       return;
     }
@@ -328,6 +373,8 @@ class EventBuilder {
   EventSink sink_;
   ReadStats& stats_;
   std::unordered_map<uint64_t, Session> sessions_;
+  Session* last_session_ = nullptr;
+  uint64_t last_pid_ = 0;
   model::QueryEvent direct_;  // the event of a "duration: ... statement:" line, reused
 };
 

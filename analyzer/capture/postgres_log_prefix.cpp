@@ -2,6 +2,7 @@
 
 #include <array>
 #include <cstring>
+#include <optional>
 
 namespace dbvet::capture::pglog {
 namespace {
@@ -120,16 +121,46 @@ size_t find_severity(std::string_view line, Severity& severity, size_t& msg) {
   return std::string_view::npos;
 }
 
+namespace {
+// The "YYYY-MM-DD HH:MM:SS" part of a timestamp in seconds since the epoch, or nullopt when it is
+// not one.
+std::optional<int64_t> parse_date_time(const char* s) {
+  for (size_t i : {0u, 1u, 2u, 3u, 5u, 6u, 8u, 9u, 11u, 12u, 14u, 15u, 17u, 18u}) {
+    if (!is_digit(s[i])) return std::nullopt;
+  }
+  if (s[4] != '-' || s[7] != '-' || (s[10] != ' ' && s[10] != 'T') || s[13] != ':' || s[16] != ':') return std::nullopt;
+  std::string_view v(s, 19);
+  int64_t year = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + two(v, 2);
+  unsigned mon = static_cast<unsigned>(two(v, 5)), day = static_cast<unsigned>(two(v, 8));
+  int hh = two(v, 11), mm = two(v, 14), ss = two(v, 17);
+  if (mon < 1 || mon > 12 || day < 1 || day > 31 || hh > 24 || mm > 59 || ss > 60) return std::nullopt;
+  return days_from_civil(year, mon, day) * 86400 + hh * 3600 + mm * 60 + ss;
+}
+
+// A log prints the same second on many consecutive lines: its text and value, per thread (each
+// -j part reads on its own thread) so that no reader shares it.
+struct LastDateTime {
+  char text[19] = {};
+  int64_t seconds = 0;
+  bool valid = false;
+};
+thread_local LastDateTime last_date_time;
+}  // namespace
+
 size_t parse_timestamp(std::string_view s, int64_t& unix_seconds, bool allow_zone) {
   if (s.size() < 19) return 0;
-  for (size_t i : {0u, 1u, 2u, 3u, 5u, 6u, 8u, 9u, 11u, 12u, 14u, 15u, 17u, 18u}) {
-    if (!is_digit(s[i])) return 0;
+  int64_t date_time = 0;
+  LastDateTime& last = last_date_time;
+  if (last.valid && std::memcmp(s.data(), last.text, 19) == 0) {
+    date_time = last.seconds;
+  } else {
+    auto parsed = parse_date_time(s.data());
+    if (!parsed) return 0;
+    date_time = *parsed;
+    std::memcpy(last.text, s.data(), 19);
+    last.seconds = date_time;
+    last.valid = true;
   }
-  if (s[4] != '-' || s[7] != '-' || (s[10] != ' ' && s[10] != 'T') || s[13] != ':' || s[16] != ':') return 0;
-  int64_t year = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + two(s, 2);
-  unsigned mon = static_cast<unsigned>(two(s, 5)), day = static_cast<unsigned>(two(s, 8));
-  int hh = two(s, 11), mm = two(s, 14), ss = two(s, 17);
-  if (mon < 1 || mon > 12 || day < 1 || day > 31 || hh > 24 || mm > 59 || ss > 60) return 0;
   size_t i = 19;
   if (i < s.size() && s[i] == '.') {
     ++i;
@@ -162,7 +193,7 @@ size_t parse_timestamp(std::string_view s, int64_t& unix_seconds, bool allow_zon
       }
     }
   }
-  unix_seconds = days_from_civil(year, mon, day) * 86400 + hh * 3600 + mm * 60 + ss - offset_min * 60;
+  unix_seconds = date_time - offset_min * 60;
   return i;
 }
 
@@ -176,6 +207,18 @@ inline bool literal_at(std::string_view line, size_t pos, const std::string& lit
     if (p[i] != lit[i]) return false;
   }
   return true;
+}
+
+// The first occurrence of `lit` (not empty) at or after pos, like std::string_view::find.
+inline size_t find_literal(std::string_view line, size_t pos, const std::string& lit) {
+  while (pos < line.size()) {
+    const void* hit = std::memchr(line.data() + pos, lit[0], line.size() - pos);
+    if (hit == nullptr) return std::string_view::npos;
+    size_t at = static_cast<size_t>(static_cast<const char*>(hit) - line.data());
+    if (literal_at(line, at, lit)) return at;
+    pos = at + 1;
+  }
+  return std::string_view::npos;
 }
 }  // namespace
 
@@ -260,6 +303,13 @@ core::Expected<LinePrefix> LinePrefix::compile(std::string_view prefix) {
     }
     p.tokens_.push_back(std::move(t));
   }
+  for (size_t i = 0; i < p.tokens_.size(); ++i) {
+    if (p.tokens_[i].kind != Token::text) continue;
+    size_t next = i + 1;
+    while (next < p.tokens_.size() && p.tokens_[next].kind == Token::stop) ++next;
+    if (next < p.tokens_.size() && p.tokens_[next].kind == Token::literal) p.tokens_[i].follow = static_cast<int>(next);
+    p.tokens_[i].last = next >= p.tokens_.size();
+  }
   return p;
 }
 
@@ -305,7 +355,84 @@ void LinePrefix::assign(const Token& t, std::string_view v, PrefixFields& f) con
 
 bool LinePrefix::match(std::string_view line, PrefixFields& fields, Severity& severity, size_t& message_pos) const {
   fields = PrefixFields{};
+  if (match_first_path(line, fields, severity, message_pos)) return true;
+  fields = PrefixFields{};
   return match_from(line, 0, 0, fields, severity, message_pos);
+}
+
+bool LinePrefix::match_first_path(std::string_view line, PrefixFields& f, Severity& sev, size_t& msg) const {
+  size_t pos = 0;
+  for (const Token& t : tokens_) {
+    if (t.padded) {
+      while (pos < line.size() && line[pos] == ' ') ++pos;
+    }
+    size_t start = pos;
+    switch (t.kind) {
+      case Token::literal:
+        if (!literal_at(line, pos, t.lit)) return false;
+        pos += t.lit.size();
+        continue;
+      case Token::stop:
+        continue;
+      case Token::stamp:
+      case Token::stamp_ms: {
+        int64_t value = 0;
+        size_t n = parse_timestamp(line.substr(pos), value);
+        if (n == 0) return false;
+        if (f.timestamp.empty()) f.unix_time = value;
+        pos += n;
+        break;
+      }
+      case Token::epoch:
+        while (pos < line.size() && (is_digit(line[pos]) || line[pos] == '.')) ++pos;
+        break;
+      case Token::signed_digits:
+        if (pos < line.size() && line[pos] == '-') ++pos;
+        [[fallthrough]];
+      case Token::digits:
+        while (pos < line.size() && is_digit(line[pos])) ++pos;
+        break;
+      case Token::session:
+        while (pos < line.size() && (is_hex(line[pos]) || line[pos] == '.')) ++pos;
+        break;
+      case Token::vxid:
+        while (pos < line.size() && (is_digit(line[pos]) || line[pos] == '/')) ++pos;
+        break;
+      case Token::word:
+        while (pos < line.size() && is_alnum(line[pos])) ++pos;
+        break;
+      case Token::text: {
+        if (t.follow >= 0) {
+          size_t at = find_literal(line, pos, tokens_[static_cast<size_t>(t.follow)].lit);
+          if (at == std::string_view::npos) return false;
+          assign(t, line.substr(start, at - start), f);
+          pos = at;
+          continue;
+        }
+        if (t.last) {
+          Severity s = Severity::none;
+          size_t m = 0;
+          size_t at = find_severity(line.substr(pos), s, m);
+          if (at == std::string_view::npos) return false;
+          assign(t, line.substr(start, at), f);
+          sev = s;
+          msg = pos + m;
+          return true;
+        }
+        while (pos < line.size() && line[pos] != ' ') ++pos;
+        break;
+      }
+    }
+    if (t.padded) {
+      size_t end = pos;
+      while (pos < line.size() && line[pos] == ' ') ++pos;
+      assign(t, line.substr(start, end - start), f);
+    } else {
+      assign(t, line.substr(start, pos - start), f);
+    }
+  }
+  sev = parse_severity(line, pos, msg);
+  return sev != Severity::none;
 }
 
 bool LinePrefix::match_from(std::string_view line, size_t ti, size_t pos, PrefixFields& f, Severity& sev,

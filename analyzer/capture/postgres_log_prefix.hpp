@@ -64,7 +64,15 @@ class LinePrefix {
     char escape = 0;
     bool padded = false;
     std::string lit;
+    // For a text token: the literal that ends its value (the next token but %q), else -1; and
+    // whether nothing but %q follows it (its value then ends at the severity).
+    int follow = -1;
+    bool last = false;
   };
+  // Match without backtracking: every text value ends at the first occurrence of the literal
+  // after it, %q is followed. That is the first path match_from tries, so when it matches, the
+  // result is match_from's; when it does not, match_from tries the others.
+  bool match_first_path(std::string_view line, PrefixFields& f, Severity& sev, size_t& msg) const;
   bool match_from(std::string_view line, size_t ti, size_t pos, PrefixFields& f, Severity& sev, size_t& msg) const;
   void assign(const Token& t, std::string_view value, PrefixFields& f) const;
 
