@@ -833,7 +833,7 @@ class Reader final : public PostgresLogReader {
     for (const auto& [text, off] : lines) dispatch(text, off);
   }
 
-  bool match_prefix(std::string_view text, PrefixFields& f, Severity& s, size_t& msg) const {
+  bool match_prefix(std::string_view text, PrefixFields& f, Severity& s, size_t& msg) {
     if (!guess_) return prefix_->match(text, f, s, msg);
     f = PrefixFields{};
     size_t at = pglog::find_severity(text, s, msg);

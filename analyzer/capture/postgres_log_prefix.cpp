@@ -310,6 +310,13 @@ core::Expected<LinePrefix> LinePrefix::compile(std::string_view prefix) {
     if (next < p.tokens_.size() && p.tokens_[next].kind == Token::literal) p.tokens_[i].follow = static_cast<int>(next);
     p.tokens_[i].last = next >= p.tokens_.size();
   }
+  for (size_t i = 0; i < p.tokens_.size(); ++i) {
+    Token::Kind k = p.tokens_[i].kind;
+    if (k != Token::literal && k != Token::text && k != Token::stop) p.tail_from_ = i + 1;
+  }
+  for (size_t i = p.tail_from_; i < p.tokens_.size(); ++i) {
+    if (p.tokens_[i].kind == Token::text) p.memoise_tail_ = true;
+  }
   return p;
 }
 
@@ -353,23 +360,95 @@ void LinePrefix::assign(const Token& t, std::string_view v, PrefixFields& f) con
   }
 }
 
-bool LinePrefix::match(std::string_view line, PrefixFields& fields, Severity& severity, size_t& message_pos) const {
+bool LinePrefix::match(std::string_view line, PrefixFields& fields, Severity& severity, size_t& message_pos) {
   fields = PrefixFields{};
   if (match_first_path(line, fields, severity, message_pos)) return true;
   fields = PrefixFields{};
   return match_from(line, 0, 0, fields, severity, message_pos);
 }
 
-bool LinePrefix::match_first_path(std::string_view line, PrefixFields& f, Severity& sev, size_t& msg) const {
+bool LinePrefix::match_first_path(std::string_view line, PrefixFields& f, Severity& sev, size_t& msg) {
   size_t pos = 0;
-  for (const Token& t : tokens_) {
+  switch (first_path(line, 0, tail_from_, pos, f, sev, msg)) {
+    case PathEnd::failed:
+      return false;
+    case PathEnd::at_severity:
+      return true;
+    case PathEnd::done:
+      break;
+  }
+  if (memoise_tail_) return match_tail(line, pos, f, sev, msg);
+  switch (first_path(line, tail_from_, tokens_.size(), pos, f, sev, msg)) {
+    case PathEnd::failed:
+      return false;
+    case PathEnd::at_severity:
+      return true;
+    case PathEnd::done:
+      break;
+  }
+  sev = parse_severity(line, pos, msg);
+  return sev != Severity::none;
+}
+
+bool LinePrefix::match_tail(std::string_view line, size_t pos, PrefixFields& f, Severity& sev, size_t& msg) {
+  auto set = [&](std::string_view& field, const Span& span) {
+    if (span.offset != std::string_view::npos) field = line.substr(pos + span.offset, span.size);
+  };
+  TailMemo& m = memo_;
+  size_t rest = line.size() - pos;
+  if (m.valid && (m.at_end ? rest == m.bytes.size() : rest >= m.bytes.size()) &&
+      std::memcmp(line.data() + pos, m.bytes.data(), m.bytes.size()) == 0) {
+    set(f.user, m.user);
+    set(f.database, m.database);
+    set(f.host, m.host);
+    f.free_text += m.free_text;
+    sev = m.severity;
+    msg = pos + m.message;
+    return true;
+  }
+  PrefixFields tail;
+  size_t end = pos;
+  switch (first_path(line, tail_from_, tokens_.size(), end, tail, sev, msg)) {
+    case PathEnd::failed:
+      return false;
+    case PathEnd::at_severity:
+      break;
+    case PathEnd::done:
+      sev = parse_severity(line, end, msg);
+      if (sev == Severity::none) return false;
+      break;
+  }
+  auto span = [&](std::string_view field) {
+    if (field.data() == nullptr) return Span{};
+    return Span{static_cast<size_t>(field.data() - line.data()) - pos, field.size()};
+  };
+  m.valid = true;
+  m.at_end = msg == line.size();
+  m.bytes.assign(line.substr(pos, msg - pos + (m.at_end ? 0 : 1)));
+  m.severity = sev;
+  m.message = msg - pos;
+  m.free_text = tail.free_text;
+  m.user = span(tail.user);
+  m.database = span(tail.database);
+  m.host = span(tail.host);
+  set(f.user, m.user);
+  set(f.database, m.database);
+  set(f.host, m.host);
+  f.free_text += m.free_text;
+  return true;
+}
+
+LinePrefix::PathEnd LinePrefix::first_path(std::string_view line, size_t begin, size_t end, size_t& pos,
+                                           PrefixFields& f, Severity& sev, size_t& msg) const {
+  for (size_t ti = begin; ti < end; ++ti) {
+    const Token& t = tokens_[ti];
     if (t.padded) {
       while (pos < line.size() && line[pos] == ' ') ++pos;
     }
     size_t start = pos;
     switch (t.kind) {
       case Token::literal:
-        if (!literal_at(line, pos, t.lit)) return false;
+        if (!literal_at(line, pos, t.lit)) return PathEnd::failed;
         pos += t.lit.size();
         continue;
       case Token::stop:
@@ -378,7 +457,7 @@ bool LinePrefix::match_first_path(std::string_view line, PrefixFields& f, Severi
       case Token::stamp_ms: {
         int64_t value = 0;
         size_t n = parse_timestamp(line.substr(pos), value);
-        if (n == 0) return false;
+        if (n == 0) return PathEnd::failed;
         if (f.timestamp.empty()) f.unix_time = value;
         pos += n;
         break;
@@ -404,7 +483,7 @@ bool LinePrefix::match_first_path(std::string_view line, PrefixFields& f, Severi
       case Token::text: {
         if (t.follow >= 0) {
           size_t at = find_literal(line, pos, tokens_[static_cast<size_t>(t.follow)].lit);
-          if (at == std::string_view::npos) return false;
+          if (at == std::string_view::npos) return PathEnd::failed;
           assign(t, line.substr(start, at - start), f);
           pos = at;
           continue;
@@ -413,26 +492,25 @@ bool LinePrefix::match_first_path(std::string_view line, PrefixFields& f, Severi
           Severity s = Severity::none;
           size_t m = 0;
           size_t at = find_severity(line.substr(pos), s, m);
-          if (at == std::string_view::npos) return false;
+          if (at == std::string_view::npos) return PathEnd::failed;
           assign(t, line.substr(start, at), f);
           sev = s;
           msg = pos + m;
-          return true;
+          return PathEnd::at_severity;
         }
         while (pos < line.size() && line[pos] != ' ') ++pos;
         break;
       }
     }
     if (t.padded) {
-      size_t end = pos;
+      size_t token_end = pos;
       while (pos < line.size() && line[pos] == ' ') ++pos;
-      assign(t, line.substr(start, end - start), f);
+      assign(t, line.substr(start, token_end - start), f);
     } else {
       assign(t, line.substr(start, pos - start), f);
     }
   }
-  sev = parse_severity(line, pos, msg);
-  return sev != Severity::none;
+  return PathEnd::done;
 }
 
 bool LinePrefix::match_from(std::string_view line, size_t ti, size_t pos, PrefixFields& f, Severity& sev,
