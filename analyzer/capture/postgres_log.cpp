@@ -24,10 +24,21 @@ inline bool starts_with(std::string_view s, std::string_view p) {
 }
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
+// The leading digits of s as from_chars reads them (0 when there are none or they overflow).
 uint64_t to_u64(std::string_view s) {
   uint64_t v = 0;
-  std::from_chars(s.data(), s.data() + s.size(), v);
+  size_t i = 0;
+  for (; i < s.size() && i < 19 && is_digit(s[i]); ++i) v = v * 10 + static_cast<uint64_t>(s[i] - '0');
+  if (i == 19 && i < s.size() && is_digit(s[i])) {  // 20 digits or more: may overflow
+    v = 0;
+    std::from_chars(s.data(), s.data() + s.size(), v);
+  }
   return v;
+}
+
+// Most records repeat the user, database and host of the one before: compare rather than copy.
+inline void assign_if_changed(std::string& to, std::string_view from) {
+  if (to.size() != from.size() || std::memcmp(to.data(), from.data(), from.size()) != 0) to.assign(from);
 }
 
 // "1.039" as from_chars reads it, for the plain decimals durations are: m / 10^k is correctly
@@ -64,7 +75,6 @@ const char* parse_decimal(const char* begin, const char* end, double& value) {
 // session it belongs to. csvlog and jsonlog carry the DETAIL in the same entry.
 struct Record {
   Severity severity = Severity::none;
-  std::string message;
   std::string detail;
   bool inline_detail = false;
   std::optional<int64_t> timestamp;
@@ -73,6 +83,30 @@ struct Record {
   uint64_t offset = 0;
   uint64_t last_line = 0;
   bool open = false;
+
+  std::string_view message() const { return borrowed_ ? borrowed_message_ : std::string_view(message_); }
+  // A message still in the caller's line: no copy while the record is completed by a later line
+  // of the same block (see Reader::keep_open_record), which is the common case.
+  void borrow_message(std::string_view m) {
+    borrowed_message_ = m;
+    borrowed_ = true;
+  }
+  void set_message(std::string_view m) {
+    borrowed_ = false;
+    message_.assign(m);
+  }
+  void set_message(std::string&& m) {
+    borrowed_ = false;
+    message_ = std::move(m);
+  }
+  // The message as a string of the record's own, to append to.
+  std::string& own_message() {
+    if (borrowed_) {
+      message_.assign(borrowed_message_);
+      borrowed_ = false;
+    }
+    return message_;
+  }
 
   void set_fields(const PrefixFields& f) {
     timestamp = f.unix_time;
@@ -88,10 +122,15 @@ struct Record {
     }
     pid = to_u64(f.pid);
     constexpr std::string_view unknown = "[unknown]";
-    user.assign(f.user == unknown ? std::string_view() : f.user);
-    database.assign(f.database == unknown ? std::string_view() : f.database);
-    host.assign(f.host);
+    assign_if_changed(user, f.user == unknown ? std::string_view() : f.user);
+    assign_if_changed(database, f.database == unknown ? std::string_view() : f.database);
+    assign_if_changed(host, f.host);
   }
+
+ private:
+  std::string message_;
+  std::string_view borrowed_message_;
+  bool borrowed_ = false;
 };
 
 // What a session (backend pid) left open: a statement waiting for its duration, an event waiting
@@ -108,9 +147,9 @@ struct Session {
 
 void fill_meta(const Record& r, model::QueryEvent& e) {
   e.timestamp = r.timestamp;
-  e.database = r.database;
-  e.user = r.user;
-  e.host = r.host;
+  assign_if_changed(e.database, r.database);
+  assign_if_changed(e.user, r.user);
+  assign_if_changed(e.host, r.host);
   e.byte_offset = r.offset;
 }
 
@@ -186,7 +225,7 @@ class EventBuilder {
   void on_record(const Record& r, uint64_t line_no) {
     Session& s = session(r.pid);
     s.last_line = line_no;
-    std::string_view m = r.message;
+    std::string_view m = r.message();
     if (s.has_pending) {
       if (r.severity == Severity::detail && starts_with(m, "parameters: ")) {
         apply_parameters(s.pending, m.substr(12));
@@ -257,7 +296,8 @@ class EventBuilder {
   }
 
   // Empties an event but keeps its strings' buffers (unless the sink took them): the next event
-  // built in it allocates nothing.
+  // built in it allocates nothing. database, user and host stay: fill_meta sets them on every
+  // reuse, and mostly to what they were.
   static void reset(model::QueryEvent& e) {
     e.sql.clear();
     e.query_time_s = 0;
@@ -267,9 +307,6 @@ class EventBuilder {
     e.rows_affected.reset();
     e.bytes_sent.reset();
     e.timestamp.reset();
-    e.database.clear();
-    e.user.clear();
-    e.host.clear();
     e.byte_offset = 0;
     e.plan_text.clear();
     e.prepared_sql.clear();
@@ -691,6 +728,33 @@ class Reader final : public PostgresLogReader {
   const ReadStats& stats() const override { return stats_; }
 
   void feed_line(std::string_view line, uint64_t offset) override {
+    read_line(line, offset);
+    keep_open_record();
+  }
+
+  void feed_block(std::string_view block, uint64_t offset) override {
+    struct Lines {
+      Reader& reader;
+      void feed_line(std::string_view line, uint64_t offset) { reader.read_line(line, offset); }
+    } lines{*this};
+    feed_lines(lines, block, offset);
+    keep_open_record();
+  }
+
+  void finish() override {
+    if (needs_prefix() && !prefix_) decide_prefix();
+    if (csv_.pending()) {
+      stats_.skip(csv_offset_, "a closing quote of a csvlog field before the end of input");
+      csv_.reset();
+    }
+    complete(current_);
+    for (auto& [pid, r] : syslog_open_) complete(r);
+    syslog_open_.clear();
+    builder_.flush_all();
+  }
+
+ private:
+  void read_line(std::string_view line, uint64_t offset) {
     stats_.bytes += line.size() + 1;
     ++line_no_;
     if (line_no_ % kSweepEvery == 0) {
@@ -708,21 +772,12 @@ class Reader final : public PostgresLogReader {
     dispatch(line, offset);
   }
 
-  void feed_block(std::string_view block, uint64_t offset) override { feed_lines(*this, block, offset); }
-
-  void finish() override {
-    if (needs_prefix() && !prefix_) decide_prefix();
-    if (csv_.pending()) {
-      stats_.skip(csv_offset_, "a closing quote of a csvlog field before the end of input");
-      csv_.reset();
-    }
-    complete(current_);
-    for (auto& [pid, r] : syslog_open_) complete(r);
-    syslog_open_.clear();
-    builder_.flush_all();
+  // The caller's line goes away after feed_line or feed_block: the record still open keeps a
+  // copy of its message.
+  void keep_open_record() {
+    if (current_.open) current_.own_message();
   }
 
- private:
   bool needs_prefix() const { return format_ == PgLogFormat::stderr_log || format_ == PgLogFormat::syslog; }
 
  public:  // line shapes, shared with format detection and -j splitting
@@ -831,6 +886,7 @@ class Reader final : public PostgresLogReader {
     auto lines = std::move(pending_lines_);
     pending_lines_.clear();
     for (const auto& [text, off] : lines) dispatch(text, off);
+    keep_open_record();  // its message may be in `lines`
   }
 
   bool match_prefix(std::string_view text, PrefixFields& f, Severity& s, size_t& msg) {
@@ -886,7 +942,7 @@ class Reader final : public PostgresLogReader {
   void start_record(Record& r, const PrefixFields& f, Severity s, std::string_view message, uint64_t offset) {
     r.set_fields(f);
     r.severity = s;
-    r.message.assign(message);
+    r.borrow_message(message);
     r.detail.clear();
     r.inline_detail = false;
     r.offset = offset;
@@ -895,9 +951,10 @@ class Reader final : public PostgresLogReader {
   }
 
   static void append_continuation(Record& r, std::string_view line) {
-    r.message.push_back('\n');
+    std::string& message = r.own_message();
+    message.push_back('\n');
     if (!line.empty() && line.front() == '\t') line.remove_prefix(1);
-    r.message.append(line);
+    message.append(line);
   }
 
   void syslog_line(std::string_view line, uint64_t offset) {
@@ -920,10 +977,10 @@ class Reader final : public PostgresLogReader {
       // PostgreSQL splits a message at newlines (the next part starts with the tab it adds, "#011"
       // once escaped by syslog) and long lines into pieces (joined as they are).
       if (starts_with(text, "#011")) {
-        r.message.push_back('\n');
+        r.own_message().push_back('\n');
         text.remove_prefix(4);
       }
-      append_unescaped(r.message, text);
+      append_unescaped(r.own_message(), text);
       r.last_line = line_no_;
       return;
     }
@@ -936,7 +993,7 @@ class Reader final : public PostgresLogReader {
       return;
     }
     start_record(r, f, s, {}, offset);
-    append_unescaped(r.message, text.substr(msg));
+    append_unescaped(r.own_message(), text.substr(msg));
     if (f.pid.empty()) r.pid = pid;
     if (!r.timestamp) r.timestamp = syslog_time(line);
   }
@@ -1018,7 +1075,7 @@ class Reader final : public PostgresLogReader {
     size_t msg = 0;
     std::string sev_text = csv_.field(11) + ":  ";
     r.severity = pglog::parse_severity(sev_text, 0, msg);
-    r.message = csv_.field(13);
+    r.set_message(csv_.field(13));
     r.detail = csv_.size() > 14 ? csv_.field(14) : std::string();
     r.inline_detail = true;
     r.offset = csv_offset_;
@@ -1051,7 +1108,7 @@ class Reader final : public PostgresLogReader {
     size_t msg = 0;
     f.severity += ":  ";
     r.severity = pglog::parse_severity(f.severity, 0, msg);
-    r.message = std::move(f.message);
+    r.set_message(std::move(f.message));
     r.detail = std::move(f.detail);
     r.inline_detail = true;
     r.offset = offset;
@@ -1081,8 +1138,9 @@ class Reader final : public PostgresLogReader {
     Record& r = current_;
     start_record(r, f, s, first.substr(msg), offset);
     if (nl != std::string::npos) {
-      r.message.push_back('\n');
-      r.message.append(text, nl + 1);
+      std::string& message = r.own_message();
+      message.push_back('\n');
+      message.append(text, nl + 1);
     }
     complete(r);
   }

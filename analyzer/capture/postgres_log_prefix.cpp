@@ -143,6 +143,10 @@ struct LastDateTime {
   char text[19] = {};
   int64_t seconds = 0;
   bool valid = false;
+  // The last zone abbreviation read (" UTC"), and its offset.
+  char zone[6] = {};
+  size_t zone_size = 0;
+  int zone_minutes = 0;
 };
 thread_local LastDateTime last_date_time;
 }  // namespace
@@ -166,6 +170,17 @@ size_t parse_timestamp(std::string_view s, int64_t& unix_seconds, bool allow_zon
     ++i;
     while (i < s.size() && is_digit(s[i])) ++i;
   }
+  if (allow_zone && last.zone_size > 0 && i < s.size() && s[i] == ' ' && s.size() - i - 1 >= last.zone_size &&
+      std::memcmp(s.data() + i + 1, last.zone, last.zone_size) == 0) {
+    // The same abbreviation as last time, ending there: what the code below decides, as the
+    // characters it reads are the same (it stops at the first non-letter; only ':' or a sign
+    // there makes it read further).
+    size_t j = i + 1 + last.zone_size;
+    if (j == s.size() || (!is_alpha(s[j]) && s[j] != ':' && s[j] != '+' && s[j] != '-')) {
+      unix_seconds = date_time - last.zone_minutes * 60;
+      return j;
+    }
+  }
   int offset_min = 0;
   if (allow_zone && i < s.size()) {
     if (s[i] == 'Z') {
@@ -185,6 +200,9 @@ size_t parse_timestamp(std::string_view s, int64_t& unix_seconds, bool allow_zon
         bool severity_follows = j < s.size() && s[j] == ':' && parse_severity(s, i + 1, dummy) != Severity::none;
         if (!severity_follows && zone.size() >= 1 && zone.size() <= 6) {
           offset_min = zone_minutes(zone);
+          std::memcpy(last.zone, zone.data(), zone.size());
+          last.zone_size = zone.size();
+          last.zone_minutes = offset_min;
           i = j;
           // "UTC+3" style suffixes
           int extra = 0;
