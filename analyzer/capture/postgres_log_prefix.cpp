@@ -321,6 +321,14 @@ core::Expected<LinePrefix> LinePrefix::compile(std::string_view prefix) {
     }
     p.tokens_.push_back(std::move(t));
   }
+  for (Token& t : p.tokens_) {
+    if (t.kind != Token::literal || t.lit.size() > 16) continue;
+    char bytes[16] = {}, mask[16] = {};
+    std::memcpy(bytes, t.lit.data(), t.lit.size());
+    std::memset(mask, 0xFF, t.lit.size());
+    std::memcpy(t.words, bytes, 16);
+    std::memcpy(t.masks, mask, 16);
+  }
   for (size_t i = 0; i < p.tokens_.size(); ++i) {
     if (p.tokens_[i].kind != Token::text) continue;
     size_t next = i + 1;
@@ -338,7 +346,7 @@ core::Expected<LinePrefix> LinePrefix::compile(std::string_view prefix) {
   return p;
 }
 
-void LinePrefix::assign(const Token& t, std::string_view v, PrefixFields& f) const {
+inline void LinePrefix::assign(const Token& t, std::string_view v, PrefixFields& f) const {
   while (t.padded && !v.empty() && v.back() == ' ') v.remove_suffix(1);
   if (t.kind == Token::text) f.free_text += v.size();
   switch (t.escape) {
@@ -465,10 +473,22 @@ LinePrefix::PathEnd LinePrefix::first_path(std::string_view line, size_t begin, 
     }
     size_t start = pos;
     switch (t.kind) {
-      case Token::literal:
-        if (!literal_at(line, pos, t.lit)) return PathEnd::failed;
+      case Token::literal: {
+        size_t words = t.lit.size() <= 8 ? 1 : 2;
+        if (t.lit.size() <= 16 && line.size() - pos >= words * 8) {
+          uint64_t w = 0;
+          std::memcpy(&w, line.data() + pos, 8);
+          if (((w ^ t.words[0]) & t.masks[0]) != 0) return PathEnd::failed;
+          if (words == 2) {
+            std::memcpy(&w, line.data() + pos + 8, 8);
+            if (((w ^ t.words[1]) & t.masks[1]) != 0) return PathEnd::failed;
+          }
+        } else if (!literal_at(line, pos, t.lit)) {
+          return PathEnd::failed;
+        }
         pos += t.lit.size();
         continue;
+      }
       case Token::stop:
         continue;
       case Token::stamp:

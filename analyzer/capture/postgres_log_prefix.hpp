@@ -68,6 +68,9 @@ class LinePrefix {
     // whether nothing but %q follows it (its value then ends at the severity).
     int follow = -1;
     bool last = false;
+    // A literal of up to 16 bytes as two words and the masks of its bytes, compared at once.
+    uint64_t words[2] = {};
+    uint64_t masks[2] = {};
   };
   // Where the first path stopped: on a token that does not match, at a severity (a text escape
   // that ends the prefix), or after the last token given.
