@@ -27,12 +27,14 @@ bool is_digit(char c) { return c >= '0' && c <= '9'; }
 // The leading digits of s as from_chars reads them (0 when there are none or they overflow).
 uint64_t to_u64(std::string_view s) {
   uint64_t v = 0;
-  size_t i = 0;
-  for (; i < s.size() && i < 19 && is_digit(s[i]); ++i) v = v * 10 + static_cast<uint64_t>(s[i] - '0');
-  if (i == 19 && i < s.size() && is_digit(s[i])) {  // 20 digits or more: may overflow
-    v = 0;
-    std::from_chars(s.data(), s.data() + s.size(), v);
+  if (s.size() <= 19) {  // cannot overflow
+    for (char c : s) {
+      if (!is_digit(c)) break;
+      v = v * 10 + static_cast<uint64_t>(c - '0');
+    }
+    return v;
   }
+  std::from_chars(s.data(), s.data() + s.size(), v);
   return v;
 }
 
@@ -943,7 +945,7 @@ class Reader final : public PostgresLogReader {
   }
 
   void stderr_line(std::string_view line, uint64_t offset) {
-    PrefixFields f;
+    PrefixFields& f = line_fields_;  // emptied by the match: not constructed per line as well
     Severity s = Severity::none;
     size_t msg = 0;
     if (!line.empty() && line.front() != '\t' && match_prefix(line, f, s, msg)) {
@@ -1177,6 +1179,7 @@ class Reader final : public PostgresLogReader {
   size_t pending_records_ = 0;
 
   Record current_;
+  PrefixFields line_fields_;
   std::unordered_map<uint64_t, Record> syslog_open_;
   CsvRecordParser csv_;
   uint64_t csv_offset_ = 0;
