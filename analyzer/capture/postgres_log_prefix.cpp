@@ -147,7 +147,29 @@ struct LastDateTime {
   char zone[6] = {};
   size_t zone_size = 0;
   int zone_minutes = 0;
+  // The last whole timestamp read with that zone ("2024-01-01 12:00:00 UTC"), and its value.
+  char whole[32] = {};
+  size_t whole_size = 0;
+  int64_t whole_seconds = 0;
 };
+
+uint64_t word_at(const char* p) {
+  uint64_t w = 0;
+  std::memcpy(&w, p, 8);
+  return w;
+}
+
+// Whether a and b have the same n bytes, 16 <= n <= 32: four words, overlapping, no call.
+bool same_16_to_32(const char* a, const char* b, size_t n) {
+  return word_at(a) == word_at(b) && word_at(a + 8) == word_at(b + 8) && word_at(a + n - 16) == word_at(b + n - 16) &&
+         word_at(a + n - 8) == word_at(b + n - 8);
+}
+
+// Whether the alpha run of a zone abbreviation ends at s[j] and nothing after it is read: not a
+// letter, nor ':' (a severity may follow), nor a sign ("UTC+3").
+bool zone_ends_at(std::string_view s, size_t j) {
+  return j == s.size() || (!is_alpha(s[j]) && s[j] != ':' && s[j] != '+' && s[j] != '-');
+}
 thread_local LastDateTime last_date_time;
 }  // namespace
 
@@ -155,6 +177,11 @@ size_t parse_timestamp(std::string_view s, int64_t& unix_seconds, bool allow_zon
   if (s.size() < 19) return 0;
   int64_t date_time = 0;
   LastDateTime& last = last_date_time;
+  if (allow_zone && last.whole_size > 0 && s.size() >= last.whole_size &&
+      same_16_to_32(s.data(), last.whole, last.whole_size) && zone_ends_at(s, last.whole_size)) {
+    unix_seconds = last.whole_seconds;  // the same bytes read the same way (see below)
+    return last.whole_size;
+  }
   if (last.valid && std::memcmp(s.data(), last.text, 19) == 0) {
     date_time = last.seconds;
   } else {
@@ -176,8 +203,13 @@ size_t parse_timestamp(std::string_view s, int64_t& unix_seconds, bool allow_zon
     // characters it reads are the same (it stops at the first non-letter; only ':' or a sign
     // there makes it read further).
     size_t j = i + 1 + last.zone_size;
-    if (j == s.size() || (!is_alpha(s[j]) && s[j] != ':' && s[j] != '+' && s[j] != '-')) {
+    if (zone_ends_at(s, j)) {
       unix_seconds = date_time - last.zone_minutes * 60;
+      if (j <= sizeof last.whole) {
+        std::memcpy(last.whole, s.data(), j);
+        last.whole_size = j;
+        last.whole_seconds = unix_seconds;
+      }
       return j;
     }
   }
