@@ -1,5 +1,6 @@
 #include "analyzer/capture/postgres_log.hpp"
 
+#include <array>
 #include <cctype>
 #include <charconv>
 #include <cstdio>
@@ -277,14 +278,14 @@ class EventBuilder {
   void flush_all() {
     for (auto& [pid, s] : sessions_) flush(s);
     sessions_.clear();
-    last_session_ = nullptr;
+    forget_recent_sessions();
   }
 
   void sweep(uint64_t line_no, uint64_t idle_lines) {
     for (auto it = sessions_.begin(); it != sessions_.end();) {
       if (line_no - it->second.last_line > idle_lines) {
         flush(it->second);
-        if (&it->second == last_session_) last_session_ = nullptr;
+        forget_recent_sessions();
         it = sessions_.erase(it);
       } else {
         ++it;
@@ -293,15 +294,18 @@ class EventBuilder {
   }
 
  private:
-  // Consecutive records often come from the same backend: its session without a hash lookup
-  // (unordered_map elements stay where they are until erased).
+  // A record's session without a hash lookup (whose modulo by a prime is a division) most of the
+  // time: a small direct-mapped cache of the sessions last used (unordered_map elements stay
+  // where they are until erased, which empties the cache).
   Session& session(uint64_t pid) {
-    if (last_session_ == nullptr || last_pid_ != pid) {
-      last_session_ = &sessions_[pid];
-      last_pid_ = pid;
+    RecentSession& slot = recent_[(pid * 0x9E3779B97F4A7C15ULL) >> (64 - kRecentBits)];
+    if (slot.session == nullptr || slot.pid != pid) {
+      slot.session = &sessions_[pid];
+      slot.pid = pid;
     }
-    return *last_session_;
+    return *slot.session;
   }
+  void forget_recent_sessions() { recent_.fill(RecentSession{}); }
 
   void flush(Session& s) {
     if (s.has_pending) emit(s.pending);
@@ -431,8 +435,12 @@ class EventBuilder {
   EventSink sink_;
   ReadStats& stats_;
   std::unordered_map<uint64_t, Session> sessions_;
-  Session* last_session_ = nullptr;
-  uint64_t last_pid_ = 0;
+  struct RecentSession {
+    uint64_t pid = 0;
+    Session* session = nullptr;
+  };
+  static constexpr unsigned kRecentBits = 6;
+  std::array<RecentSession, size_t{1} << kRecentBits> recent_{};
   model::QueryEvent direct_;  // the event of a "duration: ... statement:" line, reused
 };
 
