@@ -39,6 +39,16 @@ uint64_t to_u64(std::string_view s) {
   return v;
 }
 
+// to = from for optionals written just before field by field: copying the whole 16 bytes at once
+// would load them across two pending stores, which stalls (no store-to-load forwarding).
+inline void copy_time(std::optional<int64_t>& to, const std::optional<int64_t>& from) {
+  if (from.has_value()) {
+    to = *from;
+  } else {
+    to.reset();
+  }
+}
+
 // Most records repeat the user, database and host of the one before: compare rather than copy.
 inline bool same_text(std::string_view a, std::string_view b) {
   size_t n = a.size();
@@ -131,7 +141,7 @@ struct Record {
   }
 
   void set_fields(const PrefixFields& f) {
-    timestamp = f.unix_time;
+    copy_time(timestamp, f.unix_time);
     if (!timestamp && !f.timestamp.empty()) {
       int64_t t = 0;
       if (f.epoch) {
@@ -168,7 +178,7 @@ struct Session {
 };
 
 void fill_meta(const Record& r, model::QueryEvent& e) {
-  e.timestamp = r.timestamp;
+  copy_time(e.timestamp, r.timestamp);
   assign_if_changed(e.database, r.database);
   assign_if_changed(e.user, r.user);
   assign_if_changed(e.host, r.host);
