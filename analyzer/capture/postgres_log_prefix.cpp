@@ -512,8 +512,9 @@ bool LinePrefix::match_tail(std::string_view line, size_t pos, PrefixFields& f, 
   return true;
 }
 
-LinePrefix::PathEnd LinePrefix::first_path(std::string_view line, size_t begin, size_t end, size_t& pos,
+LinePrefix::PathEnd LinePrefix::first_path(std::string_view line, size_t begin, size_t end, size_t& position,
                                            PrefixFields& f, Severity& sev, size_t& msg) const {
+  size_t pos = position;  // in a register, not through the reference, while scanning
   for (size_t ti = begin; ti < end; ++ti) {
     const Token& t = tokens_[ti];
     if (t.padded) {
@@ -596,6 +597,7 @@ LinePrefix::PathEnd LinePrefix::first_path(std::string_view line, size_t begin, 
       assign(t, line.substr(start, pos - start), f);
     }
   }
+  position = pos;
   return PathEnd::done;
 }
 
