@@ -541,7 +541,11 @@ class CsvRecordParser {
       } else if (c == '"') {
         in_quotes_ = true;
       } else {
-        current().push_back(c);
+        // copy a run up to the next separator or quote at once
+        size_t end = i + 1;
+        while (end < line.size() && line[end] != ',' && line[end] != '"') ++end;
+        current().append(line.data() + i, end - i);
+        i = end - 1;
       }
     }
     if (in_quotes_) return false;
@@ -1106,14 +1110,15 @@ class Reader final : public PostgresLogReader {
     }
     Record& r = current_;
     r.timestamp = t;
-    r.user = csv_.field(1);
-    r.database = csv_.field(2);
+    assign_if_changed(r.user, csv_.field(1));
+    assign_if_changed(r.database, csv_.field(2));
     r.pid = to_u64(csv_.field(3));
     std::string_view from = csv_.field(4);
-    r.host.assign(from.substr(0, from.rfind(':') == std::string_view::npos ? from.size() : from.rfind(':')));
+    assign_if_changed(r.host, from.substr(0, from.rfind(':') == std::string_view::npos ? from.size() : from.rfind(':')));
     size_t msg = 0;
-    std::string sev_text = csv_.field(11) + ":  ";
-    r.severity = pglog::parse_severity(sev_text, 0, msg);
+    sev_text_.assign(csv_.field(11));
+    sev_text_ += ":  ";
+    r.severity = pglog::parse_severity(sev_text_, 0, msg);
     r.set_message(csv_.field(13));
     r.detail = csv_.size() > 14 ? csv_.field(14) : std::string();
     r.inline_detail = true;
@@ -1201,6 +1206,7 @@ class Reader final : public PostgresLogReader {
   std::unordered_map<uint64_t, Record> syslog_open_;
   CsvRecordParser csv_;
   uint64_t csv_offset_ = 0;
+  std::string sev_text_;  // "LOG:  " from a csvlog record's error_severity
   JsonScanner json_;
   std::optional<pglog::LinePrefix> text_prefix_;
 };
