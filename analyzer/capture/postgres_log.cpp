@@ -1114,7 +1114,8 @@ class Reader final : public PostgresLogReader {
     assign_if_changed(r.database, csv_.field(2));
     r.pid = to_u64(csv_.field(3));
     std::string_view from = csv_.field(4);
-    assign_if_changed(r.host, from.substr(0, from.rfind(':') == std::string_view::npos ? from.size() : from.rfind(':')));
+    assign_if_changed(r.host,
+                      from.substr(0, from.rfind(':') == std::string_view::npos ? from.size() : from.rfind(':')));
     size_t msg = 0;
     sev_text_.assign(csv_.field(11));
     sev_text_ += ":  ";

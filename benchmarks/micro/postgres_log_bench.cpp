@@ -108,9 +108,9 @@ const std::string& csv_log() {
       std::string sql = i % 5 == 0 ? "SELECT abalance\nFROM pgbench_accounts WHERE aid = " + aid + ";"
                                    : "UPDATE pgbench_accounts SET abalance = abalance + 1 WHERE aid = " + aid + ";";
       out += "2026-12-03 08:52:33.123 UTC,\"postgres\",\"dbvet\"," + std::to_string(4600 + i % 32) +
-             ",\"127.0.0.1:51234\",674e1a2b.1234," + std::to_string(i + 1) +
-             ",\"UPDATE\",2026-12-03 08:52:30 UTC,3/" + std::to_string(i) +
-             ",0,LOG,00000,\"duration: 0.412 ms  statement: " + sql + "\",,,,,,,,,\"pgbench\",client backend,,0\n";
+             ",\"127.0.0.1:51234\",674e1a2b.1234," + std::to_string(i + 1) + ",\"UPDATE\",2026-12-03 08:52:30 UTC,3/" +
+             std::to_string(i) + ",0,LOG,00000,\"duration: 0.412 ms  statement: " + sql +
+             "\",,,,,,,,,\"pgbench\",client backend,,0\n";
     }
     return out;
   }();

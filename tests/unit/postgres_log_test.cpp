@@ -323,7 +323,7 @@ TEST(PgLogPrefix, RepeatedTimestampsAndZones) {
       {"2024-01-01 12:00:00 UTC [2]", 23, noon},
       {"2024-01-01 12:00:00 CET [3]", 23, noon - 3600},
       {"2024-01-01 12:00:00 CET", 23, noon - 3600},
-      {"2024-01-01 12:00:00 CETX y", 24, noon},        // unknown zone: UTC
+      {"2024-01-01 12:00:00 CETX y", 24, noon},           // unknown zone: UTC
       {"2024-01-01 12:00:00 CET+03 y", 26, noon - 3600},  // "UTC+03" style suffix read, not applied
       {"2024-01-01 12:00:00 CET+3 y", 23, noon - 3600},
       {"2024-01-01 12:00:00 CET: y", 23, noon - 3600},
@@ -423,8 +423,19 @@ TEST(PgLogPrefix, RepeatedMatchesEqualFreshMatches) {
 
 // Durations are read as from_chars reads them (a fast path for plain decimals).
 TEST(PostgresLog, DurationsReadExactly) {
-  const char* durations[] = {"0.138", "1.039", "12.250", "0.1", "3", "00012.50", "123456.789012", "999999999999.999",
-                             "1234567890.123456789", "1e3", "2.5E-1", "1.", "0.000001"};
+  const char* durations[] = {"0.138",
+                             "1.039",
+                             "12.250",
+                             "0.1",
+                             "3",
+                             "00012.50",
+                             "123456.789012",
+                             "999999999999.999",
+                             "1234567890.123456789",
+                             "1e3",
+                             "2.5E-1",
+                             "1.",
+                             "0.000001"};
   std::string log;
   for (const char* d : durations) {
     log += std::string("2024-01-01 12:00:00 UTC [1]: [1-1] user=u,db=d,app=a,client=h LOG:  duration: ") + d +
