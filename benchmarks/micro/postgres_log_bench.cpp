@@ -5,7 +5,10 @@
 #include <benchmark/benchmark.h>
 
 #include <cstdio>
+#include <cstdlib>
+#include <fstream>
 #include <random>
+#include <sstream>
 #include <string>
 #include <string_view>
 
@@ -168,5 +171,22 @@ BENCHMARK(BM_PgStderrDigest)
     ->Arg(static_cast<int>(dbvet::sql::FingerprintMode::pg))
     ->Arg(static_cast<int>(dbvet::sql::FingerprintMode::canonical))
     ->Unit(benchmark::kMillisecond);
+
+// The reader alone on a real log, in memory: DBVET_BENCH_PG_LOG=FILE (stderr, pgbench's
+// log_line_prefix, DBVET_BENCH_PG_PREFIX to change it) registers BM_PgStderrReaderFile.
+const bool file_benchmark_registered = [] {
+  const char* path = std::getenv("DBVET_BENCH_PG_LOG");
+  if (path == nullptr) return false;
+  const char* prefix = std::getenv("DBVET_BENCH_PG_PREFIX");
+  static std::string log, line_prefix = prefix != nullptr ? prefix : std::string(kPrefix);
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream text;
+  text << in.rdbuf();
+  log = text.str();
+  benchmark::RegisterBenchmark("BM_PgStderrReaderFile", [](benchmark::State& state) {
+    run_reader(state, dbvet::capture::LogFormat::postgres_stderr, line_prefix, log);
+  })->Unit(benchmark::kMillisecond);
+  return true;
+}();
 
 }  // namespace
