@@ -468,16 +468,20 @@ bool LinePrefix::match_tail(std::string_view line, size_t pos, PrefixFields& f, 
   auto set = [&](std::string_view& field, const Span& span) {
     if (span.offset != std::string_view::npos) field = line.substr(pos + span.offset, span.size);
   };
-  TailMemo& m = memo_;
   size_t rest = line.size() - pos;
-  if (m.valid && (m.at_end ? rest == m.bytes.size() : rest >= m.bytes.size()) &&
-      std::memcmp(line.data() + pos, m.bytes.data(), m.bytes.size()) == 0) {
+  for (uint8_t k = 0; k < 2; ++k) {
+    const TailMemo& m = memo_[k];
+    if (!m.valid || rest < m.bytes.size() || std::memcmp(line.data() + pos, m.bytes.data(), m.bytes.size()) != 0) {
+      continue;
+    }
+    if (m.reads_next && rest > m.bytes.size() && line[pos + m.bytes.size()] == ' ') continue;
     set(f.user, m.user);
     set(f.database, m.database);
     set(f.host, m.host);
     f.free_text += m.free_text;
     sev = m.severity;
     msg = pos + m.message;
+    memo_victim_ = k ^ 1;
     return true;
   }
   PrefixFields tail;
@@ -496,9 +500,12 @@ bool LinePrefix::match_tail(std::string_view line, size_t pos, PrefixFields& f, 
     if (field.data() == nullptr) return Span{};
     return Span{static_cast<size_t>(field.data() - line.data()) - pos, field.size()};
   };
+  TailMemo& m = memo_[memo_victim_];
+  memo_victim_ ^= 1;
   m.valid = true;
-  m.at_end = msg == line.size();
-  m.bytes.assign(line.substr(pos, msg - pos + (m.at_end ? 0 : 1)));
+  m.bytes.assign(line.substr(pos, msg - pos));
+  // "SEVERITY:" then ' ', then a second ' ' taken (not read past) or anything else read and left.
+  m.reads_next = line[msg - 2] != ' ';
   m.severity = sev;
   m.message = msg - pos;
   m.free_text = tail.free_text;

@@ -80,16 +80,18 @@ class LinePrefix {
   // "-1] user=%u,db=%d,app=%a,client=%h " in "%t [%p]: [%l-1] user=%u,db=%d,app=%a,client=%h ",
   // usually reads the same bytes on every line, up to and with the severity. The first path over
   // it is a function of those bytes alone (it has no timestamp, and reads nothing past the
-  // message start but the character there): the same bytes give the same fields, relative to the
-  // tail's start, and message position. It is memoised for the last line.
+  // message start but, when "SEVERITY: " is followed by one space only, whether the character
+  // at the message start is a space): the same bytes give the same fields, relative to the
+  // tail's start, and message position. It is memoised for the last two tails seen (a LOG and
+  // the DETAIL after it).
   struct Span {
     size_t offset = std::string_view::npos;  // npos: not set by the tail
     size_t size = 0;
   };
   struct TailMemo {
     bool valid = false;
-    std::string bytes;    // from the tail's start to the message start, and the character there
-    bool at_end = false;  // the message started at the end of the line (no character there)
+    std::string bytes;        // from the tail's start to the message start
+    bool reads_next = false;  // the severity read the character at the message start (not a space)
     Severity severity = Severity::none;
     size_t message = 0;
     size_t free_text = 0;
@@ -110,7 +112,8 @@ class LinePrefix {
   std::vector<Token> tokens_;
   size_t tail_from_ = 0;
   bool memoise_tail_ = false;  // the tail has a free-text escape (else there is little to save)
-  TailMemo memo_;
+  TailMemo memo_[2];
+  uint8_t memo_victim_ = 0;  // the entry a new tail replaces: the one used less recently
 };
 
 // "LOG:  " and friends at pos; returns the severity and sets msg to the message start.
