@@ -1,5 +1,6 @@
 #include "analyzer/capture/postgres_log.hpp"
 
+#include <array>
 #include <cctype>
 #include <charconv>
 #include <cstdio>
@@ -17,20 +18,95 @@ namespace {
 using pglog::PrefixFields;
 using pglog::Severity;
 
-bool starts_with(std::string_view s, std::string_view p) { return s.substr(0, p.size()) == p; }
+// An equality memcmp of a literal's constant length, which the compiler inlines (a string_view
+// comparison calls memcmp for its ordering).
+inline bool starts_with(std::string_view s, std::string_view p) {
+  return s.size() >= p.size() && std::memcmp(s.data(), p.data(), p.size()) == 0;
+}
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
+// The leading digits of s as from_chars reads them (0 when there are none or they overflow).
 uint64_t to_u64(std::string_view s) {
   uint64_t v = 0;
+  if (s.size() <= 19) {  // cannot overflow
+    for (char c : s) {
+      if (!is_digit(c)) break;
+      v = v * 10 + static_cast<uint64_t>(c - '0');
+    }
+    return v;
+  }
   std::from_chars(s.data(), s.data() + s.size(), v);
   return v;
+}
+
+// to = from for optionals written just before field by field: copying the whole 16 bytes at once
+// would load them across two pending stores, which stalls (no store-to-load forwarding).
+inline void copy_time(std::optional<int64_t>& to, const std::optional<int64_t>& from) {
+  if (from.has_value()) {
+    to = *from;
+  } else {
+    to.reset();
+  }
+}
+
+// Most records repeat the user, database and host of the one before: compare rather than copy.
+inline bool same_text(std::string_view a, std::string_view b) {
+  size_t n = a.size();
+  if (n != b.size()) return false;
+  if (n >= 8 && n <= 16) {  // two overlapping words, no call
+    uint64_t a0, a1, b0, b1;
+    std::memcpy(&a0, a.data(), 8);
+    std::memcpy(&b0, b.data(), 8);
+    std::memcpy(&a1, a.data() + n - 8, 8);
+    std::memcpy(&b1, b.data() + n - 8, 8);
+    return a0 == b0 && a1 == b1;
+  }
+  if (n < 8) {
+    for (size_t i = 0; i < n; ++i) {
+      if (a[i] != b[i]) return false;
+    }
+    return true;
+  }
+  return std::memcmp(a.data(), b.data(), n) == 0;
+}
+inline void assign_if_changed(std::string& to, std::string_view from) {
+  if (!same_text(to, from)) to.assign(from);
+}
+
+// "1.039" as from_chars reads it, for the plain decimals durations are: m / 10^k is correctly
+// rounded when m < 2^53 and 10^k is exact (k <= 22), like from_chars; other forms go to from_chars.
+const char* parse_decimal(const char* begin, const char* end, double& value) {
+  static constexpr double kPowersOfTen[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
+                                            1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+  const char* p = begin;
+  uint64_t mantissa = 0;
+  int digits = 0, decimals = 0;
+  while (p != end && is_digit(*p)) {
+    mantissa = mantissa * 10 + static_cast<uint64_t>(*p++ - '0');
+    ++digits;
+  }
+  if (digits > 0 && p != end && *p == '.') {
+    const char* frac = ++p;
+    while (p != end && is_digit(*p)) {
+      mantissa = mantissa * 10 + static_cast<uint64_t>(*p++ - '0');
+      ++digits;
+    }
+    decimals = static_cast<int>(p - frac);
+    if (decimals == 0) p = nullptr;  // "1." : from_chars decides
+  }
+  bool plain = p != nullptr && digits > 0 && digits <= 15 && (p == end || (*p != 'e' && *p != 'E'));
+  if (!plain) {
+    auto [q, ec] = std::from_chars(begin, end, value);
+    return ec == std::errc{} ? q : nullptr;
+  }
+  value = static_cast<double>(mantissa) / kPowersOfTen[decimals];
+  return p;
 }
 
 // One log entry: a severity and its message (continuation lines joined with '\n'), and the
 // session it belongs to. csvlog and jsonlog carry the DETAIL in the same entry.
 struct Record {
   Severity severity = Severity::none;
-  std::string message;
   std::string detail;
   bool inline_detail = false;
   std::optional<int64_t> timestamp;
@@ -40,8 +116,32 @@ struct Record {
   uint64_t last_line = 0;
   bool open = false;
 
+  std::string_view message() const { return borrowed_ ? borrowed_message_ : std::string_view(message_); }
+  // A message still in the caller's line: no copy while the record is completed by a later line
+  // of the same block (see Reader::keep_open_record), which is the common case.
+  void borrow_message(std::string_view m) {
+    borrowed_message_ = m;
+    borrowed_ = true;
+  }
+  void set_message(std::string_view m) {
+    borrowed_ = false;
+    message_.assign(m);
+  }
+  void set_message(std::string&& m) {
+    borrowed_ = false;
+    message_ = std::move(m);
+  }
+  // The message as a string of the record's own, to append to.
+  std::string& own_message() {
+    if (borrowed_) {
+      message_.assign(borrowed_message_);
+      borrowed_ = false;
+    }
+    return message_;
+  }
+
   void set_fields(const PrefixFields& f) {
-    timestamp = f.unix_time;
+    copy_time(timestamp, f.unix_time);
     if (!timestamp && !f.timestamp.empty()) {
       int64_t t = 0;
       if (f.epoch) {
@@ -53,12 +153,16 @@ struct Record {
       }
     }
     pid = to_u64(f.pid);
-    user.assign(f.user);
-    database.assign(f.database);
-    host.assign(f.host);
-    if (user == "[unknown]") user.clear();
-    if (database == "[unknown]") database.clear();
+    constexpr std::string_view unknown = "[unknown]";
+    assign_if_changed(user, f.user == unknown ? std::string_view() : f.user);
+    assign_if_changed(database, f.database == unknown ? std::string_view() : f.database);
+    assign_if_changed(host, f.host);
   }
+
+ private:
+  std::string message_;
+  std::string_view borrowed_message_;
+  bool borrowed_ = false;
 };
 
 // What a session (backend pid) left open: a statement waiting for its duration, an event waiting
@@ -74,10 +178,10 @@ struct Session {
 };
 
 void fill_meta(const Record& r, model::QueryEvent& e) {
-  e.timestamp = r.timestamp;
-  e.database = r.database;
-  e.user = r.user;
-  e.host = r.host;
+  copy_time(e.timestamp, r.timestamp);
+  assign_if_changed(e.database, r.database);
+  assign_if_changed(e.user, r.user);
+  assign_if_changed(e.host, r.host);
   e.byte_offset = r.offset;
 }
 
@@ -151,9 +255,9 @@ class EventBuilder {
   EventBuilder(EventSink sink, ReadStats& stats) : sink_(std::move(sink)), stats_(stats) {}
 
   void on_record(const Record& r, uint64_t line_no) {
-    Session& s = sessions_[r.pid];
+    Session& s = session(r.pid);
     s.last_line = line_no;
-    std::string_view m = r.message;
+    std::string_view m = r.message();
     if (s.has_pending) {
       if (r.severity == Severity::detail && starts_with(m, "parameters: ")) {
         apply_parameters(s.pending, m.substr(12));
@@ -184,12 +288,14 @@ class EventBuilder {
   void flush_all() {
     for (auto& [pid, s] : sessions_) flush(s);
     sessions_.clear();
+    forget_recent_sessions();
   }
 
   void sweep(uint64_t line_no, uint64_t idle_lines) {
     for (auto it = sessions_.begin(); it != sessions_.end();) {
       if (line_no - it->second.last_line > idle_lines) {
         flush(it->second);
+        forget_recent_sessions();
         it = sessions_.erase(it);
       } else {
         ++it;
@@ -198,6 +304,19 @@ class EventBuilder {
   }
 
  private:
+  // A record's session without a hash lookup (whose modulo by a prime is a division) most of the
+  // time: a small direct-mapped cache of the sessions last used (unordered_map elements stay
+  // where they are until erased, which empties the cache).
+  Session& session(uint64_t pid) {
+    RecentSession& slot = recent_[(pid * 0x9E3779B97F4A7C15ULL) >> (64 - kRecentBits)];
+    if (slot.session == nullptr || slot.pid != pid) {
+      slot.session = &sessions_[pid];
+      slot.pid = pid;
+    }
+    return *slot.session;
+  }
+  void forget_recent_sessions() { recent_.fill(RecentSession{}); }
+
   void flush(Session& s) {
     if (s.has_pending) emit(s.pending);
     if (s.has_plan) emit(s.plan);
@@ -212,7 +331,8 @@ class EventBuilder {
   }
 
   // Empties an event but keeps its strings' buffers (unless the sink took them): the next event
-  // built in it allocates nothing.
+  // built in it allocates nothing. database, user and host stay: fill_meta sets them on every
+  // reuse, and mostly to what they were.
   static void reset(model::QueryEvent& e) {
     e.sql.clear();
     e.query_time_s = 0;
@@ -222,9 +342,6 @@ class EventBuilder {
     e.rows_affected.reset();
     e.bytes_sent.reset();
     e.timestamp.reset();
-    e.database.clear();
-    e.user.clear();
-    e.host.clear();
     e.byte_offset = 0;
     e.plan_text.clear();
     e.prepared_sql.clear();
@@ -244,8 +361,8 @@ class EventBuilder {
 
   void on_duration(const Record& r, Session& s, std::string_view rest) {
     double ms = 0;
-    auto [p, ec] = std::from_chars(rest.data(), rest.data() + rest.size(), ms);
-    if (ec != std::errc{} || !starts_with(std::string_view(p, rest.data() + rest.size() - p), " ms")) {
+    const char* p = parse_decimal(rest.data(), rest.data() + rest.size(), ms);
+    if (p == nullptr || !starts_with(std::string_view(p, rest.data() + rest.size() - p), " ms")) {
       stats_.skip(r.offset, "a duration in milliseconds after 'duration: '");
       return;
     }
@@ -328,6 +445,12 @@ class EventBuilder {
   EventSink sink_;
   ReadStats& stats_;
   std::unordered_map<uint64_t, Session> sessions_;
+  struct RecentSession {
+    uint64_t pid = 0;
+    Session* session = nullptr;
+  };
+  static constexpr unsigned kRecentBits = 6;
+  std::array<RecentSession, size_t{1} << kRecentBits> recent_{};
   model::QueryEvent direct_;  // the event of a "duration: ... statement:" line, reused
 };
 
@@ -418,7 +541,11 @@ class CsvRecordParser {
       } else if (c == '"') {
         in_quotes_ = true;
       } else {
-        current().push_back(c);
+        // copy a run up to the next separator or quote at once
+        size_t end = i + 1;
+        while (end < line.size() && line[end] != ',' && line[end] != '"') ++end;
+        current().append(line.data() + i, end - i);
+        i = end - 1;
       }
     }
     if (in_quotes_) return false;
@@ -644,6 +771,33 @@ class Reader final : public PostgresLogReader {
   const ReadStats& stats() const override { return stats_; }
 
   void feed_line(std::string_view line, uint64_t offset) override {
+    read_line(line, offset);
+    keep_open_record();
+  }
+
+  void feed_block(std::string_view block, uint64_t offset) override {
+    struct Lines {
+      Reader& reader;
+      void feed_line(std::string_view line, uint64_t offset) { reader.read_line(line, offset); }
+    } lines{*this};
+    feed_lines(lines, block, offset);
+    keep_open_record();
+  }
+
+  void finish() override {
+    if (needs_prefix() && !prefix_) decide_prefix();
+    if (csv_.pending()) {
+      stats_.skip(csv_offset_, "a closing quote of a csvlog field before the end of input");
+      csv_.reset();
+    }
+    complete(current_);
+    for (auto& [pid, r] : syslog_open_) complete(r);
+    syslog_open_.clear();
+    builder_.flush_all();
+  }
+
+ private:
+  void read_line(std::string_view line, uint64_t offset) {
     stats_.bytes += line.size() + 1;
     ++line_no_;
     if (line_no_ % kSweepEvery == 0) {
@@ -661,21 +815,12 @@ class Reader final : public PostgresLogReader {
     dispatch(line, offset);
   }
 
-  void feed_block(std::string_view block, uint64_t offset) override { feed_lines(*this, block, offset); }
-
-  void finish() override {
-    if (needs_prefix() && !prefix_) decide_prefix();
-    if (csv_.pending()) {
-      stats_.skip(csv_offset_, "a closing quote of a csvlog field before the end of input");
-      csv_.reset();
-    }
-    complete(current_);
-    for (auto& [pid, r] : syslog_open_) complete(r);
-    syslog_open_.clear();
-    builder_.flush_all();
+  // The caller's line goes away after feed_line or feed_block: the record still open keeps a
+  // copy of its message.
+  void keep_open_record() {
+    if (current_.open) current_.own_message();
   }
 
- private:
   bool needs_prefix() const { return format_ == PgLogFormat::stderr_log || format_ == PgLogFormat::syslog; }
 
  public:  // line shapes, shared with format detection and -j splitting
@@ -784,9 +929,12 @@ class Reader final : public PostgresLogReader {
     auto lines = std::move(pending_lines_);
     pending_lines_.clear();
     for (const auto& [text, off] : lines) dispatch(text, off);
+    keep_open_record();  // its message may be in `lines`
   }
 
-  bool match_prefix(std::string_view text, PrefixFields& f, Severity& s, size_t& msg) const {
+  // text by reference: a copy of the caller's line made here was a 16-byte load of two 8-byte
+  // stores (a store-forwarding stall on every line).
+  bool match_prefix(const std::string_view& text, PrefixFields& f, Severity& s, size_t& msg) {
     if (!guess_) return prefix_->match(text, f, s, msg);
     f = PrefixFields{};
     size_t at = pglog::find_severity(text, s, msg);
@@ -821,7 +969,7 @@ class Reader final : public PostgresLogReader {
   }
 
   void stderr_line(std::string_view line, uint64_t offset) {
-    PrefixFields f;
+    PrefixFields& f = line_fields_;  // emptied by the match: not constructed per line as well
     Severity s = Severity::none;
     size_t msg = 0;
     if (!line.empty() && line.front() != '\t' && match_prefix(line, f, s, msg)) {
@@ -839,7 +987,7 @@ class Reader final : public PostgresLogReader {
   void start_record(Record& r, const PrefixFields& f, Severity s, std::string_view message, uint64_t offset) {
     r.set_fields(f);
     r.severity = s;
-    r.message.assign(message);
+    r.borrow_message(message);
     r.detail.clear();
     r.inline_detail = false;
     r.offset = offset;
@@ -848,9 +996,10 @@ class Reader final : public PostgresLogReader {
   }
 
   static void append_continuation(Record& r, std::string_view line) {
-    r.message.push_back('\n');
+    std::string& message = r.own_message();
+    message.push_back('\n');
     if (!line.empty() && line.front() == '\t') line.remove_prefix(1);
-    r.message.append(line);
+    message.append(line);
   }
 
   void syslog_line(std::string_view line, uint64_t offset) {
@@ -873,10 +1022,10 @@ class Reader final : public PostgresLogReader {
       // PostgreSQL splits a message at newlines (the next part starts with the tab it adds, "#011"
       // once escaped by syslog) and long lines into pieces (joined as they are).
       if (starts_with(text, "#011")) {
-        r.message.push_back('\n');
+        r.own_message().push_back('\n');
         text.remove_prefix(4);
       }
-      append_unescaped(r.message, text);
+      append_unescaped(r.own_message(), text);
       r.last_line = line_no_;
       return;
     }
@@ -889,7 +1038,7 @@ class Reader final : public PostgresLogReader {
       return;
     }
     start_record(r, f, s, {}, offset);
-    append_unescaped(r.message, text.substr(msg));
+    append_unescaped(r.own_message(), text.substr(msg));
     if (f.pid.empty()) r.pid = pid;
     if (!r.timestamp) r.timestamp = syslog_time(line);
   }
@@ -963,15 +1112,17 @@ class Reader final : public PostgresLogReader {
     }
     Record& r = current_;
     r.timestamp = t;
-    r.user = csv_.field(1);
-    r.database = csv_.field(2);
+    assign_if_changed(r.user, csv_.field(1));
+    assign_if_changed(r.database, csv_.field(2));
     r.pid = to_u64(csv_.field(3));
     std::string_view from = csv_.field(4);
-    r.host.assign(from.substr(0, from.rfind(':') == std::string_view::npos ? from.size() : from.rfind(':')));
+    assign_if_changed(r.host,
+                      from.substr(0, from.rfind(':') == std::string_view::npos ? from.size() : from.rfind(':')));
     size_t msg = 0;
-    std::string sev_text = csv_.field(11) + ":  ";
-    r.severity = pglog::parse_severity(sev_text, 0, msg);
-    r.message = csv_.field(13);
+    sev_text_.assign(csv_.field(11));
+    sev_text_ += ":  ";
+    r.severity = pglog::parse_severity(sev_text_, 0, msg);
+    r.set_message(csv_.field(13));
     r.detail = csv_.size() > 14 ? csv_.field(14) : std::string();
     r.inline_detail = true;
     r.offset = csv_offset_;
@@ -1004,7 +1155,7 @@ class Reader final : public PostgresLogReader {
     size_t msg = 0;
     f.severity += ":  ";
     r.severity = pglog::parse_severity(f.severity, 0, msg);
-    r.message = std::move(f.message);
+    r.set_message(std::move(f.message));
     r.detail = std::move(f.detail);
     r.inline_detail = true;
     r.offset = offset;
@@ -1034,8 +1185,9 @@ class Reader final : public PostgresLogReader {
     Record& r = current_;
     start_record(r, f, s, first.substr(msg), offset);
     if (nl != std::string::npos) {
-      r.message.push_back('\n');
-      r.message.append(text, nl + 1);
+      std::string& message = r.own_message();
+      message.push_back('\n');
+      message.append(text, nl + 1);
     }
     complete(r);
   }
@@ -1053,9 +1205,11 @@ class Reader final : public PostgresLogReader {
   size_t pending_records_ = 0;
 
   Record current_;
+  PrefixFields line_fields_;
   std::unordered_map<uint64_t, Record> syslog_open_;
   CsvRecordParser csv_;
   uint64_t csv_offset_ = 0;
+  std::string sev_text_;  // "LOG:  " from a csvlog record's error_severity
   JsonScanner json_;
   std::optional<pglog::LinePrefix> text_prefix_;
 };

@@ -2,6 +2,7 @@
 
 #include <array>
 #include <cstring>
+#include <optional>
 
 namespace dbvet::capture::pglog {
 namespace {
@@ -120,20 +121,97 @@ size_t find_severity(std::string_view line, Severity& severity, size_t& msg) {
   return std::string_view::npos;
 }
 
+namespace {
+// The "YYYY-MM-DD HH:MM:SS" part of a timestamp in seconds since the epoch, or nullopt when it is
+// not one.
+std::optional<int64_t> parse_date_time(const char* s) {
+  for (size_t i : {0u, 1u, 2u, 3u, 5u, 6u, 8u, 9u, 11u, 12u, 14u, 15u, 17u, 18u}) {
+    if (!is_digit(s[i])) return std::nullopt;
+  }
+  if (s[4] != '-' || s[7] != '-' || (s[10] != ' ' && s[10] != 'T') || s[13] != ':' || s[16] != ':') return std::nullopt;
+  std::string_view v(s, 19);
+  int64_t year = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + two(v, 2);
+  unsigned mon = static_cast<unsigned>(two(v, 5)), day = static_cast<unsigned>(two(v, 8));
+  int hh = two(v, 11), mm = two(v, 14), ss = two(v, 17);
+  if (mon < 1 || mon > 12 || day < 1 || day > 31 || hh > 24 || mm > 59 || ss > 60) return std::nullopt;
+  return days_from_civil(year, mon, day) * 86400 + hh * 3600 + mm * 60 + ss;
+}
+
+// A log prints the same second on many consecutive lines: its text and value, per thread (each
+// -j part reads on its own thread) so that no reader shares it.
+struct LastDateTime {
+  char text[19] = {};
+  int64_t seconds = 0;
+  bool valid = false;
+  // The last zone abbreviation read (" UTC"), and its offset.
+  char zone[6] = {};
+  size_t zone_size = 0;
+  int zone_minutes = 0;
+  // The last whole timestamp read with that zone ("2024-01-01 12:00:00 UTC"), and its value.
+  char whole[32] = {};
+  size_t whole_size = 0;
+  int64_t whole_seconds = 0;
+};
+
+uint64_t word_at(const char* p) {
+  uint64_t w = 0;
+  std::memcpy(&w, p, 8);
+  return w;
+}
+
+// Whether a and b have the same n bytes, 16 <= n <= 32: four words, overlapping, no call.
+bool same_16_to_32(const char* a, const char* b, size_t n) {
+  return word_at(a) == word_at(b) && word_at(a + 8) == word_at(b + 8) && word_at(a + n - 16) == word_at(b + n - 16) &&
+         word_at(a + n - 8) == word_at(b + n - 8);
+}
+
+// Whether the alpha run of a zone abbreviation ends at s[j] and nothing after it is read: not a
+// letter, nor ':' (a severity may follow), nor a sign ("UTC+3").
+bool zone_ends_at(std::string_view s, size_t j) {
+  return j == s.size() || (!is_alpha(s[j]) && s[j] != ':' && s[j] != '+' && s[j] != '-');
+}
+thread_local LastDateTime last_date_time;
+}  // namespace
+
 size_t parse_timestamp(std::string_view s, int64_t& unix_seconds, bool allow_zone) {
   if (s.size() < 19) return 0;
-  for (size_t i : {0u, 1u, 2u, 3u, 5u, 6u, 8u, 9u, 11u, 12u, 14u, 15u, 17u, 18u}) {
-    if (!is_digit(s[i])) return 0;
+  int64_t date_time = 0;
+  LastDateTime& last = last_date_time;
+  if (allow_zone && last.whole_size > 0 && s.size() >= last.whole_size &&
+      same_16_to_32(s.data(), last.whole, last.whole_size) && zone_ends_at(s, last.whole_size)) {
+    unix_seconds = last.whole_seconds;  // the same bytes read the same way (see below)
+    return last.whole_size;
   }
-  if (s[4] != '-' || s[7] != '-' || (s[10] != ' ' && s[10] != 'T') || s[13] != ':' || s[16] != ':') return 0;
-  int64_t year = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + two(s, 2);
-  unsigned mon = static_cast<unsigned>(two(s, 5)), day = static_cast<unsigned>(two(s, 8));
-  int hh = two(s, 11), mm = two(s, 14), ss = two(s, 17);
-  if (mon < 1 || mon > 12 || day < 1 || day > 31 || hh > 24 || mm > 59 || ss > 60) return 0;
+  if (last.valid && std::memcmp(s.data(), last.text, 19) == 0) {
+    date_time = last.seconds;
+  } else {
+    auto parsed = parse_date_time(s.data());
+    if (!parsed) return 0;
+    date_time = *parsed;
+    std::memcpy(last.text, s.data(), 19);
+    last.seconds = date_time;
+    last.valid = true;
+  }
   size_t i = 19;
   if (i < s.size() && s[i] == '.') {
     ++i;
     while (i < s.size() && is_digit(s[i])) ++i;
+  }
+  if (allow_zone && last.zone_size > 0 && i < s.size() && s[i] == ' ' && s.size() - i - 1 >= last.zone_size &&
+      std::memcmp(s.data() + i + 1, last.zone, last.zone_size) == 0) {
+    // The same abbreviation as last time, ending there: what the code below decides, as the
+    // characters it reads are the same (it stops at the first non-letter; only ':' or a sign
+    // there makes it read further).
+    size_t j = i + 1 + last.zone_size;
+    if (zone_ends_at(s, j)) {
+      unix_seconds = date_time - last.zone_minutes * 60;
+      if (j <= sizeof last.whole) {
+        std::memcpy(last.whole, s.data(), j);
+        last.whole_size = j;
+        last.whole_seconds = unix_seconds;
+      }
+      return j;
+    }
   }
   int offset_min = 0;
   if (allow_zone && i < s.size()) {
@@ -154,6 +232,9 @@ size_t parse_timestamp(std::string_view s, int64_t& unix_seconds, bool allow_zon
         bool severity_follows = j < s.size() && s[j] == ':' && parse_severity(s, i + 1, dummy) != Severity::none;
         if (!severity_follows && zone.size() >= 1 && zone.size() <= 6) {
           offset_min = zone_minutes(zone);
+          std::memcpy(last.zone, zone.data(), zone.size());
+          last.zone_size = zone.size();
+          last.zone_minutes = offset_min;
           i = j;
           // "UTC+3" style suffixes
           int extra = 0;
@@ -162,7 +243,7 @@ size_t parse_timestamp(std::string_view s, int64_t& unix_seconds, bool allow_zon
       }
     }
   }
-  unix_seconds = days_from_civil(year, mon, day) * 86400 + hh * 3600 + mm * 60 + ss - offset_min * 60;
+  unix_seconds = date_time - offset_min * 60;
   return i;
 }
 
@@ -176,6 +257,18 @@ inline bool literal_at(std::string_view line, size_t pos, const std::string& lit
     if (p[i] != lit[i]) return false;
   }
   return true;
+}
+
+// The first occurrence of `lit` (not empty) at or after pos, like std::string_view::find.
+inline size_t find_literal(std::string_view line, size_t pos, const std::string& lit) {
+  while (pos < line.size()) {
+    const void* hit = std::memchr(line.data() + pos, lit[0], line.size() - pos);
+    if (hit == nullptr) return std::string_view::npos;
+    size_t at = static_cast<size_t>(static_cast<const char*>(hit) - line.data());
+    if (literal_at(line, at, lit)) return at;
+    pos = at + 1;
+  }
+  return std::string_view::npos;
 }
 }  // namespace
 
@@ -260,10 +353,32 @@ core::Expected<LinePrefix> LinePrefix::compile(std::string_view prefix) {
     }
     p.tokens_.push_back(std::move(t));
   }
+  for (Token& t : p.tokens_) {
+    if (t.kind != Token::literal || t.lit.size() > 16) continue;
+    char bytes[16] = {}, mask[16] = {};
+    std::memcpy(bytes, t.lit.data(), t.lit.size());
+    std::memset(mask, 0xFF, t.lit.size());
+    std::memcpy(t.words, bytes, 16);
+    std::memcpy(t.masks, mask, 16);
+  }
+  for (size_t i = 0; i < p.tokens_.size(); ++i) {
+    if (p.tokens_[i].kind != Token::text) continue;
+    size_t next = i + 1;
+    while (next < p.tokens_.size() && p.tokens_[next].kind == Token::stop) ++next;
+    if (next < p.tokens_.size() && p.tokens_[next].kind == Token::literal) p.tokens_[i].follow = static_cast<int>(next);
+    p.tokens_[i].last = next >= p.tokens_.size();
+  }
+  for (size_t i = 0; i < p.tokens_.size(); ++i) {
+    Token::Kind k = p.tokens_[i].kind;
+    if (k != Token::literal && k != Token::text && k != Token::stop) p.tail_from_ = i + 1;
+  }
+  for (size_t i = p.tail_from_; i < p.tokens_.size(); ++i) {
+    if (p.tokens_[i].kind == Token::text) p.memoise_tail_ = true;
+  }
   return p;
 }
 
-void LinePrefix::assign(const Token& t, std::string_view v, PrefixFields& f) const {
+inline void LinePrefix::assign(const Token& t, std::string_view v, PrefixFields& f) const {
   while (t.padded && !v.empty() && v.back() == ' ') v.remove_suffix(1);
   if (t.kind == Token::text) f.free_text += v.size();
   switch (t.escape) {
@@ -303,9 +418,194 @@ void LinePrefix::assign(const Token& t, std::string_view v, PrefixFields& f) con
   }
 }
 
-bool LinePrefix::match(std::string_view line, PrefixFields& fields, Severity& severity, size_t& message_pos) const {
-  fields = PrefixFields{};
+namespace {
+// fields = PrefixFields{} member by member: the compiler makes the assignment of the whole a
+// "rep stos", slow to start for a structure this small, once per line.
+void clear(PrefixFields& f) {
+  f.timestamp = {};
+  f.epoch = false;
+  f.pid = {};
+  f.user = {};
+  f.database = {};
+  f.host = {};
+  f.line_number = {};
+  f.free_text = 0;
+  f.unix_time.reset();
+}
+}  // namespace
+
+bool LinePrefix::match(std::string_view line, PrefixFields& fields, Severity& severity, size_t& message_pos) {
+  clear(fields);
+  if (match_first_path(line, fields, severity, message_pos)) return true;
+  clear(fields);
   return match_from(line, 0, 0, fields, severity, message_pos);
+}
+
+bool LinePrefix::match_first_path(std::string_view line, PrefixFields& f, Severity& sev, size_t& msg) {
+  size_t pos = 0;
+  switch (first_path(line, 0, tail_from_, pos, f, sev, msg)) {
+    case PathEnd::failed:
+      return false;
+    case PathEnd::at_severity:
+      return true;
+    case PathEnd::done:
+      break;
+  }
+  if (memoise_tail_) return match_tail(line, pos, f, sev, msg);
+  switch (first_path(line, tail_from_, tokens_.size(), pos, f, sev, msg)) {
+    case PathEnd::failed:
+      return false;
+    case PathEnd::at_severity:
+      return true;
+    case PathEnd::done:
+      break;
+  }
+  sev = parse_severity(line, pos, msg);
+  return sev != Severity::none;
+}
+
+bool LinePrefix::match_tail(std::string_view line, size_t pos, PrefixFields& f, Severity& sev, size_t& msg) {
+  auto set = [&](std::string_view& field, const Span& span) {
+    if (span.offset != std::string_view::npos) field = line.substr(pos + span.offset, span.size);
+  };
+  size_t rest = line.size() - pos;
+  for (uint8_t k = 0; k < 2; ++k) {
+    const TailMemo& m = memo_[k];
+    if (!m.valid || rest < m.bytes.size() || std::memcmp(line.data() + pos, m.bytes.data(), m.bytes.size()) != 0) {
+      continue;
+    }
+    if (m.reads_next && rest > m.bytes.size() && line[pos + m.bytes.size()] == ' ') continue;
+    set(f.user, m.user);
+    set(f.database, m.database);
+    set(f.host, m.host);
+    f.free_text += m.free_text;
+    sev = m.severity;
+    msg = pos + m.message;
+    memo_victim_ = k ^ 1;
+    return true;
+  }
+  PrefixFields tail;
+  size_t end = pos;
+  switch (first_path(line, tail_from_, tokens_.size(), end, tail, sev, msg)) {
+    case PathEnd::failed:
+      return false;
+    case PathEnd::at_severity:
+      break;
+    case PathEnd::done:
+      sev = parse_severity(line, end, msg);
+      if (sev == Severity::none) return false;
+      break;
+  }
+  auto span = [&](std::string_view field) {
+    if (field.data() == nullptr) return Span{};
+    return Span{static_cast<size_t>(field.data() - line.data()) - pos, field.size()};
+  };
+  TailMemo& m = memo_[memo_victim_];
+  memo_victim_ ^= 1;
+  m.valid = true;
+  m.bytes.assign(line.substr(pos, msg - pos));
+  // "SEVERITY:" then ' ', then a second ' ' taken (not read past) or anything else read and left.
+  m.reads_next = line[msg - 2] != ' ';
+  m.severity = sev;
+  m.message = msg - pos;
+  m.free_text = tail.free_text;
+  m.user = span(tail.user);
+  m.database = span(tail.database);
+  m.host = span(tail.host);
+  set(f.user, m.user);
+  set(f.database, m.database);
+  set(f.host, m.host);
+  f.free_text += m.free_text;
+  return true;
+}
+
+LinePrefix::PathEnd LinePrefix::first_path(std::string_view line, size_t begin, size_t end, size_t& position,
+                                           PrefixFields& f, Severity& sev, size_t& msg) const {
+  size_t pos = position;  // in a register, not through the reference, while scanning
+  for (size_t ti = begin; ti < end; ++ti) {
+    const Token& t = tokens_[ti];
+    if (t.padded) {
+      while (pos < line.size() && line[pos] == ' ') ++pos;
+    }
+    size_t start = pos;
+    switch (t.kind) {
+      case Token::literal: {
+        size_t words = t.lit.size() <= 8 ? 1 : 2;
+        if (t.lit.size() <= 16 && line.size() - pos >= words * 8) {
+          uint64_t w = 0;
+          std::memcpy(&w, line.data() + pos, 8);
+          if (((w ^ t.words[0]) & t.masks[0]) != 0) return PathEnd::failed;
+          if (words == 2) {
+            std::memcpy(&w, line.data() + pos + 8, 8);
+            if (((w ^ t.words[1]) & t.masks[1]) != 0) return PathEnd::failed;
+          }
+        } else if (!literal_at(line, pos, t.lit)) {
+          return PathEnd::failed;
+        }
+        pos += t.lit.size();
+        continue;
+      }
+      case Token::stop:
+        continue;
+      case Token::stamp:
+      case Token::stamp_ms: {
+        int64_t value = 0;
+        size_t n = parse_timestamp(line.substr(pos), value);
+        if (n == 0) return PathEnd::failed;
+        if (f.timestamp.empty()) f.unix_time = value;
+        pos += n;
+        break;
+      }
+      case Token::epoch:
+        while (pos < line.size() && (is_digit(line[pos]) || line[pos] == '.')) ++pos;
+        break;
+      case Token::signed_digits:
+        if (pos < line.size() && line[pos] == '-') ++pos;
+        [[fallthrough]];
+      case Token::digits:
+        while (pos < line.size() && is_digit(line[pos])) ++pos;
+        break;
+      case Token::session:
+        while (pos < line.size() && (is_hex(line[pos]) || line[pos] == '.')) ++pos;
+        break;
+      case Token::vxid:
+        while (pos < line.size() && (is_digit(line[pos]) || line[pos] == '/')) ++pos;
+        break;
+      case Token::word:
+        while (pos < line.size() && is_alnum(line[pos])) ++pos;
+        break;
+      case Token::text: {
+        if (t.follow >= 0) {
+          size_t at = find_literal(line, pos, tokens_[static_cast<size_t>(t.follow)].lit);
+          if (at == std::string_view::npos) return PathEnd::failed;
+          assign(t, line.substr(start, at - start), f);
+          pos = at;
+          continue;
+        }
+        if (t.last) {
+          Severity s = Severity::none;
+          size_t m = 0;
+          size_t at = find_severity(line.substr(pos), s, m);
+          if (at == std::string_view::npos) return PathEnd::failed;
+          assign(t, line.substr(start, at), f);
+          sev = s;
+          msg = pos + m;
+          return PathEnd::at_severity;
+        }
+        while (pos < line.size() && line[pos] != ' ') ++pos;
+        break;
+      }
+    }
+    if (t.padded) {
+      size_t token_end = pos;
+      while (pos < line.size() && line[pos] == ' ') ++pos;
+      assign(t, line.substr(start, token_end - start), f);
+    } else {
+      assign(t, line.substr(start, pos - start), f);
+    }
+  }
+  position = pos;
+  return PathEnd::done;
 }
 
 bool LinePrefix::match_from(std::string_view line, size_t ti, size_t pos, PrefixFields& f, Severity& sev,

@@ -2,6 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <charconv>
+#include <cstring>
+#include <iterator>
 #include <string>
 #include <vector>
 
@@ -304,6 +308,210 @@ TEST(PgLogPrefix, TimestampsAndSeverity) {
   EXPECT_EQ(pglog::find_severity("abc xLOG:  no LOG:  yes", s, msg), 14u);
   EXPECT_EQ(s, pglog::Severity::log);
   EXPECT_EQ(msg, 20u);
+}
+
+// The same second and zone read again (from the per-thread cache) and after other values.
+TEST(PgLogPrefix, RepeatedTimestampsAndZones) {
+  struct Case {
+    const char* text;
+    size_t consumed;
+    int64_t unix_time;
+  };
+  const int64_t noon = 1704110400;  // 2024-01-01 12:00:00 UTC
+  const Case cases[] = {
+      {"2024-01-01 12:00:00 UTC [1]", 23, noon},
+      {"2024-01-01 12:00:00 UTC [2]", 23, noon},
+      {"2024-01-01 12:00:00 CET [3]", 23, noon - 3600},
+      {"2024-01-01 12:00:00 CET", 23, noon - 3600},
+      {"2024-01-01 12:00:00 CETX y", 24, noon},           // unknown zone: UTC
+      {"2024-01-01 12:00:00 CET+03 y", 26, noon - 3600},  // "UTC+03" style suffix read, not applied
+      {"2024-01-01 12:00:00 CET+3 y", 23, noon - 3600},
+      {"2024-01-01 12:00:00 CET: y", 23, noon - 3600},
+      {"2024-01-01 12:00:00 LOG:  y", 19, noon},  // a severity, not a zone
+      {"2024-01-01 12:00:00.250 CET [4]", 27, noon - 3600},
+      {"2024-01-01T12:00:00 CET", 23, noon - 3600},
+      {"2024-01-01 12:00:01 CET", 23, noon - 3599},
+      {"2024-01-01 12:00:01", 19, noon + 1},
+      {"2024-01-01 12:00:01+02", 22, noon + 1 - 7200},
+      {"2024-01-01 12:00:01 CE", 22, noon + 1},
+      {"2024-01-01 12:00:01 CET", 23, noon - 3599},
+      {"2024-01-01 12:00:0x CET", 0, 0},
+  };
+  for (const auto& c : cases) {
+    int64_t t = 0;
+    EXPECT_EQ(pglog::parse_timestamp(c.text, t), c.consumed) << c.text;
+    if (c.consumed > 0) {
+      EXPECT_EQ(t, c.unix_time) << c.text;
+    }
+  }
+  int64_t t = 0;
+  EXPECT_EQ(pglog::parse_timestamp("2024-01-01 12:00:01 CET", t, false), 19u);  // zones not read
+  EXPECT_EQ(t, noon + 1);
+}
+
+// One LinePrefix matching line after line (it remembers the end of the last one) gives what a
+// fresh one gives for each line.
+TEST(PgLogPrefix, RepeatedMatchesEqualFreshMatches) {
+  const char* prefixes[] = {
+      "%t [%p]: [%l-1] user=%u,db=%d,app=%a,client=%h ",
+      "%m [%p] %q%u@%d ",
+      "%m [%p] %q[user=%u,db=%d,app=%a] ",
+      "%t:%r:%u@%d:[%p]:",
+      "%m [%p] %-10u %d ",
+  };
+  const char* lines[] = {
+      "2024-01-01 12:00:00 UTC [42]: [1-1] user=bob,db=shop,app=psql,client=10.0.0.1 LOG:  duration: 1 ms",
+      "2024-01-01 12:00:00 UTC [43]: [7-1] user=bob,db=shop,app=psql,client=10.0.0.1 LOG:  duration: 2 ms",
+      "2024-01-01 12:00:00 UTC [43]: [8-1] user=bob,db=shop,app=psql,client=10.0.0.1 DETAIL:  parameters: $1 = '1'",
+      "2024-01-01 12:00:00 UTC [43]: [9-1] user=bob,db=shop,app=psql,client=10.0.0.1 LOG:  ",
+      "2024-01-01 12:00:00 UTC [43]: [9-1] user=bob,db=shop,app=psql,client=10.0.0.1 LOG:  ",
+      "2024-01-01 12:00:00 UTC [43]: [9-1] user=bob,db=shop,app=psql,client=10.0.0.1 LOG:   x",
+      "2024-01-01 12:00:00 UTC [43]: [9-1] user=bob,db=shop,app=psql,client=10.0.0.1 LOG: ",
+      "2024-01-01 12:00:00 UTC [43]: [9-1] user=bob,db=shop,app=psql,client=10.0.0.1 LOG: x",
+      "2024-01-01 12:00:00 UTC [43]: [9-1] user=bob,db=shop,app=psql,client=10.0.0.1 LOG:  x",
+      "2024-01-01 12:00:00 UTC [43]: [9-1] user=bob,db=shop,app=psql,client=10.0.0.1 LOG: x",
+      "2024-01-01 12:00:00 UTC [43]: [9-1] user=bob,db=shop,app=psql,client=10.0.0.1 LOG: ",
+      "2024-01-01 12:00:00 UTC [43]: [9-1] user=bob,db=shop,app=psql,client=10.0.0.1 LOG:  ",
+      "2024-01-01 12:00:00 UTC [43]: [9-1] user=bob,db=shop,app=psql,client=10.0.0.1 LOG:   ",
+      "2024-01-01 12:00:00 UTC [43]: [9-1] user=bob,db=shop,app=psql,client=10.0.0.1 DETAIL:  parameters: $1 = '2'",
+      "2024-01-01 12:00:00 UTC [43]: [9-1] user=bob,db=shop,app=psql,client=10.0.0.1 LOG:  statement: SELECT 1",
+      "2024-01-01 12:00:00 UTC [43]: [9-1] user=bob,db=shop,app=psql,client=10.0.0.1 DETAIL:  parameters: $1 = '3'",
+      "2024-01-01 12:00:00 UTC [43]: [9-1] user=bob,db=shop,app=psql,client=10.0.0.1 LOG:",
+      "2024-01-01 12:00:00 UTC [44]: [2-1] user=al,db=shop,app=psql,client=10.0.0.1 LOG:  duration: 1 ms",
+      "2024-01-01 12:00:00 UTC [44]: [2-1] user=a,db=b,db=shop,app=x,client=h LOG:  duration: 1 ms",
+      "2024-01-01 12:00:00 UTC [44]: [2-1] user=a,db=b,db=shop,app=x,client=h LOG:  duration: 1 ms",
+      "2024-01-01 12:00:00 UTC [44]: [2-1] user=,db=,app=,client= LOG:  x",
+      "2024-01-01 12:00:00 UTC [44]: [2-1] user=[unknown],db=[unknown],app=,client= LOG:  x",
+      "2024-01-01 12:00:00.123 UTC [45] bob@app LOG:  duration: 0.140 ms",
+      "2024-01-01 12:00:00.123 UTC [45] bob@app LOG:  duration: 0.140 ms",
+      "2024-01-01 12:00:00.123 UTC [46] LOG:  checkpoint starting",
+      "2024-01-01 12:00:00.123 UTC [46] LOG:  checkpoint starting",
+      "2024-01-01 12:00:00.123 UTC [45] bob@app LOG:  x",
+      "2024-01-01 12:00:00.123 UTC [45] [user=u,db=d,app=a] LOG:  x",
+      "2024-01-01 12:00:00.123 UTC [45] [user=u,db=d,app=a] ERROR:  x",
+      "2024-01-01 12:00:00.123 UTC [45] [user=u,db=d,app=a b] LOG:  x",
+      "2024-01-01 12:00:00 UTC:10.0.0.1(5432):bob@shop:[42]:LOG:  x",
+      "2024-01-01 12:00:00 UTC:10.0.0.1(5433):bob@shop:[43]:LOG:  x",
+      "2024-01-01 12:00:00 UTC:[local]:bob@shop:[43]:LOG:  x",
+      "2024-01-01 12:00:00.123 UTC [45] bob        shop LOG:  x",
+      "2024-01-01 12:00:00.123 UTC [46] bob        shop LOG:  x",
+      "2024-01-01 12:00:00.123 UTC [46] bobby      shop LOG:  x",
+      "\tcontinued",
+      "",
+  };
+  for (const char* text : prefixes) {
+    auto reused = pglog::LinePrefix::compile(text);
+    ASSERT_TRUE(reused) << text;
+    for (int pass = 0; pass < 2; ++pass) {
+      for (const char* line : lines) {
+        auto fresh = pglog::LinePrefix::compile(text);
+        pglog::PrefixFields a, b;
+        pglog::Severity sa{}, sb{};
+        size_t ma = 0, mb = 0;
+        bool matched = reused->match(line, a, sa, ma);
+        ASSERT_EQ(matched, fresh->match(line, b, sb, mb)) << text << " | " << line;
+        if (!matched) continue;
+        EXPECT_EQ(sa, sb) << text << " | " << line;
+        EXPECT_EQ(ma, mb) << text << " | " << line;
+        EXPECT_EQ(a.timestamp, b.timestamp) << text << " | " << line;
+        EXPECT_EQ(a.unix_time, b.unix_time) << text << " | " << line;
+        EXPECT_EQ(a.pid, b.pid) << text << " | " << line;
+        EXPECT_EQ(a.line_number, b.line_number) << text << " | " << line;
+        EXPECT_EQ(a.user, b.user) << text << " | " << line;
+        EXPECT_EQ(a.database, b.database) << text << " | " << line;
+        EXPECT_EQ(a.host, b.host) << text << " | " << line;
+        EXPECT_EQ(a.free_text, b.free_text) << text << " | " << line;
+        // The fields are views into the line given, not into an earlier one.
+        if (!a.user.empty()) {
+          EXPECT_GE(a.user.data(), line);
+          EXPECT_LE(a.user.data() + a.user.size(), line + std::strlen(line));
+        }
+      }
+    }
+  }
+}
+
+// Durations are read as from_chars reads them (a fast path for plain decimals).
+TEST(PostgresLog, DurationsReadExactly) {
+  const char* durations[] = {"0.138",
+                             "1.039",
+                             "12.250",
+                             "0.1",
+                             "3",
+                             "00012.50",
+                             "123456.789012",
+                             "999999999999.999",
+                             "1234567890.123456789",
+                             "1e3",
+                             "2.5E-1",
+                             "1.",
+                             "0.000001"};
+  std::string log;
+  for (const char* d : durations) {
+    log += std::string("2024-01-01 12:00:00 UTC [1]: [1-1] user=u,db=d,app=a,client=h LOG:  duration: ") + d +
+           " ms  statement: SELECT 1\n";
+  }
+  auto run = read(log);
+  ASSERT_EQ(run.events.size(), std::size(durations));
+  for (size_t i = 0; i < std::size(durations); ++i) {
+    double ms = 0;
+    std::string_view d = durations[i];
+    std::from_chars(d.data(), d.data() + d.size(), ms);
+    EXPECT_EQ(run.events[i].query_time_s, ms / 1000.0) << d;
+  }
+}
+
+// Blocks cut anywhere between lines read like the lines one by one: a record whose message is
+// still in the block when the block ends keeps a copy of it.
+TEST(PostgresLog, BlocksReadLikeLines) {
+  std::string log;
+  for (int i = 0; i < 30; ++i) {
+    std::string head = "2024-01-01 12:00:0" + std::to_string(i % 10) + " UTC [" + std::to_string(40 + i % 3) + "]: [" +
+                       std::to_string(i) + "-1] user=u" + std::to_string(i % 2) + ",db=d,app=a,client=h ";
+    switch (i % 4) {
+      case 0:
+        log += head + "LOG:  duration: 1.5 ms  statement: SELECT a\n\tFROM t\n\tWHERE id = " + std::to_string(i) + "\n";
+        break;
+      case 1:
+        log += head + "LOG:  duration: 0.5 ms  execute S_1: SELECT $1\n";
+        log += head + "DETAIL:  parameters: $1 = '" + std::to_string(i) + "'\n";
+        break;
+      case 2:
+        log += head + "LOG:  statement: UPDATE t SET x = " + std::to_string(i) + "\n";
+        log += head + "LOG:  duration: 0.2 ms\n";
+        break;
+      default:
+        log += head + "LOG:  duration: 3 ms  statement: SELECT " + std::to_string(i) + "\n";
+    }
+  }
+  PostgresLogOptions options;
+  options.log_line_prefix = "%t [%p]: [%l-1] user=%u,db=%d,app=%a,client=%h ";
+  auto by_line = read(log, options);
+  ASSERT_GT(by_line.events.size(), 20u);
+  for (size_t lines_per_block : {1u, 2u, 3u, 7u, 1000u}) {
+    std::vector<model::QueryEvent> events;
+    auto reader = make_postgres_log_reader(options, [&](model::QueryEvent&& e) { events.push_back(std::move(e)); });
+    ASSERT_TRUE(reader);
+    size_t start = 0;
+    while (start < log.size()) {
+      size_t end = start;
+      for (size_t n = 0; n < lines_per_block && end < log.size(); ++n) end = log.find('\n', end) + 1;
+      // A copy that dies after the call, as a line source's buffer is reused.
+      std::string block = log.substr(start, end - start);
+      (*reader)->feed_block(block, start);
+      std::fill(block.begin(), block.end(), '#');
+      start = end;
+    }
+    (*reader)->finish();
+    ASSERT_EQ(events.size(), by_line.events.size()) << lines_per_block;
+    for (size_t i = 0; i < events.size(); ++i) {
+      EXPECT_EQ(events[i].sql, by_line.events[i].sql) << lines_per_block << " " << i;
+      EXPECT_EQ(events[i].user, by_line.events[i].user) << lines_per_block << " " << i;
+      EXPECT_EQ(events[i].byte_offset, by_line.events[i].byte_offset) << lines_per_block << " " << i;
+      EXPECT_EQ(events[i].timestamp, by_line.events[i].timestamp) << lines_per_block << " " << i;
+      EXPECT_EQ(events[i].query_time_s, by_line.events[i].query_time_s) << lines_per_block << " " << i;
+    }
+  }
 }
 
 }  // namespace
