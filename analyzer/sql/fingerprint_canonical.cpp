@@ -8,6 +8,10 @@
 #include <cstring>
 #include <optional>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include "analyzer/sql/fingerprint.hpp"
 #include "analyzer/sql/lexer.hpp"
 #include "analyzer/sql/literal_scanner.hpp"
@@ -264,19 +268,20 @@ struct LiteralHashSink {
   void comment(size_t, size_t) {}
 };
 
-// Whether [p, p + size) holds a byte >= 0xF0: eight bytes at a time, a byte's bit 7 ANDed with
-// its bits 6, 5 and 4 (shifted up within the byte).
+// Whether [p, p + size) holds a byte >= 0xF0.
 inline bool has_byte_from_f0(const char* p, size_t size) {
-  uint64_t acc = 0;
   size_t i = 0;
-  for (; i + 8 <= size; i += 8) {
-    uint64_t w;
-    std::memcpy(&w, p + i, 8);
-    acc |= w & (w << 1) & (w << 2) & (w << 3);
+#if defined(__SSE2__)
+  const __m128i high_nibble = _mm_set1_epi8(char(0xF0));
+  for (; i + 16 <= size; i += 16) {
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i));
+    if (_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_and_si128(v, high_nibble), high_nibble))) return true;
   }
-  bool found = (acc & 0x8080808080808080ULL) != 0;
-  for (; i < size; ++i) found |= static_cast<unsigned char>(p[i]) >= 0xF0;
-  return found;
+#endif
+  for (; i < size; ++i) {
+    if (static_cast<unsigned char>(p[i]) >= 0xF0) return true;
+  }
+  return false;
 }
 
 // The canonical key: the statement's bytes with each literal token replaced by its marker and
@@ -287,35 +292,54 @@ inline bool has_byte_from_f0(const char* p, size_t size) {
 // abstracted to their marker, is the same. Spacing is kept: it only costs cache misses.
 struct CanonicalKeySink : LiteralHashSink {
   std::string& key;
+  const size_t size;
+  const bool escape;  // the statement has bytes >= 0xF0
+  char* w;            // the key is written through a pointer: appends showed in profiles
   size_t copied = 0;  // where the bytes not yet written start
 
-  CanonicalKeySink(const char* query, std::string& out) : LiteralHashSink{query}, key(out) {}
+  // Room for the statement and some: a marker or a space stands for at least one byte, so the
+  // key only outgrows the statement through escapes (copy_to grows it then).
+  CanonicalKeySink(std::string_view query, std::string& out)
+      : LiteralHashSink{query.data()}, key(out), size(query.size()), escape(has_byte_from_f0(q, size)) {
+    key.resize(size + 16);
+    w = key.data();
+  }
 
   void copy_to(size_t end) {
     const char* p = q + copied;
-    const size_t size = end - copied;
-    if (!has_byte_from_f0(p, size)) {
-      key.append(p, size);
-    } else {
-      for (size_t i = 0; i < size; ++i) {
-        if (static_cast<unsigned char>(p[i]) >= 0xF0) key += kEscape;
-        key += p[i];
-      }
-    }
+    const size_t count = end - copied;
     copied = end;
+    if (!escape) [[likely]] {
+      std::memcpy(w, p, count);
+      w += count;
+      return;
+    }
+    const size_t used = static_cast<size_t>(w - key.data());
+    if (key.size() < used + 2 * count + (size - end) + 16) {
+      key.resize(used + 2 * count + (size - end) + 16);
+      w = key.data() + used;
+    }
+    for (size_t i = 0; i < count; ++i) {
+      if (static_cast<unsigned char>(p[i]) >= 0xF0) *w++ = kEscape;
+      *w++ = p[i];
+    }
   }
   void literal(size_t begin, size_t end, TokenKind kind) {
     LiteralHashSink::literal(begin, end, kind);
     copy_to(begin);
-    key += kind == TokenKind::number || kind == TokenKind::placeholder ? kNumberMarker
+    *w++ = kind == TokenKind::number || kind == TokenKind::placeholder ? kNumberMarker
            : kind == TokenKind::identifier                             ? kBooleanMarker
                                                                        : kStringMarker;
     copied = end;
   }
   void comment(size_t begin, size_t end) {
     copy_to(begin);
-    key += ' ';  // a token boundary, as the comment was
+    *w++ = ' ';  // a token boundary, as the comment was
     copied = end;
+  }
+  void finish() {
+    copy_to(size);
+    key.resize(static_cast<size_t>(w - key.data()));
   }
 };
 
@@ -343,6 +367,28 @@ struct PtTables {
 };
 constexpr PtTables kPt;
 
+// The first byte in [i, end) that pt mode looks at outside strings (kPt.gap): sixteen bytes at a
+// time where there are sixteen.
+inline size_t skip_pt_plain(const unsigned char* s, size_t i, size_t end) {
+#if defined(__SSE2__)
+  while (i + 16 <= end) {
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s + i));
+    auto eq = [&](char c) { return _mm_cmpeq_epi8(v, _mm_set1_epi8(c)); };
+    const __m128i digit =
+        _mm_cmplt_epi8(_mm_add_epi8(v, _mm_set1_epi8(char(0x80 - '0'))), _mm_set1_epi8(char(0x80 + 10)));
+    const __m128i marker =
+        _mm_cmplt_epi8(_mm_add_epi8(v, _mm_set1_epi8(char(0x80 - 1))), _mm_set1_epi8(char(0x80 + 2)));
+    const __m128i special = _mm_or_si128(_mm_or_si128(_mm_or_si128(digit, marker), _mm_or_si128(eq('\\'), eq('"'))),
+                                         _mm_or_si128(_mm_or_si128(eq('#'), eq('\'')), _mm_or_si128(eq('-'), eq('/'))));
+    const unsigned found = static_cast<unsigned>(_mm_movemask_epi8(special));
+    if (found) return i + static_cast<size_t>(__builtin_ctz(found));
+    i += 16;
+  }
+#endif
+  while (i < end && kPt.gap[s[i]] == kPtPlain) ++i;
+  return i;
+}
+
 // The pt key: every byte kept but string contents and digit runs, since pt's output depends on
 // spacing. Cacheable only where pt's regular expressions leave the literal values nothing to act
 // on but their own replacement: no comment, no backslash escape, no double quote, no CALL (whose
@@ -351,11 +397,17 @@ constexpr PtTables kPt;
 // strings.
 struct PtKeySink : LiteralHashSink {
   std::string& key;
-  size_t size;
+  const size_t size;
+  char* w;  // written through a pointer, as the canonical key
   size_t copied = 0;
   bool cacheable = true;
 
-  PtKeySink(std::string_view query, std::string& out) : LiteralHashSink{query.data()}, key(out), size(query.size()) {}
+  // The key is no longer than the statement but for empty strings, '' giving '<marker>'
+  // (string_token grows it then).
+  PtKeySink(std::string_view query, std::string& out) : LiteralHashSink{query.data()}, key(out), size(query.size()) {
+    key.resize(size + 16);
+    w = key.data();
+  }
 
   // A dash or slash refuses the statement when a comment's second byte follows, wherever it is.
   bool opens_comment(size_t i) const { return i + 1 < size && q[i + 1] == (q[i] == '-' ? '-' : '*'); }
@@ -368,12 +420,13 @@ struct PtKeySink : LiteralHashSink {
     size_t i = copied;
     while (i < end) {
       const size_t run = i;
-      while (i < end && kPt.gap[s[i]] == kPtPlain) ++i;
-      key.append(q + run, i - run);
+      i = skip_pt_plain(s, i, end);
+      std::memcpy(w, q + run, i - run);
+      w += i - run;
       if (i == end) break;
       switch (kPt.gap[s[i]]) {
         case kPtDigit:
-          key += kPtDigits;
+          *w++ = kPtDigits;
           while (++i < end && kPt.gap[s[i]] == kPtDigit) {
           }
           break;
@@ -383,7 +436,7 @@ struct PtKeySink : LiteralHashSink {
             cacheable = false;
             return;
           }
-          key += q[i++];
+          *w++ = q[i++];
           break;
         default:
           cacheable = false;
@@ -421,12 +474,19 @@ struct PtKeySink : LiteralHashSink {
           return;
       }
     }
+    const size_t used = static_cast<size_t>(w - key.data());
+    if (key.size() < used + (size - begin) + 16) {
+      key.resize(2 * key.size());
+      w = key.data() + used;
+    }
     if (parenthesis) {
-      key.append(q + begin, end - begin);
+      std::memcpy(w, q + begin, end - begin);
+      w += end - begin;
     } else {
-      key.append(q + begin, open + 1 - begin);
-      key += kPtString;
-      key += '\'';
+      std::memcpy(w, q + begin, open + 1 - begin);
+      w += open + 1 - begin;
+      *w++ = kPtString;
+      *w++ = '\'';
     }
     copied = end;
   }
@@ -452,6 +512,7 @@ struct PtKeySink : LiteralHashSink {
   void comment(size_t, size_t) { cacheable = false; }
   void finish() {
     if (cacheable) copy_to(size);
+    key.resize(cacheable ? static_cast<size_t>(w - key.data()) : 0);
   }
 };
 
@@ -477,9 +538,9 @@ uint64_t fingerprint_key(std::string_view query, FingerprintMode mode, std::stri
       return sink.h;
     }
     case FingerprintMode::canonical: {
-      CanonicalKeySink sink(query.data(), key);
+      CanonicalKeySink sink(query, key);
       detail::scan_literals(query, sink);
-      sink.copy_to(query.size());
+      sink.finish();
       cacheable = true;
       return sink.h;
     }
