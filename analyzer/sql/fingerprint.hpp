@@ -41,7 +41,8 @@ std::optional<std::string> pg_query_fingerprint_id(std::string_view query);
 // Fingerprint and id in one mode.
 Fingerprint fingerprint(std::string_view query, FingerprintMode mode);
 
-// A cache key for fingerprints, built in the same lexer pass as literal_values_hash (returned):
+// A cache key for fingerprints, built in one pass of a lexer-equivalent scanner
+// (literal_scanner.hpp) together with literal_values_hash (returned):
 // two statements with equal keys have the same fingerprint in `mode` (pt or canonical; pg is
 // never cacheable). The key keeps everything the fingerprint depends on and drops what it does
 // not (literal values, and in pt mode the digits pt turns into '?'), so executions of one query

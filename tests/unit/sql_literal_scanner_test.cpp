@@ -74,6 +74,92 @@ void expect_same_spans(std::string_view query, size_t& failures) {
   }
 }
 
+// The pt key as the lexer-based implementation built it before the scanner (kept here as the
+// reference): the scanner's pt key must be the same bytes, with the same cacheability.
+bool reference_pt_key(std::string_view q, std::string& key) {
+  auto space = [](char c) { return c == ' ' || (c >= '\t' && c <= '\r'); };
+  key.clear();
+  size_t quotes = 0, delimiting_quotes = 0;
+  for (size_t i = 0; i < q.size(); ++i) {
+    switch (q[i]) {
+      case '\'':
+        ++quotes;
+        break;
+      case '\\':
+      case '"':
+      case '#':
+      case '\x01':
+      case '\x02':
+        return false;
+      case '-':
+        if (i + 1 < q.size() && q[i + 1] == '-') return false;
+        break;
+      case '/':
+        if (i + 1 < q.size() && q[i + 1] == '*') return false;
+        break;
+      default:
+        break;
+    }
+  }
+  if (q.starts_with("administrator command: ")) return false;
+  size_t start = 0;
+  while (start < q.size() && space(q[start])) ++start;
+  if (start + 4 < q.size() && iequals(q.substr(start, 4), "call") && space(q[start + 4])) return false;
+  auto append_digits = [&](std::string_view text) {
+    bool in_digits = false;
+    for (char c : text) {
+      if (c >= '0' && c <= '9') {
+        if (!in_digits) key += '\x02';
+        in_digits = true;
+      } else {
+        key += c;
+        in_digits = false;
+      }
+    }
+  };
+  Lexer lexer(q, Dialect::generic);
+  size_t gap = 0;
+  for (Token t = lexer.next(); t.kind != TokenKind::end; t = lexer.next()) {
+    if (t.kind == TokenKind::comment) return false;
+    key.append(q.substr(gap, t.offset - gap));
+    gap = t.offset + t.text.size();
+    if (t.kind == TokenKind::string || t.kind == TokenKind::hex_string || t.kind == TokenKind::bit_string) {
+      size_t open = t.text.find('\'');
+      if (open == std::string_view::npos || t.text.size() < open + 2 || t.text.back() != '\'' ||
+          t.text.substr(open + 1, t.text.size() - open - 2).find('\'') != std::string_view::npos) {
+        return false;
+      }
+      delimiting_quotes += 2;
+      auto content = t.text.substr(open + 1, t.text.size() - open - 2);
+      if (content.find_first_of("()") != std::string_view::npos) {
+        key.append(t.text);
+      } else {
+        key.append(t.text.substr(0, open + 1));
+        key += '\x01';
+        key += '\'';
+      }
+    } else {
+      append_digits(t.text);
+    }
+  }
+  key.append(q.substr(gap));
+  return quotes == delimiting_quotes;
+}
+
+// Compares the pt key and its cacheability with the reference on `query`.
+size_t expect_reference_pt_key(const std::string& query, size_t& failures) {
+  std::string expected, actual;
+  const bool expected_cacheable = reference_pt_key(query, expected);
+  bool cacheable = false;
+  fingerprint_key(query, FingerprintMode::pt, actual, cacheable);
+  if (cacheable == expected_cacheable && (!cacheable || actual == expected)) return expected_cacheable;
+  if (++failures <= 10) {
+    ADD_FAILURE() << "pt key differs from the reference on [" << query << "]: cacheable " << cacheable << " vs "
+                  << expected_cacheable << ", key [" << actual << "] vs [" << expected << "]";
+  }
+  return expected_cacheable;
+}
+
 TEST(SqlLiteralScanner, KnownCases) {
   size_t failures = 0;
   for (std::string_view q : {"",
@@ -304,7 +390,14 @@ std::string random_statement(std::mt19937& rng) {
 TEST(SqlLiteralScanner, RandomStringsScanLikeTheLexer) {
   std::mt19937 rng(7);
   size_t failures = 0;
-  for (int i = 0; i < 300000; ++i) expect_same_spans(random_statement(rng), failures);
+  size_t pt_failures = 0, pt_cacheable = 0;
+  for (int i = 0; i < 300000; ++i) {
+    const std::string q = random_statement(rng);
+    expect_same_spans(q, failures);
+    if (i % 3 == 0) pt_cacheable += expect_reference_pt_key(q, pt_failures);
+  }
+  EXPECT_EQ(pt_failures, 0u);
+  EXPECT_GT(pt_cacheable, 10000u);  // the pt key was built and compared, not only refused
   // Raw bytes, weighted to the interesting ones.
   static constexpr char kBytes[] = "'\"`$:?%.-#/*\\eExXbBnN019 \n()s)";
   for (int i = 0; i < 100000; ++i) {
