@@ -19,6 +19,21 @@
 namespace dbvet::sql {
 namespace {
 
+// hash64, inlined into the scanner's sinks.
+inline uint64_t chain_hash(const char* data, size_t size, uint64_t seed) {
+  uint64_t h = 1469598103934665603ULL ^ seed;
+  for (size_t i = 0; i < size; ++i) {
+    h ^= static_cast<unsigned char>(data[i]);
+    h *= 1099511628211ULL;
+  }
+  h ^= h >> 33;
+  h *= 0xff51afd7ed558ccdULL;
+  h ^= h >> 33;
+  h *= 0xc4ceb9fe1a85ec53ULL;
+  h ^= h >> 33;
+  return h;
+}
+
 bool is_literal(const Token& t) {
   switch (t.kind) {
     case TokenKind::string:
@@ -194,19 +209,7 @@ std::string fingerprint_canonical(std::string_view query) {
   return b.out;
 }
 
-uint64_t hash64(std::string_view data, uint64_t seed) {
-  uint64_t h = 1469598103934665603ULL ^ seed;
-  for (unsigned char c : data) {
-    h ^= c;
-    h *= 1099511628211ULL;
-  }
-  h ^= h >> 33;
-  h *= 0xff51afd7ed558ccdULL;
-  h ^= h >> 33;
-  h *= 0xc4ceb9fe1a85ec53ULL;
-  h ^= h >> 33;
-  return h;
-}
+uint64_t hash64(std::string_view data, uint64_t seed) { return chain_hash(data.data(), data.size(), seed); }
 
 std::string canonical_id(std::string_view fingerprint) {
   static constexpr char kHex[] = "0123456789abcdef";
@@ -241,21 +244,6 @@ constexpr char kEscape = '\xF0';
 constexpr char kNumberMarker = '\xF1';  // number or placeholder: may take a sign
 constexpr char kBooleanMarker = '\xF2';
 constexpr char kStringMarker = '\xF3';  // string, hex, bit or dollar-quoted string
-
-// hash64's loop, inlined into the scanner's sinks.
-inline uint64_t chain_hash(const char* data, size_t size, uint64_t seed) {
-  uint64_t h = 1469598103934665603ULL ^ seed;
-  for (size_t i = 0; i < size; ++i) {
-    h ^= static_cast<unsigned char>(data[i]);
-    h *= 1099511628211ULL;
-  }
-  h ^= h >> 33;
-  h *= 0xff51afd7ed558ccdULL;
-  h ^= h >> 33;
-  h *= 0xc4ceb9fe1a85ec53ULL;
-  h ^= h >> 33;
-  return h;
-}
 
 constexpr uint64_t kLiteralHashSeed = 0x9e3779b97f4a7c15ULL;
 
