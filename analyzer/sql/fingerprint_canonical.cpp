@@ -262,9 +262,15 @@ inline bool has_byte_from_f0(const char* p, size_t size) {
   size_t i = 0;
 #if defined(__SSE2__)
   const __m128i high_nibble = _mm_set1_epi8(char(0xF0));
-  for (; i + 16 <= size; i += 16) {
-    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i));
-    if (_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_and_si128(v, high_nibble), high_nibble))) return true;
+  auto any = [&](const char* at) {
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(at));
+    return _mm_movemask_epi8(_mm_cmpeq_epi8(_mm_and_si128(v, high_nibble), high_nibble)) != 0;
+  };
+  if (size >= 16) {
+    for (; i + 16 <= size; i += 16) {
+      if (any(p + i)) return true;
+    }
+    return i < size && any(p + size - 16);  // the last bytes, overlapping the ones read
   }
 #endif
   for (; i < size; ++i) {
@@ -358,20 +364,32 @@ constexpr PtTables kPt;
 
 // The first byte in [i, end) that pt mode looks at outside strings (kPt.gap): sixteen bytes at a
 // time where there are sixteen.
+#if defined(__SSE2__)
+// A bit per byte of `v`: set for the bytes kPt.gap does not call plain.
+inline unsigned pt_special_mask(__m128i v) {
+  auto eq = [&](char c) { return _mm_cmpeq_epi8(v, _mm_set1_epi8(c)); };
+  const __m128i digit =
+      _mm_cmplt_epi8(_mm_add_epi8(v, _mm_set1_epi8(char(0x80 - '0'))), _mm_set1_epi8(char(0x80 + 10)));
+  const __m128i marker = _mm_cmplt_epi8(_mm_add_epi8(v, _mm_set1_epi8(char(0x80 - 1))), _mm_set1_epi8(char(0x80 + 2)));
+  const __m128i special = _mm_or_si128(_mm_or_si128(_mm_or_si128(digit, marker), _mm_or_si128(eq('\\'), eq('"'))),
+                                       _mm_or_si128(_mm_or_si128(eq('#'), eq('\'')), _mm_or_si128(eq('-'), eq('/'))));
+  return static_cast<unsigned>(_mm_movemask_epi8(special));
+}
+#endif
+
+// The first byte in [i, end) that pt mode looks at outside strings (kPt.gap): sixteen bytes at a
+// time, the last sixteen before `end` read whole near it (those before `i` masked off).
 inline size_t skip_pt_plain(const unsigned char* s, size_t i, size_t end) {
 #if defined(__SSE2__)
   while (i + 16 <= end) {
-    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s + i));
-    auto eq = [&](char c) { return _mm_cmpeq_epi8(v, _mm_set1_epi8(c)); };
-    const __m128i digit =
-        _mm_cmplt_epi8(_mm_add_epi8(v, _mm_set1_epi8(char(0x80 - '0'))), _mm_set1_epi8(char(0x80 + 10)));
-    const __m128i marker =
-        _mm_cmplt_epi8(_mm_add_epi8(v, _mm_set1_epi8(char(0x80 - 1))), _mm_set1_epi8(char(0x80 + 2)));
-    const __m128i special = _mm_or_si128(_mm_or_si128(_mm_or_si128(digit, marker), _mm_or_si128(eq('\\'), eq('"'))),
-                                         _mm_or_si128(_mm_or_si128(eq('#'), eq('\'')), _mm_or_si128(eq('-'), eq('/'))));
-    const unsigned found = static_cast<unsigned>(_mm_movemask_epi8(special));
+    const unsigned found = pt_special_mask(_mm_loadu_si128(reinterpret_cast<const __m128i*>(s + i)));
     if (found) return i + static_cast<size_t>(__builtin_ctz(found));
     i += 16;
+  }
+  if (i < end && end >= 16) {
+    const size_t base = end - 16;  // i > base
+    const unsigned found = pt_special_mask(_mm_loadu_si128(reinterpret_cast<const __m128i*>(s + base))) >> (i - base);
+    return found ? i + static_cast<size_t>(__builtin_ctz(found)) : end;
   }
 #endif
   while (i < end && kPt.gap[s[i]] == kPtPlain) ++i;
