@@ -41,13 +41,15 @@ std::optional<std::string> pg_query_fingerprint_id(std::string_view query);
 // Fingerprint and id in one mode.
 Fingerprint fingerprint(std::string_view query, FingerprintMode mode);
 
-// A cache key for fingerprints, built in the same lexer pass as literal_values_hash (returned):
-// two statements with equal keys have the same fingerprint in `mode` (pt or canonical; pg is
-// never cacheable). The key keeps everything the fingerprint depends on and drops what it does
-// not (literal values, and in pt mode the digits pt turns into '?'), so executions of one query
-// with different parameters share a key. `cacheable` is false where that cannot be guaranteed
-// cheaply (in pt mode: comments, backslashes, double quotes, unbalanced quotes, CALL and
-// administrator commands); the key is then meaningless.
+// A cache key for fingerprints, built in one pass of a lexer-equivalent scanner
+// (literal_scanner.hpp) together with literal_values_hash (returned): two statements with equal
+// keys have the same fingerprint in `mode` (pt or canonical; pg is never cacheable). The key
+// keeps everything the fingerprint depends on and drops what it does not (literal values, and in
+// pt mode the digits pt turns into '?'), so executions of one query with different parameters
+// share a key; it keeps the spacing in both modes (statements that differ only in whitespace may
+// not share one: a cache miss). `cacheable` is false where that cannot be guaranteed cheaply (in
+// pt mode: comments, backslashes, double quotes, unbalanced quotes, CALL and administrator
+// commands); the key is then meaningless.
 uint64_t fingerprint_key(std::string_view query, FingerprintMode mode, std::string& key, bool& cacheable);
 
 // A 64-bit hash of the literal values of a statement in order (strings, numbers, booleans,

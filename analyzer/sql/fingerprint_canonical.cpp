@@ -8,11 +8,32 @@
 #include <cstring>
 #include <optional>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include "analyzer/sql/fingerprint.hpp"
 #include "analyzer/sql/lexer.hpp"
+#include "analyzer/sql/literal_scanner.hpp"
 
 namespace dbvet::sql {
 namespace {
+
+// hash64, inlined into the scanner's sinks.
+inline uint64_t chain_hash(const char* data, size_t size, uint64_t seed) {
+  uint64_t h = 1469598103934665603ULL ^ seed;
+#pragma GCC unroll 4
+  for (size_t i = 0; i < size; ++i) {
+    h ^= static_cast<unsigned char>(data[i]);
+    h *= 1099511628211ULL;
+  }
+  h ^= h >> 33;
+  h *= 0xff51afd7ed558ccdULL;
+  h ^= h >> 33;
+  h *= 0xc4ceb9fe1a85ec53ULL;
+  h ^= h >> 33;
+  return h;
+}
 
 bool is_literal(const Token& t) {
   switch (t.kind) {
@@ -189,19 +210,7 @@ std::string fingerprint_canonical(std::string_view query) {
   return b.out;
 }
 
-uint64_t hash64(std::string_view data, uint64_t seed) {
-  uint64_t h = 1469598103934665603ULL ^ seed;
-  for (unsigned char c : data) {
-    h ^= c;
-    h *= 1099511628211ULL;
-  }
-  h ^= h >> 33;
-  h *= 0xff51afd7ed558ccdULL;
-  h ^= h >> 33;
-  h *= 0xc4ceb9fe1a85ec53ULL;
-  h ^= h >> 33;
-  return h;
-}
+uint64_t hash64(std::string_view data, uint64_t seed) { return chain_hash(data.data(), data.size(), seed); }
 
 std::string canonical_id(std::string_view fingerprint) {
   static constexpr char kHex[] = "0123456789abcdef";
@@ -226,143 +235,351 @@ namespace {
 
 inline bool pt_space(char c) { return c == ' ' || (c >= '\t' && c <= '\r'); }
 
-// Marker bytes in keys; statements that contain them are not cached in pt mode.
+// Marker bytes in pt keys; statements that contain them are not cached in pt mode.
 constexpr char kPtString = '\x01';  // the contents of a quoted string
 constexpr char kPtDigits = '\x02';  // a run of digits
 
-// Whether pt's regular expressions leave the statement's literal values nothing to act on but
-// their own replacement: no comment, no backslash escape, no double quote, no CALL (whose name
-// and arguments pt keeps) and no administrator command (kept whole). Counts the single quotes.
-bool pt_cacheable_text(std::string_view q, size_t& quotes) {
-  quotes = 0;
-  const size_t n = q.size();
-  for (size_t i = 0; i < n; ++i) {
-    switch (q[i]) {
-      case '\'':
-        ++quotes;
+// Marker bytes in canonical keys, one per literal token, by what the canonical fingerprint tells
+// apart; raw bytes >= 0xF0 are written behind kEscape, so a marker always is one.
+constexpr char kEscape = '\xF0';
+constexpr char kNumberMarker = '\xF1';  // number or placeholder: may take a sign
+constexpr char kBooleanMarker = '\xF2';
+constexpr char kStringMarker = '\xF3';  // string, hex, bit or dollar-quoted string
+
+constexpr uint64_t kLiteralHashSeed = 0x9e3779b97f4a7c15ULL;
+
+// The literal hash alone (pg mode, and the modes' sinks build on it).
+struct LiteralHashSink {
+  const char* q;
+  uint64_t h = kLiteralHashSeed;
+  void literal(size_t begin, size_t end, TokenKind) { h = chain_hash(q + begin, end - begin, h); }
+  void null_word(size_t begin, size_t end) { h = chain_hash(q + begin, end - begin, h); }
+  void comment(size_t, size_t) {}
+};
+
+// Whether [p, p + size) holds a byte >= 0xF0.
+inline bool has_byte_from_f0(const char* p, size_t size) {
+  size_t i = 0;
+#if defined(__SSE2__)
+  const __m128i high_nibble = _mm_set1_epi8(char(0xF0));
+  auto any = [&](const char* at) {
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(at));
+    return _mm_movemask_epi8(_mm_cmpeq_epi8(_mm_and_si128(v, high_nibble), high_nibble)) != 0;
+  };
+  if (size >= 16) {
+    for (; i + 16 <= size; i += 16) {
+      if (any(p + i)) return true;
+    }
+    return i < size && any(p + size - 16);  // the last bytes, overlapping the ones read
+  }
+#endif
+  for (; i < size; ++i) {
+    if (static_cast<unsigned char>(p[i]) >= 0xF0) return true;
+  }
+  return false;
+}
+
+// The canonical key: the statement's bytes with each literal token replaced by its marker and
+// each comment by a space. The lexer reads the same tokens from any statement with this key,
+// literal values aside (a literal never ends with ':', the one byte the lexer looks back at, and
+// whatever a token's extent reads of the next token is decided the same way, or shows as a
+// marker), so the canonical fingerprint, a function of the significant tokens with literals
+// abstracted to their marker, is the same. Spacing is kept: it only costs cache misses.
+struct CanonicalKeySink : LiteralHashSink {
+  std::string& key;
+  const size_t size;
+  const bool escape;  // the statement has bytes >= 0xF0
+  char* w;            // the key is written through a pointer: appends showed in profiles
+  size_t copied = 0;  // where the bytes not yet written start
+
+  // Room for the statement and some: a marker or a space stands for at least one byte, so the
+  // key only outgrows the statement through escapes (copy_to grows it then).
+  CanonicalKeySink(std::string_view query, std::string& out)
+      : LiteralHashSink{query.data()}, key(out), size(query.size()), escape(has_byte_from_f0(q, size)) {
+    key.resize(size + 16);
+    w = key.data();
+  }
+
+  void copy_to(size_t end) {
+    const char* p = q + copied;
+    const size_t count = end - copied;
+    copied = end;
+    if (!escape) [[likely]] {
+      std::memcpy(w, p, count);
+      w += count;
+      return;
+    }
+    const size_t used = static_cast<size_t>(w - key.data());
+    if (key.size() < used + 2 * count + (size - end) + 16) {
+      key.resize(used + 2 * count + (size - end) + 16);
+      w = key.data() + used;
+    }
+    for (size_t i = 0; i < count; ++i) {
+      if (static_cast<unsigned char>(p[i]) >= 0xF0) *w++ = kEscape;
+      *w++ = p[i];
+    }
+  }
+  void literal(size_t begin, size_t end, TokenKind kind) {
+    LiteralHashSink::literal(begin, end, kind);
+    copy_to(begin);
+    *w++ = kind == TokenKind::number || kind == TokenKind::placeholder ? kNumberMarker
+           : kind == TokenKind::identifier                             ? kBooleanMarker
+                                                                       : kStringMarker;
+    copied = end;
+  }
+  void comment(size_t begin, size_t end) {
+    copy_to(begin);
+    *w++ = ' ';  // a token boundary, as the comment was
+    copied = end;
+  }
+  void finish() {
+    copy_to(size);
+    key.resize(static_cast<size_t>(w - key.data()));
+  }
+};
+
+// What pt mode looks at in bytes outside strings, and inside strings.
+enum : uint8_t {
+  kPtPlain = 0,
+  kPtDigit,       // outside strings: a digit run becomes kPtDigits
+  kPtRefuse,      // not cacheable: \ " # the marker bytes, and a quote where only strings have them
+  kPtDash,        // not cacheable when "--"
+  kPtSlash,       // not cacheable when "/*"
+  kPtParenthesis  // inside strings: kept verbatim
+};
+
+struct PtTables {
+  uint8_t gap[256] = {};
+  uint8_t string[256] = {};
+  constexpr PtTables() {
+    for (int c = '0'; c <= '9'; ++c) gap[c] = kPtDigit;
+    for (int c : {int('\\'), int('"'), int('#'), int('\''), int(kPtString), int(kPtDigits)})
+      gap[c] = string[c] = kPtRefuse;
+    gap[static_cast<int>('-')] = string[static_cast<int>('-')] = kPtDash;
+    gap[static_cast<int>('/')] = string[static_cast<int>('/')] = kPtSlash;
+    string[static_cast<int>('(')] = string[static_cast<int>(')')] = kPtParenthesis;
+  }
+};
+constexpr PtTables kPt;
+
+// The first byte in [i, end) that pt mode looks at outside strings (kPt.gap): sixteen bytes at a
+// time where there are sixteen.
+#if defined(__SSE2__)
+// A bit per byte of `v`: set for the bytes kPt.gap does not call plain.
+inline unsigned pt_special_mask(__m128i v) {
+  auto eq = [&](char c) { return _mm_cmpeq_epi8(v, _mm_set1_epi8(c)); };
+  const __m128i digit =
+      _mm_cmplt_epi8(_mm_add_epi8(v, _mm_set1_epi8(char(0x80 - '0'))), _mm_set1_epi8(char(0x80 + 10)));
+  const __m128i marker = _mm_cmplt_epi8(_mm_add_epi8(v, _mm_set1_epi8(char(0x80 - 1))), _mm_set1_epi8(char(0x80 + 2)));
+  const __m128i special = _mm_or_si128(_mm_or_si128(_mm_or_si128(digit, marker), _mm_or_si128(eq('\\'), eq('"'))),
+                                       _mm_or_si128(_mm_or_si128(eq('#'), eq('\'')), _mm_or_si128(eq('-'), eq('/'))));
+  return static_cast<unsigned>(_mm_movemask_epi8(special));
+}
+#endif
+
+// The first byte in [i, end) that pt mode looks at outside strings (kPt.gap): sixteen bytes at a
+// time, the last sixteen before `end` read whole near it (those before `i` masked off).
+inline size_t skip_pt_plain(const unsigned char* s, size_t i, size_t end) {
+#if defined(__SSE2__)
+  while (i + 16 <= end) {
+    const unsigned found = pt_special_mask(_mm_loadu_si128(reinterpret_cast<const __m128i*>(s + i)));
+    if (found) return i + static_cast<size_t>(__builtin_ctz(found));
+    i += 16;
+  }
+  if (i < end && end >= 16) {
+    const size_t base = end - 16;  // i > base
+    const unsigned found = pt_special_mask(_mm_loadu_si128(reinterpret_cast<const __m128i*>(s + base))) >> (i - base);
+    return found ? i + static_cast<size_t>(__builtin_ctz(found)) : end;
+  }
+#endif
+  while (i < end && kPt.gap[s[i]] == kPtPlain) ++i;
+  return i;
+}
+
+// The pt key: every byte kept but string contents and digit runs, since pt's output depends on
+// spacing. Cacheable only where pt's regular expressions leave the literal values nothing to act
+// on but their own replacement: no comment, no backslash escape, no double quote, no CALL (whose
+// name and arguments pt keeps), no administrator command (kept whole), and every single quote a
+// delimiter of a 'content' string, so that pt's left-to-right pairing of quotes reads the same
+// strings.
+struct PtKeySink : LiteralHashSink {
+  std::string& key;
+  const size_t size;
+  char* w;  // written through a pointer, as the canonical key
+  size_t copied = 0;
+  bool cacheable = true;
+
+  // The key is no longer than the statement but for empty strings, '' giving '<marker>'
+  // (string_token grows it then).
+  PtKeySink(std::string_view query, std::string& out) : LiteralHashSink{query.data()}, key(out), size(query.size()) {
+    key.resize(size + 16);
+    w = key.data();
+  }
+
+  // A dash or slash refuses the statement when a comment's second byte follows, wherever it is.
+  bool opens_comment(size_t i) const { return i + 1 < size && q[i + 1] == (q[i] == '-' ? '-' : '*'); }
+
+  // Copies the bytes up to `end`, outside strings, each digit run replaced by one marker: pt turns
+  // each such run, whatever its length and value, into part of a '?' (digits are both the start
+  // and the body of its number pattern, and word characters for its \b).
+  void copy_to(size_t end) {
+    const auto* s = reinterpret_cast<const unsigned char*>(q);
+    size_t i = copied;
+    while (i < end) {
+      const size_t run = i;
+      i = skip_pt_plain(s, i, end);
+      std::memcpy(w, q + run, i - run);
+      w += i - run;
+      if (i == end) break;
+      switch (kPt.gap[s[i]]) {
+        case kPtDigit:
+          *w++ = kPtDigits;
+          while (++i < end && kPt.gap[s[i]] == kPtDigit) {
+          }
+          break;
+        case kPtDash:
+        case kPtSlash:
+          if (opens_comment(i)) {
+            cacheable = false;
+            return;
+          }
+          *w++ = q[i++];
+          break;
+        default:
+          cacheable = false;
+          return;
+      }
+    }
+    copied = end;
+  }
+
+  // A string, hex or bit string token: 'content' (after its prefix), its content without a quote,
+  // becomes the quotes around a marker, or is kept when a parenthesis inside could change pt's
+  // multi-row INSERT cut.
+  void string_token(size_t begin, size_t end) {
+    const size_t open = q[begin] == '\'' ? begin : begin + 1;
+    if (end < open + 2 || q[end - 1] != '\'') {
+      cacheable = false;
+      return;
+    }
+    const auto* s = reinterpret_cast<const unsigned char*>(q);
+    bool parenthesis = false;
+    size_t i = open + 1;
+#if defined(__SSE2__)
+    // Sixteen content bytes at a time (the byte after them is still in the statement: the
+    // closing quote at least).
+    for (; i + 16 < end; i += 16) {
+      const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s + i));
+      const __m128i next = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s + i + 1));
+      auto eq = [](__m128i x, char c) { return _mm_cmpeq_epi8(x, _mm_set1_epi8(c)); };
+      const __m128i marker =
+          _mm_cmplt_epi8(_mm_add_epi8(v, _mm_set1_epi8(char(0x80 - 1))), _mm_set1_epi8(char(0x80 + 2)));
+      const __m128i comment =
+          _mm_or_si128(_mm_and_si128(eq(v, '-'), eq(next, '-')), _mm_and_si128(eq(v, '/'), eq(next, '*')));
+      const __m128i refuse =
+          _mm_or_si128(_mm_or_si128(_mm_or_si128(eq(v, '\''), eq(v, '\\')), _mm_or_si128(eq(v, '"'), eq(v, '#'))),
+                       _mm_or_si128(marker, comment));
+      if (_mm_movemask_epi8(refuse)) {
+        cacheable = false;
+        return;
+      }
+      parenthesis = parenthesis || _mm_movemask_epi8(_mm_or_si128(eq(v, '('), eq(v, ')')));
+    }
+#endif
+    for (; i + 1 < end; ++i) {
+      switch (kPt.string[s[i]]) {
+        case kPtPlain:
+        case kPtDigit:
+          break;
+        case kPtParenthesis:
+          parenthesis = true;
+          break;
+        case kPtDash:
+        case kPtSlash:
+          if (!opens_comment(i)) break;
+          [[fallthrough]];
+        default:
+          cacheable = false;
+          return;
+      }
+    }
+    const size_t used = static_cast<size_t>(w - key.data());
+    if (key.size() < used + (size - begin) + 16) {
+      key.resize(2 * key.size());
+      w = key.data() + used;
+    }
+    if (parenthesis) {
+      std::memcpy(w, q + begin, end - begin);
+      w += end - begin;
+    } else {
+      std::memcpy(w, q + begin, open + 1 - begin);
+      w += open + 1 - begin;
+      *w++ = kPtString;
+      *w++ = '\'';
+    }
+    copied = end;
+  }
+
+  void literal(size_t begin, size_t end, TokenKind kind) {
+    LiteralHashSink::literal(begin, end, kind);
+    if (!cacheable) return;
+    switch (kind) {
+      case TokenKind::string:
+      case TokenKind::hex_string:
+      case TokenKind::bit_string:
+        copy_to(begin);
+        if (cacheable) string_token(begin, end);
         break;
-      case '\\':
-      case '"':
-      case '#':
-      case kPtString:
-      case kPtDigits:
-        return false;
-      case '-':
-        if (i + 1 < n && q[i + 1] == '-') return false;
-        break;
-      case '/':
-        if (i + 1 < n && q[i + 1] == '*') return false;
+      case TokenKind::number:
+        // Digit runs end with their token: 0b12 is the number 0b1, then 2.
+        if (end < size && q[end] >= '0' && q[end] <= '9') copy_to(end);
         break;
       default:
         break;
     }
   }
+  void comment(size_t, size_t) { cacheable = false; }
+  void finish() {
+    if (cacheable) copy_to(size);
+    key.resize(cacheable ? static_cast<size_t>(w - key.data()) : 0);
+  }
+};
+
+bool pt_cacheable_command(std::string_view q) {
   if (q.starts_with("administrator command: ")) return false;
   size_t i = 0;
+  const size_t n = q.size();
   while (i < n && pt_space(q[i])) ++i;
-  if (i + 4 < n && iequals(q.substr(i, 4), "call") && pt_space(q[i + 4])) return false;
-  return true;
-}
-
-// Appends text with every run of digits replaced by one marker: pt turns each such run, whatever
-// its length and value, into part of a '?' (digits are both the start and the body of its number
-// pattern, and word characters for its \b).
-void append_pt_digits(std::string& key, std::string_view text) {
-  bool in_digits = false;
-  for (char c : text) {
-    if (c >= '0' && c <= '9') {
-      if (!in_digits) key += kPtDigits;
-      in_digits = true;
-    } else {
-      key += c;
-      in_digits = false;
-    }
-  }
+  return !(i + 4 < n && iequals(q.substr(i, 4), "call") && pt_space(q[i + 4]));
 }
 
 }  // namespace
 
 uint64_t fingerprint_key(std::string_view query, FingerprintMode mode, std::string& key, bool& cacheable) {
   key.clear();
-  size_t quotes = 0, delimiting_quotes = 0;
-  const bool pt = mode == FingerprintMode::pt;
-  cacheable = mode != FingerprintMode::pg && (!pt || pt_cacheable_text(query, quotes));
-  Lexer lexer(query, Dialect::generic);
-  // The canonical key is written through a pointer (a call per byte showed in profiles), the
-  // buffer grown when a token might not fit (a kind byte, up to 5 length bytes and its text).
-  if (!pt) key.resize(std::max(key.capacity(), query.size() + 64));
-  char* w = key.data();
-  uint64_t h = 0x9e3779b97f4a7c15ULL;
-  size_t gap = 0;  // where the text after the previous token starts
-  for (Token t = lexer.next(); t.kind != TokenKind::end; t = lexer.next()) {
-    if (t.kind == TokenKind::comment) {
-      cacheable = cacheable && !pt;
-      continue;
+  switch (mode) {
+    case FingerprintMode::pt: {
+      PtKeySink sink(query, key);
+      sink.cacheable = pt_cacheable_command(query);
+      detail::scan_literals(query, sink);
+      sink.finish();
+      cacheable = sink.cacheable;
+      return sink.h;
     }
-    const bool literal = is_literal(t);
-    if (literal || (t.kind == TokenKind::identifier && iequals(t.text, "null"))) h = hash64(t.text, h);
-    if (!cacheable) continue;
-    if (pt) {
-      // Every byte is kept but string contents and digit runs: pt's output depends on spacing.
-      key.append(query.substr(gap, t.offset - gap));
-      gap = t.offset + t.text.size();
-      if (t.kind == TokenKind::string || t.kind == TokenKind::hex_string || t.kind == TokenKind::bit_string) {
-        // Only 'content' with its two quotes: then pt's left-to-right pairing of single quotes
-        // (checked below: every quote belongs to such a string) reads the same strings.
-        size_t open = t.text.find('\'');
-        if (open == std::string_view::npos || t.text.size() < open + 2 || t.text.back() != '\'' ||
-            t.text.substr(open + 1, t.text.size() - open - 2).find('\'') != std::string_view::npos) {
-          cacheable = false;
-          continue;
-        }
-        delimiting_quotes += 2;
-        auto content = t.text.substr(open + 1, t.text.size() - open - 2);
-        if (content.find_first_of("()") != std::string_view::npos) {
-          key.append(t.text);  // parentheses inside could change pt's multi-row INSERT cut
-        } else {
-          key.append(t.text.substr(0, open + 1));
-          key += kPtString;
-          key += '\'';
-        }
-      } else {
-        append_pt_digits(key, t.text);
-      }
-    } else {
-      // The canonical fingerprint reads only the significant tokens: their kinds, and the text of
-      // those that are not literals (a literal only counts as a number/placeholder or not).
-      if (literal) {
-        if (w == key.data() + key.size()) {
-          const size_t used = key.size();
-          key.resize(2 * used + 8);
-          w = key.data() + used;
-        }
-        *w++ = static_cast<char>(t.kind == TokenKind::number || t.kind == TokenKind::placeholder ? 0xF1
-                                 : t.kind == TokenKind::identifier                               ? 0xF2
-                                                                                                 : 0xF3);
-      } else {
-        if (static_cast<size_t>(key.data() + key.size() - w) < t.text.size() + 8) {
-          const size_t used = static_cast<size_t>(w - key.data());
-          key.resize(2 * key.size() + t.text.size() + 8);
-          w = key.data() + used;
-        }
-        *w++ = static_cast<char>(t.kind);
-        size_t len = t.text.size();
-        while (len >= 0x80) {
-          *w++ = static_cast<char>(0x80 | (len & 0x7F));
-          len >>= 7;
-        }
-        *w++ = static_cast<char>(len);
-        std::memcpy(w, t.text.data(), t.text.size());
-        w += t.text.size();
-      }
+    case FingerprintMode::canonical: {
+      CanonicalKeySink sink(query, key);
+      detail::scan_literals(query, sink);
+      sink.finish();
+      cacheable = true;
+      return sink.h;
     }
+    case FingerprintMode::pg:
+      break;
   }
-  if (cacheable && pt) {
-    key.append(query.substr(gap));
-    cacheable = quotes == delimiting_quotes;
-  }
-  if (!pt) key.resize(cacheable ? static_cast<size_t>(w - key.data()) : 0);
-  return h;
+  LiteralHashSink sink{query.data()};
+  detail::scan_literals(query, sink);
+  cacheable = false;
+  return sink.h;
 }
 
 std::optional<std::string> pg_query_fingerprint_id(std::string_view query) {

@@ -65,4 +65,22 @@ void BM_LiteralValuesHash(benchmark::State& state) {
 }
 BENCHMARK(BM_LiteralValuesHash);
 
+// The per-event cost of the fingerprint cache (Digest::add): key and literal hash in one pass.
+void BM_FingerprintKey(benchmark::State& state) {
+  auto mode = static_cast<dbvet::sql::FingerprintMode>(state.range(0));
+  std::string key;
+  bool cacheable = false;
+  for (auto _ : state) {
+    for (const auto& s : statements()) {
+      benchmark::DoNotOptimize(dbvet::sql::fingerprint_key(s, mode, key, cacheable));
+      benchmark::DoNotOptimize(key.data());
+    }
+  }
+  state.SetBytesProcessed(int64_t(state.iterations() * total_bytes()));
+  state.SetLabel(std::string(dbvet::sql::fingerprint_mode_name(mode)));
+}
+BENCHMARK(BM_FingerprintKey)
+    ->Arg(static_cast<int>(dbvet::sql::FingerprintMode::pt))
+    ->Arg(static_cast<int>(dbvet::sql::FingerprintMode::canonical));
+
 }  // namespace
