@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdlib>
 #include <string>
 #include <vector>
 
@@ -122,6 +123,20 @@ TEST(MysqlSlowlog, TimeLinesInEveryShapeGiveTheirUtcSecond) {
     ASSERT_EQ(events.size(), 1u);
     ASSERT_TRUE(events[0].timestamp.has_value());
     EXPECT_EQ(*events[0].timestamp, c.expected);
+  }
+}
+
+// The fast decimal path takes at most 15 digits (exact in a double, one correctly rounded
+// division); longer numbers go to strtod. Both must give strtod's value.
+TEST(MysqlSlowlog, DecimalsOfAnyLengthReadAsStrtodReadsThem) {
+  for (const char* text : {"0.000042", "123456789012345", "92183161342699.5", "921831613426995.7", "0.1234567890123456",
+                           "1.", "1e3", "12345678901234567890"}) {
+    SCOPED_TRACE(text);
+    const std::string log = std::string("# User@Host: app[app] @ localhost []\n# Query_time: ") + text +
+                            "  Lock_time: 0  Rows_sent: 0  Rows_examined: 0\nSELECT 1;\n";
+    auto events = read(log);
+    ASSERT_EQ(events.size(), 1u);
+    EXPECT_EQ(events[0].query_time_s, std::strtod(text, nullptr));
   }
 }
 
