@@ -519,6 +519,42 @@ bool LinePrefix::match_tail(std::string_view line, size_t pos, PrefixFields& f, 
   return true;
 }
 
+// Past the value of an escape that is not free text (a time, digits, a session id, a word),
+// the same on both matching paths; false where a time does not parse.
+inline bool LinePrefix::skip_field(Token::Kind kind, std::string_view line, size_t& pos, PrefixFields& f) {
+  switch (kind) {
+    case Token::stamp:
+    case Token::stamp_ms: {
+      int64_t value = 0;
+      size_t n = parse_timestamp(line.substr(pos), value);
+      if (n == 0) return false;
+      if (f.timestamp.empty()) f.unix_time = value;
+      pos += n;
+      return true;
+    }
+    case Token::epoch:
+      while (pos < line.size() && (is_digit(line[pos]) || line[pos] == '.')) ++pos;
+      return true;
+    case Token::signed_digits:
+      if (pos < line.size() && line[pos] == '-') ++pos;
+      [[fallthrough]];
+    case Token::digits:
+      while (pos < line.size() && is_digit(line[pos])) ++pos;
+      return true;
+    case Token::session:
+      while (pos < line.size() && (is_hex(line[pos]) || line[pos] == '.')) ++pos;
+      return true;
+    case Token::vxid:
+      while (pos < line.size() && (is_digit(line[pos]) || line[pos] == '/')) ++pos;
+      return true;
+    case Token::word:
+      while (pos < line.size() && is_alnum(line[pos])) ++pos;
+      return true;
+    default:
+      return true;
+  }
+}
+
 LinePrefix::PathEnd LinePrefix::first_path(std::string_view line, size_t begin, size_t end, size_t& position,
                                            PrefixFields& f, Severity& sev, size_t& msg) const {
   size_t pos = position;  // in a register, not through the reference, while scanning
@@ -548,31 +584,14 @@ LinePrefix::PathEnd LinePrefix::first_path(std::string_view line, size_t begin, 
       case Token::stop:
         continue;
       case Token::stamp:
-      case Token::stamp_ms: {
-        int64_t value = 0;
-        size_t n = parse_timestamp(line.substr(pos), value);
-        if (n == 0) return PathEnd::failed;
-        if (f.timestamp.empty()) f.unix_time = value;
-        pos += n;
-        break;
-      }
+      case Token::stamp_ms:
       case Token::epoch:
-        while (pos < line.size() && (is_digit(line[pos]) || line[pos] == '.')) ++pos;
-        break;
       case Token::signed_digits:
-        if (pos < line.size() && line[pos] == '-') ++pos;
-        [[fallthrough]];
       case Token::digits:
-        while (pos < line.size() && is_digit(line[pos])) ++pos;
-        break;
       case Token::session:
-        while (pos < line.size() && (is_hex(line[pos]) || line[pos] == '.')) ++pos;
-        break;
       case Token::vxid:
-        while (pos < line.size() && (is_digit(line[pos]) || line[pos] == '/')) ++pos;
-        break;
       case Token::word:
-        while (pos < line.size() && is_alnum(line[pos])) ++pos;
+        if (!skip_field(t.kind, line, pos, f)) return PathEnd::failed;
         break;
       case Token::text: {
         if (t.follow >= 0) {
@@ -629,31 +648,14 @@ bool LinePrefix::match_from(std::string_view line, size_t ti, size_t pos, Prefix
         return sev != Severity::none;
       }
       case Token::stamp:
-      case Token::stamp_ms: {
-        int64_t value = 0;
-        size_t n = parse_timestamp(line.substr(pos), value);
-        if (n == 0) return false;
-        if (f.timestamp.empty()) f.unix_time = value;
-        pos += n;
-        break;
-      }
+      case Token::stamp_ms:
       case Token::epoch:
-        while (pos < line.size() && (is_digit(line[pos]) || line[pos] == '.')) ++pos;
-        break;
       case Token::signed_digits:
-        if (pos < line.size() && line[pos] == '-') ++pos;
-        [[fallthrough]];
       case Token::digits:
-        while (pos < line.size() && is_digit(line[pos])) ++pos;
-        break;
       case Token::session:
-        while (pos < line.size() && (is_hex(line[pos]) || line[pos] == '.')) ++pos;
-        break;
       case Token::vxid:
-        while (pos < line.size() && (is_digit(line[pos]) || line[pos] == '/')) ++pos;
-        break;
       case Token::word:
-        while (pos < line.size() && is_alnum(line[pos])) ++pos;
+        if (!skip_field(t.kind, line, pos, f)) return false;
         break;
       case Token::text: {
         size_t next = ti + 1;

@@ -106,6 +106,7 @@ class LinePrefix {
                      size_t& msg) const;
   bool match_tail(std::string_view line, size_t pos, PrefixFields& f, Severity& sev, size_t& msg);
   bool match_from(std::string_view line, size_t ti, size_t pos, PrefixFields& f, Severity& sev, size_t& msg) const;
+  static bool skip_field(Token::Kind kind, std::string_view line, size_t& pos, PrefixFields& f);
   void assign(const Token& t, std::string_view value, PrefixFields& f) const;
 
   std::string text_;
