@@ -19,7 +19,7 @@ namespace dbvet::advisor {
 // One query class as the advisors see it.
 struct ClassWork {
   std::string id;
-  std::string sql;  // the slowest example, literals included
+  std::string sql;  // the example planned (literals included): the costliest of the slowest few
   // More examples of the class (other literals), on which index advice is verified too: with skewed
   // data the slowest example is the hot key, where a plan that suits the typical key may not pay.
   std::vector<std::string> other_examples;
