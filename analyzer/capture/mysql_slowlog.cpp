@@ -1,11 +1,14 @@
 #include "analyzer/capture/mysql_slowlog.hpp"
 
 #include <algorithm>
+#include <bit>
 #include <charconv>
 #include <cstdlib>
 #include <cstring>
 #include <ctime>
 #include <deque>
+#include <iterator>
+#include <iterator>
 #include <vector>
 
 #include "analyzer/capture/mysql_slowlog_detail.hpp"
@@ -65,7 +68,7 @@ bool may_be_banner_line(std::string_view line) {
   if (first == 'T') return true;
   if (first == '/' || is_upper(first)) {
     for (size_t c = core::find_byte(line, ','); c != std::string_view::npos; c = core::find_byte(line, ',', c + 1)) {
-      if (c >= 6 && line.substr(c - 6, 6) == "mysqld") return true;
+      if (c >= 6 && line[c - 1] == 'd' && line.substr(c - 6, 6) == "mysqld") return true;
     }
   }
   return false;
@@ -153,6 +156,36 @@ bool match_user_host(std::string_view line, Props& props) {
   return true;
 }
 
+}  // namespace
+
+// match_user_host, remembering the last line it read: most records repeat their User@Host line
+// byte for byte (one application user and host), and comparing it costs less than reading it.
+bool MysqlSlowLogReader::UserHostMemo::match(std::string_view line, detail::SlowLogProps& props) {
+  if (valid && line == text) {
+    props.set(Prop::user, line.substr(user_at, user_size));
+    props.set(Prop::host, line.substr(host_at, host_size));
+    return true;
+  }
+  valid = false;
+  if (!match_user_host(line, props)) return false;
+  const std::string_view* user = props.get(Prop::user);
+  const std::string_view* host = props.get(Prop::host);
+  auto inside = [&](const std::string_view* v) {
+    return v->data() >= line.data() && v->data() + v->size() <= line.data() + line.size();
+  };
+  if (line.size() <= kMaxLine && inside(user) && inside(host)) {
+    text.assign(line);
+    user_at = static_cast<size_t>(user->data() - line.data());
+    user_size = user->size();
+    host_at = static_cast<size_t>(host->data() - line.data());
+    host_size = host->size();
+    valid = true;
+  }
+  return true;
+}
+
+namespace detail {
+
 // ^# +[A-Z][A-Za-z_]+: \S+
 bool is_property_line(std::string_view line) {
   size_t i = 1, s = 1;
@@ -165,7 +198,7 @@ bool is_property_line(std::string_view line) {
   return i > s && i + 2 < line.size() + 0 && line[i] == ':' && line[i + 1] == ' ' && !is_space(line[i + 2]);
 }
 
-}  // namespace
+}  // namespace detail
 
 namespace detail {
 
@@ -204,48 +237,101 @@ struct LayoutValueEnds {
 };
 constexpr LayoutValueEnds kEndsLayoutValue;
 
-// Whether `word` is at `pos` in line: inline (a memcmp call per key showed in profiles).
-inline bool word_at(std::string_view line, size_t pos, std::string_view word) {
-  if (pos + word.size() > line.size()) return false;
-  const char* at = line.data() + pos;
-  size_t i = 0;
-  for (; i + 8 <= word.size(); i += 8) {  // 8 bytes at a time (fixed-size memcpy is a load)
-    uint64_t a = 0, b = 0;
-    std::memcpy(&a, at + i, 8);
-    std::memcpy(&b, word.data() + i, 8);
-    if (a != b) return false;
+template <class Word>
+inline Word load(const char* at) {
+  Word word;
+  std::memcpy(&word, at, sizeof word);
+  return word;
+}
+
+// Whether `key` (4 bytes or more) is at `at`, with `available` bytes readable there: two
+// overlapping loads from each end, no loop (a byte loop for the keys' tails showed in profiles).
+inline bool key_at(const char* at, size_t available, std::string_view key) {
+  const size_t n = key.size();
+  if (n > available) return false;
+  if (n >= 8) {
+    return ((load<uint64_t>(at) ^ load<uint64_t>(key.data())) |
+            (load<uint64_t>(at + n - 8) ^ load<uint64_t>(key.data() + n - 8))) == 0;
   }
-  for (; i < word.size(); ++i) {
-    if (at[i] != word[i]) return false;
+  return ((load<uint32_t>(at) ^ load<uint32_t>(key.data())) |
+          (load<uint32_t>(at + n - 4) ^ load<uint32_t>(key.data() + n - 4))) == 0;
+}
+
+// The length of the layout value at `at` (bytes up to the first of kEndsLayoutValue), when it is
+// shorter than 8 and 8 bytes are readable: one word of bit tricks instead of a loop whose exit the
+// branch predictor misses. npos otherwise. Bytes below '\t' count as ends here too: a line holding
+// one is then refused (never misread), and goes to the general reader.
+inline size_t short_value_size(const char* at, size_t available) {
+  if (std::endian::native != std::endian::little || available < 8) return std::string_view::npos;
+  constexpr uint64_t kOnes = 0x0101010101010101u, kHighs = 0x8080808080808080u;
+  const uint64_t word = load<uint64_t>(at);
+  auto zero_bytes = [](uint64_t x) { return (x - kOnes) & ~x & kHighs; };  // the lowest is exact
+  const uint64_t ends = zero_bytes(word ^ (kOnes * ' ')) | zero_bytes(word ^ (kOnes * ':')) |
+                        ((word - kOnes * ('\r' + 1)) & ~word & kHighs);  // below '\r' + 1
+  if (ends == 0) return std::string_view::npos;
+  // Little-endian: the first byte is the lowest (a big-endian machine takes the loop).
+  return static_cast<size_t>(__builtin_ctzll(ends)) / 8;
+}
+
+// The attribute keys of the layouts with their ':'.
+struct LayoutKeys {
+  char text[std::size(kPropertyLayouts)][4][24] = {};
+  size_t size[std::size(kPropertyLayouts)][4] = {};
+  constexpr LayoutKeys() {
+    for (size_t l = 0; l < std::size(kPropertyLayouts); ++l) {
+      for (size_t k = 0; k < kPropertyLayouts[l].count; ++k) {
+        const std::string_view key = kPropertyLayouts[l].keys[k];
+        for (size_t i = 0; i < key.size(); ++i) text[l][k][i] = key[i];
+        text[l][k][key.size()] = ':';
+        size[l][k] = key.size() + 1;
+      }
+    }
+  }
+  std::string_view key(size_t layout, size_t k) const { return {text[layout][k], size[layout][k]}; }
+};
+constexpr LayoutKeys kLayoutKeys;
+static_assert([] {
+  for (const auto& layout : kPropertyLayouts) {
+    for (size_t k = 0; k < layout.count; ++k) {
+      if (layout.keys[k].size() < 3 || layout.keys[k].size() + 1 >= 24) return false;
+    }
   }
   return true;
-}
+}());
 
 bool parse_property_layout(std::string_view line, Props& props) {
   if (line.size() < 4 || line[0] != '#' || line[1] != ' ') return false;
-  for (const auto& layout : kPropertyLayouts) {
-    if (!word_at(line, 2, layout.keys[0])) continue;
+  const char* text = line.data();
+  const size_t n = line.size();
+  for (size_t l = 0; l < std::size(kPropertyLayouts); ++l) {
+    const PropertyLayout& layout = kPropertyLayouts[l];
+    if (text[2] != layout.keys[0][0] || !key_at(text + 2, n - 2, kLayoutKeys.key(l, 0))) continue;
     std::string_view values[4];
     size_t pos = 2;
     for (size_t k = 0; k < layout.count; ++k) {
-      const std::string_view key = layout.keys[k];
-      if (!word_at(line, pos, key) || pos + key.size() >= line.size() || line[pos + key.size()] != ':') {
+      const std::string_view key = kLayoutKeys.key(l, k);  // with its ':'
+      if (!key_at(text + pos, n - pos, key)) return false;
+      pos += key.size();
+      const size_t spaces = pos;
+      while (pos < n && text[pos] == ' ') ++pos;
+      const size_t value = pos;
+      if (const size_t size = short_value_size(text + pos, n - pos); size != std::string_view::npos) {
+        pos += size;
+      } else {
+        while (pos < n && !kEndsLayoutValue.bits[static_cast<unsigned char>(text[pos])]) ++pos;
+      }
+      // The first value must follow its ": " at once, as is_property_line requires.
+      if (value == spaces || (k == 0 && value != spaces + 1) || pos == value || (pos < n && text[pos] == ':')) {
         return false;
       }
-      pos += key.size() + 1;
-      const size_t spaces = pos;
-      while (pos < line.size() && line[pos] == ' ') ++pos;
-      const size_t value = pos;
-      while (pos < line.size() && !kEndsLayoutValue.bits[static_cast<unsigned char>(line[pos])]) ++pos;
-      if (value == spaces || pos == value || (pos < line.size() && line[pos] == ':')) return false;
       values[k] = line.substr(value, pos - value);
       if (k + 1 < layout.count) {
         const size_t gap = pos;
-        while (pos < line.size() && line[pos] == ' ') ++pos;
+        while (pos < n && text[pos] == ' ') ++pos;
         if (pos == gap) return false;
       }
     }
-    if (pos != line.size()) return false;
+    if (pos != n) return false;
     for (size_t k = 0; k < layout.count; ++k) props.set(layout.props[k], values[k]);
     return true;
   }
@@ -311,18 +397,19 @@ bool set_timestamp_directly(std::string_view line, Props& props) {
   return true;
 }
 
-[[gnu::noinline]] std::optional<double> parse_number_slowly(std::string_view text) {
+[[gnu::noinline]] bool parse_number_slowly(std::string_view text, double& value) {
   std::string copy(text);
   const char* begin = copy.c_str();
   char* end = nullptr;
-  double value = std::strtod(begin, &end);
-  if (end != begin + copy.size()) return std::nullopt;
-  return value;
+  value = std::strtod(begin, &end);
+  return end == begin + copy.size();
 }
 
 // A strict decimal number: what Perl would add up without a "not numeric" warning.
-inline std::optional<double> parse_number(std::string_view text) {
-  if (text.empty()) return std::nullopt;
+// (A bool and an out-parameter, not an optional: GCC copied each optional through the stack with
+// two stores and one wider load, a store-forwarding stall per number that showed in profiles.)
+inline bool parse_number(std::string_view text, double& value) {
+  if (text.empty()) return false;
   // Plain decimals of at most 15 digits (nearly all of them: "0.000123", "42"): the digits as an
   // integer divided by a power of ten. Both are exact doubles, so the one correctly rounded
   // division gives what strtod gives (Clinger's fast path).
@@ -341,11 +428,13 @@ inline std::optional<double> parse_number(std::string_view text) {
       if (fraction_digits == 0) i = 0;  // "1." : let strtod decide
     }
     if (i == text.size() && digits > 0 && digits <= 15) {
-      if (fraction_digits == 0) return static_cast<double>(mantissa);  // row counts: no division
-      return static_cast<double>(mantissa) / kPowersOfTen[fraction_digits];
+      // Row counts need no division.
+      value = fraction_digits == 0 ? static_cast<double>(mantissa)
+                                   : static_cast<double>(mantissa) / kPowersOfTen[fraction_digits];
+      return true;
     }
   }
-  return parse_number_slowly(text);
+  return parse_number_slowly(text, value);
 }
 
 int64_t days_from_civil(int64_t y, unsigned m, unsigned d) {
@@ -456,6 +545,7 @@ void MysqlSlowLogReader::feed_block(std::string_view block, uint64_t offset) {
     chunk_.assign(base + from, until - from);
     chunk_hash_ = view_hash;
     view_begin = kNone;
+    view_line_ends_.clear();
   };
   size_t pos = 0;
   while (pos < n) {
@@ -473,14 +563,18 @@ void MysqlSlowLogReader::feed_block(std::string_view block, uint64_t offset) {
     stats_.bytes += len + 1;
     if (chunk_started_ && previous_ended_with_semicolon_ && len > 0 && base[pos] == '#') {
       if (view_begin != kNone) {
+        line_index_ = {base, view_line_ends_.data(), view_line_ends_.size(), pos + 1};
         on_chunk(std::string_view(base + view_begin, pos + 1 - view_begin), chunk_offset_, false, view_hash,
                  view_banner ? BannerHint::possible : BannerHint::absent);
+        line_index_ = {};
       } else {
         chunk_ += '#';
         on_chunk(chunk_text(), chunk_offset_, false, chunk_hash_);
       }
       view_begin = pos + 1;
       view_hash = true;
+      view_line_ends_.clear();
+      view_line_ends_.push_back(end);
       view_banner = may_be_banner_line(std::string_view(base + pos + 1, len - 1));
       chunk_offset_ = offset + pos;
     } else if (!chunk_started_) {
@@ -488,11 +582,14 @@ void MysqlSlowLogReader::feed_block(std::string_view block, uint64_t offset) {
       chunk_started_ = true;
       view_begin = pos;
       view_hash = false;
+      view_line_ends_.clear();
+      view_line_ends_.push_back(end);
       view_banner = may_be_banner_line(std::string_view(base + pos, len));
     } else if (view_begin == kNone) {
       chunk_.append(base + pos, len + 1);
     } else {
       view_banner = view_banner || may_be_banner_line(std::string_view(base + pos, len));
+      view_line_ends_.push_back(end);
     }
     previous_ended_with_semicolon_ = len > 0 && base[end - 1] == ';';
     pos = end + 1;
@@ -615,8 +712,19 @@ void MysqlSlowLogReader::parse_record(std::string_view stmt, uint64_t offset) {
   bool got_ts = false, got_uh = false, got_ac = false, got_db = false, got_set = false, found_arg = false;
   size_t begin = 0;
   const size_t len = stmt.size();
+  // A record read where it lies in its block: its newlines were found by feed_block already.
+  const LineIndex index = line_index_;
+  const bool indexed = index.ends != nullptr && stmt.data() >= index.base && stmt.data() + len <= index.base + index.limit;
+  const size_t from = indexed ? static_cast<size_t>(stmt.data() - index.base) : 0;
+  size_t next_end = 0;
   while (begin < len || (begin == 0 && len == 0)) {
-    size_t end = static_cast<size_t>(core::find_byte(stmt.data() + begin, stmt.data() + len, '\n') - stmt.data());
+    size_t end = len;
+    if (indexed) {
+      while (next_end < index.count && index.ends[next_end] < from + begin) ++next_end;
+      if (next_end < index.count && index.ends[next_end] < from + len) end = index.ends[next_end] - from;
+    } else {
+      end = static_cast<size_t>(core::find_byte(stmt.data() + begin, stmt.data() + len, '\n') - stmt.data());
+    }
     std::string_view line = std::string_view(stmt).substr(begin, end - begin);
     const char first = line.empty() ? '\0' : line[0];
     bool header = first == '#' || (first == 'u' && line.starts_with("use ")) ||
@@ -631,8 +739,8 @@ void MysqlSlowLogReader::parse_record(std::string_view stmt, uint64_t offset) {
     if (!got_ts && (ts = match_time_line(line))) {
       props.set("ts", *ts);
       got_ts = true;
-      if (!got_uh && match_user_host(line, props)) got_uh = true;
-    } else if (!got_uh && match_user_host(line, props)) {
+      if (!got_uh && user_host_.match(line, props)) got_uh = true;
+    } else if (!got_uh && user_host_.match(line, props)) {
       got_uh = true;
     } else if (!got_ac && line.size() > 2 && line[2] == 'a' && line.starts_with("# administrator command:")) {
       auto text = line.substr(1);
@@ -641,8 +749,11 @@ void MysqlSlowLogReader::parse_record(std::string_view stmt, uint64_t offset) {
       props.set("arg", text);
       found_arg = true;
       got_ac = true;
-    } else if (is_property_line(line)) {
-      if (!parse_property_layout(line, props)) parse_properties(line, props);
+    } else if (parse_property_layout(line, props)) {
+      // A layout line is a property line too (is_property_line, the rule that lets a line through to
+      // parse_properties, holds on every line the layout reader accepts): not tested twice.
+    } else if (detail::is_property_line(line)) {
+      parse_properties(line, props);
     } else if (!got_db && line.starts_with("use ") && line.size() > 4 && line[4] != ';') {
       auto db = line.substr(4);
       db = db.substr(0, db.find(';'));
@@ -697,8 +808,8 @@ void MysqlSlowLogReader::emit(const detail::SlowLogProps& props, uint64_t offset
     return;
   }
   const std::string_view* query_time = get(Prop::query_time);
-  std::optional<double> qt = query_time ? parse_number(*query_time) : std::nullopt;
-  if (!qt) {
+  double qt = 0;
+  if (!query_time || !parse_number(*query_time, qt)) {
     stats_.skip(offset, query_time ? "slow log record with a malformed Query_time: " + std::string(*query_time)
                                    : std::string("slow log record without a Query_time"));
     return;
@@ -706,29 +817,37 @@ void MysqlSlowLogReader::emit(const detail::SlowLogProps& props, uint64_t offset
   // One event object, reused: its strings keep their capacity (a sink may also move them out).
   model::QueryEvent& event = event_;
   event.sql.assign(*arg);
-  event.query_time_s = *qt;
+  event.query_time_s = qt;
   event.byte_offset = offset;
   event.plan_text.clear();
   event.prepared_sql.clear();
-  auto number = [&](Prop key) -> std::optional<double> {
+  auto number = [&](Prop key, std::optional<double>& into) {
     const std::string_view* text = get(key);
-    return text ? parse_number(*text) : std::nullopt;
+    double value = 0;
+    if (text && parse_number(*text, value)) {
+      into = value;
+    } else {
+      into.reset();
+    }
   };
-  event.lock_time_s = number(Prop::lock_time);
-  event.rows_sent = number(Prop::rows_sent);
-  event.rows_examined = number(Prop::rows_examined);
-  event.rows_affected = number(Prop::rows_affected);
-  event.bytes_sent = number(Prop::bytes_sent);
+  number(Prop::lock_time, event.lock_time_s);
+  number(Prop::rows_sent, event.rows_sent);
+  number(Prop::rows_examined, event.rows_examined);
+  number(Prop::rows_affected, event.rows_affected);
+  number(Prop::bytes_sent, event.bytes_sent);
+  // The user, host and database rarely change from one record to the next: compared before any
+  // copy (assigning each showed in profiles).
+  auto keep = [](std::string& into, std::string_view value) {
+    if (into != value) into.assign(value);
+  };
   const auto* user = get(Prop::user);
-  event.user.assign(user ? *user : std::string_view());
+  keep(event.user, user ? *user : std::string_view());
   const auto* host = get(Prop::host);
-  event.host.assign(host ? *host : std::string_view());
+  keep(event.host, host ? *host : std::string_view());
   const std::string_view* db = get(Prop::db);
   if (!db) db = get(Prop::schema);
-  if (db) {
-    last_db_ = *db;
-  }
-  event.database.assign(last_db_);
+  if (db) keep(last_db_, *db);
+  keep(event.database, last_db_);
   std::optional<int64_t> ts;
   if (const auto* stamp = get(Prop::timestamp)) {
     int64_t value = 0;

@@ -12,6 +12,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "analyzer/capture/log_reader.hpp"
 
@@ -70,6 +71,23 @@ class MysqlSlowLogReader final : public LogReader {
   uint64_t merge_offset_ = 0;
   std::string last_db_;
   std::optional<int64_t> last_ts_;
+  struct UserHostMemo {
+    static constexpr size_t kMaxLine = 256;
+    std::string text;
+    size_t user_at = 0, user_size = 0, host_at = 0, host_size = 0;
+    bool valid = false;
+    bool match(std::string_view line, detail::SlowLogProps& props);
+  };
+  UserHostMemo user_host_;
+  // Where the newlines of the record read in place lie (offsets in its block), for parse_record.
+  struct LineIndex {
+    const char* base = nullptr;
+    const size_t* ends = nullptr;
+    size_t count = 0;
+    size_t limit = 0;  // the record's text ends before base + limit
+  };
+  std::vector<size_t> view_line_ends_;
+  LineIndex line_index_;
   // Scratch, reused from record to record.
   std::string stmt_;
   std::unique_ptr<detail::SlowLogProps> props_;

@@ -106,10 +106,12 @@ class SlowLogProps {
   std::deque<std::string> owned_;  // a deque: its strings never move
 };
 
+// ^# +[A-Z][A-Za-z_]+: \S+ : the header lines pt reads properties from.
+bool is_property_line(std::string_view line);
 // m/(\w+):\s+(\S+|\Z)/g over a header line, after dropping an empty "Schema:", as pt does.
 void parse_properties(std::string_view line, SlowLogProps& props);
 // The same for the lines servers usually write, read straight off; false (nothing set) for a line
-// of another shape.
+// of another shape. A line it reads is also one pt reads properties from (^# +[A-Z][A-Za-z_]+: \S+).
 bool parse_property_layout(std::string_view line, SlowLogProps& props);
 
 }  // namespace dbvet::capture::detail

@@ -140,5 +140,43 @@ TEST(MysqlSlowlog, DecimalsOfAnyLengthReadAsStrtodReadsThem) {
   }
 }
 
+// The reader remembers the last User@Host line it read and reuses what it found there when the
+// next one is the same: a line of the same length but other bytes must be read again.
+TEST(MysqlSlowlog, RepeatedUserHostLinesGiveEachRecordItsOwnUserAndHost) {
+  const char* lines[] = {"app[app] @ web1 [10.0.0.1]", "bob[bob] @ web2 [10.0.0.2]", "app[app] @ web1 [10.0.0.1]",
+                         "app[app] @  [10.0.0.9]", "app[app] @ web1 [10.0.0.1]"};
+  std::string log;
+  for (const char* line : lines) {
+    log += std::string("# User@Host: ") + line +
+           "\n# Query_time: 0.1  Lock_time: 0  Rows_sent: 0  Rows_examined: 0\nSELECT 1;\n";
+  }
+  auto events = read(log);
+  ASSERT_EQ(events.size(), 5u);
+  const std::pair<const char*, const char*> expected[] = {
+      {"app", "web1"}, {"bob", "web2"}, {"app", "web1"}, {"app", "10.0.0.9"}, {"app", "web1"}};
+  for (size_t i = 0; i < 5; ++i) {
+    EXPECT_EQ(events[i].user, expected[i].first) << i;
+    EXPECT_EQ(events[i].host, expected[i].second) << i;
+  }
+}
+
+// A value that is not a decimal leaves that attribute unset; a Query_time that is not one skips
+// the record.
+TEST(MysqlSlowlog, AttributesThatAreNotDecimalsAreLeftUnset) {
+  const std::string log =
+      "# User@Host: app[app] @ localhost []\n# Query_time: 0.5  Lock_time: x1  Rows_sent: 2  Rows_examined: 1e\n"
+      "SELECT 1;\n"
+      "# User@Host: app[app] @ localhost []\n# Query_time: 0.5x  Lock_time: 0  Rows_sent: 2  Rows_examined: 1\n"
+      "SELECT 2;\n";
+  ReadStats stats;
+  auto events = read(log, &stats);
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_FALSE(events[0].lock_time_s.has_value());
+  ASSERT_TRUE(events[0].rows_sent.has_value());
+  EXPECT_EQ(*events[0].rows_sent, 2);
+  EXPECT_FALSE(events[0].rows_examined.has_value());
+  EXPECT_EQ(stats.skipped, 1u);
+}
+
 }  // namespace
 }  // namespace dbvet::capture
