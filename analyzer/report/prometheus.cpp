@@ -6,8 +6,9 @@
 #include <cctype>
 #include <cmath>
 #include <map>
-#include <mutex>
+#include <type_traits>
 
+#include "analyzer/client_libraries/lazy_library.hpp"
 #include "fmt/format.h"
 
 namespace dbvet::report {
@@ -53,6 +54,48 @@ std::string grouping_segment(std::string_view name, std::string_view value) {
   if (plain_path_segment(value)) return fmt::format("/{}/{}", name, value);
   // The gateway's base64 form also carries an empty value ("=" alone).
   return fmt::format("/{}@base64/{}", name, value.empty() ? "=" : base64url(value));
+}
+
+// The libcurl functions a push calls, looked up once in the library opened at the first push (only
+// pushes need libcurl and the ~15 libraries it brings; see client_libraries/lazy_library.hpp).
+// curl_easy_setopt and curl_easy_getinfo take variable arguments, which a forwarder cannot pass on,
+// hence pointers called directly.
+struct Curl {
+  decltype(&curl_global_init) global_init = nullptr;
+  decltype(&curl_easy_init) easy_init = nullptr;
+  decltype(&curl_easy_setopt) easy_setopt = nullptr;
+  decltype(&curl_easy_perform) easy_perform = nullptr;
+  decltype(&curl_easy_getinfo) easy_getinfo = nullptr;
+  decltype(&curl_easy_cleanup) easy_cleanup = nullptr;
+  decltype(&curl_easy_strerror) easy_strerror = nullptr;
+  decltype(&curl_slist_append) slist_append = nullptr;
+  decltype(&curl_slist_free_all) slist_free_all = nullptr;
+};
+
+core::Expected<const Curl*> load_curl() {
+  static const core::Expected<const Curl*> loaded = []() -> core::Expected<const Curl*> {
+    auto& library = client_libraries::libcurl();
+    if (auto status = library.load(); !status) return status.error();
+    static Curl curl;
+    bool complete = true;
+    auto bind = [&](auto& function, const char* name) {
+      function = reinterpret_cast<std::remove_reference_t<decltype(function)>>(library.find(name));
+      complete = complete && function != nullptr;
+    };
+    bind(curl.global_init, "curl_global_init");
+    bind(curl.easy_init, "curl_easy_init");
+    bind(curl.easy_setopt, "curl_easy_setopt");
+    bind(curl.easy_perform, "curl_easy_perform");
+    bind(curl.easy_getinfo, "curl_easy_getinfo");
+    bind(curl.easy_cleanup, "curl_easy_cleanup");
+    bind(curl.easy_strerror, "curl_easy_strerror");
+    bind(curl.slist_append, "curl_slist_append");
+    bind(curl.slist_free_all, "curl_slist_free_all");
+    if (!complete) return core::make_error(core::ErrorKind::unsupported, "the libcurl found lacks the easy interface");
+    curl.global_init(CURL_GLOBAL_DEFAULT);
+    return &curl;
+  }();
+  return loaded;
 }
 
 size_t collect_body(char* data, size_t size, size_t count, void* user) {
@@ -155,35 +198,38 @@ std::string pushgateway_path(std::string_view job, std::string_view instance) {
 
 core::Status push_to_gateway(const std::string& base_url, const std::string& job, const std::string& instance,
                              const std::string& body, std::chrono::milliseconds timeout) {
-  static std::once_flag init;
-  std::call_once(init, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+  auto loaded = load_curl();
+  if (!loaded) {
+    return core::make_error(loaded.error().kind, "cannot push to the Pushgateway: " + loaded.error().message);
+  }
+  const Curl& api = **loaded;
   std::string base = base_url;
   while (!base.empty() && base.back() == '/') base.pop_back();
   std::string url = base + pushgateway_path(job, instance);
 
-  CURL* curl = curl_easy_init();
+  CURL* curl = api.easy_init();
   if (curl == nullptr) return core::make_error(core::ErrorKind::internal, "cannot initialise libcurl");
   std::string response;
-  curl_slist* headers = curl_slist_append(nullptr, "Content-Type: text/plain; version=0.0.4; charset=utf-8");
-  curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
-  curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, "PUT");
-  curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body.data());
-  curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body.size()));
-  curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
-  curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, static_cast<long>(timeout.count()));
-  curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, collect_body);
-  curl_easy_setopt(curl, CURLOPT_WRITEDATA, &response);
-  CURLcode code = curl_easy_perform(curl);
+  curl_slist* headers = api.slist_append(nullptr, "Content-Type: text/plain; version=0.0.4; charset=utf-8");
+  api.easy_setopt(curl, CURLOPT_URL, url.c_str());
+  api.easy_setopt(curl, CURLOPT_CUSTOMREQUEST, "PUT");
+  api.easy_setopt(curl, CURLOPT_POSTFIELDS, body.data());
+  api.easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body.size()));
+  api.easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
+  api.easy_setopt(curl, CURLOPT_TIMEOUT_MS, static_cast<long>(timeout.count()));
+  api.easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+  api.easy_setopt(curl, CURLOPT_WRITEFUNCTION, collect_body);
+  api.easy_setopt(curl, CURLOPT_WRITEDATA, &response);
+  CURLcode code = api.easy_perform(curl);
   long status = 0;
-  curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
-  curl_slist_free_all(headers);
-  curl_easy_cleanup(curl);
+  api.easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
+  api.slist_free_all(headers);
+  api.easy_cleanup(curl);
   // The URL may carry credentials (http://user:pass@host); name only the gateway's path.
   if (code != CURLE_OK) {
     return core::make_error(core::ErrorKind::connection,
                             fmt::format("push to the Pushgateway ({}) failed: {}", pushgateway_path(job, instance),
-                                        curl_easy_strerror(code)));
+                                        api.easy_strerror(code)));
   }
   if (status < 200 || status >= 300) {
     while (!response.empty() && (response.back() == '\n' || response.back() == '\r')) response.pop_back();

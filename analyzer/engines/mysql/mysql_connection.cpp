@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cstdlib>
 
+#include "analyzer/client_libraries/lazy_library.hpp"
 #include "analyzer/engines/mysql/mysql_explain.hpp"
 #include "analyzer/engines/mysql/mysql_introspect.hpp"
 #include "analyzer/engines/mysql/mysql_session.hpp"
@@ -208,6 +209,10 @@ class MysqlConnection final : public Connection {
 
 Expected<std::unique_ptr<Connection>> connect_mysql(const core::TargetUrl& url, const ConnectOptions& options) {
   std::string target = url.redacted();
+  // libmariadb is opened here, on first use: a missing one is this target's error, not a crash later.
+  if (auto loaded = client_libraries::libmariadb().load(); !loaded) {
+    return core::make_error(loaded.error().kind, fmt::format("{}: {}", target, loaded.error().message));
+  }
   MYSQL* handle = mysql_init(nullptr);
   if (!handle) return core::make_error(core::ErrorKind::internal, "cannot allocate a MySQL client handle");
   // ~/.my.cnf [client] supplies user, password, host and socket the URL leaves out.

@@ -7,6 +7,7 @@
 #include <pqxx/pqxx>
 #include <pqxx/tablewriter>
 
+#include "analyzer/client_libraries/lazy_library.hpp"
 #include "analyzer/engines/postgres/copy_binary.hpp"
 #include "analyzer/engines/postgres/explain_postgres_json.hpp"
 #include "analyzer/engines/postgres/postgres_introspect.hpp"
@@ -409,6 +410,10 @@ class PostgresConnection final : public Connection {
 }  // namespace
 
 Expected<std::unique_ptr<Connection>> connect_postgres(const core::TargetUrl& url, const ConnectOptions& options) {
+  // libpq is opened here, on first use: a missing one is this target's error, not a crash later.
+  if (auto loaded = client_libraries::libpq().load(); !loaded) {
+    return core::make_error(loaded.error().kind, fmt::format("{}: {}", url.redacted(), loaded.error().message));
+  }
   try {
     HandleKeeper::last_constructed = nullptr;
     auto connection = std::make_unique<KeptConnection>(build_conninfo(url, options));
