@@ -33,12 +33,6 @@ constexpr size_t kKeyBytesLimit = 64 * 1024 * 1024;  // bytes of keys in the key
 
 }  // namespace
 
-int64_t to_micros(double seconds) {
-  if (!(seconds > 0)) return 0;
-  if (seconds > 9e12) return int64_t(9e18);
-  return std::llround(seconds * 1e6);
-}
-
 void Metric::add(int64_t value) {
   if (count == 0) {
     min = max = value;
@@ -62,10 +56,8 @@ void Metric::merge(const Metric& other) {
   sum += other.sum;
 }
 
-void BoundedSet::add(const std::string& value) {
+void BoundedSet::add_other(const std::string& value) {
   if (value.empty()) return;
-  // Most classes see one database, user and host: that one again is the common case.
-  if (!values.empty() && *values.begin() == value) return;
   if (values.size() < kMax) {
     values.insert(value);
     return;
@@ -206,10 +198,10 @@ void Digest::add(const model::QueryEvent& event, uint32_t input) {
   c.histogram.add(static_cast<double>(qt) / 1e6);
   ++c.decades[decade_of(qt)];
   if (event.lock_time_s) c.lock_time.add(to_micros(*event.lock_time_s));
-  if (event.rows_sent) c.rows_sent.add(std::llround(*event.rows_sent));
-  if (event.rows_examined) c.rows_examined.add(std::llround(*event.rows_examined));
-  if (event.rows_affected) c.rows_affected.add(std::llround(*event.rows_affected));
-  if (event.bytes_sent) c.bytes_sent.add(std::llround(*event.bytes_sent));
+  if (event.rows_sent) c.rows_sent.add(round_half_away_from_zero(*event.rows_sent));
+  if (event.rows_examined) c.rows_examined.add(round_half_away_from_zero(*event.rows_examined));
+  if (event.rows_affected) c.rows_affected.add(round_half_away_from_zero(*event.rows_affected));
+  if (event.bytes_sent) c.bytes_sent.add(round_half_away_from_zero(*event.bytes_sent));
   min_opt(c.first_seen, event.timestamp);
   max_opt(c.last_seen, event.timestamp);
   min_opt(first_seen_, event.timestamp);
@@ -217,15 +209,18 @@ void Digest::add(const model::QueryEvent& event, uint32_t input) {
   c.databases.add(event.database);
   c.users.add(event.user);
   c.hosts.add(event.host);
-  Example candidate;
-  candidate.query_time_us = qt;
-  candidate.input = input;
-  candidate.byte_offset = event.byte_offset;
-  if (c.example.query_time_us < 0 || better_example(candidate, c.example)) {
-    candidate.sql = event.sql;
-    candidate.timestamp = event.timestamp;
-    candidate.database = event.database;
-    c.example = std::move(candidate);
+  // The example is replaced rarely: compare in place, copy the strings only then.
+  Example& example = c.example;
+  const bool better = example.query_time_us < 0 || qt > example.query_time_us ||
+                      (qt == example.query_time_us &&
+                       (input < example.input || (input == example.input && event.byte_offset < example.byte_offset)));
+  if (better) {
+    example.sql = event.sql;
+    example.query_time_us = qt;
+    example.timestamp = event.timestamp;
+    example.database = event.database;
+    example.input = input;
+    example.byte_offset = event.byte_offset;
   }
   c.distinct_parameters.add_hash(literal_hash);
 }

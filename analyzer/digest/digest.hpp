@@ -8,6 +8,7 @@
 // earliest input position), so digesting a file in one piece or in N pieces merged together
 // gives identical results.
 
+#include <cmath>
 #include <cstdint>
 #include <cstring>
 #include <map>
@@ -33,13 +34,46 @@ struct Metric {
   void merge(const Metric& other);
 };
 
+// Whether two byte ranges of `size` bytes are equal: short ones (names, hosts, keys) in a few
+// loads, overlapping at the ends, rather than a call to memcmp.
+inline bool same_bytes(const char* a, const char* b, size_t size) {
+  auto load8 = [](const char* p) {
+    uint64_t v;
+    std::memcpy(&v, p, 8);
+    return v;
+  };
+  auto load4 = [](const char* p) {
+    uint32_t v;
+    std::memcpy(&v, p, 4);
+    return v;
+  };
+  if (size >= 8) {
+    if (size > 16) return std::memcmp(a, b, size) == 0;
+    return ((load8(a) ^ load8(b)) | (load8(a + size - 8) ^ load8(b + size - 8))) == 0;
+  }
+  if (size >= 4) return ((load4(a) ^ load4(b)) | (load4(a + size - 4) ^ load4(b + size - 4))) == 0;
+  if (size == 0) return true;
+  return a[0] == b[0] && a[size / 2] == b[size / 2] && a[size - 1] == b[size - 1];
+}
+
 // Up to kMax distinct values, the smallest ones, and how many distinct others were seen.
 struct BoundedSet {
   static constexpr size_t kMax = 16;
   std::set<std::string> values;
   bool truncated = false;
-  void add(const std::string& value);
+  // Most classes see one database, user and host: that one again is the common case, tested
+  // inline (an out-of-line call cost more than the test).
+  void add(const std::string& value) {
+    if (!values.empty()) {
+      const std::string& first = *values.begin();
+      if (first.size() == value.size() && same_bytes(first.data(), value.data(), value.size())) return;
+    }
+    add_other(value);
+  }
   void merge(const BoundedSet& other);
+
+ private:
+  void add_other(const std::string& value);
 };
 
 struct Example {
@@ -73,7 +107,22 @@ struct QueryClass {
   void merge(const QueryClass& other);
 };
 
-int64_t to_micros(double seconds);
+// std::llround, exactly, without the library call for the values logs give: for 0 <= x < 2^62
+// the integer part (the cast truncates) plus one when the fraction (x minus it, exact) is at
+// least one half; anything else goes to std::llround.
+inline int64_t round_half_away_from_zero(double x) {
+  if (x >= 0 && x < 0x1p62) {
+    const auto whole = static_cast<int64_t>(x);
+    return whole + (x - static_cast<double>(whole) >= 0.5 ? 1 : 0);
+  }
+  return std::llround(x);
+}
+
+inline int64_t to_micros(double seconds) {
+  if (!(seconds > 0)) return 0;
+  if (seconds > 9e12) return int64_t(9e18);
+  return round_half_away_from_zero(seconds * 1e6);
+}
 
 class Digest {
  public:
@@ -103,7 +152,9 @@ class Digest {
 
  private:
   // Keys are hashed once per event: 8 bytes per step with one multiply (std::hash's murmur takes
-  // three), well enough mixed for a hash table.
+  // three), well enough mixed for a hash table. The last bytes are read as the last word of the
+  // key, overlapping the one before (no variable-length copy); keys under 8 bytes as two
+  // overlapping halves. (The hash only places keys in the table: nothing shows it.)
   struct KeyHash {
     using is_transparent = void;
     static uint64_t mix(uint64_t a, uint64_t b) {
@@ -113,14 +164,23 @@ class Digest {
     size_t operator()(std::string_view key) const {
       uint64_t h = 0x9E3779B97F4A7C15ULL ^ key.size();
       const char* p = key.data();
-      size_t n = key.size();
-      for (; n >= 8; p += 8, n -= 8) {
-        uint64_t word = 0;
-        std::memcpy(&word, p, 8);
-        h = mix(h ^ word, 0xBF58476D1CE4E5B9ULL);
-      }
+      const size_t n = key.size();
       uint64_t tail = 0;
-      std::memcpy(&tail, p, n);
+      if (n >= 8) {
+        for (size_t i = 0; i + 8 < n; i += 8) {
+          uint64_t word;
+          std::memcpy(&word, p + i, 8);
+          h = mix(h ^ word, 0xBF58476D1CE4E5B9ULL);
+        }
+        std::memcpy(&tail, p + n - 8, 8);
+      } else if (n >= 4) {
+        uint32_t low, high;
+        std::memcpy(&low, p, 4);
+        std::memcpy(&high, p + n - 4, 4);
+        tail = uint64_t(high) << 32 | low;
+      } else if (n > 0) {
+        tail = uint64_t(uint8_t(p[0])) << 16 | uint64_t(uint8_t(p[n / 2])) << 8 | uint8_t(p[n - 1]);
+      }
       return mix(h ^ tail, 0x94D049BB133111EBULL);
     }
   };

@@ -6,14 +6,7 @@
 
 namespace dbvet::digest {
 
-void HyperLogLog::add_hash(uint64_t hash) {
-  constexpr size_t m = size_t(1) << kPrecision;
-  if (registers_.empty()) registers_.assign(m, 0);
-  size_t index = hash >> (64 - kPrecision);
-  uint64_t rest = (hash << kPrecision) | (uint64_t(1) << (kPrecision - 1));  // bounds the rank
-  uint8_t rank = static_cast<uint8_t>(std::countl_zero(rest) + 1);
-  registers_[index] = std::max(registers_[index], rank);
-}
+void HyperLogLog::allocate() { registers_.assign(size_t(1) << kPrecision, 0); }
 
 void HyperLogLog::merge(const HyperLogLog& other) {
   if (other.registers_.empty()) return;

@@ -5,6 +5,8 @@
 // of the order of adds and merges. The digest keeps one per class over the hashes of each
 // execution's literal values: the distinct parameter sets the cache advisor needs.
 
+#include <bit>
+#include <cstddef>
 #include <cstdint>
 #include <vector>
 
@@ -13,11 +15,20 @@ namespace dbvet::digest {
 class HyperLogLog {
  public:
   static constexpr int kPrecision = 10;
-  void add_hash(uint64_t hash);
+  // Inline: the digest adds one hash per event.
+  void add_hash(uint64_t hash) {
+    if (registers_.empty()) [[unlikely]]
+      allocate();
+    const size_t index = hash >> (64 - kPrecision);
+    const uint64_t rest = (hash << kPrecision) | (uint64_t(1) << (kPrecision - 1));  // bounds the rank
+    const auto rank = static_cast<uint8_t>(std::countl_zero(rest) + 1);
+    if (registers_[index] < rank) registers_[index] = rank;
+  }
   void merge(const HyperLogLog& other);
   double estimate() const;
 
  private:
+  void allocate();
   std::vector<uint8_t> registers_;
 };
 

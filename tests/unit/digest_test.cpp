@@ -2,8 +2,11 @@
 
 #include <gtest/gtest.h>
 
+#include <bit>
+#include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <limits>
 #include <random>
 
 #include "analyzer/digest/digest_report.hpp"
@@ -25,6 +28,55 @@ model::QueryEvent event(std::string sql, double t, std::string db = "app", int64
   e.user = "app";
   e.timestamp = ts;
   return e;
+}
+
+TEST(DigestRounding, SameAsLlroundForEveryKindOfDouble) {
+  auto check = [](double x) { ASSERT_EQ(round_half_away_from_zero(x), std::llround(x)) << std::hexfloat << x; };
+  const double kEdges[] = {0.0,
+                           -0.0,
+                           0.5,
+                           1.5,
+                           2.5,
+                           0.49999999999999994,
+                           std::nextafter(0.5, 0.0),
+                           std::nextafter(0.5, 1.0),
+                           std::nextafter(1.5, 0.0),
+                           0x1p52 - 0.5,
+                           0x1p52,
+                           0x1p52 + 1,
+                           0x1p53 - 1,
+                           0x1p53,
+                           0x1p62,
+                           std::nextafter(0x1p62, 0.0),
+                           9e18,
+                           -0.5,
+                           -2.5,
+                           -0.49999999999999994,
+                           -1e18,
+                           std::numeric_limits<double>::denorm_min(),
+                           std::numeric_limits<double>::min(),
+                           1e-300,
+                           123456.5,
+                           0.000254 * 1e6,
+                           0.0000005 * 1e6};
+  for (double x : kEdges) check(x);
+  // Every fraction near the halves of small and large values, and random bit patterns in the
+  // range the fast path takes (the rest goes to std::llround itself).
+  for (double base : {0.0, 1.0, 1e3, 1e6, 1e9, 1e12, 1e15, 0x1p51, 0x1p52}) {
+    for (double offset : {0.5, 0.25, 0.75, 0.0}) {
+      double x = base + offset;
+      for (int k = 0; k < 64; ++k, x = std::nextafter(x, 0.0)) check(x);
+      x = base + offset;
+      for (int k = 0; k < 64; ++k, x = std::nextafter(x, 1e300)) check(x);
+    }
+  }
+  std::mt19937_64 rng(7);
+  for (int i = 0; i < 200000; ++i) {
+    const uint64_t bits = rng() >> (rng() % 4);  // all exponents, then mostly small positive ones
+    check(std::bit_cast<double>(bits & 0x43CFFFFFFFFFFFFFULL));
+    check(std::uniform_real_distribution<double>(0, 1e7)(rng));
+    check(std::bit_cast<double>(rng()));  // negatives, infinities, NaNs too
+  }
 }
 
 TEST(Digest, AggregatesByFingerprint) {
