@@ -140,9 +140,10 @@ void Digest::add(const model::QueryEvent& event, uint32_t input) {
   uint64_t literal_hash = 0;
   if (mode_ != sql::FingerprintMode::pg) {
     bool cacheable = false;
-    literal_hash = sql::fingerprint_key(event.sql, mode_, key_, cacheable);
+    std::string_view key;
+    literal_hash = sql::fingerprint_key(event.sql, mode_, key_, key, cacheable);
     if (cacheable) {
-      auto hit = by_key_.find(std::string_view(key_));
+      auto hit = by_key_.find(key);
       // A class's fingerprint text only ever gets smaller, and this key's text was taken into
       // account when the entry was made: nothing to update on a hit.
       if (hit != by_key_.end()) found_class = hit->second;
@@ -159,13 +160,13 @@ void Digest::add(const model::QueryEvent& event, uint32_t input) {
         computed = sql::fingerprint(event.sql, mode_);
       }
       found_class = &class_of(computed);
-      if (cacheable && key_.size() <= kKeyLimit) {
+      if (cacheable && key.size() <= kKeyLimit) {
         if (by_key_.size() >= kKeysLimit || by_key_bytes_ >= kKeyBytesLimit) {
           by_key_.clear();
           by_key_bytes_ = 0;
         }
-        by_key_.emplace(key_, found_class);
-        by_key_bytes_ += key_.size();
+        by_key_.emplace(std::string(key), found_class);
+        by_key_bytes_ += key.size();
       }
     }
   } else {

@@ -192,7 +192,7 @@ class Digest {
   // literal values find their class without fingerprinting again. Bounded; cleared when full.
   std::unordered_map<std::string, QueryClass*, KeyHash, std::equal_to<>> by_key_;
   size_t by_key_bytes_ = 0;
-  std::string key_;  // scratch
+  std::string key_;  // scratch for the keys (sql::fingerprint_key's buffer)
   // Recent statements and their fingerprints (pg mode, which has no key): identical statements
   // are common in logs.
   std::unordered_map<std::string, sql::Fingerprint> recent_;

@@ -51,6 +51,19 @@ Fingerprint fingerprint(std::string_view query, FingerprintMode mode);
 // pt mode: comments, backslashes, double quotes, unbalanced quotes, CALL and administrator
 // commands); the key is then meaningless.
 uint64_t fingerprint_key(std::string_view query, FingerprintMode mode, std::string& key, bool& cacheable);
+// The same, the key a view into `buffer`, which is grown as needed and never shrunk: a caller
+// that keeps it pays neither allocation nor clearing per statement.
+uint64_t fingerprint_key(std::string_view query, FingerprintMode mode, std::string& buffer, std::string_view& key,
+                         bool& cacheable);
+
+namespace detail {
+// fingerprint_key's two paths, for the test that holds them together: the scanner's, for any
+// statement, and the fast one for common statements (false where it leaves it to the scanner;
+// the key is then cacheable).
+uint64_t fingerprint_key_scanned(std::string_view query, FingerprintMode mode, std::string& key, bool& cacheable);
+bool fingerprint_key_simple(std::string_view query, FingerprintMode mode, std::string& buffer, std::string_view& key,
+                            uint64_t& literal_hash);
+}  // namespace detail
 
 // A 64-bit hash of the literal values of a statement in order (strings, numbers, booleans,
 // NULLs), the "parameters" of one execution: equal for two executions with the same values.

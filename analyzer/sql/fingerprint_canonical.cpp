@@ -396,6 +396,52 @@ inline size_t skip_pt_plain(const unsigned char* s, size_t i, size_t end) {
   return i;
 }
 
+// What pt mode makes of the contents of a string [open + 1, end - 1) (`end` past its closing
+// quote): refused (a byte or pair that changes how pt reads the statement), kept verbatim (a
+// parenthesis inside could change pt's multi-row INSERT cut) or plain.
+enum : int { kPtContentPlain, kPtContentParenthesis, kPtContentRefused };
+
+inline int pt_string_content(const unsigned char* s, size_t open, size_t end) {
+  bool parenthesis = false;
+  size_t i = open + 1;
+#if defined(__SSE2__)
+  // Sixteen content bytes at a time (the byte after them is still in the statement: the
+  // closing quote at least).
+  for (; i + 16 < end; i += 16) {
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s + i));
+    const __m128i next = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s + i + 1));
+    auto eq = [](__m128i x, char c) { return _mm_cmpeq_epi8(x, _mm_set1_epi8(c)); };
+    const __m128i marker =
+        _mm_cmplt_epi8(_mm_add_epi8(v, _mm_set1_epi8(char(0x80 - 1))), _mm_set1_epi8(char(0x80 + 2)));
+    const __m128i comment =
+        _mm_or_si128(_mm_and_si128(eq(v, '-'), eq(next, '-')), _mm_and_si128(eq(v, '/'), eq(next, '*')));
+    const __m128i refuse =
+        _mm_or_si128(_mm_or_si128(_mm_or_si128(eq(v, '\''), eq(v, '\\')), _mm_or_si128(eq(v, '"'), eq(v, '#'))),
+                     _mm_or_si128(marker, comment));
+    if (_mm_movemask_epi8(refuse)) return kPtContentRefused;
+    parenthesis = parenthesis || _mm_movemask_epi8(_mm_or_si128(eq(v, '('), eq(v, ')')));
+  }
+#endif
+  for (; i + 1 < end; ++i) {
+    switch (kPt.string[s[i]]) {
+      case kPtPlain:
+      case kPtDigit:
+        break;
+      case kPtParenthesis:
+        parenthesis = true;
+        break;
+      case kPtDash:
+      case kPtSlash:
+        // A comment's second byte follows (i + 1 < end: the closing quote at most).
+        if (s[i + 1] != (s[i] == '-' ? '-' : '*')) break;
+        [[fallthrough]];
+      default:
+        return kPtContentRefused;
+    }
+  }
+  return parenthesis ? kPtContentParenthesis : kPtContentPlain;
+}
+
 // The pt key: every byte kept but string contents and digit runs, since pt's output depends on
 // spacing. Cacheable only where pt's regular expressions leave the literal values nothing to act
 // on but their own replacement: no comment, no backslash escape, no double quote, no CALL (whose
@@ -462,47 +508,12 @@ struct PtKeySink : LiteralHashSink {
       cacheable = false;
       return;
     }
-    const auto* s = reinterpret_cast<const unsigned char*>(q);
-    bool parenthesis = false;
-    size_t i = open + 1;
-#if defined(__SSE2__)
-    // Sixteen content bytes at a time (the byte after them is still in the statement: the
-    // closing quote at least).
-    for (; i + 16 < end; i += 16) {
-      const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s + i));
-      const __m128i next = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s + i + 1));
-      auto eq = [](__m128i x, char c) { return _mm_cmpeq_epi8(x, _mm_set1_epi8(c)); };
-      const __m128i marker =
-          _mm_cmplt_epi8(_mm_add_epi8(v, _mm_set1_epi8(char(0x80 - 1))), _mm_set1_epi8(char(0x80 + 2)));
-      const __m128i comment =
-          _mm_or_si128(_mm_and_si128(eq(v, '-'), eq(next, '-')), _mm_and_si128(eq(v, '/'), eq(next, '*')));
-      const __m128i refuse =
-          _mm_or_si128(_mm_or_si128(_mm_or_si128(eq(v, '\''), eq(v, '\\')), _mm_or_si128(eq(v, '"'), eq(v, '#'))),
-                       _mm_or_si128(marker, comment));
-      if (_mm_movemask_epi8(refuse)) {
-        cacheable = false;
-        return;
-      }
-      parenthesis = parenthesis || _mm_movemask_epi8(_mm_or_si128(eq(v, '('), eq(v, ')')));
+    const int content = pt_string_content(reinterpret_cast<const unsigned char*>(q), open, end);
+    if (content == kPtContentRefused) {
+      cacheable = false;
+      return;
     }
-#endif
-    for (; i + 1 < end; ++i) {
-      switch (kPt.string[s[i]]) {
-        case kPtPlain:
-        case kPtDigit:
-          break;
-        case kPtParenthesis:
-          parenthesis = true;
-          break;
-        case kPtDash:
-        case kPtSlash:
-          if (!opens_comment(i)) break;
-          [[fallthrough]];
-        default:
-          cacheable = false;
-          return;
-      }
-    }
+    const bool parenthesis = content == kPtContentParenthesis;
     const size_t used = static_cast<size_t>(w - key.data());
     if (key.size() < used + (size - begin) + 16) {
       key.resize(2 * key.size());
@@ -553,9 +564,245 @@ bool pt_cacheable_command(std::string_view q) {
   return !(i + 4 < n && iequals(q.substr(i, 4), "call") && pt_space(q[i + 4]));
 }
 
+#if defined(__SSE2__)
+// The fast path of the fingerprint keys, for the statements most logs are made of: words,
+// numbers, plain 'strings', spaces and the punctuation and operators that start nothing longer.
+// It finds the bytes that matter sixteen at a time (number starts, digit runs for pt, words that
+// may be true/false/null, quotes, and the bytes it leaves to the scanner) and writes the same key
+// and literal hash as the scanner's sinks; at anything else it gives up, and the scanner does the
+// statement from the start. The differential test (sql_fingerprint_key_test) holds the two
+// paths together.
+namespace simple {
+
+// What a byte that stops the chunk scan is.
+enum : uint8_t {
+  kGiveUp = 0,  // what the fast path leaves to the scanner: " # $ % / : ? \ `, controls, bytes >= 0x7F
+  kLetter,      // t, f or n starting a word (true, false, null)
+  kDigit,
+  kQuote,
+  kDash,  // a comment when "--"
+  kDot,   // a number when a digit follows
+};
+
+struct Tables {
+  uint8_t stop[256] = {};
+  bool ident[256] = {};  // letters, digits, '_': a byte of a word here
+  constexpr Tables() {
+    for (int c : {'t', 'T', 'f', 'F', 'n', 'N'}) stop[c] = kLetter;
+    for (int c = '0'; c <= '9'; ++c) stop[c] = kDigit, ident[c] = true;
+    stop[static_cast<int>('\'')] = kQuote;
+    stop[static_cast<int>('-')] = kDash;
+    stop[static_cast<int>('.')] = kDot;
+    for (int c = 'a'; c <= 'z'; ++c) ident[c] = true;
+    for (int c = 'A'; c <= 'Z'; ++c) ident[c] = true;
+    ident[static_cast<int>('_')] = true;
+  }
+};
+constexpr Tables kSimple;
+
+// A bit per byte of sixteen.
+struct Masks {
+  unsigned ident = 0;    // letters, digits, '_'
+  unsigned digit = 0;    // 0-9
+  unsigned keyword = 0;  // t, f, n in either case
+  unsigned special = 0;  // quote, dash, dot and the bytes the fast path gives up at
+};
+
+inline Masks classify(__m128i v) {
+  auto in_range = [&](char low, int count) {  // low <= v < low + count, unsigned
+    return _mm_cmplt_epi8(_mm_add_epi8(v, _mm_set1_epi8(char(0x80 - low))), _mm_set1_epi8(char(0x80 + count)));
+  };
+  auto eq = [&](__m128i x, char c) { return _mm_cmpeq_epi8(x, _mm_set1_epi8(c)); };
+  const __m128i folded = _mm_or_si128(v, _mm_set1_epi8(0x20));
+  const __m128i letter =
+      _mm_cmplt_epi8(_mm_add_epi8(folded, _mm_set1_epi8(char(0x80 - 'a'))), _mm_set1_epi8(char(0x80 + 26)));
+  const __m128i digit = in_range('0', 10);
+  const __m128i keyword = _mm_or_si128(_mm_or_si128(eq(folded, 't'), eq(folded, 'f')), eq(folded, 'n'));
+  // Controls but the whitespace 0x09-0x0D, and bytes >= 0x80 (negative as signed bytes).
+  const __m128i control = _mm_or_si128(_mm_cmplt_epi8(v, _mm_set1_epi8(0x09)), in_range(0x0E, 0x20 - 0x0E));
+  const __m128i special = _mm_or_si128(
+      _mm_or_si128(_mm_or_si128(control, eq(v, 0x7F)), _mm_or_si128(in_range('"', 4), eq(v, '\''))),  // " # $ %
+      _mm_or_si128(_mm_or_si128(in_range('-', 3), eq(v, ':')),                                        // - . /
+                   _mm_or_si128(_mm_or_si128(eq(v, '?'), eq(v, '\\')), eq(v, '`'))));
+  Masks m;
+  m.ident = static_cast<unsigned>(_mm_movemask_epi8(_mm_or_si128(_mm_or_si128(letter, digit), eq(v, '_'))));
+  m.digit = static_cast<unsigned>(_mm_movemask_epi8(digit));
+  m.keyword = static_cast<unsigned>(_mm_movemask_epi8(keyword));
+  m.special = static_cast<unsigned>(_mm_movemask_epi8(special));
+  return m;
+}
+
+// Copies `count` bytes, a few loads for the short gaps between literals.
+inline void copy_bytes(char* to, const char* from, size_t count) {
+  if (count > 16) {
+    std::memcpy(to, from, count);
+    return;
+  }
+  if (count >= 8) {
+    uint64_t a, b;
+    std::memcpy(&a, from, 8);
+    std::memcpy(&b, from + count - 8, 8);
+    std::memcpy(to, &a, 8);
+    std::memcpy(to + count - 8, &b, 8);
+  } else if (count >= 4) {
+    uint32_t a, b;
+    std::memcpy(&a, from, 4);
+    std::memcpy(&b, from + count - 4, 4);
+    std::memcpy(to, &a, 4);
+    std::memcpy(to + count - 4, &b, 4);
+  } else if (count > 0) {
+    to[0] = from[0];
+    to[count / 2] = from[count / 2];
+    to[count - 1] = from[count - 1];
+  }
+}
+
+// The key of `query` in `buffer` (grown to twice the statement and some, never shrunk: nothing
+// is cleared per call), or false where the scanner must do it. The key written is the scanner's
+// (CanonicalKeySink's, PtKeySink's) on every statement taken: the bytes the fast path takes are
+// ones the scanner's sinks copy as they are, the literal tokens it finds start and end where the
+// scanner's do (a word byte before a byte always means the same word here: the tokens that end
+// next to a word byte without a space, numbers followed by letters or dots, prefixed strings,
+// are given up on), and it hashes them in the same order.
+template <bool kPtMode>
+bool key(std::string_view query, std::string& buffer, std::string_view& key_out, uint64_t& hash_out) {
+  const char* const q = query.data();
+  const auto* s = reinterpret_cast<const unsigned char*>(q);
+  const size_t n = query.size();
+  if (kPtMode && !pt_cacheable_command(query)) return false;
+  // A pt key can outgrow the statement: '' becomes three bytes. By at most half: strings take two.
+  if (buffer.size() < 2 * n + 32) buffer.resize(2 * n + 32);
+  char* const out = buffer.data();
+  char* w = out;
+  size_t copied = 0;
+  uint64_t h = kLiteralHashSeed;
+  auto copy_to = [&](size_t end) {
+    copy_bytes(w, q + copied, end - copied);
+    w += end - copied;
+  };
+  size_t pos = 0;
+  while (pos < n) {
+    Masks m;
+    unsigned valid = 0xFFFF;
+    if (pos + 16 <= n) {
+      m = classify(_mm_loadu_si128(reinterpret_cast<const __m128i*>(s + pos)));
+    } else {
+      if (n >= 16) {  // the last sixteen bytes, those before `pos` shifted out
+        const unsigned shift = static_cast<unsigned>(pos - (n - 16));
+        m = classify(_mm_loadu_si128(reinterpret_cast<const __m128i*>(s + n - 16)));
+        m.ident >>= shift, m.digit >>= shift, m.keyword >>= shift, m.special >>= shift;
+      } else {
+        unsigned char padded[16] = {};
+        std::memcpy(padded, s + pos, n - pos);
+        m = classify(_mm_loadu_si128(reinterpret_cast<const __m128i*>(padded)));
+      }
+      valid = (1u << (n - pos)) - 1;
+    }
+    // Every byte before `pos` was looked at: s[pos - 1] is a word byte when in a word.
+    const unsigned after_ident = ((m.ident << 1) | (pos > 0 && kSimple.ident[s[pos - 1]] ? 1u : 0u)) & 0xFFFF;
+    unsigned events = (m.special | (m.digit & (kPtMode ? 0xFFFFu : ~after_ident)) | (m.keyword & ~after_ident)) & valid;
+    size_t next = pos + 16;
+    while (events) {
+      const unsigned bit = static_cast<unsigned>(__builtin_ctz(events));
+      events &= events - 1;
+      const size_t p = pos + bit;
+      size_t end = p + 1;  // past what this byte starts
+      switch (kSimple.stop[s[p]]) {
+        case kGiveUp:
+          return false;
+        case kDash:
+          if (p + 1 < n && s[p + 1] == '-') return false;
+          continue;
+        case kDot:
+          if (p + 1 < n && s[p + 1] >= '0' && s[p + 1] <= '9') return false;
+          continue;
+        case kDigit: {
+          while (end < n && s[end] >= '0' && s[end] <= '9') ++end;
+          if (!(after_ident >> bit & 1)) {  // a number: digits alone (not 1.5, 1e5, 0x1F, 10abc)
+            if (end < n && (s[end] == '.' || detail::scan::is(s[end], detail::scan::kIdent))) return false;
+            h = chain_hash(q + p, end - p, h);
+            copy_to(p);
+            *w++ = kPtMode ? kPtDigits : kNumberMarker;
+          } else {  // pt: digits in a word
+            copy_to(p);
+            *w++ = kPtDigits;
+          }
+          copied = end;
+          break;
+        }
+        case kLetter: {
+          // A word starts: true, false or null when that is the whole word.
+          auto word_ends = [&](size_t at) { return at == n || !detail::scan::is(s[at], detail::scan::kIdent); };
+          size_t length = 0;
+          if (p + 4 <= n) {
+            const uint32_t w4 = detail::scan::lower4(s + p);
+            if ((w4 == detail::scan::word4("true") || w4 == detail::scan::word4("null")) && word_ends(p + 4)) {
+              length = 4;
+            } else if (w4 == detail::scan::word4("fals") && p + 5 <= n && (s[p + 4] | 0x20) == 'e' &&
+                       word_ends(p + 5)) {
+              length = 5;
+            }
+          }
+          if (!length) continue;
+          end = p + length;
+          h = chain_hash(q + p, length, h);
+          if (!kPtMode && (s[p] | 0x20) != 'n') {  // true, false
+            copy_to(p);
+            *w++ = kBooleanMarker;
+            copied = end;
+          }
+          break;
+        }
+        case kQuote: {
+          if (p > 0 && detail::scan::is(s[p - 1], detail::scan::kIdent))
+            return false;  // E'..', X'..', or glued to a word
+          const void* close = std::memchr(s + p + 1, '\'', n - p - 1);
+          if (!close) return false;
+          end = static_cast<size_t>(static_cast<const unsigned char*>(close) - s) + 1;
+          if (end < n && s[end] == '\'') return false;  // a doubled quote
+          h = chain_hash(q + p, end - p, h);
+          copy_to(p);
+          if (kPtMode) {
+            const int content = pt_string_content(s, p, end);
+            if (content == kPtContentRefused) return false;
+            if (content == kPtContentParenthesis) {
+              std::memcpy(w, q + p, end - p);
+              w += end - p;
+            } else {
+              *w++ = '\'';
+              *w++ = kPtString;
+              *w++ = '\'';
+            }
+          } else {
+            *w++ = kStringMarker;
+          }
+          copied = end;
+          break;
+        }
+      }
+      // The bytes up to `end` are taken: their events go.
+      if (end >= pos + 16) {
+        next = end;
+        break;
+      }
+      events &= ~0u << (end - pos);
+    }
+    pos = next;
+  }
+  copy_to(n);
+  key_out = std::string_view(out, static_cast<size_t>(w - out));
+  hash_out = h;
+  return true;
+}
+
+}  // namespace simple
+#endif
+
 }  // namespace
 
-uint64_t fingerprint_key(std::string_view query, FingerprintMode mode, std::string& key, bool& cacheable) {
+namespace detail {
+
+uint64_t fingerprint_key_scanned(std::string_view query, FingerprintMode mode, std::string& key, bool& cacheable) {
   key.clear();
   switch (mode) {
     case FingerprintMode::pt: {
@@ -580,6 +827,38 @@ uint64_t fingerprint_key(std::string_view query, FingerprintMode mode, std::stri
   detail::scan_literals(query, sink);
   cacheable = false;
   return sink.h;
+}
+
+bool fingerprint_key_simple(std::string_view query, FingerprintMode mode, std::string& buffer, std::string_view& key,
+                            uint64_t& literal_hash) {
+#if defined(__SSE2__)
+  if (mode == FingerprintMode::pt) return simple::key<true>(query, buffer, key, literal_hash);
+  if (mode == FingerprintMode::canonical) return simple::key<false>(query, buffer, key, literal_hash);
+#else
+  (void)query, (void)mode, (void)buffer, (void)key, (void)literal_hash;
+#endif
+  return false;
+}
+
+}  // namespace detail
+
+uint64_t fingerprint_key(std::string_view query, FingerprintMode mode, std::string& buffer, std::string_view& key,
+                         bool& cacheable) {
+  uint64_t literal_hash = 0;
+  if (detail::fingerprint_key_simple(query, mode, buffer, key, literal_hash)) {
+    cacheable = true;
+    return literal_hash;
+  }
+  literal_hash = detail::fingerprint_key_scanned(query, mode, buffer, cacheable);
+  key = buffer;
+  return literal_hash;
+}
+
+uint64_t fingerprint_key(std::string_view query, FingerprintMode mode, std::string& key, bool& cacheable) {
+  std::string_view view;
+  const uint64_t literal_hash = fingerprint_key(query, mode, key, view, cacheable);
+  key.resize(view.size());  // the view starts the buffer
+  return literal_hash;
 }
 
 std::optional<std::string> pg_query_fingerprint_id(std::string_view query) {

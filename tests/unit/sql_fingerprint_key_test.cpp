@@ -204,5 +204,98 @@ TEST(FingerprintKey, ExecutionsWithOtherValuesShareTheKey) {
   EXPECT_FALSE(cacheable);
 }
 
+// The fast path (detail::fingerprint_key_simple) against the scanner's: wherever it takes a
+// statement, the same key and literal hash, and a statement the scanner calls cacheable.
+struct PathComparison {
+  size_t taken = 0, mismatches = 0;
+  std::string buffer, scanned;
+
+  void compare(const std::string& q, FingerprintMode mode) {
+    std::string_view fast_key;
+    uint64_t fast_hash = 0;
+    // A dirty buffer, longer or shorter than the statement: the fast path must not depend on it.
+    buffer.assign(q.size() % 7 ? q.size() / 2 : q.size() * 3, '\xF3');
+    if (!detail::fingerprint_key_simple(q, mode, buffer, fast_key, fast_hash)) return;
+    ++taken;
+    bool cacheable = false;
+    const uint64_t hash = detail::fingerprint_key_scanned(q, mode, scanned, cacheable);
+    if ((!cacheable || fast_key != scanned || fast_hash != hash) && ++mismatches <= 10) {
+      ADD_FAILURE() << fingerprint_mode_name(mode) << " [" << q << "]: cacheable " << cacheable << ", keys [" << scanned
+                    << "] [" << fast_key << "], hashes " << hash << " " << fast_hash;
+    }
+  }
+};
+
+TEST(FingerprintKey, FastPathWritesTheScannersKeys) {
+  for (auto mode : {FingerprintMode::pt, FingerprintMode::canonical}) {
+    PathComparison paths;
+    std::mt19937 rng(mode == FingerprintMode::pt ? 5 : 6);
+    size_t statements = 0;
+    for (const auto& base : templates()) {
+      for (int v = 0; v < 4; ++v, ++statements) paths.compare(v == 0 ? base : vary(base, rng), mode);
+    }
+    // Byte soup from what the fast path looks at, at every position of a 16-byte chunk and
+    // across chunks: words that are or almost are true/false/null, digit runs in and out of
+    // words, quotes, dots, dashes, and now and then bytes it gives up at (or should).
+    static const std::vector<std::string> kTaken = {
+        "true",      "TRUE",      "false", "False", "null", "NULL", "nul", "nulls", "truex", "fals",   "falsey",
+        "t",         "f",         "n",     "x",     "E",    "b",    "N",   "0",     "12",    "007",    "a1",
+        "sbtest2",   "_9",        "9_",    "a.b",   "'",    "''",   "'a'", "'(x)'", "'a-b'", "'1 2'",  " ",
+        "  ",        "\t",        "\n",    "\r\n",  "=",    ",",    "(",   ")",     ";",     "-",      "->",
+        "->>",       "<=>",       "!=",    "+",     "*",    "@",    "[1]", "{",     "~",     "select", "SELECT c FROM",
+        "WHERE id=", "in (1, 2)", "tf",    "nt"};
+    static const std::vector<std::string> kGiveUp = {"1e5",
+                                                     "1.5",
+                                                     ".5",
+                                                     "5.",
+                                                     "0x1F",
+                                                     "0b01",
+                                                     "'it''s'",
+                                                     "'a--b'",
+                                                     "'a/*'",
+                                                     "'#'",
+                                                     "'\\'",
+                                                     "'\x01'",
+                                                     "--",
+                                                     "/",
+                                                     "#",
+                                                     "$",
+                                                     "$1",
+                                                     "?",
+                                                     ":a",
+                                                     "::",
+                                                     "%s",
+                                                     "\"",
+                                                     "`",
+                                                     "\\",
+                                                     "\x01",
+                                                     "\x02",
+                                                     "\x7F",
+                                                     "\xC3\xA9",
+                                                     "\xF1",
+                                                     "call",
+                                                     "CALL ",
+                                                     "administrator command: ",
+                                                     "x'",
+                                                     "E'a'",
+                                                     "5'a'",
+                                                     "a'b'",
+                                                     std::string(1, '\0')};
+    for (int i = 0; i < 60000; ++i, ++statements) {
+      std::string q;
+      const size_t pieces = 1 + rng() % 24;
+      for (size_t k = 0; k < pieces; ++k) {
+        if (k && rng() % 3 == 0) q += ' ';
+        q += rng() % 40 ? kTaken[rng() % kTaken.size()] : kGiveUp[rng() % kGiveUp.size()];
+      }
+      if (rng() % 8 == 0) q = q.substr(0, rng() % (q.size() + 1));  // cut anywhere, in a string too
+      paths.compare(q, mode);
+    }
+    EXPECT_EQ(paths.mismatches, 0u);
+    // It must take a good share of these, or the comparison shows little.
+    EXPECT_GT(paths.taken, statements / 4) << fingerprint_mode_name(mode);
+  }
+}
+
 }  // namespace
 }  // namespace dbvet::sql
