@@ -557,11 +557,12 @@ struct PtKeySink : LiteralHashSink {
 };
 
 bool pt_cacheable_command(std::string_view q) {
-  if (q.starts_with("administrator command: ")) return false;
+  // The first bytes first: this runs for every statement.
+  if (!q.empty() && q[0] == 'a' && q.starts_with("administrator command: ")) return false;
   size_t i = 0;
   const size_t n = q.size();
   while (i < n && pt_space(q[i])) ++i;
-  return !(i + 4 < n && iequals(q.substr(i, 4), "call") && pt_space(q[i + 4]));
+  return !(i + 4 < n && (q[i] | 0x20) == 'c' && iequals(q.substr(i, 4), "call") && pt_space(q[i + 4]));
 }
 
 #if defined(__SSE2__)
@@ -576,8 +577,9 @@ namespace simple {
 
 // What a byte that stops the chunk scan is.
 enum : uint8_t {
-  kGiveUp = 0,  // what the fast path leaves to the scanner: " # $ % / : ? \ `, controls, bytes >= 0x7F
-  kLetter,      // t, f or n starting a word (true, false, null)
+  kPlain = 0,  // a byte the scanner's sinks copy as it is, and that starts nothing longer here
+  kGiveUp,     // what the fast path leaves to the scanner: " # $ % / : ? \ `, controls, bytes >= 0x7F
+  kLetter,     // t, f or n starting a word (true, false, null)
   kDigit,
   kQuote,
   kDash,  // a comment when "--"
@@ -588,6 +590,9 @@ struct Tables {
   uint8_t stop[256] = {};
   bool ident[256] = {};  // letters, digits, '_': a byte of a word here
   constexpr Tables() {
+    for (int c = 0; c < 0x20; ++c) stop[c] = c >= 0x09 && c <= 0x0D ? kPlain : kGiveUp;
+    for (int c = 0x7F; c < 256; ++c) stop[c] = kGiveUp;
+    for (int c : {'"', '#', '$', '%', '/', ':', '?', '\\', '`'}) stop[c] = kGiveUp;
     for (int c : {'t', 'T', 'f', 'F', 'n', 'N'}) stop[c] = kLetter;
     for (int c = '0'; c <= '9'; ++c) stop[c] = kDigit, ident[c] = true;
     stop[static_cast<int>('\'')] = kQuote;
@@ -605,30 +610,27 @@ struct Masks {
   unsigned ident = 0;    // letters, digits, '_'
   unsigned digit = 0;    // 0-9
   unsigned keyword = 0;  // t, f, n in either case
-  unsigned special = 0;  // quote, dash, dot and the bytes the fast path gives up at
+  unsigned other = 0;    // neither those nor the commonest plain bytes: the table tells what they are
 };
 
 inline Masks classify(__m128i v) {
-  auto in_range = [&](char low, int count) {  // low <= v < low + count, unsigned
-    return _mm_cmplt_epi8(_mm_add_epi8(v, _mm_set1_epi8(char(0x80 - low))), _mm_set1_epi8(char(0x80 + count)));
-  };
-  auto eq = [&](__m128i x, char c) { return _mm_cmpeq_epi8(x, _mm_set1_epi8(c)); };
+  auto eq = [&](char c) { return _mm_cmpeq_epi8(v, _mm_set1_epi8(c)); };
   const __m128i folded = _mm_or_si128(v, _mm_set1_epi8(0x20));
+  auto folded_eq = [&](char c) { return _mm_cmpeq_epi8(folded, _mm_set1_epi8(c)); };
+  // Unsigned ranges as signed compares: shift the range's start to -128.
   const __m128i letter =
       _mm_cmplt_epi8(_mm_add_epi8(folded, _mm_set1_epi8(char(0x80 - 'a'))), _mm_set1_epi8(char(0x80 + 26)));
-  const __m128i digit = in_range('0', 10);
-  const __m128i keyword = _mm_or_si128(_mm_or_si128(eq(folded, 't'), eq(folded, 'f')), eq(folded, 'n'));
-  // Controls but the whitespace 0x09-0x0D, and bytes >= 0x80 (negative as signed bytes).
-  const __m128i control = _mm_or_si128(_mm_cmplt_epi8(v, _mm_set1_epi8(0x09)), in_range(0x0E, 0x20 - 0x0E));
-  const __m128i special = _mm_or_si128(
-      _mm_or_si128(_mm_or_si128(control, eq(v, 0x7F)), _mm_or_si128(in_range('"', 4), eq(v, '\''))),  // " # $ %
-      _mm_or_si128(_mm_or_si128(in_range('-', 3), eq(v, ':')),                                        // - . /
-                   _mm_or_si128(_mm_or_si128(eq(v, '?'), eq(v, '\\')), eq(v, '`'))));
+  const __m128i digit =
+      _mm_cmplt_epi8(_mm_add_epi8(v, _mm_set1_epi8(char(0x80 - '0'))), _mm_set1_epi8(char(0x80 + 10)));
+  const __m128i ident = _mm_or_si128(_mm_or_si128(letter, digit), eq('_'));
+  const __m128i parenthesis = _mm_cmpeq_epi8(_mm_or_si128(v, _mm_set1_epi8(1)), _mm_set1_epi8(')'));  // ( )
+  const __m128i common = _mm_or_si128(_mm_or_si128(eq(' '), eq('=')), _mm_or_si128(eq(','), parenthesis));
   Masks m;
-  m.ident = static_cast<unsigned>(_mm_movemask_epi8(_mm_or_si128(_mm_or_si128(letter, digit), eq(v, '_'))));
+  m.ident = static_cast<unsigned>(_mm_movemask_epi8(ident));
   m.digit = static_cast<unsigned>(_mm_movemask_epi8(digit));
-  m.keyword = static_cast<unsigned>(_mm_movemask_epi8(keyword));
-  m.special = static_cast<unsigned>(_mm_movemask_epi8(special));
+  m.keyword = static_cast<unsigned>(
+      _mm_movemask_epi8(_mm_or_si128(_mm_or_si128(folded_eq('t'), folded_eq('f')), folded_eq('n'))));
+  m.other = ~static_cast<unsigned>(_mm_movemask_epi8(_mm_or_si128(ident, common))) & 0xFFFF;
   return m;
 }
 
@@ -690,7 +692,7 @@ bool key(std::string_view query, std::string& buffer, std::string_view& key_out,
       if (n >= 16) {  // the last sixteen bytes, those before `pos` shifted out
         const unsigned shift = static_cast<unsigned>(pos - (n - 16));
         m = classify(_mm_loadu_si128(reinterpret_cast<const __m128i*>(s + n - 16)));
-        m.ident >>= shift, m.digit >>= shift, m.keyword >>= shift, m.special >>= shift;
+        m.ident >>= shift, m.digit >>= shift, m.keyword >>= shift, m.other >>= shift;
       } else {
         unsigned char padded[16] = {};
         std::memcpy(padded, s + pos, n - pos);
@@ -700,7 +702,7 @@ bool key(std::string_view query, std::string& buffer, std::string_view& key_out,
     }
     // Every byte before `pos` was looked at: s[pos - 1] is a word byte when in a word.
     const unsigned after_ident = ((m.ident << 1) | (pos > 0 && kSimple.ident[s[pos - 1]] ? 1u : 0u)) & 0xFFFF;
-    unsigned events = (m.special | (m.digit & (kPtMode ? 0xFFFFu : ~after_ident)) | (m.keyword & ~after_ident)) & valid;
+    unsigned events = (m.other | (m.digit & (kPtMode ? 0xFFFFu : ~after_ident)) | (m.keyword & ~after_ident)) & valid;
     size_t next = pos + 16;
     while (events) {
       const unsigned bit = static_cast<unsigned>(__builtin_ctz(events));
@@ -708,6 +710,8 @@ bool key(std::string_view query, std::string& buffer, std::string_view& key_out,
       const size_t p = pos + bit;
       size_t end = p + 1;  // past what this byte starts
       switch (kSimple.stop[s[p]]) {
+        case kPlain:
+          continue;
         case kGiveUp:
           return false;
         case kDash:
@@ -717,7 +721,12 @@ bool key(std::string_view query, std::string& buffer, std::string_view& key_out,
           if (p + 1 < n && s[p + 1] >= '0' && s[p + 1] <= '9') return false;
           continue;
         case kDigit: {
-          while (end < n && s[end] >= '0' && s[end] <= '9') ++end;
+          // The run's end from the mask (the bits past the statement are clear), then byte by byte
+          // when it reaches the chunk's end.
+          end = p + static_cast<size_t>(__builtin_ctz(~(m.digit >> bit)));
+          if (end == pos + 16) {
+            while (end < n && s[end] >= '0' && s[end] <= '9') ++end;
+          }
           if (!(after_ident >> bit & 1)) {  // a number: digits alone (not 1.5, 1e5, 0x1F, 10abc)
             if (end < n && (s[end] == '.' || detail::scan::is(s[end], detail::scan::kIdent))) return false;
             h = chain_hash(q + p, end - p, h);
