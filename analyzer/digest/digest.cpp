@@ -109,6 +109,31 @@ void QueryClass::merge(const QueryClass& other) {
   }
 }
 
+void KeyCache::insert(std::string_view key, uint64_t hash, QueryClass* value) {
+  if (2 * (entries_ + 1) > slots_.size()) {  // at most half full: short probes
+    std::vector<Slot> old(std::max<size_t>(1024, 2 * slots_.size()));
+    old.swap(slots_);
+    mask_ = slots_.size() - 1;
+    for (const Slot& slot : old) {
+      if (!slot.value) continue;
+      size_t i = slot.hash & mask_;
+      while (slots_[i].value) i = (i + 1) & mask_;
+      slots_[i] = slot;
+    }
+  }
+  size_t i = hash & mask_;
+  while (slots_[i].value) i = (i + 1) & mask_;
+  slots_[i] = {hash, static_cast<uint32_t>(bytes_.size()), static_cast<uint32_t>(key.size()), value};
+  bytes_.append(key);
+  ++entries_;
+}
+
+void KeyCache::clear() {
+  std::fill(slots_.begin(), slots_.end(), Slot{});
+  entries_ = 0;
+  bytes_.clear();
+}
+
 Digest::Digest(const Digest& other)
     : mode_(other.mode_),
       classes_(other.classes_),
@@ -141,12 +166,13 @@ void Digest::add(const model::QueryEvent& event, uint32_t input) {
   if (mode_ != sql::FingerprintMode::pg) {
     bool cacheable = false;
     std::string_view key;
+    uint64_t key_hash = 0;
     literal_hash = sql::fingerprint_key(event.sql, mode_, key_, key, cacheable);
     if (cacheable) {
-      auto hit = by_key_.find(key);
+      key_hash = KeyCache::hash(key);
+      found_class = by_key_.find(key, key_hash);
       // A class's fingerprint text only ever gets smaller, and this key's text was taken into
       // account when the entry was made: nothing to update on a hit.
-      if (hit != by_key_.end()) found_class = hit->second;
     }
     if (!found_class) {
       sql::Fingerprint computed;
@@ -161,12 +187,8 @@ void Digest::add(const model::QueryEvent& event, uint32_t input) {
       }
       found_class = &class_of(computed);
       if (cacheable && key.size() <= kKeyLimit) {
-        if (by_key_.size() >= kKeysLimit || by_key_bytes_ >= kKeyBytesLimit) {
-          by_key_.clear();
-          by_key_bytes_ = 0;
-        }
-        by_key_.emplace(std::string(key), found_class);
-        by_key_bytes_ += key.size();
+        if (by_key_.size() >= kKeysLimit || by_key_.bytes() >= kKeyBytesLimit) by_key_.clear();
+        by_key_.insert(key, key_hash, found_class);
       }
     }
   } else {

@@ -48,7 +48,13 @@ inline bool same_bytes(const char* a, const char* b, size_t size) {
     return v;
   };
   if (size >= 8) {
-    if (size > 16) return std::memcmp(a, b, size) == 0;
+    if (size > 16) {  // fingerprint keys: 8 bytes a step, the last word overlapping
+      size_t i = 0;
+      for (; i + 8 < size; i += 8) {
+        if (load8(a + i) != load8(b + i)) return false;
+      }
+      return load8(a + size - 8) == load8(b + size - 8);
+    }
     return ((load8(a) ^ load8(b)) | (load8(a + size - 8) ^ load8(b + size - 8))) == 0;
   }
   if (size >= 4) return ((load4(a) ^ load4(b)) | (load4(a + size - 4) ^ load4(b + size - 4))) == 0;
@@ -124,6 +130,70 @@ inline int64_t to_micros(double seconds) {
   return round_half_away_from_zero(seconds * 1e6);
 }
 
+// Classes by fingerprint key, the digest's per-event lookup: open addressing with linear probing
+// over a power-of-two table of (hash, key, class) slots, the keys back to back in one buffer.
+// One hash per lookup, no node to follow, no division. Bounded: the caller clears it when full.
+class KeyCache {
+ public:
+  static uint64_t hash(std::string_view key) {
+    auto mix = [](uint64_t a, uint64_t b) {
+      const unsigned __int128 r = static_cast<unsigned __int128>(a) * b;
+      return static_cast<uint64_t>(r) ^ static_cast<uint64_t>(r >> 64);
+    };
+    // 8 bytes per step with one multiply; the last bytes read as the last word of the key,
+    // overlapping the one before, keys under 8 bytes as two overlapping halves. (The hash only
+    // places keys in the table: nothing shows it.)
+    uint64_t h = 0x9E3779B97F4A7C15ULL ^ key.size();
+    const char* p = key.data();
+    const size_t n = key.size();
+    uint64_t tail = 0;
+    if (n >= 8) {
+      for (size_t i = 0; i + 8 < n; i += 8) {
+        uint64_t word;
+        std::memcpy(&word, p + i, 8);
+        h = mix(h ^ word, 0xBF58476D1CE4E5B9ULL);
+      }
+      std::memcpy(&tail, p + n - 8, 8);
+    } else if (n >= 4) {
+      uint32_t low, high;
+      std::memcpy(&low, p, 4);
+      std::memcpy(&high, p + n - 4, 4);
+      tail = uint64_t(high) << 32 | low;
+    } else if (n > 0) {
+      tail = uint64_t(uint8_t(p[0])) << 16 | uint64_t(uint8_t(p[n / 2])) << 8 | uint8_t(p[n - 1]);
+    }
+    return mix(h ^ tail, 0x94D049BB133111EBULL);
+  }
+
+  QueryClass* find(std::string_view key, uint64_t hash) const {
+    if (slots_.empty()) return nullptr;
+    for (size_t i = hash & mask_;; i = (i + 1) & mask_) {
+      const Slot& slot = slots_[i];
+      if (!slot.value) return nullptr;
+      if (slot.hash == hash && slot.size == key.size() &&
+          same_bytes(bytes_.data() + slot.offset, key.data(), key.size())) {
+        return slot.value;
+      }
+    }
+  }
+  // `key` must not be in the cache.
+  void insert(std::string_view key, uint64_t hash, QueryClass* value);
+  void clear();
+  size_t size() const { return entries_; }
+  size_t bytes() const { return bytes_.size(); }
+
+ private:
+  struct Slot {
+    uint64_t hash = 0;
+    uint32_t offset = 0, size = 0;  // of the key in bytes_
+    QueryClass* value = nullptr;    // null: an empty slot
+  };
+  std::vector<Slot> slots_;
+  size_t mask_ = 0;
+  size_t entries_ = 0;
+  std::string bytes_;
+};
+
 class Digest {
  public:
   explicit Digest(sql::FingerprintMode mode = sql::FingerprintMode::canonical) : mode_(mode) {}
@@ -151,47 +221,13 @@ class Digest {
   std::vector<const QueryClass*> ranked(OrderBy order, size_t top) const;
 
  private:
-  // Keys are hashed once per event: 8 bytes per step with one multiply (std::hash's murmur takes
-  // three), well enough mixed for a hash table. The last bytes are read as the last word of the
-  // key, overlapping the one before (no variable-length copy); keys under 8 bytes as two
-  // overlapping halves. (The hash only places keys in the table: nothing shows it.)
-  struct KeyHash {
-    using is_transparent = void;
-    static uint64_t mix(uint64_t a, uint64_t b) {
-      const unsigned __int128 r = static_cast<unsigned __int128>(a) * b;
-      return static_cast<uint64_t>(r) ^ static_cast<uint64_t>(r >> 64);
-    }
-    size_t operator()(std::string_view key) const {
-      uint64_t h = 0x9E3779B97F4A7C15ULL ^ key.size();
-      const char* p = key.data();
-      const size_t n = key.size();
-      uint64_t tail = 0;
-      if (n >= 8) {
-        for (size_t i = 0; i + 8 < n; i += 8) {
-          uint64_t word;
-          std::memcpy(&word, p + i, 8);
-          h = mix(h ^ word, 0xBF58476D1CE4E5B9ULL);
-        }
-        std::memcpy(&tail, p + n - 8, 8);
-      } else if (n >= 4) {
-        uint32_t low, high;
-        std::memcpy(&low, p, 4);
-        std::memcpy(&high, p + n - 4, 4);
-        tail = uint64_t(high) << 32 | low;
-      } else if (n > 0) {
-        tail = uint64_t(uint8_t(p[0])) << 16 | uint64_t(uint8_t(p[n / 2])) << 8 | uint8_t(p[n - 1]);
-      }
-      return mix(h ^ tail, 0x94D049BB133111EBULL);
-    }
-  };
   QueryClass& class_of(const sql::Fingerprint& fp);
 
   sql::FingerprintMode mode_;
   std::unordered_map<std::string, QueryClass> classes_;
   // Statements by fingerprint key (sql::fingerprint_key): executions of one query with other
   // literal values find their class without fingerprinting again. Bounded; cleared when full.
-  std::unordered_map<std::string, QueryClass*, KeyHash, std::equal_to<>> by_key_;
-  size_t by_key_bytes_ = 0;
+  KeyCache by_key_;
   std::string key_;  // scratch for the keys (sql::fingerprint_key's buffer)
   // Recent statements and their fingerprints (pg mode, which has no key): identical statements
   // are common in logs.

@@ -13,26 +13,13 @@ const double kLogGamma = std::log(kGamma);
 
 }  // namespace
 
-int LogHistogram::index_of(double value) {
-  // Log times repeat (microsecond resolution): a small direct-mapped memo of the same function
-  // saves a log() per event and gives exactly the same index.
-  struct Entry {
-    double value = -1;
-    int index = 0;
-  };
-  thread_local Entry memo[4096];
-  uint64_t bits = 0;
-  std::memcpy(&bits, &value, sizeof bits);
-  Entry& e = memo[(bits ^ (bits >> 29) ^ (bits >> 41)) & 4095];
-  if (e.value == value) return e.index;
-  e.value = value;
-  e.index = static_cast<int>(std::ceil(std::log(value) / kLogGamma));
-  return e.index;
-}
+thread_local LogHistogram::MemoEntry LogHistogram::memo_[LogHistogram::kMemoSize];
+
+int LogHistogram::compute_index(double value) { return static_cast<int>(std::ceil(std::log(value) / kLogGamma)); }
 double LogHistogram::estimate(int index) { return 2 * std::pow(kGamma, index) / (kGamma + 1); }
 double LogHistogram::upper_bound(int index) { return std::pow(kGamma, index); }
 
-void LogHistogram::add(double value) {
+void LogHistogram::add_other(double value) {
   if (!(value > kMinValue)) {  // also NaN and negatives
     value = 0;
   }
