@@ -575,12 +575,10 @@ bool pt_cacheable_command(std::string_view q) {
 // paths together.
 namespace simple {
 
-// What a byte that stops the chunk scan is.
+// What the table says of an event byte that is neither a digit nor a word's t/f/n.
 enum : uint8_t {
   kPlain = 0,  // a byte the scanner's sinks copy as it is, and that starts nothing longer here
-  kGiveUp,     // what the fast path leaves to the scanner: " # $ % / : ? \ `, controls, bytes >= 0x7F
-  kLetter,     // t, f or n starting a word (true, false, null)
-  kDigit,
+  kGiveUp,     // what the fast path leaves to the scanner: " # $ % / : ? \\ `, controls, bytes >= 0x7F
   kQuote,
   kDash,  // a comment when "--"
   kDot,   // a number when a digit follows
@@ -593,11 +591,10 @@ struct Tables {
     for (int c = 0; c < 0x20; ++c) stop[c] = c >= 0x09 && c <= 0x0D ? kPlain : kGiveUp;
     for (int c = 0x7F; c < 256; ++c) stop[c] = kGiveUp;
     for (int c : {'"', '#', '$', '%', '/', ':', '?', '\\', '`'}) stop[c] = kGiveUp;
-    for (int c : {'t', 'T', 'f', 'F', 'n', 'N'}) stop[c] = kLetter;
-    for (int c = '0'; c <= '9'; ++c) stop[c] = kDigit, ident[c] = true;
     stop[static_cast<int>('\'')] = kQuote;
     stop[static_cast<int>('-')] = kDash;
     stop[static_cast<int>('.')] = kDot;
+    for (int c = '0'; c <= '9'; ++c) ident[c] = true;
     for (int c = 'a'; c <= 'z'; ++c) ident[c] = true;
     for (int c = 'A'; c <= 'Z'; ++c) ident[c] = true;
     ident[static_cast<int>('_')] = true;
@@ -636,8 +633,12 @@ inline Masks classify(__m128i v) {
 
 // Copies `count` bytes, a few loads for the short gaps between literals.
 inline void copy_bytes(char* to, const char* from, size_t count) {
-  if (count > 16) {
-    std::memcpy(to, from, count);
+  if (count > 16) {  // sixteen at a time, the last sixteen overlapping
+    for (size_t i = 0; i + 16 < count; i += 16) {
+      _mm_storeu_si128(reinterpret_cast<__m128i*>(to + i), _mm_loadu_si128(reinterpret_cast<const __m128i*>(from + i)));
+    }
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(to + count - 16),
+                     _mm_loadu_si128(reinterpret_cast<const __m128i*>(from + count - 16)));
     return;
   }
   if (count >= 8) {
@@ -671,7 +672,12 @@ bool key(std::string_view query, std::string& buffer, std::string_view& key_out,
   const char* const q = query.data();
   const auto* s = reinterpret_cast<const unsigned char*>(q);
   const size_t n = query.size();
-  if (kPtMode && !pt_cacheable_command(query)) return false;
+  // pt refuses CALL and administrator commands: only statements starting with a, c or a space
+  // can be those.
+  if (kPtMode && n > 0 && ((s[0] | 0x20) == 'a' || (s[0] | 0x20) == 'c' || pt_space(q[0])) &&
+      !pt_cacheable_command(query)) {
+    return false;
+  }
   // A pt key can outgrow the statement: '' becomes three bytes. By at most half: strings take two.
   if (buffer.size() < 2 * n + 32) buffer.resize(2 * n + 32);
   char* const out = buffer.data();
@@ -709,85 +715,79 @@ bool key(std::string_view query, std::string& buffer, std::string_view& key_out,
       events &= events - 1;
       const size_t p = pos + bit;
       size_t end = p + 1;  // past what this byte starts
-      switch (kSimple.stop[s[p]]) {
-        case kPlain:
-          continue;
-        case kGiveUp:
-          return false;
-        case kDash:
-          if (p + 1 < n && s[p + 1] == '-') return false;
-          continue;
-        case kDot:
-          if (p + 1 < n && s[p + 1] >= '0' && s[p + 1] <= '9') return false;
-          continue;
-        case kDigit: {
-          // The run's end from the mask (the bits past the statement are clear), then byte by byte
-          // when it reaches the chunk's end.
-          end = p + static_cast<size_t>(__builtin_ctz(~(m.digit >> bit)));
-          if (end == pos + 16) {
-            while (end < n && s[end] >= '0' && s[end] <= '9') ++end;
-          }
-          if (!(after_ident >> bit & 1)) {  // a number: digits alone (not 1.5, 1e5, 0x1F, 10abc)
-            if (end < n && (s[end] == '.' || detail::scan::is(s[end], detail::scan::kIdent))) return false;
-            h = chain_hash(q + p, end - p, h);
-            copy_to(p);
-            *w++ = kPtMode ? kPtDigits : kNumberMarker;
-          } else {  // pt: digits in a word
-            copy_to(p);
-            *w++ = kPtDigits;
-          }
-          copied = end;
-          break;
+      // Digits and t/f/n word starts by their masks, the rest by the table: plain branches, most
+      // events being one of the first two.
+      if (m.digit >> bit & 1) {
+        // The run's end from the mask (the bits past the statement are clear), then byte by byte
+        // when it reaches the chunk's end.
+        end = p + static_cast<size_t>(__builtin_ctz(~(m.digit >> bit)));
+        if (end == pos + 16) {
+          while (end < n && s[end] >= '0' && s[end] <= '9') ++end;
         }
-        case kLetter: {
-          // A word starts: true, false or null when that is the whole word.
-          auto word_ends = [&](size_t at) { return at == n || !detail::scan::is(s[at], detail::scan::kIdent); };
-          size_t length = 0;
-          if (p + 4 <= n) {
-            const uint32_t w4 = detail::scan::lower4(s + p);
-            if ((w4 == detail::scan::word4("true") || w4 == detail::scan::word4("null")) && word_ends(p + 4)) {
-              length = 4;
-            } else if (w4 == detail::scan::word4("fals") && p + 5 <= n && (s[p + 4] | 0x20) == 'e' &&
-                       word_ends(p + 5)) {
-              length = 5;
-            }
-          }
-          if (!length) continue;
-          end = p + length;
-          h = chain_hash(q + p, length, h);
-          if (!kPtMode && (s[p] | 0x20) != 'n') {  // true, false
-            copy_to(p);
-            *w++ = kBooleanMarker;
-            copied = end;
-          }
-          break;
-        }
-        case kQuote: {
-          if (p > 0 && detail::scan::is(s[p - 1], detail::scan::kIdent))
-            return false;  // E'..', X'..', or glued to a word
-          const void* close = std::memchr(s + p + 1, '\'', n - p - 1);
-          if (!close) return false;
-          end = static_cast<size_t>(static_cast<const unsigned char*>(close) - s) + 1;
-          if (end < n && s[end] == '\'') return false;  // a doubled quote
+        if (!(after_ident >> bit & 1)) {  // a number: digits alone (not 1.5, 1e5, 0x1F, 10abc)
+          if (end < n && (s[end] == '.' || detail::scan::is(s[end], detail::scan::kIdent))) return false;
           h = chain_hash(q + p, end - p, h);
           copy_to(p);
-          if (kPtMode) {
-            const int content = pt_string_content(s, p, end);
-            if (content == kPtContentRefused) return false;
-            if (content == kPtContentParenthesis) {
-              std::memcpy(w, q + p, end - p);
-              w += end - p;
-            } else {
-              *w++ = '\'';
-              *w++ = kPtString;
-              *w++ = '\'';
-            }
-          } else {
-            *w++ = kStringMarker;
-          }
-          copied = end;
-          break;
+          *w++ = kPtMode ? kPtDigits : kNumberMarker;
+        } else {  // pt: digits in a word
+          copy_to(p);
+          *w++ = kPtDigits;
         }
+        copied = end;
+      } else if (m.keyword >> bit & 1) {
+        // A word starts: true, false or null when that is the whole word.
+        auto word_ends = [&](size_t at) { return at == n || !detail::scan::is(s[at], detail::scan::kIdent); };
+        size_t length = 0;
+        if (p + 4 <= n) {
+          const uint32_t w4 = detail::scan::lower4(s + p);
+          if ((w4 == detail::scan::word4("true") || w4 == detail::scan::word4("null")) && word_ends(p + 4)) {
+            length = 4;
+          } else if (w4 == detail::scan::word4("fals") && p + 5 <= n && (s[p + 4] | 0x20) == 'e' && word_ends(p + 5)) {
+            length = 5;
+          }
+        }
+        if (!length) continue;
+        end = p + length;
+        h = chain_hash(q + p, length, h);
+        if (!kPtMode && (s[p] | 0x20) != 'n') {  // true, false
+          copy_to(p);
+          *w++ = kBooleanMarker;
+          copied = end;
+        }
+      } else {
+        const uint8_t kind = kSimple.stop[s[p]];
+        if (kind == kPlain) continue;
+        if (kind == kDash) {
+          if (p + 1 < n && s[p + 1] == '-') return false;
+          continue;
+        }
+        if (kind == kDot) {
+          if (p + 1 < n && s[p + 1] >= '0' && s[p + 1] <= '9') return false;
+          continue;
+        }
+        if (kind != kQuote) return false;
+        if (p > 0 && detail::scan::is(s[p - 1], detail::scan::kIdent)) return false;  // E'..', X'..', glued to a word
+        const void* close = std::memchr(s + p + 1, '\'', n - p - 1);
+        if (!close) return false;
+        end = static_cast<size_t>(static_cast<const unsigned char*>(close) - s) + 1;
+        if (end < n && s[end] == '\'') return false;  // a doubled quote
+        h = chain_hash(q + p, end - p, h);
+        copy_to(p);
+        if (kPtMode) {
+          const int content = pt_string_content(s, p, end);
+          if (content == kPtContentRefused) return false;
+          if (content == kPtContentParenthesis) {
+            std::memcpy(w, q + p, end - p);
+            w += end - p;
+          } else {
+            *w++ = '\'';
+            *w++ = kPtString;
+            *w++ = '\'';
+          }
+        } else {
+          *w++ = kStringMarker;
+        }
+        copied = end;
       }
       // The bytes up to `end` are taken: their events go.
       if (end >= pos + 16) {
