@@ -53,7 +53,15 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   for (auto mode : {sql::FingerprintMode::pt, sql::FingerprintMode::canonical}) {
     std::string key;
     bool cacheable = false;
-    (void)sql::fingerprint_key(text, mode, key, cacheable);
+    const uint64_t hash = sql::fingerprint_key(text, mode, key, cacheable);
+    // The key's fast path, where it takes the statement, writes the scanner's key and hash.
+    std::string scanned, buffer;
+    std::string_view fast_key;
+    uint64_t fast_hash = 0;
+    if (sql::detail::fingerprint_key_simple(text, mode, buffer, fast_key, fast_hash)) {
+      const uint64_t scanned_hash = sql::detail::fingerprint_key_scanned(text, mode, scanned, cacheable);
+      if (!cacheable || fast_key != scanned || fast_hash != scanned_hash || hash != scanned_hash) __builtin_trap();
+    }
     (void)sql::fingerprint(text, mode);
   }
   (void)sql::literal_values_hash(text);
