@@ -660,8 +660,8 @@ inline void copy_bytes(char* to, const char* from, size_t count) {
   }
 }
 
-// The key of `query` in `buffer` (grown to twice the statement and some, never shrunk: nothing
-// is cleared per call), or false where the scanner must do it. The key written is the scanner's
+// The key of `query` in `buffer` (grown to one and a half times the statement, never shrunk:
+// nothing is cleared per call), or false where the scanner must do it. The key written is the scanner's
 // (CanonicalKeySink's, PtKeySink's) on every statement taken: the bytes the fast path takes are
 // ones the scanner's sinks copy as they are, the literal tokens it finds start and end where the
 // scanner's do (a word byte before a byte always means the same word here: the tokens that end
@@ -678,8 +678,9 @@ bool key(std::string_view query, std::string& buffer, std::string_view& key_out,
       !pt_cacheable_command(query)) {
     return false;
   }
-  // A pt key can outgrow the statement: '' becomes three bytes. By at most half: strings take two.
-  if (buffer.size() < 2 * n + 32) buffer.resize(2 * n + 32);
+  // A pt key can outgrow the statement: '' becomes three bytes. By at most half (a string takes
+  // two bytes at least; everything else is copied or becomes one marker byte for one or more).
+  if (buffer.size() < n + n / 2 + 16) buffer.resize(n + n / 2 + 16);
   char* const out = buffer.data();
   char* w = out;
   size_t copied = 0;
