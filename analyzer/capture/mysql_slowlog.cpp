@@ -258,19 +258,25 @@ inline bool key_at(const char* at, size_t available, std::string_view key) {
 }
 
 // The length of the layout value at `at` (bytes up to the first of kEndsLayoutValue), when it is
-// shorter than 8 and 8 bytes are readable: one word of bit tricks instead of a loop whose exit the
+// shorter than 16 and 16 bytes are readable: words of bit tricks instead of a loop whose exit the
 // branch predictor misses. npos otherwise. Bytes below '\t' count as ends here too: a line holding
 // one is then refused (never misread), and goes to the general reader.
-inline size_t short_value_size(const char* at, size_t available) {
-  if (std::endian::native != std::endian::little || available < 8) return std::string_view::npos;
+inline uint64_t layout_value_ends(uint64_t word) {
   constexpr uint64_t kOnes = 0x0101010101010101u, kHighs = 0x8080808080808080u;
-  const uint64_t word = load<uint64_t>(at);
   auto zero_bytes = [](uint64_t x) { return (x - kOnes) & ~x & kHighs; };  // the lowest is exact
-  const uint64_t ends = zero_bytes(word ^ (kOnes * ' ')) | zero_bytes(word ^ (kOnes * ':')) |
-                        ((word - kOnes * ('\r' + 1)) & ~word & kHighs);  // below '\r' + 1
-  if (ends == 0) return std::string_view::npos;
+  return zero_bytes(word ^ (kOnes * ' ')) | zero_bytes(word ^ (kOnes * ':')) |
+         ((word - kOnes * ('\r' + 1)) & ~word & kHighs);  // below '\r' + 1
+}
+inline size_t short_value_size(const char* at, size_t available) {
+  if (std::endian::native != std::endian::little || available < 16) return std::string_view::npos;
   // Little-endian: the first byte is the lowest (a big-endian machine takes the loop).
-  return static_cast<size_t>(__builtin_ctzll(ends)) / 8;
+  if (const uint64_t ends = layout_value_ends(load<uint64_t>(at)); ends != 0) {
+    return static_cast<size_t>(__builtin_ctzll(ends)) / 8;
+  }
+  if (const uint64_t ends = layout_value_ends(load<uint64_t>(at + 8)); ends != 0) {
+    return 8 + static_cast<size_t>(__builtin_ctzll(ends)) / 8;
+  }
+  return std::string_view::npos;
 }
 
 // The attribute keys of the layouts with their ':'.
@@ -306,7 +312,9 @@ bool parse_property_layout(std::string_view line, Props& props) {
   for (size_t l = 0; l < std::size(kPropertyLayouts); ++l) {
     const PropertyLayout& layout = kPropertyLayouts[l];
     if (text[2] != layout.keys[0][0] || !key_at(text + 2, n - 2, kLayoutKeys.key(l, 0))) continue;
-    std::string_view values[4];
+    // Where each value lies, as plain integers: views stored here and read back whole for set()
+    // made a store-forwarding stall per value.
+    size_t value_at[4], value_size[4];
     size_t pos = 2;
     for (size_t k = 0; k < layout.count; ++k) {
       const std::string_view key = kLayoutKeys.key(l, k);  // with its ':'
@@ -324,7 +332,8 @@ bool parse_property_layout(std::string_view line, Props& props) {
       if (value == spaces || (k == 0 && value != spaces + 1) || pos == value || (pos < n && text[pos] == ':')) {
         return false;
       }
-      values[k] = line.substr(value, pos - value);
+      value_at[k] = value;
+      value_size[k] = pos - value;
       if (k + 1 < layout.count) {
         const size_t gap = pos;
         while (pos < n && text[pos] == ' ') ++pos;
@@ -332,7 +341,7 @@ bool parse_property_layout(std::string_view line, Props& props) {
       }
     }
     if (pos != n) return false;
-    for (size_t k = 0; k < layout.count; ++k) props.set(layout.props[k], values[k]);
+    for (size_t k = 0; k < layout.count; ++k) props.set(layout.props[k], std::string_view(text + value_at[k], value_size[k]));
     return true;
   }
   return false;
