@@ -6,11 +6,13 @@
 namespace dbvet::digest {
 namespace {
 
-void min_opt(std::optional<int64_t>& into, std::optional<int64_t> value) {
-  if (value && (!into || *value < *into)) into = value;
+// By reference, and assigned the value alone: an optional passed or copied whole just after a
+// reader wrote its parts is a store-forwarding stall.
+void min_opt(std::optional<int64_t>& into, const std::optional<int64_t>& value) {
+  if (value.has_value() && (!into.has_value() || *value < *into)) into = *value;
 }
-void max_opt(std::optional<int64_t>& into, std::optional<int64_t> value) {
-  if (value && (!into || *value > *into)) into = value;
+void max_opt(std::optional<int64_t>& into, const std::optional<int64_t>& value) {
+  if (value.has_value() && (!into.has_value() || *value > *into)) into = *value;
 }
 
 // The slower example wins; equal times go to the earliest position in the inputs.
