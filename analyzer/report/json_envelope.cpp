@@ -11,4 +11,8 @@ nlohmann::json json_envelope(const std::string& kind) {
   return doc;
 }
 
+std::string json_text(const nlohmann::json& doc, int indent) {
+  return doc.dump(indent, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
 }  // namespace dbvet::report

@@ -10,4 +10,8 @@ namespace dbvet::report {
 // {"dbvet_version": "...", "kind": kind}
 nlohmann::json json_envelope(const std::string& kind);
 
+// The document as text (indent -1: one line). Bytes that are not UTF-8 (a log's statement may
+// hold any) become U+FFFD instead of failing the whole output.
+std::string json_text(const nlohmann::json& doc, int indent = -1);
+
 }  // namespace dbvet::report

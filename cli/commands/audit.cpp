@@ -13,6 +13,7 @@
 #include "analyzer/digest/digest_runner.hpp"
 #include "analyzer/engines/connection.hpp"
 #include "analyzer/engines/sqlite/what_if_sqlite.hpp"
+#include "analyzer/report/json_envelope.hpp"
 #ifdef DBVET_WITH_POSTGRES
 #include "analyzer/engines/postgres/what_if_hypopg.hpp"
 #endif
@@ -290,7 +291,7 @@ int run_audit_command(CommandContext& context, const AuditArgs& args, bool advis
   }
   if (applied) doc["applied"] = applied_to_json(*applied);
   if (format == "json") {
-    **out << doc.dump(2) << '\n';
+    **out << report::json_text(doc, 2) << '\n';
   } else if (format == "html") {
     **out << report::render_html_report({doc}, advise ? "dbvet advise" : "dbvet audit");
   } else if (format == "md") {
@@ -301,7 +302,7 @@ int run_audit_command(CommandContext& context, const AuditArgs& args, bool advis
     if (applied) **out << render_applied(*applied, false);
   }
   if (!args.history.empty()) {
-    auto appended = history::append(args.history, advise ? "advise" : "audit", doc.dump());
+    auto appended = history::append(args.history, advise ? "advise" : "audit", report::json_text(doc));
     if (!appended) return context.fail(appended.error());
   }
   if (applied) {

@@ -185,7 +185,7 @@ int run_bench(CommandContext& context, const BenchArgs& args) {
     doc.update(body);
   }
   if (format == "json") {
-    **out << doc.dump(2) << '\n';
+    **out << report::json_text(doc, 2) << '\n';
   } else if (format == "html") {
     **out << report::render_html_report({doc}, "dbvet bench");
   } else if (format == "md") {
@@ -199,7 +199,7 @@ int run_bench(CommandContext& context, const BenchArgs& args) {
   }
   (*out)->flush();
   if (!args.history.empty() && !report.result.interrupted) {
-    auto appended = history::append(args.history, "bench", doc.dump());
+    auto appended = history::append(args.history, "bench", report::json_text(doc));
     if (!appended) return context.fail(appended.error());
   }
   if (report.result.interrupted) {

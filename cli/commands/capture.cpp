@@ -11,6 +11,7 @@
 #include "analyzer/digest/digest_report.hpp"
 #include "analyzer/history/history.hpp"
 #include "analyzer/report/html_report.hpp"
+#include "analyzer/report/json_envelope.hpp"
 #include "cli/cli_context.hpp"
 #include "fmt/format.h"
 #include "nlohmann/json.hpp"
@@ -164,7 +165,7 @@ int run_capture(CommandContext& context, const CaptureArgs& args) {
   if (!out) return context.fail(out.error());
   const std::string& format = context.options().format;
   if (format == "json") {
-    **out << doc.dump(2) << '\n';
+    **out << report::json_text(doc, 2) << '\n';
   } else if (format == "html") {
     **out << report::render_html_report({doc}, "dbvet capture");
   } else if (format == "md") {
@@ -173,7 +174,7 @@ int run_capture(CommandContext& context, const CaptureArgs& args) {
     **out << digest::render_digest_text(doc);
   }
   if (!args.history.empty()) {
-    auto appended = history::append(args.history, "capture", doc.dump());
+    auto appended = history::append(args.history, "capture", report::json_text(doc));
     if (!appended) return context.fail(appended.error());
   }
   return kExitOk;

@@ -54,7 +54,7 @@ int run_compare(CommandContext& context, const CompareArgs& args) {
     nlohmann::json body = comparison;
     doc.update(body);
     if (format == "json")
-      **out << doc.dump(2) << '\n';
+      **out << report::json_text(doc, 2) << '\n';
     else
       **out << report::render_html_report({doc}, "dbvet compare");
   } else if (format == "md") {

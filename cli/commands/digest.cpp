@@ -7,6 +7,7 @@
 #include "analyzer/digest/digest_runner.hpp"
 #include "analyzer/history/history.hpp"
 #include "analyzer/report/html_report.hpp"
+#include "analyzer/report/json_envelope.hpp"
 #include "cli/cli_context.hpp"
 #include "fmt/format.h"
 #include "nlohmann/json.hpp"
@@ -89,7 +90,7 @@ int run_digest(CommandContext& context, const DigestArgs& args) {
   if (!out) return context.fail(out.error());
   const std::string& format = context.options().format;
   if (format == "json") {
-    **out << doc.dump(2) << '\n';
+    **out << report::json_text(doc, 2) << '\n';
   } else if (format == "html") {
     **out << report::render_html_report({doc}, "dbvet digest");
   } else if (format == "md") {
@@ -98,7 +99,7 @@ int run_digest(CommandContext& context, const DigestArgs& args) {
     **out << digest::render_digest_text(doc);
   }
   if (!args.history.empty()) {
-    auto appended = history::append(args.history, "digest", doc.dump());
+    auto appended = history::append(args.history, "digest", report::json_text(doc));
     if (!appended) return context.fail(appended.error());
   }
   // The digest of what could be read is out; the input that could not be read fails the run.

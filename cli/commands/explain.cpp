@@ -78,7 +78,7 @@ int run_explain(CommandContext& context, const ExplainArgs& args) {
   auto out = context.out();
   if (!out) return context.fail(out.error());
   if (context.options().format == "json") {
-    **out << doc.dump(2) << '\n';
+    **out << report::json_text(doc, 2) << '\n';
   } else {
     **out << text;
   }

@@ -160,7 +160,7 @@ int run_gen(CommandContext& context, const GenArgs& args) {
                      {"rows_per_second", static_cast<double>(result->rows()) / load},
                      {"mb_per_second", mb / load}};
     doc["checksum"] = hex64(result->checksum);
-    **out << doc.dump(2) << '\n';
+    **out << report::json_text(doc, 2) << '\n';
     return kExitOk;
   }
   std::string text = fmt::format("Loaded the Virtual Pet sample (scale {}, seed {}) into {}\n", args.scale, args.seed,

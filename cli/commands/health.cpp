@@ -10,6 +10,7 @@
 #include "analyzer/health/render.hpp"
 #include "analyzer/history/history.hpp"
 #include "analyzer/report/html_report.hpp"
+#include "analyzer/report/json_envelope.hpp"
 #include "analyzer/report/prometheus.hpp"
 #include "cli/cli_context.hpp"
 #include "fmt/format.h"
@@ -146,7 +147,7 @@ int run_health(CommandContext& context, HealthArgs args) {
   if (!out) return context.fail(out.error());
   const std::string& format = context.options().format;
   if (format == "json")
-    **out << doc.dump(2) << '\n';
+    **out << report::json_text(doc, 2) << '\n';
   else if (format == "html")
     **out << report::render_html_report({doc}, "dbvet health");
   else if (format == "md")
@@ -159,7 +160,7 @@ int run_health(CommandContext& context, HealthArgs args) {
 
   int exit_code = kExitOk;
   if (!args.history.empty()) {
-    auto appended = history::append(args.history, "health", doc.dump());
+    auto appended = history::append(args.history, "health", report::json_text(doc));
     if (!appended) exit_code = context.fail(appended.error());
   }
   if (!args.push.empty()) {

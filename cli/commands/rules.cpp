@@ -39,7 +39,7 @@ int run_list(CommandContext& context) {
     auto doc = report::json_envelope("rules");
     doc["rules"] = nlohmann::json::array();
     for (const auto* rule : all) doc["rules"].push_back(rule_json(*rule));
-    **out << doc.dump(2) << '\n';
+    **out << report::json_text(doc, 2) << '\n';
   } else if (format == "md") {
     **out << "| Rule | Category | Severity | Summary |\n|---|---|---|---|\n";
     for (const auto* rule : all) {
@@ -87,7 +87,7 @@ int run_show(CommandContext& context, const RulesArgs& args) {
     auto doc = report::json_envelope("rule");
     doc["rule"] = rule_json(*rule);
     doc["doc"] = doc_page(*rule);
-    **out << doc.dump(2) << '\n';
+    **out << report::json_text(doc, 2) << '\n';
   } else {
     **out << doc_page(*rule);
   }

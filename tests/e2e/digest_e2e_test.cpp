@@ -146,6 +146,29 @@ TEST(DigestE2e, TruncatedCompressedLogDigestsWhatCameBeforeAndFails) {
   std::filesystem::remove_all(dir);
 }
 
+// A statement with bytes that are not UTF-8 (a log holds whatever the client sent): the JSON
+// still comes out, valid, with U+FFFD in their place (it used to be an internal error, exit 3).
+TEST(DigestE2e, StatementsThatAreNotUtf8GiveValidJson) {
+  auto dir = testing::scratch_dir("digest_e2e_not_utf8");
+  const auto log = dir / "slow.log";
+  {
+    std::ofstream out(log, std::ios::binary);
+    out << "# Time: 071015 21:43:52\n# User@Host: a[a] @ h [1]\n"
+           "# Query_time: 1  Lock_time: 0  Rows_sent: 0  Rows_examined: 0\n"
+           "select \xff\xfe from t where name = 'caf\xe9';\n";
+  }
+  for (const char* mode : {"pt", "canonical"}) {
+    SCOPED_TRACE(mode);
+    auto run = testing::run_dbvet({"digest", "--format", "json", "--fingerprint", mode, "--no-progress", log.string()});
+    EXPECT_EQ(run.exit_code, 0) << run.err;
+    auto doc = nlohmann::json::parse(run.out);
+    ASSERT_EQ(doc["classes"].size(), 1u);
+    const auto example = doc["classes"][0]["example"].dump();
+    EXPECT_NE(example.find("\xef\xbf\xbd"), std::string::npos) << example;  // U+FFFD
+  }
+  std::filesystem::remove_all(dir);
+}
+
 TEST(DigestE2e, JsonContractAndIdenticalAcrossJobs) {
   auto dir = testing::scratch_dir("digest_e2e_json");
   auto log = write_log(dir).string();
