@@ -1,5 +1,6 @@
 #include "analyzer/core/target_url.hpp"
 
+#include <cctype>
 #include <charconv>
 
 #include "fmt/format.h"
@@ -17,7 +18,8 @@ bool ends_with_any(std::string_view text, std::initializer_list<std::string_view
 Error usage_error(std::string_view text, std::string_view what) {
   // The text may hold a password: only its scheme is echoed back.
   auto scheme_end = text.find(':');
-  std::string shown = scheme_end == std::string_view::npos ? std::string("target") : std::string(text.substr(0, scheme_end));
+  std::string shown =
+      scheme_end == std::string_view::npos ? std::string("target") : std::string(text.substr(0, scheme_end));
   return make_error(ErrorKind::usage, fmt::format("invalid {} URL: {}", shown, what));
 }
 
@@ -54,7 +56,8 @@ Expected<TargetUrl> parse_sqlite(std::string_view text, std::string_view rest, s
       auto amp = qs.find('&');
       auto pair = qs.substr(0, amp);
       auto eq = pair.find('=');
-      url.params[std::string(pair.substr(0, eq))] = eq == std::string_view::npos ? "" : std::string(pair.substr(eq + 1));
+      url.params[std::string(pair.substr(0, eq))] =
+          eq == std::string_view::npos ? "" : std::string(pair.substr(eq + 1));
       if (amp == std::string_view::npos) break;
       qs.remove_prefix(amp + 1);
     }
@@ -66,10 +69,14 @@ Expected<TargetUrl> parse_sqlite(std::string_view text, std::string_view rest, s
 
 std::string_view engine_name(Engine engine) {
   switch (engine) {
-    case Engine::postgres: return "postgres";
-    case Engine::mysql: return "mysql";
-    case Engine::sqlite: return "sqlite";
-    case Engine::redis: return "redis";
+    case Engine::postgres:
+      return "postgres";
+    case Engine::mysql:
+      return "mysql";
+    case Engine::sqlite:
+      return "sqlite";
+    case Engine::redis:
+      return "redis";
   }
   return "unknown";
 }
@@ -93,10 +100,12 @@ std::optional<std::string> percent_decode(std::string_view text) {
 }
 
 Expected<TargetUrl> parse_target_url(std::string_view text) {
-  if (text.empty()) return make_error(ErrorKind::usage, "empty target: expected a URL such as postgresql://user@host/db");
+  if (text.empty())
+    return make_error(ErrorKind::usage, "empty target: expected a URL such as postgresql://user@host/db");
   auto colon = text.find(':');
   std::string_view scheme = colon == std::string_view::npos ? std::string_view{} : text.substr(0, colon);
-  bool scheme_is_word = !scheme.empty() && scheme.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789+") == std::string_view::npos;
+  bool scheme_is_word =
+      !scheme.empty() && scheme.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789+") == std::string_view::npos;
   if (!scheme_is_word || colon == std::string_view::npos) {
     if (ends_with_any(text, {".db", ".sqlite", ".sqlite3"}) || text == ":memory:") {
       TargetUrl url;
@@ -111,9 +120,9 @@ Expected<TargetUrl> parse_target_url(std::string_view text) {
   }
   auto engine = engine_for_scheme(scheme);
   if (!engine) {
-    return make_error(ErrorKind::usage,
-                      fmt::format("unsupported URL scheme '{}': expected postgresql, mysql, mariadb, sqlite or redis",
-                                  scheme));
+    return make_error(
+        ErrorKind::usage,
+        fmt::format("unsupported URL scheme '{}': expected postgresql, mysql, mariadb, sqlite or redis", scheme));
   }
   std::string_view rest = text.substr(colon + 1);
   if (*engine == Engine::sqlite) return parse_sqlite(text, rest, std::string(scheme));
@@ -208,14 +217,24 @@ std::string TargetUrl::redacted() const {
     if (password) out += ":***";
     out += '@';
   }
-  out += host.find(':') != std::string::npos ? "[" + host + "]" : host;
+  // Appended piece by piece: GCC 12 at -O3 reports a false -Wrestrict on `"[" + host + "]"`.
+  bool bracketed = host.find(':') != std::string::npos;
+  if (bracketed) out += '[';
+  out += host;
+  if (bracketed) out += ']';
   if (port) out += ":" + std::to_string(*port);
   if (!database.empty()) out += "/" + database;
   bool first = true;
   for (const auto& [key, value] : params) {
     out += first ? '?' : '&';
     first = false;
-    out += key + "=" + value;
+    // A password given as a parameter (`?password=`, `sslpassword=`, `auth=` for Redis) is as
+    // secret as one given before the host.
+    std::string lowered;
+    for (char c : key) lowered += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    bool secret = lowered.find("pass") != std::string::npos || lowered.find("secret") != std::string::npos ||
+                  lowered.find("token") != std::string::npos || lowered == "auth" || lowered == "pwd";
+    out += key + "=" + (secret ? std::string("***") : value);
   }
   return out;
 }

@@ -55,20 +55,27 @@ TEST(TargetUrl, PasswordInQueryStringIsKeptSecret) {
   EXPECT_EQ(url->redacted().find("hunter2"), std::string::npos);
 }
 
+TEST(TargetUrl, SecretParametersAreRedacted) {
+  auto url = parse_target_url("postgresql://bob@host/db?sslpassword=keyphrase9&sslmode=require");
+  ASSERT_TRUE(url);
+  std::string shown = url->redacted();
+  EXPECT_EQ(shown.find("keyphrase9"), std::string::npos) << shown;
+  EXPECT_NE(shown.find("sslpassword=***"), std::string::npos) << shown;
+  EXPECT_NE(shown.find("sslmode=require"), std::string::npos) << shown;
+}
+
 TEST(TargetUrl, ErrorsAreUsageErrorsAndNeverShowThePassword) {
   struct Case {
     const char* text;
     const char* expected_words;
   };
-  for (const Case& c : {Case{"oracle://u:topsecret@h/db", "unsupported URL scheme 'oracle'"},
-                        Case{"postgresql://u:topsecret@h:99999/db", "port '99999'"},
-                        Case{"postgresql://u:topsecret@h:abc/db", "port 'abc'"},
-                        Case{"mysql:u:topsecret@h/db", "expected '//'"},
-                        Case{"redis://:topsecret@h/x", "not a number"},
-                        Case{"postgresql://u:top%zzsecret@h/db", "malformed %-escape in the password"},
-                        Case{"pets.txt", "unrecognised target"},
-                        Case{"", "empty target"},
-                        Case{"sqlite:", "expected a file path"}}) {
+  for (const Case& c :
+       {Case{"oracle://u:topsecret@h/db", "unsupported URL scheme 'oracle'"},
+        Case{"postgresql://u:topsecret@h:99999/db", "port '99999'"},
+        Case{"postgresql://u:topsecret@h:abc/db", "port 'abc'"}, Case{"mysql:u:topsecret@h/db", "expected '//'"},
+        Case{"redis://:topsecret@h/x", "not a number"},
+        Case{"postgresql://u:top%zzsecret@h/db", "malformed %-escape in the password"},
+        Case{"pets.txt", "unrecognised target"}, Case{"", "empty target"}, Case{"sqlite:", "expected a file path"}}) {
     auto url = parse_target_url(c.text);
     ASSERT_FALSE(url) << c.text;
     EXPECT_EQ(url.error().kind, ErrorKind::usage);
