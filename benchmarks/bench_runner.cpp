@@ -12,6 +12,7 @@
 #include <optional>
 #include <thread>
 
+#include "analyzer/core/redact.hpp"
 #include "analyzer/core/target_url.hpp"
 #include "analyzer/engines/connection.hpp"
 #ifdef DBVET_WITH_POSTGRES
@@ -505,7 +506,7 @@ core::Expected<BenchResult> run_bench(const BenchConfig& config, const PhaseCall
     VariantInfo info{
         variant.name,
         std::array<const char*, 4>{"baseline", "index", "rewrite", "cache"}[static_cast<size_t>(variant.kind)],
-        variant.spec, "", 0};
+        core::redact_url(variant.spec), "", 0};  // a cache variant's spec is a redis:// URL: its password stays here
     core::TargetUrl variant_url = *url;
     if (config.sandbox) {
       auto sandbox = Sandbox::create(*url, fmt::format("{}", v));
