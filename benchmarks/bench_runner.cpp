@@ -21,6 +21,7 @@
 #include "analyzer/engines/redis/redis_client.hpp"
 #include "analyzer/workload/runner.hpp"
 #include "benchmarks/cache_aside.hpp"
+#include "benchmarks/cacheability.hpp"
 #include "benchmarks/plan_hotspot.hpp"
 #include "benchmarks/sandbox.hpp"
 #include "benchmarks/sla_check.hpp"
@@ -103,12 +104,16 @@ class BenchExecutor : public workload::Executor {
     run_ = run;
     rows_ = 0;
     hash_ = 0;
+    session_ = {};
   }
   int64_t rows() const { return rows_; }
   uint64_t hash() const { return hash_; }
 
   core::Expected<std::vector<workload::ResultRow>> run(const std::string& sql, bool want_rows) override {
-    if (cache_ && is_cacheable_read(sql)) {
+    // Only answers that do not depend on the session, the clock or this transaction's own writes.
+    bool use_cache = cache_ && cacheable(sql, session_);
+    track(sql, session_);
+    if (use_cache) {
       auto start = Clock::now();
       auto cached = cache_->get(sql, want_rows);
       if (!cached) return cached.error();
@@ -134,7 +139,10 @@ class BenchExecutor : public workload::Executor {
 
   void sleep(std::chrono::microseconds duration) override { std::this_thread::sleep_for(duration); }
 
-  void rollback() { (void)db_.execute("ROLLBACK", options_); }
+  void rollback() {
+    (void)db_.execute("ROLLBACK", options_);
+    session_ = {};
+  }
 
  private:
   core::Expected<engines::ResultSummary> timed_execute(const std::string& sql) {
@@ -159,6 +167,7 @@ class BenchExecutor : public workload::Executor {
 
   ClientDatabase& db_;
   CacheAside* cache_;
+  SessionState session_;
   QueryRun* run_ = nullptr;
   engines::ExecuteOptions options_{64};
   int64_t rows_ = 0;
