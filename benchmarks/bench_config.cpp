@@ -4,6 +4,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "analyzer/core/redact.hpp"
 #include "analyzer/core/target_url.hpp"
 #include "fmt/format.h"
 
@@ -42,27 +43,27 @@ core::Expected<Variant> parse_variant(const std::string& text) {
     auto url = core::parse_target_url(variant.spec);
     if (!url) return url.error();
     if (url->engine != core::Engine::redis) {
-      return usage(fmt::format("--variant {}: a cache variant needs a redis:// URL", text));
+      return usage(fmt::format("--variant {}: a cache variant needs a redis:// URL", core::redact_url(text)));
     }
     if (auto ttl = url->params.find("ttl"); ttl != url->params.end()) {
       try {
         variant.cache_ttl_s = std::stoi(ttl->second);
       } catch (const std::exception&) {
-        return usage(fmt::format("--variant {}: ttl must be a number of seconds", text));
+        return usage(fmt::format("--variant {}: ttl must be a number of seconds", core::redact_url(text)));
       }
     }
   } else {
     return usage(
         fmt::format("--variant {}: expected NAME=baseline, NAME=index:DDL, NAME=rewrite:FILE or "
                     "NAME=cache:redis://HOST:PORT[?ttl=S]",
-                    text));
+                    core::redact_url(text)));
   }
   if (variant.name.empty()) {
     static const char* names[] = {"baseline", "index", "rewrite", "cache"};
     variant.name = names[static_cast<int>(variant.kind)];
   }
   if (variant.name.find('/') != std::string::npos) {
-    return usage(fmt::format("--variant {}: a variant name cannot contain '/'", text));
+    return usage(fmt::format("--variant {}: a variant name cannot contain '/'", core::redact_url(text)));
   }
   return variant;
 }

@@ -12,6 +12,7 @@
 #include <optional>
 #include <thread>
 
+#include "analyzer/core/redact.hpp"
 #include "analyzer/core/target_url.hpp"
 #include "analyzer/engines/connection.hpp"
 #ifdef DBVET_WITH_POSTGRES
@@ -20,6 +21,7 @@
 #include "analyzer/engines/redis/redis_client.hpp"
 #include "analyzer/workload/runner.hpp"
 #include "benchmarks/cache_aside.hpp"
+#include "benchmarks/cacheability.hpp"
 #include "benchmarks/plan_hotspot.hpp"
 #include "benchmarks/sandbox.hpp"
 #include "benchmarks/sla_check.hpp"
@@ -102,12 +104,16 @@ class BenchExecutor : public workload::Executor {
     run_ = run;
     rows_ = 0;
     hash_ = 0;
+    session_ = {};
   }
   int64_t rows() const { return rows_; }
   uint64_t hash() const { return hash_; }
 
   core::Expected<std::vector<workload::ResultRow>> run(const std::string& sql, bool want_rows) override {
-    if (cache_ && is_cacheable_read(sql)) {
+    // Only answers that do not depend on the session, the clock or this transaction's own writes.
+    bool use_cache = cache_ && cacheable(sql, session_);
+    track(sql, session_);
+    if (use_cache) {
       auto start = Clock::now();
       auto cached = cache_->get(sql, want_rows);
       if (!cached) return cached.error();
@@ -133,7 +139,10 @@ class BenchExecutor : public workload::Executor {
 
   void sleep(std::chrono::microseconds duration) override { std::this_thread::sleep_for(duration); }
 
-  void rollback() { (void)db_.execute("ROLLBACK", options_); }
+  void rollback() {
+    (void)db_.execute("ROLLBACK", options_);
+    session_ = {};
+  }
 
  private:
   core::Expected<engines::ResultSummary> timed_execute(const std::string& sql) {
@@ -158,6 +167,7 @@ class BenchExecutor : public workload::Executor {
 
   ClientDatabase& db_;
   CacheAside* cache_;
+  SessionState session_;
   QueryRun* run_ = nullptr;
   engines::ExecuteOptions options_{64};
   int64_t rows_ = 0;
@@ -410,8 +420,8 @@ void install_interrupt_handler() {
   struct sigaction action {};
   action.sa_handler = on_interrupt;
   sigemptyset(&action.sa_mask);
-  sigaction(SIGINT, &action, nullptr);
-  sigaction(SIGTERM, &action, nullptr);
+  // SIGHUP too: a closed terminal or ssh session must not leave sandbox copies behind.
+  for (int signal : {SIGINT, SIGTERM, SIGHUP}) sigaction(signal, &action, nullptr);
 }
 
 void LatencyStats::add(double ms) {
@@ -505,7 +515,7 @@ core::Expected<BenchResult> run_bench(const BenchConfig& config, const PhaseCall
     VariantInfo info{
         variant.name,
         std::array<const char*, 4>{"baseline", "index", "rewrite", "cache"}[static_cast<size_t>(variant.kind)],
-        variant.spec, "", 0};
+        core::redact_url(variant.spec), "", 0};  // a cache variant's spec is a redis:// URL: its password stays here
     core::TargetUrl variant_url = *url;
     if (config.sandbox) {
       auto sandbox = Sandbox::create(*url, fmt::format("{}", v));

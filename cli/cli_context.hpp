@@ -40,8 +40,20 @@ class CommandContext {
   // Fails with a usage error when the chosen --format is not one the command renders.
   core::Status require_format(const std::vector<std::string>& supported) const;
 
-  // The stream that -o names, or standard output. Opened on first use.
+  // The stream that -o names, or standard output. Opened on first use. A regular file is written
+  // to a temporary file beside it and only renamed over it by finish(), so a failed run never
+  // truncates or replaces what was there; a device or FIFO (-o /dev/stdout) is written directly.
   core::Expected<std::ostream*> out();
+
+  // The output is a complete document although the command fails (an interrupted bench's partial
+  // result, marked as such): finish() keeps it instead of discarding it.
+  void keep_output_on_failure() { keep_on_failure_ = true; }
+
+  // Called once the command returned `exit_code`: flushes standard output and the -o file and
+  // checks that every byte reached them, then renames the -o file into place when the command
+  // succeeded (0, or 1 for a failed gate: its report is complete). Any write error is a runtime
+  // error naming the file. Returns the exit code of the whole run.
+  int finish(int exit_code);
 
   // Colors only on a terminal unless --color says otherwise.
   bool use_color() const;
@@ -52,8 +64,17 @@ class CommandContext {
   int fail(const core::Error& error) const;
 
  private:
+  void discard_temporary();
+
   const GlobalOptions& options_;
   std::unique_ptr<std::ofstream> file_;
+  std::string temporary_path_;  // empty: file_ writes to output_path itself
+  bool keep_on_failure_ = false;
+
+ public:
+  ~CommandContext();
+  CommandContext(const CommandContext&) = delete;
+  CommandContext& operator=(const CommandContext&) = delete;
 };
 
 // A subcommand: declares its options on `app` and returns the function that runs it.

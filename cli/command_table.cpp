@@ -13,6 +13,7 @@ CommandRun setup_gen(CLI::App& app);
 CommandRun setup_health(CLI::App& app);
 CommandRun setup_report(CLI::App& app);
 CommandRun setup_rules(CLI::App& app);
+CommandRun setup_sandbox(CLI::App& app);
 
 const std::vector<CommandEntry>& command_table() {
   static const std::vector<CommandEntry> table = {
@@ -27,6 +28,7 @@ const std::vector<CommandEntry>& command_table() {
       {"health", "Health checks of databases and caches", setup_health},
       {"report", "Render results and history into one HTML report", setup_report},
       {"rules", "List and describe the rules", setup_rules},
+      {"sandbox", "List or remove sandboxes left by a dbvet that was killed", setup_sandbox},
   };
   return table;
 }

@@ -1,6 +1,7 @@
 // The thin executable: global options, the subcommand table, and the one place where fatal errors
 // are caught and turned into the contract's exit codes.
 
+#include <csignal>
 #include <exception>
 #include <iostream>
 #include <string_view>
@@ -83,12 +84,17 @@ int run(int argc, char** argv) {
     return code == 0 ? kExitOk : kExitUsage;
   }
   CommandContext context(options);
-  return selected ? selected(context) : kExitUsage;
+  if (!selected) return kExitUsage;
+  return context.finish(selected(context));
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
+  // A closed pipe or socket is a write error, reported where it happens (CommandContext::finish
+  // exits 3 quietly when standard output's reader went away), never a death that leaves sandboxes
+  // and temporary files behind.
+  std::signal(SIGPIPE, SIG_IGN);
   try {
     return run(argc, argv);
   } catch (const dbvet::core::FatalError& error) {

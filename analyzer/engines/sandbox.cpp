@@ -3,9 +3,11 @@
 #include <sqlite3.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <filesystem>
 
 #include "analyzer/engines/connection.hpp"
+#include "analyzer/engines/sandbox_names.hpp"
 #include "fmt/format.h"
 
 namespace dbvet::engines {
@@ -58,13 +60,17 @@ core::Expected<Sandbox> Sandbox::create(const core::TargetUrl& target, const std
   Sandbox sandbox;
   sandbox.origin_ = target;
   sandbox.url_ = target;
-  std::string suffix = fmt::format("dbvet_sandbox_{}_{}", static_cast<long>(getpid()), tag);
+  // Named so that a later run recognises it if this process dies without removing it (sandbox_names.hpp).
+  auto created = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch());
+  auto name_for = [&](const std::string& database) {
+    return make_sandbox_name(static_cast<long>(getpid()), created.count(), sandbox_host_id(), tag, database);
+  };
   switch (target.engine) {
     case core::Engine::sqlite: {
       if (target.path == ":memory:") {
         return core::make_error(core::ErrorKind::unsupported, "an in-memory SQLite database cannot be sandboxed");
       }
-      sandbox.name_ = target.path + "." + suffix;
+      sandbox.name_ = target.path + "." + name_for("");
       sandbox.url_.path = sandbox.name_;
       sandbox.active_ = true;  // a partial copy is removed too
       if (auto copied = copy_sqlite(target.path, sandbox.name_); !copied) return copied.error();
@@ -73,7 +79,7 @@ core::Expected<Sandbox> Sandbox::create(const core::TargetUrl& target, const std
     case core::Engine::postgres: {
       auto session = admin_session(target);
       if (!session) return session.error();
-      sandbox.name_ = (target.database.empty() ? std::string("postgres") : target.database) + "_" + suffix;
+      sandbox.name_ = name_for(target.database.empty() ? std::string("postgres") : target.database);
       auto created = (*session)->execute_script(fmt::format(
           "CREATE DATABASE {} TEMPLATE {}", quote_ident(sandbox.name_, '"'), quote_ident(target.database, '"')));
       if (!created) {
@@ -89,7 +95,7 @@ core::Expected<Sandbox> Sandbox::create(const core::TargetUrl& target, const std
     case core::Engine::mysql: {
       auto session = admin_session(target);
       if (!session) return session.error();
-      sandbox.name_ = target.database + "_" + suffix;
+      sandbox.name_ = name_for(target.database);
       auto tables = (*session)->execute(
           fmt::format("SELECT table_name FROM information_schema.tables WHERE table_schema = '{}' AND "
                       "table_type = 'BASE TABLE'",

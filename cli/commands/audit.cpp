@@ -25,6 +25,7 @@
 #include "analyzer/report/html_report.hpp"
 #include "benchmarks/bench_runner.hpp"
 #include "cli/cli_context.hpp"
+#include "cli/sandbox_warning.hpp"
 #include "fmt/format.h"
 #include "nlohmann/json.hpp"
 #include "rules/rule_config.hpp"
@@ -89,6 +90,7 @@ core::Expected<std::unique_ptr<model::WhatIf>> open_what_if(const core::TargetUr
       }
       // Ctrl-C must still drop the scratch database: the handler only sets a flag.
       bench::install_interrupt_handler();
+      warn_orphaned_sandboxes(url);
       engines::mysql::SandboxWhatIfOptions sandbox_options;
       sandbox_options.cancelled = &bench::interrupted();
       auto what_if = engines::mysql::SandboxWhatIf::open(url, sandbox_options);
@@ -250,7 +252,7 @@ int run_audit_command(CommandContext& context, const AuditArgs& args, bool advis
   auto result = advisor::run_audit(**connection, **what_if, options);
   if (args.sandbox && bench::interrupted()) {
     what_if->reset();  // drops the sandbox before the exit
-    return context.fail(core::make_error(core::ErrorKind::query, "interrupted"));
+    return context.fail(core::make_error(core::ErrorKind::query, "interrupted; the sandbox database was removed"));
   }
   if (!result) return context.fail(result.error());
   result->notes.insert(result->notes.end(), what_if_notes.begin(), what_if_notes.end());

@@ -11,6 +11,7 @@
 #include "benchmarks/bench_report.hpp"
 #include "benchmarks/bench_runner.hpp"
 #include "cli/cli_context.hpp"
+#include "cli/sandbox_warning.hpp"
 #include "fmt/format.h"
 
 namespace dbvet::cli {
@@ -158,6 +159,9 @@ int run_bench(CommandContext& context, const BenchArgs& args) {
   if (!config) return context.fail(config.error());
 
   bench::install_interrupt_handler();
+  if (config->sandbox) {
+    if (auto url = core::parse_target_url(config->target)) warn_orphaned_sandboxes(*url);
+  }
   bool progress = context.show_progress();
   size_t phases = 0;
   auto result = bench::run_bench(*config, [&](const bench::QueryRun& run) {
@@ -203,6 +207,7 @@ int run_bench(CommandContext& context, const BenchArgs& args) {
     if (!appended) return context.fail(appended.error());
   }
   if (report.result.interrupted) {
+    context.keep_output_on_failure();  // what was measured, marked "interrupted": true
     std::cerr << "dbvet: interrupted; the results are partial and every sandbox was removed\n";
     return kExitRuntime;
   }

@@ -157,6 +157,8 @@ int run_health(CommandContext& context, HealthArgs args) {
   else
     **out << health::render_health_text(doc, context.use_color());
   (*out)->flush();
+  // A target that is down is part of the report (dbvet_target_up 0), not a reason to lose it.
+  context.keep_output_on_failure();
 
   int exit_code = kExitOk;
   if (!args.history.empty()) {

@@ -14,6 +14,7 @@
 #include <cstdlib>
 #include <thread>
 
+#include "analyzer/engines/sandbox_names.hpp"
 #include "nlohmann/json.hpp"
 #include "tests/integration/mysql_test_db.hpp"
 #include "tests/support/audit_expectations.hpp"
@@ -52,13 +53,24 @@ class AuditMariadb : public ::testing::Test {
     sample_->report = json::parse(result.out);
   }
   static void TearDownTestSuite() { delete sample_; }
-  // Sandbox databases made from this test's database: <db>_dbvet_sandbox_<pid>_<tag>.
+  // Sandbox databases made from this test's database (engines/sandbox_names.hpp): named
+  // dbvet_sandbox_<pid>_<time>_<host>_<tag>_<the end of the database's name>, which holds our pid.
   static std::string sandboxes_left() {
     auto result = sample_->database->writer().execute(
-        "SELECT count(*) FROM information_schema.schemata WHERE schema_name LIKE '" + sample_->database->name() +
-        "\\_dbvet\\_sandbox\\_%'");
+        "SELECT schema_name FROM information_schema.schemata WHERE schema_name LIKE 'dbvet\\_sandbox\\_%'");
     EXPECT_TRUE(result) << result.error().message;
-    return result ? result->rows.at(0).at(0).value_or("") : "";
+    if (!result) return "";
+    size_t count = 0;
+    for (const auto& row : result->rows) {
+      auto parsed = row.empty() || !row[0] ? std::nullopt : engines::parse_sandbox_name(*row[0]);
+      if (parsed && parsed->database.size() >= 10 && sample_->database->name().ends_with(parsed->database)) ++count;
+    }
+    return std::to_string(count);
+  }
+  // The end of the database's name that its sandboxes' names end with; it holds our pid.
+  static std::string name_tail() {
+    const auto& name = sample_->database->name();
+    return name.substr(name.size() - 10);
   }
   static AuditedSample<MysqlTestDb>* sample_;
 };
@@ -87,9 +99,8 @@ TEST_F(AuditMariadb, TargetUnchangedAndNoSandboxLeft) {
   EXPECT_EQ(sandboxes_left(), "0");
   // The sample's persistent statistics went with the sandbox's tables.
   auto stats = sample_->database->writer().execute(
-      "SELECT (SELECT count(*) FROM mysql.table_stats WHERE db_name LIKE '" + sample_->database->name() +
-      "\\_dbvet\\_sandbox\\_%') + (SELECT count(*) FROM mysql.column_stats WHERE db_name LIKE '" +
-      sample_->database->name() + "\\_dbvet\\_sandbox\\_%')");
+      "SELECT (SELECT count(*) FROM mysql.table_stats WHERE db_name LIKE 'dbvet\\_sandbox\\_%" + name_tail() +
+      "') + (SELECT count(*) FROM mysql.column_stats WHERE db_name LIKE 'dbvet\\_sandbox\\_%" + name_tail() + "')");
   ASSERT_TRUE(stats) << stats.error().message;
   EXPECT_EQ(stats->rows.at(0).at(0).value_or(""), "0");
 }
@@ -113,26 +124,30 @@ TEST_F(AuditMariadb, WithoutSandboxTheAdviceIsAnEstimate) {
 
 TEST_F(AuditMariadb, InterruptedAuditDropsTheSandbox) {
   ASSERT_FALSE(sample_->report.is_null());
-  // Enough workload transactions to be still capturing when the interrupt comes.
-  auto argv = audit_args(sample_->database->url(), {"--sandbox", "--transactions", "1000000"});
-  argv.insert(argv.begin(), std::getenv("DBVET_BIN") ? std::getenv("DBVET_BIN") : "dbvet");
-  std::vector<char*> args;
-  for (auto& a : argv) args.push_back(a.data());
-  args.push_back(nullptr);
-  pid_t pid = 0;
-  ASSERT_EQ(posix_spawn(&pid, args[0], nullptr, nullptr, args.data(), environ), 0);
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-  while (sandboxes_left() == "0" && std::chrono::steady_clock::now() < deadline) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  // A closed terminal (SIGHUP) and a service stop (SIGTERM) as much as Ctrl-C.
+  for (int signal : {SIGINT, SIGHUP, SIGTERM}) {
+    SCOPED_TRACE(sigabbrev_np(signal));
+    // Enough workload transactions to be still capturing when the interrupt comes.
+    auto argv = audit_args(sample_->database->url(), {"--sandbox", "--transactions", "1000000"});
+    argv.insert(argv.begin(), std::getenv("DBVET_BIN") ? std::getenv("DBVET_BIN") : "dbvet");
+    std::vector<char*> args;
+    for (auto& a : argv) args.push_back(a.data());
+    args.push_back(nullptr);
+    pid_t pid = 0;
+    ASSERT_EQ(posix_spawn(&pid, args[0], nullptr, nullptr, args.data(), environ), 0);
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+    while (sandboxes_left() == "0" && std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    EXPECT_EQ(sandboxes_left(), "1");
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    kill(pid, signal);
+    int status = 0;
+    waitpid(pid, &status, 0);
+    ASSERT_TRUE(WIFEXITED(status));
+    EXPECT_EQ(WEXITSTATUS(status), 3);
+    EXPECT_EQ(sandboxes_left(), "0");
   }
-  EXPECT_EQ(sandboxes_left(), "1");
-  std::this_thread::sleep_for(std::chrono::milliseconds(300));
-  kill(pid, SIGINT);
-  int status = 0;
-  waitpid(pid, &status, 0);
-  ASSERT_TRUE(WIFEXITED(status));
-  EXPECT_EQ(WEXITSTATUS(status), 3);
-  EXPECT_EQ(sandboxes_left(), "0");
 }
 
 TEST_F(AuditMariadb, SandboxIsRefusedOnOtherEngines) {

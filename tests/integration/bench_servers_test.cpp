@@ -21,6 +21,7 @@
 
 #include "analyzer/core/target_url.hpp"
 #include "analyzer/engines/connection.hpp"
+#include "analyzer/engines/sandbox_names.hpp"
 #include "nlohmann/json.hpp"
 #include "tests/integration/bench_test_helpers.hpp"
 #include "tests/support/test_env.hpp"
@@ -39,7 +40,7 @@ std::string unique_name(const std::string& engine) {
   for (char c : std::string(test->name())) {
     if (std::isalnum(static_cast<unsigned char>(c))) name += static_cast<char>(std::tolower(c));
   }
-  // Room for the sandbox suffix (_dbvet_sandbox_PID_N) within PostgreSQL's 63 and MariaDB's 64.
+  // A sandbox's name keeps about the last 24 bytes of it (engines/sandbox_names.hpp): the pid is among them.
   return name.substr(0, 30);
 }
 
@@ -135,26 +136,34 @@ class SourceDatabase {
   bool ready() const { return ready_; }
   std::string url() const { return with_database(server_, name_); }
 
-  // Databases (PostgreSQL) or schemas (MariaDB) whose name begins with this source's name and
-  // contains dbvet_sandbox: the bench's sandboxes.
+  // Databases (PostgreSQL) or schemas (MariaDB) named as sandboxes (engines/sandbox_names.hpp) of
+  // this source: the bench's sandboxes. Their names keep the end of this source's name, which holds
+  // this test's pid.
   std::vector<std::string> sandboxes() const {
     std::string error;
     auto admin = open_session(admin_url_, error);
     EXPECT_NE(admin, nullptr) << error;
     if (!admin) return {"(catalog unreadable)"};
-    auto rows =
-        admin->execute(postgres_ ? "SELECT datname FROM pg_database WHERE datname LIKE '" + name_ + "%dbvet_sandbox%'"
-                                 : "SELECT schema_name FROM information_schema.schemata WHERE schema_name LIKE '" +
-                                       name_ + "%dbvet_sandbox%'");
+    auto rows = admin->execute(postgres_ ? "SELECT datname FROM pg_database WHERE datname LIKE 'dbvet\\_sandbox\\_%'"
+                                         : "SELECT schema_name FROM information_schema.schemata WHERE schema_name "
+                                           "LIKE 'dbvet\\_sandbox\\_%'");
     EXPECT_TRUE(rows.has_value()) << (rows ? "" : rows.error().message);
     if (!rows) return {"(catalog unreadable)"};
     std::vector<std::string> names;
-    for (const auto& row : rows->rows) names.push_back(row.empty() || !row[0] ? "?" : *row[0]);
+    for (const auto& row : rows->rows) {
+      if (row.empty() || !row[0]) continue;
+      auto parsed = engines::parse_sandbox_name(*row[0]);
+      if (parsed && parsed->database.size() >= 15 && name_.ends_with(parsed->database)) names.push_back(*row[0]);
+    }
     return names;
   }
 
  private:
   core::Status drop(engines::Connection& admin) const {
+    for (const auto& sandbox : sandboxes()) {  // left only by a failed test
+      (void)admin.execute_script(postgres_ ? "DROP DATABASE IF EXISTS \"" + sandbox + "\" WITH (FORCE)"
+                                           : "DROP DATABASE IF EXISTS `" + sandbox + "`");
+    }
     if (postgres_) {
       auto sandboxes = admin.execute("SELECT datname FROM pg_database WHERE datname LIKE '" + name_ + "%'");
       if (!sandboxes) return sandboxes.error();
