@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <fstream>
+#include <optional>
 #include <set>
 #include <sstream>
 
@@ -30,16 +31,26 @@ constexpr ExtraMetric kDbvetMetrics[] = {
     {"items_per_second", "throughput", "/s", true},
 };
 
-double number_or(const json& entry, const char* field, double fallback) {
+// A figure of an entry: NaN when absent or null, an error when it is anything but a finite,
+// non-negative number.
+core::Expected<double> figure(const json& entry, const char* field, const std::string& path, size_t index) {
   auto it = entry.find(field);
-  return it != entry.end() && it->is_number() ? it->get<double>() : fallback;
+  if (it == entry.end() || it->is_null()) return NAN;
+  if (!it->is_number() || it->is_boolean()) {
+    return core::make_error(core::ErrorKind::input, fmt::format("{}: benchmarks[{}].{}: expected a number, got {}",
+                                                                path, index, field, it->dump()));
+  }
+  const double value = it->get<double>();
+  if (!std::isfinite(value) || value < 0) {
+    return core::make_error(core::ErrorKind::input, fmt::format("{}: benchmarks[{}].{}: expected a number >= 0, got {}",
+                                                                path, index, field, it->dump()));
+  }
+  return value;
 }
 
 void add_sample(RunSamples& run, const std::string& name, const std::string& metric, const std::string& unit,
                 bool higher_is_better, double value) {
-  auto& metrics = run.benchmarks[name];
-  if (metrics.empty()) run.names.push_back(name);
-  auto& samples = metrics[metric];
+  auto& samples = run.benchmarks[name][metric];  // the name was noted by its repetition
   samples.unit = unit;
   samples.higher_is_better = higher_is_better;
   samples.values.push_back(value);
@@ -115,40 +126,90 @@ core::Expected<RunSamples> parse_run(const json& doc, const std::string& path) {
   RunSamples run;
   run.path = path;
   size_t index = 0;
+  auto note_repetition = [&run](const std::string& name, bool failed) {
+    run.benchmarks[name];  // a benchmark that never ran is still one to compare
+    if (!run.repetitions.count(name)) run.names.push_back(name);
+    ++run.repetitions[name];
+    if (failed) ++run.failed_repetitions[name];
+  };
   for (const auto& entry : doc["benchmarks"]) {
     ++index;
+    const size_t at = index - 1;
     if (!entry.is_object() || !entry.contains("name") || !entry["name"].is_string()) {
+      return core::make_error(core::ErrorKind::input, fmt::format("{}: benchmarks[{}] has no \"name\"", path, at));
+    }
+    if (entry.contains("run_type") && !entry["run_type"].is_string()) {
       return core::make_error(core::ErrorKind::input,
-                              fmt::format("{}: benchmarks[{}] has no \"name\"", path, index - 1));
+                              fmt::format("{}: benchmarks[{}].run_type: expected a string", path, at));
     }
     if (entry.value("run_type", std::string("iteration")) == "aggregate") continue;
-    if (entry.value("error_occurred", false)) continue;
+    if (entry.contains("run_name") && !entry["run_name"].is_string()) {
+      return core::make_error(core::ErrorKind::input,
+                              fmt::format("{}: benchmarks[{}].run_name: expected a string", path, at));
+    }
     std::string name = entry.value("run_name", entry["name"].get<std::string>());
+    const bool error_occurred =
+        entry.contains("error_occurred") && entry["error_occurred"].is_boolean() && entry["error_occurred"].get<bool>();
+    if (error_occurred) {
+      note_repetition(name, true);
+      continue;
+    }
+    auto iterations = figure(entry, "iterations", path, at);
+    if (!iterations) return iterations.error();
     bool is_dbvet = entry.contains("dbvet_variant");
     if (is_dbvet) {
+      auto errors = figure(entry, "errors", path, at);
+      if (!errors) return errors.error();
+      const bool failed = *iterations == 0 && *errors > 0;
+      note_repetition(name, failed);
       for (const auto& extra : kDbvetMetrics) {
-        double value = number_or(entry, extra.field, NAN);
-        if (!std::isnan(value)) add_sample(run, name, extra.metric, extra.unit, extra.higher_is_better, value);
+        auto value = figure(entry, extra.field, path, at);
+        if (!value) return value.error();
+        if (!std::isnan(*value) && !failed) {
+          add_sample(run, name, extra.metric, extra.unit, extra.higher_is_better, *value);
+        }
       }
       // Repetitions that disagree among themselves (a workload that writes) make the answer
       // "unstable", as the bench's own summary says, and no change of it can be claimed.
-      if (entry.contains("result_hash") && entry["result_hash"].is_string() && number_or(entry, "iterations", 1) > 0) {
+      if (entry.contains("result_hash") && entry["result_hash"].is_string() &&
+          (std::isnan(*iterations) || *iterations > 0)) {
         auto hash = entry["result_hash"].get<std::string>();
         auto [it, inserted] = run.result_hashes.try_emplace(name, hash);
         if (!inserted && it->second != hash) it->second = "unstable";
       }
       continue;
     }
-    std::string unit = entry.value("time_unit", std::string("ns"));
-    double real_time = number_or(entry, "real_time", NAN), cpu_time = number_or(entry, "cpu_time", NAN);
-    if (std::isnan(real_time) || std::isnan(cpu_time)) {
-      return core::make_error(core::ErrorKind::input, fmt::format("{}: benchmarks[{}] ('{}') has no real_time/cpu_time",
-                                                                  path, index - 1, name));
+    if (entry.contains("time_unit") && !entry["time_unit"].is_string()) {
+      return core::make_error(core::ErrorKind::input,
+                              fmt::format("{}: benchmarks[{}].time_unit: expected a string", path, at));
     }
-    add_sample(run, name, "real_time", unit, false, real_time);
-    add_sample(run, name, "cpu_time", unit, false, cpu_time);
+    std::string unit = entry.value("time_unit", std::string("ns"));
+    auto real_time = figure(entry, "real_time", path, at);
+    if (!real_time) return real_time.error();
+    auto cpu_time = figure(entry, "cpu_time", path, at);
+    if (!cpu_time) return cpu_time.error();
+    if (std::isnan(*real_time) || std::isnan(*cpu_time)) {
+      return core::make_error(core::ErrorKind::input,
+                              fmt::format("{}: benchmarks[{}] ('{}') has no real_time/cpu_time", path, at, name));
+    }
+    note_repetition(name, false);
+    add_sample(run, name, "real_time", unit, false, *real_time);
+    add_sample(run, name, "cpu_time", unit, false, *cpu_time);
+  }
+  if (run.names.empty()) {
+    return core::make_error(core::ErrorKind::input,
+                            fmt::format("{}: no benchmark repetitions in \"benchmarks\" (empty, or aggregates only): "
+                                        "nothing to compare",
+                                        path));
   }
   return run;
+}
+
+bool RunSamples::all_failed(const std::string& name) const {
+  auto total = repetitions.find(name);
+  auto failed = failed_repetitions.find(name);
+  return total != repetitions.end() && failed != failed_repetitions.end() && total->second > 0 &&
+         failed->second == total->second;
 }
 
 core::Expected<RunSamples> read_run(const std::string& path) {
@@ -270,6 +331,7 @@ Comparison compare_pairs(const RunSamples& base, const RunSamples& head, const B
                                                : fmt::format("{} ({} → {})", prefix_of(base_name),
                                                              base_name.substr(prefix_of(base_name).size() + 1),
                                                              head_name.substr(prefix_of(head_name).size() + 1));
+    const size_t first_row = result.rows.size();
     std::string answer_note;
     auto bh = base.result_hashes.find(base_name), hh = head.result_hashes.find(head_name);
     if (bh != base.result_hashes.end() && hh != head.result_hashes.end() && bh->second != hh->second &&
@@ -297,6 +359,30 @@ Comparison compare_pairs(const RunSamples& base, const RunSamples& head, const B
       row.note = answer_note;
       result.rows.push_back(std::move(row));
     }
+    // A side on which every execution failed has no figures worth testing: the query is broken
+    // there, which no noise explains.
+    const bool head_failed = head.all_failed(head_name), base_failed = base.all_failed(base_name);
+    if (head_failed || base_failed) {
+      if (result.rows.size() == first_row) {
+        ComparisonRow row;
+        row.name = label;
+        row.metric = "executions";
+        auto count = [](const RunSamples& run, const std::string& name) {
+          auto it = run.repetitions.find(name);
+          return it == run.repetitions.end() ? size_t{0} : it->second;
+        };
+        row.base_n = count(base, base_name);
+        row.head_n = count(head, head_name);
+        result.rows.push_back(std::move(row));
+      }
+      for (size_t i = first_row; i < result.rows.size(); ++i) {
+        auto& row = result.rows[i];
+        row.forced = head_failed ? Verdict::regressed : Verdict::improved;
+        row.note = head_failed && base_failed ? "every execution failed in base and head"
+                   : head_failed              ? "every execution failed in head"
+                                              : "every execution failed in base";
+      }
+    }
   }
 
   std::vector<double> p_values;
@@ -308,7 +394,9 @@ Comparison compare_pairs(const RunSamples& base, const RunSamples& head, const B
     bool significant = row.p_adjusted < options.alpha;
     bool up = row.ratio_low > 1 + options.threshold;
     bool down = row.ratio_high < 1 - options.threshold;
-    if (significant && (up || down)) {
+    if (row.forced) {
+      row.verdict = *row.forced;
+    } else if (significant && (up || down)) {
       bool worse = row.higher_is_better ? down : up;
       row.verdict = worse ? Verdict::regressed : Verdict::improved;
     } else if (smallest_p(row.base_n, row.head_n) >= options.alpha && row.note.empty()) {

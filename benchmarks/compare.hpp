@@ -5,6 +5,7 @@
 // interval of the ratio of medians lies beyond the threshold; anything else is within noise.
 
 #include <map>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -26,10 +27,17 @@ struct RunSamples {
   std::vector<std::string> names;
   std::map<std::string, std::map<std::string, MetricSamples>> benchmarks;
   std::map<std::string, std::string> result_hashes;  // dbvet: answer fingerprint per benchmark
+  // Repetitions per benchmark, and those in which every execution failed (dbvet: no transaction
+  // and some errors; Google Benchmark: error_occurred): a benchmark that never ran is a failure,
+  // never "within noise".
+  std::map<std::string, size_t> repetitions, failed_repetitions;
+  bool all_failed(const std::string& name) const;
 };
 
 // Reads a dbvet bench document or Google Benchmark's --benchmark_format=json output. Aggregate
-// entries (mean, median, stddev) are skipped: only repetitions count as samples.
+// entries (mean, median, stddev) are skipped: only repetitions count as samples. A document with
+// no repetition, or a figure that is not a non-negative number, is an input error naming the file,
+// the entry and the field: a gate must not pass on nothing.
 core::Expected<RunSamples> read_run(const std::string& path);
 core::Expected<RunSamples> parse_run(const nlohmann::json& doc, const std::string& path);
 
@@ -51,7 +59,8 @@ struct ComparisonRow {
   double ratio = 1, ratio_low = 1, ratio_high = 1;  // head / base with its 95% interval
   double p_value = 1, p_adjusted = 1;
   Verdict verdict = Verdict::unchanged;
-  std::string note;  // why a difference could not count (too few repetitions, answer changed)
+  std::string note;               // why a difference could not count (too few repetitions, answer changed)
+  std::optional<Verdict> forced;  // decided without statistics (every execution failed on a side)
 };
 
 struct Comparison {

@@ -112,6 +112,7 @@ core::Expected<DryRun> dry_run_workloads(engines::Connection& connection, const 
     if (!script) return script.error();
     scripts.push_back(std::move(*script));
   }
+  if (auto weights = workload::check_total_weight(scripts); !weights) return weights.error();
   DryRun out;
   if (scripts.empty()) return out;
   RecordingExecutor executor(connection, out);

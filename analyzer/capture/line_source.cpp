@@ -7,6 +7,7 @@
 #include <zlib.h>
 #include <zstd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <limits>
@@ -157,6 +158,7 @@ class FileLineSource final : public LineSource {
   const std::optional<core::Error>& error() const override { return error_; }
   uint64_t bytes_read() const override { return raw_pos_; }
   Compression compression() const override { return compression_; }
+  const OversizedLines& oversized() const override { return oversized_; }
 
  private:
   core::Error init_error() const {
@@ -174,7 +176,8 @@ class FileLineSource final : public LineSource {
 
   uint64_t current_raw_offset() const { return raw_pos_ - (in_len_ - in_pos_); }
 
-  // Moves the incomplete line to the front (growing the buffer when a line fills it) and appends.
+  // Moves the incomplete line to the front (growing the buffer when a line fills it, up to
+  // kMaxLineBytes; a longer line is dropped through its newline) and appends.
   void refill() {
     if (start_ > 0) {
       size_t rest = end_ - start_;
@@ -184,11 +187,15 @@ class FileLineSource final : public LineSource {
       end_ = rest;
     }
     if (end_ == cap_) {
-      size_t ncap = cap_ * 2;
-      std::unique_ptr<char[]> nb(new char[ncap]);
-      std::memcpy(nb.get(), buf_.get(), end_);
-      buf_ = std::move(nb);
-      cap_ = ncap;
+      if (cap_ >= kMaxLineBytes) {
+        start_dropping();
+      } else {
+        size_t ncap = std::min(cap_ * 2, kMaxLineBytes);
+        std::unique_ptr<char[]> nb(new char[ncap]);
+        std::memcpy(nb.get(), buf_.get(), end_);
+        buf_ = std::move(nb);
+        cap_ = ncap;
+      }
     }
     size_t got = 0;
     switch (compression_) {
@@ -207,6 +214,25 @@ class FileLineSource final : public LineSource {
     }
     end_ += got;
     if (got == 0) done_ = true;
+    if (dropping_) drop_through_newline();
+  }
+
+  void start_dropping() {
+    if (oversized_.lines == 0) oversized_.first_offset = buf_offset_;
+    ++oversized_.lines;
+    dropping_ = true;
+    drop_through_newline();
+  }
+
+  // Discards the buffer up to and including the first newline (all of it when there is none yet).
+  void drop_through_newline() {
+    const void* nl = std::memchr(buf_.get(), '\n', end_);
+    size_t drop = nl != nullptr ? static_cast<size_t>(static_cast<const char*>(nl) - buf_.get()) + 1 : end_;
+    oversized_.bytes += drop;
+    buf_offset_ += drop;
+    if (drop < end_) std::memmove(buf_.get(), buf_.get() + drop, end_ - drop);
+    end_ -= drop;
+    if (nl != nullptr) dropping_ = false;
   }
 
   // Raw read; returns bytes read, 0 at end of input (or after an error, which is recorded).
@@ -357,6 +383,8 @@ class FileLineSource final : public LineSource {
   size_t cap_ = 0, start_ = 0, end_ = 0;
   uint64_t buf_offset_ = 0;  // offset in the (decompressed) input of buf_[0]
   bool done_ = false;
+  bool dropping_ = false;  // within a line longer than kMaxLineBytes
+  OversizedLines oversized_;
 
   std::unique_ptr<char[]> in_;
   size_t in_pos_ = 0, in_len_ = 0;
@@ -418,21 +446,24 @@ core::Expected<std::unique_ptr<LineSource>> open_line_source_range(const std::st
 core::Expected<InputInfo> inspect_input(const std::string& path) {
   InputInfo info;
   if (path == "-") return info;  // not seekable, compression decided when reading
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) {
+    return core::make_error(core::ErrorKind::input, path + ": cannot open: " + std::strerror(errno));
+  }
+  if (S_ISDIR(st.st_mode)) {
+    return core::make_error(core::ErrorKind::input, path + ": is a directory, expected a log file");
+  }
+  if (!S_ISREG(st.st_mode)) return info;
+  info.regular = true;
   auto opened = open_fd(path);
   if (!opened) return opened.error();
   int fd = *opened;
-  struct stat st {};
-  if (::fstat(fd, &st) != 0) {
-    std::string msg = path + ": cannot stat: " + std::strerror(errno);
-    ::close(fd);
-    return core::make_error(core::ErrorKind::input, msg);
-  }
   info.size = static_cast<uint64_t>(st.st_size);
   unsigned char magic[4] = {0, 0, 0, 0};
   ssize_t n = ::pread(fd, magic, sizeof magic, 0);
   ::close(fd);
   info.compression = sniff(magic, n > 0 ? static_cast<size_t>(n) : 0);
-  info.seekable = S_ISREG(st.st_mode) && info.compression == Compression::none;
+  info.seekable = info.compression == Compression::none;
   return info;
 }
 

@@ -19,6 +19,11 @@ struct SkippedRecord {
   std::string reason;  // what was expected there
 };
 
+// A record (a statement and its header lines) longer than this is skipped and counted: lines
+// are bounded by the line source, but a record of many lines would otherwise grow without end.
+inline constexpr size_t kMaxRecordBytes = size_t{64} << 20;
+inline constexpr const char* kRecordTooLong = "a record shorter than 64 MiB (this one was longer)";
+
 struct ReadStats {
   uint64_t events = 0;
   uint64_t skipped = 0;

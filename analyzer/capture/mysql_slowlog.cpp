@@ -8,7 +8,6 @@
 #include <ctime>
 #include <deque>
 #include <iterator>
-#include <iterator>
 #include <vector>
 
 #include "analyzer/capture/mysql_slowlog_detail.hpp"
@@ -341,7 +340,8 @@ bool parse_property_layout(std::string_view line, Props& props) {
       }
     }
     if (pos != n) return false;
-    for (size_t k = 0; k < layout.count; ++k) props.set(layout.props[k], std::string_view(text + value_at[k], value_size[k]));
+    for (size_t k = 0; k < layout.count; ++k)
+      props.set(layout.props[k], std::string_view(text + value_at[k], value_size[k]));
     return true;
   }
   return false;
@@ -516,12 +516,29 @@ bool MysqlSlowLogReader::looks_like(std::string_view head) {
          (head.find("mysqld") != std::string_view::npos && head.find("started with:") != std::string_view::npos);
 }
 
+void MysqlSlowLogReader::append_to_chunk(const char* text, size_t size) {
+  if (chunk_too_long_) return;
+  if (chunk_.size() + size > kMaxRecordBytes) {
+    chunk_too_long_ = true;
+    std::string().swap(chunk_);
+    return;
+  }
+  chunk_.append(text, size);
+}
+
+bool MysqlSlowLogReader::chunk_is_whole() {
+  if (!chunk_too_long_) return true;
+  chunk_too_long_ = false;
+  stats_.skip(chunk_offset_, kRecordTooLong);
+  return false;
+}
+
 void MysqlSlowLogReader::feed_line(std::string_view line, uint64_t offset) {
   stats_.bytes += line.size() + 1;
   if (chunk_started_ && previous_ended_with_semicolon_ && !line.empty() && line[0] == '#') {
     // ";\n#" separates records; the '#' is consumed with the separator, as Perl's $/ does.
     chunk_ += '#';
-    on_chunk(chunk_text(), chunk_offset_, false, chunk_hash_);
+    if (chunk_is_whole()) on_chunk(chunk_text(), chunk_offset_, false, chunk_hash_);
     chunk_.assign(line);  // the separator's '#', then the next record's text
     chunk_ += '\n';
     chunk_hash_ = true;
@@ -532,8 +549,8 @@ void MysqlSlowLogReader::feed_line(std::string_view line, uint64_t offset) {
       chunk_started_ = true;
       chunk_hash_ = false;
     }
-    chunk_.append(line);
-    chunk_ += '\n';
+    append_to_chunk(line.data(), line.size());
+    if (!chunk_too_long_) chunk_ += '\n';
   }
   previous_ended_with_semicolon_ = !line.empty() && line.back() == ';';
 }
@@ -578,7 +595,7 @@ void MysqlSlowLogReader::feed_block(std::string_view block, uint64_t offset) {
         line_index_ = {};
       } else {
         chunk_ += '#';
-        on_chunk(chunk_text(), chunk_offset_, false, chunk_hash_);
+        if (chunk_is_whole()) on_chunk(chunk_text(), chunk_offset_, false, chunk_hash_);
       }
       view_begin = pos + 1;
       view_hash = true;
@@ -595,7 +612,7 @@ void MysqlSlowLogReader::feed_block(std::string_view block, uint64_t offset) {
       view_line_ends_.push_back(end);
       view_banner = may_be_banner_line(std::string_view(base + pos, len));
     } else if (view_begin == kNone) {
-      chunk_.append(base + pos, len + 1);
+      append_to_chunk(base + pos, len + 1);
     } else {
       view_banner = view_banner || may_be_banner_line(std::string_view(base + pos, len));
       view_line_ends_.push_back(end);
@@ -607,7 +624,7 @@ void MysqlSlowLogReader::feed_block(std::string_view block, uint64_t offset) {
 }
 
 void MysqlSlowLogReader::finish() {
-  if (chunk_started_) on_chunk(chunk_text(), chunk_offset_, true, chunk_hash_);
+  if (chunk_started_ && chunk_is_whole()) on_chunk(chunk_text(), chunk_offset_, true, chunk_hash_);
   chunk_.clear();
   chunk_started_ = false;
   chunk_hash_ = false;
@@ -723,7 +740,8 @@ void MysqlSlowLogReader::parse_record(std::string_view stmt, uint64_t offset) {
   const size_t len = stmt.size();
   // A record read where it lies in its block: its newlines were found by feed_block already.
   const LineIndex index = line_index_;
-  const bool indexed = index.ends != nullptr && stmt.data() >= index.base && stmt.data() + len <= index.base + index.limit;
+  const bool indexed =
+      index.ends != nullptr && stmt.data() >= index.base && stmt.data() + len <= index.base + index.limit;
   const size_t from = indexed ? static_cast<size_t>(stmt.data() - index.base) : 0;
   size_t next_end = 0;
   while (begin < len || (begin == 0 && len == 0)) {

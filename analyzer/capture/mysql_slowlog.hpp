@@ -56,6 +56,10 @@ class MysqlSlowLogReader final : public LogReader {
                    BannerHint banner = BannerHint::unknown);
   void parse_record(std::string_view stmt, uint64_t offset);
   std::string_view chunk_text() const { return chunk_hash_ ? std::string_view(chunk_).substr(1) : chunk_; }
+  // Appends a line of the record in progress, unless the record grew too long to keep.
+  void append_to_chunk(const char* text, size_t size);
+  // The record in chunk_ ends: false when it was too long (counted as skipped, not parsed).
+  bool chunk_is_whole();
   void emit(const detail::SlowLogProps& props, uint64_t offset);
 
   EventSink sink_;
@@ -64,6 +68,7 @@ class MysqlSlowLogReader final : public LogReader {
   bool chunk_hash_ = false;  // chunk_ starts with the separator's '#' (see chunk_text)
   uint64_t chunk_offset_ = 0;
   bool chunk_started_ = false;
+  bool chunk_too_long_ = false;  // the record in chunk_ passed kMaxRecordBytes: skipped whole
   bool previous_ended_with_semicolon_ = false;
   // A record whose header ended without a statement waits for the next chunk (pt's special case).
   std::unique_ptr<Pending> waiting_;

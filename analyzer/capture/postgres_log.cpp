@@ -115,6 +115,7 @@ struct Record {
   uint64_t offset = 0;
   uint64_t last_line = 0;
   bool open = false;
+  bool too_long = false;  // grew past kMaxRecordBytes: skipped when complete
 
   std::string_view message() const { return borrowed_ ? borrowed_message_ : std::string_view(message_); }
   // A message still in the caller's line: no copy while the record is completed by a later line
@@ -965,6 +966,11 @@ class Reader final : public PostgresLogReader {
   void complete(Record& r) {
     if (!r.open) return;
     r.open = false;
+    if (r.too_long) {
+      r.too_long = false;
+      stats_.skip(r.offset, kRecordTooLong);
+      return;
+    }
     builder_.on_record(r, line_no_);
   }
 
@@ -993,9 +999,14 @@ class Reader final : public PostgresLogReader {
     r.offset = offset;
     r.last_line = line_no_;
     r.open = true;
+    r.too_long = false;
   }
 
   static void append_continuation(Record& r, std::string_view line) {
+    if (r.too_long || r.message().size() + line.size() >= kMaxRecordBytes) {
+      r.too_long = true;
+      return;
+    }
     std::string& message = r.own_message();
     message.push_back('\n');
     if (!line.empty() && line.front() == '\t') line.remove_prefix(1);

@@ -101,6 +101,8 @@ json digest_to_json(const DigestResult& result, const ReportOptions& options) {
                   {"format", result.format},
                   {"events", result.events},
                   {"skipped", result.skipped},
+                  {"skipped_long_lines", result.oversized_lines},
+                  {"skipped_long_line_bytes", result.oversized_bytes},
                   {"bytes", result.bytes},
                   {"errors", result.read_errors}};
   doc["fingerprint_mode"] = std::string(sql::fingerprint_mode_name(d.mode()));

@@ -30,9 +30,10 @@ struct Part {
   capture::ReadStats stats;
   std::optional<core::Error> error;       // the part could not be read at all
   std::optional<core::Error> read_error;  // reading stopped there; what came before is digested
+  capture::OversizedLines oversized;
   std::atomic<uint64_t> bytes_done{0};
-  // Standard input can be read only once: the source its format was recognised from, and the
-  // blocks read for that, which the part reads first.
+  // A stream (standard input, a pipe, a FIFO) can be read only once: the source its format was
+  // recognised from, and the blocks read for that, which the part reads first.
   std::unique_ptr<capture::LineSource> opened;
   std::string replay;
 };
@@ -73,36 +74,58 @@ void read_part(Part& part) {
   (*reader)->finish();
   part.bytes_done.store(consumed, std::memory_order_relaxed);
   part.stats = (*reader)->stats();
+  part.oversized = (*source)->oversized();
   if ((*source)->error()) part.read_error = *(*source)->error();
 }
 
-// The first blocks of standard input (whole lines, exactly as read), to recognise its format; the
-// source stays open for the part that reads the rest.
-core::Expected<std::string> read_stdin_head(std::unique_ptr<capture::LineSource>& source) {
-  auto opened = capture::open_line_source("-");
+struct Head {
+  std::string text;
+  std::optional<core::Error> error;   // met while reading it, after some text
+  capture::OversizedLines oversized;  // lines dropped on the way
+};
+
+std::string oversized_note(const std::string& path, const capture::OversizedLines& oversized) {
+  return (path == "-" ? std::string("standard input") : path) + ": skipped " + std::to_string(oversized.lines) +
+         " line(s) longer than " + std::to_string(capture::kMaxLineBytes >> 20) + " MiB (" +
+         std::to_string(oversized.bytes) + " bytes), the first at byte offset " +
+         std::to_string(oversized.first_offset);
+}
+
+// The first blocks of a stream (whole lines, exactly as read), to recognise its format; the source
+// stays open for the part that reads the rest.
+core::Expected<Head> read_stream_head(const std::string& path, std::unique_ptr<capture::LineSource>& source) {
+  auto opened = capture::open_line_source(path);
   if (!opened) return opened.error();
   source = std::move(*opened);
-  std::string head;
+  Head head;
   std::string_view block;
   uint64_t offset = 0;
-  while (head.size() < kHeadBytes && source->next_block(block, offset)) head.append(block);
+  while (head.text.size() < kHeadBytes && source->next_block(block, offset)) head.text.append(block);
+  head.oversized = source->oversized();
   // An error after some text is the part's to report, with the digest of what came before.
-  if (source->error() && head.empty()) return *source->error();
+  if (source->error()) {
+    if (head.text.empty()) return *source->error();
+    head.error = source->error();
+  }
   return head;
 }
 
 // The first lines of an input, to recognise its format.
-core::Expected<std::string> read_head(const std::string& path) {
+core::Expected<Head> read_head(const std::string& path) {
   auto source = capture::open_line_source(path);
   if (!source) return source.error();
-  std::string head;
+  Head head;
   std::string_view line;
   uint64_t offset = 0;
-  while (head.size() < kHeadBytes && (*source)->next(line, offset)) {
-    head.append(line);
-    head += '\n';
+  while (head.text.size() < kHeadBytes && (*source)->next(line, offset)) {
+    head.text.append(line);
+    head.text += '\n';
   }
-  if ((*source)->error() && head.empty()) return *(*source)->error();
+  head.oversized = (*source)->oversized();
+  if ((*source)->error()) {
+    if (head.text.empty()) return *(*source)->error();
+    head.error = (*source)->error();
+  }
   return head;
 }
 
@@ -177,12 +200,24 @@ core::Expected<DigestResult> run_digest(const DigestOptions& options) {
     const std::string& path = options.files[i];
     auto info = capture::inspect_input(path);
     if (!info) return info.error();
-    std::unique_ptr<capture::LineSource> stdin_source;
-    auto head = path == "-" ? read_stdin_head(stdin_source) : read_head(path);
+    // Anything but a regular file is read once, as a stream: opening it again would block (a FIFO)
+    // or see only what the first reading left (a pipe).
+    const bool stream = path == "-" || !info->regular;
+    std::unique_ptr<capture::LineSource> stream_source;
+    auto head = stream ? read_stream_head(path, stream_source) : read_head(path);
     if (!head) return head.error();
-    auto format = capture::detect_log_format(*head, options.engine);
+    auto format = capture::detect_log_format(head->text, options.engine);
     if (!format) {
-      if (head->empty()) continue;  // an empty input has no events, whatever its format
+      // Bytes a broken decompressor let through are no format at all: the stream is the problem.
+      if (head->error) return *head->error;
+      if (head->text.empty()) {           // an empty input has no events, whatever its format
+        if (head->oversized.lines > 0) {  // nothing but lines too long to read
+          result.oversized_lines += head->oversized.lines;
+          result.oversized_bytes += head->oversized.bytes;
+          result.oversized_notes.push_back(oversized_note(path, head->oversized));
+        }
+        continue;
+      }
       return core::make_error(
           core::ErrorKind::input,
           path + ": not a log format dbvet reads (expected a MySQL/MariaDB slow log" +
@@ -207,9 +242,9 @@ core::Expected<DigestResult> run_digest(const DigestOptions& options) {
       part->format = *format;
       part->log_line_prefix = options.log_line_prefix;
       part->digest = Digest(options.mode);
-      if (stdin_source) {
-        part->opened = std::move(stdin_source);
-        part->replay = *head;
+      if (stream_source) {
+        part->opened = std::move(stream_source);
+        part->replay = std::move(head->text);
       }
       if (starts.size() > 1) {
         part->ranged = true;
@@ -250,6 +285,11 @@ core::Expected<DigestResult> run_digest(const DigestOptions& options) {
   for (auto& part : parts) {
     if (part->error) return *part->error;
     if (part->read_error) result.read_errors.push_back(part->read_error->message);
+    if (part->oversized.lines > 0) {
+      result.oversized_lines += part->oversized.lines;
+      result.oversized_bytes += part->oversized.bytes;
+      result.oversized_notes.push_back(oversized_note(part->path, part->oversized));
+    }
     result.digest.merge(part->digest);
     result.events += part->stats.events;
     result.skipped += part->stats.skipped;

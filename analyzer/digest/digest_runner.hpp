@@ -40,6 +40,9 @@ struct DigestResult {
   std::string format;  // the formats read, comma-separated when several
   uint64_t events = 0, skipped = 0, bytes = 0;
   std::vector<SkippedInFile> skipped_records;  // the first ones, with their byte offsets
+  // Lines longer than capture::kMaxLineBytes, dropped by the line source before any reader.
+  uint64_t oversized_lines = 0, oversized_bytes = 0;
+  std::vector<std::string> oversized_notes;  // one per input that had some: file, count, where
   // Inputs whose reading stopped early (a truncated or corrupt compressed stream, a read error):
   // what came before the error is in the digest.
   std::vector<std::string> read_errors;

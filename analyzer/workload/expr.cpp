@@ -167,6 +167,17 @@ Expr make_op(Op op, std::vector<Expr> args) {
   return expr;
 }
 
+// Moves its operands in: building from an initializer list copied the whole left subtree at every
+// operator, which made a long sum quadratic.
+template <typename... Operands>
+Expr make_node(Op op, Operands&&... operands) {
+  Expr expr;
+  expr.op = op;
+  expr.args.reserve(sizeof...(operands));
+  (expr.args.push_back(std::forward<Operands>(operands)), ...);
+  return expr;
+}
+
 Expr make_constant(Value value) {
   Expr expr;
   expr.constant = value;
@@ -197,36 +208,53 @@ class Parser {
                       fmt::format("expected {} at offset {}, found {}", expected, token.offset, found));
   }
 
-  Expected<Expr> parse_or() {
-    auto left = parse_and();
+  // OR and AND runs become one node each, evaluated left to right with short circuits.
+  Expected<Expr> parse_or() { return parse_logical(Op::logical_or, "or", &Parser::parse_and); }
+  Expected<Expr> parse_and() { return parse_logical(Op::logical_and, "and", &Parser::parse_not); }
+
+  Expected<Expr> parse_logical(Op op, const char* keyword, Expected<Expr> (Parser::*next)()) {
+    auto left = (this->*next)();
     if (!left) return left;
-    while (is_keyword("or")) {
+    if (!is_keyword(keyword)) return left;
+    Expr node = make_node(op, std::move(*left));
+    while (is_keyword(keyword)) {
       take();
-      auto right = parse_and();
+      auto right = (this->*next)();
       if (!right) return right;
-      *left = make_op(Op::logical_or, {std::move(*left), std::move(*right)});
+      node.args.push_back(std::move(*right));
     }
-    return left;
+    return node;
   }
 
-  Expected<Expr> parse_and() {
-    auto left = parse_not();
-    if (!left) return left;
-    while (is_keyword("and")) {
-      take();
-      auto right = parse_not();
-      if (!right) return right;
-      *left = make_op(Op::logical_and, {std::move(*left), std::move(*right)});
-    }
-    return left;
+  // One nesting level (a parenthesis, a function call, CASE, a prefix operator) for as long as it
+  // lives; the parser recurses once per level, so bounding levels bounds its stack.
+  class Level {
+   public:
+    explicit Level(int& depth) : depth_(depth) { ++depth_; }
+    ~Level() { --depth_; }
+    Level(const Level&) = delete;
+    Level& operator=(const Level&) = delete;
+
+   private:
+    int& depth_;
+  };
+
+  std::optional<core::Error> too_deep() const {
+    if (depth_ <= kMaxExpressionNesting) return std::nullopt;
+    return make_error(ErrorKind::input,
+                      fmt::format("expression nests deeper than {} levels (parentheses, function calls, CASE, "
+                                  "prefix operators) at offset {}",
+                                  kMaxExpressionNesting, peek().offset));
   }
 
   Expected<Expr> parse_not() {
     if (is_keyword("not")) {
+      Level level(depth_);
+      if (auto error = too_deep()) return *error;
       take();
       auto operand = parse_not();
       if (!operand) return operand;
-      return make_op(Op::logical_not, {std::move(*operand)});
+      return make_node(Op::logical_not, std::move(*operand));
     }
     return parse_is();
   }
@@ -236,8 +264,8 @@ class Parser {
     if (!left) return left;
     if (is_keyword("isnull") || is_keyword("notnull")) {
       const bool negate = take().text == "notnull";
-      Expr is = make_op(Op::is, {std::move(*left), make_constant(Value::null_value())});
-      return negate ? make_op(Op::logical_not, {std::move(is)}) : is;
+      Expr is = make_node(Op::is, std::move(*left), make_constant(Value::null_value()));
+      return negate ? make_node(Op::logical_not, std::move(is)) : is;
     }
     if (!is_keyword("is")) return left;
     take();
@@ -257,8 +285,8 @@ class Parser {
       return unexpected("NULL, TRUE or FALSE after IS");
     }
     take();
-    Expr is = make_op(Op::is, {std::move(*left), make_constant(what)});
-    return negate ? make_op(Op::logical_not, {std::move(is)}) : is;
+    Expr is = make_node(Op::is, std::move(*left), make_constant(what));
+    return negate ? make_node(Op::logical_not, std::move(is)) : is;
   }
 
   Expected<Expr> parse_comparison() {
@@ -272,52 +300,69 @@ class Parser {
         take();
         auto right = parse_bits();
         if (!right) return right;
-        return make_op(found->second, {std::move(*left), std::move(*right)});
+        return make_node(found->second, std::move(*left), std::move(*right));
       }
     }
     return left;
   }
 
   Expected<Expr> parse_bits() {
-    auto left = parse_additive();
-    if (!left) return left;
-    static const std::map<std::string, Op> ops = {
-        {"&", Op::bit_and}, {"|", Op::bit_or}, {"#", Op::bit_xor}, {"<<", Op::shift_left}, {">>", Op::shift_right}};
-    while (peek().kind == Tok::op && ops.count(peek().text)) {
-      Op op = ops.at(take().text);
-      auto right = parse_additive();
-      if (!right) return right;
-      *left = make_op(op, {std::move(*left), std::move(*right)});
-    }
-    return left;
+    return parse_chain(&Parser::parse_additive, [this]() -> std::optional<Op> {
+      if (peek().kind != Tok::op) return std::nullopt;
+      const std::string& text = peek().text;
+      if (text == "&") return Op::bit_and;
+      if (text == "|") return Op::bit_or;
+      if (text == "#") return Op::bit_xor;
+      if (text == "<<") return Op::shift_left;
+      if (text == ">>") return Op::shift_right;
+      return std::nullopt;
+    });
   }
 
   Expected<Expr> parse_additive() {
-    auto left = parse_multiplicative();
-    if (!left) return left;
-    while (is_op("+") || is_op("-")) {
-      Op op = take().text == "+" ? Op::add : Op::sub;
-      auto right = parse_multiplicative();
-      if (!right) return right;
-      *left = make_op(op, {std::move(*left), std::move(*right)});
-    }
-    return left;
+    return parse_chain(&Parser::parse_multiplicative, [this]() -> std::optional<Op> {
+      if (is_op("+")) return Op::add;
+      if (is_op("-")) return Op::sub;
+      return std::nullopt;
+    });
   }
 
   Expected<Expr> parse_multiplicative() {
-    auto left = parse_unary();
-    if (!left) return left;
-    while (is_op("*") || is_op("/") || is_op("%")) {
-      const std::string op_text = take().text;
-      Op op = op_text == "*" ? Op::mul : op_text == "/" ? Op::div : Op::mod;
-      auto right = parse_unary();
+    return parse_chain(&Parser::parse_unary, [this]() -> std::optional<Op> {
+      if (is_op("*")) return Op::mul;
+      if (is_op("/")) return Op::div;
+      if (is_op("%")) return Op::mod;
+      return std::nullopt;
+    });
+  }
+
+  // A run of left-associative operators of one precedence becomes one chain node: as a binary tree,
+  // a sum of 20,000 terms was 20,000 levels deep for the evaluator and the destructor.
+  template <typename Match>
+  Expected<Expr> parse_chain(Expected<Expr> (Parser::*next)(), Match match) {
+    auto first = (this->*next)();
+    if (!first) return first;
+    std::optional<Op> op = match();
+    if (!op) return first;
+    Expr chain = make_node(Op::chain, std::move(*first));
+    while (op) {
+      take();
+      auto right = (this->*next)();
       if (!right) return right;
-      *left = make_op(op, {std::move(*left), std::move(*right)});
+      chain.chain_ops.push_back(*op);
+      chain.args.push_back(std::move(*right));
+      op = match();
     }
-    return left;
+    if (chain.chain_ops.size() == 1) {
+      return make_node(chain.chain_ops[0], std::move(chain.args[0]), std::move(chain.args[1]));
+    }
+    return chain;
   }
 
   Expected<Expr> parse_unary() {
+    if (!is_op("-") && !is_op("+") && !is_op("~")) return parse_primary();
+    Level level(depth_);
+    if (auto error = too_deep()) return *error;
     if (is_op("-")) {
       take();
       // The most negative integer is only writable as a negated literal.
@@ -327,19 +372,16 @@ class Parser {
       }
       auto operand = parse_unary();
       if (!operand) return operand;
-      return make_op(Op::sub, {make_constant(Value::of_int(0)), std::move(*operand)});
+      return make_node(Op::sub, make_constant(Value::of_int(0)), std::move(*operand));
     }
     if (is_op("+")) {
       take();
       return parse_unary();
     }
-    if (is_op("~")) {
-      take();
-      auto operand = parse_unary();
-      if (!operand) return operand;
-      return make_op(Op::bit_xor, {make_constant(Value::of_int(-1)), std::move(*operand)});
-    }
-    return parse_primary();
+    take();
+    auto operand = parse_unary();
+    if (!operand) return operand;
+    return make_node(Op::bit_xor, make_constant(Value::of_int(-1)), std::move(*operand));
   }
 
   Expected<Expr> parse_primary() {
@@ -362,6 +404,8 @@ class Parser {
         return expr;
       }
       case Tok::lparen: {
+        Level level(depth_);
+        if (auto error = too_deep()) return *error;
         take();
         auto inner = parse_or();
         if (!inner) return inner;
@@ -381,6 +425,8 @@ class Parser {
     if (token.text == "true") return make_constant(Value::of_bool(true));
     if (token.text == "false") return make_constant(Value::of_bool(false));
     if (token.text == "null") return make_constant(Value::null_value());
+    Level level(depth_);
+    if (auto error = too_deep()) return *error;
     if (token.text == "case") return parse_case();
     auto found = functions().find(token.text);
     if (found == functions().end()) {
@@ -444,6 +490,7 @@ class Parser {
 
   std::vector<Token> tokens_;
   size_t pos_ = 0;
+  int depth_ = 0;
 };
 
 // ---- evaluation --------------------------------------------------------------------------------
@@ -627,15 +674,19 @@ Expected<Value> greatest_least(Op op, const std::vector<Value>& args) {
 
 Expected<Value> evaluate_lazy(const Expr& expr, EvalContext& context) {
   if (expr.op == Op::logical_and || expr.op == Op::logical_or) {
-    auto a = evaluate(expr.args[0], context);
-    if (!a) return a;
+    // a AND b AND c is ((a AND b) AND c): each step sees the previous step's value on its left.
+    auto left = evaluate(expr.args[0], context);
+    if (!left) return left;
     const bool is_and = expr.op == Op::logical_and;
-    if (!a->is_null() && truth(*a) != is_and) return Value::of_bool(!is_and);  // short circuit
-    auto b = evaluate(expr.args[1], context);
-    if (!b) return b;
-    if (!b->is_null() && truth(*b) != is_and) return Value::of_bool(!is_and);
-    if (a->is_null() || b->is_null()) return Value::null_value();
-    return Value::of_bool(is_and);
+    Value a = *left;
+    for (size_t i = 1; i < expr.args.size(); ++i) {
+      if (!a.is_null() && truth(a) != is_and) return Value::of_bool(!is_and);  // short circuit
+      auto b = evaluate(expr.args[i], context);
+      if (!b) return b;
+      if (!b->is_null() && truth(*b) != is_and) return Value::of_bool(!is_and);
+      a = a.is_null() || b->is_null() ? Value::null_value() : Value::of_bool(is_and);
+    }
+    return a;
   }
   // CASE: pairs of condition/value, then the ELSE value.
   const size_t pairs = (expr.args.size() - 1) / 2;
@@ -645,6 +696,29 @@ Expected<Value> evaluate_lazy(const Expr& expr, EvalContext& context) {
     if (truth(*condition)) return evaluate(expr.args[2 * i + 1], context);
   }
   return evaluate(expr.args.back(), context);
+}
+
+Expected<Value> apply(Op op, const std::vector<Value>& args, EvalContext& context);
+
+// ((a op1 b) op2 c) ...: every operand is evaluated in order, and a step's error stops the rest, as
+// the nested binary operators did.
+Expected<Value> evaluate_chain(const Expr& expr, EvalContext& context) {
+  auto first = evaluate(expr.args[0], context);
+  if (!first) return first;
+  std::vector<Value> pair{*first, Value::null_value()};
+  for (size_t i = 1; i < expr.args.size(); ++i) {
+    auto right = evaluate(expr.args[i], context);
+    if (!right) return right;
+    if (pair[0].is_null() || right->is_null()) {
+      pair[0] = Value::null_value();
+      continue;
+    }
+    pair[1] = *right;
+    auto step = apply(expr.chain_ops[i - 1], pair, context);
+    if (!step) return step;
+    pair[0] = *step;
+  }
+  return pair[0];
 }
 
 Expected<Value> apply(Op op, const std::vector<Value>& args, EvalContext& context) {
@@ -829,6 +903,8 @@ Expected<Value> evaluate(const Expr& expr, EvalContext& context) {
     case Op::logical_or:
     case Op::case_when:
       return evaluate_lazy(expr, context);
+    case Op::chain:
+      return evaluate_chain(expr, context);
     case Op::is: {
       auto value = evaluate(expr.args[0], context);
       if (!value) return value;

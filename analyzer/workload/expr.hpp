@@ -60,6 +60,7 @@ enum class Op {
   shift_right,
   is,         // is(x, constant null/true/false)
   case_when,  // args: cond1, value1, cond2, value2, ..., else
+  chain,      // args[0] chain_ops[0] args[1] chain_ops[1] args[2] ..., applied left to right
   // functions
   abs,
   debug,
@@ -85,9 +86,15 @@ enum class Op {
 struct Expr {
   Op op = Op::constant;
   Value constant;
-  std::string variable;  // for Op::variable
-  std::vector<Expr> args;
+  std::string variable;       // for Op::variable
+  std::vector<Expr> args;     // logical_and and logical_or take two or more, folded left to right
+  std::vector<Op> chain_ops;  // for Op::chain: args.size() - 1 binary operators
 };
+
+// How deeply parentheses, function calls, CASE and prefix operators (-, +, ~, NOT) may nest, as in
+// parsers with a bounded stack. Runs of binary operators of one precedence do not nest: a sum of
+// any number of terms is one node, so neither parsing nor evaluation recurses per term.
+inline constexpr int kMaxExpressionNesting = 256;
 
 // Parses an expression; errors name the byte offset within `text`.
 core::Expected<Expr> parse_expression(std::string_view text);

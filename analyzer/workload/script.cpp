@@ -1,5 +1,7 @@
 #include "analyzer/workload/script.hpp"
 
+#include <sys/stat.h>
+
 #include <cctype>
 #include <fstream>
 #include <sstream>
@@ -327,16 +329,22 @@ Expected<Script> parse_script(std::string_view text, const std::string& name) {
 Expected<Script> load_script(const std::string& spec) {
   std::string path = spec;
   int weight = 1;
-  if (const size_t at = spec.rfind('@'); at != std::string::npos && at + 1 < spec.size()) {
+  struct stat whole {};
+  const size_t at = spec.rfind('@');
+  // A file whose own name holds '@' is read as it is; otherwise what follows the last '@' is the
+  // weight, and anything but a whole number there is the user's typo, not a missing file.
+  if (at != std::string::npos && ::stat(spec.c_str(), &whole) != 0) {
+    path = spec.substr(0, at);
     const std::string weight_text = spec.substr(at + 1);
-    bool digits = true;
+    bool digits = !weight_text.empty();
     for (char c : weight_text) digits = digits && std::isdigit(static_cast<unsigned char>(c));
-    if (digits) {
-      path = spec.substr(0, at);
-      if (weight_text.size() > 9)
-        return make_error(ErrorKind::usage, fmt::format("{}: weight {} is too large", path, weight_text));
-      weight = std::stoi(weight_text);
+    if (!digits) {
+      return make_error(ErrorKind::usage, fmt::format("{}: bad weight '{}' (expected a whole number >= 0, as in {}@5)",
+                                                      spec, weight_text, path));
     }
+    if (weight_text.size() > 9)
+      return make_error(ErrorKind::usage, fmt::format("{}: weight {} is too large", path, weight_text));
+    weight = std::stoi(weight_text);
   }
   std::ifstream in(path, std::ios::binary);
   if (!in) return make_error(ErrorKind::input, fmt::format("cannot read workload script {}", path));
@@ -348,6 +356,17 @@ Expected<Script> load_script(const std::string& spec) {
   if (!script) return script;
   script->weight = weight;
   return script;
+}
+
+core::Status check_total_weight(const std::vector<Script>& scripts) {
+  int64_t total = 0;
+  for (const auto& script : scripts) total += script.weight;
+  if (scripts.empty() || total > 0) return core::ok();
+  return make_error(ErrorKind::usage,
+                    scripts.size() == 1
+                        ? fmt::format("{}: weight 0: the only workload script would never run", scripts.front().name)
+                        : std::string("every workload script has weight 0 (FILE@0): at least one "
+                                      "needs a weight above 0, as in pgbench"));
 }
 
 std::string builtin_script_text(const std::string& name) {

@@ -48,6 +48,9 @@ core::Expected<Script> parse_script(std::string_view text, const std::string& na
 // Reads `path[@weight]` as pgbench's -f does.
 core::Expected<Script> load_script(const std::string& spec);
 
+// Scripts chosen by weight need a total above zero (pgbench refuses all-@0 too).
+core::Status check_total_weight(const std::vector<Script>& scripts);
+
 // pgbench's built-in scripts, as `pgbench -b NAME` runs them (tpcb-like, simple-update, select-only).
 core::Expected<Script> builtin_script(const std::string& name);
 std::string builtin_script_text(const std::string& name);

@@ -80,6 +80,7 @@ core::Expected<bench::BenchConfig> make_config(const BenchArgs& args) {
     return core::make_error(core::ErrorKind::usage,
                             "bench needs a workload: --workload FILE[@WEIGHT] or --builtin NAME");
   }
+  if (auto weights = workload::check_total_weight(config.scripts); !weights) return weights.error();
   for (const auto& text : args.variants) {
     auto variant = bench::parse_variant(text);
     if (!variant) return variant.error();

@@ -91,6 +91,7 @@ int run_capture(CommandContext& context, const CaptureArgs& args) {
       if (!script) return context.fail(script.error());
       scripts.push_back(std::move(*script));
     }
+    if (auto weights = workload::check_total_weight(scripts); !weights) return context.fail(weights.error());
     if (auto status = capture::live::check_workload_writes(scripts, args.allow_writes); !status) {
       return context.fail(status.error());
     }

@@ -45,6 +45,13 @@ int run_compare(CommandContext& context, const CompareArgs& args) {
     if (!head) return context.fail(head.error());
     comparison = bench::compare_runs(*base, *head, options);
   }
+  // "0 regressed" over nothing would pass a gate that measured nothing.
+  if (comparison.rows.empty()) {
+    return context.fail(core::make_error(
+        core::ErrorKind::input,
+        args.head.empty() ? args.base + ": no variant measured the same query as the base variant: nothing to compare"
+                          : args.base + " and " + args.head + ": no benchmark in common: nothing to compare"));
+  }
 
   auto out = context.out();
   if (!out) return context.fail(out.error());

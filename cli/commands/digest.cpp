@@ -71,6 +71,7 @@ int run_digest(CommandContext& context, const DigestArgs& args) {
   auto result = digest::run_digest(options);
   if (options.progress) std::fprintf(stderr, "\r%40s\r", "");
   if (!result) return context.fail(result.error());
+  for (const auto& note : result->oversized_notes) std::cerr << "dbvet: " << note << '\n';
   if (context.options().verbose) {
     for (const auto& skipped : result->skipped_records) {
       std::cerr << fmt::format("dbvet: {}: byte {}: skipped: {}\n", skipped.file, skipped.record.byte_offset,
