@@ -1,6 +1,7 @@
 #include "analyzer/advisor/apply.hpp"
 
 #include "analyzer/sql/lexer.hpp"
+#include "analyzer/sql/render.hpp"
 #include "fmt/format.h"
 
 namespace dbvet::advisor {
@@ -32,6 +33,17 @@ std::vector<AppliedIndex> apply_index_recommendations(engines::Connection& write
     AppliedIndex applied;
     applied.table = r.table;
     applied.ddl = r.ddl;
+    const auto dialect = writer.engine() == core::Engine::postgres ? sql::Dialect::postgres
+                         : writer.engine() == core::Engine::mysql  ? sql::Dialect::mysql
+                                                                   : sql::Dialect::sqlite;
+    // dbvet renders its DDL with every name quoted; anything else that reached here (a report edited
+    // by hand, a renderer bug) is refused rather than run when it is not exactly one statement.
+    if (!sql::is_single_statement(dialect, r.ddl)) {
+      applied.applied = false;
+      applied.error = "refused: the DDL is not exactly one statement";
+      out.push_back(std::move(applied));
+      continue;
+    }
     // One statement per call: CREATE INDEX CONCURRENTLY refuses to run inside a transaction block.
     auto status = writer.execute_script(r.ddl);
     applied.applied = static_cast<bool>(status);
@@ -39,19 +51,27 @@ std::vector<AppliedIndex> apply_index_recommendations(engines::Connection& write
       applied.error = status.error().message;
       // A CONCURRENTLY build that fails after creating its index leaves it INVALID: remove it
       // (only then: the name may belong to something else, which is why the build failed).
+      // dbvet's own index names are plain; any other name is left alone.
       auto name = created_index_name(r.ddl);
       auto dot = r.table.rfind('.');
-      std::string qualified = dot == std::string::npos ? name : r.table.substr(0, dot + 1) + name;
-      bool plain_name = !name.empty() && qualified.find_first_of("'\"") == std::string::npos;
+      sql::DropIndex drop;
+      drop.schema = dot == std::string::npos ? "" : r.table.substr(0, dot);
+      drop.index = name;
+      drop.concurrently = true;
+      drop.if_exists = true;
+      auto qualified = sql::quote_qualified(dialect, drop.schema, name);
+      auto literal = qualified ? sql::quote_literal(dialect, *qualified) : qualified;
+      auto drop_ddl = sql::drop_index(dialect, drop);
+      bool plain_name = sql::is_plain_identifier(name) && literal && drop_ddl;
       if (writer.engine() == core::Engine::postgres && plain_name) {
         auto invalid = writer.execute(
-            "SELECT 1 FROM pg_index i WHERE NOT i.indisvalid AND i.indexrelid = to_regclass('" + qualified + "')");
+            "SELECT 1 FROM pg_index i WHERE NOT i.indisvalid AND i.indexrelid = to_regclass(" + *literal + ")");
         if (invalid && invalid->row_count > 0) {
-          if (auto dropped = writer.execute_script("DROP INDEX CONCURRENTLY IF EXISTS " + qualified); !dropped) {
+          if (auto dropped = writer.execute_script(*drop_ddl); !dropped) {
             applied.error +=
-                fmt::format(" (and removing the invalid index {} failed: {})", qualified, dropped.error().message);
+                fmt::format(" (and removing the invalid index {} failed: {})", *qualified, dropped.error().message);
           } else {
-            applied.error += fmt::format(" (the invalid index {} it left was dropped)", qualified);
+            applied.error += fmt::format(" (the invalid index {} it left was dropped)", *qualified);
           }
         }
       }

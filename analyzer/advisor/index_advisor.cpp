@@ -4,6 +4,7 @@
 #include <cmath>
 #include <set>
 
+#include "analyzer/sql/render.hpp"
 #include "fmt/format.h"
 
 namespace dbvet::advisor {
@@ -18,8 +19,8 @@ bool same_table(const std::string& a, const std::string& b) { return lower(a) ==
 
 std::string key_of(const model::IndexCandidate& c) {
   std::string key = lower(c.table) + "(";
-  for (const auto& column : c.columns) key += lower(column) + ",";
-  return key + ")" + c.where;
+  for (size_t i = 0; i < c.columns.size(); ++i) key += (c.is_expression(i) ? "e:" : "") + lower(c.columns[i]) + ",";
+  return key + ")" + c.where_is_null;
 }
 
 bool starts_with_keys(const std::vector<std::string>& index, const std::vector<std::string>& keys) {
@@ -40,21 +41,13 @@ void add_unique(std::vector<std::string>& columns, const std::string& column) {
 }  // namespace
 
 bool index_covers(const model::Index& index, const model::IndexCandidate& candidate) {
-  return same_table(index.table, candidate.table) && lower(index.predicate) == lower(candidate.where) &&
+  std::string predicate = candidate.partial() ? candidate.where_is_null + " is null" : "";
+  return same_table(index.table, candidate.table) && lower(index.predicate) == lower(predicate) &&
          starts_with_keys(index.columns, candidate.columns);
 }
 
-std::string index_ddl(const model::IndexCandidate& c, const std::string& engine) {
-  if (engine == "postgres") return model::postgres_create_index(c, c.name(), true);
-  if (engine == "mysql" || engine == "mariadb") return model::mysql_add_index(c) + ", ALGORITHM=INPLACE, LOCK=NONE";
-  std::string keys;
-  for (size_t i = 0; i < c.columns.size(); ++i) {
-    keys += (i ? ", " : "") + c.columns[i];
-    if (i < c.descending.size() && c.descending[i]) keys += " DESC";
-  }
-  std::string ddl = fmt::format("CREATE {}INDEX {} ON {} ({})", c.unique ? "UNIQUE " : "", c.name(), c.table, keys);
-  if (!c.where.empty()) ddl += " WHERE " + c.where;
-  return ddl;
+core::Expected<std::string> index_ddl(const model::IndexCandidate& c, const std::string& engine) {
+  return sql::recommended_index_ddl(sql::dialect_of(engine), c);
 }
 
 bool plannable(const sql::QueryShape& shape) {
@@ -73,6 +66,8 @@ std::vector<model::IndexCandidate> index_candidates(const ClassWork& work, const
   std::set<std::string> seen;
   auto push = [&](model::IndexCandidate c) {
     if (c.columns.empty()) return;
+    // A key that cannot be rendered safely (a NUL byte, an expression holding more than one) is no candidate.
+    if (!index_ddl(c, engine)) return;
     if (seen.insert(key_of(c)).second) out.push_back(std::move(c));
   };
   const auto& shape = work.shape;
@@ -93,6 +88,13 @@ std::vector<model::IndexCandidate> index_candidates(const ClassWork& work, const
     std::vector<std::string> equalities, ranges, sorts, joins, nulls = usage.null_columns, prefixes;
     std::vector<std::string> groups = usage.group_by;
     std::vector<std::string> functions;  // expression keys compared by equality: lower(email) = ...
+    // Expression keys are rendered from their parts (function, quoted column) and carry a NUL
+    // prefix while they share these lists with column names, which can hold no NUL.
+    const auto dialect = sql::dialect_of(engine);
+    auto expression_key = [&](const sql::FunctionPredicate& f) -> std::string {
+      auto key = sql::function_key(dialect, f.function, f.column);
+      return key ? std::string(1, '\0') + *key : std::string();
+    };
     for (const auto& column : usage.equality_columns) {
       bool is_null = std::find(nulls.begin(), nulls.end(), column) != nulls.end();
       if (!is_null) add_unique(equalities, column);
@@ -109,7 +111,7 @@ std::vector<model::IndexCandidate> index_candidates(const ClassWork& work, const
       if (wrapped == usage.functions.end()) {
         add_unique(prefixes, like.column);
       } else if (wrapped->index_key) {
-        add_unique(prefixes, wrapped->expression);
+        if (auto key = expression_key(*wrapped); !key.empty()) add_unique(prefixes, key);
       }
     }
     for (const auto& f : usage.functions) {
@@ -117,9 +119,9 @@ std::vector<model::IndexCandidate> index_candidates(const ClassWork& work, const
         if (f.comparison == "=") add_unique(equalities, f.column);
         if (f.comparison == "range") add_unique(ranges, f.column);
       } else if (f.index_key && f.comparison == "=") {
-        add_unique(functions, f.expression);
+        if (auto key = expression_key(f); !key.empty()) add_unique(functions, key);
       } else if (f.index_key && f.comparison == "range") {
-        add_unique(ranges, f.expression);
+        if (auto key = expression_key(f); !key.empty()) add_unique(ranges, key);
       }
     }
     // Equality columns first, most selective first.
@@ -127,12 +129,22 @@ std::vector<model::IndexCandidate> index_candidates(const ClassWork& work, const
                      [&](const std::string& a, const std::string& b) { return distinct(a) > distinct(b); });
     bool sort_here = order_tables.size() == 1 && order_tables.count(lower(table->name));
     std::string where;
-    if (!nulls.empty()) where = nulls.front() + " IS NULL";
-    auto make = [&](std::vector<std::string> columns, std::string predicate) {
+    if (!nulls.empty()) where = nulls.front();
+    auto make = [&](std::vector<std::string> columns, std::string null_column) {
       model::IndexCandidate c;
       c.table = table->name;
-      c.columns = std::move(columns);
-      c.where = std::move(predicate);
+      for (auto& key : columns) {
+        bool expression = !key.empty() && key[0] == '\0';
+        if (expression) {
+          key.erase(0, 1);
+        } else if (const auto* column = table->find_column(key)) {
+          key = column->name;  // the catalog's spelling: quoted as it is stored
+        }
+        c.columns.push_back(std::move(key));
+        c.expression.push_back(expression);
+      }
+      if (const auto* column = table->find_column(null_column)) null_column = column->name;
+      c.where_is_null = std::move(null_column);
       return c;
     };
     // Equalities, then a range or the sort.
@@ -244,9 +256,12 @@ void out_unverified(const std::map<std::pair<std::string, std::string>, model::I
       r.table = candidate.table;
       r.columns = candidate.columns;
       r.include = candidate.include;
-      r.where = candidate.where;
+      auto predicate = sql::index_predicate(sql::dialect_of(options.engine), candidate);
+      auto ddl = index_ddl(candidate, options.engine);
+      if (!predicate || !ddl) continue;  // refused by index_candidates already
+      r.where = *predicate;
       r.method = candidate.method;
-      r.ddl = index_ddl(candidate, options.engine);
+      r.ddl = *ddl;
       r.verified = "estimate";
       r.cost_before = 0;
       r.rationale = "not verified: the engine cannot plan hypothetical indexes here (MariaDB: --sandbox verifies)";
@@ -342,7 +357,7 @@ std::vector<model::Recommendation> advise_indexes(const std::vector<ClassWork>& 
     bool covered = false;
     for (const auto* other : chosen) {
       if (same_table(other->candidate.table, entry->candidate.table) &&
-          other->candidate.where == entry->candidate.where &&
+          other->candidate.where_is_null == entry->candidate.where_is_null &&
           starts_with_keys(other->candidate.columns, entry->candidate.columns)) {
         covered = true;
       }
@@ -389,9 +404,12 @@ std::vector<model::Recommendation> advise_indexes(const std::vector<ClassWork>& 
     r.table = entry->candidate.table;
     r.columns = entry->candidate.columns;
     r.include = entry->candidate.include;
-    r.where = entry->candidate.where;
+    auto where = sql::index_predicate(sql::dialect_of(options.engine), entry->candidate);
+    auto ddl = index_ddl(entry->candidate, options.engine);
+    if (!where || !ddl) continue;  // refused by index_candidates already
+    r.where = *where;
     r.method = entry->candidate.method;
-    r.ddl = index_ddl(entry->candidate, options.engine);
+    r.ddl = *ddl;
     if (auto bytes = estimated_index_bytes(entry->candidate, schema)) {
       r.details["estimated_size_bytes"] = std::to_string(*bytes);
     }

@@ -74,7 +74,7 @@ void verify_drops(std::vector<model::Recommendation>& drops, const std::vector<C
 std::optional<int64_t> estimated_index_bytes(const model::IndexCandidate& candidate, const model::Schema& schema);
 
 // CREATE INDEX in the engine's dialect (CONCURRENTLY for PostgreSQL, online ALTER for MariaDB).
-std::string index_ddl(const model::IndexCandidate& candidate, const std::string& engine);
+core::Expected<std::string> index_ddl(const model::IndexCandidate& candidate, const std::string& engine);
 
 // True when `index` (existing) starts with the candidate's keys and has the same predicate.
 bool index_covers(const model::Index& index, const model::IndexCandidate& candidate);

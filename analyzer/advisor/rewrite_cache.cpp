@@ -4,6 +4,7 @@
 #include <cmath>
 #include <set>
 
+#include "analyzer/sql/render.hpp"
 #include "fmt/format.h"
 
 namespace dbvet::advisor {
@@ -64,10 +65,17 @@ std::vector<model::Recommendation> drop_index_recommendations(const std::vector<
     r.details["index"] = index;
     if (auto covered = evidence("covered_by"); !covered.empty()) r.details["covered_by"] = covered;
     if (auto same = evidence("duplicate_of"); !same.empty()) r.details["covered_by"] = same;
-    r.ddl = engine == "postgres" ? fmt::format("DROP INDEX CONCURRENTLY {}", index)
-            : engine == "mysql" || engine == "mariadb"
-                ? fmt::format("ALTER TABLE {} DROP INDEX {}, ALGORITHM=INPLACE, LOCK=NONE", f.table, index)
-                : fmt::format("DROP INDEX {}", index);
+    sql::DropIndex drop;
+    drop.table = f.table;
+    drop.index = index;
+    drop.concurrently = true;
+    drop.online = true;
+    if (const auto* t = schema.find_table(f.table); t && engine == "postgres" && t->schema != "public") {
+      drop.schema = t->schema;  // the index lives in its table's schema, which may be off the search path
+    }
+    auto ddl = sql::drop_index(sql::dialect_of(engine), drop);
+    if (!ddl) continue;  // a name no statement can hold (NUL): nothing to recommend
+    r.ddl = *ddl;
     r.verified = "estimate";
     r.rationale = f.message;
     out.push_back(std::move(r));

@@ -8,6 +8,7 @@
 
 #include "analyzer/engines/connection.hpp"
 #include "analyzer/engines/sandbox_names.hpp"
+#include "analyzer/sql/render.hpp"
 #include "fmt/format.h"
 
 namespace dbvet::engines {
@@ -44,15 +45,6 @@ core::Status copy_sqlite(const std::string& from, const std::string& to) {
   return core::ok();
 }
 
-std::string quote_ident(const std::string& name, char quote) {
-  std::string out(1, quote);
-  for (char c : name) {
-    if (c == quote) out += quote;
-    out += c;
-  }
-  return out + quote;
-}
-
 }  // namespace
 
 core::Expected<Sandbox> Sandbox::create(const core::TargetUrl& target, const std::string& tag,
@@ -80,8 +72,9 @@ core::Expected<Sandbox> Sandbox::create(const core::TargetUrl& target, const std
       auto session = admin_session(target);
       if (!session) return session.error();
       sandbox.name_ = name_for(target.database.empty() ? std::string("postgres") : target.database);
-      auto created = (*session)->execute_script(fmt::format(
-          "CREATE DATABASE {} TEMPLATE {}", quote_ident(sandbox.name_, '"'), quote_ident(target.database, '"')));
+      auto create = sql::create_database(sql::Dialect::postgres, sandbox.name_, target.database);
+      if (!create) return create.error();
+      auto created = (*session)->execute_script(*create);
       if (!created) {
         return core::make_error(created.error().kind,
                                 fmt::format("{} (a PostgreSQL sandbox copies the target with CREATE DATABASE ... "
@@ -96,19 +89,27 @@ core::Expected<Sandbox> Sandbox::create(const core::TargetUrl& target, const std
       auto session = admin_session(target);
       if (!session) return session.error();
       sandbox.name_ = name_for(target.database);
+      auto database = sql::quote_literal(sql::Dialect::mysql, target.database);
+      auto create = sql::create_database(sql::Dialect::mysql, sandbox.name_);
+      if (!database) return database.error();
+      if (!create) return create.error();
       auto tables = (*session)->execute(
-          fmt::format("SELECT table_name FROM information_schema.tables WHERE table_schema = '{}' AND "
+          fmt::format("SELECT table_name FROM information_schema.tables WHERE table_schema = {} AND "
                       "table_type = 'BASE TABLE'",
-                      target.database));
+                      *database));
       if (!tables) return tables.error();
-      auto created = (*session)->execute_script(fmt::format("CREATE DATABASE {}", quote_ident(sandbox.name_, '`')));
+      auto created = (*session)->execute_script(*create);
       if (!created) return created.error();
       sandbox.active_ = true;
       sandbox.url_.database = sandbox.name_;
       for (const auto& row : tables->rows) {
         if (row.empty() || !row[0]) continue;
-        std::string from = quote_ident(target.database, '`') + "." + quote_ident(*row[0], '`');
-        std::string to = quote_ident(sandbox.name_, '`') + "." + quote_ident(*row[0], '`');
+        auto from_name = sql::quote_qualified(sql::Dialect::mysql, target.database, *row[0]);
+        auto to_name = sql::quote_qualified(sql::Dialect::mysql, sandbox.name_, *row[0]);
+        if (!from_name) return from_name.error();
+        if (!to_name) return to_name.error();
+        const std::string& from = *from_name;
+        const std::string& to = *to_name;
         auto created_table = (*session)->execute_script(fmt::format("CREATE TABLE {} LIKE {}", to, from));
         if (!created_table) return created_table.error();
         std::string limit = options.max_rows_per_table ? fmt::format(" LIMIT {}", *options.max_rows_per_table) : "";
@@ -148,10 +149,10 @@ core::Status Sandbox::remove() {
   }
   auto session = admin_session(origin_);
   if (!session) return session.error();
-  if (origin_.engine == core::Engine::postgres) {
-    return (*session)->execute_script(fmt::format("DROP DATABASE IF EXISTS {} WITH (FORCE)", quote_ident(name_, '"')));
-  }
-  return (*session)->execute_script(fmt::format("DROP DATABASE IF EXISTS {}", quote_ident(name_, '`')));
+  auto drop = sql::drop_database(
+      origin_.engine == core::Engine::postgres ? sql::Dialect::postgres : sql::Dialect::mysql, name_);
+  if (!drop) return drop.error();
+  return (*session)->execute_script(*drop);
 }
 
 }  // namespace dbvet::engines

@@ -1,53 +1,68 @@
 #include "analyzer/model/what_if.hpp"
 
-#include <cctype>
+#include <cstdint>
+
+#include "fmt/format.h"
 
 namespace dbvet::model {
+namespace {
+
+void fnv1a(uint64_t& hash, const std::string& text) {
+  for (unsigned char c : text) {
+    hash ^= c;
+    hash *= 1099511628211ULL;
+  }
+  hash ^= 0xff;  // a separator that no byte of a name can fake
+  hash *= 1099511628211ULL;
+}
+
+}  // namespace
 
 std::string IndexCandidate::name() const {
-  std::string out = "dbvet_" + table;
-  for (const auto& column : columns) {
-    out += '_';
-    for (char c : column) {
-      if (std::isalnum(static_cast<unsigned char>(c)))
-        out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  bool lossy = false;
+  // Expression keys are written for people (`lower(email)` -> loweremail): their parentheses,
+  // commas and spaces are not counted as lost, anything else (a quoted column) is.
+  auto append = [&](std::string& out, const std::string& part, bool expression) {
+    for (char c : part) {
+      if (expression && (c == '(' || c == ')' || c == ',' || c == ' ')) continue;
+      if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) {
+        out += c;
+      } else if (c >= 'A' && c <= 'Z') {
+        out += static_cast<char>(c - 'A' + 'a');
+        lossy = true;  // "PetNotes" and "petnotes" are two tables in PostgreSQL
+      } else if (c != '_') {
+        lossy = true;
+      }
+    }
+  };
+  std::string out = "dbvet_";
+  for (char c : table) {
+    if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_') {
+      out += c;
+    } else if (c >= 'A' && c <= 'Z') {
+      out += static_cast<char>(c - 'A' + 'a');
+      lossy = true;
+    } else {
+      lossy = true;
     }
   }
-  if (!where.empty()) out += "_partial";
-  // Identifiers are limited to 63 bytes in PostgreSQL and 64 in MySQL.
-  if (out.size() > 60) out.resize(60);
-  return out;
-}
-
-std::string postgres_create_index(const IndexCandidate& c, const std::string& name, bool concurrently) {
-  std::string keys;
-  for (size_t i = 0; i < c.columns.size(); ++i) {
-    if (i) keys += ", ";
-    bool expression = c.columns[i].find('(') != std::string::npos;
-    keys += expression ? "(" + c.columns[i] + ")" : c.columns[i];
-    if (i == 0 && !c.opclass.empty()) keys += " " + c.opclass;
-    if (i < c.descending.size() && c.descending[i]) keys += " DESC";
+  for (size_t i = 0; i < columns.size(); ++i) {
+    out += '_';
+    append(out, columns[i], is_expression(i));
   }
-  std::string ddl = std::string("CREATE ") + (c.unique ? "UNIQUE " : "") + "INDEX " +
-                    (concurrently ? "CONCURRENTLY " : "") + (name.empty() ? "" : name + " ") + "ON " + c.table;
-  if (!c.method.empty() && c.method != "btree") ddl += " USING " + c.method;
-  ddl += " (" + keys + ")";
-  if (!c.include.empty()) {
-    ddl += " INCLUDE (";
-    for (size_t i = 0; i < c.include.size(); ++i) ddl += (i ? ", " : "") + c.include[i];
-    ddl += ")";
+  if (partial()) out += "_partial";
+  if (partial() && where_is_null.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_") != std::string::npos) {
+    lossy = true;
   }
-  if (!c.where.empty()) ddl += " WHERE " + c.where;
-  return ddl;
-}
-
-std::string mysql_add_index(const IndexCandidate& c) {
-  std::string keys;
-  for (size_t i = 0; i < c.columns.size(); ++i) {
-    bool expression = c.columns[i].find('(') != std::string::npos;
-    keys += (i ? ", " : "") + (expression ? "(" + c.columns[i] + ")" : c.columns[i]);
-  }
-  return "ALTER TABLE " + c.table + " ADD " + (c.unique ? "UNIQUE " : "") + "INDEX " + c.name() + " (" + keys + ")";
+  // Identifiers are limited to 63 bytes in PostgreSQL and 64 characters in MySQL.
+  constexpr size_t kMax = 60;
+  if (!lossy && out.size() <= kMax) return out;
+  uint64_t hash = 14695981039346656037ULL;
+  fnv1a(hash, table);
+  for (size_t i = 0; i < columns.size(); ++i) fnv1a(hash, (is_expression(i) ? "e:" : "c:") + columns[i]);
+  fnv1a(hash, where_is_null);
+  if (out.size() > kMax - 9) out.resize(kMax - 9);
+  return fmt::format("{}_{:08x}", out, static_cast<uint32_t>(hash ^ (hash >> 32)));
 }
 
 }  // namespace dbvet::model

@@ -15,26 +15,30 @@ namespace dbvet::model {
 
 struct IndexCandidate {
   std::string table;
-  std::vector<std::string> columns;  // key columns in order; an expression key is its SQL text
+  // Key columns in order. A key is a column name (quoted when rendered) unless `expression` marks
+  // it as an expression: SQL text from the user's own parsed statement (`lower(email)`), which
+  // analyzer/sql checks holds one expression and nothing else before rendering it.
+  std::vector<std::string> columns;
+  std::vector<bool> expression;      // per key, empty means all keys are columns
   std::vector<bool> descending;      // per key, empty means all ascending
   std::vector<std::string> include;  // PostgreSQL INCLUDE columns
-  std::string where;                 // partial index predicate, empty when none
+  std::string where_is_null;         // partial index WHERE <this column> IS NULL, empty when none
   std::string method = "btree";
   std::string opclass;  // e.g. text_pattern_ops for prefix LIKE, applied to the first key
   bool unique = false;
 
-  // A stable name derived from the table and keys: dbvet_<table>_<col>_<col>.
+  bool is_expression(size_t key) const { return key < expression.size() && expression[key]; }
+  bool partial() const { return !where_is_null.empty(); }
+
+  // A stable name derived from the table and keys: dbvet_<table>_<col>_<col>[_partial], lower-case
+  // letters, digits and _ only, so that it needs no quoting anywhere. When that loses anything
+  // (other characters, case, length) an FNV-1a hash of the exact table, keys and predicate is
+  // appended, so different names never collide; always at most 63 bytes (PostgreSQL's limit).
   std::string name() const;
 };
 
-// CREATE INDEX in PostgreSQL's syntax: expression keys in parentheses, the opclass on the first
-// key, USING for a method other than btree, INCLUDE and WHERE. `name` empty gives an unnamed index
-// (as HypoPG takes it); the advisor's DDL adds CONCURRENTLY and the candidate's name.
-std::string postgres_create_index(const IndexCandidate& candidate, const std::string& name, bool concurrently);
-
-// ALTER TABLE ... ADD INDEX in MySQL/MariaDB syntax, named after the candidate; expression keys in
-// their own parentheses (MySQL 8 functional keys). MySQL has no partial indexes: `where` is left out.
-std::string mysql_add_index(const IndexCandidate& candidate);
+// The DDL itself is rendered by analyzer/sql/render.hpp (sql::create_index, sql::mysql_add_index):
+// the model holds names as data only.
 
 struct WhatIfResult {
   double cost = 0;                           // the planner's total cost (engine units; SQLite: a relative estimate)

@@ -103,4 +103,34 @@ std::vector<ScriptStatement> split_statements(std::string_view script) {
   return statements;
 }
 
+std::vector<ScriptStatement> split_statements(std::string_view script, Dialect dialect) {
+  std::vector<ScriptStatement> statements;
+  Lexer lexer(script, dialect);
+  bool any = false;  // a token other than a comment since `start`
+  size_t first = 0;
+  auto flush = [&](size_t end) {
+    if (any) {
+      size_t last = script.find_last_not_of(" \t\r\n", end == 0 ? 0 : end - 1);
+      int line = 1;
+      for (size_t k = 0; k < first; ++k) line += script[k] == '\n';
+      statements.push_back({std::string(script.substr(first, last - first + 1)), line});
+    }
+    any = false;
+  };
+  for (auto t = lexer.next(); t.kind != TokenKind::end; t = lexer.next()) {
+    if (t.kind == TokenKind::punctuation && t.text == ";") {
+      flush(t.offset);
+      continue;
+    }
+    if (t.kind == TokenKind::comment) continue;
+    if (!any) {
+      // Keep comments between the previous `;` and the first token out of the statement.
+      first = t.offset;
+      any = true;
+    }
+  }
+  flush(script.size());
+  return statements;
+}
+
 }  // namespace dbvet::sql

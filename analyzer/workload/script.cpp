@@ -76,7 +76,8 @@ class ScriptParser {
       return core::ok();
     }
     if (c == '/' && at(pos_ + 1) == '*') return block_comment();
-    if (c == '\'' || c == '"') return quoted(c);
+    // MySQL's backquoted names may hold `;` too (`v); DROP TABLE t; #`): one name, not two statements.
+    if (c == '\'' || c == '"' || c == '`') return quoted(c);
     if (c == '$') return maybe_dollar_quote();
     if (c == ';') {
       ++pos_;

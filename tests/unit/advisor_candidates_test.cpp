@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "analyzer/advisor/index_advisor.hpp"
+#include "analyzer/sql/render.hpp"
 
 namespace dbvet::advisor {
 namespace {
@@ -43,9 +44,9 @@ ClassWork work_for(const std::string& sql, const model::Schema& schema) {
 }
 
 bool has(const std::vector<model::IndexCandidate>& cs, const std::vector<std::string>& columns,
-         const std::string& where = "") {
+         const std::string& where = "") {  // where: the IS NULL column of a partial index
   for (const auto& c : cs) {
-    if (c.columns == columns && c.where == where) return true;
+    if (c.columns == columns && c.where_is_null == where) return true;
   }
   return false;
 }
@@ -113,7 +114,7 @@ TEST(AdvisorCandidates, PartialExpressionAndPrefix) {
   auto outbox = index_candidates(
       work_for("SELECT id FROM outbox WHERE published_at IS NULL ORDER BY created_at LIMIT 100", schema), schema,
       "sqlite");
-  EXPECT_TRUE(has(outbox, {"created_at"}, "published_at IS NULL"));
+  EXPECT_TRUE(has(outbox, {"created_at"}, "published_at"));
   auto login =
       index_candidates(work_for("SELECT user_id FROM users WHERE lower(email) = 'a'", schema), schema, "postgres");
   EXPECT_TRUE(has(login, {"lower(email)"}));
@@ -150,14 +151,14 @@ TEST(AdvisorDdl, PerEngine) {
   model::IndexCandidate c;
   c.table = "outbox";
   c.columns = {"created_at"};
-  c.where = "published_at IS NULL";
-  EXPECT_EQ(index_ddl(c, "sqlite"),
+  c.where_is_null = "published_at";
+  EXPECT_EQ(*index_ddl(c, "sqlite"),
             "CREATE INDEX dbvet_outbox_createdat_partial ON outbox (created_at) WHERE published_at IS NULL");
   EXPECT_EQ(
-      index_ddl(c, "postgres"),
+      *index_ddl(c, "postgres"),
       "CREATE INDEX CONCURRENTLY dbvet_outbox_createdat_partial ON outbox (created_at) WHERE published_at IS NULL");
-  c.where.clear();
-  EXPECT_EQ(index_ddl(c, "mariadb"),
+  c.where_is_null.clear();
+  EXPECT_EQ(*index_ddl(c, "mariadb"),
             "ALTER TABLE outbox ADD INDEX dbvet_outbox_createdat (created_at), ALGORITHM=INPLACE, LOCK=NONE");
   model::Index existing;
   existing.table = "outbox";
@@ -171,34 +172,37 @@ TEST(AdvisorDdl, PostgresExpressionsOpclassIncludeAndMethod) {
   model::IndexCandidate c;
   c.table = "users";
   c.columns = {"lower(email)", "status"};
+  c.expression = {true, false};
   c.opclass = "text_pattern_ops";
   c.include = {"user_id", "display_name"};
-  c.where = "deleted_at IS NULL";
-  EXPECT_EQ(index_ddl(c, "postgres"),
+  c.where_is_null = "deleted_at";
+  EXPECT_EQ(*index_ddl(c, "postgres"),
             "CREATE INDEX CONCURRENTLY dbvet_users_loweremail_status_partial ON users ((lower(email)) "
             "text_pattern_ops, status) INCLUDE (user_id, display_name) WHERE deleted_at IS NULL");
   // HypoPG takes the same statement unnamed and without CONCURRENTLY.
-  EXPECT_EQ(model::postgres_create_index(c, "", false),
+  EXPECT_EQ(*sql::create_index(sql::Dialect::postgres, c, "", false),
             "CREATE INDEX ON users ((lower(email)) text_pattern_ops, status) INCLUDE (user_id, display_name) WHERE "
             "deleted_at IS NULL");
   c.method = "hash";
   c.columns = {"token"};
+  c.expression.clear();
   c.opclass.clear();
   c.include.clear();
-  c.where.clear();
-  EXPECT_EQ(model::postgres_create_index(c, "", false), "CREATE INDEX ON users USING hash (token)");
+  c.where_is_null.clear();
+  EXPECT_EQ(*sql::create_index(sql::Dialect::postgres, c, "", false), "CREATE INDEX ON users USING hash (token)");
 }
 
 TEST(AdvisorDdl, MariadbOnlineAlterWithFunctionalKey) {
   model::IndexCandidate c;
   c.table = "payments";
   c.columns = {"user_id", "status"};
-  EXPECT_EQ(index_ddl(c, "mysql"),
+  EXPECT_EQ(*index_ddl(c, "mysql"),
             "ALTER TABLE payments ADD INDEX dbvet_payments_userid_status (user_id, status), ALGORITHM=INPLACE, "
             "LOCK=NONE");
   c.columns = {"lower(email)"};
+  c.expression = {true};
   c.unique = true;
-  EXPECT_EQ(model::mysql_add_index(c),
+  EXPECT_EQ(*sql::mysql_add_index(c, false),
             "ALTER TABLE payments ADD UNIQUE INDEX dbvet_payments_loweremail ((lower(email)))");
 }
 

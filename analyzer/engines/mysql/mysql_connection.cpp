@@ -10,6 +10,8 @@
 #include "analyzer/engines/mysql/mysql_explain.hpp"
 #include "analyzer/engines/mysql/mysql_introspect.hpp"
 #include "analyzer/engines/mysql/mysql_session.hpp"
+#include "analyzer/sql/render.hpp"
+#include "analyzer/sql/split_statements.hpp"
 #include "fmt/format.h"
 
 namespace dbvet::engines::mysql {
@@ -102,31 +104,23 @@ class MysqlConnection final : public Connection {
     return summary;
   }
 
+  // Multi-statement mode stays off for good: a script is split here with the MySQL lexer and sent one
+  // statement per call, so a name that smuggled a `;` could at worst make one statement fail.
   Status execute_script(const std::string& sql) override {
     if (!options_.allow_writes) return read_only_refusal(session_->target(), "running a script");
     MYSQL* handle = session_->handle();
-    mysql_set_server_option(handle, MYSQL_OPTION_MULTI_STATEMENTS_ON);
-    int statement = 1;
-    int status = mysql_real_query(handle, sql.data(), sql.size());
-    core::Status outcome = core::ok();
-    for (;;) {
-      if (status != 0) {
-        outcome = session_->last_error(fmt::format("statement {} of the script failed", statement));
-        break;
+    int statement = 0;
+    for (const auto& piece : sql::split_statements(sql, sql::Dialect::mysql)) {
+      ++statement;
+      if (mysql_real_query(handle, piece.text.data(), piece.text.size()) != 0) {
+        return session_->last_error(fmt::format("statement {} of the script failed", statement));
       }
       if (MYSQL_RES* result = mysql_store_result(handle)) mysql_free_result(result);
-      if (!mysql_more_results(handle)) break;
-      ++statement;
-      status = mysql_next_result(handle);
-      if (status > 0) continue;  // reported at the top of the loop
-      if (status < 0) break;
+      while (mysql_more_results(handle) && mysql_next_result(handle) == 0) {  // a CALL's extra results
+        if (MYSQL_RES* result = mysql_store_result(handle)) mysql_free_result(result);
+      }
     }
-    // Drain whatever the server still holds after an error, then go back to one statement per call.
-    while (mysql_more_results(handle) && mysql_next_result(handle) == 0) {
-      if (MYSQL_RES* result = mysql_store_result(handle)) mysql_free_result(result);
-    }
-    mysql_set_server_option(handle, MYSQL_OPTION_MULTI_STATEMENTS_OFF);
-    return outcome;
+    return core::ok();
   }
 
   Expected<int64_t> load_rows(const std::string& table, const std::vector<std::string>& columns,
@@ -134,8 +128,17 @@ class MysqlConnection final : public Connection {
     if (!options_.allow_writes) return read_only_refusal(session_->target(), "loading rows");
     constexpr size_t kBatchRows = 1000;
     constexpr size_t kMaxStatementBytes = 4u << 20;  // below the default max_allowed_packet (16 MiB)
-    std::string head = "INSERT INTO " + quote_identifier(table) + " (";
-    for (size_t i = 0; i < columns.size(); ++i) head += (i ? ", " : "") + quote_identifier(columns[i]);
+    auto dot = table.find('.');
+    auto quoted_table = dot == std::string::npos
+                            ? sql::quote_identifier(sql::Dialect::mysql, table)
+                            : sql::quote_qualified(sql::Dialect::mysql, table.substr(0, dot), table.substr(dot + 1));
+    if (!quoted_table) return quoted_table.error();
+    std::string head = "INSERT INTO " + *quoted_table + " (";
+    for (size_t i = 0; i < columns.size(); ++i) {
+      auto column = sql::quote_identifier(sql::Dialect::mysql, columns[i]);
+      if (!column) return column.error();
+      head += (i ? ", " : "") + *column;
+    }
     head += ") VALUES ";
     if (auto status = session_->exec("START TRANSACTION"); !status) return status.error();
     int64_t loaded = 0;

@@ -65,23 +65,4 @@ std::string Session::quote(const std::string& text) {
   return "'" + buffer + "'";
 }
 
-std::string quote_identifier(const std::string& name) {
-  std::string out;
-  size_t start = 0;
-  for (;;) {
-    size_t dot = name.find('.', start);
-    std::string part = name.substr(start, dot == std::string::npos ? std::string::npos : dot - start);
-    if (!out.empty()) out += '.';
-    out += '`';
-    for (char c : part) {
-      if (c == '`') out += '`';
-      out += c;
-    }
-    out += '`';
-    if (dot == std::string::npos) break;
-    start = dot + 1;
-  }
-  return out;
-}
-
 }  // namespace dbvet::engines::mysql

@@ -57,7 +57,4 @@ class Session {
   int statement_timeout_s_;
 };
 
-// `name` (or `schema.name`) as backquoted identifiers.
-std::string quote_identifier(const std::string& name);
-
 }  // namespace dbvet::engines::mysql

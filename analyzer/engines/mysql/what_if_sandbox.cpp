@@ -5,19 +5,11 @@
 #include <cstdlib>
 #include <functional>
 
+#include "analyzer/sql/render.hpp"
 #include "fmt/format.h"
 
 namespace dbvet::engines::mysql {
 namespace {
-
-std::string quote_literal(const std::string& text) {
-  std::string out = "'";
-  for (char c : text) {
-    if (c == '\'' || c == '\\') out += '\\';
-    out += c;
-  }
-  return out + "'";
-}
 
 core::Expected<std::string> first_value(Connection& session, const std::string& sql) {
   auto result = session.execute(sql);
@@ -88,9 +80,11 @@ core::Expected<std::unique_ptr<SandboxWhatIf>> SandboxWhatIf::open(const core::T
 }
 
 core::Status SandboxWhatIf::index_table(const std::string& index, std::string& table) {
+  auto literal = sql::quote_literal(sql::Dialect::mysql, index);
+  if (!literal) return literal.error();
   auto found = first_value(*session_, fmt::format("SELECT table_name FROM information_schema.statistics WHERE "
                                                   "table_schema = DATABASE() AND index_name = {} LIMIT 1",
-                                                  quote_literal(index)));
+                                                  *literal));
   if (!found) return found.error();
   if (found->empty()) {
     return core::make_error(core::ErrorKind::input, fmt::format("no index named {} in the sandbox", index));
@@ -111,7 +105,7 @@ core::Expected<model::WhatIfResult> SandboxWhatIf::plan_with(const std::string& 
     if (auto it = baseline_.find(sql); it != baseline_.end()) return it->second;
   }
   for (const auto& candidate : add) {
-    if (!candidate.where.empty()) {
+    if (candidate.partial()) {
       return core::make_error(core::ErrorKind::unsupported,
                               fmt::format("{}: MariaDB has no partial indexes", candidate.name()));
     }
@@ -127,23 +121,33 @@ core::Expected<model::WhatIfResult> SandboxWhatIf::plan_with(const std::string& 
   };
   auto run = [&]() -> core::Expected<model::WhatIfResult> {
     for (const auto& candidate : add) {
-      if (auto added = session_->execute_script(model::mysql_add_index(candidate)); !added) {
+      auto ddl = sql::mysql_add_index(candidate, false);
+      if (!ddl) return ddl.error();
+      sql::DropIndex drop;
+      drop.table = candidate.table;
+      drop.index = candidate.name();
+      auto undo_ddl = sql::drop_index(sql::Dialect::mysql, drop);
+      auto table = sql::quote_identifier(sql::Dialect::mysql, candidate.table);
+      auto name = sql::quote_identifier(sql::Dialect::mysql, candidate.name());
+      if (!undo_ddl || !table || !name) return core::make_error(core::ErrorKind::input, "unquotable index name");
+      if (auto added = session_->execute_script(*ddl); !added) {
         return core::make_error(added.error().kind,
                                 fmt::format("index {} in the sandbox: {}", candidate.name(), added.error().message));
       }
-      undo.push_back(fmt::format("ALTER TABLE {} DROP INDEX {}", candidate.table, candidate.name()));
-      auto analyzed = session_->execute(
-          fmt::format("ANALYZE TABLE {} PERSISTENT FOR COLUMNS () INDEXES ({})", candidate.table, candidate.name()));
+      undo.push_back(*undo_ddl);
+      auto analyzed =
+          session_->execute(fmt::format("ANALYZE TABLE {} PERSISTENT FOR COLUMNS () INDEXES ({})", *table, *name));
       if (!analyzed) return analyzed.error();
     }
     for (const auto& index : hide) {
       std::string table;
       if (auto status = index_table(index, table); !status) return status.error();
-      if (auto hidden = session_->execute_script(fmt::format("ALTER TABLE {} ALTER INDEX {} IGNORED", table, index));
-          !hidden) {
-        return hidden.error();
-      }
-      undo.push_back(fmt::format("ALTER TABLE {} ALTER INDEX {} NOT IGNORED", table, index));
+      auto hide_ddl = sql::mysql_ignore_index(table, index, true);
+      auto unhide_ddl = sql::mysql_ignore_index(table, index, false);
+      if (!hide_ddl) return hide_ddl.error();
+      if (!unhide_ddl) return unhide_ddl.error();
+      if (auto hidden = session_->execute_script(*hide_ddl); !hidden) return hidden.error();
+      undo.push_back(*unhide_ddl);
     }
     auto result = plan_now(sql);
     if (!result) return result.error();

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <functional>
 
+#include "analyzer/sql/render.hpp"
 #include "fmt/format.h"
 
 namespace dbvet::engines::postgres {
@@ -19,15 +20,6 @@ double plan_cost(const model::Plan& plan) {
 std::string first_value(const ResultSummary& result) {
   if (result.rows.empty() || result.rows[0].empty() || !result.rows[0][0]) return "";
   return *result.rows[0][0];
-}
-
-std::string quote_literal(const std::string& text) {
-  std::string out = "'";
-  for (char c : text) {
-    out += c;
-    if (c == '\'') out += '\'';
-  }
-  return out + "'";
 }
 
 }  // namespace
@@ -97,8 +89,12 @@ core::Expected<model::WhatIfResult> HypopgWhatIf::plan_now(const std::string& sq
                                                            const std::vector<std::string>& hide) {
   std::map<std::string, std::string> hypothetical;  // HypoPG's name ("<oid>btree_t_c") -> candidate name
   for (const auto& candidate : add) {
-    auto created = session_->execute(fmt::format("SELECT indexname FROM {}({})", function("hypopg_create_index"),
-                                                 quote_literal(model::postgres_create_index(candidate, "", false))));
+    auto ddl = sql::create_index(sql::Dialect::postgres, candidate, "", false);
+    if (!ddl) return ddl.error();
+    auto literal = sql::quote_literal(sql::Dialect::postgres, *ddl);
+    if (!literal) return literal.error();
+    auto created =
+        session_->execute(fmt::format("SELECT indexname FROM {}({})", function("hypopg_create_index"), *literal));
     if (!created) {
       return core::make_error(created.error().kind,
                               fmt::format("hypothetical index {}: {}", candidate.name(), created.error().message));
@@ -106,8 +102,12 @@ core::Expected<model::WhatIfResult> HypopgWhatIf::plan_now(const std::string& sq
     hypothetical[first_value(*created)] = candidate.name();
   }
   for (const auto& index : hide) {
-    auto hidden =
-        session_->execute(fmt::format("SELECT {}({}::regclass)", function("hypopg_hide_index"), quote_literal(index)));
+    // `index` is the catalog's name, unquoted: as a regclass literal it must be an identifier.
+    auto name = sql::quote_identifier(sql::Dialect::postgres, index);
+    if (!name) return name.error();
+    auto literal = sql::quote_literal(sql::Dialect::postgres, *name);
+    if (!literal) return literal.error();
+    auto hidden = session_->execute(fmt::format("SELECT {}({}::regclass)", function("hypopg_hide_index"), *literal));
     if (!hidden) return hidden.error();
   }
   auto plan = session_->explain(sql, {});

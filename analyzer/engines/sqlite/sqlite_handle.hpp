@@ -72,6 +72,5 @@ class DeadlineScope {
 };
 
 std::string column_string(sqlite3_stmt* stmt, int column);
-std::string quote_identifier(std::string_view name);
 
 }  // namespace dbvet::engines::sqlite

@@ -6,6 +6,7 @@
 #include <map>
 
 #include "analyzer/engines/sqlite/sqlite_connection.hpp"
+#include "analyzer/sql/render.hpp"
 #include "fmt/format.h"
 
 namespace dbvet::engines::sqlite {
@@ -266,8 +267,10 @@ Expected<model::Schema> SqliteConnection::introspect() {
       table.estimated_rows = stat->second;
     } else {
       // No statistics: count, but only up to a bound so that a huge table costs no full scan.
-      auto count = query(db_, fmt::format("SELECT count(*) FROM (SELECT 1 FROM {} LIMIT {})",
-                                          quote_identifier(table.name), kCountRowsBound + 1));
+      auto name = sql::quote_identifier(sql::Dialect::sqlite, table.name);
+      if (!name) return name.error();
+      auto count =
+          query(db_, fmt::format("SELECT count(*) FROM (SELECT 1 FROM {} LIMIT {})", *name, kCountRowsBound + 1));
       if (!count) return count.error();
       if (!count->empty() && integer(count->front(), 0) <= kCountRowsBound) {
         table.estimated_rows = static_cast<double>(integer(count->front(), 0));

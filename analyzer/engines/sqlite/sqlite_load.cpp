@@ -1,6 +1,7 @@
 // Writing paths of the SQLite session: scripts and bulk loads, refused unless writes are allowed.
 
 #include "analyzer/engines/sqlite/sqlite_connection.hpp"
+#include "analyzer/sql/render.hpp"
 #include "fmt/format.h"
 
 namespace dbvet::engines::sqlite {
@@ -28,10 +29,14 @@ Expected<int64_t> SqliteConnection::load_rows(const std::string& table, const st
   if (columns.empty()) {
     return core::make_error(core::ErrorKind::usage, fmt::format("{}: load into {} names no column", describe(), table));
   }
-  std::string insert = "INSERT INTO " + quote_identifier(table) + " (";
+  auto quoted_table = sql::quote_identifier(sql::Dialect::sqlite, table);
+  if (!quoted_table) return quoted_table.error();
+  std::string insert = "INSERT INTO " + *quoted_table + " (";
   std::string values;
   for (size_t i = 0; i < columns.size(); ++i) {
-    insert += (i ? ", " : "") + quote_identifier(columns[i]);
+    auto column = sql::quote_identifier(sql::Dialect::sqlite, columns[i]);
+    if (!column) return column.error();
+    insert += (i ? ", " : "") + *column;
     values += i ? ", ?" : "?";
   }
   insert += ") VALUES (" + values + ")";

@@ -72,9 +72,11 @@ void parse_scan(std::string_view rest, bool search, PlanNode& node) {
   std::string condition;
   if (!rest.empty() && rest.back() == ')') {
     int depth = 0;
+    bool balanced = false;
     for (size_t i = rest.size(); i-- > 0;) {
       if (rest[i] == ')') ++depth;
       if (rest[i] == '(' && --depth == 0) {
+        balanced = true;
         if (i > 0 && rest[i - 1] == ' ') {
           condition = std::string(rest.substr(i + 1, rest.size() - i - 2));
           rest = trim(rest.substr(0, i));
@@ -82,9 +84,29 @@ void parse_scan(std::string_view rest, bool search, PlanNode& node) {
         break;
       }
     }
+    // SQLite prints column names unquoted: one holding a parenthesis ("a)b=?") unbalances the
+    // condition; it then starts at the " (" after the index name (dbvet's names hold no space).
+    if (!balanced) {
+      auto using_index = rest.find(" INDEX ");
+      auto open = using_index == std::string_view::npos ? using_index : rest.find(" (", using_index + 7);
+      if (open != std::string_view::npos) {
+        condition = std::string(rest.substr(open + 2, rest.size() - open - 3));
+        rest = trim(rest.substr(0, open));
+      }
+    }
   }
+  const std::string_view whole = rest;
   std::string name(next_word(rest));
-  if (name == "SUBQUERY") name += " " + std::string(next_word(rest));  // "SCAN SUBQUERY 1" (old)
+  if (name == "SUBQUERY") {
+    name += " " + std::string(next_word(rest));  // "SCAN SUBQUERY 1" (old)
+  } else if (!rest.empty() && rest.rfind("AS ", 0) != 0 && rest.rfind("USING ", 0) != 0 &&
+             rest.rfind("VIRTUAL TABLE INDEX ", 0) != 0) {
+    // SQLite prints names unquoted: one holding spaces runs up to the clause that follows it.
+    size_t cut = std::min(whole.find(" USING "), whole.find(" VIRTUAL TABLE INDEX "));
+    if (cut == std::string_view::npos) cut = whole.size();
+    name = std::string(whole.substr(0, cut));
+    rest = trim(whole.substr(cut));
+  }
   node.relation = name;
   if (consume(rest, "AS ")) {
     node.alias = std::string(next_word(rest));

@@ -7,6 +7,7 @@
 
 #include "analyzer/engines/sqlite/sqlite_handle.hpp"
 #include "analyzer/engines/sqlite/sqlite_plan_parser.hpp"
+#include "analyzer/sql/render.hpp"
 #include "fmt/format.h"
 
 namespace dbvet::engines::sqlite {
@@ -17,13 +18,36 @@ std::string lower(std::string text) {
   return text;
 }
 
-std::string quote_literal(const std::string& text) {
-  std::string out = "'";
-  for (char c : text) {
-    out += c;
-    if (c == '\'') out += '\'';
+// Runs exactly one statement: text after the first statement is refused, never run.
+core::Status run_one(const SqliteDb& db, const std::string& sql) {
+  sqlite3_stmt* raw = nullptr;
+  const char* tail = nullptr;
+  int rc = sqlite3_prepare_v2(db.get(), sql.data(), static_cast<int>(sql.size()), &raw, &tail);
+  Statement stmt(raw);
+  if (rc != SQLITE_OK) return db.last_error(core::ErrorKind::query, rc);
+  if (!stmt || (tail && std::string_view(tail).find_first_not_of(" \t\r\n;") != std::string_view::npos)) {
+    return core::make_error(core::ErrorKind::internal, "what-if copy: refused a statement that is not exactly one");
   }
-  return out + "'";
+  auto stepped = db.step(stmt.get());
+  if (!stepped) return stepped.error();
+  return core::ok();
+}
+
+// One sqlite_stat1 row, its values bound: names are data here.
+core::Status insert_stat(const SqliteDb& db, const std::string& table, const std::string& index,
+                         const std::string& stat) {
+  auto stmt = db.prepare("INSERT INTO sqlite_stat1 VALUES (?, ?, ?)");
+  if (!stmt) return stmt.error();
+  sqlite3_bind_text(stmt->get(), 1, table.data(), static_cast<int>(table.size()), SQLITE_TRANSIENT);
+  if (index.empty()) {
+    sqlite3_bind_null(stmt->get(), 2);
+  } else {
+    sqlite3_bind_text(stmt->get(), 2, index.data(), static_cast<int>(index.size()), SQLITE_TRANSIENT);
+  }
+  sqlite3_bind_text(stmt->get(), 3, stat.data(), static_cast<int>(stat.size()), SQLITE_TRANSIENT);
+  auto stepped = db.step(stmt->get());
+  if (!stepped) return stepped.error();
+  return core::ok();
 }
 
 std::string column_text(const sqlite3_stmt* stmt, int i) {
@@ -126,7 +150,9 @@ core::Expected<std::unique_ptr<SqliteWhatIf>> SqliteWhatIf::open(const std::stri
   // Tables without statistics: count them (read-only) so the cost model has a size.
   for (const auto& [name, sql] : state->tables) {
     if (state->table_rows.count(lower(name)) || sql.rfind("CREATE TABLE", 0) != 0) continue;
-    if (auto stmt = state->target.prepare(fmt::format("SELECT count(*) FROM \"{}\"", name)); stmt) {
+    auto quoted = sql::quote_identifier(sql::Dialect::sqlite, name);
+    if (!quoted) continue;
+    if (auto stmt = state->target.prepare(fmt::format("SELECT count(*) FROM {}", *quoted)); stmt) {
       if (auto rc = state->target.step(stmt->get()); rc && *rc == SQLITE_ROW) {
         state->table_rows[lower(name)] = static_cast<double>(sqlite3_column_int64(stmt->get(), 0));
       }
@@ -140,25 +166,17 @@ double SqliteWhatIf::table_rows(const std::string& table) const {
   return it == state_->table_rows.end() ? 1000.0 : std::max(1.0, it->second);
 }
 
-std::string sqlite_index_ddl(const model::IndexCandidate& candidate) {
-  std::string keys;
-  for (size_t i = 0; i < candidate.columns.size(); ++i) {
-    if (i) keys += ", ";
-    keys += candidate.columns[i];
-    if (i < candidate.descending.size() && candidate.descending[i]) keys += " DESC";
-  }
-  std::string ddl = fmt::format("CREATE {}INDEX {} ON {} ({})", candidate.unique ? "UNIQUE " : "", candidate.name(),
-                                candidate.table, keys);
-  if (!candidate.where.empty()) ddl += " WHERE " + candidate.where;
-  return ddl;
-}
-
 // The sqlite_stat1 row the candidate would get: its row count, then rows per distinct prefix,
 // measured read-only on the target.
 core::Expected<std::string> SqliteWhatIf::candidate_stat(const model::IndexCandidate& candidate) {
-  std::string ddl = sqlite_index_ddl(candidate);
-  if (auto it = state_->candidate_stats.find(ddl); it != state_->candidate_stats.end()) return it->second;
-  std::string where = candidate.where.empty() ? "" : " WHERE " + candidate.where;
+  auto ddl = sql::create_index(sql::Dialect::sqlite, candidate, candidate.name(), false);
+  if (!ddl) return ddl.error();
+  if (auto it = state_->candidate_stats.find(*ddl); it != state_->candidate_stats.end()) return it->second;
+  auto table = sql::quote_identifier(sql::Dialect::sqlite, candidate.table);
+  if (!table) return table.error();
+  auto predicate = sql::index_predicate(sql::Dialect::sqlite, candidate);
+  if (!predicate) return predicate.error();
+  std::string where = predicate->empty() ? "" : " WHERE " + *predicate;
   auto count = [&](const std::string& sql) -> core::Expected<double> {
     auto stmt = state_->target.prepare(sql);
     if (!stmt) return stmt.error();
@@ -166,19 +184,25 @@ core::Expected<std::string> SqliteWhatIf::candidate_stat(const model::IndexCandi
     if (!rc) return rc.error();
     return *rc == SQLITE_ROW ? static_cast<double>(sqlite3_column_int64(stmt->get(), 0)) : 0.0;
   };
-  auto rows = count(fmt::format("SELECT count(*) FROM {}{}", candidate.table, where));
+  auto rows = count(fmt::format("SELECT count(*) FROM {}{}", *table, where));
   if (!rows) return rows.error();
   std::string stat = fmt::format("{}", std::max(1.0, *rows));
   std::string keys;
-  for (const auto& column : candidate.columns) {
+  for (size_t i = 0; i < candidate.columns.size(); ++i) {
     if (!keys.empty()) keys += ", ";
-    keys += column;
-    auto distinct =
-        count(fmt::format("SELECT count(*) FROM (SELECT DISTINCT {} FROM {}{})", keys, candidate.table, where));
+    if (candidate.is_expression(i)) {
+      if (auto ok = sql::check_expression(sql::Dialect::sqlite, candidate.columns[i]); !ok) return ok.error();
+      keys += "(" + candidate.columns[i] + ")";
+    } else {
+      auto column = sql::quote_identifier(sql::Dialect::sqlite, candidate.columns[i]);
+      if (!column) return column.error();
+      keys += *column;
+    }
+    auto distinct = count(fmt::format("SELECT count(*) FROM (SELECT DISTINCT {} FROM {}{})", keys, *table, where));
     if (!distinct) return distinct.error();
     stat += fmt::format(" {}", static_cast<int64_t>(std::ceil(std::max(1.0, *rows) / std::max(1.0, *distinct))));
   }
-  state_->candidate_stats[ddl] = stat;
+  state_->candidate_stats[*ddl] = stat;
   state_->index_stats[lower(candidate.name())] = parse_stat(stat);
   state_->index_table[lower(candidate.name())] = candidate.table;
   return stat;
@@ -229,30 +253,37 @@ core::Expected<model::WhatIfResult> SqliteWhatIf::plan_with(const std::string& s
   auto copy = SqliteDb::open(":memory:", OpenMode::read_write_create, "what-if copy of " + state_->target_name,
                              std::chrono::milliseconds(1000));
   if (!copy) return copy.error();
+  // The target's own schema (SQLite stored each as one statement) goes in as a script; everything
+  // built from names runs one statement per call, with names quoted or bound.
   std::string script = "BEGIN;\n";
   for (const auto& [name, ddl] : state_->tables) script += ddl + ";\n";
   for (const auto& [name, ddl] : state_->indexes) {
     bool hidden = std::any_of(hide.begin(), hide.end(), [&](const std::string& h) { return lower(h) == lower(name); });
     if (!hidden) script += ddl + ";\n";
   }
-  std::vector<std::string> stat_rows;
+  auto failed = [](const core::Error& error) {
+    return core::make_error(core::ErrorKind::query, "what-if copy: " + error.message);
+  };
+  if (auto status = copy->exec(script); !status) return failed(status.error());
+  std::vector<std::string> stats;
   for (const auto& candidate : add) {
-    script += sqlite_index_ddl(candidate) + ";\n";
+    auto ddl = sql::create_index(sql::Dialect::sqlite, candidate, candidate.name(), false);
+    if (!ddl) return ddl.error();
+    if (auto status = run_one(*copy, *ddl); !status) return failed(status.error());
     auto stat = candidate_stat(candidate);
     if (!stat) return stat.error();
-    stat_rows.push_back(fmt::format("INSERT INTO sqlite_stat1 VALUES ({}, {}, {});", quote_literal(candidate.table),
-                                    quote_literal(candidate.name()), quote_literal(*stat)));
+    stats.push_back(*stat);
   }
-  script += "COMMIT;\nANALYZE;\nDELETE FROM sqlite_stat1;\n";
+  if (auto status = copy->exec("COMMIT;\nANALYZE;\nDELETE FROM sqlite_stat1;"); !status) return failed(status.error());
   for (const auto& row : state_->stat1) {
-    script += fmt::format("INSERT INTO sqlite_stat1 VALUES ({}, {}, {});\n", quote_literal(row[0]),
-                          row[1].empty() ? "NULL" : quote_literal(row[1]), quote_literal(row[2]));
+    if (auto status = insert_stat(*copy, row[0], row[1], row[2]); !status) return failed(status.error());
   }
-  for (const auto& row : stat_rows) script += row + "\n";
-  script += "ANALYZE sqlite_schema;\n";
-  if (auto status = copy->exec(script); !status) {
-    return core::make_error(core::ErrorKind::query, "what-if copy: " + status.error().message);
+  for (size_t i = 0; i < add.size(); ++i) {
+    if (auto status = insert_stat(*copy, add[i].table, add[i].name(), stats[i]); !status) {
+      return failed(status.error());
+    }
   }
+  if (auto status = copy->exec("ANALYZE sqlite_schema;"); !status) return failed(status.error());
   auto stmt = copy->prepare("EXPLAIN QUERY PLAN " + sql);
   if (!stmt) return stmt.error();
   std::vector<EqpRow> rows;

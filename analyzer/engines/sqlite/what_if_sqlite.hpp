@@ -35,7 +35,4 @@ class SqliteWhatIf final : public model::WhatIf {
   std::unique_ptr<State> state_;
 };
 
-// CREATE INDEX for SQLite.
-std::string sqlite_index_ddl(const model::IndexCandidate& candidate);
-
 }  // namespace dbvet::engines::sqlite
