@@ -60,6 +60,10 @@ std::optional<std::filesystem::path> replaceable_path(const std::string& output)
   namespace fs = std::filesystem;
   std::error_code error;
   fs::path path(output);
+  // /dev/stdout, /dev/fd/N and /proc/self/fd/N name an open descriptor, which may be a regular file
+  // (`-o /dev/stdout >>log`): it is written where it stands, never replaced by a new file.
+  std::string absolute = fs::absolute(path, error).lexically_normal().string();
+  if (absolute.rfind("/dev/", 0) == 0 || absolute.rfind("/proc/", 0) == 0) return std::nullopt;
   auto status = fs::status(path, error);
   if (error || status.type() == fs::file_type::not_found) {
     if (fs::is_symlink(fs::symlink_status(path, error))) return fs::weakly_canonical(path, error);
@@ -89,7 +93,8 @@ core::Expected<std::ostream*> CommandContext::out() {
   const std::string& output = options_.output_path;
   auto replace = replaceable_path(output);
   if (!replace) {
-    file_ = std::make_unique<std::ofstream>(output, std::ios::binary | std::ios::trunc);
+    // Appending: truncating /dev/stdout would empty the file a shell opened with `>>`.
+    file_ = std::make_unique<std::ofstream>(output, std::ios::binary | std::ios::app);
     if (!*file_) {
       int error = errno;
       file_.reset();

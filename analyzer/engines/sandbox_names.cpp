@@ -151,9 +151,10 @@ core::Expected<std::vector<SandboxEntry>> list_sandboxes(const core::TargetUrl& 
 }
 
 core::Status drop_sandbox(const core::TargetUrl& target, const SandboxEntry& entry) {
-  std::string_view name = entry.name;
-  if (target.engine == core::Engine::sqlite) name = std::filesystem::path(entry.name).extension().string();
-  if (!name.empty() && name[0] == '.') name.remove_prefix(1);
+  std::string name = target.engine == core::Engine::sqlite
+                         ? std::filesystem::path(entry.name).extension().string()  // ".dbvet_sandbox_..."
+                         : entry.name;
+  if (!name.empty() && name[0] == '.') name.erase(0, 1);
   if (!parse_sandbox_name(name) || !entry.orphaned()) {
     return core::make_error(core::ErrorKind::usage,
                             fmt::format("{} is not a sandbox of a dbvet process that has ended", entry.name));

@@ -132,9 +132,20 @@ TEST(OutputIntegrity, AClosedPipeIsExit3WithoutNoise) {
   ASSERT_EQ(pipe(fds), 0);
   close(fds[0]);  // the reader is gone before dbvet writes: every write gets EPIPE
   std::string err;
-  int code = run_with_stdout({"rules"}, fds[1], &err);
+  int code = run_with_stdout({"rules", "list"}, fds[1], &err);
   EXPECT_EQ(code, 3) << err;  // not killed by SIGPIPE (141), not 0: the output was lost
   EXPECT_EQ(err, "");
+}
+
+TEST(OutputIntegrity, DevStdoutIsWrittenWhereItStandsNotReplaced) {
+  SqliteFixture fixture("out-devstdout");
+  auto log = write_text(fixture.dir / "log.txt", "first line\n");
+  auto run = run_program({"/bin/sh", "-c", std::string("\"$0\" explain \"$1\" 'SELECT 1' -o /dev/stdout >>\"$2\""),
+                          dbvet_bin(), fixture.target(), log.string()});
+  EXPECT_EQ(run.exit_code, 0) << run.err;
+  auto text = read_file(log);
+  EXPECT_EQ(text.rfind("first line\n", 0), 0u) << text;
+  EXPECT_NE(text.find("QUERY PLAN"), std::string::npos) << text;
 }
 
 TEST(OutputIntegrity, AFailedExplainLeavesTheExistingFileAsItWas) {
