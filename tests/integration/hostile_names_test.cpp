@@ -153,6 +153,10 @@ TEST(HostileNames, Sqlite) {
     auto w = writer("sqlite:" + db.string());
     ASSERT_TRUE(w);
     ASSERT_TRUE(w->execute_script(setup_sql('"', false)).has_value());
+    // Two indexes on the same key: the second (by name) is advised dropped, and its name is hostile.
+    ASSERT_TRUE(w->execute_script("CREATE INDEX a_plain ON \"order\" (plain); CREATE INDEX \"j\"\"dx'; DROP TABLE "
+                                  "canary; --\" ON \"order\" (plain)")
+                    .has_value());
   }
   auto workload = write_workload("hostile_sqlite_w", '"');
   auto report = advise({"advise", "sqlite:" + db.string(), "-w", workload.string(), "--format", "json",
@@ -170,6 +174,16 @@ TEST(HostileNames, Sqlite) {
   auto copy = writer("sqlite:" + copy_path.string());
   ASSERT_TRUE(copy);
   apply_on_copy(*copy, ddl, "SELECT count(*) FROM sqlite_schema WHERE type = 'index'");
+  std::string drop;
+  for (const auto& r : report["recommendations"]) {
+    if (r["type"] == "drop_index" && r["details"]["index"] == "j\"dx'; DROP TABLE canary; --") drop = r["ddl"];
+  }
+  ASSERT_FALSE(drop.empty()) << report["recommendations"].dump(1);
+  auto dropped = copy->execute_script(drop);
+  EXPECT_TRUE(dropped.has_value()) << drop << ": " << (dropped ? "" : dropped.error().message);
+  EXPECT_EQ(scalar(*copy, "SELECT count(*) FROM sqlite_schema WHERE name = 'j\"dx''; DROP TABLE canary; --'"), "0");
+  EXPECT_EQ(scalar(*copy, "SELECT count(*) FROM sqlite_schema WHERE name = 'a_plain'"), "1");
+  expect_canary(*copy, "the copy after the drop");
   copy.reset();
 
   // --apply on another copy runs the same statements through dbvet itself.
@@ -235,6 +249,40 @@ TEST(HostileNames, MariadbSandbox) {
   apply_on_copy(copy.writer(), ddl, count_indexes);
   expect_canary(database.writer(), "the target after the copy");
   EXPECT_EQ(scalar(database.writer(), count_indexes), indexes_before);
+}
+
+// The issue's own path: a slow log of queries on the hostile columns, advised with --sandbox.
+TEST(HostileNames, MariadbSlowLogSandbox) {
+  const std::string base = "hostile_log_" + std::to_string(static_cast<long>(getpid()));
+  MysqlTestDb database(base);
+  database.script(setup_sql('`', true));
+  auto log = scratch_dir("hostile_my_log") / "slow.log";
+  {
+    std::ofstream out(log);
+    out << "/usr/sbin/mariadbd, Version: 10.11.19-MariaDB-log. started with:\n"
+           "Tcp port: 3306  Unix socket: /run/mysqld/mysqld.sock\nTime                 Id Command    Argument\n";
+    int n = 0;
+    for (int round = 0; round < 5; ++round) {
+      for (const auto& h : hostile_names('`')) {
+        out << "# Time: 251206  7:00:" << (10 + n % 50) << "\n# User@Host: dbvet[dbvet] @ localhost [127.0.0.1]\n"
+            << "# Thread_id: 5  Schema: " << database.name() << "  QC_hit: No\n"
+            << "# Query_time: 0.020000  Lock_time: 0.000010  Rows_sent: 4  Rows_examined: 4000\n"
+            << "SET timestamp=" << 1765000000 + n << ";\nSELECT id, plain FROM " << q('`', h.table) << " WHERE "
+            << q('`', h.column) << " = " << round << ";\n";
+        ++n;
+      }
+    }
+  }
+  auto report =
+      advise({"advise", database.url(), "--log", log.string(), "--format", "json", "--no-progress", "--sandbox"});
+  ASSERT_FALSE(report.is_null());
+  auto ddl = index_ddl_for_each(report, '`');
+  expect_canary(database.writer(), "the target");
+  MysqlTestDb copy(base + "_copy");
+  copy.script(setup_sql('`', true));
+  apply_on_copy(copy.writer(), ddl,
+                "SELECT count(DISTINCT table_name, index_name) FROM information_schema.statistics WHERE table_schema = "
+                "DATABASE()");
 }
 
 }  // namespace
