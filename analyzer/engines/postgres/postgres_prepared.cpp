@@ -5,6 +5,7 @@
 #include <cctype>
 
 #include "analyzer/engines/postgres/postgres_session.hpp"
+#include "analyzer/engines/socket_deadline.hpp"
 #include "fmt/format.h"
 
 namespace dbvet::engines::postgres {
@@ -93,7 +94,12 @@ Expected<std::unique_ptr<PreparedSession>> PreparedSession::connect(const core::
                                                                     const ConnectOptions& options) {
   std::unique_ptr<PreparedSession> session(new PreparedSession());
   session->url_ = url;
+  session->client_timeout_ = options.statement_timeout + kClientTimeoutGrace;
   session->connection_ = PQconnectdb(build_conninfo(url, options).c_str());
+  // Server notices ("terminating connection due to immediate shutdown") would go to stderr, once per
+  // client; the analyzer never prints, and a lost connection is reported once by the bench.
+  PQsetNoticeProcessor(
+      session->connection_, [](void*, const char*) {}, nullptr);
   if (PQstatus(session->connection_) != CONNECTION_OK) {
     return core::make_error(core::ErrorKind::connection,
                             fmt::format("{}: {}", url.redacted(), one_line(PQerrorMessage(session->connection_), url)));
@@ -107,6 +113,7 @@ PreparedSession::~PreparedSession() {
 
 Expected<ResultSummary> PreparedSession::execute(const std::string& sql, size_t keep_rows) {
   auto parameterized = parameterize(sql);
+  SocketDeadline deadline(PQsocket(connection_), client_timeout_);
   PGresult* result = nullptr;
   int number = -1;
   if (!parameterized.values.empty()) {
@@ -135,6 +142,12 @@ Expected<ResultSummary> PreparedSession::execute(const std::string& sql, size_t 
     std::string message = one_line(result ? PQresultErrorMessage(result) : PQerrorMessage(connection_), url_);
     const char* state = result ? PQresultErrorField(result, PG_DIAG_SQLSTATE) : nullptr;
     PQclear(result);
+    if (deadline.fired()) {
+      return core::make_error(core::ErrorKind::connection,
+                              fmt::format("{}: no answer within {} ms (client-side statement timeout): the server "
+                                          "stopped answering",
+                                          url_.redacted(), client_timeout_.count()));
+    }
     if (PQstatus(connection_) != CONNECTION_OK) {
       return core::make_error(core::ErrorKind::connection,
                               fmt::format("{}: connection lost: {}", url_.redacted(), message));
