@@ -120,10 +120,19 @@ Expected<ResultSummary> PreparedSession::execute(const std::string& sql, size_t 
     auto it = prepared_.find(parameterized.text);
     if (it == prepared_.end()) {
       number = static_cast<int>(prepared_.size());
+      // A template the server cannot prepare (`v + -$1`: the operator of an unknown type is not
+      // unique) must not abort the script's open transaction: inside one, the attempt is fenced by a
+      // savepoint.
+      const bool in_transaction = PQtransactionStatus(connection_) == PQTRANS_INTRANS;
+      if (in_transaction) PQclear(PQexec(connection_, "SAVEPOINT dbvet_prepare"));
       PGresult* prepared = PQprepare(connection_, fmt::format("dbvet_{}", number).c_str(), parameterized.text.c_str(),
                                      static_cast<int>(parameterized.values.size()), nullptr);
       if (PQresultStatus(prepared) != PGRES_COMMAND_OK) number = -1;
       PQclear(prepared);
+      if (in_transaction) {
+        PQclear(PQexec(connection_, number < 0 ? "ROLLBACK TO SAVEPOINT dbvet_prepare; RELEASE SAVEPOINT dbvet_prepare"
+                                               : "RELEASE SAVEPOINT dbvet_prepare"));
+      }
       prepared_.emplace(parameterized.text, number);
     } else {
       number = it->second;
