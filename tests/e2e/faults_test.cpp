@@ -371,6 +371,22 @@ TEST(FaultsNoServer, FailedTransactionsFailTheRunUnlessWithinMaxErrorRate) {
   EXPECT_EQ(lenient.exit_code, 0) << lenient.err;
 }
 
+TEST(FaultsNoServer, OverallTimeoutStopsABenchWithItsPartialResult) {
+  auto db = sqlite_with_items("overall-timeout");
+  auto dir = db.parent_path();
+  std::ofstream(dir / "good.sql") << "\\set id random(1, 100)\nSELECT v FROM items WHERE id = :id;\n";
+  auto begun = Clock::now();
+  auto result = testing::run_dbvet({"--timeout", "1500ms", "--format", "json", "--no-progress", "bench",
+                                    "sqlite:" + db.string(), "-w", (dir / "good.sql").string(), "-T", "20s"});
+  EXPECT_LT(std::chrono::duration<double>(Clock::now() - begun).count(), 8);
+  EXPECT_EQ(result.exit_code, 3) << result.err;
+  EXPECT_NE(result.err.find("the overall --timeout of 1500ms expired"), std::string::npos) << result.err;
+  auto json = nlohmann::json::parse(result.out);
+  EXPECT_TRUE(json["dbvet"]["interrupted"].get<bool>());
+  EXPECT_EQ(json["dbvet"]["interruption"], "the overall --timeout of 1500ms expired");
+  EXPECT_GT(json["dbvet"]["summary"][0]["transactions"].get<uint64_t>(), 0u);
+}
+
 TEST(FaultsNoServer, PerSecondIntervalsAddUpOverEveryClient) {
   auto db = sqlite_with_items("intervals");
   auto dir = db.parent_path();
