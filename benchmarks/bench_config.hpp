@@ -66,6 +66,10 @@ struct BenchConfig {
   bool sandbox = false;
   bool allow_ddl = false;
   std::chrono::milliseconds statement_timeout{30000};
+  std::chrono::milliseconds connect_timeout{10000};
+  // How long a client whose connection was lost keeps reconnecting (with backoff) before the run
+  // stops as an outage.
+  std::chrono::milliseconds reconnect_window{10000};
   std::vector<Sla> slas;
   std::optional<Ramp> ramp;
 };

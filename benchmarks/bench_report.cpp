@@ -289,6 +289,8 @@ void to_json(json& out, const BenchReport& report) {
                   {"dbvet_variant", run.variant},
                   {"errors", run.errors},
                   {"timeouts", run.timeouts},
+                  {"connection_errors", run.connection_errors},
+                  {"reconnects", run.reconnects},
                   {"dropped", run.dropped},
                   {"rows", run.rows},
                   {"result_hash", fmt::format("{:016x}", run.result_hash)},
@@ -312,6 +314,7 @@ void to_json(json& out, const BenchReport& report) {
   json dbvet = {{"target", result.target},
                 {"engine", result.engine},
                 {"interrupted", result.interrupted},
+                {"outage", result.outage},
                 {"load",
                  {{"model", config.ramp            ? "ramp"
                             : config.load.rate > 0 ? "open"
@@ -323,6 +326,7 @@ void to_json(json& out, const BenchReport& report) {
                   {"warmup_s", config.load.warmup.count() / 1000.0},
                   {"repetitions", config.repetitions},
                   {"seed", config.seed}}}};
+  if (!result.interruption.empty()) dbvet["interruption"] = result.interruption;
   dbvet["variants"] = json::array();
   for (const auto& variant : result.variants) {
     json item = {{"name", variant.name}, {"kind", variant.kind}, {"spec", variant.spec}};
@@ -341,6 +345,8 @@ void to_json(json& out, const BenchReport& report) {
                  {"errors", run.errors},
                  {"error_rate", run.error_rate()},
                  {"timeouts", run.timeouts},
+                 {"connection_errors", run.connection_errors},
+                 {"reconnects", run.reconnects},
                  {"dropped", run.dropped},
                  {"rows", run.rows},
                  {"result_hash", summary.result_hash},
@@ -455,7 +461,11 @@ std::string render_bench_text(const BenchReport& report) {
     }
     for (const auto& knee : report.knees) out += "  " + knee_line(knee, config.ramp->to) + "\n";
   }
-  if (report.result.interrupted) out += "\ninterrupted: the results above are partial\n";
+  if (report.result.interrupted) {
+    out += report.result.interruption.empty()
+               ? "\ninterrupted: the results above are partial\n"
+               : fmt::format("\ninterrupted ({}): the results above are partial\n", report.result.interruption);
+  }
   return out;
 }
 
@@ -546,8 +556,8 @@ std::string render_bench_csv(const BenchReport& report) {
     for (size_t s = 0; s < run.intervals.size(); ++s) {
       const auto& interval = run.intervals[s];
       out += fmt::format("{},{},{},{},{},{},{:.4f},{:.4f},{:.4f},{:.4f}\n", run.query, run.variant, run.repetition, s,
-                         interval.transactions, interval.errors, interval.latency.quantile(0.5),
-                         interval.latency.quantile(0.95), interval.latency.quantile(0.99), interval.latency.max);
+                         interval.transactions, interval.errors, interval.p50_ms, interval.p95_ms, interval.p99_ms,
+                         interval.max_ms);
     }
   }
   return out;

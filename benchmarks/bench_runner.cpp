@@ -2,13 +2,16 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
 #include <chrono>
 #include <cmath>
 #include <csignal>
+#include <cstdint>
 #include <filesystem>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <thread>
 
@@ -57,8 +60,81 @@ bool looks_like_timeout(const std::string& message) {
   return message.find("timeout") != std::string::npos || message.find("cancel") != std::string::npos;
 }
 
+// One second of one client (or, merged, of every client) for one query, until it is summarized.
+struct PendingSecond {
+  uint64_t transactions = 0, errors = 0;
+  LatencyStats latency;
+};
+
+// The per-second figures of one phase. Each client hands over a second when it has moved past it;
+// a second's merged histogram lives only until every client has handed it over, and then only its
+// quantiles are kept. Memory stays flat in the number of clients and nearly so in the duration.
+class IntervalBook {
+ public:
+  IntervalBook(size_t queries, size_t clients) : seconds_(queries), done_(clients, -1) {}
+
+  // `client` has finished every second up to `second`; `pending` (one per query) holds that second.
+  void hand_over(size_t client, int64_t second, std::vector<PendingSecond>& pending, bool last = false) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    for (size_t q = 0; q < pending.size(); ++q) {
+      auto& part = pending[q];
+      if (part.transactions + part.errors > 0) {
+        auto& slots = seconds_[q];
+        if (slots.size() <= static_cast<size_t>(second)) slots.resize(static_cast<size_t>(second) + 1);
+        auto& slot = slots[static_cast<size_t>(second)];
+        slot.pending.transactions += part.transactions;
+        slot.pending.errors += part.errors;
+        slot.pending.latency.merge(part.latency);
+      }
+      part = PendingSecond{};
+    }
+    done_[client] = last ? INT64_MAX : second;
+    int64_t through = *std::min_element(done_.begin(), done_.end());
+    for (auto& slots : seconds_) {
+      for (size_t s = summarized_; s < slots.size() && static_cast<int64_t>(s) <= through; ++s) summarize(slots[s]);
+    }
+    if (through >= 0) summarized_ = std::max(summarized_, static_cast<size_t>(std::min<int64_t>(through, 1 << 30)) + 1);
+  }
+
+  std::vector<IntervalStats> take(size_t query) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    std::vector<IntervalStats> out;
+    out.reserve(seconds_[query].size());
+    for (auto& slot : seconds_[query]) {
+      summarize(slot);
+      out.push_back(slot.summary);
+    }
+    return out;
+  }
+
+ private:
+  struct Slot {
+    PendingSecond pending;
+    IntervalStats summary;
+    bool summarized = false;
+  };
+  static void summarize(Slot& slot) {
+    if (slot.summarized) return;
+    slot.summary.transactions = slot.pending.transactions;
+    slot.summary.errors = slot.pending.errors;
+    slot.summary.p50_ms = slot.pending.latency.quantile(0.5);
+    slot.summary.p95_ms = slot.pending.latency.quantile(0.95);
+    slot.summary.p99_ms = slot.pending.latency.quantile(0.99);
+    slot.summary.max_ms = slot.pending.latency.max;
+    slot.pending = PendingSecond{};
+    slot.summarized = true;
+  }
+
+  std::mutex mutex_;
+  std::vector<std::vector<Slot>> seconds_;  // per query, per second
+  std::vector<int64_t> done_;               // per client: the last second handed over
+  size_t summarized_ = 0;                   // seconds before this are summarized for every query
+};
+
 // What one client thread measures, per query (script index).
 struct ClientStats {
+  std::vector<PendingSecond> current;  // per query: the second in progress
+  int64_t second = 0;
   std::vector<QueryRun> runs;
   std::vector<uint64_t> hashes;  // per query: this client's hash of its first transactions
   std::vector<int> hashed;       // per query: how many transactions went into it
@@ -98,18 +174,41 @@ core::Expected<ClientDatabase> open_client(const core::TargetUrl& url, const eng
 // Statements of a transaction go to the database, or through the cache-aside layer.
 class BenchExecutor : public workload::Executor {
  public:
-  BenchExecutor(ClientDatabase& db, CacheAside* cache) : db_(db), cache_(cache) {}
+  BenchExecutor(ClientDatabase* db, CacheAside* cache) : db_(db), cache_(cache) {}
 
   void begin(QueryRun* run) {
     run_ = run;
     rows_ = 0;
     hash_ = 0;
     session_ = {};
+    lost_connection_ = false;
   }
+  // After a reconnection, the fresh sessions.
+  void rebind(ClientDatabase* db, CacheAside* cache) {
+    db_ = db;
+    cache_ = cache;
+  }
+  // The transaction failed because the database or the cache stopped answering (the script's
+  // error wraps the kind away, so it is remembered here).
+  bool lost_connection() const { return lost_connection_; }
   int64_t rows() const { return rows_; }
   uint64_t hash() const { return hash_; }
 
   core::Expected<std::vector<workload::ResultRow>> run(const std::string& sql, bool want_rows) override {
+    auto rows = run_statement(sql, want_rows);
+    if (!rows && rows.error().kind == core::ErrorKind::connection) lost_connection_ = true;
+    return rows;
+  }
+
+  void sleep(std::chrono::microseconds duration) override { std::this_thread::sleep_for(duration); }
+
+  void rollback() {
+    if (!lost_connection_) (void)db_->execute("ROLLBACK", options_);
+    session_ = {};
+  }
+
+ private:
+  core::Expected<std::vector<workload::ResultRow>> run_statement(const std::string& sql, bool want_rows) {
     // Only answers that do not depend on the session, the clock or this transaction's own writes.
     bool use_cache = cache_ && cacheable(sql, session_);
     track(sql, session_);
@@ -137,17 +236,9 @@ class BenchExecutor : public workload::Executor {
     return answer(*result, want_rows);
   }
 
-  void sleep(std::chrono::microseconds duration) override { std::this_thread::sleep_for(duration); }
-
-  void rollback() {
-    (void)db_.execute("ROLLBACK", options_);
-    session_ = {};
-  }
-
- private:
   core::Expected<engines::ResultSummary> timed_execute(const std::string& sql) {
     auto start = Clock::now();
-    auto result = db_.execute(sql, options_);
+    auto result = db_->execute(sql, options_);
     double ms = ms_between(start, Clock::now());
     if (ms > run_->slowest_statement_ms) {
       run_->slowest_statement_ms = ms;
@@ -165,9 +256,10 @@ class BenchExecutor : public workload::Executor {
     return rows;
   }
 
-  ClientDatabase& db_;
+  ClientDatabase* db_;
   CacheAside* cache_;
   SessionState session_;
+  bool lost_connection_ = false;
   QueryRun* run_ = nullptr;
   engines::ExecuteOptions options_{64};
   int64_t rows_ = 0;
@@ -188,8 +280,57 @@ struct PhaseInput {
   std::string cache_prefix;
 };
 
+// Shared by the clients of one phase: the first outage that no reconnection could bridge stops them all.
+class PhaseOutage {
+ public:
+  bool stopped() const { return stop_.load(std::memory_order_relaxed); }
+  void report(std::string reason) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (reason_.empty()) reason_ = std::move(reason);
+    stop_.store(true);
+  }
+  std::string reason() const {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return reason_;
+  }
+
+ private:
+  std::atomic<bool> stop_{false};
+  mutable std::mutex mutex_;
+  std::string reason_;
+};
+
+using Reconnect = std::function<core::Status()>;
+
+// A client whose connection was lost reconnects with exponential backoff (50 ms doubling to 1 s)
+// for at most the reconnect window: a server that comes back within it costs the failed
+// transactions only; one that does not stops the phase as an outage. Never a busy loop of failures.
+bool regain_connection(const BenchConfig& config, const Reconnect& reconnect, PhaseOutage& outage,
+                       const std::string& lost) {
+  auto give_up = Clock::now() + config.reconnect_window;
+  auto backoff = std::chrono::milliseconds(50);
+  std::string last;
+  for (;;) {
+    if (g_interrupted.load(std::memory_order_relaxed) || outage.stopped()) return false;
+    auto attempt = reconnect();
+    if (attempt) return true;
+    last = attempt.error().message;
+    auto now = Clock::now();
+    if (now >= give_up) break;
+    auto wake = std::min<Clock::time_point>(now + backoff, give_up);
+    while (Clock::now() < wake && !g_interrupted.load(std::memory_order_relaxed) && !outage.stopped()) {
+      std::this_thread::sleep_until(std::min<Clock::time_point>(wake, Clock::now() + std::chrono::milliseconds(50)));
+    }
+    backoff = std::min(backoff * 2, std::chrono::milliseconds(1000));
+  }
+  outage.report(
+      fmt::format("connection lost and not regained within the {:g} s reconnect window: {} (last attempt: {})",
+                  static_cast<double>(config.reconnect_window.count()) / 1000, lost, last));
+  return false;
+}
+
 void client_loop(const PhaseInput& in, int client, BenchExecutor& executor, ClientStats& stats, Clock::time_point start,
-                 Clock::time_point deadline) {
+                 Clock::time_point deadline, const Reconnect& reconnect, PhaseOutage& outage, IntervalBook& book) {
   const auto& config = *in.config;
   workload::Value scale = std::floor(config.scale) == config.scale
                               ? workload::Value::of_int(static_cast<int64_t>(config.scale))
@@ -200,7 +341,7 @@ void client_loop(const PhaseInput& in, int client, BenchExecutor& executor, Clie
   const double client_rate = open_loop ? in.rate / config.load.clients : 0;
   auto intended = start;
   for (int64_t done = 0;; ++done) {
-    if (g_interrupted.load(std::memory_order_relaxed)) break;
+    if (g_interrupted.load(std::memory_order_relaxed) || outage.stopped()) break;
     if (in.transactions > 0 ? done >= in.transactions : Clock::now() >= deadline) break;
     if (open_loop) {
       double u = static_cast<double>(schedule.next() >> 11) * 0x1.0p-53;
@@ -225,14 +366,23 @@ void client_loop(const PhaseInput& in, int client, BenchExecutor& executor, Clie
     executor.begin(&run);
     auto status = session.run((*in.scripts)[script], executor);
     auto ended = Clock::now();
-    auto second = static_cast<size_t>(std::chrono::duration_cast<std::chrono::seconds>(ended - start).count());
-    if (run.intervals.size() <= second) run.intervals.resize(second + 1);
-    auto& interval = run.intervals[second];
+    auto second = std::max<int64_t>(0, std::chrono::duration_cast<std::chrono::seconds>(ended - start).count());
+    if (second != stats.second) {
+      book.hand_over(static_cast<size_t>(client), stats.second, stats.current);
+      stats.second = second;
+    }
+    auto& interval = stats.current[script];
     if (!status) {
       ++run.errors;
       ++interval.errors;
       if (looks_like_timeout(status.error().message)) ++run.timeouts;
       if (run.first_error.empty()) run.first_error = status.error().message;
+      if (executor.lost_connection()) {
+        ++run.connection_errors;
+        if (!regain_connection(config, reconnect, outage, status.error().message)) break;
+        ++run.reconnects;
+        continue;
+      }
       executor.rollback();
       continue;
     }
@@ -254,10 +404,16 @@ void client_loop(const PhaseInput& in, int client, BenchExecutor& executor, Clie
   }
 }
 
-core::Expected<std::vector<QueryRun>> run_phase(const PhaseInput& in) {
+struct PhaseOutcome {
+  std::vector<QueryRun> runs;
+  std::string outage;  // why the phase stopped early; empty when it ran to its end
+};
+
+core::Expected<PhaseOutcome> run_phase(const PhaseInput& in) {
   const auto& config = *in.config;
   engines::ConnectOptions options;
   options.statement_timeout = config.statement_timeout;
+  options.connect_timeout = config.connect_timeout;
   options.allow_writes = config.sandbox || config.allow_ddl;
   std::vector<ClientDatabase> connections;
   std::vector<std::unique_ptr<CacheAside>> caches;
@@ -272,7 +428,7 @@ core::Expected<std::vector<QueryRun>> run_phase(const PhaseInput& in) {
     if (!connection) return connection.error();
     connections.push_back(std::move(*connection));
     if (redis_url) {
-      auto client = engines::redis::RedisClient::connect(*redis_url, std::chrono::milliseconds(10000));
+      auto client = engines::redis::RedisClient::connect(*redis_url, config.connect_timeout);
       if (!client) return client.error();
       caches.push_back(std::make_unique<CacheAside>(std::move(*client), in.cache_prefix, in.variant->cache_ttl_s));
     }
@@ -280,18 +436,37 @@ core::Expected<std::vector<QueryRun>> run_phase(const PhaseInput& in) {
   std::vector<ClientStats> stats(static_cast<size_t>(config.load.clients));
   for (auto& s : stats) {
     s.runs.resize(in.scripts->size());
+    s.current.resize(in.scripts->size());
     s.hashes.assign(in.scripts->size(), 0);
     s.hashed.assign(in.scripts->size(), 0);
   }
   auto start = Clock::now() + std::chrono::milliseconds(5);
   auto deadline = start + in.duration;
+  PhaseOutage outage;
+  IntervalBook book(in.scripts->size(), stats.size());
   std::vector<std::thread> threads;
   for (int c = 0; c < config.load.clients; ++c) {
     threads.emplace_back([&, c] {
+      const auto at = static_cast<size_t>(c);
       std::this_thread::sleep_until(start);
-      BenchExecutor executor(connections[static_cast<size_t>(c)],
-                             caches.empty() ? nullptr : caches[static_cast<size_t>(c)].get());
-      client_loop(in, c, executor, stats[static_cast<size_t>(c)], start, deadline);
+      BenchExecutor executor(&connections[at], caches.empty() ? nullptr : caches[at].get());
+      // Fresh sessions for this client only; the connect timeout never outlasts the window.
+      Reconnect reconnect = [&, at]() -> core::Status {
+        engines::ConnectOptions retry = options;
+        retry.connect_timeout = std::min(options.connect_timeout, config.reconnect_window);
+        auto db = open_client(in.url, retry);
+        if (!db) return db.error();
+        if (redis_url) {
+          auto client = engines::redis::RedisClient::connect(*redis_url, retry.connect_timeout);
+          if (!client) return client.error();
+          caches[at] = std::make_unique<CacheAside>(std::move(*client), in.cache_prefix, in.variant->cache_ttl_s);
+        }
+        connections[at] = std::move(*db);
+        executor.rebind(&connections[at], caches.empty() ? nullptr : caches[at].get());
+        return core::ok();
+      };
+      client_loop(in, c, executor, stats[at], start, deadline, reconnect, outage, book);
+      book.hand_over(at, stats[at].second, stats[at].current, true);
     });
   }
   for (auto& thread : threads) thread.join();
@@ -308,21 +483,17 @@ core::Expected<std::vector<QueryRun>> run_phase(const PhaseInput& in) {
     for (const auto& s : stats) {
       const auto& part = s.runs[q];
       run.merge_counts(part);
-      if (run.intervals.size() < part.intervals.size()) run.intervals.resize(part.intervals.size());
-      for (size_t i = 0; i < part.intervals.size(); ++i) {
-        run.intervals[i].transactions += part.intervals[i].transactions;
-        run.intervals[i].errors += part.intervals[i].errors;
-        run.intervals[i].latency.merge(part.intervals[i].latency);
-      }
       run.result_hash += mix(s.hashes[q], static_cast<uint64_t>(s.hashed[q]));
     }
+    run.intervals = book.take(q);
   }
-  return merged;
+  return PhaseOutcome{std::move(merged), outage.reason()};
 }
 
 // Deletes this run's cache keys (SCAN MATCH prefix*), and returns used_memory afterwards.
-core::Expected<int64_t> reset_cache(const core::TargetUrl& url, const std::string& prefix) {
-  auto client = engines::redis::RedisClient::connect(url, std::chrono::milliseconds(10000));
+core::Expected<int64_t> reset_cache(const core::TargetUrl& url, const std::string& prefix,
+                                    std::chrono::milliseconds timeout) {
+  auto client = engines::redis::RedisClient::connect(url, timeout);
   if (!client) return client.error();
   std::string cursor = "0";
   do {
@@ -391,6 +562,7 @@ std::vector<PlanHotspot> explain_hotspots(const BenchConfig& config, const std::
     if (order.empty()) continue;
     engines::ConnectOptions options;
     options.statement_timeout = config.statement_timeout;
+    options.connect_timeout = config.connect_timeout;
     auto session = engines::connect(urls[v], options);
     for (const auto& query : order) {
       PlanHotspot hotspot;
@@ -415,6 +587,19 @@ std::vector<PlanHotspot> explain_hotspots(const BenchConfig& config, const std::
 }  // namespace
 
 std::atomic<bool>& interrupted() { return g_interrupted; }
+
+namespace {
+std::mutex g_stop_mutex;
+std::string g_stop_reason;
+}  // namespace
+
+void request_stop(const std::string& reason) {
+  {
+    std::lock_guard<std::mutex> lock(g_stop_mutex);
+    if (g_stop_reason.empty()) g_stop_reason = reason;
+  }
+  g_interrupted.store(true);
+}
 
 void install_interrupt_handler() {
   struct sigaction action {};
@@ -446,6 +631,8 @@ void QueryRun::merge_counts(const QueryRun& other) {
   errors += other.errors;
   timeouts += other.timeouts;
   dropped += other.dropped;
+  connection_errors += other.connection_errors;
+  reconnects += other.reconnects;
   rows += other.rows;
   lag_sum_ms += other.lag_sum_ms;
   lag_max_ms = std::max(lag_max_ms, other.lag_max_ms);
@@ -586,48 +773,71 @@ core::Expected<BenchResult> run_bench(const BenchConfig& config, const PhaseCall
     in.transactions = 0;
     auto warm = run_phase(in);
     if (!warm) return warm.error();
+    if (!warm->outage.empty()) return core::make_error(core::ErrorKind::connection, "warm-up: " + warm->outage);
   }
+  // An outage keeps what was measured: the phases so far, and the phase it cut short (marked).
+  std::string outage;
+  auto stop_for_outage = [&](std::string reason) {
+    outage = std::move(reason);
+    result.interrupted = true;
+    result.outage = true;
+    result.interruption = outage;
+  };
   auto measured_phase = [&](size_t v, PhaseInput in) -> core::Expected<std::vector<QueryRun>> {
     std::optional<core::TargetUrl> redis_url;
     int64_t memory_before = 0;
     if (variants[v].kind == Variant::Kind::cache) {
       redis_url = *core::parse_target_url(variants[v].spec);
-      auto before = reset_cache(*redis_url, in.cache_prefix);  // every repetition starts cold
+      auto before = reset_cache(*redis_url, in.cache_prefix, config.connect_timeout);  // every repetition starts cold
       if (!before) return before.error();
       memory_before = *before;
     }
-    auto runs = run_phase(in);
-    if (!runs) return runs.error();
-    if (redis_url) {
-      auto client = engines::redis::RedisClient::connect(*redis_url, std::chrono::milliseconds(10000));
+    auto phase = run_phase(in);
+    if (!phase) return phase.error();
+    if (!phase->outage.empty()) stop_for_outage(phase->outage);
+    if (redis_url && phase->outage.empty()) {
+      auto client = engines::redis::RedisClient::connect(*redis_url, config.connect_timeout);
       if (client) {
         if (auto after = used_memory(*client)) {
           result.variants[v].redis_memory_delta =
               std::max(result.variants[v].redis_memory_delta, *after - memory_before);
         }
       }
-      (void)reset_cache(*redis_url, in.cache_prefix);
+      (void)reset_cache(*redis_url, in.cache_prefix, config.connect_timeout);
     }
-    for (const auto& run : *runs) {
+    for (const auto& run : phase->runs) {
       if (progress) progress(run);
     }
-    return runs;
+    return std::move(phase->runs);
+  };
+  // A phase that cannot even start after others were measured is an outage too: the partial result
+  // is still worth reporting. Before anything was measured it is a plain error.
+  auto phase_failed = [&](const core::Error& error) {
+    if (result.runs.empty() || error.kind != core::ErrorKind::connection) return true;
+    stop_for_outage(error.message);
+    return false;
   };
   if (config.ramp) {
     // Each variant climbs the rates (interleaved: every variant at one rate, then the next rate)
     // until a phase breaks; the knee is the last rate that held.
     std::vector<bool> climbing(urls.size(), true);
     auto rates = config.ramp->rates();
-    for (size_t step = 0; step < rates.size() && !g_interrupted.load(); ++step) {
+    for (size_t step = 0; step < rates.size() && !g_interrupted.load() && outage.empty(); ++step) {
       bool any = false;
-      for (size_t v = 0; v < urls.size() && !g_interrupted.load(); ++v) {
+      for (size_t v = 0; v < urls.size() && !g_interrupted.load() && outage.empty(); ++v) {
         if (!climbing[v]) continue;
         any = true;
         auto in = phase_input(v, static_cast<int>(step));
         in.rate = rates[step];
         auto runs = measured_phase(v, in);
-        if (!runs) return runs.error();
-        if (g_interrupted.load()) break;  // a cut-short phase says nothing about the rate
+        if (!runs) {
+          if (phase_failed(runs.error())) return runs.error();
+          break;
+        }
+        if (g_interrupted.load() || !outage.empty()) {  // a cut-short phase says nothing about the rate
+          for (auto& run : *runs) result.runs.push_back(std::move(run));
+          break;
+        }
         RampStep verdict = judge_ramp_step(config, *runs, variants[v].name, rates[step]);
         climbing[v] = verdict.held;
         result.ramp.push_back(std::move(verdict));
@@ -636,18 +846,30 @@ core::Expected<BenchResult> run_bench(const BenchConfig& config, const PhaseCall
       if (!any) break;
     }
   }
-  for (int repetition = 0; !config.ramp && repetition < config.repetitions && !g_interrupted.load(); ++repetition) {
-    for (size_t v = 0; v < urls.size() && !g_interrupted.load(); ++v) {
+  for (int repetition = 0; !config.ramp && repetition < config.repetitions && !g_interrupted.load() && outage.empty();
+       ++repetition) {
+    for (size_t v = 0; v < urls.size() && !g_interrupted.load() && outage.empty(); ++v) {
       auto runs = measured_phase(v, phase_input(v, repetition));
-      if (!runs) return runs.error();
+      if (!runs) {
+        if (phase_failed(runs.error())) return runs.error();
+        break;
+      }
       for (auto& run : *runs) result.runs.push_back(std::move(run));
     }
   }
-  result.interrupted = g_interrupted.load();
+  if (g_interrupted.load()) {
+    result.interrupted = true;
+    std::lock_guard<std::mutex> lock(g_stop_mutex);
+    if (result.interruption.empty())
+      result.interruption = g_stop_reason.empty() ? "interrupted by a signal" : g_stop_reason;
+  }
   if (!config.slas.empty() && !result.interrupted)
     result.hotspots = explain_hotspots(config, result.runs, variants, urls);
   for (auto& sandbox : sandboxes) {
-    if (auto removed = sandbox.remove(); !removed) return removed.error();
+    if (auto removed = sandbox.remove(); !removed) {
+      if (result.outage) continue;  // the server that took the sandbox away is the error already reported
+      return removed.error();
+    }
   }
   return result;
 }

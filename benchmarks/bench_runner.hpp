@@ -19,6 +19,9 @@ namespace dbvet::bench {
 // Set by the SIGINT/SIGTERM handler that the command installs; phases stop at the next transaction.
 std::atomic<bool>& interrupted();
 void install_interrupt_handler();
+// Stops a running bench as the interrupt does, with the reason its result will carry (the overall
+// --timeout). Not async-signal-safe: for threads, not for signal handlers.
+void request_stop(const std::string& reason);
 
 struct LatencyStats {
   digest::LogHistogram histogram;  // milliseconds
@@ -31,9 +34,11 @@ struct LatencyStats {
   double quantile(double q) const { return histogram.quantile(q); }
 };
 
-struct IntervalStats {  // one second of one phase
+// One second of one phase over every client. Only its quantiles are kept: a histogram per second
+// (and, before, per client) made a run's memory grow with clients x seconds.
+struct IntervalStats {
   uint64_t transactions = 0, errors = 0;
-  LatencyStats latency;
+  double p50_ms = 0, p95_ms = 0, p99_ms = 0, max_ms = 0;
 };
 
 struct QueryRun {  // one query (script) under one variant in one repetition
@@ -42,6 +47,9 @@ struct QueryRun {  // one query (script) under one variant in one repetition
   double elapsed_s = 0;
   LatencyStats latency;  // whole transaction; open loop: from the intended start
   uint64_t transactions = 0, errors = 0, timeouts = 0, dropped = 0;
+  // Failed transactions whose connection (database or cache) was lost, and reconnections that
+  // brought a client back: an outage, told apart from statements the server rejected.
+  uint64_t connection_errors = 0, reconnects = 0;
   int64_t rows = 0;
   uint64_t result_hash = 0;  // over the first transactions of every client (same seed, same parameters)
   double lag_max_ms = 0, lag_sum_ms = 0;
@@ -99,6 +107,10 @@ struct BenchResult {
   std::vector<PlanHotspot> hotspots;  // per query and variant, when SLAs were given
   std::vector<RampStep> ramp;         // --ramp only, in execution order
   bool interrupted = false;
+  // Why the run stopped early: "interrupted by a signal", or the outage that no reconnection within
+  // the reconnect window could bridge. Empty when the run went to its end.
+  std::string interruption;
+  bool outage = false;  // stopped by a lost connection (exit 3), not by the user
 };
 
 // Called after each phase (for live progress); may be empty.

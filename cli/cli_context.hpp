@@ -29,6 +29,8 @@ struct GlobalOptions {
   bool no_progress = false;
   std::string color = "auto";  // auto, always, never
   bool verbose = false;
+  // Client timeouts shared by every command (cli/timeouts.hpp); empty: the defaults.
+  std::string connect_timeout, statement_timeout, timeout;
 };
 
 class CommandContext {

@@ -11,6 +11,7 @@
 #include "analyzer/core/version.hpp"
 #include "analyzer/engines/connection.hpp"
 #include "cli/cli_context.hpp"
+#include "cli/timeouts.hpp"
 
 namespace {
 
@@ -35,7 +36,8 @@ CommandsToSetUp commands_to_set_up(int argc, char** argv) {
   for (int i = 1; i < argc; ++i) {
     std::string_view arg = argv[i];
     std::string_view name = arg.substr(0, arg.find('='));
-    bool takes_value = name == "--format" || name == "--output" || name == "--color" || arg == "-o";
+    bool takes_value = name == "--format" || name == "--output" || name == "--color" || arg == "-o" ||
+                       name == "--connect-timeout" || name == "--statement-timeout" || name == "--timeout";
     bool is_flag = arg == "--no-progress" || arg == "-v" || arg == "--verbose" || arg == "--version" || arg == "-h" ||
                    arg == "--help";
     if (takes_value) {
@@ -66,6 +68,11 @@ int run(int argc, char** argv) {
   app.add_option("--color", options.color, "Color output: auto, always, never")
       ->check(CLI::IsMember({"auto", "always", "never"}));
   app.add_flag("-v,--verbose", options.verbose, "Say more: skipped records with their offsets, timings");
+  app.add_option("--connect-timeout", options.connect_timeout, "Client-side: give up connecting after this (10s)");
+  app.add_option("--statement-timeout", options.statement_timeout,
+                 "Per statement: the server cancels it, and the client gives up 2 s later if the server stopped "
+                 "answering (30s)");
+  app.add_option("--timeout", options.timeout, "Overall: stop the whole command after this (e.g. 5m); exit 3");
 
   CommandRun selected;
   CommandsToSetUp to_set_up = commands_to_set_up(argc, argv);
@@ -85,6 +92,8 @@ int run(int argc, char** argv) {
   }
   CommandContext context(options);
   if (!selected) return kExitUsage;
+  auto deadline = apply_global_timeouts(options);
+  if (!deadline) return context.fail(deadline.error());
   return context.finish(selected(context));
 }
 

@@ -80,6 +80,7 @@ DBVET_LAZY_FORWARD(libpq, PQnoticeProcessor, PQsetNoticeProcessor, (PGconn * con
 DBVET_LAZY_FORWARD(libpq, int, PQsocket, (const PGconn* conn), (conn))
 DBVET_LAZY_FORWARD(libpq, ConnStatusType, PQstatus, (const PGconn* conn), (conn))
 DBVET_LAZY_FORWARD(libpq, void, PQtrace, (PGconn * conn, FILE* debug_port), (conn, debug_port))
+DBVET_LAZY_FORWARD(libpq, PGTransactionStatusType, PQtransactionStatus, (const PGconn* conn), (conn))
 DBVET_LAZY_FORWARD(libpq, unsigned char*, PQunescapeBytea, (const unsigned char* strtext, size_t* retbuflen),
                    (strtext, retbuflen))
 DBVET_LAZY_FORWARD(libpq, void, PQuntrace, (PGconn * conn), (conn))

@@ -1,4 +1,5 @@
 #include <algorithm>
+#include <atomic>
 #include <cctype>
 
 #include "analyzer/engines/connection.hpp"
@@ -11,10 +12,25 @@
 #endif
 
 namespace dbvet::engines {
+namespace {
+std::atomic<int64_t> g_connect_timeout_ms{10000};
+std::atomic<int64_t> g_statement_timeout_ms{30000};
+}  // namespace
+
+void set_client_timeouts(const ClientTimeouts& timeouts) {
+  g_connect_timeout_ms.store(timeouts.connect.count());
+  g_statement_timeout_ms.store(timeouts.statement.count());
+}
+
+ClientTimeouts client_timeouts() {
+  return {std::chrono::milliseconds(g_connect_timeout_ms.load()),
+          std::chrono::milliseconds(g_statement_timeout_ms.load())};
+}
 
 Expected<std::unique_ptr<Connection>> connect(const core::TargetUrl& url, const ConnectOptions& options) {
   switch (url.engine) {
-    case core::Engine::sqlite: return sqlite::connect_sqlite(url, options);
+    case core::Engine::sqlite:
+      return sqlite::connect_sqlite(url, options);
     case core::Engine::postgres:
 #ifdef DBVET_WITH_POSTGRES
       return postgres::connect_postgres(url, options);
@@ -28,12 +44,12 @@ Expected<std::unique_ptr<Connection>> connect(const core::TargetUrl& url, const 
       break;
 #endif
     case core::Engine::redis:
-      return core::make_error(core::ErrorKind::unsupported,
-                              "redis targets have no SQL plans or schema; use them with health or bench --variant cache:");
+      return core::make_error(
+          core::ErrorKind::unsupported,
+          "redis targets have no SQL plans or schema; use them with health or bench --variant cache:");
   }
-  return core::make_error(core::ErrorKind::unsupported,
-                          std::string("this dbvet was built without the ") + std::string(core::engine_name(url.engine)) +
-                              " engine");
+  return core::make_error(core::ErrorKind::unsupported, std::string("this dbvet was built without the ") +
+                                                            std::string(core::engine_name(url.engine)) + " engine");
 }
 
 std::vector<std::string> compiled_engines() {

@@ -19,9 +19,19 @@ namespace dbvet::engines {
 using core::Expected;
 using core::Status;
 
+// The process's client timeouts, set once from the global --connect-timeout and
+// --statement-timeout flags before any connection opens: every ConnectOptions starts from them, so
+// that every command honours the same flags (a command's own flag still overrides them).
+struct ClientTimeouts {
+  std::chrono::milliseconds connect{10000};
+  std::chrono::milliseconds statement{30000};
+};
+void set_client_timeouts(const ClientTimeouts& timeouts);
+ClientTimeouts client_timeouts();
+
 struct ConnectOptions {
-  std::chrono::milliseconds statement_timeout{30000};
-  std::chrono::milliseconds connect_timeout{10000};
+  std::chrono::milliseconds statement_timeout = client_timeouts().statement;
+  std::chrono::milliseconds connect_timeout = client_timeouts().connect;
   // Only commands given an explicit flag (--apply, --allow-ddl, gen into a target) set this.
   bool allow_writes = false;
 };
@@ -34,7 +44,7 @@ struct ExplainOptions {
 struct ResultSummary {
   std::vector<std::string> columns;
   std::vector<std::vector<std::optional<std::string>>> rows;  // kept only up to a limit
-  int64_t row_count = 0;                                     // all rows, even those not kept
+  int64_t row_count = 0;                                      // all rows, even those not kept
   int64_t affected_rows = 0;
   uint64_t result_hash = 0;  // over every value of every row, to tell variants that change answers
 };

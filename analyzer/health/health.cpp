@@ -67,6 +67,8 @@ TargetHealth check_target(const HealthTarget& target, const HealthOptions& optio
     } else {
       out.up = true;
       redis::run_redis_checks(*session, options.thresholds, out);
+      // A server that went away during the checks is down, whatever the checks managed before.
+      if (auto ping = session->command({"PING"}); !ping) mark_down(out, ping.error().message);
     }
 #else
     mark_down(out, "this dbvet was built without the redis engine");
@@ -95,6 +97,7 @@ TargetHealth check_target(const HealthTarget& target, const HealthOptions& optio
         case core::Engine::redis:
           break;
       }
+      if (source.lost()) mark_down(out, source.lost()->message);
     }
   }
   out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

@@ -8,12 +8,14 @@ namespace dbvet::health {
 
 core::Expected<engines::ResultSummary> SqlSource::query(const std::string& sql) {
   auto it = cache_.find(sql);
+  if (it == cache_.end() && lost_) return *lost_;
   if (it == cache_.end()) {
     engines::ExecuteOptions options;
     options.keep_rows = 100000;
     // Marked so that the top-queries checks leave dbvet's own statements out (PRAGMAs take no comment).
     bool pragma = sql.rfind("PRAGMA", 0) == 0 || sql.rfind("SHOW", 0) == 0;
     it = cache_.emplace(sql, connection_.execute(pragma ? sql : std::string(kHealthMarker) + sql, options)).first;
+    if (!it->second && it->second.error().kind == core::ErrorKind::connection) lost_ = it->second.error();
   }
   return it->second;
 }

@@ -5,6 +5,7 @@
 
 #include <functional>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -21,9 +22,14 @@ class SqlSource {
  public:
   explicit SqlSource(engines::Connection& connection) : connection_(connection) {}
   core::Expected<engines::ResultSummary> query(const std::string& sql);
+  // Set once a statement lost the connection (the server went away or stopped answering): every
+  // later check fails at once with the same error instead of waiting for its own timeout, and the
+  // target is reported down.
+  const std::optional<core::Error>& lost() const { return lost_; }
 
  private:
   engines::Connection& connection_;
+  std::optional<core::Error> lost_;
   std::map<std::string, core::Expected<engines::ResultSummary>> cache_;
 };
 

@@ -3,6 +3,7 @@
 #include <iostream>
 
 #include "CLI/CLI.hpp"
+#include "analyzer/engines/connection.hpp"
 #include "analyzer/history/history.hpp"
 #include "analyzer/report/html_report.hpp"
 #include "analyzer/report/json_envelope.hpp"
@@ -35,7 +36,9 @@ struct BenchArgs {
   double scale = 1;
   bool sandbox = false;
   bool allow_ddl = false;
-  std::string statement_timeout = "30s";
+  std::string statement_timeout;  // empty: the global --statement-timeout
+  std::string reconnect_window = "10s";
+  double max_error_rate = 0;  // fraction of failed transactions a run may have and still pass
   std::string ramp;
   std::string from_advice;
   double ramp_max_errors = 1;  // percent
@@ -125,8 +128,14 @@ core::Expected<bench::BenchConfig> make_config(const BenchArgs& args) {
   if (!warmup) return warmup.error();
   auto max_lag = parse_duration(args.max_lag, "--max-lag");
   if (!max_lag) return max_lag.error();
-  auto timeout = parse_duration(args.statement_timeout, "--statement-timeout");
+  auto timeout = args.statement_timeout.empty()
+                     ? core::Expected<std::chrono::milliseconds>(engines::client_timeouts().statement)
+                     : parse_duration(args.statement_timeout, "--statement-timeout");
   if (!timeout) return timeout.error();
+  auto reconnect_window = parse_duration(args.reconnect_window, "--reconnect-window");
+  if (!reconnect_window) return reconnect_window.error();
+  config.reconnect_window = *reconnect_window;
+  config.connect_timeout = engines::client_timeouts().connect;
   config.load.clients = args.clients;
   config.load.duration = *duration;
   config.load.transactions = args.transactions;
@@ -179,6 +188,12 @@ int run_bench(CommandContext& context, const BenchArgs& args) {
     if (bench::interrupted().load()) std::cerr << "dbvet: interrupted; sandboxes removed\n";
     return context.fail(result.error());
   }
+  // Over the whole run, before the report takes the result.
+  uint64_t failed = 0, attempted = 0;
+  for (const auto& run : result->runs) {
+    failed += run.errors;
+    attempted += run.transactions + run.errors;
+  }
   auto report = bench::build_report(std::move(*result));
 
   auto out = context.out();
@@ -209,8 +224,29 @@ int run_bench(CommandContext& context, const BenchArgs& args) {
   }
   if (report.result.interrupted) {
     context.keep_output_on_failure();  // what was measured, marked "interrupted": true
-    std::cerr << "dbvet: interrupted; the results are partial and every sandbox was removed\n";
+    // One message for an outage, however many transactions it failed; the counts are in the result.
+    std::cerr << fmt::format(
+        "dbvet: {}; the results are partial ({} of {} transactions failed) and every sandbox was "
+        "removed\n",
+        report.result.interruption.empty() ? "interrupted" : report.result.interruption, failed, attempted);
     return kExitRuntime;
+  }
+  bool too_many_errors = false;
+  if (!config->ramp && attempted > 0 &&
+      static_cast<double>(failed) > args.max_error_rate * static_cast<double>(attempted)) {
+    too_many_errors = true;
+    std::string first;
+    for (const auto& run : report.result.runs) {
+      if (!run.first_error.empty()) {
+        first = run.first_error;
+        break;
+      }
+    }
+    std::cerr << fmt::format(
+        "dbvet: {} of {} transactions failed ({:.3f}%), more than --max-error-rate {:g}; first "
+        "error: {}\n",
+        failed, attempted, 100.0 * static_cast<double>(failed) / static_cast<double>(attempted), args.max_error_rate,
+        first);
   }
   for (const auto& sla : report.slas) {
     if (!sla.passed) {
@@ -228,7 +264,8 @@ int run_bench(CommandContext& context, const BenchArgs& args) {
       std::cerr << fmt::format("dbvet: variant '{}' broke already at the lowest rate of the ramp\n", knee.variant);
     }
   }
-  return report.slas_broken() || report.answers_changed() || report.ramp_failed() ? kExitGateFailed : kExitOk;
+  return too_many_errors || report.slas_broken() || report.answers_changed() || report.ramp_failed() ? kExitGateFailed
+                                                                                                     : kExitOk;
 }
 
 }  // namespace
@@ -265,7 +302,13 @@ CommandRun setup_bench(CLI::App& app) {
   app.add_flag("--allow-ddl", args->allow_ddl, "The target is disposable: let the workload write to it");
   app.add_option("--seed", args->seed, "Random seed of the workload variables");
   app.add_option("-s,--scale", args->scale, "Value of :scale in the scripts");
-  app.add_option("--statement-timeout", args->statement_timeout, "Per statement (30s)");
+  app.add_option("--statement-timeout", args->statement_timeout, "Per statement (30s, or the global flag)");
+  app.add_option("--max-error-rate", args->max_error_rate,
+                 "Fraction of failed transactions the run may have and pass (0: any failure exits 1)")
+      ->check(CLI::Range(0.0, 1.0));
+  app.add_option("--reconnect-window", args->reconnect_window,
+                 "How long a client whose connection was lost keeps reconnecting before the run stops as an outage "
+                 "(exit 3) (10s)");
   return [args](CommandContext& context) { return run_bench(context, *args); };
 }
 

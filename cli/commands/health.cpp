@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "CLI/CLI.hpp"
+#include "analyzer/engines/connection.hpp"
 #include "analyzer/health/render.hpp"
 #include "analyzer/history/history.hpp"
 #include "analyzer/report/html_report.hpp"
@@ -28,8 +29,8 @@ struct HealthArgs {
   std::string job = "dbvet";
   std::string history;
   std::vector<std::string> thresholds;
-  int connect_timeout_s = 5;
-  int statement_timeout_s = 10;
+  int connect_timeout_s = 0;    // 0: the global --connect-timeout if given, else 5
+  int statement_timeout_s = 0;  // 0: the global --statement-timeout if given, else 10
 };
 
 struct Config {
@@ -88,8 +89,13 @@ int run_health(CommandContext& context, HealthArgs args) {
   if (auto status = context.require_format({"text", "json", "md", "prom", "html"}); !status)
     return context.fail(status.error());
   health::HealthOptions options;
-  options.connect_timeout = std::chrono::seconds(args.connect_timeout_s);
-  options.statement_timeout = std::chrono::seconds(args.statement_timeout_s);
+  // health's own defaults are shorter than the other commands': a scheduled check must not hang.
+  options.connect_timeout = args.connect_timeout_s ? std::chrono::milliseconds(args.connect_timeout_s * 1000)
+                            : context.options().connect_timeout.empty() ? std::chrono::milliseconds(5000)
+                                                                        : engines::client_timeouts().connect;
+  options.statement_timeout = args.statement_timeout_s ? std::chrono::milliseconds(args.statement_timeout_s * 1000)
+                              : context.options().statement_timeout.empty() ? std::chrono::milliseconds(10000)
+                                                                            : engines::client_timeouts().statement;
 
   std::vector<health::HealthTarget> targets;
   if (!args.config.empty()) {
@@ -194,11 +200,10 @@ CommandRun setup_health(CLI::App& app) {
   app.add_option("--history", args->history, "Append this run to an SQLite history file (dbvet report --history)");
   app.add_option("--threshold", args->thresholds,
                  "Override a threshold, NAME=VALUE (e.g. pg.cache_hit_ratio=0.95); see docs/commands/health.md");
-  app.add_option("--connect-timeout", args->connect_timeout_s, "Seconds to wait for each target")
-      ->default_val(5)
+  app.add_option("--connect-timeout", args->connect_timeout_s, "Seconds to wait for each target (5)")
       ->check(CLI::Range(1, 3600));
-  app.add_option("--statement-timeout", args->statement_timeout_s, "Seconds before a check's statement is cancelled")
-      ->default_val(10)
+  app.add_option("--statement-timeout", args->statement_timeout_s,
+                 "Seconds before a check's statement is cancelled (10); the client gives up 2 s later")
       ->check(CLI::Range(1, 86400));
   return [args](CommandContext& context) { return run_health(context, *args); };
 }

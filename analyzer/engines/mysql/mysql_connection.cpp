@@ -10,6 +10,7 @@
 #include "analyzer/engines/mysql/mysql_explain.hpp"
 #include "analyzer/engines/mysql/mysql_introspect.hpp"
 #include "analyzer/engines/mysql/mysql_session.hpp"
+#include "analyzer/engines/socket_deadline.hpp"
 #include "analyzer/sql/render.hpp"
 #include "analyzer/sql/split_statements.hpp"
 #include "fmt/format.h"
@@ -223,10 +224,12 @@ Expected<std::unique_ptr<Connection>> connect_mysql(const core::TargetUrl& url, 
   unsigned int connect_timeout =
       static_cast<unsigned int>(std::max<int64_t>(1, options.connect_timeout.count() / 1000));
   mysql_options(handle, MYSQL_OPT_CONNECT_TIMEOUT, &connect_timeout);
-  // A backstop for a server that stops answering; the server-side statement timeout fires first.
-  unsigned int read_timeout =
-      static_cast<unsigned int>(std::max<int64_t>(1, options.statement_timeout.count() / 1000) + 30);
+  // The client-side timeout for a server that stops answering (frozen, gone without a reset): the
+  // server-side statement timeout fires first when the server is alive. In whole seconds, rounded up.
+  auto client_timeout = options.statement_timeout + kClientTimeoutGrace;
+  unsigned int read_timeout = static_cast<unsigned int>((client_timeout.count() + 999) / 1000);
   mysql_options(handle, MYSQL_OPT_READ_TIMEOUT, &read_timeout);
+  mysql_options(handle, MYSQL_OPT_WRITE_TIMEOUT, &read_timeout);
   mysql_options(handle, MYSQL_SET_CHARSET_NAME, "utf8mb4");
 
   std::optional<std::string> password = url.password;

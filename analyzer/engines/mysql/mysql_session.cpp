@@ -15,8 +15,10 @@ core::Error Session::last_error(const std::string& what) {
     return core::make_error(core::ErrorKind::query, fmt::format("{} on {}: statement timed out after {} s ({})", what,
                                                                 target_, statement_timeout_s_, message));
   }
+  // 1927: MariaDB's "Connection was killed" (KILL, or the server shutting down), 1053: server shutdown
+  // in progress: the session is gone either way.
   bool connection = code == CR_SERVER_GONE_ERROR || code == CR_SERVER_LOST || code == CR_CONNECTION_ERROR ||
-                    code == CR_CONN_HOST_ERROR;
+                    code == CR_CONN_HOST_ERROR || code == 1927 || code == ER_SERVER_SHUTDOWN;
   return core::make_error(connection ? core::ErrorKind::connection : core::ErrorKind::query,
                           fmt::format("{} on {}: {} ({})", what, target_, message, code));
 }

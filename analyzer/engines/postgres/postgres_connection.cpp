@@ -12,6 +12,7 @@
 #include "analyzer/engines/postgres/explain_postgres_json.hpp"
 #include "analyzer/engines/postgres/postgres_introspect.hpp"
 #include "analyzer/engines/postgres/postgres_session.hpp"
+#include "analyzer/engines/socket_deadline.hpp"
 #include "fmt/format.h"
 
 namespace dbvet::engines::postgres {
@@ -117,64 +118,70 @@ class PostgresConnection final : public Connection {
   }
 
   Expected<model::Plan> explain(const std::string& sql, const ExplainOptions& options) override {
-    return guarded<model::Plan>([&]() -> Expected<model::Plan> {
-      std::string explain = options.analyze ? (options.buffers ? "EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) "
-                                                               : "EXPLAIN (ANALYZE, FORMAT JSON) ")
-                                            : "EXPLAIN (FORMAT JSON) ";
-      explain += strip_trailing_semicolons(sql);
-      pqxx::result result;
-      if (options.analyze && is_writing_statement(sql)) {
-        // The user asked for --analyze: the statement really runs, in a transaction never committed.
-        pqxx::nontransaction tx(*connection_);
-        tx.exec0("BEGIN READ WRITE");
-        try {
-          result = tx.exec_params(explain);
-        } catch (...) {
-          tx.exec0("ROLLBACK");
-          throw;
-        }
-        tx.exec0("ROLLBACK");
-      } else {
-        result = in_session([&](pqxx::transaction_base& tx) { return tx.exec_params(explain); });
-      }
-      if (result.empty() || result[0].empty() || result[0][0].is_null()) {
-        return core::make_error(core::ErrorKind::query, fmt::format("{}: EXPLAIN returned no plan", describe()));
-      }
-      auto plan = parse_postgres_explain_json(result[0][0].c_str());
-      if (!plan) return core::make_error(plan.error().kind, fmt::format("{}: {}", describe(), plan.error().message));
-      plan->engine_version = version_;
-      return plan;
-    });
+    return guarded<model::Plan>(
+        [&]() -> Expected<model::Plan> {
+          std::string explain = options.analyze ? (options.buffers ? "EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) "
+                                                                   : "EXPLAIN (ANALYZE, FORMAT JSON) ")
+                                                : "EXPLAIN (FORMAT JSON) ";
+          explain += strip_trailing_semicolons(sql);
+          pqxx::result result;
+          if (options.analyze && is_writing_statement(sql)) {
+            // The user asked for --analyze: the statement really runs, in a transaction never committed.
+            pqxx::nontransaction tx(*connection_);
+            tx.exec0("BEGIN READ WRITE");
+            try {
+              result = tx.exec_params(explain);
+            } catch (...) {
+              tx.exec0("ROLLBACK");
+              throw;
+            }
+            tx.exec0("ROLLBACK");
+          } else {
+            result = in_session([&](pqxx::transaction_base& tx) { return tx.exec_params(explain); });
+          }
+          if (result.empty() || result[0].empty() || result[0][0].is_null()) {
+            return core::make_error(core::ErrorKind::query, fmt::format("{}: EXPLAIN returned no plan", describe()));
+          }
+          auto plan = parse_postgres_explain_json(result[0][0].c_str());
+          if (!plan)
+            return core::make_error(plan.error().kind, fmt::format("{}: {}", describe(), plan.error().message));
+          plan->engine_version = version_;
+          return plan;
+        },
+        true);
   }
 
   Expected<ResultSummary> execute(const std::string& sql, const ExecuteOptions& options) override {
-    return guarded<ResultSummary>([&]() -> Expected<ResultSummary> {
-      auto result = in_session([&](pqxx::transaction_base& tx) { return tx.exec_params(sql); });
-      ResultSummary summary;
-      for (pqxx::row_size_type c = 0; c < result.columns(); ++c) summary.columns.emplace_back(result.column_name(c));
-      summary.row_count = static_cast<int64_t>(result.size());
-      summary.affected_rows = static_cast<int64_t>(result.affected_rows());
-      // Rows are hashed one by one with FNV-1a and summed, so that the same answer in another order
-      // (a variant that picks another index) gives the same hash.
-      for (const auto& row : result) {
-        uint64_t row_hash = kFnvOffset;
-        std::vector<std::optional<std::string>> kept;
-        for (const auto& field : row) {
-          unsigned char tag = field.is_null() ? 0 : 1;
-          row_hash = fnv1a(row_hash, &tag, 1);
-          if (!field.is_null()) {
-            row_hash = fnv1a(row_hash, field.c_str(), field.size());
-            row_hash = fnv1a(row_hash, "\x1f", 1);
+    return guarded<ResultSummary>(
+        [&]() -> Expected<ResultSummary> {
+          auto result = in_session([&](pqxx::transaction_base& tx) { return tx.exec_params(sql); });
+          ResultSummary summary;
+          for (pqxx::row_size_type c = 0; c < result.columns(); ++c)
+            summary.columns.emplace_back(result.column_name(c));
+          summary.row_count = static_cast<int64_t>(result.size());
+          summary.affected_rows = static_cast<int64_t>(result.affected_rows());
+          // Rows are hashed one by one with FNV-1a and summed, so that the same answer in another order
+          // (a variant that picks another index) gives the same hash.
+          for (const auto& row : result) {
+            uint64_t row_hash = kFnvOffset;
+            std::vector<std::optional<std::string>> kept;
+            for (const auto& field : row) {
+              unsigned char tag = field.is_null() ? 0 : 1;
+              row_hash = fnv1a(row_hash, &tag, 1);
+              if (!field.is_null()) {
+                row_hash = fnv1a(row_hash, field.c_str(), field.size());
+                row_hash = fnv1a(row_hash, "\x1f", 1);
+              }
+              if (summary.rows.size() < options.keep_rows) {
+                kept.push_back(field.is_null() ? std::nullopt : std::optional<std::string>(field.c_str()));
+              }
+            }
+            summary.result_hash += row_hash;
+            if (summary.rows.size() < options.keep_rows) summary.rows.push_back(std::move(kept));
           }
-          if (summary.rows.size() < options.keep_rows) {
-            kept.push_back(field.is_null() ? std::nullopt : std::optional<std::string>(field.c_str()));
-          }
-        }
-        summary.result_hash += row_hash;
-        if (summary.rows.size() < options.keep_rows) summary.rows.push_back(std::move(kept));
-      }
-      return summary;
-    });
+          return summary;
+        },
+        true);
   }
 
   Status execute_script(const std::string& sql) override {
@@ -373,10 +380,31 @@ class PostgresConnection final : public Connection {
   }
 
   // Runs `body`, turning libpqxx's exceptions into one-line errors prefixed with the target.
+  // Every call also carries the client-side deadline (see SocketDeadline): a frozen server is a
+  // lost connection after the statement timeout plus the grace, not a hang.
+  // Scripts, loads and introspection run many statements in one call and are not given it.
   template <class T, class F>
-  Expected<T> guarded(F&& body) {
+  Expected<T> guarded(F&& body, bool one_statement = false) {
+    const auto client_timeout = options_.statement_timeout + kClientTimeoutGrace;
+    SocketDeadline deadline(one_statement && handle_ && handle_->current ? PQsocket(handle_->current) : -1,
+                            client_timeout);
     try {
       return body();
+    } catch (const std::exception& e) {
+      if (deadline.fired()) {
+        return core::make_error(core::ErrorKind::connection,
+                                fmt::format("{}: no answer within {} ms (client-side statement timeout): the server "
+                                            "stopped answering",
+                                            describe(), client_timeout.count()));
+      }
+      return translate_current();
+    }
+  }
+
+  // The exception being handled (libpqxx's or another) as a one-line error prefixed with the target.
+  core::Error translate_current() {
+    try {
+      throw;
     } catch (const pqxx::broken_connection& e) {
       return core::make_error(core::ErrorKind::connection,
                               fmt::format("{}: connection lost: {}", describe(), one_line(e.what(), url_)));

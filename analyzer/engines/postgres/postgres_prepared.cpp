@@ -5,6 +5,7 @@
 #include <cctype>
 
 #include "analyzer/engines/postgres/postgres_session.hpp"
+#include "analyzer/engines/socket_deadline.hpp"
 #include "fmt/format.h"
 
 namespace dbvet::engines::postgres {
@@ -93,7 +94,12 @@ Expected<std::unique_ptr<PreparedSession>> PreparedSession::connect(const core::
                                                                     const ConnectOptions& options) {
   std::unique_ptr<PreparedSession> session(new PreparedSession());
   session->url_ = url;
+  session->client_timeout_ = options.statement_timeout + kClientTimeoutGrace;
   session->connection_ = PQconnectdb(build_conninfo(url, options).c_str());
+  // Server notices ("terminating connection due to immediate shutdown") would go to stderr, once per
+  // client; the analyzer never prints, and a lost connection is reported once by the bench.
+  PQsetNoticeProcessor(
+      session->connection_, [](void*, const char*) {}, nullptr);
   if (PQstatus(session->connection_) != CONNECTION_OK) {
     return core::make_error(core::ErrorKind::connection,
                             fmt::format("{}: {}", url.redacted(), one_line(PQerrorMessage(session->connection_), url)));
@@ -107,16 +113,26 @@ PreparedSession::~PreparedSession() {
 
 Expected<ResultSummary> PreparedSession::execute(const std::string& sql, size_t keep_rows) {
   auto parameterized = parameterize(sql);
+  SocketDeadline deadline(PQsocket(connection_), client_timeout_);
   PGresult* result = nullptr;
   int number = -1;
   if (!parameterized.values.empty()) {
     auto it = prepared_.find(parameterized.text);
     if (it == prepared_.end()) {
       number = static_cast<int>(prepared_.size());
+      // A template the server cannot prepare (`v + -$1`: the operator of an unknown type is not
+      // unique) must not abort the script's open transaction: inside one, the attempt is fenced by a
+      // savepoint.
+      const bool in_transaction = PQtransactionStatus(connection_) == PQTRANS_INTRANS;
+      if (in_transaction) PQclear(PQexec(connection_, "SAVEPOINT dbvet_prepare"));
       PGresult* prepared = PQprepare(connection_, fmt::format("dbvet_{}", number).c_str(), parameterized.text.c_str(),
                                      static_cast<int>(parameterized.values.size()), nullptr);
       if (PQresultStatus(prepared) != PGRES_COMMAND_OK) number = -1;
       PQclear(prepared);
+      if (in_transaction) {
+        PQclear(PQexec(connection_, number < 0 ? "ROLLBACK TO SAVEPOINT dbvet_prepare; RELEASE SAVEPOINT dbvet_prepare"
+                                               : "RELEASE SAVEPOINT dbvet_prepare"));
+      }
       prepared_.emplace(parameterized.text, number);
     } else {
       number = it->second;
@@ -135,6 +151,12 @@ Expected<ResultSummary> PreparedSession::execute(const std::string& sql, size_t 
     std::string message = one_line(result ? PQresultErrorMessage(result) : PQerrorMessage(connection_), url_);
     const char* state = result ? PQresultErrorField(result, PG_DIAG_SQLSTATE) : nullptr;
     PQclear(result);
+    if (deadline.fired()) {
+      return core::make_error(core::ErrorKind::connection,
+                              fmt::format("{}: no answer within {} ms (client-side statement timeout): the server "
+                                          "stopped answering",
+                                          url_.redacted(), client_timeout_.count()));
+    }
     if (PQstatus(connection_) != CONNECTION_OK) {
       return core::make_error(core::ErrorKind::connection,
                               fmt::format("{}: connection lost: {}", url_.redacted(), message));

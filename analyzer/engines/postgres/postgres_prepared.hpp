@@ -28,6 +28,8 @@ Parameterized parameterize(const std::string& sql);
 class PreparedSession {
  public:
   static Expected<std::unique_ptr<PreparedSession>> connect(const core::TargetUrl& url, const ConnectOptions& options);
+  // A statement that gets no answer within the statement timeout plus kClientTimeoutGrace shuts
+  // the socket down and fails as a lost connection: the server stopped answering.
   ~PreparedSession();
   PreparedSession(const PreparedSession&) = delete;
   PreparedSession& operator=(const PreparedSession&) = delete;
@@ -37,6 +39,7 @@ class PreparedSession {
  private:
   PreparedSession() = default;
   core::TargetUrl url_;
+  std::chrono::milliseconds client_timeout_{0};
   pg_conn* connection_ = nullptr;
   std::unordered_map<std::string, int> prepared_;  // template -> statement number, -1 when it cannot be prepared
 };

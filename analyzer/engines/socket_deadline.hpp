@@ -1,0 +1,37 @@
+#pragma once
+// A client-side deadline on a connection's socket. A server that stops answering (frozen, a dead
+// host behind a live network path) never fires its own statement timeout, and the kernel keeps
+// acknowledging what the client sends, so TCP timeouts never fire either: the client library waits
+// in poll() forever. When the deadline passes before the guard is destroyed, the socket is shut
+// down, the blocked call returns with a broken connection, and fired() says why.
+
+#include <atomic>
+#include <chrono>
+#include <memory>
+
+namespace dbvet::engines {
+
+// Extra time a statement gets beyond its server-side timeout before the client gives up on the
+// server: the server's own cancellation, a clean query error, should win when the server is alive.
+inline constexpr std::chrono::milliseconds kClientTimeoutGrace{2000};
+
+class SocketDeadline {
+ public:
+  // fd < 0 arms nothing.
+  SocketDeadline(int fd, std::chrono::milliseconds after);
+  ~SocketDeadline();
+  SocketDeadline(const SocketDeadline&) = delete;
+  SocketDeadline& operator=(const SocketDeadline&) = delete;
+
+  bool fired() const;
+
+  struct Entry {
+    int fd = -1;
+    std::atomic<bool> fired{false};
+  };
+
+ private:
+  std::shared_ptr<Entry> entry_;
+};
+
+}  // namespace dbvet::engines
