@@ -16,6 +16,7 @@
 #include <thread>
 
 #include "analyzer/core/redact.hpp"
+#include "analyzer/capture/live/workload_capture.hpp"
 #include "analyzer/core/target_url.hpp"
 #include "analyzer/engines/connection.hpp"
 #ifdef DBVET_WITH_POSTGRES
@@ -687,6 +688,17 @@ core::Expected<BenchResult> run_bench(const BenchConfig& config, const PhaseCall
                               fmt::format("variant '{}' needs DDL: run it with --sandbox (dbvet never changes the "
                                           "target itself)",
                                           variant.name));
+    }
+  }
+
+  // Every script, the rewrites' too, is checked before a sandbox is made or a statement is sent.
+  const bool read_only = !(config.sandbox || config.allow_ddl);
+  if (auto status = capture::live::check_workload_statements(config.scripts, url->engine, read_only); !status) {
+    return status.error();
+  }
+  for (const auto& variant : variants) {
+    if (auto status = capture::live::check_workload_statements(variant.scripts, url->engine, read_only); !status) {
+      return status.error();
     }
   }
 

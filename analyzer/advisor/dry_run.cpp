@@ -4,6 +4,7 @@
 #include <chrono>
 #include <set>
 
+#include "analyzer/capture/live/workload_capture.hpp"
 #include "analyzer/sql/fingerprint.hpp"
 #include "analyzer/sql/lexer.hpp"
 #include "analyzer/workload/runner.hpp"
@@ -113,6 +114,11 @@ core::Expected<DryRun> dry_run_workloads(engines::Connection& connection, const 
     scripts.push_back(std::move(*script));
   }
   if (auto weights = workload::check_total_weight(scripts); !weights) return weights.error();
+  // Writes are recorded and not run (below); what a read-only session would still let through,
+  // and text that is not SQL, stop the run before its first statement.
+  if (auto status = capture::live::check_workload_statements(scripts, connection.engine(), true); !status) {
+    return status.error();
+  }
   DryRun out;
   if (scripts.empty()) return out;
   RecordingExecutor executor(connection, out);

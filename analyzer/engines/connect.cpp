@@ -4,6 +4,8 @@
 
 #include "analyzer/engines/connection.hpp"
 #include "analyzer/engines/sqlite/sqlite_connection.hpp"
+#include "analyzer/sql/side_effects.hpp"
+#include "fmt/format.h"
 #ifdef DBVET_WITH_POSTGRES
 #include "analyzer/engines/postgres/postgres_connection.hpp"
 #endif
@@ -108,6 +110,47 @@ bool is_writing_statement(const std::string& sql) {
     return false;
   }
   return !word.empty();
+}
+
+namespace {
+
+// Words every construct the classifier knows contains: statements without any of them (nearly all
+// of a benchmark's) skip the parse.
+bool may_have_side_effect(const std::string& sql) {
+  static const std::string_view kWords[] = {"outfile", "dumpfile",  "load",     "copy",      "pg_",
+                                            "lo_",     "dblink",    "attach",   "detach",    "vacuum",
+                                            "pragma",  "extension", "readfile", "writefile", "install"};
+  for (size_t i = 0; i < sql.size(); ++i) {
+    const char c = static_cast<char>(std::tolower(static_cast<unsigned char>(sql[i])));
+    for (auto word : kWords) {
+      if (c != word[0] || sql.size() - i < word.size()) continue;
+      size_t k = 1;
+      while (k < word.size() && std::tolower(static_cast<unsigned char>(sql[i + k])) == word[k]) ++k;
+      if (k == word.size()) return true;
+    }
+  }
+  return false;
+}
+
+}  // namespace
+
+Status refuse_side_effects(const std::string& sql, core::Engine engine, const std::string& target) {
+  if (!may_have_side_effect(sql)) return core::ok();
+  auto check = sql::check_statement(sql, sql::dialect_of(engine));
+  if (check.effects.empty()) return core::ok();
+  return core::make_error(core::ErrorKind::usage,
+                          fmt::format("{}: {}: refused, the session is read-only (the statement was not sent)", target,
+                                      sql::describe(check.effects.front())));
+}
+
+core::Error counter_refusal(const std::string& target, const std::vector<std::string>& counters) {
+  std::string names;
+  for (const auto& counter : counters) names += (names.empty() ? "" : ", ") + counter;
+  return core::make_error(
+      core::ErrorKind::usage,
+      fmt::format("{}: EXPLAIN ANALYZE of this statement would advance {} (the rollback that undoes the write does "
+                  "not put it back); pass --allow-side-effects to run it anyway",
+                  target, names));
 }
 
 }  // namespace dbvet::engines

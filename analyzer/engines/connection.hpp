@@ -39,6 +39,9 @@ struct ConnectOptions {
 struct ExplainOptions {
   bool analyze = false;  // writing statements are analyzed inside a transaction that is rolled back
   bool buffers = true;   // PostgreSQL BUFFERS with ANALYZE
+  // ANALYZE of an INSERT advances sequences and AUTO_INCREMENT counters, which the rollback does not
+  // restore: refused (naming the counter) unless the user allowed it (--allow-side-effects).
+  bool allow_side_effects = false;
 };
 
 struct ResultSummary {
@@ -93,5 +96,14 @@ std::vector<std::string> compiled_engines();
 // True for statements that change data or schema (INSERT/UPDATE/DELETE/MERGE/REPLACE/CREATE/...),
 // judged on the first keyword after comments and WITH clauses.
 bool is_writing_statement(const std::string& sql);
+
+// Defence in depth behind the workload checks: in a session opened without a write flag, a
+// statement with a side effect the engine's read-only mode does not stop (INTO OUTFILE, COPY ...
+// PROGRAM, pg_read_file, ATTACH, load_extension, ...) is refused before it is sent, whoever built
+// it (a \gset value substituted into a later statement, a log's example). ErrorKind::usage.
+Status refuse_side_effects(const std::string& sql, core::Engine engine, const std::string& target);
+
+// The refusal of an analyzed write that would advance `counters` (sequence or AUTO_INCREMENT names).
+core::Error counter_refusal(const std::string& target, const std::vector<std::string>& counters);
 
 }  // namespace dbvet::engines

@@ -7,6 +7,7 @@
 #include "analyzer/engines/connection.hpp"
 #include "analyzer/report/json_envelope.hpp"
 #include "analyzer/report/plan_render.hpp"
+#include "analyzer/sql/side_effects.hpp"
 #include "analyzer/sql/split_statements.hpp"
 #include "cli/cli_context.hpp"
 #include "fmt/format.h"
@@ -20,6 +21,7 @@ struct ExplainArgs {
   std::string file;
   bool analyze = false;
   bool raw = false;
+  bool allow_side_effects = false;
   int statement_timeout_s = 30;
 };
 
@@ -43,6 +45,19 @@ int run_explain(CommandContext& context, const ExplainArgs& args) {
 
   auto url = core::parse_target_url(args.target);
   if (!url) return context.fail(url.error());
+  if (args.analyze) {
+    // --analyze runs the statements: one that reaches outside the target's rows (a file, a
+    // program, another server) stops the command before it connects.
+    for (const auto& statement : statements) {
+      auto check = sql::check_statement(statement.text, sql::dialect_of(url->engine));
+      if (check.effects.empty()) continue;
+      const std::string where = args.file.empty() ? "" : fmt::format("{}:{}: ", args.file, statement.line);
+      return context.fail(core::make_error(
+          core::ErrorKind::usage, fmt::format("{}{}: refused, explain --analyze runs the statement and dbvet is "
+                                              "read-only (nothing was sent to the target)",
+                                              where, sql::describe(check.effects.front()))));
+    }
+  }
   engines::ConnectOptions connect_options;
   connect_options.statement_timeout = std::chrono::seconds(args.statement_timeout_s);
   auto connection = engines::connect(*url, connect_options);
@@ -55,6 +70,7 @@ int run_explain(CommandContext& context, const ExplainArgs& args) {
   int exit_code = kExitOk;
   engines::ExplainOptions options;
   options.analyze = args.analyze;
+  options.allow_side_effects = args.allow_side_effects;
   for (const auto& statement : statements) {
     auto plan = (*connection)->explain(statement.text, options);
     std::string where = args.file.empty() ? "" : fmt::format("{}:{}: ", args.file, statement.line);
@@ -94,6 +110,9 @@ CommandRun setup_explain(CLI::App& app) {
   app.add_option("-f,--file", args->file, "Explain every statement of FILE");
   app.add_flag("--analyze", args->analyze,
                "Run the statement too (writing statements inside a transaction that is rolled back)");
+  app.add_flag("--allow-side-effects", args->allow_side_effects,
+               "With --analyze: run an INSERT even though it advances a sequence or AUTO_INCREMENT counter, which "
+               "the rollback does not restore (refused by default, naming the counter)");
   app.add_flag("--raw", args->raw, "Show each node as the engine gave it");
   app.add_option("--statement-timeout", args->statement_timeout_s, "Seconds before a statement is cancelled")
       ->default_val(30)

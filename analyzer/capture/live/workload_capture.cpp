@@ -2,6 +2,7 @@
 
 #include <thread>
 
+#include "analyzer/sql/side_effects.hpp"
 #include "analyzer/workload/runner.hpp"
 #include "fmt/format.h"
 
@@ -70,10 +71,33 @@ core::Status check_workload_writes(const std::vector<WorkloadFile>& scripts, boo
   return core::ok();
 }
 
+core::Status check_workload_statements(const std::vector<WorkloadFile>& scripts, core::Engine engine, bool read_only) {
+  const sql::Dialect dialect = sql::dialect_of(engine);
+  for (const auto& script : scripts) {
+    for (const auto& command : script.commands) {
+      if (command.type != workload::Command::Type::sql) continue;
+      auto check = sql::check_statement(command.sql, dialect);
+      if (read_only && !check.effects.empty()) {
+        return core::make_error(core::ErrorKind::usage,
+                                fmt::format("{}:{}: {}: refused, the run is read-only (nothing was sent to the target)",
+                                            script.name, command.line, sql::describe(check.effects.front())));
+      }
+      if (check.syntax_error) {
+        return core::make_error(core::ErrorKind::input, fmt::format("{}:{}: the statement does not parse: {}",
+                                                                    script.name, command.line, *check.syntax_error));
+      }
+    }
+  }
+  return core::ok();
+}
+
 core::Expected<LiveCapture> capture_workload(engines::Connection& connection, const std::vector<WorkloadFile>& scripts,
                                              const WorkloadCaptureOptions& options) {
   if (scripts.empty()) return core::make_error(core::ErrorKind::usage, "no workload script to run");
   if (auto status = check_workload_writes(scripts, options.allow_writes); !status) return status.error();
+  if (auto status = check_workload_statements(scripts, connection.engine(), !options.allow_writes); !status) {
+    return status.error();
+  }
 
   LiveCapture capture;
   capture.result.digest = digest::Digest(options.mode);

@@ -42,6 +42,13 @@ struct WorkloadCaptureOptions {
 // A usage error naming the first writing statement ("file:line: ... writes") unless writes are allowed.
 core::Status check_workload_writes(const std::vector<WorkloadFile>& scripts, bool allow_writes);
 
+// Checks every SQL command of the scripts before any runs: text that is not SQL is an input error
+// (exit 3, "file:line: the statement does not parse: ..."), and in a read-only run a statement
+// with a side effect a read-only session does not stop (INTO OUTFILE, COPY ... PROGRAM,
+// pg_read_file, ATTACH, ...) is a usage error (exit 2, like the refusal of writes above: the run
+// asked for something its mode forbids). `read_only` is false only when a write flag was given.
+core::Status check_workload_statements(const std::vector<WorkloadFile>& scripts, core::Engine engine, bool read_only);
+
 core::Expected<LiveCapture> capture_workload(engines::Connection& connection, const std::vector<WorkloadFile>& scripts,
                                              const WorkloadCaptureOptions& options);
 

@@ -13,6 +13,7 @@
 #include "analyzer/engines/socket_deadline.hpp"
 #include "analyzer/sql/render.hpp"
 #include "analyzer/sql/split_statements.hpp"
+#include "analyzer/sql/side_effects.hpp"
 #include "fmt/format.h"
 
 namespace dbvet::engines::mysql {
@@ -51,7 +52,15 @@ class MysqlConnection final : public Connection {
       if (!rows) return rows.error();
       return finish(first_cell(*rows), session_->is_mariadb() ? parse_mariadb_explain_json : parse_mysql8_explain_json);
     }
+    if (!options_.allow_writes) {
+      if (auto refused = refuse_side_effects(sql, engine(), describe()); !refused) return refused.error();
+    }
     bool writing = is_writing_statement(sql);
+    if (writing && !options.allow_side_effects) {
+      auto counters = counters_advanced_by(sql);
+      if (!counters) return counters.error();
+      if (!counters->empty()) return counter_refusal(describe(), *counters);
+    }
     if (writing) {
       if (auto status = session_->exec("START TRANSACTION READ WRITE"); !status) return status.error();
     }
@@ -65,7 +74,30 @@ class MysqlConnection final : public Connection {
     return finish(first_cell(*rows), session_->is_mariadb() ? parse_mariadb_explain_json : parse_mysql8_explain_tree);
   }
 
+  // The counters an analyzed write would advance: the AUTO_INCREMENT of each table it inserts into
+  // (InnoDB does not give values back on rollback) and a sequence it reads with NEXTVAL().
+  Expected<std::vector<std::string>> counters_advanced_by(const std::string& sql) {
+    auto use = sql::sequence_use(sql, sql::Dialect::mysql);
+    std::vector<std::string> found;
+    for (const auto& call : use.functions) found.push_back("the sequence its " + call + " names");
+    for (const auto& table : use.inserted) {
+      const std::string schema = table.schema.empty() ? "DATABASE()" : session_->quote(table.schema);
+      auto rows = session_->query(fmt::format(
+          "SELECT CONCAT(TABLE_NAME, '.', COLUMN_NAME) FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = {} "
+          "AND TABLE_NAME = {} AND EXTRA LIKE '%auto_increment%'",
+          schema, session_->quote(table.name)));
+      if (!rows) return rows.error();
+      for (const auto& row : rows->rows) {
+        if (!row.empty() && row[0]) found.push_back("the AUTO_INCREMENT of " + *row[0]);
+      }
+    }
+    return found;
+  }
+
   Expected<ResultSummary> execute(const std::string& sql, const ExecuteOptions& options) override {
+    if (!options_.allow_writes) {
+      if (auto refused = refuse_side_effects(sql, engine(), describe()); !refused) return refused.error();
+    }
     MYSQL* handle = session_->handle();
     if (mysql_real_query(handle, sql.data(), sql.size()) != 0) return session_->last_error("query failed");
     ResultSummary summary;

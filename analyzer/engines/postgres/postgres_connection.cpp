@@ -13,6 +13,7 @@
 #include "analyzer/engines/postgres/postgres_introspect.hpp"
 #include "analyzer/engines/postgres/postgres_session.hpp"
 #include "analyzer/engines/socket_deadline.hpp"
+#include "analyzer/sql/side_effects.hpp"
 #include "fmt/format.h"
 
 namespace dbvet::engines::postgres {
@@ -118,6 +119,9 @@ class PostgresConnection final : public Connection {
   }
 
   Expected<model::Plan> explain(const std::string& sql, const ExplainOptions& options) override {
+    if (options.analyze && !options_.allow_writes) {
+      if (auto refused = refuse_side_effects(sql, engine(), describe()); !refused) return refused.error();
+    }
     return guarded<model::Plan>(
         [&]() -> Expected<model::Plan> {
           std::string explain = options.analyze ? (options.buffers ? "EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) "
@@ -125,6 +129,10 @@ class PostgresConnection final : public Connection {
                                                 : "EXPLAIN (FORMAT JSON) ";
           explain += strip_trailing_semicolons(sql);
           pqxx::result result;
+          if (options.analyze && is_writing_statement(sql) && !options.allow_side_effects) {
+            if (auto counters = sequences_advanced_by(sql); !counters.empty())
+              return counter_refusal(describe(), counters);
+          }
           if (options.analyze && is_writing_statement(sql)) {
             // The user asked for --analyze: the statement really runs, in a transaction never committed.
             pqxx::nontransaction tx(*connection_);
@@ -152,6 +160,9 @@ class PostgresConnection final : public Connection {
   }
 
   Expected<ResultSummary> execute(const std::string& sql, const ExecuteOptions& options) override {
+    if (!options_.allow_writes) {
+      if (auto refused = refuse_side_effects(sql, engine(), describe()); !refused) return refused.error();
+    }
     return guarded<ResultSummary>(
         [&]() -> Expected<ResultSummary> {
           auto result = in_session([&](pqxx::transaction_base& tx) { return tx.exec_params(sql); });
@@ -369,6 +380,31 @@ class PostgresConnection final : public Connection {
     auto result = run(tx);
     tx.commit();
     return result;
+  }
+
+  // The sequences an analyzed write would advance: those of the serial and identity columns of the
+  // tables it inserts into (owned by the table) or named by their defaults, and a direct call of
+  // nextval() or setval(). Unqualified names resolve on the session's search path, as the statement's do.
+  std::vector<std::string> sequences_advanced_by(const std::string& sql) {
+    auto use = sql::sequence_use(sql, sql::Dialect::postgres);
+    std::vector<std::string> found;
+    for (const auto& call : use.functions) found.push_back("the sequence its " + call + " names");
+    for (const auto& table : use.inserted) {
+      auto rows = in_session([&](pqxx::transaction_base& tx) {
+        return tx.exec_params(
+            "WITH t AS (SELECT c.oid FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+            "WHERE c.relname = $2 AND (n.nspname = $1 OR ($1 = '' AND pg_table_is_visible(c.oid)))) "
+            "SELECT s.oid::regclass::text FROM pg_depend d JOIN pg_class s ON s.oid = d.objid AND s.relkind = 'S' "
+            "WHERE d.classid = 'pg_class'::regclass AND d.refclassid = 'pg_class'::regclass "
+            "AND d.refobjid IN (SELECT oid FROM t) AND d.deptype IN ('a', 'i') "
+            "UNION SELECT s.oid::regclass::text FROM pg_attrdef ad JOIN pg_depend d ON d.classid = "
+            "'pg_attrdef'::regclass AND d.objid = ad.oid JOIN pg_class s ON s.oid = d.refobjid AND s.relkind = 'S' "
+            "WHERE ad.adrelid IN (SELECT oid FROM t) ORDER BY 1",
+            table.schema, table.name);
+      });
+      for (const auto& row : rows) found.push_back("sequence " + std::string(row[0].c_str()));
+    }
+    return found;
   }
 
   std::optional<core::Error> refuse_writes(const std::string& what) const {

@@ -24,6 +24,9 @@ Status SqliteConnection::refuse_writes(const char* what) const {
 }
 
 Expected<model::Plan> SqliteConnection::explain(const std::string& sql, const ExplainOptions& options) {
+  if (options.analyze && !options_.allow_writes) {
+    if (auto refused = refuse_side_effects(sql, engine(), describe()); !refused) return refused.error();
+  }
   std::vector<EqpRow> rows;
   {
     DeadlineScope deadline(db_, options_.statement_timeout);
@@ -114,6 +117,9 @@ Status SqliteConnection::run_analyzed(const std::string& sql, model::Plan& plan)
 }
 
 Expected<ResultSummary> SqliteConnection::execute(const std::string& sql, const ExecuteOptions& options) {
+  if (!options_.allow_writes) {
+    if (auto refused = refuse_side_effects(sql, engine(), describe()); !refused) return refused.error();
+  }
   DeadlineScope deadline(db_, options_.statement_timeout);
   auto stmt = db_.prepare(sql);
   if (!stmt) return stmt.error();

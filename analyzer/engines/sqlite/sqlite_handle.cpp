@@ -48,6 +48,14 @@ core::Expected<SqliteDb> SqliteDb::open(const std::string& path, OpenMode mode, 
   if (mode == OpenMode::read_only) {
     if (auto query_only = db.exec("PRAGMA query_only = 1"); !query_only) return query_only.error();
   }
+  if (mode != OpenMode::read_write_create) {
+    // The handles of a read-only session (and the one that analyzes a write there, rolled back)
+    // can reach no other file: no ATTACH (so no VACUUM INTO a new name either) and no extension
+    // loading, whatever statement arrives. The library's default already refuses load_extension();
+    // it is said here so that a build that enables it does not change that.
+    sqlite3_limit(db.get(), SQLITE_LIMIT_ATTACHED, 0);
+    sqlite3_db_config(db.get(), SQLITE_DBCONFIG_ENABLE_LOAD_EXTENSION, 0, nullptr);
+  }
   return db;
 }
 
