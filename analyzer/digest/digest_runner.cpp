@@ -129,6 +129,26 @@ core::Expected<Head> read_head(const std::string& path) {
   return head;
 }
 
+// A compressed input whose first bytes fit no format may be a corrupt stream whose error comes
+// later: bzip2 checks a block's CRC only at its end, after up to 900 kB of garbage. Read on, a
+// bounded way, to tell the two apart.
+std::optional<core::Error> later_stream_error(const std::string& path, std::unique_ptr<capture::LineSource>& stream) {
+  constexpr uint64_t kLook = uint64_t{64} << 20;
+  std::unique_ptr<capture::LineSource> reopened;
+  capture::LineSource* source = stream.get();
+  if (source == nullptr) {
+    auto opened = capture::open_line_source(path);
+    if (!opened) return std::nullopt;
+    reopened = std::move(*opened);
+    source = reopened.get();
+  }
+  if (source->compression() == capture::Compression::none) return std::nullopt;
+  std::string_view block;
+  uint64_t offset = 0, seen = 0;
+  while (seen < kLook && source->next_block(block, offset)) seen += block.size();
+  return source->error();
+}
+
 // What the records before `at` leave for the next ones to inherit (database, time).
 void inherit_before(Part& part, uint64_t at) {
   if (part.format != capture::LogFormat::mysql_slow || at == 0) return;
@@ -210,6 +230,7 @@ core::Expected<DigestResult> run_digest(const DigestOptions& options) {
     if (!format) {
       // Bytes a broken decompressor let through are no format at all: the stream is the problem.
       if (head->error) return *head->error;
+      if (auto later = later_stream_error(path, stream_source)) return *later;
       if (head->text.empty()) {           // an empty input has no events, whatever its format
         if (head->oversized.lines > 0) {  // nothing but lines too long to read
           result.oversized_lines += head->oversized.lines;
