@@ -58,6 +58,9 @@ class Faults : public ::testing::Test {
     started_ = true;
   }
   void TearDown() override {
+    std::error_code ignored;
+    for (const auto& path : scratch_) fs::remove(path, ignored);
+    if (!dir_.empty()) fs::remove(dir_.parent_path() / (dir_.filename().string() + ".up.log"), ignored);
     if (!started_) return;
     (void)std::system((quoted(fault_script()) + " pg-thaw " + quoted(dir_.string()) + " >/dev/null 2>&1").c_str());
     (void)std::system((quoted((testing::source_dir() / "scripts/testenv").string()) + " down " + quoted(dir_.string()) +
@@ -80,6 +83,7 @@ class Faults : public ::testing::Test {
   }
   fs::path write_script(const std::string& name, const std::string& text) {
     auto path = dir_.parent_path() / (dir_.filename().string() + "-" + name);
+    scratch_.push_back(path);
     std::ofstream(path) << text;
     return path;
   }
@@ -97,6 +101,7 @@ class Faults : public ::testing::Test {
 
   fs::path dir_;
   bool started_ = false;
+  std::vector<fs::path> scratch_;  // files beside dir_, removed with it
 };
 
 void sleep_s(double seconds) { std::this_thread::sleep_for(std::chrono::duration<double>(seconds)); }
