@@ -40,13 +40,13 @@ test-sanitize: bootstrap
 	cd $(SANITIZE_BUILD) && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
 	  ctest --output-on-failure -j $(JOBS) -L unit
 
-# The log readers and fingerprints under libFuzzer (clang, ASan, UBSan): FUZZ_RUNS inputs from a
+# Every libFuzzer target of tests/fuzz/ (clang, ASan, UBSan): FUZZ_RUNS inputs each from a
 # fixed seed.
 fuzz:
 	@scripts/bootstrap fuzz
 	CXX=clang++ cmake -S . -B $(FUZZ_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DDBVET_FUZZ=ON \
 	  -DDBVET_TESTS=OFF -DDBVET_BENCHMARKS=OFF
-	cmake --build $(FUZZ_BUILD) -j $(JOBS) --target dbvet_fuzz_logs
+	cmake --build $(FUZZ_BUILD) -j $(JOBS) --target dbvet_fuzz
 	scripts/fuzz $(FUZZ_BUILD) $(FUZZ_RUNS)
 
 bench: build
