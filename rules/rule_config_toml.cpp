@@ -2,6 +2,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "analyzer/core/toml_text.hpp"
 #include "fmt/format.h"
 #include "rules/registry.hpp"
 #include "rules/rule_config.hpp"
@@ -26,6 +27,7 @@ std::string known_thresholds(const Rule& rule) {
 }  // namespace
 
 core::Expected<RuleConfig> parse_rule_config(const std::string& toml_text, const std::string& source) {
+  if (auto checked = core::check_toml_text(toml_text, source); !checked) return checked.error();
   toml::table root;
   try {
     root = toml::parse(toml_text, source);

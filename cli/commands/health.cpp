@@ -4,9 +4,11 @@
 #include <algorithm>
 #include <fstream>
 #include <iostream>
+#include <iterator>
 #include <sstream>
 
 #include "CLI/CLI.hpp"
+#include "analyzer/core/toml_text.hpp"
 #include "analyzer/engines/connection.hpp"
 #include "analyzer/health/render.hpp"
 #include "analyzer/history/history.hpp"
@@ -41,9 +43,14 @@ struct Config {
 
 core::Expected<Config> read_config(const std::string& path) {
   Config config;
+  std::ifstream file(path, std::ios::binary);
+  std::string text((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
+  if (!file.is_open() || file.bad())
+    return core::make_error(core::ErrorKind::input, fmt::format("cannot read {}", path));
+  if (auto checked = core::check_toml_text(text, path); !checked) return checked.error();
   toml::table root;
   try {
-    root = toml::parse_file(path);
+    root = toml::parse(text, path);
   } catch (const toml::parse_error& error) {
     return core::make_error(core::ErrorKind::usage, fmt::format("{}:{}:{}: {}", path, error.source().begin.line,
                                                                 error.source().begin.column, error.description()));
