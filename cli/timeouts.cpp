@@ -11,7 +11,8 @@
 
 namespace dbvet::cli {
 
-core::Expected<std::chrono::milliseconds> parse_timeout(const std::string& text, const std::string& option) {
+core::Expected<std::chrono::milliseconds> parse_duration(const std::string& text, const std::string& option,
+                                                         bool allow_zero) {
   size_t used = 0;
   double number = 0;
   try {
@@ -25,11 +26,13 @@ core::Expected<std::chrono::milliseconds> parse_timeout(const std::string& text,
                   : unit == "m"                 ? 60000
                   : unit == "h"                 ? 3600000
                                                 : -1;
-  if (used == 0 || factor < 0 || !(number > 0) || number * factor > 1e12) {
-    return core::make_error(
-        core::ErrorKind::usage,
-        fmt::format("{}: expected a positive duration such as 500ms, 10s or 2m, got '{}'", option, text));
+  bool in_range = allow_zero ? number >= 0 : number > 0;
+  if (used == 0 || factor < 0 || !in_range || number * factor > 1e12) {
+    return core::make_error(core::ErrorKind::usage,
+                            fmt::format("{}: expected a {}duration such as 500ms, 10s or 2m, got '{}'", option,
+                                        allow_zero ? "" : "positive ", text));
   }
+  if (number == 0) return std::chrono::milliseconds(0);
   return std::chrono::milliseconds(std::max<int64_t>(1, static_cast<int64_t>(number * factor)));
 }
 

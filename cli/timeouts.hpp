@@ -16,8 +16,13 @@
 
 namespace dbvet::cli {
 
-// "500ms", "10s", "2m", "1h", or a number of seconds.
-core::Expected<std::chrono::milliseconds> parse_timeout(const std::string& text, const std::string& option);
+// "500ms", "10s", "2m", "1h", or a number of seconds; zero only where `allow_zero` (a bench's
+// --warmup 0), never for a timeout.
+core::Expected<std::chrono::milliseconds> parse_duration(const std::string& text, const std::string& option,
+                                                         bool allow_zero);
+inline core::Expected<std::chrono::milliseconds> parse_timeout(const std::string& text, const std::string& option) {
+  return parse_duration(text, option, false);
+}
 
 class OverallDeadline {
  public:

@@ -13,6 +13,7 @@
 #include "benchmarks/bench_runner.hpp"
 #include "cli/cli_context.hpp"
 #include "cli/sandbox_warning.hpp"
+#include "cli/timeouts.hpp"
 #include "fmt/format.h"
 
 namespace dbvet::cli {
@@ -44,26 +45,8 @@ struct BenchArgs {
   double ramp_max_errors = 1;  // percent
 };
 
-// "10s", "500ms", "2m", "1.5" (seconds).
 core::Expected<std::chrono::milliseconds> parse_duration(const std::string& text, const std::string& option) {
-  size_t used = 0;
-  double number = 0;
-  try {
-    number = std::stod(text, &used);
-  } catch (const std::exception&) {
-    used = 0;
-  }
-  std::string unit = text.substr(used);
-  double factor = unit == "ms"                  ? 1
-                  : unit == "s" || unit.empty() ? 1000
-                  : unit == "m"                 ? 60000
-                  : unit == "h"                 ? 3600000
-                                                : -1;
-  if (used == 0 || factor < 0 || number < 0) {
-    return core::make_error(core::ErrorKind::usage,
-                            fmt::format("{}: expected a duration such as 500ms, 10s or 2m, got '{}'", option, text));
-  }
-  return std::chrono::milliseconds(static_cast<int64_t>(number * factor));
+  return cli::parse_duration(text, option, true);
 }
 
 core::Expected<bench::BenchConfig> make_config(const BenchArgs& args) {
