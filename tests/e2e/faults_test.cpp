@@ -340,6 +340,75 @@ TEST_F(Faults, OverallTimeoutStopsAFrozenHealthCheck) {
 namespace dbvet {
 namespace {
 
+// audit, capture and gen against a server that stops answering: each ends on the client-side
+// timeouts with exit 3 and one message, instead of waiting for a server that never replies.
+TEST_F(Faults, AuditPostgresFrozenEndsOnTheConnectTimeout) {
+  ASSERT_NO_FATAL_FAILURE(start("pg"));
+  psql("CREATE TABLE items (id int PRIMARY KEY, v int); INSERT INTO items SELECT g, g FROM generate_series(1, 1000) g");
+  auto workload = write_script("lookup.sql", kPgWorkload);
+  fault("pg-freeze");
+  auto [result, seconds] = run_while({"--no-progress", "--connect-timeout", "2s", "--statement-timeout", "2s", "audit",
+                                      url("PG"), "--workload", workload.string()},
+                                     [] {});
+  fault("pg-thaw");
+  EXPECT_EQ(result.exit_code, 3) << result.err;
+  EXPECT_LT(seconds, 15) << "a frozen server held the audit";
+  EXPECT_EQ(count_lines(result.err), 1) << result.err;
+  EXPECT_EQ(result.err.find("dbvet-pg-secret"), std::string::npos) << "the password reached the message";
+}
+
+TEST_F(Faults, AuditPostgresFrozenMidRunEndsOnTheStatementTimeout) {
+  ASSERT_NO_FATAL_FAILURE(start("pg"));
+  psql("CREATE TABLE items (id int PRIMARY KEY, v int); INSERT INTO items SELECT g, g FROM generate_series(1, 1000) g");
+  // pg_sleep keeps the audit inside a statement when the server freezes.
+  auto workload = write_script("slow.sql", "SELECT pg_sleep(1), v FROM items WHERE id = 1;\n");
+  auto [result, seconds] = run_while({"--no-progress", "--statement-timeout", "3s", "audit", url("PG"), "--workload",
+                                      workload.string(), "--transactions", "20"},
+                                     [&] {
+                                       sleep_s(2);
+                                       fault("pg-freeze");
+                                     });
+  fault("pg-thaw");
+  EXPECT_EQ(result.exit_code, 3) << result.err;
+  EXPECT_LT(seconds, 20) << "a frozen server held the audit";
+  EXPECT_LE(count_lines(result.err), 2) << result.err;
+}
+
+TEST_F(Faults, CapturePostgresStoppedIsOneConnectionError) {
+  ASSERT_NO_FATAL_FAILURE(start("pg"));
+  fault("pg-stop");
+  auto result = testing::run_dbvet({"--no-progress", "--connect-timeout", "2s", "capture", url("PG"), "--source",
+                                    "pg_stat_statements", "--duration", "1"});
+  EXPECT_EQ(result.exit_code, 3) << result.err;
+  EXPECT_EQ(count_lines(result.err), 1) << result.err;
+  EXPECT_TRUE(result.out.empty()) << result.out.substr(0, 300);
+}
+
+TEST_F(Faults, CapturePostgresFrozenEndsOnTheTimeouts) {
+  ASSERT_NO_FATAL_FAILURE(start("pg"));
+  fault("pg-freeze");
+  auto [result, seconds] = run_while({"--no-progress", "--connect-timeout", "2s", "--timeout", "8s", "capture",
+                                      url("PG"), "--source", "pg_stat_statements", "--duration", "1"},
+                                     [] {});
+  fault("pg-thaw");
+  EXPECT_EQ(result.exit_code, 3) << result.err;
+  EXPECT_LT(seconds, 15) << "a frozen server held the capture";
+}
+
+TEST_F(Faults, GenPostgresFrozenMidLoadEndsOnTheOverallTimeout) {
+  ASSERT_NO_FATAL_FAILURE(start("pg"));
+  auto [result, seconds] = run_while({"--no-progress", "--statement-timeout", "3s", "--timeout", "10s", "gen",
+                                      "--sample", "virtualpet", "--scale", "1", url("PG")},
+                                     [&] {
+                                       sleep_s(1);
+                                       fault("pg-freeze");
+                                     });
+  fault("pg-thaw");
+  EXPECT_EQ(result.exit_code, 3) << result.err;
+  EXPECT_LT(seconds, 20) << "a frozen server held the load";
+  EXPECT_NE(result.err.find("timeout"), std::string::npos) << result.err;
+}
+
 fs::path sqlite_with_items(const std::string& name) {
   auto dir = testing::scratch_dir(name);
   auto db = dir / "items.db";
