@@ -31,6 +31,23 @@ std::string testenv_value(const std::string& name) {
   return {};
 }
 
+// The bytes a string of code points below 256 stands for (UTF-8 read as Latin-1 and encoded again
+// gives such a string); any other string is returned as it is.
+std::string bytes_of_latin1(const std::string& text) {
+  std::string bytes;
+  for (size_t i = 0; i < text.size(); ++i) {
+    auto c = static_cast<unsigned char>(text[i]);
+    if (c < 0x80) {
+      bytes += static_cast<char>(c);
+    } else if ((c == 0xC2 || c == 0xC3) && i + 1 < text.size()) {
+      bytes += static_cast<char>(((c & 0x03) << 6) | (static_cast<unsigned char>(text[++i]) & 0x3F));
+    } else {
+      return text;
+    }
+  }
+  return bytes;
+}
+
 TEST(MysqlSlowlogPtAgreement, RealMariaDbSlowLogDigestsLikePtQueryDigest) {
   if (!std::filesystem::exists("/usr/bin/pt-query-digest")) {
     GTEST_SKIP() << "percona-toolkit is not installed (scripts/bootstrap test installs it)";
@@ -90,7 +107,9 @@ TEST(MysqlSlowlogPtAgreement, RealMariaDbSlowLogDigestsLikePtQueryDigest) {
     SCOPED_TRACE(e["fingerprint"].get<std::string>());
     auto it = by_id.find(id);
     ASSERT_NE(it, by_id.end()) << "pt-query-digest class missing from dbvet's digest: " << id;
-    EXPECT_EQ(it->second["fingerprint"], e["fingerprint"]);
+    // pt-query-digest's JSON encodes each byte of a UTF-8 name as its own character (ids agree:
+    // they are taken over the bytes); other tests' Unicode table names reach the shared slow log.
+    EXPECT_EQ(it->second["fingerprint"].get<std::string>(), bytes_of_latin1(e["fingerprint"].get<std::string>()));
     EXPECT_EQ(it->second["count"].get<uint64_t>(), e["query_count"].get<uint64_t>());
     double pt_sum = std::stod(e["metrics"]["Query_time"]["sum"].get<std::string>());
     EXPECT_NEAR(it->second["query_time"]["sum"].get<double>(), pt_sum, 1e-6);
