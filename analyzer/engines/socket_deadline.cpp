@@ -53,8 +53,10 @@ class Watchdog {
         continue;
       }
       auto first = armed_.begin();
-      if (Clock::now() < first->first) {
-        wake_.wait_until(lock, first->first);
+      // A copy: wait_until unlocks, and another thread may erase this entry (and its key) meanwhile.
+      const Clock::time_point earliest = first->first;
+      if (Clock::now() < earliest) {
+        wake_.wait_until(lock, earliest);
         continue;
       }
       first->second->fired.store(true);
