@@ -5,7 +5,6 @@
 
 #include <gtest/gtest.h>
 #include <signal.h>
-#include <sqlite3.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -20,6 +19,7 @@
 #include "analyzer/engines/connection.hpp"
 #include "nlohmann/json.hpp"
 #include "tests/integration/bench_test_helpers.hpp"
+#include "tests/support/sqlite_items.hpp"
 #include "tests/support/test_env.hpp"
 
 namespace dbvet::testing {
@@ -27,17 +27,6 @@ namespace {
 
 namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
-
-void make_sqlite(const fs::path& path, int rows) {
-  sqlite3* db = nullptr;
-  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
-  std::string sql =
-      "CREATE TABLE t (id INTEGER PRIMARY KEY, k INTEGER NOT NULL, v TEXT NOT NULL);"
-      "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < " +
-      std::to_string(rows) + ") INSERT INTO t SELECT i, i % 2000, printf('value-%d', i) FROM n;";
-  ASSERT_EQ(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr), SQLITE_OK);
-  sqlite3_close(db);
-}
 
 std::vector<std::string> sqlite_sandboxes(const fs::path& dir) {
   std::vector<std::string> found;
@@ -81,7 +70,7 @@ class SqliteSignals : public ::testing::TestWithParam<int> {};
 TEST_P(SqliteSignals, BenchSandboxIsRemovedAndThePartialResultKept) {
   int signal = GetParam();
   auto dir = scratch_dir("sig-sqlite-" + std::to_string(signal));
-  make_sqlite(dir / "pets.db", 20000);
+  make_sqlite_items(dir / "pets.db", 20000);
   auto workload = write_file(dir / "lookup.sql", kLookup);
   auto out = dir / "result.json";
   pid_t pid = spawn_dbvet(bench_args("sqlite:" + (dir / "pets.db").string(), workload, out));
@@ -201,7 +190,7 @@ INSTANTIATE_TEST_SUITE_P(Signals, ServerSignals,
 
 TEST(LeftBehind, ASqliteSandboxOfAKilledRunIsReportedAndCleaned) {
   auto dir = scratch_dir("sig-kill9-sqlite");
-  make_sqlite(dir / "pets.db", 20000);
+  make_sqlite_items(dir / "pets.db", 20000);
   auto workload = write_file(dir / "lookup.sql", kLookup);
   std::string target = "sqlite:" + (dir / "pets.db").string();
   pid_t pid = spawn_dbvet(bench_args(target, workload, dir / "result.json"));

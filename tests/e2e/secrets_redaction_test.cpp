@@ -2,28 +2,17 @@
 // the report (issue 14). Now every format, the history and the messages show `***`.
 
 #include <gtest/gtest.h>
-#include <sqlite3.h>
 
 #include <filesystem>
 
 #include "tests/integration/bench_test_helpers.hpp"
+#include "tests/support/sqlite_items.hpp"
 #include "tests/support/test_env.hpp"
 
 namespace dbvet::testing {
 namespace {
 
 namespace fs = std::filesystem;
-
-void make_sqlite(const fs::path& path, int rows) {
-  sqlite3* db = nullptr;
-  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
-  std::string sql =
-      "CREATE TABLE t (id INTEGER PRIMARY KEY, k INTEGER NOT NULL, v TEXT NOT NULL);"
-      "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < " +
-      std::to_string(rows) + ") INSERT INTO t SELECT i, i % 2000, printf('value-%d', i) FROM n;";
-  ASSERT_EQ(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr), SQLITE_OK);
-  sqlite3_close(db);
-}
 
 TEST(Secrets, ARedisPasswordReachesNoOutputAndNoHistory) {
   std::string redis = server_url("REDIS");  // redis://127.0.0.1:PORT/0
@@ -36,7 +25,7 @@ TEST(Secrets, ARedisPasswordReachesNoOutputAndNoHistory) {
   ASSERT_EQ(acl.out.find("ERR"), std::string::npos) << acl.out;
 
   auto dir = scratch_dir("secret-redis");
-  make_sqlite(dir / "pets.db", 5000);
+  make_sqlite_items(dir / "pets.db", 5000);
   auto workload = write_file(dir / "lookup.sql", kLookup);
   std::string variant = "c=cache:redis://dbvet_e2e:" + password + "@" + hostport + "/0?ttl=60";
   auto history = dir / "history.db";

@@ -3,7 +3,6 @@
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <spawn.h>
-#include <sqlite3.h>
 #include <sys/wait.h>
 
 #include <chrono>
@@ -14,6 +13,7 @@
 
 #include "nlohmann/json.hpp"
 #include "tests/integration/bench_test_helpers.hpp"
+#include "tests/support/sqlite_items.hpp"
 #include "tests/support/test_env.hpp"
 
 namespace dbvet::testing {
@@ -22,23 +22,9 @@ namespace {
 namespace fs = std::filesystem;
 using nlohmann::json;
 
-// A table of `rows` rows where k takes 2000 values: a filter on k scans the table unless indexed.
-void make_database(const fs::path& path, int rows, bool with_index) {
-  sqlite3* db = nullptr;
-  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
-  std::string sql =
-      "CREATE TABLE t (id INTEGER PRIMARY KEY, k INTEGER NOT NULL, v TEXT NOT NULL);"
-      "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < " +
-      std::to_string(rows) + ") INSERT INTO t SELECT i, i % 2000, printf('value-%d', i) FROM n;";
-  if (with_index) sql += "CREATE INDEX t_k ON t(k);";
-  char* error = nullptr;
-  ASSERT_EQ(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &error), SQLITE_OK) << (error ? error : "");
-  sqlite3_close(db);
-}
-
 TEST(BenchSqlite, IndexVariantThatRemovesAFullScanIsImproved) {
   auto dir = scratch_dir("bench-index-improved");
-  make_database(dir / "pets.db", 40000, false);
+  make_sqlite_items(dir / "pets.db", 40000, false);
   auto workload = write_file(dir / "lookup.sql", kLookup);
   std::string target = "sqlite:" + (dir / "pets.db").string();
   auto base = bench({target, "-w", workload.string(), "--sandbox", "-t", "40", "--repetitions", "8", "--format", "json",
@@ -73,8 +59,8 @@ TEST(BenchSqlite, IndexVariantThatRemovesAFullScanIsImproved) {
 
 TEST(BenchSqlite, DroppingANeededIndexIsARegressionAndExitsOne) {
   auto dir = scratch_dir("bench-index-dropped");
-  make_database(dir / "with.db", 40000, true);
-  make_database(dir / "without.db", 40000, false);
+  make_sqlite_items(dir / "with.db", 40000, true);
+  make_sqlite_items(dir / "without.db", 40000, false);
   auto workload = write_file(dir / "lookup.sql", kLookup);
   for (const char* name : {"with", "without"}) {
     auto run = bench({"sqlite:" + (dir / (std::string(name) + ".db")).string(), "-w", workload.string(), "-t", "40",
@@ -95,7 +81,7 @@ TEST(BenchSqlite, DroppingANeededIndexIsARegressionAndExitsOne) {
 // property of the workload, so the comparison that must hold is the interleaved one.
 TEST(BenchSqlite, IdenticalRunsNeverRegressOverTenComparisons) {
   auto dir = scratch_dir("bench-a-vs-a");
-  make_database(dir / "pets.db", 5000, true);
+  make_sqlite_items(dir / "pets.db", 5000, true);
   auto workload = write_file(dir / "lookup.sql", kLookup);
   std::string target = "sqlite:" + (dir / "pets.db").string();
   auto run_json = (dir / "run.json").string();
@@ -115,7 +101,7 @@ TEST(BenchSqlite, IdenticalRunsNeverRegressOverTenComparisons) {
 // baseline, both in one file.
 TEST(BenchSqlite, OneRunComparesEachVariantWithItsBaseline) {
   auto dir = scratch_dir("bench-one-run");
-  make_database(dir / "pets.db", 40000, false);
+  make_sqlite_items(dir / "pets.db", 40000, false);
   auto workload = write_file(dir / "lookup.sql", kLookup);
   auto run_json = (dir / "run.json").string();
   auto run = bench({"sqlite:" + (dir / "pets.db").string(), "-w", workload.string(), "--sandbox", "--variant",
@@ -140,7 +126,7 @@ TEST(BenchSqlite, OneRunComparesEachVariantWithItsBaseline) {
 
 TEST(BenchSqlite, AVariantThatChangesTheAnswerIsFlagged) {
   auto dir = scratch_dir("bench-answer-changed");
-  make_database(dir / "pets.db", 5000, true);
+  make_sqlite_items(dir / "pets.db", 5000, true);
   auto workload = write_file(dir / "lookup.sql", kLookup);
   auto wrong =
       write_file(dir / "wrong.sql", "\\set k random(1, 1999)\nSELECT count(*), max(v) FROM t WHERE k = :k + 1;\n");
@@ -162,7 +148,7 @@ TEST(BenchSqlite, AVariantThatChangesTheAnswerIsFlagged) {
 
 TEST(BenchSqlite, BrokenSlaExitsOneAndNamesTheQuery) {
   auto dir = scratch_dir("bench-sla");
-  make_database(dir / "pets.db", 2000, true);
+  make_sqlite_items(dir / "pets.db", 2000, true);
   auto workload = write_file(dir / "lookup.sql", kLookup);
   auto run = bench({"sqlite:" + (dir / "pets.db").string(), "-w", workload.string(), "-t", "50", "--sla",
                     "lookup:p95<0.000001ms", "--sla", "errors<1%", "--format", "junit"});
@@ -178,7 +164,7 @@ TEST(BenchSqlite, BrokenSlaExitsOneAndNamesTheQuery) {
 // the text, JSON, Markdown and JUnit renderings.
 TEST(BenchSqlite, BrokenSlaNamesTheCostliestPlanNode) {
   auto dir = scratch_dir("bench-sla-plan");
-  make_database(dir / "pets.db", 2000, false);
+  make_sqlite_items(dir / "pets.db", 2000, false);
   auto workload = write_file(dir / "lookup.sql", kLookup);
   std::string target = "sqlite:" + (dir / "pets.db").string();
   for (const char* format : {"text", "json", "md", "junit"}) {
@@ -213,7 +199,7 @@ TEST(BenchSqlite, BrokenSlaNamesTheCostliestPlanNode) {
 
 TEST(BenchSqlite, OpenLoopReportsLagAndThroughputNearTheRate) {
   auto dir = scratch_dir("bench-open-loop");
-  make_database(dir / "pets.db", 2000, true);
+  make_sqlite_items(dir / "pets.db", 2000, true);
   auto workload = write_file(dir / "lookup.sql", kLookup);
   auto run = bench({"sqlite:" + (dir / "pets.db").string(), "-w", workload.string(), "--rate", "200", "-c", "2",
                     "--duration", "2s", "--format", "json"});
@@ -231,7 +217,7 @@ TEST(BenchSqlite, OpenLoopReportsLagAndThroughputNearTheRate) {
 // must stop at the first rate that breaks p95<50ms, at 250/s at the latest.
 TEST(BenchSqlite, RampStopsAtTheFirstRateThatBreaksAndReportsTheKnee) {
   auto dir = scratch_dir("bench-ramp");
-  make_database(dir / "pets.db", 2000, true);
+  make_sqlite_items(dir / "pets.db", 2000, true);
   auto workload =
       write_file(dir / "slow.sql", "\\set k random(1, 1999)\n\\sleep 5 ms\nSELECT count(*) FROM t WHERE k = :k;\n");
   std::string target = "sqlite:" + (dir / "pets.db").string();
@@ -296,7 +282,7 @@ TEST(BenchSqlite, RampStopsAtTheFirstRateThatBreaksAndReportsTheKnee) {
 // query it serves.
 TEST(BenchSqlite, FromAdviceBenchmarksEachRecommendationAloneAndAllTogether) {
   auto dir = scratch_dir("bench-from-advice");
-  make_database(dir / "pets.db", 20000, false);
+  make_sqlite_items(dir / "pets.db", 20000, false);
   std::string target = "sqlite:" + (dir / "pets.db").string();
   auto lookup = write_file(dir / "lookup.sql", kLookup);
   auto by_id = write_file(dir / "by_v.sql", "\\set i random(1, 20000)\nSELECT id FROM t WHERE v = 'value-' || :i;\n");
@@ -368,7 +354,7 @@ TEST(BenchSqlite, FromAdviceBenchmarksEachRecommendationAloneAndAllTogether) {
 
 TEST(BenchSqlite, InterruptedSandboxRunRemovesTheSandbox) {
   auto dir = scratch_dir("bench-interrupt");
-  make_database(dir / "pets.db", 20000, false);
+  make_sqlite_items(dir / "pets.db", 20000, false);
   auto workload = write_file(dir / "lookup.sql", kLookup);
   std::string target = "sqlite:" + (dir / "pets.db").string();
   pid_t pid = spawn_dbvet({"bench", target, "-w", workload.string(), "--sandbox", "--variant",
@@ -400,7 +386,7 @@ TEST(BenchSqlite, GoogleBenchmarkComparePyAcceptsTheJson) {
   const fs::path compare_py = "/usr/share/benchmark/compare.py";
   ASSERT_TRUE(fs::exists(compare_py)) << "scripts/bootstrap installs libbenchmark-tools";
   auto dir = scratch_dir("bench-compare-py");
-  make_database(dir / "pets.db", 5000, true);
+  make_sqlite_items(dir / "pets.db", 5000, true);
   auto workload = write_file(dir / "lookup.sql", kLookup);
   for (const char* side : {"a", "b"}) {
     auto run = bench({"sqlite:" + (dir / "pets.db").string(), "-w", workload.string(), "-t", "50", "--repetitions", "9",
@@ -428,7 +414,7 @@ double expected_zipf_hit_ratio(int n, double s, int draws) {
 
 TEST(BenchRedis, ZipfCacheVariantHitRatioMatchesItsParameters) {
   auto dir = scratch_dir("bench-zipf-cache");
-  make_database(dir / "pets.db", 5000, true);
+  make_sqlite_items(dir / "pets.db", 5000, true);
   auto workload = write_file(dir / "profile.sql",
                              "\\set id random_zipfian(1, 5000, 1.2)\nSELECT id, k, v FROM t WHERE id = :id;\n");
   std::string redis = server_url("REDIS");
