@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
@@ -175,6 +176,58 @@ TEST(MariadbExplain, AnalyzeSingleTableDeleteAndUpdate) {
   EXPECT_EQ(updated->extra.at("dml"), "update");
   EXPECT_EQ(updated->access, model::AccessType::index_scan);
   EXPECT_EQ(updated->actual_rows.value_or(0), 10);
+}
+
+// MariaDB 10.11 writes names unescaped into its JSON (captured from the test server: table i"dx\\,
+// index i"k\\ on columns c"x\\ and b). The plan is still read, with the names as they are.
+TEST(MariadbExplain, UnescapedQuotesAndBackslashesInNames) {
+  const std::string text = R"({
+  "query_block": {
+    "select_id": 1,
+    "nested_loop": [
+      {
+        "table": {
+          "table_name": "i"dx\\",
+          "access_type": "ref",
+          "possible_keys": ["i"k\\"],
+          "key": "i"k\\",
+          "key_length": "18",
+          "used_key_parts": ["c"x\\", "b"],
+          "ref": ["const", "const"],
+          "rows": 1,
+          "filtered": 100,
+          "attached_condition": "`i"dx\\`.b = 'q"\\x'",
+          "using_index": true
+        }
+      }
+    ]
+  }
+})";
+  auto plan = parse_mariadb_explain_json(text);
+  ASSERT_TRUE(plan.has_value()) << plan.error().message;
+  const auto* table = table_node(*plan, "i\"dx\\\\");
+  ASSERT_NE(table, nullptr);
+  EXPECT_EQ(table->access, model::AccessType::index_only_scan);  // "using_index": true
+  EXPECT_EQ(table->index, "i\"k\\\\");
+  EXPECT_EQ(table->index_columns, (std::vector<std::string>{"c\"x\\\\", "b"}));
+  EXPECT_EQ(table->filter, "`i\"dx\\\\`.b = 'q\"\\\\x'");
+  // The plan kept is valid JSON.
+  EXPECT_TRUE(nlohmann::json::accept(plan->raw));
+}
+
+// Escaped output (what a fixed writer would give) is read as it is, not escaped twice.
+TEST(MariadbExplain, EscapedNamesAreNotEscapedTwice) {
+  auto plan = parse_mariadb_explain_json(
+      R"({"query_block": {"select_id": 1, "table": {"table_name": "a\"b\\c", "access_type": "ALL", "rows": 3}}})");
+  ASSERT_TRUE(plan.has_value()) << plan.error().message;
+  EXPECT_NE(table_node(*plan, "a\"b\\c"), nullptr);
+}
+
+// A plan broken in some other way is still an error naming the byte.
+TEST(MariadbExplain, BrokenPlanIsStillAnError) {
+  auto plan = parse_mariadb_explain_json("{\n  \"query_block\": {\n    \"select_id\": 1,\n    \"table\": {\n");
+  ASSERT_FALSE(plan.has_value());
+  EXPECT_NE(plan.error().message.find("malformed MariaDB EXPLAIN FORMAT=JSON: at byte"), std::string::npos);
 }
 
 TEST(Mysql8Explain, DerivedTablesAndHashJoin) {

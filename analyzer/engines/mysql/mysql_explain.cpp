@@ -6,6 +6,7 @@
 #include <optional>
 #include <regex>
 #include <set>
+#include <string_view>
 #include <vector>
 
 #include "fmt/format.h"
@@ -338,15 +339,108 @@ core::Error input_error(Dialect dialect, const std::string& what) {
                           fmt::format("malformed {} EXPLAIN FORMAT=JSON: {}", dialect_label(dialect), what));
 }
 
-core::Expected<model::Plan> parse_json_plan(const std::string& input, Dialect dialect) {
+// A JSON string holding `raw` byte for byte.
+void append_json_string(std::string& out, std::string_view raw) {
+  out += '"';
+  for (char c : raw) {
+    auto byte = static_cast<unsigned char>(c);
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += c;
+    } else if (byte < 0x20) {
+      out += fmt::format("\\u{:04x}", byte);
+    } else {
+      out += c;
+    }
+  }
+  out += '"';
+}
+
+// One line of MariaDB's writer with its string re-escaped, or nullopt when it holds no string.
+std::optional<std::string> escape_mariadb_line(std::string_view line) {
+  std::size_t indent = line.find_first_not_of(" \t");
+  if (indent == std::string_view::npos || line[indent] != '"') return std::nullopt;
+  std::size_t last = line.find_last_not_of(" \t\r");
+  bool comma = line[last] == ',';
+  std::string_view body = line.substr(indent, last + 1 - indent - (comma ? 1 : 0));
+  std::string out(line.substr(0, indent));
+  // A member: "key": value, the key being a plain word.
+  std::size_t key_end = 1;
+  while (key_end < body.size() && (std::isalnum(static_cast<unsigned char>(body[key_end])) || body[key_end] == '_')) {
+    ++key_end;
+  }
+  if (key_end > 1 && body.substr(key_end).starts_with("\": ")) {
+    out += body.substr(0, key_end + 3);
+    body.remove_prefix(key_end + 3);
+    if (body.size() >= 4 && body.starts_with("[\"") && body.ends_with("\"]")) {
+      // ["a", "b"]: split at `", "`, which a name could hold too; such a plan stays unread.
+      std::string_view inner = body.substr(2, body.size() - 4);
+      out += '[';
+      for (bool first = true;; first = false) {
+        auto separator = inner.find("\", \"");
+        if (!first) out += ", ";
+        append_json_string(out, inner.substr(0, separator));
+        if (separator == std::string_view::npos) break;
+        inner.remove_prefix(separator + 4);
+      }
+      out += ']';
+    } else if (body.size() >= 2 && body.front() == '"' && body.back() == '"') {
+      append_json_string(out, body.substr(1, body.size() - 2));
+    } else {
+      return std::nullopt;
+    }
+  } else if (body.size() >= 2 && body.back() == '"') {
+    append_json_string(out, body.substr(1, body.size() - 2));  // an element of a multi-line array
+  } else {
+    return std::nullopt;
+  }
+  if (comma) out += ',';
+  return out;
+}
+
+// MariaDB (10.x) writes names and condition text into EXPLAIN FORMAT=JSON without escaping them, so a
+// table named  i"dx\  makes the whole plan invalid JSON. Its writer puts one member per line
+// ("key": "value", or a one-line array of strings) and one string per line in longer arrays, so each
+// such line's string is re-read as the raw bytes between its first and last quote and written again
+// escaped. Only used when the plan does not parse as it is: escaped output is left as it was.
+std::optional<std::string> escape_mariadb_json_strings(std::string_view input) {
+  std::string out;
+  out.reserve(input.size() + 64);
+  bool changed = false;
+  while (true) {
+    std::size_t end = input.find('\n');
+    std::string_view line = input.substr(0, end);
+    auto escaped = escape_mariadb_line(line);
+    if (escaped && *escaped != line) {
+      changed = true;
+      out += *escaped;
+    } else {
+      out += line;
+    }
+    if (end == std::string_view::npos) break;
+    out += '\n';
+    input.remove_prefix(end + 1);
+  }
+  if (!changed) return std::nullopt;
+  return out;
+}
+
+core::Expected<model::Plan> parse_json_plan(const std::string& given, Dialect dialect) {
   Json doc;
+  std::string input = given;
   try {
     // MySQL writes end markers ("} /* query_block */") when end_markers_in_json=on: comments are allowed.
     doc = Json::parse(input, nullptr, true, true);
   } catch (const Json::parse_error& e) {
     std::string message = e.what();
     if (auto colon = message.rfind(": "); colon != std::string::npos) message = message.substr(colon + 2);
-    return input_error(dialect, fmt::format("at byte {}: {}", e.byte, message));
+    auto error = input_error(dialect, fmt::format("at byte {}: {}", e.byte, message));
+    if (dialect != Dialect::mariadb) return error;
+    auto escaped = escape_mariadb_json_strings(given);
+    if (!escaped) return error;
+    doc = Json::parse(*escaped, nullptr, false, true);
+    if (doc.is_discarded()) return error;
+    input = std::move(*escaped);
   }
   if (!doc.is_object()) return input_error(dialect, "expected a JSON object at the top level");
   auto block = doc.find("query_block");
