@@ -5,6 +5,7 @@
 #include <cmath>
 #include <set>
 
+#include "analyzer/advisor/drop_safety.hpp"
 #include "analyzer/advisor/rewrite_cache.hpp"
 #include "analyzer/sql/lexer.hpp"
 #include "fmt/format.h"
@@ -247,7 +248,8 @@ core::Expected<AuditResult> run_audit(engines::Connection& connection, model::Wh
   std::vector<model::IndexCandidate> chosen;
   result.recommendations = advise_indexes(works, *schema, what_if, index_options, &result.notes, &chosen);
   phase("index_advisor");
-  auto drops = drop_index_recommendations(result.findings, *schema, result.engine);
+  auto drops = withdraw_unsafe_drops(drop_index_recommendations(result.findings, *schema, result.engine), *schema,
+                                     &result.notes);
   verify_drops(drops, works, what_if, chosen, &result.notes);
   phase("drop_verification");
   result.recommendations.insert(result.recommendations.end(), drops.begin(), drops.end());
