@@ -7,6 +7,7 @@
 
 #include "analyzer/advisor/drop_safety.hpp"
 #include "analyzer/advisor/rewrite_cache.hpp"
+#include "analyzer/engines/sandbox.hpp"
 #include "analyzer/sql/lexer.hpp"
 #include "fmt/format.h"
 #include "rules/registry.hpp"
@@ -50,6 +51,54 @@ void rank(std::vector<model::Finding>& findings) {
     if (a.severity != b.severity) return a.severity > b.severity;
     return a.cost > b.cost;
   });
+}
+
+// --verify: follows the advice on a fresh copy; when an index is withdrawn there, chooses again
+// without it (the next best candidate may pass) and verifies that advice on a new copy.
+template <typename Advise>
+core::Status verify_on_copies(AuditResult& result, const std::vector<ClassWork>& works, const AuditOptions& options,
+                              IndexAdvisorOptions& index_options, Advise&& advise) {
+  std::vector<std::string> notes;
+  for (int attempt = 1;; ++attempt) {
+    auto copy = engines::Sandbox::create(*options.verify_target, "verify");
+    if (!copy) return copy.error();
+    engines::ConnectOptions writable;
+    writable.allow_writes = true;  // the copy only: the target stays read-only
+    auto scratch = engines::connect(copy->url(), writable);
+    if (!scratch) {
+      (void)copy->remove();
+      return scratch.error();
+    }
+    auto advice = result.recommendations;
+    std::vector<std::string> round_notes;
+    auto verified = verify_by_applying(advice, works, **scratch, options.verify, &round_notes);
+    scratch->reset();
+    (void)copy->remove();
+    if (!verified) return verified.error();
+    notes.insert(notes.end(), round_notes.begin(), round_notes.end());
+    std::set<std::string> kept;
+    for (const auto& r : advice) {
+      if (auto it = r.details.find("index"); it != r.details.end()) kept.insert(it->second);
+    }
+    bool withdrawn_index = false;
+    for (const auto& r : result.recommendations) {
+      auto it = r.details.find("index");
+      if (r.type != model::RecommendationType::index || it == r.details.end() || kept.count(it->second)) continue;
+      index_options.excluded.insert(it->second);
+      withdrawn_index = true;
+    }
+    if (!withdrawn_index || attempt == options.verify_attempts) {
+      result.recommendations = std::move(advice);
+      result.notes.insert(result.notes.end(), notes.begin(), notes.end());
+      result.notes.push_back(fmt::format(
+          "verified by applying to a copy ({} attempt{}): the {} reading queries take {} ms -> {} ms per "
+          "pass (calls x median of {})",
+          attempt, attempt == 1 ? "" : "s", verified->queries.size(), format_ms(verified->workload_before_ms),
+          format_ms(verified->workload_after_ms), options.verify.repetitions));
+      return core::ok();
+    }
+    result.recommendations = advise(nullptr);
+  }
 }
 
 }  // namespace
@@ -245,19 +294,32 @@ core::Expected<AuditResult> run_audit(engines::Connection& connection, model::Wh
   index_options.max_indexes = options.max_indexes;
   index_options.max_index_bytes = options.max_index_bytes;
   index_options.write_share = write_share;
-  std::vector<model::IndexCandidate> chosen;
-  result.recommendations = advise_indexes(works, *schema, what_if, index_options, &result.notes, &chosen);
-  phase("index_advisor");
-  auto drops = withdraw_unsafe_drops(drop_index_recommendations(result.findings, *schema, result.engine), *schema,
-                                     &result.notes);
-  verify_drops(drops, works, what_if, chosen, &result.notes);
-  phase("drop_verification");
-  result.recommendations.insert(result.recommendations.end(), drops.begin(), drops.end());
-  auto rewrites = rewrite_recommendations(works, result.findings);
-  result.recommendations.insert(result.recommendations.end(), rewrites.begin(), rewrites.end());
-  auto caches = cache_recommendations(works, write_share, *schema, plan_cost);
-  result.recommendations.insert(result.recommendations.end(), caches.begin(), caches.end());
-  phase("rewrite_cache");
+  // Phases are timed on the first call; --verify calls it again with candidates excluded (no notes).
+  auto advise = [&](std::vector<std::string>* notes) {
+    auto step = [&](const char* name) {
+      if (notes) phase(name);
+    };
+    std::vector<model::IndexCandidate> chosen;
+    auto advice = advise_indexes(works, *schema, what_if, index_options, notes, &chosen);
+    step("index_advisor");
+    auto drops =
+        withdraw_unsafe_drops(drop_index_recommendations(result.findings, *schema, result.engine), *schema, notes);
+    verify_drops(drops, works, what_if, chosen, notes);
+    step("drop_verification");
+    advice.insert(advice.end(), drops.begin(), drops.end());
+    auto rewrites = rewrite_recommendations(works, result.findings);
+    advice.insert(advice.end(), rewrites.begin(), rewrites.end());
+    auto caches = cache_recommendations(works, write_share, *schema, plan_cost);
+    advice.insert(advice.end(), caches.begin(), caches.end());
+    step("rewrite_cache");
+    return advice;
+  };
+  result.recommendations = advise(&result.notes);
+  if (options.verify_target) {
+    auto verified = verify_on_copies(result, works, options, index_options, advise);
+    if (!verified) return verified.error();
+    phase("verify_by_applying");
+  }
   result.timings_s.emplace_back("total",
                                 std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
   return result;

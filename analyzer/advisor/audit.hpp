@@ -9,6 +9,7 @@
 
 #include "analyzer/advisor/dry_run.hpp"
 #include "analyzer/advisor/index_advisor.hpp"
+#include "analyzer/advisor/verify_by_applying.hpp"
 #include "analyzer/engines/connection.hpp"
 #include "analyzer/model/finding.hpp"
 #include "analyzer/model/what_if.hpp"
@@ -29,6 +30,11 @@ struct AuditOptions {
   int64_t max_index_bytes = 0;  // --max-index-size; 0: no bound
   // Which rules run and their thresholds: dbvet.toml's [rules] tables and --disable-rule.
   rules::RuleConfig rule_config;
+  // --verify: the recommendations are followed on copies of this target (Sandbox) and measured; an
+  // index withdrawn there is left out and the advice chosen again, up to `verify_attempts` times.
+  std::optional<core::TargetUrl> verify_target;
+  VerifyOptions verify;
+  int verify_attempts = 3;
 };
 
 struct AuditClass {

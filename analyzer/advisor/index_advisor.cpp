@@ -179,6 +179,12 @@ std::vector<model::IndexCandidate> index_candidates(const ClassWork& work, const
         for (const auto& e : equalities) add_unique(keys, e);
         push(make(keys, ""));
       }
+      // Then the range: each probe of the nested loop reads only the rows in range
+      // (orders o ON o.customer_id = c.id WHERE o.total > ?: (customer_id, total)).
+      if (!ranges.empty() && std::find(keys.begin(), keys.end(), ranges.front()) == keys.end()) {
+        keys.push_back(ranges.front());
+        push(make(keys, ""));
+      }
     }
     // Expression keys: lower(email) = ...
     for (const auto& expression : functions) {
@@ -262,6 +268,7 @@ void out_unverified(const std::map<std::pair<std::string, std::string>, model::I
       r.where = *predicate;
       r.method = candidate.method;
       r.ddl = *ddl;
+      r.details["index"] = candidate.name();
       r.verified = "estimate";
       r.cost_before = 0;
       r.rationale = "not verified: the engine cannot plan hypothetical indexes here (MariaDB: --sandbox verifies)";
@@ -303,6 +310,7 @@ std::vector<model::Recommendation> advise_indexes(const std::vector<ClassWork>& 
     baseline[work.id] = base->cost;
     by_id[work.id] = &work;
     for (auto& candidate : index_candidates(work, schema, options.engine)) {
+      if (options.excluded.count(candidate.name())) continue;
       const auto* table = schema.find_table(candidate.table);
       if (table) {
         bool covered = false;
@@ -410,6 +418,7 @@ std::vector<model::Recommendation> advise_indexes(const std::vector<ClassWork>& 
     r.where = *where;
     r.method = entry->candidate.method;
     r.ddl = *ddl;
+    r.details["index"] = entry->candidate.name();
     if (auto bytes = estimated_index_bytes(entry->candidate, schema)) {
       r.details["estimated_size_bytes"] = std::to_string(*bytes);
     }

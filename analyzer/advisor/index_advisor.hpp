@@ -6,6 +6,7 @@
 
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -45,6 +46,8 @@ struct IndexAdvisorOptions {
   double min_improvement = 0.2;  // a candidate must make its classes this much cheaper
   // Tables' share of writing statements in the workload (0..1), for the write cost of an index.
   std::map<std::string, double> write_share;
+  // Candidates (by name) not to consider: withdrawn by --verify after applying them to a copy.
+  std::set<std::string> excluded;
 };
 
 std::vector<model::IndexCandidate> index_candidates(const ClassWork& work, const model::Schema& schema,

@@ -48,6 +48,7 @@ struct AuditArgs {
   uint64_t seed = 42;
   bool apply = false;
   bool sandbox = false;
+  bool verify = false;
 };
 
 namespace {
@@ -249,6 +250,7 @@ int run_audit_command(CommandContext& context, const AuditArgs& args, bool advis
     options.max_index_bytes = *bytes;
   }
   options.rule_config = std::move(rule_config);
+  if (args.verify) options.verify_target = *url;
   auto result = advisor::run_audit(**connection, **what_if, options);
   if (args.sandbox && bench::interrupted()) {
     what_if->reset();  // drops the sandbox before the exit
@@ -342,6 +344,9 @@ CommandRun setup_audit_like(CLI::App& app, bool advise) {
   app.add_option("--seed", args->seed, "Seed of the workload's random values")->default_val(42);
   app.add_flag("--apply", args->apply,
                "Create the recommended indexes on the target (CONCURRENTLY on PostgreSQL, online on MariaDB)");
+  app.add_flag("--verify", args->verify,
+               "Follow the recommendations on a copy of the target, time the workload's reads before and after, "
+               "and withdraw any that fails, goes unused or makes a query slower");
   app.add_flag("--sandbox", args->sandbox,
                "MariaDB/MySQL: verify index advice in a scratch database (created and dropped by dbvet)");
   return [args, advise](CommandContext& context) { return run_audit_command(context, *args, advise); };

@@ -1,0 +1,73 @@
+// --verify follows the recommendations on a copy and keeps only those that pass: a DDL that fails and
+// an index no query uses are withdrawn with a note; an index the query uses is kept, with what was
+// measured. The copy here is a real SQLite file (t(id, k, v), a filter on k).
+
+#include <gtest/gtest.h>
+
+#include "analyzer/advisor/verify_by_applying.hpp"
+#include "analyzer/core/target_url.hpp"
+#include "tests/support/sqlite_items.hpp"
+#include "tests/support/test_env.hpp"
+
+namespace dbvet::advisor {
+namespace {
+
+model::Recommendation index(const std::string& name, const std::string& ddl) {
+  model::Recommendation r;
+  r.type = model::RecommendationType::index;
+  r.table = "t";
+  r.ddl = ddl;
+  r.details["index"] = name;
+  return r;
+}
+
+TEST(VerifyByApplying, KeepsWhatServesAndWithdrawsWhatFailsOrGoesUnused) {
+  auto dir = testing::scratch_dir("verify_by_applying");
+  auto db = dir / "items.db";
+  testing::make_sqlite_items(db, 20000);
+  auto url = core::parse_target_url("sqlite:" + db.string());
+  ASSERT_TRUE(url) << url.error().message;
+  engines::ConnectOptions writable;
+  writable.allow_writes = true;
+  auto scratch = engines::connect(*url, writable);
+  ASSERT_TRUE(scratch) << scratch.error().message;
+
+  ClassWork lookup;
+  lookup.id = "q1";
+  lookup.sql = "SELECT v FROM t WHERE k = 17";
+  lookup.calls = 10;
+  lookup.shape = sql::analyze_query(lookup.sql, nullptr).value();
+  model::Recommendation cache;
+  cache.type = model::RecommendationType::cache;
+  cache.table = "t";
+  std::vector<model::Recommendation> advice = {
+      index("t_k", "CREATE INDEX t_k ON t (k)"),
+      index("t_v", "CREATE INDEX t_v ON t (v)"),                    // no query filters or sorts on v
+      index("t_missing", "CREATE INDEX t_missing ON nowhere (k)"),  // fails: no such table
+      cache,
+  };
+  VerifyOptions options;
+  options.repetitions = 1;
+  std::vector<std::string> notes;
+  auto report = verify_by_applying(advice, {lookup}, **scratch, options, &notes);
+  ASSERT_TRUE(report) << report.error().message;
+
+  ASSERT_EQ(advice.size(), 2u);
+  EXPECT_EQ(advice[0].details.at("index"), "t_k");
+  EXPECT_NE(advice[0].details.at("verified_by_applying").find("applied to a copy: 1 query"), std::string::npos)
+      << advice[0].details.at("verified_by_applying");
+  EXPECT_EQ(advice[1].type, model::RecommendationType::cache);  // passes through
+
+  ASSERT_EQ(notes.size(), 2u);
+  EXPECT_NE(notes[0].find("t_missing on t withdrawn after applying it to a copy: the DDL failed"), std::string::npos)
+      << notes[0];
+  EXPECT_NE(notes[1].find("t_v on t withdrawn after applying it to a copy: no query of the workload uses it"),
+            std::string::npos)
+      << notes[1];
+  ASSERT_EQ(report->queries.size(), 1u);
+  EXPECT_EQ(report->queries[0].indexes_before, std::vector<std::string>{});
+  EXPECT_EQ(report->queries[0].indexes_after, std::vector<std::string>{"t_k"});
+}
+
+}  // namespace
+}  // namespace dbvet::advisor
