@@ -11,7 +11,9 @@
 #include <vector>
 
 #include "analyzer/capture/mysql_slowlog_detail.hpp"
-#include "analyzer/core/byte_scan.hpp"
+#include "analyzer/util/byte_scan.hpp"
+#include "analyzer/util/parse.hpp"
+#include "analyzer/util/time.hpp"
 
 namespace dbvet::capture {
 
@@ -66,7 +68,7 @@ bool may_be_banner_line(std::string_view line) {
   const char first = line[0];
   if (first == 'T') return true;
   if (first == '/' || is_upper(first)) {
-    for (size_t c = core::find_byte(line, ','); c != std::string_view::npos; c = core::find_byte(line, ',', c + 1)) {
+    for (size_t c = util::find_byte(line, ','); c != std::string_view::npos; c = util::find_byte(line, ',', c + 1)) {
       if (c >= 6 && line[c - 1] == 'd' && line.substr(c - 6, 6) == "mysqld") return true;
     }
   }
@@ -77,7 +79,7 @@ bool may_hold_banner_line(std::string_view raw) {
   size_t begin = 0;
   while (begin < raw.size()) {
     const size_t end =
-        static_cast<size_t>(core::find_byte(raw.data() + begin, raw.data() + raw.size(), '\n') - raw.data());
+        static_cast<size_t>(util::find_byte(raw.data() + begin, raw.data() + raw.size(), '\n') - raw.data());
     if (may_be_banner_line(raw.substr(begin, end - begin))) return true;
     begin = end + 1;
   }
@@ -352,7 +354,7 @@ void parse_properties(std::string_view line, Props& props) {
   // line.find("Schema:"), by its colons (a few per line): a substring search per header line
   // showed in profiles.
   size_t schema = std::string_view::npos;
-  for (size_t c = core::find_byte(line, ':'); c != std::string_view::npos; c = core::find_byte(line, ':', c + 1)) {
+  for (size_t c = util::find_byte(line, ':'); c != std::string_view::npos; c = util::find_byte(line, ':', c + 1)) {
     if (c >= 6 && line.substr(c - 6, 6) == "Schema") {
       schema = c - 6;
       break;
@@ -372,7 +374,7 @@ void parse_properties(std::string_view line, Props& props) {
   }
   size_t i = 0;
   while (i < line.size()) {
-    size_t colon = core::find_byte(line, ':', i);
+    size_t colon = util::find_byte(line, ':', i);
     if (colon == std::string_view::npos) break;
     size_t key_begin = colon;
     while (key_begin > i && is_word(line[key_begin - 1])) --key_begin;
@@ -400,8 +402,8 @@ namespace {
 // "SET timestamp=N;" as the general split below reads it, when N has no comma or leading space.
 bool set_timestamp_directly(std::string_view line, Props& props) {
   std::string_view value = line.substr(14);
-  value = value.substr(0, core::find_byte(value, ';'));
-  if ((!value.empty() && is_space(value[0])) || core::find_byte(value, ',') != std::string_view::npos) return false;
+  value = value.substr(0, util::find_byte(value, ';'));
+  if ((!value.empty() && is_space(value[0])) || util::find_byte(value, ',') != std::string_view::npos) return false;
   props.set(Prop::timestamp, value);
   return true;
 }
@@ -419,40 +421,11 @@ bool set_timestamp_directly(std::string_view line, Props& props) {
 // two stores and one wider load, a store-forwarding stall per number that showed in profiles.)
 inline bool parse_number(std::string_view text, double& value) {
   if (text.empty()) return false;
-  // Plain decimals of at most 15 digits (nearly all of them: "0.000123", "42"): the digits as an
-  // integer divided by a power of ten. Both are exact doubles, so the one correctly rounded
-  // division gives what strtod gives (Clinger's fast path).
-  static constexpr double kPowersOfTen[] = {1e0, 1e1, 1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
-                                            1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
-  {
-    uint64_t mantissa = 0;
-    size_t i = 0, digits = 0, fraction_digits = 0;
-    while (i < text.size() && is_digit(text[i])) mantissa = mantissa * 10 + unsigned(text[i++] - '0');
-    digits = i;
-    if (digits > 0 && i < text.size() && text[i] == '.') {
-      const size_t frac = ++i;
-      while (i < text.size() && is_digit(text[i])) mantissa = mantissa * 10 + unsigned(text[i++] - '0');
-      fraction_digits = i - frac;
-      digits += fraction_digits;
-      if (fraction_digits == 0) i = 0;  // "1." : let strtod decide
-    }
-    if (i == text.size() && digits > 0 && digits <= 15) {
-      // Row counts need no division.
-      value = fraction_digits == 0 ? static_cast<double>(mantissa)
-                                   : static_cast<double>(mantissa) / kPowersOfTen[fraction_digits];
-      return true;
-    }
-  }
+  // Plain decimals (nearly all of them: "0.000123", "42") on the fast path; what it reads is
+  // what strtod reads.
+  const char* end = text.data() + text.size();
+  if (util::parse_plain_decimal(text.data(), end, value) == end) return true;
   return parse_number_slowly(text, value);
-}
-
-int64_t days_from_civil(int64_t y, unsigned m, unsigned d) {
-  y -= m <= 2;
-  const int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const unsigned yoe = static_cast<unsigned>(y - era * 400);
-  const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + static_cast<int64_t>(doe) - 719468;
 }
 
 // "071015 21:43:52", "071015  1:43:52" or "2007-10-15T21:43:52" (read as UTC).
@@ -469,10 +442,10 @@ std::optional<int64_t> parse_log_time(std::string_view ts) {
     return true;
   };
   bool direct = false;
-  if (ts.size() == 19 && ts[4] == '-' && ts[7] == '-' && (ts[10] == 'T' || ts[10] == ' ') && ts[13] == ':' &&
-      ts[16] == ':') {
-    direct = digits(0, 4, y) && digits(5, 2, mo) && digits(8, 2, d) && digits(11, 2, h) && digits(14, 2, mi) &&
-             digits(17, 2, s);
+  std::optional<util::DateTimeFields> iso;
+  if (ts.size() == 19 && (iso = util::parse_iso8601_fields(ts))) {
+    y = iso->year, mo = int(iso->month), d = int(iso->day), h = iso->hour, mi = iso->minute, s = iso->second;
+    direct = true;
   } else if (ts.size() == 15 && ts[6] == ' ' && ts[9] == ':' && ts[12] == ':' && digits(0, 2, y) && digits(2, 2, mo) &&
              digits(4, 2, d) && digits(10, 2, mi) && digits(13, 2, s)) {
     direct = ts[7] == ' ' ? digits(8, 1, h) : digits(7, 2, h);
@@ -480,7 +453,7 @@ std::optional<int64_t> parse_log_time(std::string_view ts) {
   }
   if (direct) {
     if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 60) return std::nullopt;
-    return days_from_civil(y, unsigned(mo), unsigned(d)) * 86400 + h * 3600 + mi * 60 + s;
+    return util::days_from_civil(y, unsigned(mo), unsigned(d)) * 86400 + h * 3600 + mi * 60 + s;
   }
   std::string text(ts);
   if (text.size() >= 19 && text[4] == '-') {
@@ -490,7 +463,7 @@ std::optional<int64_t> parse_log_time(std::string_view ts) {
     y += 2000;
   }
   if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 60) return std::nullopt;
-  return days_from_civil(y, unsigned(mo), unsigned(d)) * 86400 + h * 3600 + mi * 60 + s;
+  return util::days_from_civil(y, unsigned(mo), unsigned(d)) * 86400 + h * 3600 + mi * 60 + s;
 }
 
 bool truthy(std::string_view s) { return !s.empty() && s != "0"; }
@@ -575,7 +548,7 @@ void MysqlSlowLogReader::feed_block(std::string_view block, uint64_t offset) {
   };
   size_t pos = 0;
   while (pos < n) {
-    const char* nl = core::find_byte(base + pos, base + n, '\n');
+    const char* nl = util::find_byte(base + pos, base + n, '\n');
     const size_t end = static_cast<size_t>(nl - base);
     const size_t len = end - pos;
     if (end == n || (len > 0 && base[end - 1] == '\r')) {
@@ -750,7 +723,7 @@ void MysqlSlowLogReader::parse_record(std::string_view stmt, uint64_t offset) {
       while (next_end < index.count && index.ends[next_end] < from + begin) ++next_end;
       if (next_end < index.count && index.ends[next_end] < from + len) end = index.ends[next_end] - from;
     } else {
-      end = static_cast<size_t>(core::find_byte(stmt.data() + begin, stmt.data() + len, '\n') - stmt.data());
+      end = static_cast<size_t>(util::find_byte(stmt.data() + begin, stmt.data() + len, '\n') - stmt.data());
     }
     std::string_view line = std::string_view(stmt).substr(begin, end - begin);
     const char first = line.empty() ? '\0' : line[0];

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "analyzer/capture/postgres_log_prefix.hpp"
+#include "analyzer/util/parse.hpp"
 
 namespace dbvet::capture {
 namespace {
@@ -73,34 +74,11 @@ inline void assign_if_changed(std::string& to, std::string_view from) {
   if (!same_text(to, from)) to.assign(from);
 }
 
-// "1.039" as from_chars reads it, for the plain decimals durations are: m / 10^k is correctly
-// rounded when m < 2^53 and 10^k is exact (k <= 22), like from_chars; other forms go to from_chars.
-const char* parse_decimal(const char* begin, const char* end, double& value) {
-  static constexpr double kPowersOfTen[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
-                                            1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
-  const char* p = begin;
-  uint64_t mantissa = 0;
-  int digits = 0, decimals = 0;
-  while (p != end && is_digit(*p)) {
-    mantissa = mantissa * 10 + static_cast<uint64_t>(*p++ - '0');
-    ++digits;
-  }
-  if (digits > 0 && p != end && *p == '.') {
-    const char* frac = ++p;
-    while (p != end && is_digit(*p)) {
-      mantissa = mantissa * 10 + static_cast<uint64_t>(*p++ - '0');
-      ++digits;
-    }
-    decimals = static_cast<int>(p - frac);
-    if (decimals == 0) p = nullptr;  // "1." : from_chars decides
-  }
-  bool plain = p != nullptr && digits > 0 && digits <= 15 && (p == end || (*p != 'e' && *p != 'E'));
-  if (!plain) {
-    auto [q, ec] = std::from_chars(begin, end, value);
-    return ec == std::errc{} ? q : nullptr;
-  }
-  value = static_cast<double>(mantissa) / kPowersOfTen[decimals];
-  return p;
+// "1.039" as from_chars reads it: plain decimals on the fast path, other forms to from_chars.
+inline const char* parse_decimal(const char* begin, const char* end, double& value) {
+  if (const char* p = util::parse_plain_decimal(begin, end, value)) return p;
+  auto [q, ec] = std::from_chars(begin, end, value);
+  return ec == std::errc{} ? q : nullptr;
 }
 
 // One log entry: a severity and its message (continuation lines joined with '\n'), and the

@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "analyzer/sample/text_data.hpp"
+#include "analyzer/util/ascii.hpp"
 
 namespace dbvet::sample {
 namespace {
@@ -46,12 +47,6 @@ std::string_view weighted(const std::array<std::pair<std::string_view, int>, N>&
     pick -= entry.second;
   }
   return table.back().first;
-}
-
-std::string lower(std::string_view text) {
-  std::string out(text);
-  for (auto& c : out) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c + 32 : c);
-  return out;
 }
 
 // ---- entity facts shared by several tables ------------------------------------------------------
@@ -141,12 +136,12 @@ void users_row(RowContext& c, int64_t i, Row& row) {
   const UserFacts facts = user_facts(c.seed, id);
   const std::string first = std::string(facts.first);
   const std::string last = std::string(facts.last);
-  std::string email =
-      c.random.chance(0.3)
-          ? first + "." + last + num(id) + "@" + std::string(pick(email_domains(), c.random))
-          : lower(first) + "." + lower(last) + num(id) + "@" + std::string(pick(email_domains(), c.random));
+  std::string email = c.random.chance(0.3)
+                          ? first + "." + last + num(id) + "@" + std::string(pick(email_domains(), c.random))
+                          : util::to_lower(first) + "." + util::to_lower(last) + num(id) + "@" +
+                                std::string(pick(email_domains(), c.random));
   row.push_back(num(id));
-  row.push_back(lower(first) + "_" + lower(last) + num(id));
+  row.push_back(util::to_lower(first) + "_" + util::to_lower(last) + num(id));
   row.push_back(std::move(email));
   row.push_back(first + " " + last.substr(0, 1) + ".");
   row.push_back(std::string(pick(std::span<const std::string_view>(kCountries), c.random)));
@@ -264,8 +259,9 @@ void user_entity_row(RowContext& c, int64_t i, Row& row) {
   const std::string last = std::string(facts.last);
   row.push_back(stable_uuid(c.seed, "user", id));
   row.push_back("virtualpet");
-  row.push_back(lower(first) + "_" + lower(last) + num(id));
-  row.push_back(lower(first) + "." + lower(last) + num(id) + "@" + std::string(pick(email_domains(), c.random)));
+  row.push_back(util::to_lower(first) + "_" + util::to_lower(last) + num(id));
+  row.push_back(util::to_lower(first) + "." + util::to_lower(last) + num(id) + "@" +
+                std::string(pick(email_domains(), c.random)));
   row.push_back(c.random.chance(0.8) ? "1" : "0");
   row.push_back(c.random.chance(0.98) ? "1" : "0");
   row.push_back(first);

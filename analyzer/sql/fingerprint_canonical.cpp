@@ -8,13 +8,10 @@
 #include <cstring>
 #include <optional>
 
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
-
 #include "analyzer/sql/fingerprint.hpp"
 #include "analyzer/sql/lexer.hpp"
 #include "analyzer/sql/literal_scanner.hpp"
+#include "analyzer/util/byte_scan.hpp"
 
 namespace dbvet::sql {
 namespace {
@@ -263,7 +260,7 @@ inline bool has_byte_from_f0(const char* p, size_t size) {
 #if defined(__SSE2__)
   const __m128i high_nibble = _mm_set1_epi8(char(0xF0));
   auto any = [&](const char* at) {
-    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(at));
+    const __m128i v = util::simd::load16(at);
     return _mm_movemask_epi8(_mm_cmpeq_epi8(_mm_and_si128(v, high_nibble), high_nibble)) != 0;
   };
   if (size >= 16) {
@@ -368,9 +365,8 @@ constexpr PtTables kPt;
 // A bit per byte of `v`: set for the bytes kPt.gap does not call plain.
 inline unsigned pt_special_mask(__m128i v) {
   auto eq = [&](char c) { return _mm_cmpeq_epi8(v, _mm_set1_epi8(c)); };
-  const __m128i digit =
-      _mm_cmplt_epi8(_mm_add_epi8(v, _mm_set1_epi8(char(0x80 - '0'))), _mm_set1_epi8(char(0x80 + 10)));
-  const __m128i marker = _mm_cmplt_epi8(_mm_add_epi8(v, _mm_set1_epi8(char(0x80 - 1))), _mm_set1_epi8(char(0x80 + 2)));
+  const __m128i digit = util::simd::digits(v);
+  const __m128i marker = util::simd::bytes_in_range(v, 1, 2);
   const __m128i special = _mm_or_si128(_mm_or_si128(_mm_or_si128(digit, marker), _mm_or_si128(eq('\\'), eq('"'))),
                                        _mm_or_si128(_mm_or_si128(eq('#'), eq('\'')), _mm_or_si128(eq('-'), eq('/'))));
   return static_cast<unsigned>(_mm_movemask_epi8(special));
@@ -382,13 +378,13 @@ inline unsigned pt_special_mask(__m128i v) {
 inline size_t skip_pt_plain(const unsigned char* s, size_t i, size_t end) {
 #if defined(__SSE2__)
   while (i + 16 <= end) {
-    const unsigned found = pt_special_mask(_mm_loadu_si128(reinterpret_cast<const __m128i*>(s + i)));
+    const unsigned found = pt_special_mask(util::simd::load16(s + i));
     if (found) return i + static_cast<size_t>(__builtin_ctz(found));
     i += 16;
   }
   if (i < end && end >= 16) {
     const size_t base = end - 16;  // i > base
-    const unsigned found = pt_special_mask(_mm_loadu_si128(reinterpret_cast<const __m128i*>(s + base))) >> (i - base);
+    const unsigned found = pt_special_mask(util::simd::load16(s + base)) >> (i - base);
     return found ? i + static_cast<size_t>(__builtin_ctz(found)) : end;
   }
 #endif
@@ -408,11 +404,10 @@ inline int pt_string_content(const unsigned char* s, size_t open, size_t end) {
   // Sixteen content bytes at a time (the byte after them is still in the statement: the
   // closing quote at least).
   for (; i + 16 < end; i += 16) {
-    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s + i));
-    const __m128i next = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s + i + 1));
+    const __m128i v = util::simd::load16(s + i);
+    const __m128i next = util::simd::load16(s + i + 1);
     auto eq = [](__m128i x, char c) { return _mm_cmpeq_epi8(x, _mm_set1_epi8(c)); };
-    const __m128i marker =
-        _mm_cmplt_epi8(_mm_add_epi8(v, _mm_set1_epi8(char(0x80 - 1))), _mm_set1_epi8(char(0x80 + 2)));
+    const __m128i marker = util::simd::bytes_in_range(v, 1, 2);
     const __m128i comment =
         _mm_or_si128(_mm_and_si128(eq(v, '-'), eq(next, '-')), _mm_and_si128(eq(v, '/'), eq(next, '*')));
     const __m128i refuse =
@@ -614,11 +609,8 @@ inline Masks classify(__m128i v) {
   auto eq = [&](char c) { return _mm_cmpeq_epi8(v, _mm_set1_epi8(c)); };
   const __m128i folded = _mm_or_si128(v, _mm_set1_epi8(0x20));
   auto folded_eq = [&](char c) { return _mm_cmpeq_epi8(folded, _mm_set1_epi8(c)); };
-  // Unsigned ranges as signed compares: shift the range's start to -128.
-  const __m128i letter =
-      _mm_cmplt_epi8(_mm_add_epi8(folded, _mm_set1_epi8(char(0x80 - 'a'))), _mm_set1_epi8(char(0x80 + 26)));
-  const __m128i digit =
-      _mm_cmplt_epi8(_mm_add_epi8(v, _mm_set1_epi8(char(0x80 - '0'))), _mm_set1_epi8(char(0x80 + 10)));
+  const __m128i letter = util::simd::bytes_in_range(folded, 'a', 26);
+  const __m128i digit = util::simd::digits(v);
   const __m128i ident = _mm_or_si128(_mm_or_si128(letter, digit), eq('_'));
   const __m128i parenthesis = _mm_cmpeq_epi8(_mm_or_si128(v, _mm_set1_epi8(1)), _mm_set1_epi8(')'));  // ( )
   const __m128i common = _mm_or_si128(_mm_or_si128(eq(' '), eq('=')), _mm_or_si128(eq(','), parenthesis));
@@ -635,10 +627,9 @@ inline Masks classify(__m128i v) {
 inline void copy_bytes(char* to, const char* from, size_t count) {
   if (count > 16) {  // sixteen at a time, the last sixteen overlapping
     for (size_t i = 0; i + 16 < count; i += 16) {
-      _mm_storeu_si128(reinterpret_cast<__m128i*>(to + i), _mm_loadu_si128(reinterpret_cast<const __m128i*>(from + i)));
+      _mm_storeu_si128(reinterpret_cast<__m128i*>(to + i), util::simd::load16(from + i));
     }
-    _mm_storeu_si128(reinterpret_cast<__m128i*>(to + count - 16),
-                     _mm_loadu_si128(reinterpret_cast<const __m128i*>(from + count - 16)));
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(to + count - 16), util::simd::load16(from + count - 16));
     return;
   }
   if (count >= 8) {
@@ -694,16 +685,16 @@ bool key(std::string_view query, std::string& buffer, std::string_view& key_out,
     Masks m;
     unsigned valid = 0xFFFF;
     if (pos + 16 <= n) {
-      m = classify(_mm_loadu_si128(reinterpret_cast<const __m128i*>(s + pos)));
+      m = classify(util::simd::load16(s + pos));
     } else {
       if (n >= 16) {  // the last sixteen bytes, those before `pos` shifted out
         const unsigned shift = static_cast<unsigned>(pos - (n - 16));
-        m = classify(_mm_loadu_si128(reinterpret_cast<const __m128i*>(s + n - 16)));
+        m = classify(util::simd::load16(s + n - 16));
         m.ident >>= shift, m.digit >>= shift, m.keyword >>= shift, m.other >>= shift;
       } else {
         unsigned char padded[16] = {};
         std::memcpy(padded, s + pos, n - pos);
-        m = classify(_mm_loadu_si128(reinterpret_cast<const __m128i*>(padded)));
+        m = classify(util::simd::load16(padded));
       }
       valid = (1u << (n - pos)) - 1;
     }

@@ -10,6 +10,7 @@
 
 #include "analyzer/model/schema.hpp"
 #include "analyzer/sql/query_shape_tokens.hpp"
+#include "analyzer/util/ascii.hpp"
 #include "nlohmann/json.hpp"
 
 namespace dbvet::sql {
@@ -20,11 +21,6 @@ core::Expected<QueryShape> analyze_query_tokens(const std::string& sql);
 namespace {
 
 using nlohmann::json;
-
-std::string lower(std::string text) {
-  for (auto& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return text;
-}
 
 void add_unique(std::vector<std::string>& list, const std::string& value) {
   if (std::find(list.begin(), list.end(), value) == list.end()) list.push_back(value);
@@ -54,7 +50,7 @@ std::string string_value(const json& node) {
 // Last name of a qualified name list: funcname ["pg_catalog", "lower"] -> "lower".
 std::string last_name(const json* names) {
   if (!names || !names->is_array() || names->empty()) return "";
-  return lower(string_value(names->back()));
+  return util::to_lower(string_value(names->back()));
 }
 
 struct Resolved {
@@ -147,7 +143,7 @@ class PgWalker {
 
   TableUsage& usage_named(const std::string& name, const std::string& schema, const std::string& alias) {
     for (auto& t : shape_.tables) {
-      if (lower(t.name) == lower(name)) return t;
+      if (util::to_lower(t.name) == util::to_lower(name)) return t;
     }
     TableUsage t;
     t.name = name;
@@ -176,7 +172,7 @@ class PgWalker {
       for (const auto& cte : *ctes) {
         auto [ctype, cbody] = unwrap(cte);
         if (!cbody) continue;
-        if (auto* name = member(*cbody, "ctename")) ctes_.insert(lower(name->get<std::string>()));
+        if (auto* name = member(*cbody, "ctename")) ctes_.insert(util::to_lower(name->get<std::string>()));
         if (auto* query = member(*cbody, "ctequery")) statement(*query, parent, false);
       }
     }
@@ -187,13 +183,13 @@ class PgWalker {
     const json& rv = body ? *body : node;
     std::string name = member(rv, "relname") ? member(rv, "relname")->get<std::string>() : "";
     std::string alias = alias_of(rv);
-    if (ctes_.count(lower(name)) && !member(rv, "schemaname")) {
-      scope.derived.insert(lower(alias.empty() ? name : alias));
+    if (ctes_.count(util::to_lower(name)) && !member(rv, "schemaname")) {
+      scope.derived.insert(util::to_lower(alias.empty() ? name : alias));
       return;
     }
     auto& u = usage(node);
     u.read = true;
-    scope.tables.push_back({index_of(u), lower(name), lower(alias)});
+    scope.tables.push_back({index_of(u), util::to_lower(name), util::to_lower(alias)});
   }
 
   // FROM items; join conditions are collected for after the whole FROM is in scope.
@@ -215,19 +211,19 @@ class PgWalker {
       }
       if (auto* using_cols = member(*body, "usingClause")) {
         for (const auto& col : *using_cols) {
-          std::string name = lower(string_value(col));
+          std::string name = util::to_lower(string_value(col));
           for (const auto& e : scope.tables) add_unique(shape_.tables[e.table].join_columns, name);
         }
       }
     } else if (type == "RangeSubselect") {
       shape_.has_subquery = true;
       std::string alias = alias_of(*body);
-      if (!alias.empty()) scope.derived.insert(lower(alias));
+      if (!alias.empty()) scope.derived.insert(util::to_lower(alias));
       bool lateral = member(*body, "lateral") && member(*body, "lateral")->get<bool>();
       if (auto* sub = member(*body, "subquery")) statement(*sub, lateral ? &scope : scope.parent, false);
     } else if (type == "RangeFunction") {
       std::string alias = alias_of(*body);
-      if (!alias.empty()) scope.derived.insert(lower(alias));
+      if (!alias.empty()) scope.derived.insert(util::to_lower(alias));
     }
   }
 
@@ -261,7 +257,7 @@ class PgWalker {
         auto* val = member(*tbody, "val");
         if (!val) continue;
         outputs.push_back(val);
-        if (auto* name = member(*tbody, "name")) output_aliases[lower(name->get<std::string>())] = val;
+        if (auto* name = member(*tbody, "name")) output_aliases[util::to_lower(name->get<std::string>())] = val;
         auto [vtype, vbody] = unwrap(*val);
         if (vtype == "ColumnRef" && vbody) {
           target_column(*vbody, scope, outermost);
@@ -387,7 +383,7 @@ class PgWalker {
     if (type == "ColumnRef" && body) {
       auto* fields = member(*body, "fields");
       if (fields && fields->size() == 1) {
-        auto it = aliases.find(lower(string_value((*fields)[0])));
+        auto it = aliases.find(util::to_lower(string_value((*fields)[0])));
         if (it != aliases.end()) return *it->second;
       }
     }
@@ -402,7 +398,7 @@ class PgWalker {
       if (outermost) shape_.select_star = true;
       if (fields->size() == 1) {
         for (const auto& e : scope.tables) add_unique(shape_.tables[e.table].selected_columns, "*");
-      } else if (auto r = resolve_qualifier(lower(string_value((*fields)[fields->size() - 2])), scope)) {
+      } else if (auto r = resolve_qualifier(util::to_lower(string_value((*fields)[fields->size() - 2])), scope)) {
         add_unique(shape_.tables[*r].selected_columns, "*");
       }
       return;
@@ -443,10 +439,10 @@ class PgWalker {
   std::optional<Resolved> resolve(const json& colref, const Scope& scope, bool record_unresolved = true) {
     auto* fields = member(colref, "fields");
     if (!fields || fields->empty()) return std::nullopt;
-    std::string column = lower(string_value(fields->back()));
+    std::string column = util::to_lower(string_value(fields->back()));
     if (column.empty()) return std::nullopt;
     if (fields->size() >= 2) {
-      std::string qualifier = lower(string_value((*fields)[fields->size() - 2]));
+      std::string qualifier = util::to_lower(string_value((*fields)[fields->size() - 2]));
       if (auto t = resolve_qualifier(qualifier, scope)) return Resolved{*t, column};
       if (record_unresolved) add_unique(shape_.unresolved_columns, qualifier + "." + column);
       return std::nullopt;
@@ -832,7 +828,7 @@ class PgWalker {
       auto [vtype, vbody] = unwrap(*val);
       if (vtype == "ColumnRef" && vbody) {
         if (auto* fields = member(*vbody, "fields"); fields && !fields->empty())
-          column = lower(string_value(fields->back()));
+          column = util::to_lower(string_value(fields->back()));
       }
     }
   }
@@ -892,9 +888,9 @@ std::string statement_kind_name(StatementKind kind) {
 
 const TableUsage* QueryShape::find_table(const std::string& name) const {
   auto dot = name.rfind('.');
-  std::string bare = lower(dot == std::string::npos ? name : name.substr(dot + 1));
+  std::string bare = util::to_lower(dot == std::string::npos ? name : name.substr(dot + 1));
   for (const auto& t : tables) {
-    if (lower(t.name) == bare) return &t;
+    if (util::to_lower(t.name) == bare) return &t;
   }
   return nullptr;
 }
