@@ -6,6 +6,7 @@
 #include <cstdlib>
 
 #include "analyzer/engines/connection.hpp"
+#include "analyzer/util/parse.hpp"
 #include "benchmarks/bench_runner.hpp"
 #include "fmt/format.h"
 
@@ -13,27 +14,13 @@ namespace dbvet::cli {
 
 core::Expected<std::chrono::milliseconds> parse_duration(const std::string& text, const std::string& option,
                                                          bool allow_zero) {
-  size_t used = 0;
-  double number = 0;
-  try {
-    number = std::stod(text, &used);
-  } catch (const std::exception&) {
-    used = 0;
-  }
-  std::string unit = text.substr(used);
-  double factor = unit == "ms"                  ? 1
-                  : unit == "s" || unit.empty() ? 1000
-                  : unit == "m"                 ? 60000
-                  : unit == "h"                 ? 3600000
-                                                : -1;
-  bool in_range = allow_zero ? number >= 0 : number > 0;
-  if (used == 0 || factor < 0 || !in_range || number * factor > 1e12) {
+  const auto duration = util::parse_duration(text);
+  if (!duration || (!allow_zero && duration->count() == 0)) {
     return core::make_error(core::ErrorKind::usage,
                             fmt::format("{}: expected a {}duration such as 500ms, 10s or 2m, got '{}'", option,
                                         allow_zero ? "" : "positive ", text));
   }
-  if (number == 0) return std::chrono::milliseconds(0);
-  return std::chrono::milliseconds(std::max<int64_t>(1, static_cast<int64_t>(number * factor)));
+  return *duration;
 }
 
 namespace {

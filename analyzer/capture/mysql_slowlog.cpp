@@ -11,7 +11,9 @@
 #include <vector>
 
 #include "analyzer/capture/mysql_slowlog_detail.hpp"
-#include "analyzer/core/byte_scan.hpp"
+#include "analyzer/util/byte_scan.hpp"
+#include "analyzer/util/parse.hpp"
+#include "analyzer/util/time.hpp"
 
 namespace dbvet::capture {
 
@@ -66,7 +68,7 @@ bool may_be_banner_line(std::string_view line) {
   const char first = line[0];
   if (first == 'T') return true;
   if (first == '/' || is_upper(first)) {
-    for (size_t c = core::find_byte(line, ','); c != std::string_view::npos; c = core::find_byte(line, ',', c + 1)) {
+    for (size_t c = util::find_byte(line, ','); c != std::string_view::npos; c = util::find_byte(line, ',', c + 1)) {
       if (c >= 6 && line[c - 1] == 'd' && line.substr(c - 6, 6) == "mysqld") return true;
     }
   }
@@ -77,7 +79,7 @@ bool may_hold_banner_line(std::string_view raw) {
   size_t begin = 0;
   while (begin < raw.size()) {
     const size_t end =
-        static_cast<size_t>(core::find_byte(raw.data() + begin, raw.data() + raw.size(), '\n') - raw.data());
+        static_cast<size_t>(util::find_byte(raw.data() + begin, raw.data() + raw.size(), '\n') - raw.data());
     if (may_be_banner_line(raw.substr(begin, end - begin))) return true;
     begin = end + 1;
   }
@@ -199,209 +201,15 @@ bool is_property_line(std::string_view line) {
 
 }  // namespace detail
 
-namespace detail {
-
-// The attribute lines servers write, each a fixed run of "Key: value" pairs: read straight off
-// when a line has exactly that shape (parse_properties reads any line; it showed in profiles).
-struct PropertyLayout {
-  std::string_view keys[4];
-  Prop props[4];
-  size_t count;
-};
-constexpr PropertyLayout kPropertyLayouts[] = {
-    {{"Query_time", "Lock_time", "Rows_sent", "Rows_examined"},
-     {Prop::query_time, Prop::lock_time, Prop::rows_sent, Prop::rows_examined},
-     4},
-    {{"Rows_affected", "Bytes_sent"}, {Prop::rows_affected, Prop::bytes_sent}, 2},
-    {{"Thread_id", "Schema", "QC_hit"}, {Prop::count, Prop::schema, Prop::count}, 3},
-    {{"Full_scan", "Full_join", "Tmp_table", "Tmp_table_on_disk"},
-     {Prop::count, Prop::count, Prop::count, Prop::count},
-     4},
-    {{"Filesort", "Filesort_on_disk", "Merge_passes", "Priority_queue"},
-     {Prop::count, Prop::count, Prop::count, Prop::count},
-     4},
-    {{"Tmp_tables", "Tmp_disk_tables", "Tmp_table_sizes"}, {Prop::count, Prop::count, Prop::count}, 3},
-};
-
-// "# K1: v1  K2: v2..." for one of the layouts, spaces between the pairs, each value a run of
-// characters that are neither spaces nor colons (then no "Schema:" rule applies): exactly what
-// parse_properties finds there. False, with nothing set, for any other line.
-// The characters that end a value in a layout line: spaces, and ':' (which sends the line to the
-// general reader).
-struct LayoutValueEnds {
-  bool bits[256] = {};
-  constexpr LayoutValueEnds() {
-    for (int c : {' ', '\t', '\n', '\v', '\f', '\r', ':'}) bits[c] = true;
-  }
-};
-constexpr LayoutValueEnds kEndsLayoutValue;
-
-template <class Word>
-inline Word load(const char* at) {
-  Word word;
-  std::memcpy(&word, at, sizeof word);
-  return word;
-}
-
-// Whether `key` (4 bytes or more) is at `at`, with `available` bytes readable there: two
-// overlapping loads from each end, no loop (a byte loop for the keys' tails showed in profiles).
-inline bool key_at(const char* at, size_t available, std::string_view key) {
-  const size_t n = key.size();
-  if (n > available) return false;
-  if (n >= 8) {
-    return ((load<uint64_t>(at) ^ load<uint64_t>(key.data())) |
-            (load<uint64_t>(at + n - 8) ^ load<uint64_t>(key.data() + n - 8))) == 0;
-  }
-  return ((load<uint32_t>(at) ^ load<uint32_t>(key.data())) |
-          (load<uint32_t>(at + n - 4) ^ load<uint32_t>(key.data() + n - 4))) == 0;
-}
-
-// The length of the layout value at `at` (bytes up to the first of kEndsLayoutValue), when it is
-// shorter than 16 and 16 bytes are readable: words of bit tricks instead of a loop whose exit the
-// branch predictor misses. npos otherwise. Bytes below '\t' count as ends here too: a line holding
-// one is then refused (never misread), and goes to the general reader.
-inline uint64_t layout_value_ends(uint64_t word) {
-  constexpr uint64_t kOnes = 0x0101010101010101u, kHighs = 0x8080808080808080u;
-  auto zero_bytes = [](uint64_t x) { return (x - kOnes) & ~x & kHighs; };  // the lowest is exact
-  return zero_bytes(word ^ (kOnes * ' ')) | zero_bytes(word ^ (kOnes * ':')) |
-         ((word - kOnes * ('\r' + 1)) & ~word & kHighs);  // below '\r' + 1
-}
-inline size_t short_value_size(const char* at, size_t available) {
-  if (std::endian::native != std::endian::little || available < 16) return std::string_view::npos;
-  // Little-endian: the first byte is the lowest (a big-endian machine takes the loop).
-  if (const uint64_t ends = layout_value_ends(load<uint64_t>(at)); ends != 0) {
-    return static_cast<size_t>(__builtin_ctzll(ends)) / 8;
-  }
-  if (const uint64_t ends = layout_value_ends(load<uint64_t>(at + 8)); ends != 0) {
-    return 8 + static_cast<size_t>(__builtin_ctzll(ends)) / 8;
-  }
-  return std::string_view::npos;
-}
-
-// The attribute keys of the layouts with their ':'.
-struct LayoutKeys {
-  char text[std::size(kPropertyLayouts)][4][24] = {};
-  size_t size[std::size(kPropertyLayouts)][4] = {};
-  constexpr LayoutKeys() {
-    for (size_t l = 0; l < std::size(kPropertyLayouts); ++l) {
-      for (size_t k = 0; k < kPropertyLayouts[l].count; ++k) {
-        const std::string_view key = kPropertyLayouts[l].keys[k];
-        for (size_t i = 0; i < key.size(); ++i) text[l][k][i] = key[i];
-        text[l][k][key.size()] = ':';
-        size[l][k] = key.size() + 1;
-      }
-    }
-  }
-  std::string_view key(size_t layout, size_t k) const { return {text[layout][k], size[layout][k]}; }
-};
-constexpr LayoutKeys kLayoutKeys;
-static_assert([] {
-  for (const auto& layout : kPropertyLayouts) {
-    for (size_t k = 0; k < layout.count; ++k) {
-      if (layout.keys[k].size() < 3 || layout.keys[k].size() + 1 >= 24) return false;
-    }
-  }
-  return true;
-}());
-
-bool parse_property_layout(std::string_view line, Props& props) {
-  if (line.size() < 4 || line[0] != '#' || line[1] != ' ') return false;
-  const char* text = line.data();
-  const size_t n = line.size();
-  for (size_t l = 0; l < std::size(kPropertyLayouts); ++l) {
-    const PropertyLayout& layout = kPropertyLayouts[l];
-    if (text[2] != layout.keys[0][0] || !key_at(text + 2, n - 2, kLayoutKeys.key(l, 0))) continue;
-    // Where each value lies, as plain integers: views stored here and read back whole for set()
-    // made a store-forwarding stall per value.
-    size_t value_at[4], value_size[4];
-    size_t pos = 2;
-    for (size_t k = 0; k < layout.count; ++k) {
-      const std::string_view key = kLayoutKeys.key(l, k);  // with its ':'
-      if (!key_at(text + pos, n - pos, key)) return false;
-      pos += key.size();
-      const size_t spaces = pos;
-      while (pos < n && text[pos] == ' ') ++pos;
-      const size_t value = pos;
-      if (const size_t size = short_value_size(text + pos, n - pos); size != std::string_view::npos) {
-        pos += size;
-      } else {
-        while (pos < n && !kEndsLayoutValue.bits[static_cast<unsigned char>(text[pos])]) ++pos;
-      }
-      // The first value must follow its ": " at once, as is_property_line requires.
-      if (value == spaces || (k == 0 && value != spaces + 1) || pos == value || (pos < n && text[pos] == ':')) {
-        return false;
-      }
-      value_at[k] = value;
-      value_size[k] = pos - value;
-      if (k + 1 < layout.count) {
-        const size_t gap = pos;
-        while (pos < n && text[pos] == ' ') ++pos;
-        if (pos == gap) return false;
-      }
-    }
-    if (pos != n) return false;
-    for (size_t k = 0; k < layout.count; ++k)
-      props.set(layout.props[k], std::string_view(text + value_at[k], value_size[k]));
-    return true;
-  }
-  return false;
-}
-
-// m/(\w+):\s+(\S+|\Z)/g, after dropping an empty "Schema:" (Schema:\s+\w+: ).
-void parse_properties(std::string_view line, Props& props) {
-  // line.find("Schema:"), by its colons (a few per line): a substring search per header line
-  // showed in profiles.
-  size_t schema = std::string_view::npos;
-  for (size_t c = core::find_byte(line, ':'); c != std::string_view::npos; c = core::find_byte(line, ':', c + 1)) {
-    if (c >= 6 && line.substr(c - 6, 6) == "Schema") {
-      schema = c - 6;
-      break;
-    }
-  }
-  if (schema != std::string_view::npos) {
-    size_t i = schema + 7, s = i;
-    while (i < line.size() && is_space(line[i])) ++i;
-    size_t w = i;
-    while (i < line.size() && is_word(line[i])) ++i;
-    if (i > s && i > w && i + 1 < line.size() && line[i] == ':' && line[i + 1] == ' ' && w > s) {
-      std::string buffer = std::string(line.substr(0, schema + 7)) + std::string(line.substr(w));
-      buffer.erase(schema, 7);
-      // The keys and values below point into the buffer: keep it with the attributes.
-      line = props.hold(std::move(buffer));
-    }
-  }
-  size_t i = 0;
-  while (i < line.size()) {
-    size_t colon = core::find_byte(line, ':', i);
-    if (colon == std::string_view::npos) break;
-    size_t key_begin = colon;
-    while (key_begin > i && is_word(line[key_begin - 1])) --key_begin;
-    size_t v = colon + 1, s = v;
-    while (v < line.size() && is_space(line[v])) ++v;
-    if (key_begin == colon || v == s) {
-      i = colon + 1;
-      continue;
-    }
-    size_t v_end = v;
-    while (v_end < line.size() && !is_space(line[v_end])) ++v_end;
-    if (v_end == v && v != line.size()) {  // (\S+|\Z): \Z only at the end
-      i = colon + 1;
-      continue;
-    }
-    props.set(line.substr(key_begin, colon - key_begin), line.substr(v, v_end - v));
-    i = v_end;
-  }
-}
-
-}  // namespace detail
+#include "analyzer/capture/mysql_slowlog_properties.inc"
 
 namespace {
 
 // "SET timestamp=N;" as the general split below reads it, when N has no comma or leading space.
 bool set_timestamp_directly(std::string_view line, Props& props) {
   std::string_view value = line.substr(14);
-  value = value.substr(0, core::find_byte(value, ';'));
-  if ((!value.empty() && is_space(value[0])) || core::find_byte(value, ',') != std::string_view::npos) return false;
+  value = value.substr(0, util::find_byte(value, ';'));
+  if ((!value.empty() && is_space(value[0])) || util::find_byte(value, ',') != std::string_view::npos) return false;
   props.set(Prop::timestamp, value);
   return true;
 }
@@ -419,40 +227,11 @@ bool set_timestamp_directly(std::string_view line, Props& props) {
 // two stores and one wider load, a store-forwarding stall per number that showed in profiles.)
 inline bool parse_number(std::string_view text, double& value) {
   if (text.empty()) return false;
-  // Plain decimals of at most 15 digits (nearly all of them: "0.000123", "42"): the digits as an
-  // integer divided by a power of ten. Both are exact doubles, so the one correctly rounded
-  // division gives what strtod gives (Clinger's fast path).
-  static constexpr double kPowersOfTen[] = {1e0, 1e1, 1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
-                                            1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
-  {
-    uint64_t mantissa = 0;
-    size_t i = 0, digits = 0, fraction_digits = 0;
-    while (i < text.size() && is_digit(text[i])) mantissa = mantissa * 10 + unsigned(text[i++] - '0');
-    digits = i;
-    if (digits > 0 && i < text.size() && text[i] == '.') {
-      const size_t frac = ++i;
-      while (i < text.size() && is_digit(text[i])) mantissa = mantissa * 10 + unsigned(text[i++] - '0');
-      fraction_digits = i - frac;
-      digits += fraction_digits;
-      if (fraction_digits == 0) i = 0;  // "1." : let strtod decide
-    }
-    if (i == text.size() && digits > 0 && digits <= 15) {
-      // Row counts need no division.
-      value = fraction_digits == 0 ? static_cast<double>(mantissa)
-                                   : static_cast<double>(mantissa) / kPowersOfTen[fraction_digits];
-      return true;
-    }
-  }
+  // Plain decimals (nearly all of them: "0.000123", "42") on the fast path; what it reads is
+  // what strtod reads.
+  const char* end = text.data() + text.size();
+  if (util::parse_plain_decimal(text.data(), end, value) == end) return true;
   return parse_number_slowly(text, value);
-}
-
-int64_t days_from_civil(int64_t y, unsigned m, unsigned d) {
-  y -= m <= 2;
-  const int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const unsigned yoe = static_cast<unsigned>(y - era * 400);
-  const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + static_cast<int64_t>(doe) - 719468;
 }
 
 // "071015 21:43:52", "071015  1:43:52" or "2007-10-15T21:43:52" (read as UTC).
@@ -469,10 +248,10 @@ std::optional<int64_t> parse_log_time(std::string_view ts) {
     return true;
   };
   bool direct = false;
-  if (ts.size() == 19 && ts[4] == '-' && ts[7] == '-' && (ts[10] == 'T' || ts[10] == ' ') && ts[13] == ':' &&
-      ts[16] == ':') {
-    direct = digits(0, 4, y) && digits(5, 2, mo) && digits(8, 2, d) && digits(11, 2, h) && digits(14, 2, mi) &&
-             digits(17, 2, s);
+  std::optional<util::DateTimeFields> iso;
+  if (ts.size() == 19 && (iso = util::parse_iso8601_fields(ts))) {
+    y = iso->year, mo = int(iso->month), d = int(iso->day), h = iso->hour, mi = iso->minute, s = iso->second;
+    direct = true;
   } else if (ts.size() == 15 && ts[6] == ' ' && ts[9] == ':' && ts[12] == ':' && digits(0, 2, y) && digits(2, 2, mo) &&
              digits(4, 2, d) && digits(10, 2, mi) && digits(13, 2, s)) {
     direct = ts[7] == ' ' ? digits(8, 1, h) : digits(7, 2, h);
@@ -480,7 +259,7 @@ std::optional<int64_t> parse_log_time(std::string_view ts) {
   }
   if (direct) {
     if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 60) return std::nullopt;
-    return days_from_civil(y, unsigned(mo), unsigned(d)) * 86400 + h * 3600 + mi * 60 + s;
+    return util::days_from_civil(y, unsigned(mo), unsigned(d)) * 86400 + h * 3600 + mi * 60 + s;
   }
   std::string text(ts);
   if (text.size() >= 19 && text[4] == '-') {
@@ -490,7 +269,7 @@ std::optional<int64_t> parse_log_time(std::string_view ts) {
     y += 2000;
   }
   if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 60) return std::nullopt;
-  return days_from_civil(y, unsigned(mo), unsigned(d)) * 86400 + h * 3600 + mi * 60 + s;
+  return util::days_from_civil(y, unsigned(mo), unsigned(d)) * 86400 + h * 3600 + mi * 60 + s;
 }
 
 bool truthy(std::string_view s) { return !s.empty() && s != "0"; }
@@ -575,7 +354,7 @@ void MysqlSlowLogReader::feed_block(std::string_view block, uint64_t offset) {
   };
   size_t pos = 0;
   while (pos < n) {
-    const char* nl = core::find_byte(base + pos, base + n, '\n');
+    const char* nl = util::find_byte(base + pos, base + n, '\n');
     const size_t end = static_cast<size_t>(nl - base);
     const size_t len = end - pos;
     if (end == n || (len > 0 && base[end - 1] == '\r')) {
@@ -750,7 +529,7 @@ void MysqlSlowLogReader::parse_record(std::string_view stmt, uint64_t offset) {
       while (next_end < index.count && index.ends[next_end] < from + begin) ++next_end;
       if (next_end < index.count && index.ends[next_end] < from + len) end = index.ends[next_end] - from;
     } else {
-      end = static_cast<size_t>(core::find_byte(stmt.data() + begin, stmt.data() + len, '\n') - stmt.data());
+      end = static_cast<size_t>(util::find_byte(stmt.data() + begin, stmt.data() + len, '\n') - stmt.data());
     }
     std::string_view line = std::string_view(stmt).substr(begin, end - begin);
     const char first = line.empty() ? '\0' : line[0];
@@ -848,7 +627,9 @@ void MysqlSlowLogReader::emit(const detail::SlowLogProps& props, uint64_t offset
   event.byte_offset = offset;
   event.plan_text.clear();
   event.prepared_sql.clear();
-  auto number = [&](Prop key, std::optional<double>& into) {
+  // Inlined at each of the five calls, as GCC did before the number reader moved to util/ (it
+  // then judged the lambda too big): one record takes all five.
+  auto number = [&](Prop key, std::optional<double> & into) __attribute__((always_inline)) {
     const std::string_view* text = get(key);
     double value = 0;
     if (text && parse_number(*text, value)) {

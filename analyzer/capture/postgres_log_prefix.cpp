@@ -4,6 +4,8 @@
 #include <cstring>
 #include <optional>
 
+#include "analyzer/util/time.hpp"
+
 namespace dbvet::capture::pglog {
 namespace {
 
@@ -39,15 +41,6 @@ Severity severity_of(std::string_view word) {
 }
 
 int two(std::string_view s, size_t i) { return (s[i] - '0') * 10 + (s[i + 1] - '0'); }
-
-int64_t days_from_civil(int64_t y, unsigned m, unsigned d) {
-  y -= m <= 2;
-  const int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const unsigned yoe = static_cast<unsigned>(y - era * 400);
-  const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + static_cast<int64_t>(doe) - 719468;
-}
 
 struct ZoneName {
   std::string_view name;
@@ -125,16 +118,12 @@ namespace {
 // The "YYYY-MM-DD HH:MM:SS" part of a timestamp in seconds since the epoch, or nullopt when it is
 // not one.
 std::optional<int64_t> parse_date_time(const char* s) {
-  for (size_t i : {0u, 1u, 2u, 3u, 5u, 6u, 8u, 9u, 11u, 12u, 14u, 15u, 17u, 18u}) {
-    if (!is_digit(s[i])) return std::nullopt;
+  const auto f = util::parse_iso8601_fields(s);
+  if (!f) return std::nullopt;
+  if (f->month < 1 || f->month > 12 || f->day < 1 || f->day > 31 || f->hour > 24 || f->minute > 59 || f->second > 60) {
+    return std::nullopt;
   }
-  if (s[4] != '-' || s[7] != '-' || (s[10] != ' ' && s[10] != 'T') || s[13] != ':' || s[16] != ':') return std::nullopt;
-  std::string_view v(s, 19);
-  int64_t year = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + two(v, 2);
-  unsigned mon = static_cast<unsigned>(two(v, 5)), day = static_cast<unsigned>(two(v, 8));
-  int hh = two(v, 11), mm = two(v, 14), ss = two(v, 17);
-  if (mon < 1 || mon > 12 || day < 1 || day > 31 || hh > 24 || mm > 59 || ss > 60) return std::nullopt;
-  return days_from_civil(year, mon, day) * 86400 + hh * 3600 + mm * 60 + ss;
+  return util::to_epoch_seconds(*f);
 }
 
 // A log prints the same second on many consecutive lines: its text and value, per thread (each

@@ -6,6 +6,7 @@
 #include <ctime>
 #include <memory>
 
+#include "analyzer/util/time.hpp"
 #include "fmt/format.h"
 #include "nlohmann/json.hpp"
 
@@ -119,15 +120,6 @@ core::Expected<int> migrate_open(const std::string& path, sqlite3* db) {
   return kSchemaVersion;
 }
 
-std::string now_iso8601() {
-  auto now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
-  std::tm tm{};
-  gmtime_r(&now, &tm);
-  char buffer[32];
-  std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buffer;
-}
-
 std::string target_of(const nlohmann::json& doc) {
   if (doc.contains("target")) {
     const auto& target = doc["target"];
@@ -174,7 +166,7 @@ core::Expected<int64_t> append(const std::string& path, const std::string& kind,
   if (run_kind.empty()) run_kind = kind;
   std::string started_at = doc.contains("started_at") && doc["started_at"].is_string()
                                ? doc["started_at"].get<std::string>()
-                               : now_iso8601();
+                               : util::now_iso8601();
   std::string version = doc.value("dbvet_version", "");
   std::string target = target_of(doc);
 

@@ -3,14 +3,10 @@
 #include <algorithm>
 #include <cctype>
 
+#include "analyzer/util/ascii.hpp"
+
 namespace dbvet::model {
-namespace {
-bool iequals(const std::string& a, const std::string& b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
-         });
-}
-}  // namespace
+using util::iequals;
 
 const Column* Table::find_column(const std::string& column) const {
   for (const auto& c : columns) {

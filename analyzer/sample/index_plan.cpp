@@ -3,6 +3,7 @@
 #include <cctype>
 
 #include "analyzer/sql/split_statements.hpp"
+#include "analyzer/util/ascii.hpp"
 
 namespace dbvet::sample {
 namespace {
@@ -42,13 +43,8 @@ std::vector<std::string> tokens(std::string_view sql) {
   return out;
 }
 
-std::string lower(std::string text) {
-  for (auto& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return text;
-}
-
 bool is(const std::vector<std::string>& words, size_t at, std::string_view keyword) {
-  return at < words.size() && lower(words[at]) == keyword;
+  return at < words.size() && util::to_lower(words[at]) == keyword;
 }
 
 }  // namespace

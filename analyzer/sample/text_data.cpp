@@ -2,6 +2,8 @@
 
 #include <array>
 
+#include "analyzer/util/time.hpp"
+
 namespace dbvet::sample {
 
 namespace {
@@ -47,24 +49,6 @@ constexpr int hour_total() {
   return total;
 }
 
-void put2(char* out, int value) {
-  out[0] = static_cast<char>('0' + value / 10);
-  out[1] = static_cast<char>('0' + value % 10);
-}
-
-// Howard Hinnant's civil_from_days.
-void civil_from_days(int64_t z, int& year, int& month, int& day) {
-  z += 719468;
-  const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-  const int64_t doe = z - era * 146097;
-  const int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  const int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const int64_t mp = (5 * doy + 2) / 153;
-  day = static_cast<int>(doy - (153 * mp + 2) / 5 + 1);
-  month = static_cast<int>(mp < 10 ? mp + 3 : mp - 9);
-  year = static_cast<int>(yoe + era * 400 + (month <= 2 ? 1 : 0));
-}
-
 }  // namespace
 
 std::span<const std::string_view> first_names() { return kFirstNames; }
@@ -72,27 +56,7 @@ std::span<const std::string_view> last_names() { return kLastNames; }
 std::span<const std::string_view> pet_names() { return kPetNames; }
 std::span<const std::string_view> email_domains() { return kDomains; }
 
-std::string format_timestamp(int64_t epoch_seconds) {
-  const int64_t days = epoch_seconds >= 0 ? epoch_seconds / 86400 : (epoch_seconds - 86399) / 86400;
-  const int64_t seconds = epoch_seconds - days * 86400;
-  int year = 0, month = 0, day = 0;
-  civil_from_days(days, year, month, day);
-  char buffer[19];
-  buffer[0] = static_cast<char>('0' + year / 1000 % 10);
-  buffer[1] = static_cast<char>('0' + year / 100 % 10);
-  put2(buffer + 2, year % 100);
-  buffer[4] = '-';
-  put2(buffer + 5, month);
-  buffer[7] = '-';
-  put2(buffer + 8, day);
-  buffer[10] = ' ';
-  put2(buffer + 11, static_cast<int>(seconds / 3600));
-  buffer[13] = ':';
-  put2(buffer + 14, static_cast<int>(seconds / 60 % 60));
-  buffer[16] = ':';
-  put2(buffer + 17, static_cast<int>(seconds % 60));
-  return std::string(buffer, sizeof buffer);
-}
+std::string format_timestamp(int64_t epoch_seconds) { return util::format_iso8601(epoch_seconds, ' ', false); }
 
 std::string format_date(int64_t epoch_seconds) { return format_timestamp(epoch_seconds).substr(0, 10); }
 

@@ -6,6 +6,7 @@
 
 #include "analyzer/sql/fingerprint.hpp"
 #include "analyzer/sql/fingerprint_md5.hpp"
+#include "analyzer/util/ascii.hpp"
 
 namespace dbvet::sql {
 namespace {
@@ -15,7 +16,7 @@ inline bool is_space(char c) { return c == ' ' || (c >= '\t' && c <= '\r'); }
 inline bool is_word(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
 }
-inline char lower(char c) { return (c >= 'A' && c <= 'Z') ? char(c + 32) : c; }
+using util::to_lower;
 inline bool word_boundary(const std::string& s, size_t i) {
   bool before = i > 0 && is_word(s[i - 1]);
   bool after = i < s.size() && is_word(s[i]);
@@ -24,7 +25,7 @@ inline bool word_boundary(const std::string& s, size_t i) {
 bool istarts_with(std::string_view s, size_t at, std::string_view prefix) {
   if (at + prefix.size() > s.size()) return false;
   for (size_t i = 0; i < prefix.size(); ++i) {
-    if (lower(s[at + i]) != lower(prefix[i])) return false;
+    if (to_lower(s[at + i]) != to_lower(prefix[i])) return false;
   }
   return true;
 }
@@ -62,7 +63,7 @@ std::string call_prefix(std::string_view q) {
   for (size_t j = i; j > run_begin + 1; --j) {
     if (q[j - 1] == '(') {
       std::string out(q.substr(begin, j - 1 - begin));
-      for (auto& c : out) c = lower(c);
+      for (auto& c : out) c = to_lower(c);
       return out;
     }
   }
@@ -270,7 +271,7 @@ void fold_whitespace_and_case(std::string& q) {
       if (!in_run) out += ' ';
       in_run = true;
     } else {
-      out += lower(c);
+      out += to_lower(c);
       in_run = false;
     }
   }

@@ -6,6 +6,8 @@
 #include <cstdint>
 #include <string_view>
 
+#include "analyzer/util/ascii.hpp"
+
 namespace dbvet::sql {
 
 enum class Dialect { generic, postgres, mysql, sqlite };
@@ -55,18 +57,7 @@ class Lexer {
   bool pending_space_ = false;
 };
 
-// Case-insensitive ASCII comparison, for keywords.
-// ASCII case-insensitive equality. Inline: most calls compare a word with a keyword of another
-// length and end at the size check (the fingerprint hot path calls it for every identifier).
-inline bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    char x = a[i], y = b[i];
-    if (x >= 'A' && x <= 'Z') x = char(x + 32);
-    if (y >= 'A' && y <= 'Z') y = char(y + 32);
-    if (x != y) return false;
-  }
-  return true;
-}
+// ASCII case-insensitive equality, for keywords (util's, named here for the SQL code).
+using util::iequals;
 
 }  // namespace dbvet::sql

@@ -13,10 +13,7 @@
 #include <vector>
 
 #include "analyzer/sql/lexer.hpp"
-
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
+#include "analyzer/util/byte_scan.hpp"
 
 namespace dbvet::sql::detail {
 
@@ -105,14 +102,11 @@ inline constexpr uint32_t word4(const char (&w)[5]) {
 #if defined(__SSE2__)
 // A bit per byte of `v`: set for identifier bytes (letters, digits, '_', '$', bytes >= 0x80).
 inline unsigned identifier_mask(__m128i v) {
-  // Unsigned ranges as signed compares: shift the range's start to -128.
-  const __m128i folded = _mm_add_epi8(_mm_or_si128(v, _mm_set1_epi8(0x20)), _mm_set1_epi8(char(0x80 - 'a')));
-  const __m128i letter = _mm_cmplt_epi8(folded, _mm_set1_epi8(char(0x80 + 26)));
-  const __m128i digit =
-      _mm_cmplt_epi8(_mm_add_epi8(v, _mm_set1_epi8(char(0x80 - '0'))), _mm_set1_epi8(char(0x80 + 10)));
+  using namespace util::simd;
+  const __m128i letter = bytes_in_range(_mm_or_si128(v, _mm_set1_epi8(0x20)), 'a', 26);
   const __m128i high = _mm_cmplt_epi8(v, _mm_setzero_si128());
-  const __m128i other = _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('_')), _mm_cmpeq_epi8(v, _mm_set1_epi8('$')));
-  return static_cast<unsigned>(_mm_movemask_epi8(_mm_or_si128(_mm_or_si128(letter, digit), _mm_or_si128(high, other))));
+  const __m128i other = _mm_or_si128(bytes_equal(v, '_'), bytes_equal(v, '$'));
+  return mask(_mm_or_si128(_mm_or_si128(letter, digits(v)), _mm_or_si128(high, other)));
 }
 #endif
 
@@ -122,13 +116,13 @@ inline unsigned identifier_mask(__m128i v) {
 inline size_t skip_identifier(const unsigned char* s, size_t n, size_t i) {
 #if defined(__SSE2__)
   while (i + 16 <= n) {
-    const unsigned stop = ~identifier_mask(_mm_loadu_si128(reinterpret_cast<const __m128i*>(s + i))) & 0xFFFFu;
+    const unsigned stop = ~identifier_mask(util::simd::load16(s + i)) & 0xFFFFu;
     if (stop) return i + static_cast<size_t>(__builtin_ctz(stop));
     i += 16;
   }
   if (i < n && n >= 16) {
     const size_t base = n - 16;  // i > base
-    const unsigned ident = identifier_mask(_mm_loadu_si128(reinterpret_cast<const __m128i*>(s + base))) >> (i - base);
+    const unsigned ident = identifier_mask(util::simd::load16(s + base)) >> (i - base);
     const unsigned stop = ~ident & ((1u << (n - i)) - 1);
     return stop ? i + static_cast<size_t>(__builtin_ctz(stop)) : n;
   }

@@ -9,6 +9,7 @@
 
 #include "analyzer/sql/query_shape.hpp"
 #include "analyzer/sql/query_shape_tokens.hpp"
+#include "analyzer/util/ascii.hpp"
 
 namespace dbvet::sql {
 
@@ -18,11 +19,6 @@ namespace {
 
 using detail::Token;
 using detail::TokenKind;
-
-std::string lower(std::string text) {
-  for (auto& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return text;
-}
 
 void add_unique(std::vector<std::string>& list, const std::string& value) {
   if (std::find(list.begin(), list.end(), value) == list.end()) list.push_back(value);
@@ -111,7 +107,7 @@ class TokenReader {
     }
     size_t index = shape_.tables.size();
     for (size_t k = 0; k < shape_.tables.size(); ++k) {
-      if (lower(shape_.tables[k].name) == lower(name)) index = k;
+      if (util::to_lower(shape_.tables[k].name) == util::to_lower(name)) index = k;
     }
     if (index == shape_.tables.size()) {
       TableUsage u;
@@ -122,11 +118,11 @@ class TokenReader {
     auto& u = shape_.tables[index];
     if (written) u.written = true;
     if (!written || shape_.kind != StatementKind::insert) u.read = true;
-    aliases_[lower(name)] = index;
+    aliases_[util::to_lower(name)] = index;
     if (word(next, "AS")) ++next;
     if (next < t_.size() && is_name(t_[next])) {
       if (u.alias.empty()) u.alias = name_of(t_[next]);
-      aliases_[lower(name_of(t_[next]))] = index;
+      aliases_[util::to_lower(name_of(t_[next]))] = index;
       ++next;
     }
     return next;
@@ -157,14 +153,14 @@ class TokenReader {
     if (i >= t_.size() || !is_name(t_[i])) return {std::string::npos, ""};
     if (i + 2 < t_.size() && t_[i + 1].text == "." && (is_name(t_[i + 2]) || t_[i + 2].text == "*")) {
       next = i + 3;
-      auto it = aliases_.find(lower(name_of(t_[i])));
+      auto it = aliases_.find(util::to_lower(name_of(t_[i])));
       return {it == aliases_.end() ? std::string::npos : it->second,
-              lower(t_[i + 2].text == "*" ? "*" : name_of(t_[i + 2]))};
+              util::to_lower(t_[i + 2].text == "*" ? "*" : name_of(t_[i + 2]))};
     }
     next = i + 1;
     if (i + 1 < t_.size() && t_[i + 1].text == "(") return {std::string::npos, ""};  // a function
     size_t owner = shape_.tables.size() == 1 ? 0 : std::string::npos;
-    return {owner, lower(name_of(t_[i]))};
+    return {owner, util::to_lower(name_of(t_[i]))};
   }
 
   void select_list() {
@@ -232,7 +228,7 @@ class TokenReader {
         if (!column.empty() && next < end && t_[next].text == ")" && table != std::string::npos) {
           auto& u = shape_.tables[table];
           u.filtered = true;
-          std::string fn = lower(t_[i].text);
+          std::string fn = util::to_lower(t_[i].text);
           u.functions.push_back({fn, column, fn + "(" + column + ")"});
           or_branches.back().insert(u.name + "." + column);
           i = next;

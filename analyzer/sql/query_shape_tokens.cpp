@@ -2,16 +2,13 @@
 
 #include <cctype>
 
+#include "analyzer/util/ascii.hpp"
+
 namespace dbvet::sql::detail {
 namespace {
 
 bool is_word_start(char c) { return std::isalpha(static_cast<unsigned char>(c)) || c == '_' || (c & 0x80); }
 bool is_word_char(char c) { return is_word_start(c) || std::isdigit(static_cast<unsigned char>(c)) || c == '$'; }
-
-std::string upper(std::string text) {
-  for (auto& c : text) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return text;
-}
 
 // Reads a quoted run starting at `i` (the opening quote); doubled quotes and, in single-quoted
 // strings, backslashes escape. Returns the end offset and fills the unescaped value.
@@ -113,7 +110,7 @@ std::vector<Token> tokenize(const std::string& sql) {
     }
     token.end = i;
     token.text = sql.substr(token.begin, token.end - token.begin);
-    if (token.kind == TokenKind::word) token.value = upper(token.text);
+    if (token.kind == TokenKind::word) token.value = util::to_upper(token.text);
     if (token.kind == TokenKind::number || token.kind == TokenKind::parameter || token.kind == TokenKind::symbol) {
       token.value = token.text;
     }

@@ -7,6 +7,7 @@
 #include <cctype>
 
 #include "analyzer/sql/query_shape.hpp"
+#include "analyzer/util/ascii.hpp"
 #include "fmt/format.h"
 #include "nlohmann/json.hpp"
 
@@ -14,12 +15,6 @@ namespace dbvet::sql {
 namespace {
 
 using nlohmann::json;
-
-std::string lower(std::string_view text) {
-  std::string out(text);
-  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
 
 void add(StatementCheck& check, EffectKind kind, std::string construct, std::string what) {
   check.effects.push_back(SideEffect{kind, std::move(construct), std::move(what)});
@@ -61,7 +56,7 @@ constexpr std::array kPostgresFunctions{
 };
 
 void check_postgres_function(std::string_view name, StatementCheck& check) {
-  const std::string lowered = lower(name);
+  const std::string lowered = util::to_lower(name);
   if (lowered.rfind("dblink", 0) == 0) {
     add(check, EffectKind::remote, lowered + "()", "connects to another server");
     return;
@@ -205,7 +200,7 @@ class TokenScan {
       }
       return;
     }
-    const std::string word = lower(w_[first].text);
+    const std::string word = util::to_lower(w_[first].text);
     if (std::find(std::begin(kStatementWords), std::end(kStatementWords), word) == std::end(kStatementWords)) {
       if (dialect_ != Dialect::postgres && !check_.syntax_error) {
         check_.syntax_error = fmt::format("'{}' does not begin an SQL statement", w_[first].text);
@@ -258,7 +253,7 @@ class TokenScan {
       size_t j = first + 1;
       if (is_punct(j + 1, ".")) j += 2;  // schema.name
       if (j >= w_.size()) return;
-      const std::string name = lower(w_[j].text);
+      const std::string name = util::to_lower(w_[j].text);
       const bool assigns = is_punct(j + 1, "=");
       const bool argument = is_punct(j + 1, "(");
       const bool reading_argument =
@@ -332,7 +327,7 @@ void walk_sequence_use(const json& node, SequenceUse& use) {
       }
     } else if (it.key() == "FuncCall" && body.is_object()) {
       if (auto names = body.find("funcname"); names != body.end() && names->is_array() && !names->empty()) {
-        const std::string name = lower(string_node(names->back()));
+        const std::string name = util::to_lower(string_node(names->back()));
         if (name == "nextval" || name == "setval") use.functions.push_back(name + "()");
       }
     }
@@ -371,7 +366,7 @@ void scan_sequence_use(const std::vector<Word>& w, SequenceUse& use) {
       }
     }
     if ((is_word(i, "nextval") || is_word(i, "setval")) && i + 1 < w.size() && w[i + 1].text == "(") {
-      use.functions.push_back(lower(w[i].text) + "()");
+      use.functions.push_back(util::to_lower(w[i].text) + "()");
     }
     if (is_word(i, "next") && is_word(i + 1, "value") && is_word(i + 2, "for"))
       use.functions.push_back("NEXT VALUE FOR");

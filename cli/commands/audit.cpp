@@ -23,6 +23,7 @@
 #include "analyzer/history/history.hpp"
 #include "analyzer/report/audit_render.hpp"
 #include "analyzer/report/html_report.hpp"
+#include "analyzer/util/parse.hpp"
 #include "benchmarks/bench_runner.hpp"
 #include "cli/cli_context.hpp"
 #include "cli/sandbox_warning.hpp"
@@ -131,27 +132,9 @@ std::string render_applied(const std::vector<advisor::AppliedIndex>& applied, bo
 
 // "500MB", "2 GB", "64kB", "1048576": bytes, with 1024-based units as PostgreSQL's size settings.
 core::Expected<int64_t> parse_byte_size(const std::string& text) {
-  size_t used = 0;
-  double value = 0;
-  try {
-    value = std::stod(text, &used);
-  } catch (const std::exception&) {
-    used = 0;
-  }
-  std::string unit = text.substr(used);
-  unit.erase(0, unit.find_first_not_of(' '));
-  for (auto& c : unit) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  double scale = -1;
-  if (unit.empty() || unit == "b") scale = 1;
-  if (unit == "kb" || unit == "k") scale = 1024.0;
-  if (unit == "mb" || unit == "m") scale = 1024.0 * 1024;
-  if (unit == "gb" || unit == "g") scale = 1024.0 * 1024 * 1024;
-  if (unit == "tb" || unit == "t") scale = 1024.0 * 1024 * 1024 * 1024;
-  if (used == 0 || scale < 0 || value <= 0) {
-    return core::make_error(core::ErrorKind::usage,
-                            fmt::format("--max-index-size {}: expected a size such as 500MB or 2GB", text));
-  }
-  return static_cast<int64_t>(value * scale);
+  if (auto bytes = util::parse_byte_size(text)) return *bytes;
+  return core::make_error(core::ErrorKind::usage,
+                          fmt::format("--max-index-size {}: expected a size such as 500MB or 2GB", text));
 }
 
 int run_audit_command(CommandContext& context, const AuditArgs& args, bool advise) {

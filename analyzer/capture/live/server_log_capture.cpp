@@ -11,6 +11,7 @@
 
 #include "analyzer/capture/line_source.hpp"
 #include "analyzer/capture/live/server_capture.hpp"
+#include "analyzer/util/ascii.hpp"
 #include "fmt/format.h"
 
 namespace dbvet::capture::live {
@@ -21,11 +22,6 @@ constexpr uint64_t kHeadBytes = 64 * 1024;
 std::string absolute_in(const std::string& path, const std::string& directory) {
   if (path.empty() || path.front() == '/' || directory.empty()) return path;
   return (std::filesystem::path(directory) / path).lexically_normal().string();
-}
-
-std::string lower(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
 }
 
 core::Expected<engines::ResultSummary> ask(engines::Connection& connection, const std::string& sql, const char* needs) {
@@ -62,7 +58,7 @@ core::Expected<ServerLogLocation> locate_mysql(engines::Connection& connection, 
                                         "long_query_time = 0 to log every statement)",
                                         connection.describe()));
   }
-  if (lower(row[3].value_or("FILE")).find("file") == std::string::npos) {
+  if (util::to_lower(row[3].value_or("FILE")).find("file") == std::string::npos) {
     return core::make_error(core::ErrorKind::unsupported,
                             fmt::format("{}: log_output = {}: the slow log goes to the mysql.slow_log table, not to a "
                                         "file (SET GLOBAL log_output = 'FILE')",

@@ -3,6 +3,8 @@
 #include <array>
 #include <limits>
 
+#include "analyzer/util/time.hpp"
+
 namespace dbvet::engines::postgres {
 namespace {
 
@@ -46,16 +48,6 @@ bool digits(std::string_view text, size_t at, size_t count, int& value) {
     value = value * 10 + (text[i] - '0');
   }
   return true;
-}
-
-// Howard Hinnant's days_from_civil: days since 1970-01-01.
-int64_t days_from_civil(int64_t year, int month, int day) {
-  year -= month <= 2 ? 1 : 0;
-  const int64_t era = (year >= 0 ? year : year - 399) / 400;
-  const int64_t yoe = year - era * 400;
-  const int64_t doy = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1;
-  const int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + doe - 719468;
 }
 
 int days_in_month(int year, int month) {
@@ -113,7 +105,8 @@ std::optional<int64_t> parse_timestamp(std::string_view text, bool with_offset) 
     return std::nullopt;
   }
   constexpr int64_t kPostgresEpochDays = 10957;  // 2000-01-01 after 1970-01-01
-  const int64_t days = days_from_civil(year, month, day) - kPostgresEpochDays;
+  const int64_t days =
+      util::days_from_civil(year, static_cast<unsigned>(month), static_cast<unsigned>(day)) - kPostgresEpochDays;
   const int64_t seconds = days * 86400 + hour * 3600 + minute * 60 + second - offset_seconds;
   return seconds * 1000000 + micros;
 }

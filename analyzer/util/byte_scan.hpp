@@ -2,7 +2,8 @@
 // Finding one byte in short runs of text. Log readers search lines of tens of bytes several times
 // each; at those lengths memchr's call and set-up cost more than the search (it showed in
 // profiles), so the first 64 bytes are searched inline, 16 at a time with SSE2, and only longer
-// runs go to memchr.
+// runs go to memchr. The SSE2 building blocks below are what the SQL scanners classify sixteen
+// bytes at a time with; everything here is inline because it runs per byte of a log.
 
 #include <cstddef>
 #include <cstring>
@@ -12,7 +13,32 @@
 #include <emmintrin.h>
 #endif
 
-namespace dbvet::core {
+namespace dbvet::util {
+
+#if defined(__SSE2__)
+namespace simd {
+
+// Sixteen bytes from `p`, unaligned.
+inline __m128i load16(const void* p) { return _mm_loadu_si128(static_cast<const __m128i*>(p)); }
+
+// 0xFF in each byte of `v` equal to c.
+inline __m128i bytes_equal(__m128i v, char c) { return _mm_cmpeq_epi8(v, _mm_set1_epi8(c)); }
+
+// 0xFF in each byte of `v` in [first, first + count), as unsigned bytes: SSE2 has only signed
+// compares, so the range is shifted to start at -128.
+inline __m128i bytes_in_range(__m128i v, char first, int count) {
+  return _mm_cmplt_epi8(_mm_add_epi8(v, _mm_set1_epi8(static_cast<char>(0x80 - first))),
+                        _mm_set1_epi8(static_cast<char>(0x80 + count)));
+}
+
+// '0'..'9'.
+inline __m128i digits(__m128i v) { return bytes_in_range(v, '0', 10); }
+
+// A bit per byte (bit i for byte i) from the top bit of each byte of a compare result.
+inline unsigned mask(__m128i bytes) { return static_cast<unsigned>(_mm_movemask_epi8(bytes)); }
+
+}  // namespace simd
+#endif
 
 // The first `c` in [p, end), or end.
 inline const char* find_byte(const char* p, const char* end, char c) {
@@ -40,4 +66,4 @@ inline size_t find_byte(std::string_view s, char c, size_t from = 0) {
   return found == end ? std::string_view::npos : static_cast<size_t>(found - s.data());
 }
 
-}  // namespace dbvet::core
+}  // namespace dbvet::util
