@@ -1,25 +1,22 @@
 #include "analyzer/advisor/drop_safety.hpp"
 
 #include <algorithm>
-#include <cctype>
 #include <set>
 
+#include "analyzer/util/ascii.hpp"
 #include "fmt/format.h"
 
 namespace dbvet::advisor {
 namespace {
-
-std::string lower(std::string text) {
-  std::transform(text.begin(), text.end(), text.begin(), [](unsigned char c) { return std::tolower(c); });
-  return text;
-}
 
 std::string index_of(const model::Recommendation& drop) {
   auto it = drop.details.find("index");
   return it == drop.details.end() ? std::string() : it->second;
 }
 
-std::string key(const std::string& table, const std::string& index) { return lower(table) + "\n" + lower(index); }
+std::string key(const std::string& table, const std::string& index) {
+  return util::to_lower(table) + "\n" + util::to_lower(index);
+}
 
 // The index's leading keys are the foreign key's columns, in any order (what the engines accept).
 bool serves_foreign_key(const model::Index& index, const model::ForeignKey& fk) {
@@ -27,8 +24,8 @@ bool serves_foreign_key(const model::Index& index, const model::ForeignKey& fk) 
     return false;
   }
   std::vector<std::string> leading, wanted;
-  for (std::size_t i = 0; i < fk.columns.size(); ++i) leading.push_back(lower(index.columns[i]));
-  for (const auto& column : fk.columns) wanted.push_back(lower(column));
+  for (std::size_t i = 0; i < fk.columns.size(); ++i) leading.push_back(util::to_lower(index.columns[i]));
+  for (const auto& column : fk.columns) wanted.push_back(util::to_lower(column));
   std::sort(leading.begin(), leading.end());
   std::sort(wanted.begin(), wanted.end());
   return leading == wanted;
@@ -40,7 +37,8 @@ bool identical_unique_stays(const model::Table& table, const model::Index& index
   auto cover = drop.details.find("covered_by");
   if (cover == drop.details.end()) return false;
   for (const auto& other : table.indexes) {
-    if (lower(other.name) != lower(cover->second) || dropped.count(key(table.name, other.name))) continue;
+    if (util::to_lower(other.name) != util::to_lower(cover->second) || dropped.count(key(table.name, other.name)))
+      continue;
     if (other.unique && other.columns == index.columns && other.predicate == index.predicate) return true;
   }
   return false;
@@ -68,7 +66,7 @@ std::vector<model::Recommendation> withdraw_unsafe_drops(std::vector<model::Reco
     const model::Index* index = nullptr;
     if (table) {
       for (const auto& i : table->indexes) {
-        if (lower(i.name) == lower(name)) index = &i;
+        if (util::to_lower(i.name) == util::to_lower(name)) index = &i;
       }
     }
     if (index && index->primary) {

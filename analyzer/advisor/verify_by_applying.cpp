@@ -1,21 +1,16 @@
 #include "analyzer/advisor/verify_by_applying.hpp"
 
 #include <algorithm>
-#include <cctype>
 #include <chrono>
 #include <map>
 #include <set>
 
 #include "analyzer/sql/render.hpp"
+#include "analyzer/util/ascii.hpp"
 #include "fmt/format.h"
 
 namespace dbvet::advisor {
 namespace {
-
-std::string lower(std::string text) {
-  for (auto& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return text;
-}
 
 std::string index_name(const model::Recommendation& r) {
   auto it = r.details.find("index");
@@ -30,7 +25,7 @@ bool applies(const model::Recommendation& r) {
 std::vector<std::string> plan_indexes(const model::Plan& plan) {
   std::vector<std::string> out;
   model::visit(plan.root, [&](const model::PlanNode& node, int) {
-    if (!node.index.empty()) out.push_back(lower(node.index));
+    if (!node.index.empty()) out.push_back(util::to_lower(node.index));
   });
   std::sort(out.begin(), out.end());
   out.erase(std::unique(out.begin(), out.end()), out.end());
@@ -38,7 +33,7 @@ std::vector<std::string> plan_indexes(const model::Plan& plan) {
 }
 
 bool uses(const std::vector<std::string>& indexes, const std::string& name) {
-  return std::binary_search(indexes.begin(), indexes.end(), lower(name));
+  return std::binary_search(indexes.begin(), indexes.end(), util::to_lower(name));
 }
 
 // The median time of `sql` in milliseconds, after one warm-up run.
