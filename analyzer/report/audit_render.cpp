@@ -33,16 +33,21 @@ json recommendation_json(const model::Recommendation& r) {
   return j;
 }
 
-std::string gain(const model::Recommendation& r) {
-  if (!r.cost_before || !r.cost_after || !r.improvement) return "";
-  return fmt::format("cost {:.0f} -> {:.0f} ({:.0f}% less, {})", *r.cost_before, *r.cost_after, *r.improvement * 100,
-                     r.verified == "estimate" ? "estimate" : "verified: " + r.verified);
+std::string str(const json& value) { return value.is_string() ? value.get<std::string>() : ""; }
+
+std::string gain(const json& r) {
+  const auto &before = r.at("cost_before"), &after = r.at("cost_after"), &improvement = r.at("improvement");
+  if (!before.is_number() || !after.is_number() || !improvement.is_number()) return "";
+  const std::string verified = str(r.at("verified"));
+  return fmt::format("cost {:.0f} -> {:.0f} ({:.0f}% less, {})", before.get<double>(), after.get<double>(),
+                     improvement.get<double>() * 100, verified == "estimate" ? "estimate" : "verified: " + verified);
 }
 
-std::string action(const model::Recommendation& r) {
-  if (!r.ddl.empty()) return r.ddl;
-  if (r.details.count("suggestion")) return r.details.at("suggestion");
-  return r.rationale;
+std::string action(const json& r) {
+  if (!str(r.at("ddl")).empty()) return str(r.at("ddl"));
+  const auto& details = r.at("details");
+  if (details.contains("suggestion")) return str(details.at("suggestion"));
+  return str(r.at("rationale"));
 }
 
 }  // namespace
@@ -79,61 +84,70 @@ json audit_to_json(const advisor::AuditResult& result, const std::string& kind) 
   return doc;
 }
 
-std::string render_audit_text(const advisor::AuditResult& result, bool recommendations_only) {
+std::string render_audit_text(const json& doc, const RenderOptions&) {
+  const bool recommendations_only = doc.at("kind") == "advise";
   std::string out = fmt::format("dbvet {} of {} ({}): {} statements from {} workload transactions\n",
-                                recommendations_only ? "advise" : "audit", result.target, result.engine,
-                                result.statements, result.transactions);
+                                recommendations_only ? "advise" : "audit", str(doc.at("target").at("url")),
+                                str(doc.at("target").at("engine")), doc.at("workload").at("statements").get<uint64_t>(),
+                                doc.at("workload").at("transactions").get<int>());
   if (!recommendations_only) {
-    out += fmt::format("\nFindings ({}), most costly first:\n", result.findings.size());
-    for (const auto& f : result.findings) {
-      out += fmt::format("  [{}] {} {}: {}\n", model::severity_name(f.severity), f.rule,
-                         f.table.empty() ? "" : "on " + f.table, f.message);
+    out += fmt::format("\nFindings ({}), most costly first:\n", doc.at("findings").size());
+    for (const auto& f : doc.at("findings")) {
+      const std::string table = str(f.at("table"));
+      out += fmt::format("  [{}] {} {}: {}\n", str(f.at("severity")), str(f.at("rule")),
+                         table.empty() ? "" : "on " + table, str(f.at("message")));
       std::string evidence;
-      for (const auto& [name, value] : f.evidence) {
+      for (const auto& [name, value] : f.at("evidence").items()) {
         if (name == "query") continue;
-        evidence += (evidence.empty() ? "" : ", ") + name + "=" + value;
+        evidence += (evidence.empty() ? "" : ", ") + name + "=" + str(value);
       }
       if (!evidence.empty()) out += "      evidence: " + evidence + "\n";
-      if (f.evidence.count("query")) out += "      query: " + f.evidence.at("query").substr(0, 160) + "\n";
+      if (f.at("evidence").contains("query"))
+        out += "      query: " + str(f.at("evidence").at("query")).substr(0, 160) + "\n";
     }
   }
-  out += fmt::format("\nRecommendations ({}):\n", result.recommendations.size());
+  out += fmt::format("\nRecommendations ({}):\n", doc.at("recommendations").size());
   int n = 0;
-  for (const auto& r : result.recommendations) {
-    out += fmt::format(
-        "  {}. [{}] {}{}\n", ++n, model::recommendation_type_name(r.type), r.table,
-        r.columns.empty() ? "" : " (" + join(r.columns) + ")" + (r.where.empty() ? "" : " WHERE " + r.where));
+  for (const auto& r : doc.at("recommendations")) {
+    const auto columns = r.at("columns").get<std::vector<std::string>>();
+    const std::string where = str(r.at("where"));
+    out += fmt::format("  {}. [{}] {}{}\n", ++n, str(r.at("type")), str(r.at("table")),
+                       columns.empty() ? "" : " (" + join(columns) + ")" + (where.empty() ? "" : " WHERE " + where));
     out += "      do: " + action(r) + "\n";
     if (auto g = gain(r); !g.empty()) out += "      gain: " + g + "\n";
-    if (!r.rationale.empty() && !r.ddl.empty()) out += "      why: " + r.rationale + "\n";
+    if (!str(r.at("rationale")).empty() && !str(r.at("ddl")).empty())
+      out += "      why: " + str(r.at("rationale")) + "\n";
   }
-  if (!result.notes.empty()) {
+  const auto& notes = doc.at("notes");
+  if (!notes.empty()) {
     out += "\nNotes:\n";
-    for (const auto& note : result.notes) out += "  - " + note + "\n";
+    for (const auto& note : notes) out += "  - " + str(note) + "\n";
   }
   return out;
 }
 
-std::string render_audit_md(const advisor::AuditResult& result, bool recommendations_only) {
+std::string render_audit_md(const json& doc, const RenderOptions&) {
+  const bool recommendations_only = doc.at("kind") == "advise";
   std::string out = fmt::format("# dbvet {}: {} ({})\n\n{} statements from {} workload transactions.\n",
-                                recommendations_only ? "advise" : "audit", result.target, result.engine,
-                                result.statements, result.transactions);
+                                recommendations_only ? "advise" : "audit", str(doc.at("target").at("url")),
+                                str(doc.at("target").at("engine")), doc.at("workload").at("statements").get<uint64_t>(),
+                                doc.at("workload").at("transactions").get<int>());
   if (!recommendations_only) {
     out += "\n## Findings\n\n| severity | rule | table | what is wrong | evidence |\n|---|---|---|---|---|\n";
-    for (const auto& f : result.findings) {
+    for (const auto& f : doc.at("findings")) {
       std::string evidence;
-      for (const auto& [name, value] : f.evidence) {
-        if (name != "query") evidence += (evidence.empty() ? "" : "; ") + name + "=" + value;
+      for (const auto& [name, value] : f.at("evidence").items()) {
+        if (name != "query") evidence += (evidence.empty() ? "" : "; ") + name + "=" + str(value);
       }
-      out += fmt::format("| {} | `{}` | {} | {} | {} |\n", model::severity_name(f.severity), f.rule, f.table, f.message,
-                         evidence);
+      out += fmt::format("| {} | `{}` | {} | {} | {} |\n", str(f.at("severity")), str(f.at("rule")), str(f.at("table")),
+                         str(f.at("message")), evidence);
     }
   }
   out += "\n## Recommendations\n\n| # | type | table | what to do | gain |\n|---|---|---|---|---|\n";
   int n = 0;
-  for (const auto& r : result.recommendations) {
-    out += fmt::format("| {} | {} | {} | `{}` | {} |\n", ++n, model::recommendation_type_name(r.type), r.table,
-                       action(r), gain(r));
+  for (const auto& r : doc.at("recommendations")) {
+    out +=
+        fmt::format("| {} | {} | {} | `{}` | {} |\n", ++n, str(r.at("type")), str(r.at("table")), action(r), gain(r));
   }
   return out;
 }

@@ -22,7 +22,6 @@
 #endif
 #include "analyzer/history/history.hpp"
 #include "analyzer/report/audit_render.hpp"
-#include "analyzer/report/html_report.hpp"
 #include "benchmarks/bench_runner.hpp"
 #include "cli/cli_context.hpp"
 #include "cli/sandbox_warning.hpp"
@@ -154,7 +153,7 @@ core::Expected<int64_t> parse_byte_size(const std::string& text) {
 }
 
 int run_audit_command(CommandContext& context, const AuditArgs& args, bool advise) {
-  if (auto status = context.require_format({"text", "json", "md", "html"}); !status)
+  if (auto status = context.require_format_of(advise ? "advise" : "audit"); !status)
     return context.fail(status.error());
   int inputs = (args.workloads.empty() ? 0 : 1) + (args.log.empty() ? 0 : 1) + (args.source.empty() ? 0 : 1);
   if (inputs == 0) {
@@ -292,17 +291,9 @@ int run_audit_command(CommandContext& context, const AuditArgs& args, bool advis
     doc["input"]["skipped_other_database_classes"] = result->skipped_other_database_classes;
   }
   if (applied) doc["applied"] = applied_to_json(*applied);
-  if (format == "json") {
-    **out << report::json_text(doc, 2) << '\n';
-  } else if (format == "html") {
-    **out << report::render_html_report({doc}, advise ? "dbvet advise" : "dbvet audit");
-  } else if (format == "md") {
-    **out << report::render_audit_md(*result, advise);
-    if (applied) **out << render_applied(*applied, true);
-  } else {
-    **out << report::render_audit_text(*result, advise);
-    if (applied) **out << render_applied(*applied, false);
-  }
+  if (auto written = context.write_result(doc); !written) return context.fail(written.error());
+  if (applied && format == "md") **out << render_applied(*applied, true);
+  if (applied && format == "text") **out << render_applied(*applied, false);
   if (!args.history.empty()) {
     auto appended = history::append(args.history, advise ? "advise" : "audit", report::json_text(doc));
     if (!appended) return context.fail(appended.error());

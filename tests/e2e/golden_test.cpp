@@ -232,6 +232,15 @@ TEST_F(Golden, Report) {
   check("report", "html", {"report", path("audit.json"), "--title", "golden"});
 }
 
+// The choices come from the renderer table, in --help as in the error.
+TEST_F(Golden, HelpListsTheFormats) {
+  auto digest = run_dbvet({"digest", "--help"});
+  EXPECT_EQ(digest.exit_code, 0);
+  EXPECT_NE(digest.out.find("Formats (--format): text, json, md, html"), std::string::npos) << digest.out;
+  auto health = run_dbvet({"health", "--help"});
+  EXPECT_NE(health.out.find("Formats (--format): text, json, md, prom, html"), std::string::npos) << health.out;
+}
+
 TEST_F(Golden, UnknownFormatListsTheChoices) {
   auto result = run_dbvet({"digest", path("slow.log"), "--format", "xml"});
   EXPECT_EQ(result.exit_code, 2);
