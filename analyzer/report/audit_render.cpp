@@ -50,6 +50,59 @@ std::string action(const json& r) {
   return str(r.at("rationale"));
 }
 
+// "log slow.log (mysql-slowlog): 5 events, 0 skipped", "workload (200 transactions)".
+std::string input_line(const json& doc) {
+  if (!doc.contains("input")) return "";
+  const auto& input = doc.at("input");
+  const std::string kind = str(input.value("kind", json()));
+  std::string out;
+  if (kind == "log") {
+    out = fmt::format("log {} ({}): {} events, {} skipped", str(input.at("file")), str(input.at("format")),
+                      input.at("events").get<uint64_t>(), input.at("skipped").get<uint64_t>());
+  } else if (kind == "source") {
+    out = fmt::format("{}: {} executions", str(input.at("source")), input.at("events").get<uint64_t>());
+  } else {
+    out = fmt::format("workload ({} transactions)", doc.at("workload").at("transactions").get<int>());
+  }
+  for (const auto& [key, what] : {std::pair{"skipped_placeholder_classes", "with placeholders"},
+                                  std::pair{"skipped_other_database_classes", "of other databases"}}) {
+    if (input.contains(key) && !input.at(key).empty())
+      out += fmt::format("; {} classes {} left out", input.at(key).size(), what);
+  }
+  return out;
+}
+
+// "base_plans 0.012 s, capture 0.200 s, ..., total 0.512 s": the phases in name order, total last.
+std::string timing_line(const json& doc) {
+  if (!doc.contains("timing_s") || doc.at("timing_s").empty()) return "";
+  std::string out;
+  for (const auto& [name, seconds] : doc.at("timing_s").items()) {
+    if (name == "total" || !seconds.is_number()) continue;
+    out += fmt::format("{}{} {:.3f} s", out.empty() ? "" : ", ", name, seconds.get<double>());
+  }
+  const auto& total = doc.at("timing_s").value("total", json());
+  if (total.is_number()) out += fmt::format("{}total {:.3f} s", out.empty() ? "" : ", ", total.get<double>());
+  return out;
+}
+
+// --apply's outcome, one line per index.
+std::string applied_section(const json& doc, bool markdown) {
+  if (!doc.contains("applied")) return "";
+  const auto& applied = doc.at("applied");
+  size_t ok = 0;
+  for (const auto& a : applied) ok += str(a.at("status")) == "applied" ? 1 : 0;
+  std::string out =
+      fmt::format("{}Applied ({} of {} index recommendations)\n", markdown ? "\n## " : "\n", ok, applied.size());
+  if (markdown) out += "\n";
+  for (const auto& a : applied) {
+    const bool done = str(a.at("status")) == "applied";
+    out += fmt::format("{}{}: {}{}\n", markdown ? "- " : "  ", done ? "applied" : "FAILED", str(a.at("ddl")),
+                       done ? "" : " -- " + str(a.at("error")));
+  }
+  if (applied.empty()) out += markdown ? "- nothing to apply\n" : "  nothing to apply\n";
+  return out;
+}
+
 }  // namespace
 
 json audit_to_json(const advisor::AuditResult& result, const std::string& kind) {
@@ -81,6 +134,32 @@ json audit_to_json(const advisor::AuditResult& result, const std::string& kind) 
   doc["recommendations"] = json::array();
   for (const auto& r : result.recommendations) doc["recommendations"].push_back(recommendation_json(r));
   doc["notes"] = result.notes;
+  const auto& input = result.input;
+  if (input.kind == "log") {
+    doc["input"] = {{"kind", "log"},
+                    {"file", input.file},
+                    {"format", input.format},
+                    {"events", input.events},
+                    {"skipped", input.skipped}};
+  } else if (input.kind == "source") {
+    doc["input"] = {{"kind", "source"}, {"source", input.source}, {"events", input.events}};
+  } else {
+    doc["input"] = {{"kind", "workload"}};
+  }
+  if (input.kind != "workload") {
+    doc["input"]["skipped_placeholder_classes"] = result.skipped_placeholder_classes;
+    doc["input"]["skipped_other_database_classes"] = result.skipped_other_database_classes;
+  }
+  doc["timing_s"] = json::object();
+  for (const auto& [name, seconds] : result.timings_s) doc["timing_s"][name] = seconds;
+  if (result.applied) {
+    doc["applied"] = json::array();
+    for (const auto& a : *result.applied) {
+      json row{{"table", a.table}, {"ddl", a.ddl}, {"status", a.applied ? "applied" : "failed"}};
+      row["error"] = a.applied ? json() : json(a.error);
+      doc["applied"].push_back(std::move(row));
+    }
+  }
   return doc;
 }
 
@@ -90,6 +169,7 @@ std::string render_audit_text(const json& doc, const RenderOptions&) {
                                 recommendations_only ? "advise" : "audit", str(doc.at("target").at("url")),
                                 str(doc.at("target").at("engine")), doc.at("workload").at("statements").get<uint64_t>(),
                                 doc.at("workload").at("transactions").get<int>());
+  if (auto input = input_line(doc); !input.empty()) out += "input: " + input + "\n";
   if (!recommendations_only) {
     out += fmt::format("\nFindings ({}), most costly first:\n", doc.at("findings").size());
     for (const auto& f : doc.at("findings")) {
@@ -123,7 +203,8 @@ std::string render_audit_text(const json& doc, const RenderOptions&) {
     out += "\nNotes:\n";
     for (const auto& note : notes) out += "  - " + str(note) + "\n";
   }
-  return out;
+  if (auto timing = timing_line(doc); !timing.empty()) out += "\ntiming: " + timing + "\n";
+  return out + applied_section(doc, false);
 }
 
 std::string render_audit_md(const json& doc, const RenderOptions&) {
@@ -132,6 +213,7 @@ std::string render_audit_md(const json& doc, const RenderOptions&) {
                                 recommendations_only ? "advise" : "audit", str(doc.at("target").at("url")),
                                 str(doc.at("target").at("engine")), doc.at("workload").at("statements").get<uint64_t>(),
                                 doc.at("workload").at("transactions").get<int>());
+  if (auto input = input_line(doc); !input.empty()) out += "\nInput: " + input + ".\n";
   if (!recommendations_only) {
     out += "\n## Findings\n\n| severity | rule | table | what is wrong | evidence |\n|---|---|---|---|---|\n";
     for (const auto& f : doc.at("findings")) {
@@ -149,7 +231,8 @@ std::string render_audit_md(const json& doc, const RenderOptions&) {
     out +=
         fmt::format("| {} | {} | {} | `{}` | {} |\n", ++n, str(r.at("type")), str(r.at("table")), action(r), gain(r));
   }
-  return out;
+  if (auto timing = timing_line(doc); !timing.empty()) out += "\nTiming: " + timing + ".\n";
+  return out + applied_section(doc, true);
 }
 
 }  // namespace dbvet::report

@@ -66,6 +66,8 @@ std::string mask_text(std::string text) {
       {std::regex(R"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ)"), "<time>"},
       {std::regex(R"( in [0-9.]+ s\b)"), " in <s> s"},
       {std::regex(R"((_seconds\{[^}]*\}) \S+)"), "$1 <s>"},
+      // audit's "timing: introspect 0.012 s, ..." line
+      {std::regex(R"(\b[0-9]+\.[0-9]{3} s\b)"), "<s> s"},
   };
   for (const auto& [pattern, replacement] : patterns) text = std::regex_replace(text, pattern, replacement);
   return text;
