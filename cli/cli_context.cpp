@@ -95,8 +95,12 @@ core::Status CommandContext::require_format_of(std::string_view kind) const {
 
 core::Status CommandContext::write_result(const nlohmann::json& doc, const std::string& title) {
   report::RenderOptions render_options;
-  render_options.color = use_color();
   render_options.title = title;
+  return write_result(doc, std::move(render_options));
+}
+
+core::Status CommandContext::write_result(const nlohmann::json& doc, report::RenderOptions render_options) {
+  render_options.color = use_color();
   auto text = report::render(doc, options_.format, render_options);
   if (!text) return text.error();
   auto stream = out();

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "analyzer/core/expected.hpp"
+#include "analyzer/report/renderers.hpp"
 #include "nlohmann/json_fwd.hpp"
 
 namespace CLI {
@@ -51,6 +52,8 @@ class CommandContext {
   // one call a command makes to output its result. `title`: the HTML page's ("dbvet <kind>" when
   // empty).
   core::Status write_result(const nlohmann::json& doc, const std::string& title = {});
+  // The same with the renderer's options (their color is set from --color here).
+  core::Status write_result(const nlohmann::json& doc, report::RenderOptions options);
 
   // The stream that -o names, or standard output. Opened on first use. A regular file is written
   // to a temporary file beside it and only renamed over it by finish(), so a failed run never

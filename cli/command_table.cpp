@@ -23,7 +23,7 @@ const std::vector<CommandEntry>& command_table() {
       {"capture", "Capture query statistics from a live server or a workload run", setup_capture, "digest"},
       {"compare", "Compare two benchmark results statistically", setup_compare, "compare"},
       {"digest", "Aggregate slow query logs by fingerprint", setup_digest, "digest"},
-      {"explain", "Show the plan of a statement on any engine", setup_explain},
+      {"explain", "Show the plan of a statement on any engine", setup_explain, "explain"},
       {"gen", "Create and load the Virtual Pet sample", setup_gen, "gen"},
       {"health", "Health checks of databases and caches", setup_health, "health"},
       {"report", "Render results and history into one HTML report", setup_report, "report"},

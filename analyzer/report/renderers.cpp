@@ -9,6 +9,7 @@
 #include "analyzer/report/html_report.hpp"
 #include "analyzer/report/json_envelope.hpp"
 #include "analyzer/report/listing_render.hpp"
+#include "analyzer/report/plan_render.hpp"
 #include "analyzer/report/prometheus.hpp"
 #include "fmt/format.h"
 #include "nlohmann/json.hpp"

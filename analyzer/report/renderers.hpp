@@ -17,6 +17,7 @@ namespace dbvet::report {
 struct RenderOptions {
   bool color = false;  // ANSI colors (text on a terminal)
   std::string title;   // the HTML page's title; empty: "dbvet <kind>"
+  bool raw = false;    // explain --raw: each plan node also as the engine gave it
 };
 
 using RenderFunction = std::string (*)(const nlohmann::json& doc, const RenderOptions& options);
