@@ -8,6 +8,7 @@
 #include <optional>
 #include <thread>
 
+#include "analyzer/report/escape.hpp"
 #include "benchmarks/sla_check.hpp"
 #include "fmt/format.h"
 #include "nlohmann/json.hpp"
@@ -20,29 +21,6 @@ using nlohmann::json;
 double hit_ratio(const QueryRun& run) {
   uint64_t total = run.cache_hits + run.cache_misses;
   return total ? static_cast<double>(run.cache_hits) / static_cast<double>(total) : 0;
-}
-
-std::string xml_escape(const std::string& text) {
-  std::string out;
-  for (char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
 }
 
 json latency_json(const LatencyStats& latency) {
@@ -521,28 +499,29 @@ std::string render_bench_junit(const BenchReport& report) {
   out +=
       fmt::format("<testsuites>\n  <testsuite name=\"dbvet bench\" tests=\"{}\" failures=\"{}\">\n", tests, failures);
   for (const auto& summary : report.summaries) {
-    out += fmt::format("    <testcase classname=\"answers\" name=\"{}/{}\"", xml_escape(summary.query),
-                       xml_escape(summary.variant));
+    out += fmt::format("    <testcase classname=\"answers\" name=\"{}/{}\"", report::escape_markup(summary.query),
+                       report::escape_markup(summary.variant));
     if (summary.answer == "changed") {
       out += fmt::format("><failure message=\"the variant returns different rows than {}\"/></testcase>\n",
-                         xml_escape(report.result.variants.front().name));
+                         report::escape_markup(report.result.variants.front().name));
     } else {
       out += "/>\n";
     }
   }
   for (const auto& sla : report.slas) {
-    out += fmt::format("    <testcase classname=\"sla\" name=\"{} {}/{}\"", xml_escape(sla.sla), xml_escape(sla.query),
-                       xml_escape(sla.variant));
+    out += fmt::format("    <testcase classname=\"sla\" name=\"{} {}/{}\"", report::escape_markup(sla.sla),
+                       report::escape_markup(sla.query), report::escape_markup(sla.variant));
     if (sla.passed) {
       out += "/>\n";
     } else {
-      out += fmt::format("><failure message=\"{}\">{}</failure></testcase>\n", xml_escape(sla_broken_message(sla)),
-                         xml_escape(sla.hotspot ? sla.hotspot->statement : ""));
+      out += fmt::format("><failure message=\"{}\">{}</failure></testcase>\n",
+                         report::escape_markup(sla_broken_message(sla)),
+                         report::escape_markup(sla.hotspot ? sla.hotspot->statement : ""));
     }
   }
   for (const auto& knee : report.knees) {
-    out += fmt::format("    <testcase classname=\"ramp\" name=\"knee {}\"", xml_escape(knee.variant));
-    std::string line = xml_escape(knee_line(knee, report.result.config.ramp->to));
+    out += fmt::format("    <testcase classname=\"ramp\" name=\"knee {}\"", report::escape_markup(knee.variant));
+    std::string line = report::escape_markup(knee_line(knee, report.result.config.ramp->to));
     out += knee.knee ? fmt::format("><system-out>{}</system-out></testcase>\n", line)
                      : fmt::format("><failure message=\"{}\"/></testcase>\n", line);
   }

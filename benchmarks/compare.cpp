@@ -69,19 +69,6 @@ std::string prefix_of(const std::string& name) {
   return slash == std::string::npos ? name : name.substr(0, slash);
 }
 
-std::string format_value(double value, const std::string& unit) {
-  if (unit == "/s") return fmt::format("{:.1f}/s", value);
-  if (value != 0 && std::fabs(value) < 0.01) return fmt::format("{:.3g} {}", value, unit);
-  return fmt::format("{:.3f} {}", value, unit);
-}
-
-std::string format_change(const ComparisonRow& row) {
-  auto pct = [](double ratio) { return fmt::format("{:+.1f}%", (ratio - 1) * 100); };
-  return fmt::format("{} ({} … {})", pct(row.ratio), pct(row.ratio_low), pct(row.ratio_high));
-}
-
-std::string format_p(double p) { return p < 0.001 ? fmt::format("{:.1e}", p) : fmt::format("{:.3f}", p); }
-
 }  // namespace
 
 const char* verdict_name(Verdict verdict) {
@@ -433,45 +420,6 @@ void to_json(json& out, const Comparison& comparison) {
   }
   out["only_in_base"] = comparison.only_in_base;
   out["only_in_head"] = comparison.only_in_head;
-}
-
-std::string render_compare_markdown(const Comparison& comparison) {
-  std::string verdict_icon = comparison.regressed() ? "❌" : "✅";
-  std::string out =
-      fmt::format("{} **{}** (threshold {:.1f}%, alpha {}, Mann-Whitney U with Holm correction)\n\n", verdict_icon,
-                  comparison.summary_line(), comparison.options.threshold * 100, comparison.options.alpha);
-  out += "| Query | Metric | Base | Head | Change (95% CI) | p | Verdict |\n";
-  out += "|---|---|---:|---:|---|---:|---|\n";
-  for (const auto& row : comparison.rows) {
-    std::string verdict = verdict_name(row.verdict);
-    if (row.verdict == Verdict::regressed) verdict = "**regressed**";
-    if (!row.note.empty()) verdict += " (" + row.note + ")";
-    out += fmt::format("| `{}` | {} | {} | {} | {} | {} | {} |\n", row.name, row.metric,
-                       format_value(row.base_median, row.unit), format_value(row.head_median, row.unit),
-                       format_change(row), format_p(row.p_adjusted), verdict);
-  }
-  for (const auto& name : comparison.only_in_base) out += fmt::format("\nOnly in base: `{}`", name);
-  for (const auto& name : comparison.only_in_head) out += fmt::format("\nOnly in head: `{}`", name);
-  if (!comparison.only_in_base.empty() || !comparison.only_in_head.empty()) out += "\n";
-  return out;
-}
-
-std::string render_compare_text(const Comparison& comparison) {
-  std::string out = comparison.summary_line() + "\n\n";
-  size_t width = 5;
-  for (const auto& row : comparison.rows) width = std::max(width, row.name.size());
-  out += fmt::format("{:<{}}  {:<10}  {:>14}  {:>14}  {:<28}  {:>8}  {}\n", "Query", width, "Metric", "Base", "Head",
-                     "Change (95% CI)", "p", "Verdict");
-  for (const auto& row : comparison.rows) {
-    std::string verdict = verdict_name(row.verdict);
-    if (!row.note.empty()) verdict += " (" + row.note + ")";
-    out += fmt::format("{:<{}}  {:<10}  {:>14}  {:>14}  {:<28}  {:>8}  {}\n", row.name, width, row.metric,
-                       format_value(row.base_median, row.unit), format_value(row.head_median, row.unit),
-                       format_change(row), format_p(row.p_adjusted), verdict);
-  }
-  for (const auto& name : comparison.only_in_base) out += fmt::format("only in base: {}\n", name);
-  for (const auto& name : comparison.only_in_head) out += fmt::format("only in head: {}\n", name);
-  return out;
 }
 
 }  // namespace dbvet::bench

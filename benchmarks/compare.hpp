@@ -88,8 +88,6 @@ Comparison compare_pairs(const RunSamples& base, const RunSamples& head, const B
                          const CompareOptions& options);
 
 void to_json(nlohmann::json& json, const Comparison& comparison);
-std::string render_compare_markdown(const Comparison& comparison);
-std::string render_compare_text(const Comparison& comparison);
 
 // "5%", "0.05" or "5" (percent when > 1) -> 0.05; errors name the option.
 core::Expected<double> parse_fraction(const std::string& text, const std::string& option);

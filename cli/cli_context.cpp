@@ -13,7 +13,9 @@
 #include <iostream>
 #include <optional>
 
+#include "analyzer/report/renderers.hpp"
 #include "fmt/format.h"
+#include "nlohmann/json.hpp"
 
 namespace dbvet::cli {
 namespace {
@@ -85,6 +87,26 @@ core::Status CommandContext::require_format(const std::vector<std::string>& supp
   for (const auto& format : supported) list += (list.empty() ? "" : ", ") + format;
   return core::make_error(core::ErrorKind::usage,
                           fmt::format("--format {} is not available here; choose one of: {}", options_.format, list));
+}
+
+core::Status CommandContext::require_format_of(std::string_view kind) const {
+  return report::check_format(kind, options_.format);
+}
+
+core::Status CommandContext::write_result(const nlohmann::json& doc, const std::string& title) {
+  report::RenderOptions render_options;
+  render_options.title = title;
+  return write_result(doc, std::move(render_options));
+}
+
+core::Status CommandContext::write_result(const nlohmann::json& doc, report::RenderOptions render_options) {
+  render_options.color = use_color();
+  auto text = report::render(doc, options_.format, render_options);
+  if (!text) return text.error();
+  auto stream = out();
+  if (!stream) return stream.error();
+  **stream << *text;
+  return core::ok();
 }
 
 core::Expected<std::ostream*> CommandContext::out() {

@@ -7,9 +7,12 @@
 #include <iosfwd>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "analyzer/core/expected.hpp"
+#include "analyzer/report/renderers.hpp"
+#include "nlohmann/json_fwd.hpp"
 
 namespace CLI {
 class App;
@@ -41,6 +44,16 @@ class CommandContext {
 
   // Fails with a usage error when the chosen --format is not one the command renders.
   core::Status require_format(const std::vector<std::string>& supported) const;
+  // The same for a command whose result is of `kind`: the choices are the renderer table's rows for
+  // that kind (analyzer/report/renderers.def).
+  core::Status require_format_of(std::string_view kind) const;
+
+  // Renders the result `doc` in --format through the renderer table and writes it to out(); the
+  // one call a command makes to output its result. `title`: the HTML page's ("dbvet <kind>" when
+  // empty).
+  core::Status write_result(const nlohmann::json& doc, const std::string& title = {});
+  // The same with the renderer's options (their color is set from --color here).
+  core::Status write_result(const nlohmann::json& doc, report::RenderOptions options);
 
   // The stream that -o names, or standard output. Opened on first use. A regular file is written
   // to a temporary file beside it and only renamed over it by finish(), so a failed run never
@@ -87,6 +100,9 @@ struct CommandEntry {
   const char* name;
   const char* summary;
   CommandSetup setup;
+  // The kind of the command's result: the renderer table's rows for it are the --format choices
+  // its --help lists. Null for a command whose formats are not in the table yet (bench, explain).
+  const char* kind = nullptr;
 };
 
 // Sorted by name; one row per file in cli/commands/.

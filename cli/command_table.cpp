@@ -17,18 +17,18 @@ CommandRun setup_sandbox(CLI::App& app);
 
 const std::vector<CommandEntry>& command_table() {
   static const std::vector<CommandEntry> table = {
-      {"advise", "Recommend indexes, rewrites and caching for a workload", setup_advise},
-      {"audit", "Find what costs the most and what to do about it (the main job)", setup_audit},
+      {"advise", "Recommend indexes, rewrites and caching for a workload", setup_advise, "advise"},
+      {"audit", "Find what costs the most and what to do about it (the main job)", setup_audit, "audit"},
       {"bench", "Benchmark a workload against its variants, with SLAs", setup_bench},
-      {"capture", "Capture query statistics from a live server or a workload run", setup_capture},
-      {"compare", "Compare two benchmark results statistically", setup_compare},
-      {"digest", "Aggregate slow query logs by fingerprint", setup_digest},
-      {"explain", "Show the plan of a statement on any engine", setup_explain},
-      {"gen", "Create and load the Virtual Pet sample", setup_gen},
-      {"health", "Health checks of databases and caches", setup_health},
-      {"report", "Render results and history into one HTML report", setup_report},
-      {"rules", "List and describe the rules", setup_rules},
-      {"sandbox", "List or remove sandboxes left by a dbvet that was killed", setup_sandbox},
+      {"capture", "Capture query statistics from a live server or a workload run", setup_capture, "digest"},
+      {"compare", "Compare two benchmark results statistically", setup_compare, "compare"},
+      {"digest", "Aggregate slow query logs by fingerprint", setup_digest, "digest"},
+      {"explain", "Show the plan of a statement on any engine", setup_explain, "explain"},
+      {"gen", "Create and load the Virtual Pet sample", setup_gen, "gen"},
+      {"health", "Health checks of databases and caches", setup_health, "health"},
+      {"report", "Render results and history into one HTML report", setup_report, "report"},
+      {"rules", "List and describe the rules", setup_rules, "rules"},
+      {"sandbox", "List or remove sandboxes left by a dbvet that was killed", setup_sandbox, "sandbox"},
   };
   return table;
 }

@@ -10,6 +10,7 @@
 #include "analyzer/core/fatal.hpp"
 #include "analyzer/core/version.hpp"
 #include "analyzer/engines/connection.hpp"
+#include "analyzer/report/renderers.hpp"
 #include "cli/cli_context.hpp"
 #include "cli/timeouts.hpp"
 
@@ -80,6 +81,12 @@ int run(int argc, char** argv) {
     CLI::App* sub = app.add_subcommand(entry.name, entry.summary);
     if (!to_set_up.all && &entry != to_set_up.only) continue;
     CommandRun command = entry.setup(*sub);
+    if (entry.kind != nullptr) {
+      std::string formats;
+      for (const auto& format : dbvet::report::formats_for(entry.kind))
+        formats += (formats.empty() ? "" : ", ") + format;
+      sub->footer("Formats (--format): " + formats);
+    }
     sub->callback([&selected, command] { selected = command; });
   }
 

@@ -3,10 +3,12 @@
 // result ranked by cost. The command wires the engine (Connection, WhatIf) in; this never prints.
 
 #include <map>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "analyzer/advisor/apply.hpp"
 #include "analyzer/advisor/dry_run.hpp"
 #include "analyzer/advisor/index_advisor.hpp"
 #include "analyzer/advisor/verify_by_applying.hpp"
@@ -47,6 +49,15 @@ struct AuditClass {
   std::string plan_summary;  // the plan's scan/search lines
 };
 
+// What was audited (docs/json/audit.md's "input"): a workload run, a log, or a statistics view.
+struct AuditInput {
+  std::string kind = "workload";  // workload, log or source
+  std::string file, format;       // log: the file and the format it was read as
+  std::string source;             // source: pg_stat_statements or performance_schema
+  uint64_t events = 0;            // log and source: statements read
+  uint64_t skipped = 0;           // log: malformed records skipped
+};
+
 struct AuditResult {
   std::string engine;
   std::string target;
@@ -64,6 +75,9 @@ struct AuditResult {
   // With a digest given: the classes left out because their example has placeholders.
   std::vector<std::string> skipped_placeholder_classes;
   std::vector<std::string> skipped_other_database_classes;
+  AuditInput input;  // set by the caller, which chose the input
+  // --apply: what creating each recommended index did; none without --apply.
+  std::optional<std::vector<AppliedIndex>> applied;
 };
 
 // True when the statement has a bind placeholder ($1, ?, :name): a server's normalized text.

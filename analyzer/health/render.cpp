@@ -89,7 +89,8 @@ json health_to_json(const std::vector<TargetHealth>& results, const std::string&
     for (const auto& metric : target.metrics) {
       json labels = json::object();
       for (const auto& [key, value] : metric.labels) labels[key] = value;
-      t["metrics"].push_back({{"name", metric.name}, {"labels", labels}, {"value", metric.value}});
+      t["metrics"].push_back(
+          {{"name", metric.name}, {"labels", labels}, {"value", metric.value}, {"help", metric.help}});
     }
     t["top_queries"] = json::array();
     for (const auto& query : target.top_queries) {

@@ -1,35 +1,13 @@
 #include "analyzer/report/html_report.hpp"
 
 #include "analyzer/core/version.hpp"
+#include "analyzer/report/escape.hpp"
 #include "analyzer/report/html_assets.hpp"
 #include "fmt/format.h"
 #include "nlohmann/json.hpp"
 
 namespace dbvet::report {
 namespace {
-
-std::string escape_html(const std::string& text) {
-  std::string out;
-  for (char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
 
 // A "</script" inside an embedded file would end its element early.
 std::string safe_script(std::string_view code) {
@@ -74,10 +52,10 @@ std::string render_html_report(const std::vector<nlohmann::json>& documents, con
       "style-src 'unsafe-inline'; img-src data:\">\n";
   html += fmt::format("<meta name=\"generator\" content=\"dbvet {}, Chart.js {}\">\n", core::kVersion,
                       assets::chart_js_version());
-  html += fmt::format("<title>{}</title>\n<style>\n{}</style>\n</head>\n", escape_html(title), assets::report_css());
+  html += fmt::format("<title>{}</title>\n<style>\n{}</style>\n</head>\n", escape_markup(title), assets::report_css());
   html += "<body data-charts-rendered=\"0\">\n<header>\n";
   html += fmt::format("<h1>{}</h1>\n<div class=\"meta\"><span id=\"sources\"></span> &middot; dbvet {}</div>\n",
-                      escape_html(title), escape_html(core::kVersion));
+                      escape_markup(title), escape_markup(core::kVersion));
   html += "</header>\n<main id=\"app\"><noscript>This report needs JavaScript to render.</noscript></main>\n";
   html += "<script type=\"application/json\" id=\"dbvet-data\">" + json_for_script(data) + "</script>\n";
   html += "<script>\n" + safe_script(assets::chart_js()) + "\n</script>\n";

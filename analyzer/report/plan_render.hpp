@@ -4,6 +4,7 @@
 #include <string>
 
 #include "analyzer/model/plan.hpp"
+#include "analyzer/report/renderers.hpp"
 #include "nlohmann/json_fwd.hpp"
 
 namespace dbvet::report {
@@ -19,5 +20,10 @@ struct PlanTextOptions {
 // One line per node: operation, relation and index, then the numbers that matter, children indented
 // under "->" as psql does.
 std::string render_plan_text(const model::Plan& plan, const PlanTextOptions& options = {});
+
+// `dbvet explain`'s document (kind "explain": the target and each statement's plan or error) as
+// the same trees, from the JSON.
+std::string render_explain_text(const nlohmann::json& doc, const RenderOptions& options);
+std::string render_explain_md(const nlohmann::json& doc, const RenderOptions& options);
 
 }  // namespace dbvet::report

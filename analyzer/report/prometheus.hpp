@@ -1,14 +1,12 @@
 #pragma once
 // Prometheus text exposition (format 0.0.4) of health metrics, for the node exporter's textfile
-// collector and for `promtool check metrics`, and a push to a Pushgateway.
+// collector and for `promtool check metrics`; analyzer/push/pushgateway.hpp pushes it.
 
-#include <chrono>
 #include <string>
 #include <string_view>
-#include <vector>
 
-#include "analyzer/core/expected.hpp"
-#include "analyzer/health/check.hpp"
+#include "analyzer/report/renderers.hpp"
+#include "nlohmann/json_fwd.hpp"
 
 namespace dbvet::report {
 
@@ -19,16 +17,9 @@ bool prometheus_metric_name_ok(std::string_view name);  // [a-zA-Z_:][a-zA-Z0-9_
 bool prometheus_label_name_ok(std::string_view name);   // [a-zA-Z_][a-zA-Z0-9_]*, not __reserved
 std::string prometheus_value(double value);             // NaN, +Inf, -Inf, shortest decimal otherwise
 
-// Every metric of every target as gauges, one family per name (HELP and TYPE once), each sample
-// labelled target and engine first. A sample repeated with the same labels keeps its last value.
-std::string render_prometheus(const std::vector<health::TargetHealth>& results);
-
-// The Pushgateway grouping path: /metrics/job/<job>/instance/<instance>, with values that are not
-// plain URL path text written in the gateway's base64 form (instance@base64/...).
-std::string pushgateway_path(std::string_view job, std::string_view instance);
-
-// PUTs `body` (text exposition) to base_url + pushgateway_path(job, instance), replacing the group.
-core::Status push_to_gateway(const std::string& base_url, const std::string& job, const std::string& instance,
-                             const std::string& body, std::chrono::milliseconds timeout);
+// Every metric of every target of a health document (docs/json/health.md) as gauges, one family
+// per name (HELP and TYPE once), each sample labelled target and engine first. A sample repeated
+// with the same labels keeps its last value.
+std::string render_prometheus(const nlohmann::json& doc, const RenderOptions& options = {});
 
 }  // namespace dbvet::report

@@ -22,7 +22,6 @@
 #endif
 #include "analyzer/history/history.hpp"
 #include "analyzer/report/audit_render.hpp"
-#include "analyzer/report/html_report.hpp"
 #include "analyzer/util/parse.hpp"
 #include "benchmarks/bench_runner.hpp"
 #include "cli/cli_context.hpp"
@@ -106,30 +105,6 @@ core::Expected<std::unique_ptr<model::WhatIf>> open_what_if(const core::TargetUr
   return std::unique_ptr<model::WhatIf>(std::make_unique<advisor::PlanOnlyWhatIf>(connection));
 }
 
-nlohmann::json applied_to_json(const std::vector<advisor::AppliedIndex>& applied) {
-  auto out = nlohmann::json::array();
-  for (const auto& a : applied) {
-    nlohmann::json row{{"table", a.table}, {"ddl", a.ddl}, {"status", a.applied ? "applied" : "failed"}};
-    row["error"] = a.applied ? nlohmann::json() : nlohmann::json(a.error);
-    out.push_back(std::move(row));
-  }
-  return out;
-}
-
-std::string render_applied(const std::vector<advisor::AppliedIndex>& applied, bool markdown) {
-  size_t ok = 0;
-  for (const auto& a : applied) ok += a.applied ? 1 : 0;
-  std::string out =
-      fmt::format("{}Applied ({} of {} index recommendations)\n", markdown ? "\n## " : "\n", ok, applied.size());
-  if (markdown) out += "\n";
-  for (const auto& a : applied) {
-    out += fmt::format("{}{}: {}{}\n", markdown ? "- " : "  ", a.applied ? "applied" : "FAILED", a.ddl,
-                       a.applied ? "" : " -- " + a.error);
-  }
-  if (applied.empty()) out += markdown ? "- nothing to apply\n" : "  nothing to apply\n";
-  return out;
-}
-
 // "500MB", "2 GB", "64kB", "1048576": bytes, with 1024-based units as PostgreSQL's size settings.
 core::Expected<int64_t> parse_byte_size(const std::string& text) {
   if (auto bytes = util::parse_byte_size(text)) return *bytes;
@@ -138,7 +113,7 @@ core::Expected<int64_t> parse_byte_size(const std::string& text) {
 }
 
 int run_audit_command(CommandContext& context, const AuditArgs& args, bool advise) {
-  if (auto status = context.require_format({"text", "json", "md", "html"}); !status)
+  if (auto status = context.require_format_of(advise ? "advise" : "audit"); !status)
     return context.fail(status.error());
   int inputs = (args.workloads.empty() ? 0 : 1) + (args.log.empty() ? 0 : 1) + (args.source.empty() ? 0 : 1);
   if (inputs == 0) {
@@ -186,7 +161,7 @@ int run_audit_command(CommandContext& context, const AuditArgs& args, bool advis
 
   // --log: the digest of the log file; --source: of the server's statistics view.
   std::optional<digest::Digest> input_digest;
-  nlohmann::json input{{"kind", "workload"}};
+  advisor::AuditInput input;
   if (!args.log.empty()) {
     digest::DigestOptions digest_options;
     digest_options.files = {args.log};
@@ -195,11 +170,11 @@ int run_audit_command(CommandContext& context, const AuditArgs& args, bool advis
     if (!digested->read_errors.empty()) {  // an audit of part of a log would rank the wrong classes
       return context.fail(core::make_error(core::ErrorKind::input, digested->read_errors.front()));
     }
-    input = {{"kind", "log"},
-             {"file", args.log},
-             {"format", digested->format},
-             {"events", digested->events},
-             {"skipped", digested->skipped}};
+    input.kind = "log";
+    input.file = args.log;
+    input.format = digested->format;
+    input.events = digested->events;
+    input.skipped = digested->skipped;
     input_digest = std::move(digested->digest);
   } else if (!args.source.empty()) {
     bool pg = args.source == "pg_stat_statements";
@@ -212,7 +187,9 @@ int run_audit_command(CommandContext& context, const AuditArgs& args, bool advis
     auto live = pg ? capture::live::capture_pg_stat_statements(**connection, capture_options)
                    : capture::live::capture_performance_schema(**connection, capture_options);
     if (!live) return context.fail(live.error());
-    input = {{"kind", "source"}, {"source", args.source}, {"events", live->result.events}};
+    input.kind = "source";
+    input.source = args.source;
+    input.events = live->result.events;
     input_digest = std::move(live->result.digest);
   }
 
@@ -241,59 +218,35 @@ int run_audit_command(CommandContext& context, const AuditArgs& args, bool advis
   }
   if (!result) return context.fail(result.error());
   result->notes.insert(result->notes.end(), what_if_notes.begin(), what_if_notes.end());
+  result->input = input;
   if (!args.log.empty()) {
     result->notes.push_back(
         fmt::format("input: the log {} ({}, {} statements); no workload ran (0 transactions), "
                     "so N+1 within a transaction is not detected",
-                    args.log, input["format"].get<std::string>(), result->statements));
+                    args.log, input.format, result->statements));
   } else if (!args.source.empty()) {
     result->notes.push_back(
         fmt::format("input: {} ({} executions); no workload ran (0 transactions)", args.source, result->statements));
   }
 
   // Only --apply opens a writing session; the audit above ran read-only.
-  std::optional<std::vector<advisor::AppliedIndex>> applied;
   if (args.apply) {
     engines::ConnectOptions write_options;
     write_options.allow_writes = true;
     write_options.statement_timeout = std::chrono::hours(6);  // an index build on a big table
     auto writer = engines::connect(*url, write_options);
     if (!writer) return context.fail(writer.error());
-    applied = advisor::apply_index_recommendations(**writer, result->recommendations);
+    result->applied = advisor::apply_index_recommendations(**writer, result->recommendations);
   }
 
-  auto out = context.out();
-  if (!out) return context.fail(out.error());
-  const auto& format = context.options().format;
   auto doc = report::audit_to_json(*result, advise ? "advise" : "audit");
-  doc["input"] = input;
-  {
-    nlohmann::json timing = nlohmann::json::object();
-    for (const auto& [name, seconds] : result->timings_s) timing[name] = seconds;
-    doc["timing_s"] = timing;
-  }
-  if (input_digest) {
-    doc["input"]["skipped_placeholder_classes"] = result->skipped_placeholder_classes;
-    doc["input"]["skipped_other_database_classes"] = result->skipped_other_database_classes;
-  }
-  if (applied) doc["applied"] = applied_to_json(*applied);
-  if (format == "json") {
-    **out << report::json_text(doc, 2) << '\n';
-  } else if (format == "html") {
-    **out << report::render_html_report({doc}, advise ? "dbvet advise" : "dbvet audit");
-  } else if (format == "md") {
-    **out << report::render_audit_md(*result, advise);
-    if (applied) **out << render_applied(*applied, true);
-  } else {
-    **out << report::render_audit_text(*result, advise);
-    if (applied) **out << render_applied(*applied, false);
-  }
+  if (auto written = context.write_result(doc); !written) return context.fail(written.error());
   if (!args.history.empty()) {
     auto appended = history::append(args.history, advise ? "advise" : "audit", report::json_text(doc));
     if (!appended) return context.fail(appended.error());
   }
-  if (applied) {
-    for (const auto& a : *applied) {
+  if (result->applied) {
+    for (const auto& a : *result->applied) {
       if (!a.applied) return kExitRuntime;
     }
   }

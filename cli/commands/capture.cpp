@@ -10,7 +10,6 @@
 #include "analyzer/core/target_url.hpp"
 #include "analyzer/digest/digest_report.hpp"
 #include "analyzer/history/history.hpp"
-#include "analyzer/report/html_report.hpp"
 #include "analyzer/report/json_envelope.hpp"
 #include "cli/cli_context.hpp"
 #include "fmt/format.h"
@@ -41,8 +40,7 @@ struct CaptureArgs {
 core::Error usage(std::string message) { return core::make_error(core::ErrorKind::usage, std::move(message)); }
 
 int run_capture(CommandContext& context, const CaptureArgs& args) {
-  if (auto status = context.require_format({"text", "json", "md", "html"}); !status)
-    return context.fail(status.error());
+  if (auto status = context.require_format_of("digest"); !status) return context.fail(status.error());
   auto mode = sql::parse_fingerprint_mode(args.fingerprint);
   if (!mode)
     return context.fail(usage(fmt::format("--fingerprint {}: expected pt, canonical or pg", args.fingerprint)));
@@ -162,18 +160,7 @@ int run_capture(CommandContext& context, const CaptureArgs& args) {
   auto doc = capture::live::live_capture_to_json(*captured, report_options);
   doc["input"]["target"] = url->redacted();
   if (duration.count()) doc["input"]["duration"] = args.duration_s;
-  auto out = context.out();
-  if (!out) return context.fail(out.error());
-  const std::string& format = context.options().format;
-  if (format == "json") {
-    **out << report::json_text(doc, 2) << '\n';
-  } else if (format == "html") {
-    **out << report::render_html_report({doc}, "dbvet capture");
-  } else if (format == "md") {
-    **out << digest::render_digest_markdown(doc);
-  } else {
-    **out << digest::render_digest_text(doc);
-  }
+  if (auto written = context.write_result(doc, "dbvet capture"); !written) return context.fail(written.error());
   if (!args.history.empty()) {
     auto appended = history::append(args.history, "capture", report::json_text(doc));
     if (!appended) return context.fail(appended.error());

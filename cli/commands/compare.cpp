@@ -3,7 +3,6 @@
 #include <iostream>
 
 #include "CLI/CLI.hpp"
-#include "analyzer/report/html_report.hpp"
 #include "analyzer/report/json_envelope.hpp"
 #include "cli/cli_context.hpp"
 
@@ -19,8 +18,7 @@ struct CompareArgs {
 };
 
 int run_compare(CommandContext& context, const CompareArgs& args) {
-  if (auto status = context.require_format({"text", "json", "md", "html"}); !status)
-    return context.fail(status.error());
+  if (auto status = context.require_format_of("compare"); !status) return context.fail(status.error());
   bench::CompareOptions options;
   auto threshold = bench::parse_fraction(args.threshold, "--threshold");
   if (!threshold) return context.fail(threshold.error());
@@ -53,22 +51,10 @@ int run_compare(CommandContext& context, const CompareArgs& args) {
                           : args.base + " and " + args.head + ": no benchmark in common: nothing to compare"));
   }
 
-  auto out = context.out();
-  if (!out) return context.fail(out.error());
-  const auto& format = context.options().format;
-  if (format == "json" || format == "html") {
-    auto doc = report::json_envelope("compare");
-    nlohmann::json body = comparison;
-    doc.update(body);
-    if (format == "json")
-      **out << report::json_text(doc, 2) << '\n';
-    else
-      **out << report::render_html_report({doc}, "dbvet compare");
-  } else if (format == "md") {
-    **out << bench::render_compare_markdown(comparison);
-  } else {
-    **out << bench::render_compare_text(comparison);
-  }
+  auto doc = report::json_envelope("compare");
+  nlohmann::json body = comparison;
+  doc.update(body);
+  if (auto written = context.write_result(doc); !written) return context.fail(written.error());
   return comparison.regressed() ? kExitGateFailed : kExitOk;
 }
 

@@ -6,7 +6,6 @@
 #include "analyzer/digest/digest_report.hpp"
 #include "analyzer/digest/digest_runner.hpp"
 #include "analyzer/history/history.hpp"
-#include "analyzer/report/html_report.hpp"
 #include "analyzer/report/json_envelope.hpp"
 #include "cli/cli_context.hpp"
 #include "fmt/format.h"
@@ -27,8 +26,7 @@ struct DigestArgs {
 };
 
 int run_digest(CommandContext& context, const DigestArgs& args) {
-  if (auto status = context.require_format({"text", "json", "md", "html"}); !status)
-    return context.fail(status.error());
+  if (auto status = context.require_format_of("digest"); !status) return context.fail(status.error());
   auto engine = capture::parse_engine(args.engine);
   if (!engine) {
     return context.fail(core::make_error(core::ErrorKind::usage,
@@ -87,18 +85,7 @@ int run_digest(CommandContext& context, const DigestArgs& args) {
   report_options.order_by = *order;
   report_options.top = args.top;
   auto doc = digest::digest_to_json(*result, report_options);
-  auto out = context.out();
-  if (!out) return context.fail(out.error());
-  const std::string& format = context.options().format;
-  if (format == "json") {
-    **out << report::json_text(doc, 2) << '\n';
-  } else if (format == "html") {
-    **out << report::render_html_report({doc}, "dbvet digest");
-  } else if (format == "md") {
-    **out << digest::render_digest_markdown(doc);
-  } else {
-    **out << digest::render_digest_text(doc);
-  }
+  if (auto written = context.write_result(doc); !written) return context.fail(written.error());
   if (!args.history.empty()) {
     auto appended = history::append(args.history, "digest", report::json_text(doc));
     if (!appended) return context.fail(appended.error());

@@ -26,7 +26,7 @@ struct ExplainArgs {
 };
 
 int run_explain(CommandContext& context, const ExplainArgs& args) {
-  if (auto status = context.require_format({"text", "json", "md"}); !status) return context.fail(status.error());
+  if (auto status = context.require_format_of("explain"); !status) return context.fail(status.error());
   if (args.sql.empty() == args.file.empty()) {
     return context.fail(core::make_error(core::ErrorKind::usage, "explain needs a statement or -f FILE, not both"));
   }
@@ -66,7 +66,6 @@ int run_explain(CommandContext& context, const ExplainArgs& args) {
   auto doc = report::json_envelope("explain");
   doc["target"] = {{"engine", std::string(core::engine_name(url->engine))}, {"url", url->redacted()}};
   doc["statements"] = nlohmann::json::array();
-  std::string text;
   int exit_code = kExitOk;
   engines::ExplainOptions options;
   options.analyze = args.analyze;
@@ -81,23 +80,11 @@ int run_explain(CommandContext& context, const ExplainArgs& args) {
       continue;
     }
     doc["statements"].push_back({{"sql", statement.text}, {"plan", report::plan_to_json(*plan)}});
-    report::PlanTextOptions text_options{context.use_color() && context.options().format == "text", args.raw};
-    if (statements.size() > 1 || context.options().format == "md") {
-      text += context.options().format == "md" ? fmt::format("### `{}`\n\n```\n", statement.text)
-                                               : fmt::format("-- {}\n", statement.text);
-    }
-    text += report::render_plan_text(*plan, text_options);
-    if (context.options().format == "md") text += "```\n";
-    if (statements.size() > 1) text += "\n";
   }
 
-  auto out = context.out();
-  if (!out) return context.fail(out.error());
-  if (context.options().format == "json") {
-    **out << report::json_text(doc, 2) << '\n';
-  } else {
-    **out << text;
-  }
+  report::RenderOptions render_options;
+  render_options.raw = args.raw;
+  if (auto written = context.write_result(doc, render_options); !written) return context.fail(written.error());
   return exit_code;
 }
 

@@ -61,20 +61,8 @@ class ProgressBar {
   bool drawn_ = false;
 };
 
-std::string with_commas(int64_t value) {
-  std::string digits = std::to_string(value);
-  std::string out;
-  int count = 0;
-  for (auto it = digits.rbegin(); it != digits.rend(); ++it) {
-    if (count && count % 3 == 0 && *it != '-') out.insert(out.begin(), ',');
-    out.insert(out.begin(), *it);
-    ++count;
-  }
-  return out;
-}
-
 int run_gen(CommandContext& context, const GenArgs& args) {
-  if (auto status = context.require_format({"text", "json"}); !status) return context.fail(status.error());
+  if (auto status = context.require_format_of("gen"); !status) return context.fail(status.error());
   if (args.sample != "virtualpet") {
     return context.fail(core::make_error(core::ErrorKind::usage,
                                          fmt::format("unknown sample '{}' (the only one is virtualpet)", args.sample)));
@@ -131,52 +119,33 @@ int run_gen(CommandContext& context, const GenArgs& args) {
 
   const double mb = static_cast<double>(result->bytes()) / 1e6;
   const double load = result->load_seconds > 0 ? result->load_seconds : 1e-9;
-  auto out = context.out();
-  if (!out) return context.fail(out.error());
-  if (context.options().format == "json") {
-    auto doc = report::json_envelope("gen");
-    doc["sample"] = args.sample;
-    doc["scale"] = args.scale;
-    doc["seed"] = args.seed;
-    doc["target"] = {{"engine", std::string(core::engine_name(url->engine))}, {"url", url->redacted()}};
-    doc["services"] = result->services;
-    doc["tables"] = nlohmann::json::array();
-    for (const auto& table : result->tables) {
-      doc["tables"].push_back({{"name", table.name},
-                               {"service", table.service},
-                               {"rows", table.rows},
-                               {"bytes", table.bytes},
-                               {"checksum", hex64(table.checksum)},
-                               {"seconds", table.seconds}});
-    }
-    doc["totals"] = {{"rows", result->rows()},
-                     {"bytes", result->bytes()},
-                     {"schema_seconds", result->schema_seconds},
-                     {"load_seconds", result->load_seconds},
-                     {"load_cpu_seconds", result->load_cpu_seconds},
-                     {"index_seconds", result->index_seconds},
-                     {"analyze_seconds", result->analyze_seconds},
-                     {"seconds", result->total_seconds},
-                     {"rows_per_second", static_cast<double>(result->rows()) / load},
-                     {"mb_per_second", mb / load}};
-    doc["checksum"] = hex64(result->checksum);
-    **out << report::json_text(doc, 2) << '\n';
-    return kExitOk;
-  }
-  std::string text = fmt::format("Loaded the Virtual Pet sample (scale {}, seed {}) into {}\n", args.scale, args.seed,
-                                 url->redacted());
-  text += fmt::format("  {:<20} {:>12} {:>10} {:>9}\n", "table", "rows", "MB", "seconds");
+  auto doc = report::json_envelope("gen");
+  doc["sample"] = args.sample;
+  doc["scale"] = args.scale;
+  doc["seed"] = args.seed;
+  doc["target"] = {{"engine", std::string(core::engine_name(url->engine))}, {"url", url->redacted()}};
+  doc["services"] = result->services;
+  doc["tables"] = nlohmann::json::array();
   for (const auto& table : result->tables) {
-    text += fmt::format("  {:<20} {:>12} {:>10.2f} {:>9.3f}\n", table.name, with_commas(table.rows),
-                        static_cast<double>(table.bytes) / 1e6, table.seconds);
+    doc["tables"].push_back({{"name", table.name},
+                             {"service", table.service},
+                             {"rows", table.rows},
+                             {"bytes", table.bytes},
+                             {"checksum", hex64(table.checksum)},
+                             {"seconds", table.seconds}});
   }
-  text += fmt::format("  {:<20} {:>12} {:>10.2f} {:>9.3f}\n", "total", with_commas(result->rows()), mb,
-                      result->load_seconds);
-  text += fmt::format("Load: {} rows/s, {:.1f} MB/s. Indexes and keys {:.3f} s, ANALYZE {:.3f} s, total {:.3f} s.\n",
-                      with_commas(static_cast<int64_t>(static_cast<double>(result->rows()) / load)), mb / load,
-                      result->index_seconds, result->analyze_seconds, result->total_seconds);
-  text += fmt::format("Data checksum {}\n", hex64(result->checksum));
-  **out << text;
+  doc["totals"] = {{"rows", result->rows()},
+                   {"bytes", result->bytes()},
+                   {"schema_seconds", result->schema_seconds},
+                   {"load_seconds", result->load_seconds},
+                   {"load_cpu_seconds", result->load_cpu_seconds},
+                   {"index_seconds", result->index_seconds},
+                   {"analyze_seconds", result->analyze_seconds},
+                   {"seconds", result->total_seconds},
+                   {"rows_per_second", static_cast<double>(result->rows()) / load},
+                   {"mb_per_second", mb / load}};
+  doc["checksum"] = hex64(result->checksum);
+  if (auto written = context.write_result(doc); !written) return context.fail(written.error());
   return kExitOk;
 }
 

@@ -12,7 +12,7 @@
 #include "analyzer/engines/connection.hpp"
 #include "analyzer/health/render.hpp"
 #include "analyzer/history/history.hpp"
-#include "analyzer/report/html_report.hpp"
+#include "analyzer/push/pushgateway.hpp"
 #include "analyzer/report/json_envelope.hpp"
 #include "analyzer/report/prometheus.hpp"
 #include "cli/cli_context.hpp"
@@ -93,8 +93,7 @@ core::Expected<Config> read_config(const std::string& path) {
 }
 
 int run_health(CommandContext& context, HealthArgs args) {
-  if (auto status = context.require_format({"text", "json", "md", "prom", "html"}); !status)
-    return context.fail(status.error());
+  if (auto status = context.require_format_of("health"); !status) return context.fail(status.error());
   health::HealthOptions options;
   // health's own defaults are shorter than the other commands': a scheduled check must not hang.
   options.connect_timeout = args.connect_timeout_s ? std::chrono::milliseconds(args.connect_timeout_s * 1000)
@@ -156,20 +155,8 @@ int run_health(CommandContext& context, HealthArgs args) {
   auto results = health::check_targets(targets, options);
   auto doc = health::health_to_json(results, started_at);
 
-  auto out = context.out();
-  if (!out) return context.fail(out.error());
-  const std::string& format = context.options().format;
-  if (format == "json")
-    **out << report::json_text(doc, 2) << '\n';
-  else if (format == "html")
-    **out << report::render_html_report({doc}, "dbvet health");
-  else if (format == "md")
-    **out << health::render_health_markdown(doc);
-  else if (format == "prom")
-    **out << report::render_prometheus(results);
-  else
-    **out << health::render_health_text(doc, context.use_color());
-  (*out)->flush();
+  if (auto written = context.write_result(doc); !written) return context.fail(written.error());
+  if (auto out = context.out(); out) (*out)->flush();
   // A target that is down is part of the report (dbvet_target_up 0), not a reason to lose it.
   context.keep_output_on_failure();
 
@@ -179,9 +166,12 @@ int run_health(CommandContext& context, HealthArgs args) {
     if (!appended) exit_code = context.fail(appended.error());
   }
   if (!args.push.empty()) {
-    for (const auto& target : results) {
-      auto pushed = report::push_to_gateway(args.push, args.job, target.name, report::render_prometheus({target}),
-                                            options.connect_timeout + std::chrono::seconds(5));
+    for (const auto& target : doc["targets"]) {
+      nlohmann::json one = doc;  // each target is its own Pushgateway group
+      one["targets"] = nlohmann::json::array({target});
+      auto pushed =
+          push::push_to_gateway(args.push, args.job, target["name"].get<std::string>(), report::render_prometheus(one),
+                                options.connect_timeout + std::chrono::seconds(5));
       if (!pushed) exit_code = context.fail(pushed.error());
     }
   }

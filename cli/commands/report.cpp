@@ -4,7 +4,6 @@
 
 #include "CLI/CLI.hpp"
 #include "analyzer/history/history.hpp"
-#include "analyzer/report/html_report.hpp"
 #include "cli/cli_context.hpp"
 #include "fmt/format.h"
 #include "nlohmann/json.hpp"
@@ -54,7 +53,7 @@ core::Status add_file(const std::string& path, std::vector<nlohmann::json>& docu
 }
 
 int run_report(CommandContext& context, const ReportArgs& args) {
-  if (auto status = context.require_format({"text", "html"}); !status) return context.fail(status.error());
+  if (auto status = context.require_format_of("report"); !status) return context.fail(status.error());
   if (args.files.empty() && args.history.empty()) {
     return context.fail(core::make_error(core::ErrorKind::usage, "report needs --history FILE.db or RESULT.json..."));
   }
@@ -75,9 +74,8 @@ int run_report(CommandContext& context, const ReportArgs& args) {
   for (const auto& file : args.files) {
     if (auto status = add_file(file, documents); !status) return context.fail(status.error());
   }
-  auto out = context.out();
-  if (!out) return context.fail(out.error());
-  **out << report::render_html_report(documents, args.title);
+  nlohmann::json doc{{"kind", "report"}, {"documents", std::move(documents)}};
+  if (auto written = context.write_result(doc, args.title); !written) return context.fail(written.error());
   return kExitOk;
 }
 

@@ -30,31 +30,11 @@ nlohmann::json rule_json(const rules::Rule& rule) {
 }
 
 int run_list(CommandContext& context) {
-  if (auto status = context.require_format({"text", "json", "md"}); !status) return context.fail(status.error());
-  auto out = context.out();
-  if (!out) return context.fail(out.error());
-  const auto& all = rules::all_rules();
-  const std::string& format = context.options().format;
-  if (format == "json") {
-    auto doc = report::json_envelope("rules");
-    doc["rules"] = nlohmann::json::array();
-    for (const auto* rule : all) doc["rules"].push_back(rule_json(*rule));
-    **out << report::json_text(doc, 2) << '\n';
-  } else if (format == "md") {
-    **out << "| Rule | Category | Severity | Summary |\n|---|---|---|---|\n";
-    for (const auto* rule : all) {
-      **out << fmt::format("| `{}` | {} | {} | {} |\n", rule->id(), rules::category_name(rule->category()),
-                           model::severity_name(rule->default_severity()), rule->summary());
-    }
-  } else {
-    size_t width = 4;
-    for (const auto* rule : all) width = std::max(width, rule->id().size());
-    **out << fmt::format("{:<{}}  {:<8}  {:<8}  {}\n", "RULE", width, "CATEGORY", "SEVERITY", "SUMMARY");
-    for (const auto* rule : all) {
-      **out << fmt::format("{:<{}}  {:<8}  {:<8}  {}\n", rule->id(), width, rules::category_name(rule->category()),
-                           model::severity_name(rule->default_severity()), rule->summary());
-    }
-  }
+  if (auto status = context.require_format_of("rules"); !status) return context.fail(status.error());
+  auto doc = report::json_envelope("rules");
+  doc["rules"] = nlohmann::json::array();
+  for (const auto* rule : rules::all_rules()) doc["rules"].push_back(rule_json(*rule));
+  if (auto written = context.write_result(doc); !written) return context.fail(written.error());
   return kExitOk;
 }
 
@@ -75,22 +55,16 @@ std::string doc_page(const rules::Rule& rule) {
 }
 
 int run_show(CommandContext& context, const RulesArgs& args) {
-  if (auto status = context.require_format({"text", "json", "md"}); !status) return context.fail(status.error());
+  if (auto status = context.require_format_of("rule"); !status) return context.fail(status.error());
   const rules::Rule* rule = rules::find_rule(args.id);
   if (!rule) {
     return context.fail(
         core::make_error(core::ErrorKind::usage, fmt::format("unknown rule '{}' (see `dbvet rules list`)", args.id)));
   }
-  auto out = context.out();
-  if (!out) return context.fail(out.error());
-  if (context.options().format == "json") {
-    auto doc = report::json_envelope("rule");
-    doc["rule"] = rule_json(*rule);
-    doc["doc"] = doc_page(*rule);
-    **out << report::json_text(doc, 2) << '\n';
-  } else {
-    **out << doc_page(*rule);
-  }
+  auto doc = report::json_envelope("rule");
+  doc["rule"] = rule_json(*rule);
+  doc["doc"] = doc_page(*rule);
+  if (auto written = context.write_result(doc); !written) return context.fail(written.error());
   return kExitOk;
 }
 

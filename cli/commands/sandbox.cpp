@@ -23,11 +23,6 @@ struct SandboxArgs {
   std::string target;
 };
 
-std::string state_of(const engines::SandboxEntry& entry) {
-  if (!entry.this_host) return "made on another host";
-  return entry.owner_alive ? fmt::format("in use by pid {}", entry.parsed.pid) : "orphaned";
-}
-
 std::string created_text(int64_t seconds) {
   std::time_t time = static_cast<std::time_t>(seconds);
   std::tm utc{};
@@ -38,7 +33,7 @@ std::string created_text(int64_t seconds) {
 }
 
 int run_sandbox(CommandContext& context, const SandboxArgs& args) {
-  if (auto status = context.require_format({"text", "json"}); !status) return context.fail(status.error());
+  if (auto status = context.require_format_of("sandbox"); !status) return context.fail(status.error());
   auto url = core::parse_target_url(args.target);
   if (!url) return context.fail(url.error());
   auto entries = engines::list_sandboxes(*url);
@@ -58,9 +53,7 @@ int run_sandbox(CommandContext& context, const SandboxArgs& args) {
     if (!dropped) exit_code = context.fail(dropped.error());
   }
 
-  auto out = context.out();
-  if (!out) return context.fail(out.error());
-  if (context.options().format == "json") {
+  {
     auto doc = report::json_envelope("sandbox");
     doc["target"] = url->redacted();
     doc["action"] = args.action;
@@ -76,19 +69,9 @@ int run_sandbox(CommandContext& context, const SandboxArgs& args) {
       if (clean) row["outcome"] = outcomes[i];
       doc["sandboxes"].push_back(std::move(row));
     }
-    **out << report::json_text(doc, 2) << '\n';
+    if (auto written = context.write_result(doc); !written) return context.fail(written.error());
     return exit_code;
   }
-  if (entries->empty()) {
-    **out << fmt::format("no dbvet sandboxes on {}\n", url->redacted());
-    return exit_code;
-  }
-  for (size_t i = 0; i < entries->size(); ++i) {
-    const auto& entry = (*entries)[i];
-    **out << fmt::format("{}  created {}  {}{}\n", entry.name, created_text(entry.parsed.created), state_of(entry),
-                         clean ? "  " + outcomes[i] : "");
-  }
-  return exit_code;
 }
 
 }  // namespace

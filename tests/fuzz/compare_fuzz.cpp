@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <string>
 
+#include "analyzer/report/compare_render.hpp"
 #include "benchmarks/compare.hpp"
 #include "nlohmann/json.hpp"
 
@@ -14,9 +15,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   auto run = dbvet::bench::parse_run(doc, "fuzz.json");
   if (!run) return 0;
   auto comparison = dbvet::bench::compare_runs(*run, *run, {});
-  (void)dbvet::bench::render_compare_text(comparison);
-  (void)dbvet::bench::render_compare_markdown(comparison);
   nlohmann::json out = comparison;
+  (void)dbvet::report::render_compare_text(out, {});
+  (void)dbvet::report::render_compare_md(out, {});
   (void)out.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   if (auto variants = dbvet::bench::compare_variants(*run, "", {})) (void)variants->summary_line();
   return 0;

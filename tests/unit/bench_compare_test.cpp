@@ -2,6 +2,7 @@
 
 #include <cmath>
 
+#include "analyzer/report/compare_render.hpp"
 #include "benchmarks/compare.hpp"
 #include "nlohmann/json.hpp"
 
@@ -67,7 +68,8 @@ TEST(BenchCompare, SlowerBeyondThresholdIsARegression) {
   }
   EXPECT_TRUE(comparison.regressed());
   EXPECT_EQ(comparison.summary_line(), "2 regressed, 0 improved, 0 unchanged");
-  auto md = render_compare_markdown(comparison);
+  json doc = comparison;
+  auto md = report::render_compare_md(doc, {});
   EXPECT_EQ(md.find("2 regressed, 0 improved, 0 unchanged"), md.find("**") + 2);
   EXPECT_NE(md.find("| Query | Metric | Base | Head | Change (95% CI) | p | Verdict |"), std::string::npos);
 }

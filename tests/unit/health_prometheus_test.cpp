@@ -6,7 +6,10 @@
 #include <cmath>
 #include <fstream>
 
+#include "analyzer/health/render.hpp"
+#include "analyzer/push/pushgateway.hpp"
 #include "analyzer/report/prometheus.hpp"
+#include "nlohmann/json.hpp"
 #include "tests/support/test_env.hpp"
 
 namespace dbvet::report {
@@ -44,7 +47,7 @@ std::vector<health::TargetHealth> sample_results() {
 }
 
 TEST(Prometheus, GroupsFamiliesWithHelpAndTypeOnce) {
-  std::string text = render_prometheus(sample_results());
+  std::string text = render_prometheus(health::health_to_json(sample_results(), "2026-01-01T00:00:00Z"));
   auto count = [&](const std::string& needle) {
     size_t n = 0;
     for (size_t pos = text.find(needle); pos != std::string::npos; pos = text.find(needle, pos + 1)) ++n;
@@ -81,18 +84,18 @@ TEST(Prometheus, ValuesAndNames) {
 }
 
 TEST(Prometheus, PushgatewayPaths) {
-  EXPECT_EQ(pushgateway_path("dbvet", "user-service"), "/metrics/job/dbvet/instance/user-service");
+  EXPECT_EQ(push::pushgateway_path("dbvet", "user-service"), "/metrics/job/dbvet/instance/user-service");
   // Anything beyond plain path text goes base64url-encoded, as the Pushgateway documents.
-  EXPECT_EQ(pushgateway_path("dbvet", "sqlite:/var/db/pets.db"),
+  EXPECT_EQ(push::pushgateway_path("dbvet", "sqlite:/var/db/pets.db"),
             "/metrics/job/dbvet/instance@base64/c3FsaXRlOi92YXIvZGIvcGV0cy5kYg==");
-  EXPECT_EQ(pushgateway_path("dbvet", ""), "/metrics/job/dbvet/instance@base64/=");
+  EXPECT_EQ(push::pushgateway_path("dbvet", ""), "/metrics/job/dbvet/instance@base64/=");
 }
 
 TEST(Prometheus, PromtoolAcceptsTheOutput) {
   if (access("/usr/bin/promtool", X_OK) != 0) GTEST_SKIP() << "promtool is not installed (scripts/bootstrap)";
   auto dir = testing::scratch_dir("prometheus_promtool");
   auto file = dir / "metrics.prom";
-  std::ofstream(file) << render_prometheus(sample_results());
+  std::ofstream(file) << render_prometheus(health::health_to_json(sample_results(), "2026-01-01T00:00:00Z"));
   auto result = testing::run_program({"/bin/sh", "-c", "promtool check metrics < '" + file.string() + "'"});
   EXPECT_EQ(result.exit_code, 0) << result.out << result.err;
 }
