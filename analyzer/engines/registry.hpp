@@ -38,6 +38,21 @@ struct SandboxState {
 // The sandbox's name for a database of the target (sandbox_names.hpp).
 using SandboxNamer = std::function<std::string(const std::string& database)>;
 
+// How `dbvet gen` loads the sample into the engine (analyzer/sample/loader.cpp).
+struct SampleLoad {
+  std::string_view list_tables_sql;  // the tables of the session's current schema or database
+  std::string_view before_drops;     // around the DROP TABLEs of --replace
+  std::string_view after_drops;
+  std::string_view bulk_session_setup;  // run in every loading session
+  bool several_writers = true;          // tables load side by side in several sessions
+  // Each table's indexes and ANALYZE run right after its load (sample/index_plan.hpp).
+  bool pipelined_indexes = false;
+  // {0} table, {1} column: moves an identity column's sequence past the loaded values.
+  std::string_view identity_reset;
+  // ANALYZE of the sample's tables: this prefix and the table names, else a plain ANALYZE script.
+  std::string_view analyze_tables_prefix;
+};
+
 struct Driver {
   const EngineDescription* description = nullptr;
   Expected<std::unique_ptr<Connection>> (*connect)(const core::TargetUrl& url, const ConnectOptions& options) = nullptr;
@@ -49,6 +64,7 @@ struct Driver {
   Status (*create_sandbox)(const core::TargetUrl& target, const SandboxOptions& options, const SandboxNamer& name_for,
                            SandboxState& state) = nullptr;
   Status (*remove_sandbox)(const core::TargetUrl& origin, const std::string& name) = nullptr;
+  const SampleLoad* sample = nullptr;  // null: the sample cannot be loaded into the engine
 };
 
 // The drivers compiled in, sorted by engine name.

@@ -12,7 +12,7 @@
 namespace dbvet::health {
 
 struct Gatherer {
-  core::Engine engine = core::Engine::sqlite;
+  core::Engine engine{};
   // Connects, runs every check of the engine into `out` and marks the target down when it is
   // unreachable or goes away during the checks.
   void (*run)(const HealthTarget& target, const HealthOptions& options, TargetHealth& out) = nullptr;

@@ -66,6 +66,17 @@ Status create_sandbox(const core::TargetUrl& target, const SandboxOptions& optio
   return core::ok();
 }
 
+constexpr SampleLoad kSample{
+    .list_tables_sql = "SELECT table_name FROM information_schema.tables WHERE table_schema = database()",
+    .before_drops = "SET FOREIGN_KEY_CHECKS = 0;\n",
+    .after_drops = "SET FOREIGN_KEY_CHECKS = 1;\n",
+    .bulk_session_setup = "",
+    .several_writers = true,
+    .pipelined_indexes = false,
+    .identity_reset = "",
+    .analyze_tables_prefix = "ANALYZE TABLE ",
+};
+
 }  // namespace
 
 const EngineDescription& description();
@@ -77,6 +88,7 @@ const Driver& driver() {
       .open_what_if = open_what_if,
       .create_sandbox = create_sandbox,
       .remove_sandbox = drop_sandbox_database,
+      .sample = &kSample,
   };
   return row;
 }

@@ -44,6 +44,18 @@ Status create_sandbox(const core::TargetUrl& target, const SandboxOptions&, cons
   return core::ok();
 }
 
+constexpr SampleLoad kSample{
+    .list_tables_sql = "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()",
+    .before_drops = "",
+    .after_drops = "",
+    // Sorts for index builds and foreign-key checks in memory; they end with the sessions.
+    .bulk_session_setup = "SET maintenance_work_mem = '256MB'; SET work_mem = '64MB'",
+    .several_writers = true,
+    .pipelined_indexes = true,
+    .identity_reset = "SELECT setval(pg_get_serial_sequence('{0}', '{1}'), (SELECT max({1}) FROM {0}));\n",
+    .analyze_tables_prefix = "",
+};
+
 }  // namespace
 
 const EngineDescription& description();
@@ -55,6 +67,7 @@ const Driver& driver() {
       .open_what_if = open_what_if,
       .create_sandbox = create_sandbox,
       .remove_sandbox = drop_sandbox_database,
+      .sample = &kSample,
   };
   return row;
 }
