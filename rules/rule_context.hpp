@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "analyzer/model/dialect.hpp"
 #include "analyzer/model/finding.hpp"
 #include "analyzer/model/plan.hpp"
 #include "analyzer/model/schema.hpp"
@@ -63,6 +64,8 @@ struct RuleContext {
   const model::Table* table(const std::string& name) const { return schema ? schema->find_table(name) : nullptr; }
   // Engine of the plan, else of the context, else of the schema.
   std::string engine_name() const;
+  // What the engine can do and how it names things; rules ask it instead of testing engine names.
+  const model::Dialect& dialect() const { return model::dialect_named(engine_name()); }
 };
 
 }  // namespace dbvet::rules

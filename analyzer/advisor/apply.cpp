@@ -1,5 +1,6 @@
 #include "analyzer/advisor/apply.hpp"
 
+#include "analyzer/engines/description.hpp"
 #include "analyzer/sql/lexer.hpp"
 #include "analyzer/sql/render.hpp"
 #include "fmt/format.h"
@@ -33,9 +34,7 @@ std::vector<AppliedIndex> apply_index_recommendations(engines::Connection& write
     AppliedIndex applied;
     applied.table = r.table;
     applied.ddl = r.ddl;
-    const auto dialect = writer.engine() == core::Engine::postgres ? sql::Dialect::postgres
-                         : writer.engine() == core::Engine::mysql  ? sql::Dialect::mysql
-                                                                   : sql::Dialect::sqlite;
+    const auto dialect = engines::description(writer.engine()).ddl_dialect;
     // dbvet renders its DDL with every name quoted; anything else that reached here (a report edited
     // by hand, a renderer bug) is refused rather than run when it is not exactly one statement.
     if (!sql::is_single_statement(dialect, r.ddl)) {

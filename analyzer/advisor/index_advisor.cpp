@@ -4,6 +4,7 @@
 #include <cmath>
 #include <set>
 
+#include "analyzer/model/dialect.hpp"
 #include "analyzer/sql/render.hpp"
 #include "fmt/format.h"
 
@@ -192,10 +193,10 @@ std::vector<model::IndexCandidate> index_candidates(const ClassWork& work, const
       for (const auto& e : equalities) add_unique(keys, e);
       push(make(keys, ""));
     }
-    // Prefix LIKE: PostgreSQL needs text_pattern_ops unless the collation is C.
+    // Prefix LIKE: some engines need an operator class for it (PostgreSQL unless the collation is C).
     for (const auto& prefix : prefixes) {
       auto c = make({prefix}, "");
-      if (engine == "postgres") c.opclass = "text_pattern_ops";
+      c.opclass = std::string(model::dialect_named(engine).prefix_like_opclass);
       push(c);
     }
   }

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <set>
 
+#include "analyzer/model/dialect.hpp"
 #include "analyzer/sql/render.hpp"
 #include "fmt/format.h"
 
@@ -70,7 +71,9 @@ std::vector<model::Recommendation> drop_index_recommendations(const std::vector<
     drop.index = index;
     drop.concurrently = true;
     drop.online = true;
-    if (const auto* t = schema.find_table(f.table); t && engine == "postgres" && t->schema != "public") {
+    const model::Dialect& dialect = model::dialect_named(engine);
+    if (const auto* t = schema.find_table(f.table);
+        t && dialect.qualifies_index_schema && t->schema != dialect.default_schema) {
       drop.schema = t->schema;  // the index lives in its table's schema, which may be off the search path
     }
     auto ddl = sql::drop_index(sql::dialect_of(engine), drop);

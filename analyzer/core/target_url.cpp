@@ -8,27 +8,12 @@
 namespace dbvet::core {
 namespace {
 
-bool ends_with_any(std::string_view text, std::initializer_list<std::string_view> suffixes) {
-  for (auto suffix : suffixes) {
-    if (text.size() >= suffix.size() && text.substr(text.size() - suffix.size()) == suffix) return true;
-  }
-  return false;
-}
-
 Error usage_error(std::string_view text, std::string_view what) {
   // The text may hold a password: only its scheme is echoed back.
   auto scheme_end = text.find(':');
   std::string shown =
       scheme_end == std::string_view::npos ? std::string("target") : std::string(text.substr(0, scheme_end));
   return make_error(ErrorKind::usage, fmt::format("invalid {} URL: {}", shown, what));
-}
-
-std::optional<Engine> engine_for_scheme(std::string_view scheme) {
-  if (scheme == "postgresql" || scheme == "postgres") return Engine::postgres;
-  if (scheme == "mysql" || scheme == "mariadb") return Engine::mysql;
-  if (scheme == "sqlite" || scheme == "sqlite3") return Engine::sqlite;
-  if (scheme == "redis") return Engine::redis;
-  return std::nullopt;
 }
 
 int hex_value(char c) {
@@ -38,15 +23,17 @@ int hex_value(char c) {
   return -1;
 }
 
-Expected<TargetUrl> parse_sqlite(std::string_view text, std::string_view rest, std::string scheme) {
+Expected<TargetUrl> parse_file_url(std::string_view text, std::string_view rest, std::string scheme, Engine engine) {
   TargetUrl url;
-  url.engine = Engine::sqlite;
+  url.engine = engine;
   url.scheme = std::move(scheme);
   // sqlite:path, sqlite://path, sqlite:///abs/path
   if (rest.substr(0, 2) == "//") rest.remove_prefix(2);
   auto query = rest.find('?');
   std::string_view path = rest.substr(0, query);
-  if (path.empty()) return usage_error(text, "expected a file path after 'sqlite:' (e.g. sqlite:pets.db)");
+  if (path.empty()) {
+    return usage_error(text, fmt::format("expected a file path after '{}:' (e.g. {}:pets.db)", url.scheme, url.scheme));
+  }
   auto decoded = percent_decode(path);
   if (!decoded) return usage_error(text, "malformed %-escape in the path");
   url.path = *decoded;
@@ -66,20 +53,6 @@ Expected<TargetUrl> parse_sqlite(std::string_view text, std::string_view rest, s
 }
 
 }  // namespace
-
-std::string_view engine_name(Engine engine) {
-  switch (engine) {
-    case Engine::postgres:
-      return "postgres";
-    case Engine::mysql:
-      return "mysql";
-    case Engine::sqlite:
-      return "sqlite";
-    case Engine::redis:
-      return "redis";
-  }
-  return "unknown";
-}
 
 std::optional<std::string> percent_decode(std::string_view text) {
   std::string out;
@@ -107,30 +80,27 @@ Expected<TargetUrl> parse_target_url(std::string_view text) {
   bool scheme_is_word =
       !scheme.empty() && scheme.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789+") == std::string_view::npos;
   if (!scheme_is_word || colon == std::string_view::npos) {
-    if (ends_with_any(text, {".db", ".sqlite", ".sqlite3"}) || text == ":memory:") {
+    if (auto engine = engine_of_bare_path(text)) {
       TargetUrl url;
-      url.engine = Engine::sqlite;
-      url.scheme = "sqlite";
+      url.engine = *engine;
+      url.scheme = std::string(engine_name(*engine));
       url.path = std::string(text);
       return url;
     }
-    return make_error(ErrorKind::usage,
-                      "unrecognised target: expected postgresql://, mysql://, mariadb://, redis://, sqlite:PATH "
-                      "or a file ending in .db, .sqlite or .sqlite3");
+    return make_error(ErrorKind::usage, "unrecognised target: expected " + expected_targets_text());
   }
-  auto engine = engine_for_scheme(scheme);
-  if (!engine) {
-    return make_error(
-        ErrorKind::usage,
-        fmt::format("unsupported URL scheme '{}': expected postgresql, mysql, mariadb, sqlite or redis", scheme));
+  auto info = find_scheme(scheme);
+  if (!info) {
+    return make_error(ErrorKind::usage,
+                      fmt::format("unsupported URL scheme '{}': expected {}", scheme, expected_schemes_text()));
   }
   std::string_view rest = text.substr(colon + 1);
-  if (*engine == Engine::sqlite) return parse_sqlite(text, rest, std::string(scheme));
+  if (info->file_path) return parse_file_url(text, rest, std::string(scheme), info->engine);
   if (rest.substr(0, 2) != "//") return usage_error(text, "expected '//' after the scheme");
   rest.remove_prefix(2);
 
   TargetUrl url;
-  url.engine = *engine;
+  url.engine = info->engine;
   url.scheme = std::string(scheme);
 
   auto query_start = rest.find('?');
@@ -186,9 +156,9 @@ Expected<TargetUrl> parse_target_url(std::string_view text) {
   auto database = percent_decode(path);
   if (!database) return usage_error(text, "malformed %-escape in the database name");
   url.database = *database;
-  if (url.engine == Engine::redis && !url.database.empty() &&
+  if (info->numeric_database && !url.database.empty() &&
       url.database.find_first_not_of("0123456789") != std::string::npos) {
-    return usage_error(text, fmt::format("Redis database '{}' is not a number", url.database));
+    return usage_error(text, fmt::format("database '{}' is not a number", url.database));
   }
 
   while (!query.empty()) {
@@ -210,7 +180,7 @@ Expected<TargetUrl> parse_target_url(std::string_view text) {
 }
 
 std::string TargetUrl::redacted() const {
-  if (engine == Engine::sqlite) return "sqlite:" + path;
+  if (scheme_info(engine).file_path) return std::string(engine_name(engine)) + ":" + path;
   std::string out = scheme + "://";
   if (!user.empty() || password) {
     out += user;

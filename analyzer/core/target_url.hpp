@@ -16,6 +16,24 @@ enum class Engine { postgres, mysql, sqlite, redis };
 
 std::string_view engine_name(Engine engine);  // "postgres", "mysql", "sqlite", "redis"
 
+// How an engine's URLs read after the scheme.
+struct SchemeInfo {
+  Engine engine = Engine::sqlite;
+  bool file_path = false;         // scheme:PATH (SQLite) rather than scheme://user@host:port/database
+  bool numeric_database = false;  // the path is a database number (Redis)
+};
+
+// The URL schemes are each engine's (analyzer/engines/<engine>/description.cpp); core cannot include
+// an engine, so analyzer/engines/catalog.cpp defines these lookups over every engine's description.
+std::optional<SchemeInfo> find_scheme(std::string_view scheme);
+const SchemeInfo& scheme_info(Engine engine);
+// The engine of a bare path target (pets.db), by its suffix.
+std::optional<Engine> engine_of_bare_path(std::string_view text);
+// For messages: "postgresql://, mysql://, mariadb://, redis://, sqlite:PATH or a file ending in .db,
+// .sqlite or .sqlite3" (urls) or "postgresql, mysql, mariadb, sqlite or redis" (schemes).
+std::string expected_targets_text();
+std::string expected_schemes_text();
+
 struct TargetUrl {
   Engine engine = Engine::sqlite;
   std::string scheme;  // as written: postgresql, postgres, mysql, mariadb, sqlite, redis
@@ -23,8 +41,8 @@ struct TargetUrl {
   std::optional<std::string> password;  // never printed; see redacted()
   std::string host;
   std::optional<int> port;
-  std::string database;  // PostgreSQL/MySQL database, Redis db number as text
-  std::string path;      // SQLite file path (":memory:" allowed)
+  std::string database;                       // PostgreSQL/MySQL database, Redis db number as text
+  std::string path;                           // SQLite file path (":memory:" allowed)
   std::map<std::string, std::string> params;  // query string, decoded
 
   // The URL as the user may see it: password replaced by "***".

@@ -1,17 +1,10 @@
-#include <algorithm>
 #include <atomic>
 #include <cctype>
 
 #include "analyzer/engines/connection.hpp"
-#include "analyzer/engines/sqlite/sqlite_connection.hpp"
+#include "analyzer/engines/registry.hpp"
 #include "analyzer/sql/side_effects.hpp"
 #include "fmt/format.h"
-#ifdef DBVET_WITH_POSTGRES
-#include "analyzer/engines/postgres/postgres_connection.hpp"
-#endif
-#ifdef DBVET_WITH_MYSQL
-#include "analyzer/engines/mysql/mysql_connection.hpp"
-#endif
 
 namespace dbvet::engines {
 namespace {
@@ -30,42 +23,14 @@ ClientTimeouts client_timeouts() {
 }
 
 Expected<std::unique_ptr<Connection>> connect(const core::TargetUrl& url, const ConnectOptions& options) {
-  switch (url.engine) {
-    case core::Engine::sqlite:
-      return sqlite::connect_sqlite(url, options);
-    case core::Engine::postgres:
-#ifdef DBVET_WITH_POSTGRES
-      return postgres::connect_postgres(url, options);
-#else
-      break;
-#endif
-    case core::Engine::mysql:
-#ifdef DBVET_WITH_MYSQL
-      return mysql::connect_mysql(url, options);
-#else
-      break;
-#endif
-    case core::Engine::redis:
-      return core::make_error(
-          core::ErrorKind::unsupported,
-          "redis targets have no SQL plans or schema; use them with health or bench --variant cache:");
-  }
-  return core::make_error(core::ErrorKind::unsupported, std::string("this dbvet was built without the ") +
-                                                            std::string(core::engine_name(url.engine)) + " engine");
+  const Driver* driver = find_driver(url.engine);
+  if (!driver || !driver->connect) return not_compiled(url.engine);
+  return driver->connect(url, options);
 }
 
 std::vector<std::string> compiled_engines() {
-  std::vector<std::string> engines{"sqlite"};
-#ifdef DBVET_WITH_POSTGRES
-  engines.emplace_back("postgres");
-#endif
-#ifdef DBVET_WITH_MYSQL
-  engines.emplace_back("mysql");
-#endif
-#ifdef DBVET_WITH_REDIS
-  engines.emplace_back("redis");
-#endif
-  std::sort(engines.begin(), engines.end());
+  std::vector<std::string> engines;
+  for (const auto* driver : drivers()) engines.emplace_back(driver->description->name);
   return engines;
 }
 

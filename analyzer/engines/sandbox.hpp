@@ -6,11 +6,16 @@
 // (full copies) and by the audit's MariaDB what-if (a bounded sample with the table statistics).
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 
 #include "analyzer/core/expected.hpp"
 #include "analyzer/core/target_url.hpp"
+
+namespace dbvet::engines {
+class Connection;
+}
 
 namespace dbvet::engines {
 
@@ -21,6 +26,11 @@ struct SandboxOptions {
   // estimates there rest on statistics of the copied rows.
   bool analyze = false;
 };
+
+// For the engines' sandbox code: a writing session with a long statement timeout, and the removal
+// of a sandbox that is a database on the target's server.
+core::Expected<std::unique_ptr<Connection>> sandbox_admin_session(const core::TargetUrl& url);
+core::Status drop_sandbox_database(const core::TargetUrl& origin, const std::string& name);
 
 class Sandbox {
  public:

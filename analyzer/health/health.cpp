@@ -3,7 +3,7 @@
 #include <future>
 
 #include "analyzer/engines/connection.hpp"
-#include "analyzer/health/redis/gather.hpp"
+#include "analyzer/health/gatherer.hpp"
 #include "analyzer/health/sql_check.hpp"
 #include "fmt/format.h"
 
@@ -43,6 +43,8 @@ void add_summary_metrics(TargetHealth& target) {
       {"dbvet_checks_failed", "Checks that could not run (an error other than a missing feature)", {}, double(failed)});
 }
 
+}  // namespace
+
 void mark_down(TargetHealth& target, const std::string& error) {
   target.up = false;
   target.error = error;
@@ -51,7 +53,28 @@ void mark_down(TargetHealth& target, const std::string& error) {
                              std::nullopt});
 }
 
-}  // namespace
+void run_sql_target(const HealthTarget& target, const HealthOptions& options, const std::vector<SqlCheck>& checks,
+                    TargetHealth& out) {
+  engines::ConnectOptions connect_options;
+  connect_options.connect_timeout = options.connect_timeout;
+  connect_options.statement_timeout = options.statement_timeout;
+  auto connection = engines::connect(target.url, connect_options);
+  if (!connection) {
+    mark_down(out, connection.error().message);
+    return;
+  }
+  out.up = true;
+  out.server_version = (*connection)->server_version();
+  SqlSource source(**connection);
+  run_sql_checks(source, checks, options.thresholds, out);
+  if (source.lost()) mark_down(out, source.lost()->message);
+}
+
+std::vector<std::string> ids_of(const std::vector<SqlCheck>& checks) {
+  std::vector<std::string> ids;
+  for (const auto& check : checks) ids.push_back(check.id);
+  return ids;
+}
 
 TargetHealth check_target(const HealthTarget& target, const HealthOptions& options) {
   auto start = std::chrono::steady_clock::now();
@@ -59,47 +82,7 @@ TargetHealth check_target(const HealthTarget& target, const HealthOptions& optio
   out.name = target.name;
   out.url = target.url.redacted();
   out.engine = target.url.engine;
-  if (target.url.engine == core::Engine::redis) {
-#ifdef DBVET_WITH_REDIS
-    auto session = engines::redis::RedisClient::connect(target.url, options.connect_timeout);
-    if (!session) {
-      mark_down(out, session.error().message);
-    } else {
-      out.up = true;
-      redis::run_redis_checks(*session, options.thresholds, out);
-      // A server that went away during the checks is down, whatever the checks managed before.
-      if (auto ping = session->command({"PING"}); !ping) mark_down(out, ping.error().message);
-    }
-#else
-    mark_down(out, "this dbvet was built without the redis engine");
-#endif
-  } else {
-    engines::ConnectOptions connect_options;
-    connect_options.connect_timeout = options.connect_timeout;
-    connect_options.statement_timeout = options.statement_timeout;
-    auto connection = engines::connect(target.url, connect_options);
-    if (!connection) {
-      mark_down(out, connection.error().message);
-    } else {
-      out.up = true;
-      out.server_version = (*connection)->server_version();
-      SqlSource source(**connection);
-      switch (target.url.engine) {
-        case core::Engine::postgres:
-          run_sql_checks(source, postgres_checks(), options.thresholds, out);
-          break;
-        case core::Engine::mysql:
-          run_sql_checks(source, mysql_checks(), options.thresholds, out);
-          break;
-        case core::Engine::sqlite:
-          run_sql_checks(source, sqlite_checks(), options.thresholds, out);
-          break;
-        case core::Engine::redis:
-          break;
-      }
-      if (source.lost()) mark_down(out, source.lost()->message);
-    }
-  }
+  if (const Gatherer* gatherer = find_gatherer(target.url.engine)) gatherer->run(target, options, out);
   out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   add_summary_metrics(out);
   return out;
@@ -118,24 +101,8 @@ std::vector<TargetHealth> check_targets(const std::vector<HealthTarget>& targets
 }
 
 std::vector<std::string> check_ids(core::Engine engine) {
-  std::vector<std::string> ids;
-  switch (engine) {
-    case core::Engine::postgres:
-      for (const auto& check : postgres_checks()) ids.push_back(check.id);
-      break;
-    case core::Engine::mysql:
-      for (const auto& check : mysql_checks()) ids.push_back(check.id);
-      break;
-    case core::Engine::sqlite:
-      for (const auto& check : sqlite_checks()) ids.push_back(check.id);
-      break;
-    case core::Engine::redis:
-      ids = {"redis-hit-ratio",     "redis-evictions",  "redis-memory",
-             "redis-fragmentation", "redis-clients",    "redis-rejected-connections",
-             "redis-slowlog",       "redis-key-sample", "redis-streams"};
-      break;
-  }
-  return ids;
+  const Gatherer* gatherer = find_gatherer(engine);
+  return gatherer ? gatherer->check_ids() : std::vector<std::string>{};
 }
 
 Summary summarize(const std::vector<TargetHealth>& results) {

@@ -11,6 +11,7 @@
 #include <sstream>
 #include <thread>
 
+#include "analyzer/engines/registry.hpp"
 #include "analyzer/sample/generator.hpp"
 #include "analyzer/sample/index_plan.hpp"
 #include "fmt/format.h"
@@ -110,24 +111,25 @@ int64_t GenResult::bytes() const {
   return total;
 }
 
+namespace {
+
+const engines::SampleLoad* sample_load(core::Engine engine) {
+  const engines::Driver* driver = engines::find_driver(engine);
+  return driver ? driver->sample : nullptr;
+}
+
+core::Error cannot_load() {
+  return core::make_error(core::ErrorKind::unsupported, "the sample cannot be loaded into this engine");
+}
+
+}  // namespace
+
 core::Expected<std::vector<std::string>> existing_tables(engines::Connection& connection) {
-  std::string sql;
-  switch (connection.engine()) {
-    case core::Engine::postgres:
-      sql = "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()";
-      break;
-    case core::Engine::mysql:
-      sql = "SELECT table_name FROM information_schema.tables WHERE table_schema = database()";
-      break;
-    case core::Engine::sqlite:
-      sql = "SELECT name FROM sqlite_master WHERE type = 'table'";
-      break;
-    default:
-      return core::make_error(core::ErrorKind::unsupported, "the sample cannot be loaded into this engine");
-  }
+  const engines::SampleLoad* load = sample_load(connection.engine());
+  if (!load) return cannot_load();
   engines::ExecuteOptions options;
   options.keep_rows = 100000;
-  auto result = connection.execute(sql, options);
+  auto result = connection.execute(std::string(load->list_tables_sql), options);
   if (!result) return result.error();
   std::vector<std::string> names;
   for (const auto& row : result->rows) {
@@ -141,6 +143,8 @@ core::Expected<GenResult> generate_sample(engines::Connection& connection, const
   const core::Engine engine = connection.engine();
   auto plan = plan_load(engine, options.service, options.sample_dir);
   if (!plan) return plan.error();
+  const engines::SampleLoad* load = sample_load(engine);
+  if (!load) return cannot_load();
   if (!(options.scale > 0) || options.scale > 100000) {
     return core::make_error(core::ErrorKind::usage, fmt::format("--scale must be above 0 (got {})", options.scale));
   }
@@ -163,11 +167,11 @@ core::Expected<GenResult> generate_sample(engines::Connection& connection, const
                       connection.describe(), join(clashing, ", ")));
     }
     std::string drops;
-    if (engine == core::Engine::mysql) drops += "SET FOREIGN_KEY_CHECKS = 0;\n";
+    drops += load->before_drops;
     for (auto it = plan->tables.rbegin(); it != plan->tables.rend(); ++it) {
       if (present.count((*it)->name)) drops += fmt::format("DROP TABLE {};\n", (*it)->name);
     }
-    if (engine == core::Engine::mysql) drops += "SET FOREIGN_KEY_CHECKS = 1;\n";
+    drops += load->after_drops;
     if (auto status = connection.execute_script(drops); !status) {
       return core::make_error(status.error().kind,
                               fmt::format("dropping the sample's tables failed: {}", status.error().message));
@@ -186,7 +190,7 @@ core::Expected<GenResult> generate_sample(engines::Connection& connection, const
   // Several sessions load tables side by side (as pg_restore -j does); SQLite has one writer.
   std::vector<engines::Connection*> sessions = {&connection};
   std::vector<std::unique_ptr<engines::Connection>> extra;
-  if (engine != core::Engine::sqlite && options.open_session) {
+  if (load->several_writers && options.open_session) {
     for (int i = 1; i < options.jobs; ++i) {
       auto session = options.open_session();
       if (!session) return session.error();
@@ -196,9 +200,8 @@ core::Expected<GenResult> generate_sample(engines::Connection& connection, const
   }
 
   // Session settings for a bulk load and index builds (they end with the sessions): sorts for
-  // index builds and foreign-key checks in memory. (A large SQLite page cache measured slower.)
-  std::string session_setup;
-  if (engine == core::Engine::postgres) session_setup = "SET maintenance_work_mem = '256MB'; SET work_mem = '64MB'";
+  // index builds and foreign-key checks in memory, where the engine has such settings.
+  std::string session_setup(load->bulk_session_setup);
   if (!session_setup.empty()) {
     for (engines::Connection* session : sessions) {
       if (auto status = session->execute_script(session_setup); !status) return status.error();
@@ -217,7 +220,7 @@ core::Expected<GenResult> generate_sample(engines::Connection& connection, const
     return plan->tables[a]->row_count(size) > plan->tables[b]->row_count(size);
   });
   // The index files' statements, by when they may run (PostgreSQL: see index_plan.hpp).
-  const bool pipelined = engine == core::Engine::postgres;
+  const bool pipelined = load->pipelined_indexes;
   std::vector<std::filesystem::path> index_files;
   for (const auto& file : plan->index_files) {
     if (std::filesystem::exists(file)) index_files.push_back(file);
@@ -334,12 +337,11 @@ core::Expected<GenResult> generate_sample(engines::Connection& connection, const
     return status.error();
   }
   // Identity columns were loaded with explicit values: move their sequences past them.
-  if (engine == core::Engine::postgres) {
+  if (!load->identity_reset.empty()) {
     std::string sequences;
     for (const TableSpec* table : plan->tables) {
       if (table->identity_column.empty()) continue;
-      sequences += fmt::format("SELECT setval(pg_get_serial_sequence('{0}', '{1}'), (SELECT max({1}) FROM {0}));\n",
-                               table->name, table->identity_column);
+      sequences += fmt::format(fmt::runtime(load->identity_reset), table->name, table->identity_column);
     }
     if (!sequences.empty()) {
       if (auto status = connection.execute_script(sequences); !status) return status.error();
@@ -351,17 +353,13 @@ core::Expected<GenResult> generate_sample(engines::Connection& connection, const
   std::vector<std::string> names;
   for (const TableSpec* table : plan->tables) names.push_back(table->name);
   core::Status analyzed = core::ok();
-  switch (engine) {
-    case core::Engine::postgres:
-      break;  // each table was analyzed after its indexes
-    case core::Engine::mysql: {
-      auto done = connection.execute("ANALYZE TABLE " + join(names, ", "));
-      if (!done) analyzed = done.error();
-      break;
-    }
-    default:
-      analyzed = connection.execute_script("ANALYZE");
-      break;
+  if (pipelined) {
+    // each table was analyzed after its indexes
+  } else if (!load->analyze_tables_prefix.empty()) {
+    auto done = connection.execute(std::string(load->analyze_tables_prefix) + join(names, ", "));
+    if (!done) analyzed = done.error();
+  } else {
+    analyzed = connection.execute_script("ANALYZE");
   }
   if (!analyzed) return core::make_error(analyzed.error().kind, "ANALYZE failed: " + analyzed.error().message);
   // PostgreSQL: the sessions' time in ANALYZE, which overlapped the other phases.

@@ -12,16 +12,10 @@
 #include "analyzer/core/target_url.hpp"
 #include "analyzer/digest/digest_runner.hpp"
 #include "analyzer/engines/connection.hpp"
-#include "analyzer/engines/sqlite/what_if_sqlite.hpp"
-#include "analyzer/report/json_envelope.hpp"
-#ifdef DBVET_WITH_POSTGRES
-#include "analyzer/engines/postgres/what_if_hypopg.hpp"
-#endif
-#ifdef DBVET_WITH_MYSQL
-#include "analyzer/engines/mysql/what_if_sandbox.hpp"
-#endif
+#include "analyzer/engines/registry.hpp"
 #include "analyzer/history/history.hpp"
 #include "analyzer/report/audit_render.hpp"
+#include "analyzer/report/json_envelope.hpp"
 #include "analyzer/util/parse.hpp"
 #include "benchmarks/bench_runner.hpp"
 #include "cli/cli_context.hpp"
@@ -57,50 +51,26 @@ namespace {
 // sandbox database with --sandbox; otherwise (or when HypoPG is missing) the plan-only estimate.
 core::Expected<std::unique_ptr<model::WhatIf>> open_what_if(const core::TargetUrl& url, engines::Connection& connection,
                                                             bool sandbox, std::vector<std::string>& notes) {
-  if (sandbox && url.engine != core::Engine::mysql) {
-    return core::make_error(core::ErrorKind::usage, "--sandbox is for MariaDB/MySQL targets");
+  if (sandbox && !engines::description(url.engine).what_if_in_sandbox) {
+    std::string engines_with_sandbox;
+    for (const auto* d : engines::descriptions()) {
+      if (d->what_if_in_sandbox)
+        engines_with_sandbox += (engines_with_sandbox.empty() ? "" : ", ") + std::string(d->title);
+    }
+    return core::make_error(core::ErrorKind::usage, fmt::format("--sandbox is for {} targets", engines_with_sandbox));
   }
-  switch (url.engine) {
-    case core::Engine::sqlite: {
-      auto sqlite = engines::sqlite::SqliteWhatIf::open(url.path, url.redacted());
-      if (!sqlite) return sqlite.error();
-      return std::unique_ptr<model::WhatIf>(std::move(*sqlite));
-    }
-#ifdef DBVET_WITH_POSTGRES
-    case core::Engine::postgres: {
-      auto hypopg = engines::postgres::HypopgWhatIf::open(url);
-      if (hypopg) {
-        if (!(*hypopg)->can_hide()) {
-          notes.push_back(fmt::format("HypoPG {} cannot hide indexes (1.4 can): drop advice is not verified",
-                                      (*hypopg)->hypopg_version()));
-        }
-        return std::unique_ptr<model::WhatIf>(std::move(*hypopg));
-      }
-      if (hypopg.error().kind != core::ErrorKind::unsupported) return hypopg.error();
-      notes.push_back(hypopg.error().message + "; index advice is an unverified estimate");
-      break;
-    }
-#endif
-#ifdef DBVET_WITH_MYSQL
-    case core::Engine::mysql: {
-      if (!sandbox) {
-        notes.push_back(
-            "index advice on MariaDB/MySQL is an unverified estimate; --sandbox verifies it in a scratch "
-            "database with a sample of the tables");
-        break;
-      }
+  if (const auto* driver = engines::find_driver(url.engine); driver && driver->open_what_if) {
+    engines::WhatIfRequest request;
+    request.sandbox = sandbox;
+    request.cancelled = &bench::interrupted();
+    request.before_sandbox = [&url] {
       // Ctrl-C must still drop the scratch database: the handler only sets a flag.
       bench::install_interrupt_handler();
       warn_orphaned_sandboxes(url);
-      engines::mysql::SandboxWhatIfOptions sandbox_options;
-      sandbox_options.cancelled = &bench::interrupted();
-      auto what_if = engines::mysql::SandboxWhatIf::open(url, sandbox_options);
-      if (!what_if) return what_if.error();
-      return std::unique_ptr<model::WhatIf>(std::move(*what_if));
-    }
-#endif
-    default:
-      break;
+    };
+    auto what_if = driver->open_what_if(url, request, notes);
+    if (!what_if) return what_if.error();
+    if (*what_if) return std::move(*what_if);
   }
   return std::unique_ptr<model::WhatIf>(std::make_unique<advisor::PlanOnlyWhatIf>(connection));
 }

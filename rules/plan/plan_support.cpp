@@ -16,10 +16,7 @@ std::optional<double> rows_out(const model::PlanNode& node) {
   return node.plan_rows;
 }
 
-bool estimate_counts_rows_read(const RuleContext& context) {
-  std::string engine = context.engine_name();
-  return engine == "mysql" || engine == "mariadb";
-}
+bool estimate_counts_rows_read(const RuleContext& context) { return context.dialect().estimates_count_rows_read; }
 
 std::optional<double> table_rows(const RuleContext& context, const std::string& table) {
   if (table.empty()) return std::nullopt;

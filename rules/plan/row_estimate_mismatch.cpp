@@ -10,23 +10,9 @@ namespace {
 
 using namespace plan_support;
 
-std::string advice(const std::string& engine, const std::string& table) {
+std::string advice(const model::Dialect& dialect, const std::string& table) {
   std::string t = table.empty() ? "the tables involved" : table;
-  if (engine == "postgres") {
-    return fmt::format(
-        "run ANALYZE {} (raise the column's statistics target if it persists) and, for correlated "
-        "columns, CREATE STATISTICS ... (dependencies, ndistinct, mcv)",
-        t);
-  }
-  if (engine == "mariadb") {
-    return fmt::format(
-        "collect histograms with ANALYZE TABLE {} PERSISTENT FOR ALL (use_stat_tables, "
-        "histogram_size)",
-        t);
-  }
-  if (engine == "mysql") return fmt::format("run ANALYZE TABLE {} UPDATE HISTOGRAM ON the filtered columns", t);
-  if (engine == "sqlite") return "run ANALYZE so that sqlite_stat1/sqlite_stat4 describe the data";
-  return "refresh the table statistics (ANALYZE)";
+  return fmt::format(fmt::runtime(dialect.statistics_advice), fmt::arg("table", t));
 }
 
 class RowEstimateMismatch final : public Rule {
@@ -63,13 +49,12 @@ class RowEstimateMismatch final : public Rule {
       }
     });
     if (!worst) return out;
-    std::string engine = context.engine_name();
     bool under = *worst->actual_rows > *worst->plan_rows;
     auto f =
         finding(context, worst->relation,
                 fmt::format("{} was estimated at {} rows but produced {} ({}x {}); {}", describe(*worst),
                             number(*worst->plan_rows), number(*worst->actual_rows), number(std::round(worst_factor)),
-                            under ? "underestimate" : "overestimate", advice(engine, worst->relation)));
+                            under ? "underestimate" : "overestimate", advice(context.dialect(), worst->relation)));
     f.evidence["node"] = describe(*worst);
     f.evidence["estimated_rows"] = number(*worst->plan_rows);
     f.evidence["actual_rows"] = number(*worst->actual_rows);

@@ -22,7 +22,7 @@ class SpilledToDisk final : public Rule {
     std::vector<model::Finding> out;
     if (!context.plan) return out;
     const double min_kb = threshold(context, "min_spill_kb");
-    std::string engine = context.engine_name();
+    const model::Dialect& dialect = context.dialect();
     model::visit(context.plan->root, [&](const model::PlanNode& node, int) {
       bool spilled = node.sort_spilled.value_or(false) || contains(node.sort_method, "external") ||
                      contains(node.sort_method, "External");
@@ -33,12 +33,9 @@ class SpilledToDisk final : public Rule {
       double kb = node.sort_space_kb.value_or(node.temp_written_blocks.value_or(0) * 8);
       if (kb < min_kb) return;
       std::string fix =
-          engine == "postgres"
-              ? fmt::format(
-                    "raise work_mem for this query (SET LOCAL work_mem = '{}MB') or avoid the sort "
-                    "with an index that returns rows in order",
-                    static_cast<long long>(kb / 1024 * 2 + 4))
-              : "raise sort_buffer_size / tmp_table_size for this session, or avoid the sort with an index";
+          dialect.spill_fix_sizes_memory
+              ? fmt::format(fmt::runtime(dialect.spill_fix), fmt::arg("mb", static_cast<long long>(kb / 1024 * 2 + 4)))
+              : std::string(dialect.spill_fix);
       auto f =
           finding(context, node.relation, fmt::format("{} spilled {} kB to disk; {}", describe(node), number(kb), fix));
       f.evidence["node"] = describe(node);

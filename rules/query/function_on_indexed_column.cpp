@@ -5,19 +5,13 @@
 namespace dbvet::rules {
 namespace {
 
-std::string rewrite_hint(const sql::FunctionPredicate& f, const std::string& engine) {
+std::string rewrite_hint(const sql::FunctionPredicate& f, const model::Dialect& dialect) {
   if (f.function == "date" || f.function == "cast:date") {
     return fmt::format("compare the bare column to a range ({0} >= :day AND {0} < :day + 1 day)", f.column);
   }
   if (f.function == "lower" || f.function == "upper") {
-    return engine == "postgres"
-               ? fmt::format("index the expression (CREATE INDEX ... ({})) or use citext", f.expression)
-           : engine == "sqlite"
-               ? fmt::format("index the expression ({}) or declare the column COLLATE NOCASE", f.expression)
-               : fmt::format(
-                     "use a case-insensitive collation on {} (the default in MariaDB) or "
-                     "index a generated column",
-                     f.column);
+    return fmt::format(fmt::runtime(dialect.case_insensitive_fix), fmt::arg("expression", f.expression),
+                       fmt::arg("column", f.column));
   }
   return fmt::format("compare the bare column, or index the expression {}", f.expression);
 }
@@ -35,7 +29,6 @@ class FunctionOnIndexedColumn final : public Rule {
     std::vector<model::Finding> out;
     const auto* shape = context.shape();
     if (!shape) return out;
-    std::string engine = context.engine_name();
     for (const auto& t : shape->tables) {
       const model::Table* table = context.table(t.name);
       for (const auto& fn : t.functions) {
@@ -49,7 +42,7 @@ class FunctionOnIndexedColumn final : public Rule {
             finding(context, t.name,
                     fmt::format("{} in a predicate hides {}.{} from {}; {}", fn.expression, t.name, fn.column,
                                 index_name.empty() ? std::string("its index") : fmt::format("index {}", index_name),
-                                rewrite_hint(fn, engine)));
+                                rewrite_hint(fn, context.dialect())));
         f.evidence["expression"] = fn.expression;
         f.evidence["column"] = fn.column;
         if (!index_name.empty()) f.evidence["index"] = index_name;

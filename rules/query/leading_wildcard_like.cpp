@@ -18,14 +18,10 @@ class LeadingWildcardLike final : public Rule {
     std::vector<model::Finding> out;
     const auto* shape = context.shape();
     if (!shape) return out;
-    std::string engine = context.engine_name();
     for (const auto& t : shape->tables) {
       for (const auto& like : t.likes) {
         if (!like.leading_wildcard || like.negated) continue;
-        std::string fix = engine == "postgres"
-                              ? "a pg_trgm GIN index (CREATE INDEX ... USING gin (col gin_trgm_ops)) serves it"
-                          : engine == "sqlite" ? "an FTS5 table serves word searches"
-                                               : "a FULLTEXT index serves word searches";
+        std::string_view fix = context.dialect().substring_search_fix;
         auto f = finding(context, t.name,
                          fmt::format("{}.{} {} '{}' starts with a wildcard, so no B-tree index can narrow it and every "
                                      "row is read; anchor the pattern ('abc%') or {}",

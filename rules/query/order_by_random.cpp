@@ -19,12 +19,11 @@ class OrderByRandom final : public Rule {
     const auto* shape = context.shape();
     if (!shape || !shape->order_by_random) return out;
     std::string table = shape->tables.empty() ? "" : shape->tables[0].name;
-    std::string engine = context.engine_name();
+    const model::Dialect& dialect = context.dialect();
     auto f = finding(context, table,
                      fmt::format("ORDER BY {}() assigns a random number to every row and sorts them all; pick random "
                                  "keys instead (WHERE id >= random key ORDER BY id LIMIT n){}",
-                                 engine == "mysql" || engine == "mariadb" ? "RAND" : "random",
-                                 engine == "postgres" ? " or TABLESAMPLE SYSTEM_ROWS" : ""));
+                                 dialect.random_function, dialect.random_sample_hint));
     f.evidence.emplace("order_by", "random");
     out.push_back(std::move(f));
     return out;

@@ -22,10 +22,7 @@ class UnfilteredCount final : public Rule {
     std::optional<double> rows;
     if (const auto* table = context.table(t.name)) rows = table->estimated_rows;
     if (rows && *rows < threshold(context, "min_rows")) return out;
-    std::string engine = context.engine_name();
-    std::string estimate = engine == "postgres" ? "pg_class.reltuples"
-                           : engine == "sqlite" ? "sqlite_stat1"
-                                                : "information_schema.TABLES.TABLE_ROWS";
+    std::string_view estimate = context.dialect().row_estimate_source;
     auto f = finding(context, t.name,
                      fmt::format("COUNT(*) of all {} rows of {} reads the whole table on every call; keep a counter "
                                  "updated by the writes, cache the result, or show the planner's estimate ({})",

@@ -18,13 +18,13 @@ class TableWithoutPrimaryKey final : public Rule {
     if (!context.schema) return out;
     for (const auto& table : context.schema->tables) {
       if (table.has_primary_key()) continue;
-      auto f = finding(context, table.name,
-                       fmt::format("{} has no primary key: rows cannot be addressed reliably, logical replication and "
-                                   "many tools refuse it{}; add one (an identity column if nothing natural exists)",
-                                   table.name,
-                                   context.engine_name() == "mysql" || context.engine_name() == "mariadb"
-                                       ? ", and InnoDB clusters it on a hidden row id"
-                                       : ""));
+      auto f = finding(
+          context, table.name,
+          fmt::format(
+              "{} has no primary key: rows cannot be addressed reliably, logical replication and "
+              "many tools refuse it{}; add one (an identity column if nothing natural exists)",
+              table.name,
+              context.dialect().clusters_on_hidden_row_id ? ", and InnoDB clusters it on a hidden row id" : ""));
       f.evidence["table"] = table.name;
       out.push_back(std::move(f));
     }

@@ -1,0 +1,45 @@
+#pragma once
+// What rules and the advisor need to know about an engine's SQL and tooling, so that they ask the
+// dialect instead of testing engine names. Each engine defines its rows in its own folder
+// (analyzer/engines/<engine>/description.cpp); MariaDB and MySQL share an engine but are two rows,
+// because their statistics commands differ. Plain data: the model depends on nothing but core.
+
+#include <string_view>
+
+namespace dbvet::model {
+
+struct Dialect {
+  std::string_view name{};  // postgres, mysql, mariadb, sqlite; empty for the generic fallback
+
+  // Capabilities.
+  bool clusters_on_hidden_row_id = false;  // InnoDB: a table without a primary key gets a hidden one
+  bool estimates_count_rows_read = false;  // the plan's row estimate counts rows examined, not returned
+  bool qualifies_index_schema = false;     // DROP INDEX needs the schema when it is not the default one
+  std::string_view default_schema{};       // the schema names resolve to without qualification
+  std::string_view prefix_like_opclass{};  // operator class an index needs to serve LIKE 'abc%'
+
+  // Names and advice in the engine's own terms. Format strings take named arguments where noted.
+  std::string_view random_function = "random";  // ORDER BY <this>()
+  std::string_view random_sample_hint{};        // appended to the ORDER BY random() advice
+  std::string_view substring_search_fix = "a FULLTEXT index serves word searches";
+  std::string_view row_estimate_source = "information_schema.TABLES.TABLE_ROWS";
+  // {table}: how to refresh the statistics behind a row estimate.
+  std::string_view statistics_advice = "refresh the table statistics (ANALYZE)";
+  // {mb}: how to keep a sort or hash in memory; engines without a per-query setting ignore it.
+  std::string_view spill_fix =
+      "raise sort_buffer_size / tmp_table_size for this session, or avoid the sort with an index";
+  bool spill_fix_sizes_memory = false;  // spill_fix names a size computed from the spill
+  // {expression}, {column}: how to serve lower(col) = ... / upper(col) = ...
+  std::string_view case_insensitive_fix =
+      "use a case-insensitive collation on {column} (the default in MariaDB) or index a generated column";
+};
+
+// The generic dialect, for plans and schemas of no known engine.
+const Dialect& generic_dialect();
+
+// The dialect of an engine name as plans and schemas spell it (postgres, mysql, mariadb, sqlite);
+// the generic dialect for any other. Defined by analyzer/engines/catalog.cpp, which holds every
+// engine's rows (the model declares it so that rules/ never include an engine).
+const Dialect& dialect_named(std::string_view name);
+
+}  // namespace dbvet::model
