@@ -1,6 +1,7 @@
 # Thin wrapper around CMake and ctest; each target installs what it needs first (scripts/bootstrap).
 BUILD ?= build
 SANITIZE_BUILD ?= build-asan
+THREAD_BUILD ?= build-tsan
 FUZZ_BUILD ?= build-fuzz
 FUZZ_RUNS ?= 20000
 JOBS ?= $(shell nproc)
@@ -8,7 +9,7 @@ JOBS ?= $(shell nproc)
 # -DDBVET_WERROR=ON (a build directory keeps the options it was first configured with).
 CMAKE_FLAGS ?=
 
-.PHONY: all build demo test test-unit test-sanitize fuzz bench clean bootstrap
+.PHONY: all build demo test test-unit test-sanitize test-thread matrix fuzz bench clean bootstrap
 
 all: build
 
@@ -53,6 +54,19 @@ test-sanitize: bootstrap
 	cd $(SANITIZE_BUILD) && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
 	  ctest --output-on-failure -j $(JOBS) -L unit
 
+# Unit tests under ThreadSanitizer: the threaded parts are the digest reader pool, the socket deadline
+# watchdog, the health checks of several targets, the sample generator/loader and the bench runner.
+test-thread: bootstrap
+	cmake -S . -B $(THREAD_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DDBVET_TSAN=ON -DDBVET_BENCHMARKS=OFF \
+	  $(CMAKE_FLAGS)
+	cmake --build $(THREAD_BUILD) -j $(JOBS) --target dbvet dbvet_unit_tests
+	cd $(THREAD_BUILD) && TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" \
+	  ctest --output-on-failure -j $(JOBS) -L unit
+
+# Release and each DBVET_WITH_*=OFF build (dbvet and the unit tests, run), warnings as errors.
+matrix: bootstrap
+	scripts/build-matrix
+
 # Every libFuzzer target of tests/fuzz/ (clang, ASan, UBSan): FUZZ_RUNS inputs each from a
 # fixed seed.
 fuzz:
@@ -66,4 +80,4 @@ bench: build
 	$(BUILD)/dbvet_micro_benchmarks --benchmark_min_time=0.2
 
 clean:
-	rm -rf $(BUILD) $(SANITIZE_BUILD) $(FUZZ_BUILD)
+	rm -rf $(BUILD) $(SANITIZE_BUILD) $(THREAD_BUILD) $(FUZZ_BUILD) build-release build-*-off
