@@ -1,15 +1,9 @@
-#include <fstream>
-#include <sstream>
-
 #include "CLI/CLI.hpp"
 #include "analyzer/report/json_envelope.hpp"
 #include "cli/cli_context.hpp"
+#include "cli/rule_docs.hpp"
 #include "fmt/format.h"
 #include "rules/registry.hpp"
-
-#ifndef DBVET_DOCS_DIR
-#define DBVET_DOCS_DIR ""
-#endif
 
 namespace dbvet::cli {
 namespace {
@@ -38,14 +32,10 @@ int run_list(CommandContext& context) {
   return kExitOk;
 }
 
-// The doc page next to the sources, or a page made from the rule's own description.
+// The rule's page of docs/rules/ (compiled in, so an installed dbvet has it in any directory), or a
+// page made from the rule's own description.
 std::string doc_page(const rules::Rule& rule) {
-  std::ifstream in(fmt::format("{}/{}.md", DBVET_DOCS_DIR, rule.id()), std::ios::binary);
-  if (in) {
-    std::stringstream text;
-    text << in.rdbuf();
-    return text.str();
-  }
+  if (auto embedded = rule_doc(rule.id()); !embedded.empty()) return std::string(embedded);
   std::string page = fmt::format("# {}\n\n{}.\n\nCategory: {}, default severity: {}\n", rule.id(), rule.summary(),
                                  rules::category_name(rule.category()), model::severity_name(rule.default_severity()));
   if (!rule.thresholds().empty()) page += "\n## Thresholds\n\n";
