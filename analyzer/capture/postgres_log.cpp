@@ -415,8 +415,9 @@ class Reader final : public PostgresLogReader {
       return;
     }
     if (!f.text_payload.empty() && f.message.empty()) {
-      // Cloud Logging's textPayload holds a stderr line.
-      json_text_line(f.text_payload, offset);
+      // Cloud Logging's textPayload holds a stderr line; Cloud SQL leaves its timestamp out
+      // (the entry's own "timestamp" has it).
+      json_text_line(f.text_payload, f.timestamp, offset);
       return;
     }
     if (f.message.empty() && f.severity.empty()) return;  // not a server log entry (e.g. operator logs)
@@ -440,7 +441,7 @@ class Reader final : public PostgresLogReader {
     complete(r);
   }
 
-  void json_text_line(const std::string& text, uint64_t offset) {
+  void json_text_line(const std::string& text, std::string_view entry_time, uint64_t offset) {
     if (!text_prefix_) {
       PrefixDetector d(pglog::common_prefixes());
       d.sample(text);
@@ -461,6 +462,10 @@ class Reader final : public PostgresLogReader {
     }
     Record& r = current_;
     start_record(r, f, s, first.substr(msg), offset);
+    if (!r.timestamp) {
+      int64_t t = 0;
+      if (pglog::parse_timestamp(entry_time, t) > 0) r.timestamp = t;
+    }
     if (nl != std::string::npos) {
       std::string& message = r.own_message();
       message.push_back('\n');

@@ -783,6 +783,10 @@ const std::vector<std::string>& common_prefixes() {
       "db=%d,user=%u ",
       "%u@%d ",
       "sql_error_code = %e ",
+      // Cloud SQL's textPayload: its log_line_prefix without the timestamp, which the entry has
+      "[%p]: [%l-1] db=%d,user=%u ",
+      "[%p]: [%l-1] user=%u,db=%d ",
+      "[%p]: [%l-1] ",
       "",
   };
   return prefixes;

@@ -282,6 +282,25 @@ TEST(PostgresLog, JsonWrappersCloudNativePgAndCloudLogging) {
   EXPECT_EQ(cloud.events[0].database, "d");
 }
 
+// Cloud SQL leaves the timestamp out of textPayload ("[PID]: [N-1] db=,user= "): the entry's
+// "timestamp" dates the statement. Main read no statement of such a log (issue 18).
+TEST(PostgresLog, CloudSqlTextPayloadWithoutTimestamp) {
+  auto run = read(
+      "{\"insertId\":\"s=1\",\"severity\":\"INFO\",\"textPayload\":\"[5100]: [3-1] db=shop,user=app LOG:  "
+      "duration: 2.500 ms  statement: SELECT *\\n  FROM t WHERE id = 4\",\"timestamp\":\"2024-03-01T10:00:02.5Z\"}\n"
+      "{\"insertId\":\"s=2\",\"severity\":\"INFO\",\"textPayload\":\"[5101]: [1-1] db=shop,user=app LOG:  "
+      "duration: 1.000 ms  statement: SELECT 2\",\"timestamp\":\"2024-03-01T10:00:03Z\"}\n");
+  ASSERT_EQ(run.events.size(), 2u);
+  EXPECT_EQ(run.events[0].sql, "SELECT *\n  FROM t WHERE id = 4");
+  EXPECT_EQ(run.events[0].user, "app");
+  EXPECT_EQ(run.events[0].database, "shop");
+  ASSERT_TRUE(run.events[0].timestamp);
+  EXPECT_EQ(*run.events[0].timestamp, 1709287202);  // 2024-03-01T10:00:02Z
+  ASSERT_TRUE(run.events[1].timestamp);
+  EXPECT_EQ(*run.events[1].timestamp, 1709287203);
+  EXPECT_EQ(run.stats.skipped, 0u);
+}
+
 TEST(PostgresLog, SubstituteParametersSkipsQuotesAndLongerNumbers) {
   std::string out;
   ASSERT_TRUE(substitute_parameters("SELECT '$1', $1, $10, x$1", "$1 = 'a', $10 = '7'", out));
