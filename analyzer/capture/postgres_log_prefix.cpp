@@ -46,13 +46,19 @@ struct ZoneName {
   std::string_view name;
   int minutes;
 };
-constexpr std::array<ZoneName, 24> kZones{{
-    {"UTC", 0},    {"GMT", 0},    {"CET", 60},   {"CEST", 120}, {"EET", 120},  {"EEST", 180},
-    {"WET", 0},    {"WEST", 60},  {"MSK", 180},  {"BST", 60},   {"IST", 330},  {"JST", 540},
-    {"KST", 540},  {"AEST", 600}, {"AEDT", 660}, {"EST", -300}, {"EDT", -240}, {"CST", -360},
-    {"CDT", -300}, {"MST", -420}, {"MDT", -360}, {"PST", -480}, {"PDT", -420}, {"HST", -600},
+// The abbreviations %t/%m/csvlog print (the tz database's, through log_timezone), for the zones
+// most servers run in; where one names two zones the more common is taken (IST: India, CST: US
+// Central). Zones without one print an offset ("+03"), read as such.
+constexpr std::array<ZoneName, 50> kZones{{
+    {"UTC", 0},    {"GMT", 0},    {"CET", 60},   {"CEST", 120}, {"EET", 120},   {"EEST", 180},  {"WET", 0},
+    {"WEST", 60},  {"MSK", 180},  {"BST", 60},   {"IST", 330},  {"JST", 540},   {"KST", 540},   {"AEST", 600},
+    {"AEDT", 660}, {"EST", -300}, {"EDT", -240}, {"CST", -360}, {"CDT", -300},  {"MST", -420},  {"MDT", -360},
+    {"PST", -480}, {"PDT", -420}, {"HST", -600}, {"HDT", -540}, {"AKST", -540}, {"AKDT", -480}, {"AST", -240},
+    {"ADT", -180}, {"NST", -210}, {"NDT", -150}, {"NZST", 720}, {"NZDT", 780},  {"ACST", 570},  {"ACDT", 630},
+    {"AWST", 480}, {"HKT", 480},  {"WIB", 420},  {"WITA", 480}, {"WIT", 540},   {"PKT", 300},   {"IDT", 180},
+    {"SAST", 120}, {"CAT", 120},  {"EAT", 180},  {"WAT", 60},   {"ChST", 600},  {"SST", -660},  {"MET", 60},
+    {"MEST", 120},
 }};
-
 int zone_minutes(std::string_view zone) {
   if (zone == "UTC" || zone == "GMT") return 0;
   for (const auto& z : kZones) {

@@ -364,6 +364,20 @@ TEST(PgLogPrefix, RepeatedTimestampsAndZones) {
     }
   }
   int64_t t = 0;
+  // log_timezone names print their abbreviation (issue 18): Pacific/Auckland, America/Anchorage,
+  // Australia/Adelaide, Asia/Jakarta, Africa/Johannesburg; main took these as UTC.
+  const struct {
+    const char* text;
+    int minutes;
+  } named[] = {{"2024-01-01 12:00:00 NZDT", 780},
+               {"2024-01-01 12:00:00 AKST", -540},
+               {"2024-01-01 12:00:00 ACDT", 630},
+               {"2024-01-01 12:00:00.5 WIB", 420},
+               {"2024-01-01 12:00:00 SAST", 120}};
+  for (const auto& n : named) {
+    ASSERT_GT(pglog::parse_timestamp(n.text, t), 19u) << n.text;
+    EXPECT_EQ(t, noon - n.minutes * 60) << n.text;
+  }
   EXPECT_EQ(pglog::parse_timestamp("2024-01-01 12:00:01 CET", t, false), 19u);  // zones not read
   EXPECT_EQ(t, noon + 1);
 }
