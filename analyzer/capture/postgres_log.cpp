@@ -99,7 +99,14 @@ class Reader final : public PostgresLogReader {
     int64_t t = 0;
     size_t n = pglog::parse_timestamp(line, t);
     if (n > 0 && n < line.size() && line[n] == ',') return PgLogFormat::csv;
+    if (is_csv_header(line)) return PgLogFormat::csv;
     return PgLogFormat::stderr_log;
+  }
+
+  // The column names a csvlog exported with a header row starts with (COPY ... CSV HEADER from a
+  // file_fdw/log_fdw table, a cloud console's export): the server itself never writes one.
+  static bool is_csv_header(std::string_view line) {
+    return starts_with(line, "log_time,") && line.find(",error_severity,") != std::string_view::npos;
   }
 
   // "Mon DD HH:MM:SS host ident[pid]: " or "ISO-TIMESTAMP host ident[pid]: "; sets the end of the
@@ -378,6 +385,7 @@ class Reader final : public PostgresLogReader {
     }
     // log_time, user, db, pid, connection_from, session_id, line_num, command_tag, session_start,
     // vxid, xid, severity, sqlstate, message, detail, ...
+    if (csv_.size() >= 14 && csv_.field(0) == "log_time" && csv_.field(11) == "error_severity") return;  // header
     if (csv_.size() < 14) {
       stats_.skip(csv_offset_, "a csvlog record of at least 14 columns");
       return;

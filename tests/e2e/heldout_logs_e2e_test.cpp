@@ -85,7 +85,7 @@ TEST_P(HeldOutLog, SameStatementsAndClassesAsThePeers) {
 
 INSTANTIATE_TEST_SUITE_P(Formats, HeldOutLog,
                          ::testing::Values("rds.log", "cloudsql.json", "heroku.log", "csvlog_no_duration.csv",
-                                           "named_timezones.log", "mysql_mid_session.log"),
+                                           "csvlog_with_header.csv", "named_timezones.log", "mysql_mid_session.log"),
                          [](const auto& info) {
                            std::string name = info.param.substr(0, info.param.find('.'));
                            return name;

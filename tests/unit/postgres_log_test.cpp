@@ -282,6 +282,23 @@ TEST(PostgresLog, JsonWrappersCloudNativePgAndCloudLogging) {
   EXPECT_EQ(cloud.events[0].database, "d");
 }
 
+// A csvlog exported with its column names first (COPY ... CSV HEADER): pgBadger reads it, main
+// refused it as no log format (issue 18). The header is no record, and no skipped line either.
+TEST(PostgresLog, CsvlogWithHeaderRow) {
+  const std::string text =
+      "log_time,user_name,database_name,process_id,connection_from,session_id,session_line_num,command_tag,"
+      "session_start_time,virtual_transaction_id,transaction_id,error_severity,sql_state_code,message,detail\n"
+      "2024-03-01 10:00:00.807 UTC,\"app\",\"shop\",6100,\"10.0.1.23:56100\",65e1a2b3.17d4,1,\"idle\","
+      "2024-03-01 09:59:00 UTC,3/10,0,LOG,00000,\"statement: SELECT 1\",\n";
+  EXPECT_EQ(detect_pg_log_format(text), PgLogFormat::csv);
+  PostgresLogOptions csv;
+  csv.format = PgLogFormat::csv;
+  auto run = read(text, csv);
+  ASSERT_EQ(run.events.size(), 1u);
+  EXPECT_EQ(run.events[0].sql, "SELECT 1");
+  EXPECT_EQ(run.stats.skipped, 0u);
+}
+
 // Cloud SQL leaves the timestamp out of textPayload ("[PID]: [N-1] db=,user= "): the entry's
 // "timestamp" dates the statement. Main read no statement of such a log (issue 18).
 TEST(PostgresLog, CloudSqlTextPayloadWithoutTimestamp) {

@@ -23,6 +23,7 @@ pg heroku.log logplex
 # its classes apart from those of the same statements on one line (see docs/digest.md).
 echo "dbvet_classes: 6" >> heroku.log.expected
 pg csvlog_no_duration.csv csv
+pg csvlog_with_header.csv csv
 pg named_timezones.log stderr
 pg pgbouncer.log pgbouncer
 pt-query-digest --output json mysql_mid_session.log > "$out/pt.json"

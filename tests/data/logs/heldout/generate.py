@@ -119,6 +119,13 @@ def csvlog():
     lines.append('2024-03-01 10:01:00.000 UTC,,,577,,65e1a2b0.241,1,,2024-03-01 09:58:00 UTC,,0,LOG,00000,'
                  '"checkpoint starting: time",,,,,,,,,"","checkpointer",,0')
     write("csvlog_no_duration.csv", lines)
+    # The same records exported with a header row (COPY ... TO ... CSV HEADER from a log_fdw or
+    # file_fdw table, as the RDS log_fdw documentation shows): the first 12 only.
+    header = ("log_time,user_name,database_name,process_id,connection_from,session_id,session_line_num,"
+              "command_tag,session_start_time,virtual_transaction_id,transaction_id,error_severity,"
+              "sql_state_code,message,detail,hint,internal_query,internal_query_pos,context,query,query_pos,"
+              "location,application_name,backend_type,leader_pid,query_id")
+    write("csvlog_with_header.csv", [header] + lines[:12])
 
 
 # stderr with log_timezone set to a named zone: %m prints the zone's abbreviation (CET/CEST
