@@ -282,6 +282,29 @@ TEST(PostgresLog, JsonWrappersCloudNativePgAndCloudLogging) {
   EXPECT_EQ(cloud.events[0].database, "d");
 }
 
+// RDS's "%t:%r:%u@%d:[%p]:" with an IPv6 client: %r holds the ':' that follows it. Main ended %r at
+// the first ':' (host "2001", user "db8:0:1::17(40112):app").
+TEST(PostgresLog, RdsPrefixWithIpv6Client) {
+  const std::string text =
+      "2024-03-01 10:00:21 UTC:2001:db8:0:1::17(40112):app@shop:[4202]:LOG:  duration: 1.000 ms  statement: SELECT 1\n"
+      "2024-03-01 10:00:22 UTC:10.0.1.23(54321):app@shop:[4200]:LOG:  duration: 1.000 ms  statement: SELECT 2\n"
+      "2024-03-01 10:00:23 UTC:[local]:app@shop:[4201]:LOG:  duration: 1.000 ms  statement: SELECT 3\n";
+  for (const char* prefix : {"%t:%r:%u@%d:[%p]:", ""}) {  // given, and detected
+    PostgresLogOptions options;
+    options.format = PgLogFormat::stderr_log;
+    options.log_line_prefix = prefix;
+    auto run = read(text, options);
+    ASSERT_EQ(run.events.size(), 3u) << prefix;
+    EXPECT_EQ(run.events[0].host, "2001:db8:0:1::17") << prefix;
+    EXPECT_EQ(run.events[1].host, "10.0.1.23") << prefix;
+    EXPECT_EQ(run.events[2].host, "[local]") << prefix;
+    for (const auto& e : run.events) {
+      EXPECT_EQ(e.user, "app") << prefix;
+      EXPECT_EQ(e.database, "shop") << prefix;
+    }
+  }
+}
+
 // A csvlog exported with its column names first (COPY ... CSV HEADER): pgBadger reads it, main
 // refused it as no log format (issue 18). The header is no record, and no skipped line either.
 TEST(PostgresLog, CsvlogWithHeaderRow) {
