@@ -798,6 +798,8 @@ const std::vector<std::string>& common_prefixes() {
       "%m [%p] db=%d,user=%u ",
       "%t:%r:%u@%d:[%p]:",
       "%m:%r:%u@%d:[%p]:",
+      // RDS's, exported from CloudWatch Logs: each line after the event's ISO time
+      "%m %t:%r:%u@%d:[%p]:",
       "%m [%p] ",
       "%t [%p] ",
       "%m [%p]: ",

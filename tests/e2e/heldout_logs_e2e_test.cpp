@@ -46,6 +46,7 @@ Expected read_expected(const std::string& log) {
 struct Digest {
   long statements = 0;
   long classes = 0;
+  long skipped = -1;
   std::vector<std::string> class_lines;
 };
 
@@ -58,6 +59,7 @@ Digest digest(const std::string& log, const std::vector<std::string>& extra = {}
   Digest d;
   if (run.exit_code != 0) return d;
   auto json = nlohmann::json::parse(run.out);
+  d.skipped = json["input"]["skipped"].get<long>();
   std::map<std::string, long> lines;
   for (const auto& c : json["classes"]) {
     d.statements += c["count"].get<long>();
@@ -77,6 +79,7 @@ TEST_P(HeldOutLog, SameStatementsAndClassesAsThePeers) {
   Digest got = digest(log);
   EXPECT_EQ(got.statements, want.statements) << log;
   EXPECT_EQ(got.classes, want.classes) << log;
+  EXPECT_EQ(got.skipped, 0) << log;
   if (!want.class_lines.empty()) {
     // pt's own fingerprints, class by class
     EXPECT_EQ(digest(log, {"--fingerprint", "pt"}).class_lines, want.class_lines) << log;
@@ -84,8 +87,9 @@ TEST_P(HeldOutLog, SameStatementsAndClassesAsThePeers) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Formats, HeldOutLog,
-                         ::testing::Values("rds.log", "cloudsql.json", "heroku.log", "csvlog_no_duration.csv",
-                                           "csvlog_with_header.csv", "named_timezones.log", "mysql_mid_session.log"),
+                         ::testing::Values("rds.log", "rds_cloudwatch.log", "cloudsql.json", "heroku.log",
+                                           "csvlog_no_duration.csv", "csvlog_with_header.csv", "named_timezones.log",
+                                           "mysql_mid_session.log"),
                          [](const auto& info) {
                            std::string name = info.param.substr(0, info.param.find('.'));
                            return name;

@@ -305,6 +305,22 @@ TEST(PostgresLog, RdsPrefixWithIpv6Client) {
   }
 }
 
+// The same log exported from CloudWatch Logs, each line after the event's time: main fell back to
+// guessing the fields, and lost the client.
+TEST(PostgresLog, RdsPrefixFromCloudWatch) {
+  auto run = read(
+      "2024-03-01T10:00:21.000Z 2024-03-01 10:00:21 UTC:2001:db8::17(40112):app@shop:[4202]:LOG:  duration: 1.000 ms  "
+      "statement: SELECT 1\n"
+      "2024-03-01T10:00:22.000Z 2024-03-01 10:00:22 UTC:10.0.1.23(54321):app@shop:[4200]:LOG:  duration: 1.000 ms  "
+      "statement: SELECT 2\n");
+  EXPECT_EQ(run.prefix, "%m %t:%r:%u@%d:[%p]:");
+  ASSERT_EQ(run.events.size(), 2u);
+  EXPECT_EQ(run.events[0].host, "2001:db8::17");
+  EXPECT_EQ(run.events[1].host, "10.0.1.23");
+  EXPECT_EQ(run.events[1].user, "app");
+  EXPECT_EQ(run.events[1].database, "shop");
+}
+
 // A csvlog exported with its column names first (COPY ... CSV HEADER): pgBadger reads it, main
 // refused it as no log format (issue 18). The header is no record, and no skipped line either.
 TEST(PostgresLog, CsvlogWithHeaderRow) {

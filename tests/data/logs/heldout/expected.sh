@@ -16,6 +16,7 @@ with open(sys.argv[2] + '.expected', 'w') as f:
 PY
 }
 pg rds.log rds
+pg rds_cloudwatch.log rds
 pg cloudsql.json jsonlog
 pg heroku.log logplex
 # pgBadger's logplex continuation pattern wants a timestamp without fractions of a second, which

@@ -60,6 +60,8 @@ def rds():
     lines.append("2024-03-01 10:05:00 UTC::@:[577]:LOG:  checkpoint starting: time")
     lines.append("2024-03-01 10:05:01 UTC:10.0.1.23(54400):[unknown]@[unknown]:[4301]:LOG:  connection received: host=10.0.1.23 port=54400")
     write("rds.log", lines)
+    # The same log as CloudWatch Logs exports it: each line after CloudWatch's own ISO timestamp.
+    write("rds_cloudwatch.log", [f"{l[:10]}T{l[11:19]}.000Z {l}" if l[:1] == "2" else l for l in lines])
 
 
 # Google Cloud SQL for PostgreSQL, as exported from Cloud Logging (one LogEntry per line). The
