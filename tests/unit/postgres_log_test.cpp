@@ -282,6 +282,34 @@ TEST(PostgresLog, JsonWrappersCloudNativePgAndCloudLogging) {
   EXPECT_EQ(cloud.events[0].database, "d");
 }
 
+// 'gcloud logging read --format=json' prints Cloud SQL's entries as an indented array: main read
+// it as a stderr log and made classes of its JSON lines (issue 18).
+TEST(PostgresLog, CloudLoggingIndentedArray) {
+  const std::string text =
+      "[\n"
+      "  {\n"
+      "    \"insertId\": \"s=2\",\n"
+      "    \"resource\": {\"labels\": {\"project_id\": \"p\"}, \"type\": \"cloudsql_database\"},\n"
+      "    \"textPayload\": \"[5101]: [2-1] db=shop,user=app LOG:  duration: 1.000 ms  statement: SELECT '}{['\",\n"
+      "    \"timestamp\": \"2024-03-01T10:00:03Z\"\n"
+      "  },\n"
+      "  {\n"
+      "    \"insertId\": \"s=1\",\n"
+      "    \"textPayload\": \"[5100]: [1-1] db=shop,user=app LOG:  duration: 2.500 ms  statement: SELECT \\\"a\\\"\\n  "
+      "FROM t\",\n"
+      "    \"timestamp\": \"2024-03-01T10:00:02Z\"\n"
+      "  }\n"
+      "]\n";
+  EXPECT_EQ(detect_pg_log_format(text), PgLogFormat::json);
+  auto run = read(text);
+  ASSERT_EQ(run.events.size(), 2u);
+  EXPECT_EQ(run.events[0].sql, "SELECT '}{['");
+  EXPECT_EQ(run.events[1].sql, "SELECT \"a\"\n  FROM t");
+  ASSERT_TRUE(run.events[1].timestamp);
+  EXPECT_EQ(*run.events[1].timestamp, 1709287202);
+  EXPECT_EQ(run.stats.skipped, 0u);
+}
+
 // RDS's "%t:%r:%u@%d:[%p]:" with an IPv6 client: %r holds the ':' that follows it. Main ended %r at
 // the first ':' (host "2001", user "db8:0:1::17(40112):app").
 TEST(PostgresLog, RdsPrefixWithIpv6Client) {

@@ -18,6 +18,10 @@ PY
 pg rds.log rds
 pg rds_cloudwatch.log rds
 pg cloudsql.json jsonlog
+pg cloudsql_gcloud.json jsonlog
+# pgBadger reads a Cloud Logging entry only when it is on one line: none of gcloud's indented
+# array. dbvet puts each entry together from its lines (see docs/commands/digest.md).
+printf 'dbvet_statements: 8\ndbvet_classes: 6\n' >> cloudsql_gcloud.json.expected
 pg heroku.log logplex
 # pgBadger's logplex continuation pattern wants a timestamp without fractions of a second, which
 # 'heroku logs' prints: it glues those lines, header and all, to the statement before, setting

@@ -87,6 +87,11 @@ def cloudsql():
         }
         lines.append(json.dumps(entry, separators=(",", ":")))
     write("cloudsql.json", lines)
+    # What 'gcloud logging read --format=json' prints (Cloud SQL's documented way to read its logs):
+    # the same entries, newest first, in one indented JSON array.
+    entries = [json.loads(l) for l in lines[:8]]
+    with open(os.path.join(HERE, "cloudsql_gcloud.json"), "w") as f:
+        f.write(json.dumps(entries[::-1], indent=2) + "\n")
 
 
 # Heroku Postgres through logplex ('heroku logs -p postgres'): "TIMESTAMP app[postgres.PID]:
