@@ -17,6 +17,8 @@ std::string_view log_format_name(LogFormat format) {
       return "postgres-json";
     case LogFormat::postgres_syslog:
       return "postgres-syslog";
+    case LogFormat::pgbouncer:
+      return "pgbouncer";
   }
   return "unknown";
 }
@@ -57,9 +59,49 @@ std::optional<PgLogFormat> to_pg_format(LogFormat f) {
 }
 }  // namespace
 
+namespace {
+bool is_digit(char c) { return c >= '0' && c <= '9'; }
+
+// A line of pgbouncer's logfile, "2024-03-01 10:00:00.123 UTC [1021] LOG C-0x55d5...: db/user@host
+// login attempt..." (pgbouncer 1.8+; "1021 LOG" before), or of its syslog, "... pgbouncer[1021]: ".
+bool is_pgbouncer_line(std::string_view line) {
+  if (line.find(" pgbouncer[") != std::string_view::npos && line.find("]: ") != std::string_view::npos) return true;
+  if (line.size() < 24 || !is_digit(line[0]) || line[4] != '-' || line[10] != ' ' || line[13] != ':') return false;
+  // after the timestamp and its zone: "[PID] LEVEL " or "PID LEVEL "
+  for (std::string_view level : {" LOG ", " WARNING ", " ERROR ", " FATAL ", " NOISE ", " DEBUG "}) {
+    size_t at = line.find(level, 19);
+    if (at == std::string_view::npos || at > 64) continue;
+    size_t b = at;
+    if (b > 0 && line[b - 1] == ']') --b;
+    size_t e = b;
+    while (b > 0 && is_digit(line[b - 1])) --b;
+    if (b == e || b == 0) continue;
+    if (line[b - 1] == '[') --b;
+    if (b > 0 && line[b - 1] == ' ') return true;
+  }
+  return false;
+}
+
+// Whether the first non-empty lines of head are pgbouncer's.
+bool looks_like_pgbouncer(std::string_view head) {
+  int seen = 0;
+  while (!head.empty() && seen < 5) {
+    size_t nl = head.find('\n');
+    std::string_view line = head.substr(0, nl);
+    head = nl == std::string_view::npos ? std::string_view() : head.substr(nl + 1);
+    if (line.empty()) continue;
+    if (!is_pgbouncer_line(line)) return false;
+    ++seen;
+  }
+  return seen > 0;
+}
+}  // namespace
+
 std::optional<LogFormat> detect_log_format(std::string_view head, Engine engine) {
   if (engine != Engine::postgres && MysqlSlowLogReader::looks_like(head)) return LogFormat::mysql_slow;
   if (engine == Engine::mysql) return std::nullopt;
+  // Before the PostgreSQL formats: pgbouncer's syslog lines have a syslog header too.
+  if (looks_like_pgbouncer(head)) return LogFormat::pgbouncer;
   if (auto pg = detect_pg_log_format(head)) return to_log_format(*pg);
   return std::nullopt;
 }
@@ -69,6 +111,13 @@ core::Expected<std::unique_ptr<LogReader>> make_log_reader(LogFormat format, Eve
   switch (format) {
     case LogFormat::mysql_slow:
       return std::unique_ptr<LogReader>(std::make_unique<MysqlSlowLogReader>(std::move(sink)));
+    case LogFormat::pgbouncer:
+      // pgbouncer logs connections, pools and per-minute stats, never a statement's SQL: an empty
+      // digest would pass for "no slow queries".
+      return core::make_error(core::ErrorKind::input,
+                              "a pgbouncer log: pgbouncer logs connections and stats but no SQL statements, so there "
+                              "is nothing to digest; digest the PostgreSQL server's log instead (with "
+                              "log_min_duration_statement set)");
     default:
       break;
   }

@@ -18,6 +18,7 @@ enum class LogFormat {
   postgres_csv,     // csvlog
   postgres_json,    // jsonlog
   postgres_syslog,  // syslog
+  pgbouncer,        // pgbouncer's own log: recognised to be refused clearly (it has no statements)
 };
 
 enum class Engine { auto_, mysql, postgres };
@@ -29,7 +30,8 @@ std::optional<Engine> parse_engine(std::string_view name);
 // formats; nullopt when nothing fits.
 std::optional<LogFormat> detect_log_format(std::string_view head, Engine engine = Engine::auto_);
 
-// A reader for `format` that sends its events to `sink`. `log_line_prefix` (the server's setting,
+// A reader for `format` that sends its events to `sink`. For a pgbouncer log, an input error that
+// says why there is nothing to digest in it. `log_line_prefix` (the server's setting,
 // with its escapes) applies to the PostgreSQL stderr and syslog formats; empty: detected. Fails
 // (usage) for a prefix that does not compile.
 core::Expected<std::unique_ptr<LogReader>> make_log_reader(LogFormat format, EventSink sink,

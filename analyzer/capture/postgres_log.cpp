@@ -57,6 +57,10 @@ class Reader final : public PostgresLogReader {
       stats_.skip(csv_offset_, "a closing quote of a csvlog field before the end of input");
       csv_.reset();
     }
+    if (json_depth_ > 0) {
+      stats_.skip(pending_json_offset_, "the end of a JSON object before the end of input");
+      json_depth_ = 0;
+    }
     complete(current_);
     for (auto& [pid, r] : syslog_open_) complete(r);
     syslog_open_.clear();
@@ -92,14 +96,21 @@ class Reader final : public PostgresLogReader {
 
  public:  // line shapes, shared with format detection and -j splitting
   static PgLogFormat detect_format(std::string_view line) {
-    if (line.front() == '{') return PgLogFormat::json;
+    if (line.front() == '{' || line == "[" || line == "[{" || line == "[ {") return PgLogFormat::json;
     size_t hdr = 0;
     std::string_view pidv;
     if (syslog_header(line, hdr, pidv)) return PgLogFormat::syslog;
     int64_t t = 0;
     size_t n = pglog::parse_timestamp(line, t);
     if (n > 0 && n < line.size() && line[n] == ',') return PgLogFormat::csv;
+    if (is_csv_header(line)) return PgLogFormat::csv;
     return PgLogFormat::stderr_log;
+  }
+
+  // The column names a csvlog exported with a header row starts with (COPY ... CSV HEADER from a
+  // file_fdw/log_fdw table, a cloud console's export): the server itself never writes one.
+  static bool is_csv_header(std::string_view line) {
+    return starts_with(line, "log_time,") && line.find(",error_severity,") != std::string_view::npos;
   }
 
   // "Mon DD HH:MM:SS host ident[pid]: " or "ISO-TIMESTAMP host ident[pid]: "; sets the end of the
@@ -378,6 +389,7 @@ class Reader final : public PostgresLogReader {
     }
     // log_time, user, db, pid, connection_from, session_id, line_num, command_tag, session_start,
     // vxid, xid, severity, sqlstate, message, detail, ...
+    if (csv_.size() >= 14 && csv_.field(0) == "log_time" && csv_.field(11) == "error_severity") return;  // header
     if (csv_.size() < 14) {
       stats_.skip(csv_offset_, "a csvlog record of at least 14 columns");
       return;
@@ -407,16 +419,74 @@ class Reader final : public PostgresLogReader {
     complete(r);
   }
 
+  // gcloud logging read --format=json (Cloud SQL's documented export) writes an array of
+  // indented objects: when the input starts with "[" or "{" alone on its line, objects are put
+  // together from their lines; else each line is one object, as jsonlog writes them.
   void json_line(std::string_view line, uint64_t offset) {
     if (line.empty()) return;
+    if (!json_layout_known_) {
+      json_layout_known_ = true;
+      std::string_view t = trim(line);
+      pretty_json_ = t == "[" || t == "{" || (t.front() == '[' && t.size() > 1 && trim(t.substr(1)) == "{");
+    }
+    if (!pretty_json_) {
+      json_object(line, offset);
+      return;
+    }
+    size_t from = 0;  // start of the part of the line inside an object
+    for (size_t i = 0; i < line.size(); ++i) {
+      char c = line[i];
+      if (json_depth_ == 0) {  // between objects: '[', ',', ']' and spaces
+        if (c != '{') continue;
+        pending_json_.clear();
+        pending_json_offset_ = offset;
+        from = i;
+        json_in_string_ = false;
+      }
+      if (json_in_string_) {
+        if (c == '\\') {
+          ++i;
+        } else if (c == '"') {
+          json_in_string_ = false;
+        }
+        continue;
+      }
+      if (c == '"') {
+        json_in_string_ = true;
+      } else if (c == '{' || c == '[') {
+        ++json_depth_;
+      } else if ((c == '}' || c == ']') && --json_depth_ == 0) {
+        pending_json_.append(line.substr(from, i + 1 - from));
+        if (pending_json_.size() <= kMaxRecordBytes) {
+          json_object(pending_json_, pending_json_offset_);
+        } else {
+          stats_.skip(pending_json_offset_, kRecordTooLong);
+        }
+        pending_json_.clear();
+      }
+    }
+    if (json_depth_ > 0 && pending_json_.size() <= kMaxRecordBytes) {
+      pending_json_.append(line.substr(from));
+      pending_json_.push_back('\n');
+    }
+  }
+
+  static std::string_view trim(std::string_view s) {
+    while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\r')) s.remove_prefix(1);
+    while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
+    return s;
+  }
+
+  void json_object(std::string_view line, uint64_t offset) {
     JsonScanner::Fields f;
     if (!json_.parse(line, f)) {
       stats_.skip(offset, "a JSON object per line (jsonlog)");
       return;
     }
     if (!f.text_payload.empty() && f.message.empty()) {
-      // Cloud Logging's textPayload holds a stderr line.
-      json_text_line(f.text_payload, offset);
+      // Cloud Logging's textPayload holds a stderr line; Cloud SQL leaves its timestamp out
+      // (the entry's own "timestamp" has it).
+      json_text_line(f.text_payload, f.timestamp, offset);
       return;
     }
     if (f.message.empty() && f.severity.empty()) return;  // not a server log entry (e.g. operator logs)
@@ -440,7 +510,7 @@ class Reader final : public PostgresLogReader {
     complete(r);
   }
 
-  void json_text_line(const std::string& text, uint64_t offset) {
+  void json_text_line(const std::string& text, std::string_view entry_time, uint64_t offset) {
     if (!text_prefix_) {
       PrefixDetector d(pglog::common_prefixes());
       d.sample(text);
@@ -461,6 +531,10 @@ class Reader final : public PostgresLogReader {
     }
     Record& r = current_;
     start_record(r, f, s, first.substr(msg), offset);
+    if (!r.timestamp) {
+      int64_t t = 0;
+      if (pglog::parse_timestamp(entry_time, t) > 0) r.timestamp = t;
+    }
     if (nl != std::string::npos) {
       std::string& message = r.own_message();
       message.push_back('\n');
@@ -488,6 +562,12 @@ class Reader final : public PostgresLogReader {
   uint64_t csv_offset_ = 0;
   std::string sev_text_;  // "LOG:  " from a csvlog record's error_severity
   JsonScanner json_;
+  bool json_layout_known_ = false;
+  bool pretty_json_ = false;  // objects over several lines (see json_line)
+  int json_depth_ = 0;
+  bool json_in_string_ = false;
+  std::string pending_json_;
+  uint64_t pending_json_offset_ = 0;
   std::optional<pglog::LinePrefix> text_prefix_;
 };
 
@@ -540,6 +620,15 @@ std::optional<PgLogFormat> detect_pg_log_format(std::string_view head) {
     if (line.empty()) continue;
     if (first) {
       first = false;
+      // An indented JSON array or object (gcloud logging read --format=json) whose entries are
+      // server log records: "[" or "{" alone on the first line, the keys further down.
+      if (line == "[" || line == "{" || line == "[ {" || line == "[{") {
+        if (head.find("\"textPayload\"") != std::string_view::npos ||
+            head.find("\"error_severity\"") != std::string_view::npos) {
+          return PgLogFormat::json;
+        }
+        continue;
+      }
       PgLogFormat f = Reader::detect_format(line);
       if (f == PgLogFormat::json && line.find("\"message\"") == std::string_view::npos &&
           line.find("\"textPayload\"") == std::string_view::npos && line.find("\"record\"") == std::string_view::npos) {

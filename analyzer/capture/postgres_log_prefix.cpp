@@ -46,13 +46,19 @@ struct ZoneName {
   std::string_view name;
   int minutes;
 };
-constexpr std::array<ZoneName, 24> kZones{{
-    {"UTC", 0},    {"GMT", 0},    {"CET", 60},   {"CEST", 120}, {"EET", 120},  {"EEST", 180},
-    {"WET", 0},    {"WEST", 60},  {"MSK", 180},  {"BST", 60},   {"IST", 330},  {"JST", 540},
-    {"KST", 540},  {"AEST", 600}, {"AEDT", 660}, {"EST", -300}, {"EDT", -240}, {"CST", -360},
-    {"CDT", -300}, {"MST", -420}, {"MDT", -360}, {"PST", -480}, {"PDT", -420}, {"HST", -600},
+// The abbreviations %t/%m/csvlog print (the tz database's, through log_timezone), for the zones
+// most servers run in; where one names two zones the more common is taken (IST: India, CST: US
+// Central). Zones without one print an offset ("+03"), read as such.
+constexpr std::array<ZoneName, 50> kZones{{
+    {"UTC", 0},    {"GMT", 0},    {"CET", 60},   {"CEST", 120}, {"EET", 120},   {"EEST", 180},  {"WET", 0},
+    {"WEST", 60},  {"MSK", 180},  {"BST", 60},   {"IST", 330},  {"JST", 540},   {"KST", 540},   {"AEST", 600},
+    {"AEDT", 660}, {"EST", -300}, {"EDT", -240}, {"CST", -360}, {"CDT", -300},  {"MST", -420},  {"MDT", -360},
+    {"PST", -480}, {"PDT", -420}, {"HST", -600}, {"HDT", -540}, {"AKST", -540}, {"AKDT", -480}, {"AST", -240},
+    {"ADT", -180}, {"NST", -210}, {"NDT", -150}, {"NZST", 720}, {"NZDT", 780},  {"ACST", 570},  {"ACDT", 630},
+    {"AWST", 480}, {"HKT", 480},  {"WIB", 420},  {"WITA", 480}, {"WIT", 540},   {"PKT", 300},   {"IDT", 180},
+    {"SAST", 120}, {"CAT", 120},  {"EAT", 180},  {"WAT", 60},   {"ChST", 600},  {"SST", -660},  {"MET", 60},
+    {"MEST", 120},
 }};
-
 int zone_minutes(std::string_view zone) {
   if (zone == "UTC" || zone == "GMT") return 0;
   for (const auto& z : kZones) {
@@ -237,6 +243,20 @@ size_t parse_timestamp(std::string_view s, int64_t& unix_seconds, bool allow_zon
 }
 
 namespace {
+// Where a %r value "host(port)" ends when `lit` follows it: after the first "(digits)" before a
+// space that `lit` follows; npos when there is none. An IPv6 client ("2001:db8::17(40112)")
+// holds the ':' that RDS's "%t:%r:%u@%d:[%p]:" puts after %r: ending %r at the first ':' made the
+// host "2001" and the user "db8::17(40112):app".
+size_t after_port(std::string_view line, size_t pos, const std::string& lit) {
+  for (size_t i = pos; i < line.size() && line[i] != ' '; ++i) {
+    if (line[i] != '(') continue;
+    size_t j = i + 1;
+    while (j < line.size() && line[j] >= '0' && line[j] <= '9') ++j;
+    if (j > i + 1 && j < line.size() && line[j] == ')' && line.compare(j + 1, lit.size(), lit) == 0) return j + 1;
+  }
+  return std::string_view::npos;
+}
+
 // Whether `lit` is at line[pos]: prefix literals are a few bytes ("]: [", " user="), compared
 // inline rather than through a memcmp call per literal per line.
 inline bool literal_at(std::string_view line, size_t pos, const std::string& lit) {
@@ -584,7 +604,9 @@ LinePrefix::PathEnd LinePrefix::first_path(std::string_view line, size_t begin, 
         break;
       case Token::text: {
         if (t.follow >= 0) {
-          size_t at = find_literal(line, pos, tokens_[static_cast<size_t>(t.follow)].lit);
+          const std::string& lit = tokens_[static_cast<size_t>(t.follow)].lit;
+          size_t at = t.escape == 'r' ? after_port(line, pos, lit) : std::string_view::npos;
+          if (at == std::string_view::npos) at = find_literal(line, pos, lit);
           if (at == std::string_view::npos) return PathEnd::failed;
           assign(t, line.substr(start, at - start), f);
           pos = at;
@@ -650,8 +672,16 @@ bool LinePrefix::match_from(std::string_view line, size_t ti, size_t pos, Prefix
         size_t next = ti + 1;
         while (next < tokens_.size() && tokens_[next].kind == Token::stop) ++next;
         if (next < tokens_.size() && tokens_[next].kind == Token::literal) {
-          // Try each occurrence of the following literal (the value may contain it).
+          // Try each occurrence of the following literal (the value may contain it), for %r the
+          // one after "(port)" first, as the first path does.
           const std::string& lit = tokens_[next].lit;
+          if (size_t port = t.escape == 'r' ? after_port(line, pos, lit) : std::string_view::npos;
+              port != std::string_view::npos) {
+            PrefixFields saved = f;
+            assign(t, line.substr(start, port - start), f);
+            if (match_from(line, ti + 1, port, f, sev, msg)) return true;
+            f = saved;
+          }
           size_t at = line.find(lit, pos);
           while (at != std::string_view::npos) {
             PrefixFields saved = f;
@@ -768,6 +798,8 @@ const std::vector<std::string>& common_prefixes() {
       "%m [%p] db=%d,user=%u ",
       "%t:%r:%u@%d:[%p]:",
       "%m:%r:%u@%d:[%p]:",
+      // RDS's, exported from CloudWatch Logs: each line after the event's ISO time
+      "%m %t:%r:%u@%d:[%p]:",
       "%m [%p] ",
       "%t [%p] ",
       "%m [%p]: ",
@@ -783,6 +815,10 @@ const std::vector<std::string>& common_prefixes() {
       "db=%d,user=%u ",
       "%u@%d ",
       "sql_error_code = %e ",
+      // Cloud SQL's textPayload: its log_line_prefix without the timestamp, which the entry has
+      "[%p]: [%l-1] db=%d,user=%u ",
+      "[%p]: [%l-1] user=%u,db=%d ",
+      "[%p]: [%l-1] ",
       "",
   };
   return prefixes;

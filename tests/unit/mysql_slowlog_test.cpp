@@ -95,6 +95,19 @@ TEST(MysqlSlowlog, StartsMidRecordAndNeverCrashesOnGarbage) {
 TEST(LogFormats, DetectsTheSlowLogAndSplitsAtRecordBoundaries) {
   EXPECT_EQ(detect_log_format("# Time: 241124 10:00:01\n# User@Host: a[a] @ b []\n"), LogFormat::mysql_slow);
   EXPECT_FALSE(detect_log_format("hello world\n"));
+  // pgbouncer's logfile and syslog lines: recognised, to be refused with a reason (issue 18)
+  EXPECT_EQ(detect_log_format("2024-03-01 10:00:00.320 UTC [1021] LOG C-0x55d5f0a4b1c0: shop/app@10.0.1.23:54000 "
+                              "login attempt: db=shop user=app tls=no\n"
+                              "2024-03-01 10:01:00.000 UTC [1021] LOG stats: 12 xacts/s, 40 queries/s\n"),
+            LogFormat::pgbouncer);
+  EXPECT_EQ(detect_log_format("2012-09-12 16:00:01.123 4321 LOG Stats: 0 req/s, in 0 b/s\n"), LogFormat::pgbouncer);
+  EXPECT_EQ(detect_log_format("Mar  1 10:00:00 db1 pgbouncer[1021]: C-0x55d5f0a4b1c0: shop/app@10.0.1.23:54000 "
+                              "login attempt: db=shop user=app tls=no\n"),
+            LogFormat::pgbouncer);
+  EXPECT_FALSE(make_log_reader(LogFormat::pgbouncer, [](model::QueryEvent&&) {}));
+  // a PostgreSQL log with the same timestamp and [pid] stays one
+  EXPECT_EQ(detect_log_format("2024-03-01 10:00:00.320 UTC [1021] LOG:  duration: 1.000 ms  statement: SELECT 1\n"),
+            LogFormat::postgres_stderr);
   EXPECT_FALSE(detect_log_format("# Time: 241124 10:00:01\n", Engine::postgres));
   EXPECT_TRUE(is_split_point(LogFormat::mysql_slow, "SELECT 1;", "# Time: 241124 10:00:01"));
   EXPECT_FALSE(is_split_point(LogFormat::mysql_slow, "SELECT 1", "# Time: 241124 10:00:01"));

@@ -282,6 +282,109 @@ TEST(PostgresLog, JsonWrappersCloudNativePgAndCloudLogging) {
   EXPECT_EQ(cloud.events[0].database, "d");
 }
 
+// 'gcloud logging read --format=json' prints Cloud SQL's entries as an indented array: main read
+// it as a stderr log and made classes of its JSON lines (issue 18).
+TEST(PostgresLog, CloudLoggingIndentedArray) {
+  const std::string text =
+      "[\n"
+      "  {\n"
+      "    \"insertId\": \"s=2\",\n"
+      "    \"resource\": {\"labels\": {\"project_id\": \"p\"}, \"type\": \"cloudsql_database\"},\n"
+      "    \"textPayload\": \"[5101]: [2-1] db=shop,user=app LOG:  duration: 1.000 ms  statement: SELECT '}{['\",\n"
+      "    \"timestamp\": \"2024-03-01T10:00:03Z\"\n"
+      "  },\n"
+      "  {\n"
+      "    \"insertId\": \"s=1\",\n"
+      "    \"textPayload\": \"[5100]: [1-1] db=shop,user=app LOG:  duration: 2.500 ms  statement: SELECT \\\"a\\\"\\n  "
+      "FROM t\",\n"
+      "    \"timestamp\": \"2024-03-01T10:00:02Z\"\n"
+      "  }\n"
+      "]\n";
+  EXPECT_EQ(detect_pg_log_format(text), PgLogFormat::json);
+  auto run = read(text);
+  ASSERT_EQ(run.events.size(), 2u);
+  EXPECT_EQ(run.events[0].sql, "SELECT '}{['");
+  EXPECT_EQ(run.events[1].sql, "SELECT \"a\"\n  FROM t");
+  ASSERT_TRUE(run.events[1].timestamp);
+  EXPECT_EQ(*run.events[1].timestamp, 1709287202);
+  EXPECT_EQ(run.stats.skipped, 0u);
+}
+
+// RDS's "%t:%r:%u@%d:[%p]:" with an IPv6 client: %r holds the ':' that follows it. Main ended %r at
+// the first ':' (host "2001", user "db8:0:1::17(40112):app").
+TEST(PostgresLog, RdsPrefixWithIpv6Client) {
+  const std::string text =
+      "2024-03-01 10:00:21 UTC:2001:db8:0:1::17(40112):app@shop:[4202]:LOG:  duration: 1.000 ms  statement: SELECT 1\n"
+      "2024-03-01 10:00:22 UTC:10.0.1.23(54321):app@shop:[4200]:LOG:  duration: 1.000 ms  statement: SELECT 2\n"
+      "2024-03-01 10:00:23 UTC:[local]:app@shop:[4201]:LOG:  duration: 1.000 ms  statement: SELECT 3\n";
+  for (const char* prefix : {"%t:%r:%u@%d:[%p]:", ""}) {  // given, and detected
+    PostgresLogOptions options;
+    options.format = PgLogFormat::stderr_log;
+    options.log_line_prefix = prefix;
+    auto run = read(text, options);
+    ASSERT_EQ(run.events.size(), 3u) << prefix;
+    EXPECT_EQ(run.events[0].host, "2001:db8:0:1::17") << prefix;
+    EXPECT_EQ(run.events[1].host, "10.0.1.23") << prefix;
+    EXPECT_EQ(run.events[2].host, "[local]") << prefix;
+    for (const auto& e : run.events) {
+      EXPECT_EQ(e.user, "app") << prefix;
+      EXPECT_EQ(e.database, "shop") << prefix;
+    }
+  }
+}
+
+// The same log exported from CloudWatch Logs, each line after the event's time: main fell back to
+// guessing the fields, and lost the client.
+TEST(PostgresLog, RdsPrefixFromCloudWatch) {
+  auto run = read(
+      "2024-03-01T10:00:21.000Z 2024-03-01 10:00:21 UTC:2001:db8::17(40112):app@shop:[4202]:LOG:  duration: 1.000 ms  "
+      "statement: SELECT 1\n"
+      "2024-03-01T10:00:22.000Z 2024-03-01 10:00:22 UTC:10.0.1.23(54321):app@shop:[4200]:LOG:  duration: 1.000 ms  "
+      "statement: SELECT 2\n");
+  EXPECT_EQ(run.prefix, "%m %t:%r:%u@%d:[%p]:");
+  ASSERT_EQ(run.events.size(), 2u);
+  EXPECT_EQ(run.events[0].host, "2001:db8::17");
+  EXPECT_EQ(run.events[1].host, "10.0.1.23");
+  EXPECT_EQ(run.events[1].user, "app");
+  EXPECT_EQ(run.events[1].database, "shop");
+}
+
+// A csvlog exported with its column names first (COPY ... CSV HEADER): pgBadger reads it, main
+// refused it as no log format (issue 18). The header is no record, and no skipped line either.
+TEST(PostgresLog, CsvlogWithHeaderRow) {
+  const std::string text =
+      "log_time,user_name,database_name,process_id,connection_from,session_id,session_line_num,command_tag,"
+      "session_start_time,virtual_transaction_id,transaction_id,error_severity,sql_state_code,message,detail\n"
+      "2024-03-01 10:00:00.807 UTC,\"app\",\"shop\",6100,\"10.0.1.23:56100\",65e1a2b3.17d4,1,\"idle\","
+      "2024-03-01 09:59:00 UTC,3/10,0,LOG,00000,\"statement: SELECT 1\",\n";
+  EXPECT_EQ(detect_pg_log_format(text), PgLogFormat::csv);
+  PostgresLogOptions csv;
+  csv.format = PgLogFormat::csv;
+  auto run = read(text, csv);
+  ASSERT_EQ(run.events.size(), 1u);
+  EXPECT_EQ(run.events[0].sql, "SELECT 1");
+  EXPECT_EQ(run.stats.skipped, 0u);
+}
+
+// Cloud SQL leaves the timestamp out of textPayload ("[PID]: [N-1] db=,user= "): the entry's
+// "timestamp" dates the statement. Main read no statement of such a log (issue 18).
+TEST(PostgresLog, CloudSqlTextPayloadWithoutTimestamp) {
+  auto run = read(
+      "{\"insertId\":\"s=1\",\"severity\":\"INFO\",\"textPayload\":\"[5100]: [3-1] db=shop,user=app LOG:  "
+      "duration: 2.500 ms  statement: SELECT *\\n  FROM t WHERE id = 4\",\"timestamp\":\"2024-03-01T10:00:02.5Z\"}\n"
+      "{\"insertId\":\"s=2\",\"severity\":\"INFO\",\"textPayload\":\"[5101]: [1-1] db=shop,user=app LOG:  "
+      "duration: 1.000 ms  statement: SELECT 2\",\"timestamp\":\"2024-03-01T10:00:03Z\"}\n");
+  ASSERT_EQ(run.events.size(), 2u);
+  EXPECT_EQ(run.events[0].sql, "SELECT *\n  FROM t WHERE id = 4");
+  EXPECT_EQ(run.events[0].user, "app");
+  EXPECT_EQ(run.events[0].database, "shop");
+  ASSERT_TRUE(run.events[0].timestamp);
+  EXPECT_EQ(*run.events[0].timestamp, 1709287202);  // 2024-03-01T10:00:02Z
+  ASSERT_TRUE(run.events[1].timestamp);
+  EXPECT_EQ(*run.events[1].timestamp, 1709287203);
+  EXPECT_EQ(run.stats.skipped, 0u);
+}
+
 TEST(PostgresLog, SubstituteParametersSkipsQuotesAndLongerNumbers) {
   std::string out;
   ASSERT_TRUE(substitute_parameters("SELECT '$1', $1, $10, x$1", "$1 = 'a', $10 = '7'", out));
@@ -345,6 +448,20 @@ TEST(PgLogPrefix, RepeatedTimestampsAndZones) {
     }
   }
   int64_t t = 0;
+  // log_timezone names print their abbreviation (issue 18): Pacific/Auckland, America/Anchorage,
+  // Australia/Adelaide, Asia/Jakarta, Africa/Johannesburg; main took these as UTC.
+  const struct {
+    const char* text;
+    int minutes;
+  } named[] = {{"2024-01-01 12:00:00 NZDT", 780},
+               {"2024-01-01 12:00:00 AKST", -540},
+               {"2024-01-01 12:00:00 ACDT", 630},
+               {"2024-01-01 12:00:00.5 WIB", 420},
+               {"2024-01-01 12:00:00 SAST", 120}};
+  for (const auto& n : named) {
+    ASSERT_GT(pglog::parse_timestamp(n.text, t), 19u) << n.text;
+    EXPECT_EQ(t, noon - n.minutes * 60) << n.text;
+  }
   EXPECT_EQ(pglog::parse_timestamp("2024-01-01 12:00:01 CET", t, false), 19u);  // zones not read
   EXPECT_EQ(t, noon + 1);
 }
