@@ -1,7 +1,7 @@
 #pragma once
 // The formats CI systems read, rendered from audit, advise and health documents (ci_issues.hpp):
 // SARIF 2.1.0 for code scanning, JUnit XML for test reports, GitHub Actions workflow commands
-// (annotations). docs/ci.md says how each is wired in.
+// (annotations). docs/ci/README.md says how each is wired in.
 
 #include <string>
 
