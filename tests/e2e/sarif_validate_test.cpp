@@ -50,6 +50,14 @@ std::vector<std::string> validate(const fs::path& dir, const std::vector<fs::pat
   return problems;
 }
 
+// The leading-wildcard query is on line 3.
+void write_workload(const fs::path& path) {
+  std::ofstream(path) << "-- pets by name\n\\set n random(1, 100)\n"
+                      << "SELECT pet_id, name, color FROM pets WHERE name LIKE '%max%';\n"
+                      << "SELECT user_id, pet_id, score FROM leaderboard_scores WHERE season = 4 ORDER BY score DESC "
+                         "LIMIT 100;\n";
+}
+
 TEST(SarifValidate, MultitoolReportsABrokenFile) {
   auto dir = scratch_dir("sarif-broken");
   auto broken = dir / "broken.sarif";
@@ -73,10 +81,13 @@ TEST(SarifValidate, AuditAdviseAndHealthPass) {
         << "# Query_time: 0.02  Lock_time: 0.000010 Rows_sent: 1  Rows_examined: 600\nSET timestamp=1767225601;\n"
         << "SELECT pet_id, name, color FROM pets WHERE name LIKE '%max%';\n";
   }
+  write_workload(dir / "game.sql");
   std::vector<fs::path> files;
   for (const std::string command : {"audit", "advise", "health"}) {
     std::vector<std::string> args{command, db};
-    if (command != "health") args.insert(args.end(), {"--log", (dir / "slow.log").string()});
+    // audit runs a workload, so that its query findings have a file and line (a physical location)
+    if (command == "audit") args.insert(args.end(), {"--workload", (dir / "game.sql").string(), "--transactions", "3"});
+    if (command == "advise") args.insert(args.end(), {"--log", (dir / "slow.log").string()});
     auto file = dir / (command + ".sarif");
     args.insert(args.end(), {"--format", "sarif", "-o", file.string()});
     auto run = run_dbvet(args);
@@ -87,6 +98,61 @@ TEST(SarifValidate, AuditAdviseAndHealthPass) {
   }
   auto problems = validate(dir, files);
   for (const auto& problem : problems) ADD_FAILURE() << problem;
+}
+
+// A query finding of a workload audit points at the script line its statement is on, in SARIF,
+// GitHub annotations and JSON alike.
+TEST(CiLocations, WorkloadFindingsPointAtTheirScriptLine) {
+  auto dir = scratch_dir("ci-locations");
+  std::string db = "sqlite:" + (dir / "vp.db").string();
+  auto gen = run_dbvet({"gen", "--sample", "virtualpet", "--scale", "0.02", "--seed", "42", "--replace", db});
+  ASSERT_EQ(gen.exit_code, 0) << gen.err;
+  write_workload(dir / "game.sql");
+  std::vector<std::string> audit{"audit",          db,  "--workload", (dir / "game.sql").string(),
+                                 "--transactions", "3", "--format"};
+  auto json_run = run_dbvet([&] {
+    auto a = audit;
+    a.push_back("json");
+    return a;
+  }());
+  ASSERT_EQ(json_run.exit_code, 0) << json_run.err;
+  auto doc = json::parse(json_run.out);
+  bool found = false;
+  for (const auto& finding : doc["findings"]) {
+    if (finding["rule"] != "query-leading-wildcard-like") continue;
+    found = true;
+    EXPECT_EQ(finding["file"], (dir / "game.sql").string());
+    EXPECT_EQ(finding["line"], 3);
+  }
+  EXPECT_TRUE(found) << json_run.out;
+
+  auto sarif_run = run_dbvet([&] {
+    auto a = audit;
+    a.push_back("sarif");
+    return a;
+  }());
+  ASSERT_EQ(sarif_run.exit_code, 0) << sarif_run.err;
+  auto sarif = json::parse(sarif_run.out);
+  found = false;
+  for (const auto& result : sarif["runs"][0]["results"]) {
+    if (result["ruleId"] != "query-leading-wildcard-like") continue;
+    found = true;
+    const auto& physical = result["locations"][0]["physicalLocation"];
+    EXPECT_EQ(physical["artifactLocation"]["uri"], "file://" + (dir / "game.sql").string());
+    EXPECT_EQ(physical["region"]["startLine"], 3);
+  }
+  EXPECT_TRUE(found) << sarif_run.out;
+
+  auto github_run = run_dbvet([&] {
+    auto a = audit;
+    a.push_back("github");
+    return a;
+  }());
+  ASSERT_EQ(github_run.exit_code, 0) << github_run.err;
+  EXPECT_NE(github_run.out.find("::warning file=" + (dir / "game.sql").string() +
+                                ",line=3,title=query-leading-wildcard-like::"),
+            std::string::npos)
+      << github_run.out;
 }
 
 }  // namespace
