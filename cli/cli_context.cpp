@@ -16,6 +16,7 @@
 #include "analyzer/report/renderers.hpp"
 #include "fmt/format.h"
 #include "nlohmann/json.hpp"
+#include "rules/registry.hpp"
 
 namespace dbvet::cli {
 namespace {
@@ -101,6 +102,7 @@ core::Status CommandContext::write_result(const nlohmann::json& doc, const std::
 
 core::Status CommandContext::write_result(const nlohmann::json& doc, report::RenderOptions render_options) {
   render_options.color = use_color();
+  for (const auto* rule : rules::all_rules()) render_options.rule_summaries.emplace(rule->id(), rule->summary());
   auto text = report::render(doc, options_.format, render_options);
   if (!text) return text.error();
   auto stream = out();

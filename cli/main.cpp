@@ -62,7 +62,8 @@ int run(int argc, char** argv) {
 
   GlobalOptions options;
   app.add_option("--format", options.format,
-                 "Output format: text, json, md (html, sarif, junit, prom where they apply)")
+                 "Output format: text, json, md (html, sarif, junit, github, prom where they apply; a command's --help "
+                 "lists its own)")
       ->default_str("text");
   app.add_option("-o,--output", options.output_path, "Write output to FILE instead of standard output");
   app.add_flag("--no-progress", options.no_progress, "Never show progress, even on a terminal");

@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cmath>
 #include <set>
+#include <tuple>
 
 #include "analyzer/advisor/drop_safety.hpp"
 #include "analyzer/advisor/rewrite_cache.hpp"
@@ -271,6 +272,9 @@ core::Expected<AuditResult> run_audit(engines::Connection& connection, model::Wh
       for (auto& finding : found) {
         finding.evidence.emplace("query", work.sql);
         finding.evidence.emplace("calls", fmt::format("{:.0f}", work.calls));
+        if (auto at = captured->first_statement.find(work.id); at != captured->first_statement.end()) {
+          std::tie(finding.file, finding.line) = at->second;
+        }
       }
       result.findings.insert(result.findings.end(), found.begin(), found.end());
     }

@@ -79,7 +79,9 @@ class RecordingExecutor final : public workload::Executor {
     } else {
       event.rows_affected = 0;  // not executed: a read-only audit never writes
     }
-    auto& samples = out_.samples[sql::fingerprint(sql, out_.digest.mode()).id];
+    const auto class_id = sql::fingerprint(sql, out_.digest.mode()).id;
+    out_.first_statement.emplace(class_id, at_);
+    auto& samples = out_.samples[class_id];
     bool seen = std::any_of(samples.begin(), samples.end(), [&](const auto& s) { return s.second == sql; });
     if (!seen && samples.size() < DryRun::kMaxSamples) samples.emplace_back(event.query_time_s, sql);
     out_.digest.add(event);
@@ -87,6 +89,7 @@ class RecordingExecutor final : public workload::Executor {
     return rows;
   }
   void sleep(std::chrono::microseconds) override {}
+  void at(const std::string& script, int line) override { at_ = {script, line}; }
 
   void end_transaction() {
     for (const auto& [id, count] : in_transaction_) {
@@ -100,7 +103,8 @@ class RecordingExecutor final : public workload::Executor {
   engines::Connection& connection_;
   DryRun& out_;
   std::map<std::string, int> in_transaction_;
-  std::set<std::string> warmed_;  // class ids run once untimed
+  std::set<std::string> warmed_;    // class ids run once untimed
+  std::pair<std::string, int> at_;  // the statement being run: script and line
 };
 
 }  // namespace

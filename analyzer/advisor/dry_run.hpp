@@ -44,6 +44,8 @@ struct DryRun {
   // kMaxSamples of them, so that advice can look past the slowest one.
   static constexpr size_t kMaxSamples = 16;
   std::map<std::string, std::vector<std::pair<double, std::string>>> samples;
+  // Per class id: the script and line of its first statement, where reports place its findings.
+  std::map<std::string, std::pair<std::string, int>> first_statement;
   int transactions = 0;
   double elapsed_s = 0;  // wall time of the reads executed (timed runs)
   double server_s = 0;   // wall time of every execution, warm-ups included: the server's share

@@ -21,6 +21,9 @@ struct Finding {
   std::string message;   // one sentence, what is wrong
   std::map<std::string, std::string> evidence;  // plan node, numbers, as name -> value
   double cost = 0;  // what it costs, for ranking (database seconds, or plan cost when nothing better)
+  // The workload script and 1-based line of the query's first statement, when it ran from one.
+  std::string file;
+  int line = 0;
 };
 
 enum class RecommendationType { index, drop_index, cache, rewrite };

@@ -120,6 +120,10 @@ json audit_to_json(const advisor::AuditResult& result, const std::string& kind) 
                                  {"message", f.message},
                                  {"evidence", f.evidence},
                                  {"cost", f.cost}});
+      if (!f.file.empty()) {
+        doc["findings"].back()["file"] = f.file;
+        doc["findings"].back()["line"] = f.line;
+      }
     }
     doc["queries"] = json::array();
     for (const auto& c : result.classes) {

@@ -5,6 +5,7 @@
 #include "analyzer/digest/digest_report.hpp"
 #include "analyzer/health/render.hpp"
 #include "analyzer/report/audit_render.hpp"
+#include "analyzer/report/ci_render.hpp"
 #include "analyzer/report/compare_render.hpp"
 #include "analyzer/report/html_report.hpp"
 #include "analyzer/report/json_envelope.hpp"

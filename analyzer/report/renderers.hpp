@@ -5,6 +5,7 @@
 // table, and the formats a command accepts are the table's rows for its kind. A new format is one
 // function and one row per kind it serves.
 
+#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -18,6 +19,9 @@ struct RenderOptions {
   bool color = false;  // ANSI colors (text on a terminal)
   std::string title;   // the HTML page's title; empty: "dbvet <kind>"
   bool raw = false;    // explain --raw: each plan node also as the engine gave it
+  // Rule id -> one-line summary, from the rule registry (which report/ may not include): the
+  // SARIF rule descriptions. A rule missing here is described by its id.
+  std::map<std::string, std::string, std::less<>> rule_summaries;
 };
 
 using RenderFunction = std::string (*)(const nlohmann::json& doc, const RenderOptions& options);

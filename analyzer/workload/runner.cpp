@@ -100,6 +100,7 @@ core::Status Session::run(const Script& script, Executor& executor) {
       }
       case Command::Type::sql: {
         const bool want_rows = command.gset_prefix.has_value();
+        executor.at(script.path.empty() ? script.name : script.path, command.line);
         auto rows = executor.run(substitute(command.sql), want_rows);
         if (!rows) return fail(command, rows.error().message);
         if (want_rows) {

@@ -26,6 +26,9 @@ class Executor {
   // Runs one statement; returns its rows when `want_rows` (for \gset and \aset).
   virtual core::Expected<std::vector<ResultRow>> run(const std::string& sql, bool want_rows) = 0;
   virtual void sleep(std::chrono::microseconds duration) = 0;
+  // Where the statement of the next run() comes from (Script::path, else its name; 1-based line),
+  // for executors that report locations (the audit's dry run).
+  virtual void at(const std::string& /*script*/, int /*line*/) {}
 };
 
 class Session {

@@ -356,6 +356,7 @@ Expected<Script> load_script(const std::string& spec) {
   auto script = parse_script(buffer.str(), name);
   if (!script) return script;
   script->weight = weight;
+  script->path = path;
   return script;
 }
 

@@ -36,6 +36,7 @@ struct Command {
 
 struct Script {
   std::string name;  // the file name, for messages
+  std::string path;  // the file as given (load_script), for locations in reports; empty for text
   int weight = 1;
   std::vector<Command> commands;
 

@@ -188,12 +188,12 @@ class Golden : public ::testing::Test {
 fs::path* Golden::dir_ = nullptr;
 
 TEST_F(Golden, Audit) {
-  for (const std::string format : {"text", "json", "md", "html"})
+  for (const std::string format : {"text", "json", "md", "html", "sarif", "junit", "github"})
     check("audit", format, {"audit", db(), "--log", path("slow.log")});
 }
 
 TEST_F(Golden, Advise) {
-  for (const std::string format : {"text", "json", "md", "html"})
+  for (const std::string format : {"text", "json", "md", "html", "sarif", "github"})
     check("advise", format, {"advise", db(), "--log", path("slow.log")});
 }
 
@@ -202,7 +202,8 @@ TEST_F(Golden, Digest) {
 }
 
 TEST_F(Golden, Health) {
-  for (const std::string format : {"text", "json", "md", "prom", "html"}) check("health", format, {"health", db()});
+  for (const std::string format : {"text", "json", "md", "prom", "html", "sarif", "junit", "github"})
+    check("health", format, {"health", db()});
 }
 
 TEST_F(Golden, Explain) {
@@ -240,7 +241,11 @@ TEST_F(Golden, HelpListsTheFormats) {
   EXPECT_EQ(digest.exit_code, 0);
   EXPECT_NE(digest.out.find("Formats (--format): text, json, md, html"), std::string::npos) << digest.out;
   auto health = run_dbvet({"health", "--help"});
-  EXPECT_NE(health.out.find("Formats (--format): text, json, md, prom, html"), std::string::npos) << health.out;
+  EXPECT_NE(health.out.find("Formats (--format): text, json, md, prom, html, sarif, junit, github"), std::string::npos)
+      << health.out;
+  auto audit = run_dbvet({"audit", "--help"});
+  EXPECT_NE(audit.out.find("Formats (--format): text, json, md, html, sarif, junit, github"), std::string::npos)
+      << audit.out;
 }
 
 TEST_F(Golden, UnknownFormatListsTheChoices) {
