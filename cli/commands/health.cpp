@@ -8,12 +8,12 @@
 #include <sstream>
 
 #include "CLI/CLI.hpp"
+#include "analyzer/core/json_envelope.hpp"
 #include "analyzer/core/toml_text.hpp"
 #include "analyzer/engines/connection.hpp"
 #include "analyzer/health/render.hpp"
 #include "analyzer/history/history.hpp"
 #include "analyzer/push/pushgateway.hpp"
-#include "analyzer/report/json_envelope.hpp"
 #include "analyzer/report/prometheus.hpp"
 #include "cli/cli_context.hpp"
 #include "fmt/format.h"
@@ -162,7 +162,7 @@ int run_health(CommandContext& context, HealthArgs args) {
 
   int exit_code = kExitOk;
   if (!args.history.empty()) {
-    auto appended = history::append(args.history, "health", report::json_text(doc));
+    auto appended = history::append(args.history, "health", core::json_text(doc));
     if (!appended) exit_code = context.fail(appended.error());
   }
   if (!args.push.empty()) {
