@@ -9,7 +9,7 @@
 
 #include "CLI/CLI.hpp"
 #include "analyzer/core/json_envelope.hpp"
-#include "analyzer/core/toml_text.hpp"
+#include "analyzer/core/toml_document.hpp"
 #include "analyzer/engines/connection.hpp"
 #include "analyzer/health/render.hpp"
 #include "analyzer/history/history.hpp"
@@ -47,14 +47,9 @@ core::Expected<Config> read_config(const std::string& path) {
   std::string text((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
   if (!file.is_open() || file.bad())
     return core::make_error(core::ErrorKind::input, fmt::format("cannot read {}", path));
-  if (auto checked = core::check_toml_text(text, path); !checked) return checked.error();
-  toml::table root;
-  try {
-    root = toml::parse(text, path);
-  } catch (const toml::parse_error& error) {
-    return core::make_error(core::ErrorKind::usage, fmt::format("{}:{}:{}: {}", path, error.source().begin.line,
-                                                                error.source().begin.column, error.description()));
-  }
+  auto parsed = core::parse_toml(text, path);
+  if (!parsed) return parsed.error();
+  toml::table& root = *parsed;
   auto where = [&](const toml::node& node) { return fmt::format("{}:{}", path, node.source().begin.line); };
   const toml::table* targets = root["targets"].as_table();
   if (targets == nullptr || targets->empty()) {
