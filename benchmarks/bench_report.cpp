@@ -8,7 +8,7 @@
 #include <optional>
 #include <thread>
 
-#include "analyzer/report/escape.hpp"
+#include "analyzer/util/escape.hpp"
 #include "benchmarks/sla_check.hpp"
 #include "fmt/format.h"
 #include "nlohmann/json.hpp"
@@ -499,29 +499,29 @@ std::string render_bench_junit(const BenchReport& report) {
   out +=
       fmt::format("<testsuites>\n  <testsuite name=\"dbvet bench\" tests=\"{}\" failures=\"{}\">\n", tests, failures);
   for (const auto& summary : report.summaries) {
-    out += fmt::format("    <testcase classname=\"answers\" name=\"{}/{}\"", report::escape_markup(summary.query),
-                       report::escape_markup(summary.variant));
+    out += fmt::format("    <testcase classname=\"answers\" name=\"{}/{}\"", util::escape_markup(summary.query),
+                       util::escape_markup(summary.variant));
     if (summary.answer == "changed") {
       out += fmt::format("><failure message=\"the variant returns different rows than {}\"/></testcase>\n",
-                         report::escape_markup(report.result.variants.front().name));
+                         util::escape_markup(report.result.variants.front().name));
     } else {
       out += "/>\n";
     }
   }
   for (const auto& sla : report.slas) {
-    out += fmt::format("    <testcase classname=\"sla\" name=\"{} {}/{}\"", report::escape_markup(sla.sla),
-                       report::escape_markup(sla.query), report::escape_markup(sla.variant));
+    out += fmt::format("    <testcase classname=\"sla\" name=\"{} {}/{}\"", util::escape_markup(sla.sla),
+                       util::escape_markup(sla.query), util::escape_markup(sla.variant));
     if (sla.passed) {
       out += "/>\n";
     } else {
       out += fmt::format("><failure message=\"{}\">{}</failure></testcase>\n",
-                         report::escape_markup(sla_broken_message(sla)),
-                         report::escape_markup(sla.hotspot ? sla.hotspot->statement : ""));
+                         util::escape_markup(sla_broken_message(sla)),
+                         util::escape_markup(sla.hotspot ? sla.hotspot->statement : ""));
     }
   }
   for (const auto& knee : report.knees) {
-    out += fmt::format("    <testcase classname=\"ramp\" name=\"knee {}\"", report::escape_markup(knee.variant));
-    std::string line = report::escape_markup(knee_line(knee, report.result.config.ramp->to));
+    out += fmt::format("    <testcase classname=\"ramp\" name=\"knee {}\"", util::escape_markup(knee.variant));
+    std::string line = util::escape_markup(knee_line(knee, report.result.config.ramp->to));
     out += knee.knee ? fmt::format("><system-out>{}</system-out></testcase>\n", line)
                      : fmt::format("><failure message=\"{}\"/></testcase>\n", line);
   }

@@ -16,9 +16,9 @@
 #include <thread>
 
 #include "analyzer/core/redact.hpp"
-#include "analyzer/capture/live/workload_capture.hpp"
 #include "analyzer/core/target_url.hpp"
 #include "analyzer/engines/connection.hpp"
+#include "analyzer/pipeline/live/workload_capture.hpp"
 #ifdef DBVET_WITH_POSTGRES
 #include "analyzer/engines/postgres/postgres_prepared.hpp"
 #endif
@@ -337,7 +337,7 @@ void client_loop(const PhaseInput& in, int client, BenchExecutor& executor, Clie
                               ? workload::Value::of_int(static_cast<int64_t>(config.scale))
                               : workload::Value::of_double(config.scale);
   workload::Session session(config.seed * 1000003ULL + static_cast<uint64_t>(client), client + 1, scale);
-  sample::Random schedule(config.seed, fmt::format("schedule-{}", client));
+  core::Random schedule(config.seed, fmt::format("schedule-{}", client));
   const bool open_loop = in.rate > 0;
   const double client_rate = open_loop ? in.rate / config.load.clients : 0;
   auto intended = start;
@@ -693,11 +693,11 @@ core::Expected<BenchResult> run_bench(const BenchConfig& config, const PhaseCall
 
   // Every script, the rewrites' too, is checked before a sandbox is made or a statement is sent.
   const bool read_only = !(config.sandbox || config.allow_ddl);
-  if (auto status = capture::live::check_workload_statements(config.scripts, url->engine, read_only); !status) {
+  if (auto status = pipeline::live::check_workload_statements(config.scripts, url->engine, read_only); !status) {
     return status.error();
   }
   for (const auto& variant : variants) {
-    if (auto status = capture::live::check_workload_statements(variant.scripts, url->engine, read_only); !status) {
+    if (auto status = pipeline::live::check_workload_statements(variant.scripts, url->engine, read_only); !status) {
       return status.error();
     }
   }

@@ -2,7 +2,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "analyzer/core/toml_text.hpp"
+#include "analyzer/core/toml_document.hpp"
 #include "fmt/format.h"
 #include "rules/registry.hpp"
 #include "rules/rule_config.hpp"
@@ -27,14 +27,9 @@ std::string known_thresholds(const Rule& rule) {
 }  // namespace
 
 core::Expected<RuleConfig> parse_rule_config(const std::string& toml_text, const std::string& source) {
-  if (auto checked = core::check_toml_text(toml_text, source); !checked) return checked.error();
-  toml::table root;
-  try {
-    root = toml::parse(toml_text, source);
-  } catch (const toml::parse_error& error) {
-    return core::make_error(core::ErrorKind::usage, fmt::format("{}:{}:{}: {}", source, error.source().begin.line,
-                                                                error.source().begin.column, error.description()));
-  }
+  auto parsed = core::parse_toml(toml_text, source);
+  if (!parsed) return parsed.error();
+  const toml::table& root = *parsed;
   RuleConfig config;
   const toml::node* rules_node = root.get("rules");
   if (!rules_node) return config;

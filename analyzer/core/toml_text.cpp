@@ -2,6 +2,7 @@
 
 #include <cstdint>
 
+#include "analyzer/core/toml_document.hpp"
 #include "fmt/format.h"
 
 namespace dbvet::core {
@@ -112,6 +113,16 @@ Status check_toml_text(std::string_view text, const std::string& source) {
     ++i;
   }
   return ok();
+}
+
+Expected<toml::table> parse_toml(const std::string& text, const std::string& source) {
+  if (auto checked = check_toml_text(text, source); !checked) return checked.error();
+  try {
+    return toml::parse(text, source);
+  } catch (const toml::parse_error& error) {
+    return make_error(ErrorKind::usage, fmt::format("{}:{}:{}: {}", source, error.source().begin.line,
+                                                    error.source().begin.column, error.description()));
+  }
 }
 
 }  // namespace dbvet::core

@@ -1,5 +1,6 @@
 #pragma once
-// The health result as JSON (the canonical form, docs/json/health.md), text and Markdown.
+// The health result as JSON (the canonical form, docs/json/health.md); report/health_render.hpp
+// renders it as text and Markdown.
 
 #include <string>
 #include <vector>
@@ -11,8 +12,6 @@ namespace dbvet::health {
 
 // started_at: ISO 8601 UTC time of the run.
 nlohmann::json health_to_json(const std::vector<TargetHealth>& results, const std::string& started_at);
-std::string render_health_text(const nlohmann::json& doc, bool color);
-std::string render_health_markdown(const nlohmann::json& doc);
 
 // "2026-11-24T11:00:00Z"
 std::string utc_now_iso8601();

@@ -3,9 +3,9 @@
 #include <map>
 #include <set>
 
+#include "analyzer/core/json_envelope.hpp"
 #include "analyzer/report/ci_issues.hpp"
-#include "analyzer/report/escape.hpp"
-#include "analyzer/report/json_envelope.hpp"
+#include "analyzer/util/escape.hpp"
 #include "fmt/format.h"
 #include "nlohmann/json.hpp"
 
@@ -95,7 +95,7 @@ std::string render_sarif(const json& doc, const RenderOptions& options) {
   json sarif = {{"$schema", "https://json.schemastore.org/sarif-2.1.0.json"},
                 {"version", "2.1.0"},
                 {"runs", json::array({{{"tool", {{"driver", driver}}}, {"results", results}}})}};
-  return json_text(sarif, 2) + "\n";
+  return core::json_text(sarif, 2) + "\n";
 }
 
 std::string render_audit_junit(const json& doc, const RenderOptions&) {
@@ -120,17 +120,17 @@ std::string render_audit_junit(const json& doc, const RenderOptions&) {
       body += fmt::format("{} ({}): {}\n", issue.severity, where, issue.message);
     }
     std::string classname = rule.substr(0, rule.find('-'));
-    cases +=
-        fmt::format("    <testcase classname=\"audit.{}\" name=\"{}\"", escape_markup(classname), escape_markup(rule));
+    cases += fmt::format("    <testcase classname=\"audit.{}\" name=\"{}\"", util::escape_markup(classname),
+                         util::escape_markup(rule));
     if (failed) {
       ++failures;
       std::string summary = issues.size() == 1
                                 ? issues.front().message
                                 : fmt::format("{} findings; the first: {}", issues.size(), issues.front().message);
-      cases += fmt::format("><failure message=\"{}\" type=\"{}\">{}</failure></testcase>\n", escape_markup(summary),
-                           escape_markup(rule), escape_markup(body));
+      cases += fmt::format("><failure message=\"{}\" type=\"{}\">{}</failure></testcase>\n",
+                           util::escape_markup(summary), util::escape_markup(rule), util::escape_markup(body));
     } else {
-      cases += fmt::format("><system-out>{}</system-out></testcase>\n", escape_markup(body));
+      cases += fmt::format("><system-out>{}</system-out></testcase>\n", util::escape_markup(body));
     }
   }
   size_t tests = order.size();
@@ -142,7 +142,7 @@ std::string render_audit_junit(const json& doc, const RenderOptions&) {
   return fmt::format(
       "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites>\n  <testsuite name=\"{}\" tests=\"{}\" "
       "failures=\"{}\">\n{}  </testsuite>\n</testsuites>\n",
-      escape_markup(suite), tests, failures, cases);
+      util::escape_markup(suite), tests, failures, cases);
 }
 
 std::string render_health_junit(const json& doc, const RenderOptions&) {
@@ -159,8 +159,8 @@ std::string render_health_junit(const json& doc, const RenderOptions&) {
     size_t tests = 0, failures = 0, errors = 0, skipped = 0;
     auto add_case = [&](const std::string& check, const std::string& status, const std::string& note) {
       ++tests;
-      cases +=
-          fmt::format("    <testcase classname=\"health.{}\" name=\"{}\"", escape_markup(name), escape_markup(check));
+      cases += fmt::format("    <testcase classname=\"health.{}\" name=\"{}\"", util::escape_markup(name),
+                           util::escape_markup(check));
       std::string body;
       bool failed = false;
       const auto& findings = by_check[check];
@@ -172,19 +172,19 @@ std::string render_health_junit(const json& doc, const RenderOptions&) {
       }
       if (status == "failed") {
         ++errors;
-        cases += fmt::format("><error message=\"{}\"/></testcase>\n", escape_markup(check + " failed: " + note));
+        cases += fmt::format("><error message=\"{}\"/></testcase>\n", util::escape_markup(check + " failed: " + note));
       } else if (status == "skipped") {
         ++skipped;
-        cases += fmt::format("><skipped message=\"{}\"/></testcase>\n", escape_markup(note));
+        cases += fmt::format("><skipped message=\"{}\"/></testcase>\n", util::escape_markup(note));
       } else if (failed) {
         ++failures;
         std::string first = findings.front().value("message", std::string());
         std::string summary =
             findings.size() == 1 ? first : fmt::format("{} findings; the first: {}", findings.size(), first);
-        cases += fmt::format("><failure message=\"{}\" type=\"{}\">{}</failure></testcase>\n", escape_markup(summary),
-                             escape_markup(check), escape_markup(body));
+        cases += fmt::format("><failure message=\"{}\" type=\"{}\">{}</failure></testcase>\n",
+                             util::escape_markup(summary), util::escape_markup(check), util::escape_markup(body));
       } else if (!body.empty()) {
-        cases += fmt::format("><system-out>{}</system-out></testcase>\n", escape_markup(body));
+        cases += fmt::format("><system-out>{}</system-out></testcase>\n", util::escape_markup(body));
       } else {
         cases += "/>\n";
       }
@@ -202,7 +202,7 @@ std::string render_health_junit(const json& doc, const RenderOptions&) {
     suites += fmt::format(
         "  <testsuite name=\"dbvet health {}\" tests=\"{}\" failures=\"{}\" errors=\"{}\" "
         "skipped=\"{}\">\n{}  </testsuite>\n",
-        escape_markup(name), tests, failures, errors, skipped, cases);
+        util::escape_markup(name), tests, failures, errors, skipped, cases);
   }
   return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites>\n" + suites + "</testsuites>\n";
 }

@@ -1,8 +1,8 @@
 #include "analyzer/report/html_report.hpp"
 
 #include "analyzer/core/version.hpp"
-#include "analyzer/report/escape.hpp"
 #include "analyzer/report/html_assets.hpp"
+#include "analyzer/util/escape.hpp"
 #include "fmt/format.h"
 #include "nlohmann/json.hpp"
 
@@ -52,10 +52,11 @@ std::string render_html_report(const std::vector<nlohmann::json>& documents, con
       "style-src 'unsafe-inline'; img-src data:\">\n";
   html += fmt::format("<meta name=\"generator\" content=\"dbvet {}, Chart.js {}\">\n", core::kVersion,
                       assets::chart_js_version());
-  html += fmt::format("<title>{}</title>\n<style>\n{}</style>\n</head>\n", escape_markup(title), assets::report_css());
+  html += fmt::format("<title>{}</title>\n<style>\n{}</style>\n</head>\n", util::escape_markup(title),
+                      assets::report_css());
   html += "<body data-charts-rendered=\"0\">\n<header>\n";
   html += fmt::format("<h1>{}</h1>\n<div class=\"meta\"><span id=\"sources\"></span> &middot; dbvet {}</div>\n",
-                      escape_markup(title), escape_markup(core::kVersion));
+                      util::escape_markup(title), util::escape_markup(core::kVersion));
   html += "</header>\n<main id=\"app\"><noscript>This report needs JavaScript to render.</noscript></main>\n";
   html += "<script type=\"application/json\" id=\"dbvet-data\">" + json_for_script(data) + "</script>\n";
   html += "<script>\n" + safe_script(assets::chart_js()) + "\n</script>\n";

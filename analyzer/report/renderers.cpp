@@ -2,13 +2,13 @@
 
 #include <algorithm>
 
-#include "analyzer/digest/digest_report.hpp"
-#include "analyzer/health/render.hpp"
+#include "analyzer/core/json_envelope.hpp"
 #include "analyzer/report/audit_render.hpp"
 #include "analyzer/report/ci_render.hpp"
 #include "analyzer/report/compare_render.hpp"
+#include "analyzer/report/digest_render.hpp"
+#include "analyzer/report/health_render.hpp"
 #include "analyzer/report/html_report.hpp"
-#include "analyzer/report/json_envelope.hpp"
 #include "analyzer/report/listing_render.hpp"
 #include "analyzer/report/plan_render.hpp"
 #include "analyzer/report/prometheus.hpp"
@@ -20,7 +20,7 @@ namespace {
 
 using nlohmann::json;
 
-std::string render_json(const json& doc, const RenderOptions&) { return json_text(doc, 2) + "\n"; }
+std::string render_json(const json& doc, const RenderOptions&) { return core::json_text(doc, 2) + "\n"; }
 
 std::string title_of(const json& doc, const RenderOptions& options) {
   return options.title.empty() ? "dbvet " + doc.value("kind", std::string("report")) : options.title;
@@ -34,12 +34,12 @@ std::string render_report_html(const json& doc, const RenderOptions& options) {
   return render_html_report(doc.at("documents").get<std::vector<json>>(), title_of(doc, options));
 }
 
-std::string render_digest_text(const json& doc, const RenderOptions&) { return digest::render_digest_text(doc); }
-std::string render_digest_md(const json& doc, const RenderOptions&) { return digest::render_digest_markdown(doc); }
+std::string render_digest_text(const json& doc, const RenderOptions&) { return report::render_digest_text(doc); }
+std::string render_digest_md(const json& doc, const RenderOptions&) { return report::render_digest_markdown(doc); }
 std::string render_health_text(const json& doc, const RenderOptions& options) {
-  return health::render_health_text(doc, options.color);
+  return report::render_health_text(doc, options.color);
 }
-std::string render_health_md(const json& doc, const RenderOptions&) { return health::render_health_markdown(doc); }
+std::string render_health_md(const json& doc, const RenderOptions&) { return report::render_health_markdown(doc); }
 std::string render_health_prometheus(const json& doc, const RenderOptions& options) {
   return render_prometheus(doc, options);
 }

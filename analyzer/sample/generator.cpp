@@ -35,16 +35,16 @@ bool TableRows::next_batch(std::vector<std::vector<std::optional<std::string>>>&
     for (size_t i = 0; i < row.size(); ++i) {
       auto& value = row[i];
       if (value) {
-        checksum_ = fnv1a(*value, checksum_);
+        checksum_ = core::fnv1a(*value, checksum_);
         bytes_ += static_cast<int64_t>(value->size());
         // timestamptz reads text without an offset in the server's time zone: pin it to UTC.
         if (timestamp_offset && i < columns && table_.columns[i].kind == ColumnKind::timestamp) *value += "+00";
       } else {
-        checksum_ = fnv1a(std::string_view("\0", 1), checksum_);
+        checksum_ = core::fnv1a(std::string_view("\0", 1), checksum_);
       }
-      checksum_ = fnv1a("\x1f", checksum_);
+      checksum_ = core::fnv1a("\x1f", checksum_);
     }
-    checksum_ = fnv1a("\x1e", checksum_);
+    checksum_ = core::fnv1a("\x1e", checksum_);
     batch.push_back(std::move(row));
   }
   if (on_batch) on_batch(next_);

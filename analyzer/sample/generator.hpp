@@ -40,7 +40,7 @@ class TableRows : public engines::RowSource {
   SampleSize size_;
   uint64_t seed_;
   core::Engine engine_;
-  Random random_;
+  core::Random random_;
   int64_t total_ = 0;
   int64_t next_ = 0;
   uint64_t checksum_ = 0xcbf29ce484222325ULL;

@@ -60,7 +60,7 @@ std::string format_timestamp(int64_t epoch_seconds) { return util::format_iso860
 
 std::string format_date(int64_t epoch_seconds) { return format_timestamp(epoch_seconds).substr(0, 10); }
 
-int64_t activity_time(Random& random, double recent_bias) {
+int64_t activity_time(core::Random& random, double recent_bias) {
   int64_t day = random.range(0, kSampleDays - 1);
   if (recent_bias > 0) {
     // Growth: later days are busier (a younger game gains players).
@@ -74,7 +74,7 @@ int64_t activity_time(Random& random, double recent_bias) {
   return kSampleStart + day * 86400 + hour * 3600 + random.range(0, 3599);
 }
 
-std::string random_hex(Random& random, int bytes) {
+std::string random_hex(core::Random& random, int bytes) {
   static const char digits[] = "0123456789abcdef";
   std::string out;
   out.reserve(static_cast<size_t>(bytes) * 2);
@@ -90,7 +90,7 @@ std::string random_hex(Random& random, int bytes) {
 }
 
 std::string stable_uuid(uint64_t seed, std::string_view stream, int64_t index) {
-  Random random(seed ^ (static_cast<uint64_t>(index) * 0x9e3779b97f4a7c15ULL), stream);
+  core::Random random(seed ^ (static_cast<uint64_t>(index) * 0x9e3779b97f4a7c15ULL), stream);
   std::string hex = random_hex(random, 16);
   hex[12] = '4';
   hex[16] = "89ab"[random.next() & 3];

@@ -7,7 +7,7 @@
 #include <string>
 #include <string_view>
 
-#include "analyzer/sample/random.hpp"
+#include "analyzer/core/random.hpp"
 
 namespace dbvet::sample {
 
@@ -17,7 +17,7 @@ std::span<const std::string_view> pet_names();
 std::span<const std::string_view> email_domains();
 
 template <class T>
-const T& pick(std::span<const T> list, Random& random) {
+const T& pick(std::span<const T> list, core::Random& random) {
   return list[static_cast<size_t>(random.range(0, static_cast<int64_t>(list.size()) - 1))];
 }
 
@@ -33,10 +33,10 @@ inline constexpr int64_t kSampleStart = kSampleEnd - kSampleDays * 86400;
 
 // A moment in the sample window: a uniform day, an hour weighted by a daily cycle (quiet at 4am,
 // busiest in the evening), uniform minutes and seconds. `recent_bias` > 0 favours recent days.
-int64_t activity_time(Random& random, double recent_bias = 0.0);
+int64_t activity_time(core::Random& random, double recent_bias = 0.0);
 
 // Lower-case hex of `bytes` random bytes.
-std::string random_hex(Random& random, int bytes);
+std::string random_hex(core::Random& random, int bytes);
 // A version-4-looking UUID that is a pure function of (seed, stream, index).
 std::string stable_uuid(uint64_t seed, std::string_view stream, int64_t index);
 

@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "analyzer/sample/random.hpp"
+#include "analyzer/core/random.hpp"
 
 namespace dbvet::sample {
 
@@ -39,7 +39,7 @@ struct SampleSize {
 using Row = std::vector<std::optional<std::string>>;
 
 struct RowContext {
-  Random& random;
+  core::Random& random;
   const SampleSize& size;
   uint64_t seed;
 };

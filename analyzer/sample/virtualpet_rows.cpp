@@ -33,13 +33,13 @@ int64_t scatter(int64_t rank, int64_t n) {
 
 // A PRNG that depends only on (seed, stream, id): facts about one entity that several tables need
 // (an order's user and total, a pet's owner) come out the same whichever table asks.
-Random entity_random(uint64_t seed, std::string_view stream, int64_t id) {
-  return Random(seed ^ (static_cast<uint64_t>(id) * 0xd1b54a32d192ed03ULL), stream);
+core::Random entity_random(uint64_t seed, std::string_view stream, int64_t id) {
+  return core::Random(seed ^ (static_cast<uint64_t>(id) * 0xd1b54a32d192ed03ULL), stream);
 }
 
 // Picks from a table of (value, weight) by weight.
 template <size_t N>
-std::string_view weighted(const std::array<std::pair<std::string_view, int>, N>& table, Random& random) {
+std::string_view weighted(const std::array<std::pair<std::string_view, int>, N>& table, core::Random& random) {
   int total = 0;
   for (const auto& entry : table) total += entry.second;
   int64_t pick = random.range(0, total - 1);
@@ -59,7 +59,7 @@ struct UserFacts {
 };
 
 UserFacts user_facts(uint64_t seed, int64_t user) {
-  Random random = entity_random(seed, "user", user);
+  core::Random random = entity_random(seed, "user", user);
   UserFacts facts{pick(first_names(), random), pick(last_names(), random), 0};
   // Sign-ups grow towards the end of the window.
   facts.created_at = activity_time(random, 1.0) - 86400 * 30;
@@ -68,7 +68,7 @@ UserFacts user_facts(uint64_t seed, int64_t user) {
 
 // Pets belong to owners with a power-law skew: the top 1% of players own about a tenth of all pets.
 int64_t pet_owner(uint64_t seed, int64_t pet, int64_t users) {
-  Random random = entity_random(seed, "pet-owner", pet);
+  core::Random random = entity_random(seed, "pet-owner", pet);
   const double u = random.uniform();
   const auto rank = static_cast<int64_t>(static_cast<double>(users) * u * u) + 1;
   return scatter(rank > users ? users : rank, users);
@@ -99,7 +99,7 @@ constexpr std::array<std::pair<std::string_view, int>, 5> kCurrencyUse = {
 int64_t item_price(int64_t item) { return 99 + (item * 7919 % 50) * 100; }
 
 OrderFacts order_facts(uint64_t seed, int64_t order, const SampleSize& size) {
-  Random random = entity_random(seed, "order", order);
+  core::Random random = entity_random(seed, "order", order);
   OrderFacts facts{};
   facts.user = scatter(random.zipf(size.users, 1.1), size.users);
   facts.status = weighted(kOrderStatus, random);
@@ -119,7 +119,7 @@ constexpr std::array<std::pair<std::string_view, int>, 4> kPaymentStatus = {
     {{"completed", 90}, {"failed", 5}, {"refunded", 3}, {"pending", 2}}};
 
 std::string_view payment_status(uint64_t seed, int64_t payment) {
-  Random random = entity_random(seed, "payment-status", payment);
+  core::Random random = entity_random(seed, "payment-status", payment);
   return weighted(kPaymentStatus, random);
 }
 

@@ -152,7 +152,7 @@ Expected<Value> random_function(Op op, const std::vector<Value>& args, EvalConte
   if (static_cast<__int128>(*hi) - *lo + 1 > std::numeric_limits<int64_t>::max()) {
     return eval_error(fmt::format("random range is too large in {}", op_name(op)));
   }
-  sample::Random& random = *context.random;
+  core::Random& random = *context.random;
   if (op == Op::random) return Value::of_int(random.range(*lo, *hi));
   auto parameter = as_double(args[2], op_name(op));
   if (!parameter) return parameter.error();
@@ -481,7 +481,7 @@ int64_t hash_murmur2(int64_t value, uint64_t seed) {
 // the result is still a permutation of [0, size).
 int64_t permute(int64_t value, int64_t isize, uint64_t seed) {
   if (isize < 2) return 0;
-  sample::Random random(seed);
+  core::Random random(seed);
   const uint64_t size = static_cast<uint64_t>(isize);
   uint64_t v = static_cast<uint64_t>(value) % size;
   if (value < 0) v = (size - (static_cast<uint64_t>(-(value + 1)) % size) - 1) % size;

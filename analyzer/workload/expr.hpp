@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "analyzer/core/expected.hpp"
-#include "analyzer/sample/random.hpp"
+#include "analyzer/core/random.hpp"
 
 namespace dbvet::workload {
 
@@ -102,7 +102,7 @@ core::Expected<Expr> parse_expression(std::string_view text);
 // What evaluation needs from its surroundings.
 struct EvalContext {
   std::function<core::Expected<Value>(const std::string&)> lookup;  // a variable's value
-  sample::Random* random = nullptr;
+  core::Random* random = nullptr;
   uint64_t default_seed = 0;  // hash() and permute() without a seed argument
 };
 

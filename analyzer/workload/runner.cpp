@@ -149,7 +149,7 @@ core::Status Session::run(const Script& script, Executor& executor) {
   return core::ok();
 }
 
-size_t choose_script(const std::vector<Script>& scripts, sample::Random& random) {
+size_t choose_script(const std::vector<Script>& scripts, core::Random& random) {
   int64_t total = 0;
   for (const auto& script : scripts) total += script.weight;
   if (scripts.size() <= 1 || total <= 0) return 0;

@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "analyzer/core/expected.hpp"
-#include "analyzer/sample/random.hpp"
+#include "analyzer/core/random.hpp"
 #include "analyzer/workload/script.hpp"
 
 namespace dbvet::workload {
@@ -49,7 +49,7 @@ class Session {
   // One pass over the script (one transaction in pgbench's terms). Errors name file and line.
   core::Status run(const Script& script, Executor& executor);
 
-  sample::Random& random() { return random_; }
+  core::Random& random() { return random_; }
 
  private:
   struct Variable {
@@ -57,11 +57,11 @@ class Session {
     std::optional<std::string> text;  // set when the variable came as text
   };
   std::map<std::string, Variable> variables_;
-  sample::Random random_;
+  core::Random random_;
   uint64_t default_seed_ = 0;
 };
 
 // Picks a script by weight, as pgbench does with several -f options.
-size_t choose_script(const std::vector<Script>& scripts, sample::Random& random);
+size_t choose_script(const std::vector<Script>& scripts, core::Random& random);
 
 }  // namespace dbvet::workload

@@ -1,4 +1,4 @@
-#include "analyzer/advisor/audit.hpp"
+#include "analyzer/pipeline/audit.hpp"
 
 #include <chrono>
 #include <filesystem>
@@ -6,16 +6,17 @@
 #include <optional>
 
 #include "CLI/CLI.hpp"
-#include "analyzer/advisor/apply.hpp"
-#include "analyzer/advisor/plan_only_what_if.hpp"
-#include "analyzer/capture/live/server_capture.hpp"
+#include "analyzer/core/json_envelope.hpp"
 #include "analyzer/core/target_url.hpp"
-#include "analyzer/digest/digest_runner.hpp"
 #include "analyzer/engines/connection.hpp"
 #include "analyzer/engines/registry.hpp"
 #include "analyzer/history/history.hpp"
+#include "analyzer/pipeline/apply.hpp"
+#include "analyzer/pipeline/audit_json.hpp"
+#include "analyzer/pipeline/digest_runner.hpp"
+#include "analyzer/pipeline/live/server_capture.hpp"
+#include "analyzer/pipeline/plan_only_what_if.hpp"
 #include "analyzer/report/audit_render.hpp"
-#include "analyzer/report/json_envelope.hpp"
 #include "analyzer/util/parse.hpp"
 #include "benchmarks/bench_runner.hpp"
 #include "cli/cli_context.hpp"
@@ -72,7 +73,7 @@ core::Expected<std::unique_ptr<model::WhatIf>> open_what_if(const core::TargetUr
     if (!what_if) return what_if.error();
     if (*what_if) return std::move(*what_if);
   }
-  return std::unique_ptr<model::WhatIf>(std::make_unique<advisor::PlanOnlyWhatIf>(connection));
+  return std::unique_ptr<model::WhatIf>(std::make_unique<pipeline::PlanOnlyWhatIf>(connection));
 }
 
 // "500MB", "2 GB", "64kB", "1048576": bytes, with 1024-based units as PostgreSQL's size settings.
@@ -131,11 +132,11 @@ int run_audit_command(CommandContext& context, const AuditArgs& args, bool advis
 
   // --log: the digest of the log file; --source: of the server's statistics view.
   std::optional<digest::Digest> input_digest;
-  advisor::AuditInput input;
+  pipeline::AuditInput input;
   if (!args.log.empty()) {
-    digest::DigestOptions digest_options;
+    pipeline::DigestOptions digest_options;
     digest_options.files = {args.log};
-    auto digested = digest::run_digest(digest_options);
+    auto digested = pipeline::run_digest(digest_options);
     if (!digested) return context.fail(digested.error());
     if (!digested->read_errors.empty()) {  // an audit of part of a log would rank the wrong classes
       return context.fail(core::make_error(core::ErrorKind::input, digested->read_errors.front()));
@@ -153,9 +154,9 @@ int run_audit_command(CommandContext& context, const AuditArgs& args, bool advis
           core::ErrorKind::usage,
           fmt::format("--source {} does not fit a {} target", args.source, core::engine_name(url->engine))));
     }
-    capture::live::ServerCaptureOptions capture_options;
-    auto live = pg ? capture::live::capture_pg_stat_statements(**connection, capture_options)
-                   : capture::live::capture_performance_schema(**connection, capture_options);
+    pipeline::live::ServerCaptureOptions capture_options;
+    auto live = pg ? pipeline::live::capture_pg_stat_statements(**connection, capture_options)
+                   : pipeline::live::capture_performance_schema(**connection, capture_options);
     if (!live) return context.fail(live.error());
     input.kind = "source";
     input.source = args.source;
@@ -163,7 +164,7 @@ int run_audit_command(CommandContext& context, const AuditArgs& args, bool advis
     input_digest = std::move(live->result.digest);
   }
 
-  advisor::AuditOptions options;
+  pipeline::AuditOptions options;
   options.workloads = args.workloads;
   if (input_digest) {
     options.digest = &*input_digest;
@@ -181,7 +182,7 @@ int run_audit_command(CommandContext& context, const AuditArgs& args, bool advis
   }
   options.rule_config = std::move(rule_config);
   if (args.verify) options.verify_target = *url;
-  auto result = advisor::run_audit(**connection, **what_if, options);
+  auto result = pipeline::run_audit(**connection, **what_if, options);
   if (args.sandbox && bench::interrupted()) {
     what_if->reset();  // drops the sandbox before the exit
     return context.fail(core::make_error(core::ErrorKind::query, "interrupted; the sandbox database was removed"));
@@ -206,13 +207,13 @@ int run_audit_command(CommandContext& context, const AuditArgs& args, bool advis
     write_options.statement_timeout = std::chrono::hours(6);  // an index build on a big table
     auto writer = engines::connect(*url, write_options);
     if (!writer) return context.fail(writer.error());
-    result->applied = advisor::apply_index_recommendations(**writer, result->recommendations);
+    result->applied = pipeline::apply_index_recommendations(**writer, result->recommendations);
   }
 
-  auto doc = report::audit_to_json(*result, advise ? "advise" : "audit");
+  auto doc = pipeline::audit_to_json(*result, advise ? "advise" : "audit");
   if (auto written = context.write_result(doc); !written) return context.fail(written.error());
   if (!args.history.empty()) {
-    auto appended = history::append(args.history, advise ? "advise" : "audit", report::json_text(doc));
+    auto appended = history::append(args.history, advise ? "advise" : "audit", core::json_text(doc));
     if (!appended) return context.fail(appended.error());
   }
   if (result->applied) {

@@ -3,10 +3,10 @@
 #include <iostream>
 
 #include "CLI/CLI.hpp"
+#include "analyzer/core/json_envelope.hpp"
 #include "analyzer/engines/connection.hpp"
 #include "analyzer/history/history.hpp"
 #include "analyzer/report/html_report.hpp"
-#include "analyzer/report/json_envelope.hpp"
 #include "analyzer/workload/script.hpp"
 #include "benchmarks/advice_variants.hpp"
 #include "benchmarks/bench_report.hpp"
@@ -182,13 +182,13 @@ int run_bench(CommandContext& context, const BenchArgs& args) {
   auto out = context.out();
   if (!out) return context.fail(out.error());
   const auto& format = context.options().format;
-  auto doc = report::json_envelope("bench");
+  auto doc = core::json_envelope("bench");
   {
     nlohmann::json body = report;
     doc.update(body);
   }
   if (format == "json") {
-    **out << report::json_text(doc, 2) << '\n';
+    **out << core::json_text(doc, 2) << '\n';
   } else if (format == "html") {
     **out << report::render_html_report({doc}, "dbvet bench");
   } else if (format == "md") {
@@ -202,7 +202,7 @@ int run_bench(CommandContext& context, const BenchArgs& args) {
   }
   (*out)->flush();
   if (!args.history.empty() && !report.result.interrupted) {
-    auto appended = history::append(args.history, "bench", report::json_text(doc));
+    auto appended = history::append(args.history, "bench", core::json_text(doc));
     if (!appended) return context.fail(appended.error());
   }
   if (report.result.interrupted) {

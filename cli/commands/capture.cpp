@@ -4,13 +4,13 @@
 #include <iostream>
 
 #include "CLI/CLI.hpp"
-#include "analyzer/capture/live/server_capture.hpp"
-#include "analyzer/capture/live/server_log_capture.hpp"
-#include "analyzer/capture/live/workload_capture.hpp"
+#include "analyzer/core/json_envelope.hpp"
 #include "analyzer/core/target_url.hpp"
-#include "analyzer/digest/digest_report.hpp"
 #include "analyzer/history/history.hpp"
-#include "analyzer/report/json_envelope.hpp"
+#include "analyzer/pipeline/digest_report.hpp"
+#include "analyzer/pipeline/live/server_capture.hpp"
+#include "analyzer/pipeline/live/server_log_capture.hpp"
+#include "analyzer/pipeline/live/workload_capture.hpp"
 #include "cli/cli_context.hpp"
 #include "fmt/format.h"
 #include "nlohmann/json.hpp"
@@ -81,8 +81,8 @@ int run_capture(CommandContext& context, const CaptureArgs& args) {
   }
   const auto duration = std::chrono::milliseconds(static_cast<int64_t>(args.duration_s * 1000));
 
-  std::vector<capture::live::WorkloadFile> scripts;
-  capture::live::WorkloadCaptureOptions workload_options;
+  std::vector<pipeline::live::WorkloadFile> scripts;
+  pipeline::live::WorkloadCaptureOptions workload_options;
   if (source == "workload") {
     for (const auto& spec : args.workloads) {
       auto script = workload::load_script(spec);
@@ -90,7 +90,7 @@ int run_capture(CommandContext& context, const CaptureArgs& args) {
       scripts.push_back(std::move(*script));
     }
     if (auto weights = workload::check_total_weight(scripts); !weights) return context.fail(weights.error());
-    if (auto status = capture::live::check_workload_writes(scripts, args.allow_writes); !status) {
+    if (auto status = pipeline::live::check_workload_writes(scripts, args.allow_writes); !status) {
       return context.fail(status.error());
     }
     for (const auto& define : args.defines) {
@@ -107,7 +107,7 @@ int run_capture(CommandContext& context, const CaptureArgs& args) {
   auto connection = engines::connect(*url, connect_options);
   if (!connection) return context.fail(connection.error());
 
-  core::Expected<capture::live::LiveCapture> captured = core::make_error(core::ErrorKind::internal, "no capture");
+  core::Expected<pipeline::live::LiveCapture> captured = core::make_error(core::ErrorKind::internal, "no capture");
   if (source == "workload") {
     workload_options.transactions = args.transactions;
     workload_options.duration = duration;
@@ -121,11 +121,11 @@ int run_capture(CommandContext& context, const CaptureArgs& args) {
         if (done % 100 == 0) std::fprintf(stderr, "\rcapture: %llu runs", static_cast<unsigned long long>(done));
       };
     }
-    captured = capture::live::capture_workload(**connection, scripts, workload_options);
+    captured = pipeline::live::capture_workload(**connection, scripts, workload_options);
     if (workload_options.progress) std::fprintf(stderr, "\r%40s\r", "");
   } else if (source == "slowlog") {
     if (args.transactions) return context.fail(usage("--transactions applies to --workload only"));
-    capture::live::ServerLogOptions log_options;
+    pipeline::live::ServerLogOptions log_options;
     log_options.duration = duration;
     log_options.all_databases = args.all_databases;
     log_options.mode = *mode;
@@ -133,7 +133,7 @@ int run_capture(CommandContext& context, const CaptureArgs& args) {
     if (context.show_progress() && duration.count()) {
       std::fprintf(stderr, "capture: the server's log over %.1f s...\n", args.duration_s);
     }
-    captured = capture::live::capture_server_log(**connection, log_options);
+    captured = pipeline::live::capture_server_log(**connection, log_options);
     if (captured && context.options().verbose) {
       for (const auto& skipped : captured->result.skipped_records) {
         std::cerr << fmt::format("dbvet: {}: byte {}: skipped: {}\n", skipped.file, skipped.record.byte_offset,
@@ -142,27 +142,28 @@ int run_capture(CommandContext& context, const CaptureArgs& args) {
     }
   } else {
     if (args.transactions) return context.fail(usage("--transactions applies to --workload only"));
-    capture::live::ServerCaptureOptions server_options;
+    pipeline::live::ServerCaptureOptions server_options;
     server_options.duration = duration;
     server_options.all_databases = args.all_databases;
     server_options.mode = *mode;
     if (context.show_progress() && duration.count()) {
       std::fprintf(stderr, "capture: %s delta over %.1f s...\n", source.c_str(), args.duration_s);
     }
-    captured = source == "pg_stat_statements" ? capture::live::capture_pg_stat_statements(**connection, server_options)
-                                              : capture::live::capture_performance_schema(**connection, server_options);
+    captured = source == "pg_stat_statements"
+                   ? pipeline::live::capture_pg_stat_statements(**connection, server_options)
+                   : pipeline::live::capture_performance_schema(**connection, server_options);
   }
   if (!captured) return context.fail(captured.error());
 
-  digest::ReportOptions report_options;
+  pipeline::ReportOptions report_options;
   report_options.order_by = *order;
   report_options.top = args.top;
-  auto doc = capture::live::live_capture_to_json(*captured, report_options);
+  auto doc = pipeline::live::live_capture_to_json(*captured, report_options);
   doc["input"]["target"] = url->redacted();
   if (duration.count()) doc["input"]["duration"] = args.duration_s;
   if (auto written = context.write_result(doc, "dbvet capture"); !written) return context.fail(written.error());
   if (!args.history.empty()) {
-    auto appended = history::append(args.history, "capture", report::json_text(doc));
+    auto appended = history::append(args.history, "capture", core::json_text(doc));
     if (!appended) return context.fail(appended.error());
   }
   return kExitOk;

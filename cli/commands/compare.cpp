@@ -3,7 +3,7 @@
 #include <iostream>
 
 #include "CLI/CLI.hpp"
-#include "analyzer/report/json_envelope.hpp"
+#include "analyzer/core/json_envelope.hpp"
 #include "cli/cli_context.hpp"
 
 namespace dbvet::cli {
@@ -51,7 +51,7 @@ int run_compare(CommandContext& context, const CompareArgs& args) {
                           : args.base + " and " + args.head + ": no benchmark in common: nothing to compare"));
   }
 
-  auto doc = report::json_envelope("compare");
+  auto doc = core::json_envelope("compare");
   nlohmann::json body = comparison;
   doc.update(body);
   if (auto written = context.write_result(doc); !written) return context.fail(written.error());

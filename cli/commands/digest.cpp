@@ -3,10 +3,10 @@
 #include <thread>
 
 #include "CLI/CLI.hpp"
-#include "analyzer/digest/digest_report.hpp"
-#include "analyzer/digest/digest_runner.hpp"
+#include "analyzer/core/json_envelope.hpp"
 #include "analyzer/history/history.hpp"
-#include "analyzer/report/json_envelope.hpp"
+#include "analyzer/pipeline/digest_report.hpp"
+#include "analyzer/pipeline/digest_runner.hpp"
 #include "cli/cli_context.hpp"
 #include "fmt/format.h"
 #include "nlohmann/json.hpp"
@@ -50,7 +50,7 @@ int run_digest(CommandContext& context, const DigestArgs& args) {
     }
   }
 
-  digest::DigestOptions options;
+  pipeline::DigestOptions options;
   options.files = args.files;
   options.engine = *engine;
   options.jobs = args.jobs > 0 ? args.jobs : std::max(1u, std::thread::hardware_concurrency());
@@ -66,7 +66,7 @@ int run_digest(CommandContext& context, const DigestArgs& args) {
       std::fflush(stderr);
     };
   }
-  auto result = digest::run_digest(options);
+  auto result = pipeline::run_digest(options);
   if (options.progress) std::fprintf(stderr, "\r%40s\r", "");
   if (!result) return context.fail(result.error());
   for (const auto& note : result->oversized_notes) std::cerr << "dbvet: " << note << '\n';
@@ -81,13 +81,13 @@ int run_digest(CommandContext& context, const DigestArgs& args) {
     }
   }
 
-  digest::ReportOptions report_options;
+  pipeline::ReportOptions report_options;
   report_options.order_by = *order;
   report_options.top = args.top;
-  auto doc = digest::digest_to_json(*result, report_options);
+  auto doc = pipeline::digest_to_json(*result, report_options);
   if (auto written = context.write_result(doc); !written) return context.fail(written.error());
   if (!args.history.empty()) {
-    auto appended = history::append(args.history, "digest", report::json_text(doc));
+    auto appended = history::append(args.history, "digest", core::json_text(doc));
     if (!appended) return context.fail(appended.error());
   }
   // The digest of what could be read is out; the input that could not be read fails the run.

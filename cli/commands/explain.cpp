@@ -3,9 +3,9 @@
 #include <sstream>
 
 #include "CLI/CLI.hpp"
+#include "analyzer/core/json_envelope.hpp"
 #include "analyzer/core/target_url.hpp"
 #include "analyzer/engines/connection.hpp"
-#include "analyzer/report/json_envelope.hpp"
 #include "analyzer/report/plan_render.hpp"
 #include "analyzer/sql/side_effects.hpp"
 #include "analyzer/sql/split_statements.hpp"
@@ -63,7 +63,7 @@ int run_explain(CommandContext& context, const ExplainArgs& args) {
   auto connection = engines::connect(*url, connect_options);
   if (!connection) return context.fail(connection.error());
 
-  auto doc = report::json_envelope("explain");
+  auto doc = core::json_envelope("explain");
   doc["target"] = {{"engine", std::string(core::engine_name(url->engine))}, {"url", url->redacted()}};
   doc["statements"] = nlohmann::json::array();
   int exit_code = kExitOk;

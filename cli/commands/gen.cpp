@@ -9,9 +9,9 @@
 #include <iostream>
 
 #include "CLI/CLI.hpp"
+#include "analyzer/core/json_envelope.hpp"
 #include "analyzer/core/target_url.hpp"
 #include "analyzer/engines/connection.hpp"
-#include "analyzer/report/json_envelope.hpp"
 #include "analyzer/sample/generator.hpp"
 #include "analyzer/sample/loader.hpp"
 #include "cli/cli_context.hpp"
@@ -119,7 +119,7 @@ int run_gen(CommandContext& context, const GenArgs& args) {
 
   const double mb = static_cast<double>(result->bytes()) / 1e6;
   const double load = result->load_seconds > 0 ? result->load_seconds : 1e-9;
-  auto doc = report::json_envelope("gen");
+  auto doc = core::json_envelope("gen");
   doc["sample"] = args.sample;
   doc["scale"] = args.scale;
   doc["seed"] = args.seed;

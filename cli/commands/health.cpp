@@ -8,12 +8,12 @@
 #include <sstream>
 
 #include "CLI/CLI.hpp"
-#include "analyzer/core/toml_text.hpp"
+#include "analyzer/core/json_envelope.hpp"
+#include "analyzer/core/toml_document.hpp"
 #include "analyzer/engines/connection.hpp"
 #include "analyzer/health/render.hpp"
 #include "analyzer/history/history.hpp"
 #include "analyzer/push/pushgateway.hpp"
-#include "analyzer/report/json_envelope.hpp"
 #include "analyzer/report/prometheus.hpp"
 #include "cli/cli_context.hpp"
 #include "fmt/format.h"
@@ -47,14 +47,9 @@ core::Expected<Config> read_config(const std::string& path) {
   std::string text((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
   if (!file.is_open() || file.bad())
     return core::make_error(core::ErrorKind::input, fmt::format("cannot read {}", path));
-  if (auto checked = core::check_toml_text(text, path); !checked) return checked.error();
-  toml::table root;
-  try {
-    root = toml::parse(text, path);
-  } catch (const toml::parse_error& error) {
-    return core::make_error(core::ErrorKind::usage, fmt::format("{}:{}:{}: {}", path, error.source().begin.line,
-                                                                error.source().begin.column, error.description()));
-  }
+  auto parsed = core::parse_toml(text, path);
+  if (!parsed) return parsed.error();
+  toml::table& root = *parsed;
   auto where = [&](const toml::node& node) { return fmt::format("{}:{}", path, node.source().begin.line); };
   const toml::table* targets = root["targets"].as_table();
   if (targets == nullptr || targets->empty()) {
@@ -162,7 +157,7 @@ int run_health(CommandContext& context, HealthArgs args) {
 
   int exit_code = kExitOk;
   if (!args.history.empty()) {
-    auto appended = history::append(args.history, "health", report::json_text(doc));
+    auto appended = history::append(args.history, "health", core::json_text(doc));
     if (!appended) exit_code = context.fail(appended.error());
   }
   if (!args.push.empty()) {

@@ -1,5 +1,5 @@
 #include "CLI/CLI.hpp"
-#include "analyzer/report/json_envelope.hpp"
+#include "analyzer/core/json_envelope.hpp"
 #include "cli/cli_context.hpp"
 #include "cli/rule_docs.hpp"
 #include "fmt/format.h"
@@ -25,7 +25,7 @@ nlohmann::json rule_json(const rules::Rule& rule) {
 
 int run_list(CommandContext& context) {
   if (auto status = context.require_format_of("rules"); !status) return context.fail(status.error());
-  auto doc = report::json_envelope("rules");
+  auto doc = core::json_envelope("rules");
   doc["rules"] = nlohmann::json::array();
   for (const auto* rule : rules::all_rules()) doc["rules"].push_back(rule_json(*rule));
   if (auto written = context.write_result(doc); !written) return context.fail(written.error());
@@ -51,7 +51,7 @@ int run_show(CommandContext& context, const RulesArgs& args) {
     return context.fail(
         core::make_error(core::ErrorKind::usage, fmt::format("unknown rule '{}' (see `dbvet rules list`)", args.id)));
   }
-  auto doc = report::json_envelope("rule");
+  auto doc = core::json_envelope("rule");
   doc["rule"] = rule_json(*rule);
   doc["doc"] = doc_page(*rule);
   if (auto written = context.write_result(doc); !written) return context.fail(written.error());

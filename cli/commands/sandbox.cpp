@@ -8,9 +8,9 @@
 #include <iostream>
 
 #include "CLI/CLI.hpp"
+#include "analyzer/core/json_envelope.hpp"
 #include "analyzer/core/target_url.hpp"
 #include "analyzer/engines/sandbox_names.hpp"
-#include "analyzer/report/json_envelope.hpp"
 #include "cli/cli_context.hpp"
 #include "cli/sandbox_warning.hpp"
 #include "fmt/format.h"
@@ -54,7 +54,7 @@ int run_sandbox(CommandContext& context, const SandboxArgs& args) {
   }
 
   {
-    auto doc = report::json_envelope("sandbox");
+    auto doc = core::json_envelope("sandbox");
     doc["target"] = url->redacted();
     doc["action"] = args.action;
     doc["sandboxes"] = nlohmann::json::array();

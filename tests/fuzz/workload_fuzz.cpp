@@ -7,7 +7,7 @@
 #include <string>
 #include <string_view>
 
-#include "analyzer/sample/random.hpp"
+#include "analyzer/core/random.hpp"
 #include "analyzer/workload/expr.hpp"
 #include "analyzer/workload/script.hpp"
 
@@ -16,7 +16,7 @@ namespace {
 using namespace dbvet;
 
 void evaluate_once(const workload::Expr& expr) {
-  sample::Random random(7);
+  core::Random random(7);
   workload::EvalContext context;
   context.random = &random;
   context.default_seed = 11;

@@ -9,8 +9,8 @@
 #include <future>
 #include <thread>
 
-#include "analyzer/capture/live/server_capture.hpp"
-#include "analyzer/capture/live/workload_capture.hpp"
+#include "analyzer/pipeline/live/server_capture.hpp"
+#include "analyzer/pipeline/live/workload_capture.hpp"
 #include "nlohmann/json.hpp"
 #include "tests/integration/mysql_test_db.hpp"
 #include "tests/integration/postgres_test_database.hpp"
@@ -19,7 +19,7 @@
 namespace dbvet {
 namespace {
 
-using capture::live::LiveCapture;
+using pipeline::live::LiveCapture;
 using testing::MysqlTestDb;
 using testing::PostgresTestDatabase;
 
@@ -71,7 +71,7 @@ TEST(CaptureLive, PgStatStatementsSnapshotCountsEachStatement) {
 
   auto connection = open(db.url());
   ASSERT_TRUE(connection);
-  auto captured = capture::live::capture_pg_stat_statements(*connection, {});
+  auto captured = pipeline::live::capture_pg_stat_statements(*connection, {});
   ASSERT_TRUE(captured) << captured.error().message;
   const auto* point = class_with(*captured, "from capt_items where id =");
   ASSERT_NE(point, nullptr);
@@ -85,15 +85,15 @@ TEST(CaptureLive, PgStatStatementsSnapshotCountsEachStatement) {
   EXPECT_EQ(count->count, 2u);
   // dbvet's own statements are left out, even after several captures by the same role (the
   // statements CREATE EXTENSION runs itself, nested, are the server's and stay).
-  auto again = capture::live::capture_pg_stat_statements(*connection, {});
+  auto again = pipeline::live::capture_pg_stat_statements(*connection, {});
   ASSERT_TRUE(again) << again.error().message;
-  again = capture::live::capture_pg_stat_statements(*connection, {});
+  again = pipeline::live::capture_pg_stat_statements(*connection, {});
   ASSERT_TRUE(again) << again.error().message;
   expect_no_session_statements(*again);
   ASSERT_NE(class_with(*again, "from capt_items where id ="), nullptr);
   EXPECT_EQ(class_with(*again, "from capt_items where id =")->count, 5u);
 
-  auto doc = capture::live::live_capture_to_json(*captured, {digest::Digest::OrderBy::total, 0});
+  auto doc = pipeline::live::live_capture_to_json(*captured, {digest::Digest::OrderBy::total, 0});
   EXPECT_EQ(doc["kind"], "digest");
   EXPECT_EQ(doc["input"]["format"], "pg_stat_statements");
   bool seen = false;
@@ -118,10 +118,10 @@ TEST(CaptureLive, PgStatStatementsDeltaSeesOnlyTheInterval) {
 
   auto connection = open(db.url());
   ASSERT_TRUE(connection);
-  capture::live::ServerCaptureOptions options;
+  pipeline::live::ServerCaptureOptions options;
   options.duration = std::chrono::milliseconds(2000);
   auto pending =
-      std::async(std::launch::async, [&] { return capture::live::capture_pg_stat_statements(*connection, options); });
+      std::async(std::launch::async, [&] { return pipeline::live::capture_pg_stat_statements(*connection, options); });
   std::this_thread::sleep_for(std::chrono::milliseconds(700));
   for (int i = 4; i <= 5; ++i) db.run("SELECT v FROM capt_delta WHERE id = " + std::to_string(i));
   auto captured = pending.get();
@@ -130,7 +130,7 @@ TEST(CaptureLive, PgStatStatementsDeltaSeesOnlyTheInterval) {
   ASSERT_NE(point, nullptr);
   EXPECT_EQ(point->count, 2u);
   EXPECT_TRUE(classes_with(*captured, "from capt_delta where v =").empty());
-  auto doc = capture::live::live_capture_to_json(*captured, {});
+  auto doc = pipeline::live::live_capture_to_json(*captured, {});
   for (const auto& c : doc["classes"]) {
     if (c["id"] == point->id) {
       EXPECT_TRUE(c["query_time"]["max"].is_null());  // not known for an interval
@@ -160,24 +160,24 @@ TEST(CaptureLive, PerformanceSchemaSnapshotAndDelta) {
 
   auto connection = open(db.url());
   ASSERT_TRUE(connection);
-  auto snapshot = capture::live::capture_performance_schema(*connection, {});
+  auto snapshot = pipeline::live::capture_performance_schema(*connection, {});
   ASSERT_TRUE(snapshot) << snapshot.error().message;
   // MariaDB's digest text backquotes names; the canonical fingerprint folds quoting that changes nothing.
   const auto* point = class_with(*snapshot, "from capt_items where id =");
-  ASSERT_NE(point, nullptr) << capture::live::live_capture_to_json(*snapshot, {}).dump(1);
+  ASSERT_NE(point, nullptr) << pipeline::live::live_capture_to_json(*snapshot, {}).dump(1);
   EXPECT_EQ(point->count, 4u);
   EXPECT_EQ(point->rows_sent.sum, 3);  // id 4 does not exist
   EXPECT_EQ(point->rows_examined.count, 4u);
   EXPECT_TRUE(point->first_seen.has_value());
   EXPECT_TRUE(classes_with(*snapshot, "events_statements_summary_by_digest").empty());
   expect_no_session_statements(*snapshot);
-  auto doc = capture::live::live_capture_to_json(*snapshot, {});
+  auto doc = pipeline::live::live_capture_to_json(*snapshot, {});
   EXPECT_EQ(doc["input"]["format"], "performance_schema");
 
-  capture::live::ServerCaptureOptions options;
+  pipeline::live::ServerCaptureOptions options;
   options.duration = std::chrono::milliseconds(2000);
   auto pending =
-      std::async(std::launch::async, [&] { return capture::live::capture_performance_schema(*connection, options); });
+      std::async(std::launch::async, [&] { return pipeline::live::capture_performance_schema(*connection, options); });
   std::this_thread::sleep_for(std::chrono::milliseconds(700));
   for (int i = 1; i <= 3; ++i)
     ASSERT_TRUE(db.writer().execute("SELECT v FROM capt_items WHERE id = " + std::to_string(i)));
@@ -198,14 +198,14 @@ std::filesystem::path write_script(const std::filesystem::path& dir, const std::
   return path;
 }
 
-capture::live::WorkloadFile load(const std::filesystem::path& path) {
+pipeline::live::WorkloadFile load(const std::filesystem::path& path) {
   auto script = workload::load_script(path.string());
   EXPECT_TRUE(script) << script.error().message;
   return *script;
 }
 
 void expect_two_classes_times(const LiveCapture& captured, const std::string& table, uint64_t runs) {
-  ASSERT_EQ(captured.result.digest.classes().size(), 2u) << capture::live::live_capture_to_json(captured, {}).dump(1);
+  ASSERT_EQ(captured.result.digest.classes().size(), 2u) << pipeline::live::live_capture_to_json(captured, {}).dump(1);
   for (const auto& [id, c] : captured.result.digest.classes()) {
     EXPECT_EQ(c.count, runs) << c.fingerprint;
     EXPECT_EQ(c.histogram.count(), runs);
@@ -213,7 +213,7 @@ void expect_two_classes_times(const LiveCapture& captured, const std::string& ta
   }
   EXPECT_EQ(captured.result.events, 2 * runs);
   EXPECT_EQ(captured.result.format, "workload");
-  auto doc = capture::live::live_capture_to_json(captured, {});
+  auto doc = pipeline::live::live_capture_to_json(captured, {});
   for (const auto& c : doc["classes"]) {
     EXPECT_TRUE(c["query_time"]["p95"].is_number());
     // The example keeps its literals: the :id variable was substituted.
@@ -239,16 +239,16 @@ TEST(CaptureLive, WorkloadOnSqliteTimesEveryStatement) {
   }
   auto connection = open(url);
   ASSERT_TRUE(connection);
-  capture::live::WorkloadCaptureOptions options;
+  pipeline::live::WorkloadCaptureOptions options;
   options.transactions = 7;
   auto captured =
-      capture::live::capture_workload(*connection, {load(write_script(dir, "two.sql", kTwoStatements))}, options);
+      pipeline::live::capture_workload(*connection, {load(write_script(dir, "two.sql", kTwoStatements))}, options);
   ASSERT_TRUE(captured) << captured.error().message;
   expect_two_classes_times(*captured, "capt_work", 7);
 
   // Writes are refused unless allowed, before anything runs.
   auto writing = load(write_script(dir, "write.sql", "UPDATE capt_work SET v = 'x' WHERE id = 1;\n"));
-  auto refused = capture::live::capture_workload(*connection, {writing}, options);
+  auto refused = pipeline::live::capture_workload(*connection, {writing}, options);
   ASSERT_FALSE(refused);
   EXPECT_EQ(refused.error().kind, core::ErrorKind::usage);
   EXPECT_NE(refused.error().message.find("write.sql:1"), std::string::npos) << refused.error().message;
@@ -257,7 +257,7 @@ TEST(CaptureLive, WorkloadOnSqliteTimesEveryStatement) {
   auto writer = open(url, true);
   options.allow_writes = true;
   options.transactions = 3;
-  auto allowed = capture::live::capture_workload(*writer, {writing}, options);
+  auto allowed = pipeline::live::capture_workload(*writer, {writing}, options);
   ASSERT_TRUE(allowed) << allowed.error().message;
   ASSERT_EQ(allowed->result.digest.classes().size(), 1u);
   EXPECT_EQ(allowed->result.digest.classes().begin()->second.rows_affected.sum, 3);
@@ -270,11 +270,11 @@ TEST(CaptureLive, WorkloadOnPostgresGivesTwoClassesTimesN) {
   auto dir = testing::scratch_dir("capture_workload_pg");
   auto connection = open(db.url());
   ASSERT_TRUE(connection);
-  capture::live::WorkloadCaptureOptions options;
+  pipeline::live::WorkloadCaptureOptions options;
   options.transactions = 12;
   options.seed = 3;
   auto captured =
-      capture::live::capture_workload(*connection, {load(write_script(dir, "two.sql", kTwoStatements))}, options);
+      pipeline::live::capture_workload(*connection, {load(write_script(dir, "two.sql", kTwoStatements))}, options);
   ASSERT_TRUE(captured) << captured.error().message;
   expect_two_classes_times(*captured, "capt_work", 12);
 }

@@ -11,7 +11,7 @@
 #include <sstream>
 #include <thread>
 
-#include "analyzer/capture/live/server_log_capture.hpp"
+#include "analyzer/pipeline/live/server_log_capture.hpp"
 #include "nlohmann/json.hpp"
 #include "tests/integration/mysql_test_db.hpp"
 #include "tests/integration/postgres_test_database.hpp"
@@ -20,7 +20,7 @@
 namespace dbvet {
 namespace {
 
-using capture::live::LiveCapture;
+using pipeline::live::LiveCapture;
 using testing::MysqlTestDb;
 using testing::PostgresTestDatabase;
 
@@ -67,12 +67,12 @@ TEST(CaptureServerLog, MariaDbSlowLogWholeFileAndInterval) {
 
   auto connection = open(db.url());
   ASSERT_TRUE(connection);
-  auto location = capture::live::locate_server_log(*connection, "");
+  auto location = pipeline::live::locate_server_log(*connection, "");
   ASSERT_TRUE(location) << location.error().message;
   EXPECT_EQ(location->path, testenv_value("DBVET_TEST_MYSQL_SLOW_LOG"));
   EXPECT_EQ(location->database, db.name());
 
-  auto whole = capture::live::capture_server_log(*connection, {});
+  auto whole = pipeline::live::capture_server_log(*connection, {});
   ASSERT_TRUE(whole) << whole.error().message;
   EXPECT_EQ(whole->result.format, "mysql-slowlog");
   const auto* point = class_with(*whole, "from capt_slow where id = ?");
@@ -85,10 +85,10 @@ TEST(CaptureServerLog, MariaDbSlowLogWholeFileAndInterval) {
     EXPECT_EQ(c.databases.values.count(db.name()), 1u) << c.fingerprint;  // only the target's database
   }
 
-  capture::live::ServerLogOptions options;
+  pipeline::live::ServerLogOptions options;
   options.duration = std::chrono::milliseconds(2000);
   auto pending =
-      std::async(std::launch::async, [&] { return capture::live::capture_server_log(*connection, options); });
+      std::async(std::launch::async, [&] { return pipeline::live::capture_server_log(*connection, options); });
   std::this_thread::sleep_for(std::chrono::milliseconds(700));
   for (int i = 1; i <= 2; ++i)
     ASSERT_TRUE(db.writer().execute("SELECT v FROM capt_slow WHERE id = " + std::to_string(i)));
@@ -135,7 +135,7 @@ TEST(CaptureServerLog, PostgresWithoutCollectorIsOneClearLineThenLogFile) {
   PostgresTestDatabase db;
   auto connection = open(db.url());
   ASSERT_TRUE(connection);
-  auto missing = capture::live::capture_server_log(*connection, {});
+  auto missing = pipeline::live::capture_server_log(*connection, {});
   ASSERT_FALSE(missing);
   EXPECT_EQ(missing.error().kind, core::ErrorKind::unsupported);
   EXPECT_NE(missing.error().message.find("pg_current_logfile() is null"), std::string::npos) << missing.error().message;
@@ -147,11 +147,11 @@ TEST(CaptureServerLog, PostgresWithoutCollectorIsOneClearLineThenLogFile) {
   const std::string name = db.url().substr(db.url().rfind('/') + 1);
   db.run("CREATE TABLE capt_pglog (id int PRIMARY KEY, v text)");
   db.run("ALTER DATABASE " + name + " SET log_min_duration_statement = 0");
-  capture::live::ServerLogOptions options;
+  pipeline::live::ServerLogOptions options;
   options.log_file = log;
   options.duration = std::chrono::milliseconds(2500);
   auto pending =
-      std::async(std::launch::async, [&] { return capture::live::capture_server_log(*connection, options); });
+      std::async(std::launch::async, [&] { return pipeline::live::capture_server_log(*connection, options); });
   std::this_thread::sleep_for(std::chrono::milliseconds(700));
   for (int i = 1; i <= 4; ++i) db.run("SELECT v FROM capt_pglog WHERE id = " + std::to_string(i));
   auto captured = pending.get();
@@ -168,12 +168,12 @@ TEST(CaptureServerLog, PostgresWithoutCollectorIsOneClearLineThenLogFile) {
 }
 
 TEST(CaptureServerLog, UnreadableLogIsOneClearError) {
-  auto status = capture::live::check_log_readable("/nonexistent/dbvet/slow.log", "slow_query_log_file");
+  auto status = pipeline::live::check_log_readable("/nonexistent/dbvet/slow.log", "slow_query_log_file");
   ASSERT_FALSE(status);
   EXPECT_EQ(status.error().kind, core::ErrorKind::input);
   EXPECT_NE(status.error().message.find("/nonexistent/dbvet/slow.log (slow_query_log_file)"), std::string::npos);
   EXPECT_NE(status.error().message.find("does not exist"), std::string::npos);
-  auto directory = capture::live::check_log_readable("/tmp", "--log-file");
+  auto directory = pipeline::live::check_log_readable("/tmp", "--log-file");
   ASSERT_FALSE(directory);
   EXPECT_NE(directory.error().message.find("not a regular file"), std::string::npos);
 }

@@ -2,10 +2,10 @@
 
 #include <gtest/gtest.h>
 
-#include "analyzer/advisor/index_advisor.hpp"
+#include "analyzer/pipeline/index_advisor.hpp"
 #include "analyzer/sql/render.hpp"
 
-namespace dbvet::advisor {
+namespace dbvet::pipeline {
 namespace {
 
 model::Column column(const char* name, const char* type) {
@@ -207,4 +207,4 @@ TEST(AdvisorDdl, MariadbOnlineAlterWithFunctionalKey) {
 }
 
 }  // namespace
-}  // namespace dbvet::advisor
+}  // namespace dbvet::pipeline

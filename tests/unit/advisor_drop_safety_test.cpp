@@ -3,9 +3,9 @@
 
 #include <gtest/gtest.h>
 
-#include "analyzer/advisor/drop_safety.hpp"
+#include "analyzer/pipeline/drop_safety.hpp"
 
-namespace dbvet::advisor {
+namespace dbvet::pipeline {
 namespace {
 
 model::Index index(const std::string& name, std::vector<std::string> columns, bool unique = false,
@@ -105,4 +105,4 @@ TEST(DropSafety, OtherRecommendationsPassThrough) {
 }
 
 }  // namespace
-}  // namespace dbvet::advisor
+}  // namespace dbvet::pipeline

@@ -3,9 +3,9 @@
 
 #include <gtest/gtest.h>
 
-#include "analyzer/advisor/index_advisor.hpp"
+#include "analyzer/pipeline/index_advisor.hpp"
 
-namespace dbvet::advisor {
+namespace dbvet::pipeline {
 namespace {
 
 model::Schema sessions_schema(std::optional<int64_t> covering_scans) {
@@ -129,4 +129,4 @@ TEST(AdvisorDrops, SafeOnlyAfterTheRecommendedIndexesSaysSo) {
 }
 
 }  // namespace
-}  // namespace dbvet::advisor
+}  // namespace dbvet::pipeline

@@ -4,12 +4,12 @@
 
 #include <gtest/gtest.h>
 
-#include "analyzer/advisor/verify_by_applying.hpp"
 #include "analyzer/core/target_url.hpp"
+#include "analyzer/pipeline/verify_by_applying.hpp"
 #include "tests/support/sqlite_items.hpp"
 #include "tests/support/test_env.hpp"
 
-namespace dbvet::advisor {
+namespace dbvet::pipeline {
 namespace {
 
 model::Recommendation index(const std::string& name, const std::string& ddl) {
@@ -70,4 +70,4 @@ TEST(VerifyByApplying, KeepsWhatServesAndWithdrawsWhatFailsOrGoesUnused) {
 }
 
 }  // namespace
-}  // namespace dbvet::advisor
+}  // namespace dbvet::pipeline

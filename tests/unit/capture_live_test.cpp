@@ -3,11 +3,12 @@
 
 #include <gtest/gtest.h>
 
-#include "analyzer/capture/live/server_statements.hpp"
-#include "analyzer/digest/digest_report.hpp"
+#include "analyzer/pipeline/digest_report.hpp"
+#include "analyzer/pipeline/live/server_statements.hpp"
+#include "analyzer/report/digest_render.hpp"
 #include "nlohmann/json.hpp"
 
-namespace dbvet::capture::live {
+namespace dbvet::pipeline::live {
 namespace {
 
 ServerStatement row(const std::string& key, const std::string& text, uint64_t calls, double total_s) {
@@ -76,11 +77,11 @@ TEST(CaptureLiveUnit, ServerRowsBecomeClassesWithUnknownsNull) {
   const auto& second = doc["classes"][1];
   EXPECT_TRUE(second["query_time"]["max"].is_null());
   // The text and Markdown renderers accept the nulls.
-  auto text = digest::render_digest_text(doc);
+  auto text = report::render_digest_text(doc);
   EXPECT_NE(text.find("pg_stat_statements"), std::string::npos);
   EXPECT_NE(text.find("select * from t where id = ?"), std::string::npos) << text;
-  EXPECT_NE(digest::render_digest_markdown(doc).find("| 1 |"), std::string::npos);
+  EXPECT_NE(report::render_digest_markdown(doc).find("| 1 |"), std::string::npos);
 }
 
 }  // namespace
-}  // namespace dbvet::capture::live
+}  // namespace dbvet::pipeline::live

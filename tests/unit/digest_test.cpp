@@ -9,8 +9,8 @@
 #include <limits>
 #include <random>
 
-#include "analyzer/digest/digest_report.hpp"
-#include "analyzer/digest/digest_runner.hpp"
+#include "analyzer/pipeline/digest_report.hpp"
+#include "analyzer/pipeline/digest_runner.hpp"
 #include "nlohmann/json.hpp"
 #include "tests/support/test_env.hpp"
 
@@ -117,12 +117,12 @@ TEST(Digest, MergeDoesNotDependOnHowEventsWereSplit) {
   merged.merge(c);
   merged.merge(a);
   merged.merge(b);
-  DigestResult r1, r2;
+  pipeline::DigestResult r1, r2;
   r1.digest = whole;
   r2.digest = merged;
-  ReportOptions options;
+  pipeline::ReportOptions options;
   options.top = 0;
-  EXPECT_EQ(digest_to_json(r1, options).dump(), digest_to_json(r2, options).dump());
+  EXPECT_EQ(pipeline::digest_to_json(r1, options).dump(), pipeline::digest_to_json(r2, options).dump());
 }
 
 TEST(DigestRunner, OneAndTwoJobsGiveIdenticalJson) {
@@ -141,24 +141,24 @@ TEST(DigestRunner, OneAndTwoJobsGiveIdenticalJson) {
           << "SELECT * FROM t" << rng() % 7 << " WHERE id = " << rng() % 50 << ";\n";
     }
   }
-  DigestOptions options;
+  pipeline::DigestOptions options;
   options.files = {path.string()};
   options.mode = sql::FingerprintMode::pt;
   options.min_part_bytes = 4096;
-  auto one = run_digest(options);
+  auto one = pipeline::run_digest(options);
   ASSERT_TRUE(one) << one.error().message;
   options.jobs = 2;
-  auto two = run_digest(options);
+  auto two = pipeline::run_digest(options);
   ASSERT_TRUE(two) << two.error().message;
   options.jobs = 5;
-  auto five = run_digest(options);
+  auto five = pipeline::run_digest(options);
   ASSERT_TRUE(five) << five.error().message;
   EXPECT_EQ(one->events, 4000u);
-  ReportOptions report;
+  pipeline::ReportOptions report;
   report.top = 0;
-  auto j1 = digest_to_json(*one, report).dump(1);
-  EXPECT_EQ(j1, digest_to_json(*two, report).dump(1));
-  EXPECT_EQ(j1, digest_to_json(*five, report).dump(1));
+  auto j1 = pipeline::digest_to_json(*one, report).dump(1);
+  EXPECT_EQ(j1, pipeline::digest_to_json(*two, report).dump(1));
+  EXPECT_EQ(j1, pipeline::digest_to_json(*five, report).dump(1));
   std::filesystem::remove_all(dir);
 }
 
@@ -168,7 +168,7 @@ TEST(DigestRunner, SplitPointsAreRecordStarts) {
   std::string text;
   for (int i = 0; i < 100; ++i) text += "# Time: 241124 10:00:00\n# Query_time: 1\nSELECT 1;\n";
   { std::ofstream(path) << text; }
-  auto starts = plan_split(path.string(), capture::LogFormat::mysql_slow, text.size(), 4);
+  auto starts = pipeline::plan_split(path.string(), capture::LogFormat::mysql_slow, text.size(), 4);
   ASSERT_TRUE(starts);
   ASSERT_EQ(starts->size(), 4u);
   for (uint64_t s : *starts) EXPECT_EQ(text.compare(s, 8, "# Time: "), 0) << s;
@@ -179,9 +179,9 @@ TEST(DigestRunner, UnknownFormatIsOneClearError) {
   auto dir = testing::scratch_dir("digest_runner_unknown");
   auto path = dir / "notes.txt";
   { std::ofstream(path) << "hello\nworld\n"; }
-  DigestOptions options;
+  pipeline::DigestOptions options;
   options.files = {path.string()};
-  auto result = run_digest(options);
+  auto result = pipeline::run_digest(options);
   ASSERT_FALSE(result);
   EXPECT_NE(result.error().message.find("notes.txt"), std::string::npos);
   EXPECT_EQ(result.error().message.find('\n'), std::string::npos);

@@ -2,14 +2,15 @@
 // its text and Markdown, read from that document, show those too.
 #include <gtest/gtest.h>
 
+#include "analyzer/pipeline/audit_json.hpp"
 #include "analyzer/report/audit_render.hpp"
 #include "nlohmann/json.hpp"
 
 namespace dbvet::report {
 namespace {
 
-advisor::AuditResult applied_log_audit() {
-  advisor::AuditResult result;
+pipeline::AuditResult applied_log_audit() {
+  pipeline::AuditResult result;
   result.engine = "sqlite";
   result.target = "sqlite:pets.db";
   result.statements = 5;
@@ -20,13 +21,13 @@ advisor::AuditResult applied_log_audit() {
   result.input.skipped = 1;
   result.skipped_placeholder_classes = {"abc"};
   result.timings_s = {{"introspect", 0.25}, {"total", 1.5}};
-  result.applied = std::vector<advisor::AppliedIndex>{{"pets", "CREATE INDEX i ON pets (owner_id)", true, ""},
-                                                      {"users", "CREATE INDEX j ON users (email)", false, "locked"}};
+  result.applied = std::vector<pipeline::AppliedIndex>{{"pets", "CREATE INDEX i ON pets (owner_id)", true, ""},
+                                                       {"users", "CREATE INDEX j ON users (email)", false, "locked"}};
   return result;
 }
 
 TEST(AuditRender, JsonCarriesInputTimingAndApplied) {
-  auto doc = audit_to_json(applied_log_audit(), "audit");
+  auto doc = pipeline::audit_to_json(applied_log_audit(), "audit");
   EXPECT_EQ(doc["input"]["kind"], "log");
   EXPECT_EQ(doc["input"]["file"], "slow.log");
   EXPECT_EQ(doc["input"]["skipped"], 1);
@@ -39,16 +40,16 @@ TEST(AuditRender, JsonCarriesInputTimingAndApplied) {
 }
 
 TEST(AuditRender, WorkloadInputWithoutApply) {
-  advisor::AuditResult result;
+  pipeline::AuditResult result;
   result.transactions = 200;
-  auto doc = audit_to_json(result, "advise");
+  auto doc = pipeline::audit_to_json(result, "advise");
   EXPECT_EQ(doc["input"], (nlohmann::json{{"kind", "workload"}}));
   EXPECT_FALSE(doc.contains("applied"));
   EXPECT_NE(render_audit_text(doc, {}).find("input: workload (200 transactions)\n"), std::string::npos);
 }
 
 TEST(AuditRender, TextShowsInputTimingAndApplied) {
-  auto text = render_audit_text(audit_to_json(applied_log_audit(), "audit"), {});
+  auto text = render_audit_text(pipeline::audit_to_json(applied_log_audit(), "audit"), {});
   EXPECT_NE(
       text.find("input: log slow.log (mysql-slowlog): 5 events, 1 skipped; 1 classes with placeholders left out\n"),
       std::string::npos)
@@ -61,7 +62,7 @@ TEST(AuditRender, TextShowsInputTimingAndApplied) {
 }
 
 TEST(AuditRender, MarkdownShowsInputTimingAndApplied) {
-  auto md = render_audit_md(audit_to_json(applied_log_audit(), "audit"), {});
+  auto md = render_audit_md(pipeline::audit_to_json(applied_log_audit(), "audit"), {});
   EXPECT_NE(md.find("\nInput: log slow.log (mysql-slowlog): 5 events, 1 skipped"), std::string::npos) << md;
   EXPECT_NE(md.find("\nTiming: introspect 0.250 s, total 1.500 s.\n"), std::string::npos) << md;
   EXPECT_NE(md.find("\n## Applied (1 of 2 index recommendations)\n\n- applied: CREATE INDEX i ON pets (owner_id)\n"),

@@ -58,7 +58,7 @@ TEST(SampleGenerator, ChecksumIsTheSameForEveryEngine) {
 
 TEST(SampleGenerator, KnownValuesArePortable) {
   // Pinned outputs: a change here means data differs from earlier builds (and other machines).
-  Random random(1);
+  core::Random random(1);
   EXPECT_EQ(random.next(), 0xb3f2af6d0fc710c5ULL);
   EXPECT_EQ(format_timestamp(kSampleEnd), "2026-01-01 00:00:00");
   EXPECT_EQ(format_timestamp(951782400 + 86399), "2000-02-29 23:59:59");

@@ -4,7 +4,7 @@
 #include <string>
 #include <vector>
 
-#include "analyzer/capture/live/workload_capture.hpp"
+#include "analyzer/pipeline/live/workload_capture.hpp"
 #include "analyzer/sql/side_effects.hpp"
 #include "analyzer/workload/script.hpp"
 #include "tests/support/test_env.hpp"
@@ -139,7 +139,7 @@ TEST(SqlSideEffects, BundledWorkloadsAreCleanForTheirEngine) {
       if (entry.path().extension() != ".sql") continue;
       auto script = workload::load_script(entry.path().string());
       ASSERT_TRUE(script) << script.error().message;
-      auto status = capture::live::check_workload_statements({*script}, engine, true);
+      auto status = pipeline::live::check_workload_statements({*script}, engine, true);
       EXPECT_TRUE(status) << status.error().message;
       ++checked;
     }
@@ -147,14 +147,14 @@ TEST(SqlSideEffects, BundledWorkloadsAreCleanForTheirEngine) {
   for (const char* name : {"outbox_claim.sql", "outbox_claim_batch.sql"}) {
     auto script = workload::load_script((root.parent_path() / "bench" / name).string());
     ASSERT_TRUE(script) << script.error().message;
-    auto status = capture::live::check_workload_statements({*script}, core::Engine::postgres, true);
+    auto status = pipeline::live::check_workload_statements({*script}, core::Engine::postgres, true);
     EXPECT_TRUE(status) << status.error().message;
   }
   for (const char* builtin : {"tpcb-like", "simple-update", "select-only"}) {
     auto script = workload::builtin_script(builtin);
     ASSERT_TRUE(script);
     for (auto engine : {core::Engine::postgres, core::Engine::mysql, core::Engine::sqlite}) {
-      auto status = capture::live::check_workload_statements({*script}, engine, true);
+      auto status = pipeline::live::check_workload_statements({*script}, engine, true);
       EXPECT_TRUE(status) << status.error().message;
     }
   }
@@ -164,7 +164,7 @@ TEST(SqlSideEffects, BundledWorkloadsAreCleanForTheirEngine) {
 TEST(SqlSideEffects, WorkloadCheckNamesFileLineAndExitCode) {
   auto script = workload::parse_script("SELECT 1;\n\nSELECT * FROM t\n  INTO OUTFILE '/tmp/x';\n", "w.sql");
   ASSERT_TRUE(script);
-  auto refused = capture::live::check_workload_statements({*script}, core::Engine::mysql, true);
+  auto refused = pipeline::live::check_workload_statements({*script}, core::Engine::mysql, true);
   ASSERT_FALSE(refused);
   EXPECT_EQ(refused.error().message,
             "w.sql:3: INTO OUTFILE writes a file on the database host: refused, the run is read-only (nothing was "
@@ -174,7 +174,7 @@ TEST(SqlSideEffects, WorkloadCheckNamesFileLineAndExitCode) {
   auto typo = workload::parse_script("\\set id random(1, 10)\nSELECT 1;\nSELEC 1;\n", "t.sql");
   ASSERT_TRUE(typo);
   for (auto engine : {core::Engine::postgres, core::Engine::mysql, core::Engine::sqlite}) {
-    auto failed = capture::live::check_workload_statements({*typo}, engine, true);
+    auto failed = pipeline::live::check_workload_statements({*typo}, engine, true);
     ASSERT_FALSE(failed);
     EXPECT_EQ(failed.error().message.rfind("t.sql:3: the statement does not parse: ", 0), 0u) << failed.error().message;
     EXPECT_EQ(failed.error().exit_code(), 3);

@@ -13,7 +13,7 @@ Value eval(const std::string& text, uint64_t seed = 1) {
   auto expr = parse_expression(text);
   EXPECT_TRUE(expr) << text << ": " << (expr ? "" : expr.error().message);
   if (!expr) return {};
-  sample::Random random(seed);
+  core::Random random(seed);
   EvalContext context;
   context.random = &random;
   context.default_seed = 42;
@@ -30,7 +30,7 @@ Value eval(const std::string& text, uint64_t seed = 1) {
 std::string eval_error(const std::string& text) {
   auto expr = parse_expression(text);
   if (!expr) return expr.error().message;
-  sample::Random random(1);
+  core::Random random(1);
   EvalContext context;
   context.random = &random;
   context.lookup = [](const std::string& name) -> core::Expected<Value> {
@@ -126,7 +126,7 @@ TEST(WorkloadExpr, HashFunctionsMatchPgbench) {
   // pgbench's hash_fnv1a is FNV-1a over the 8 little-endian bytes of the value, seed xored in.
   const int64_t v = 0x0102030405060708LL;
   const char bytes[8] = {8, 7, 6, 5, 4, 3, 2, 1};
-  EXPECT_EQ(hash_fnv1a(v, 0), static_cast<int64_t>(sample::fnv1a(std::string_view(bytes, 8))));
+  EXPECT_EQ(hash_fnv1a(v, 0), static_cast<int64_t>(core::fnv1a(std::string_view(bytes, 8))));
   EXPECT_EQ(as_int("hash_fnv1a(0, 0)"), hash_fnv1a(0, 0));
   EXPECT_EQ(as_int("hash(10, 5)"), hash_murmur2(10, 5));
   EXPECT_EQ(as_int("hash_murmur2(10)"), hash_murmur2(10, 42));  // default seed
@@ -155,8 +155,8 @@ TEST(WorkloadExpr, RandomFunctionsStayInRangeAndAreDeterministic) {
                            "random_zipfian(1, 10, 1.5)"}) {
     auto expr = parse_expression(text);
     ASSERT_TRUE(expr);
-    sample::Random a(99);
-    sample::Random b(99);
+    core::Random a(99);
+    core::Random b(99);
     EvalContext ca{nullptr, &a, 0};
     EvalContext cb{nullptr, &b, 0};
     for (int i = 0; i < 2000; ++i) {
@@ -171,7 +171,7 @@ TEST(WorkloadExpr, RandomFunctionsStayInRangeAndAreDeterministic) {
 }
 
 TEST(WorkloadExpr, ExponentialAndGaussianShapes) {
-  sample::Random random(5);
+  core::Random random(5);
   std::map<int64_t, int> exp_counts;
   std::map<int64_t, int> gauss_counts;
   for (int i = 0; i < 100000; ++i) {
@@ -185,7 +185,7 @@ TEST(WorkloadExpr, ExponentialAndGaussianShapes) {
 
 TEST(WorkloadExpr, ZipfianFollowsItsLaw) {
   // P(k) is proportional to k^-s: the ratio of the counts of ranks 1 and 2 is 2^s.
-  sample::Random random(12345);
+  core::Random random(12345);
   const double s = 1.5;
   const int n = 1000;
   std::vector<int> counts(n + 1);

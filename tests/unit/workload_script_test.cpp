@@ -203,7 +203,7 @@ TEST(WorkloadScript, WeightsFromFileSpec) {
   std::vector<Script> scripts(2);
   scripts[0].weight = 9;
   scripts[1].weight = 1;
-  sample::Random random(1);
+  core::Random random(1);
   int first = 0;
   for (int i = 0; i < 10000; ++i) first += choose_script(scripts, random) == 0 ? 1 : 0;
   EXPECT_NEAR(first, 9000, 300);

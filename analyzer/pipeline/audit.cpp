@@ -1,0 +1,332 @@
+#include "analyzer/pipeline/audit.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <set>
+#include <tuple>
+
+#include "analyzer/engines/sandbox.hpp"
+#include "analyzer/pipeline/drop_safety.hpp"
+#include "analyzer/pipeline/rewrite_cache.hpp"
+#include "analyzer/sql/lexer.hpp"
+#include "fmt/format.h"
+#include "rules/registry.hpp"
+
+namespace dbvet::pipeline {
+namespace {
+
+std::string lower(std::string text) {
+  for (auto& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return text;
+}
+
+std::string plan_summary(const model::Plan& plan) {
+  std::string out;
+  model::visit(plan.root, [&](const model::PlanNode& node, int depth) {
+    if (depth == 0 && node.operation == "QUERY PLAN") return;
+    if (!out.empty()) out += "; ";
+    out += node.operation;
+    if (!node.relation.empty()) out += " " + node.relation;
+    if (!node.index.empty()) out += " USING " + node.index;
+    if (!node.index_condition.empty()) out += " (" + node.index_condition + ")";
+  });
+  return out;
+}
+
+// What the rules know of a class: its statistics from the capture, its parsed statement.
+rules::QueryInfo query_info(const ClassWork& work, const model::Schema& schema) {
+  rules::QueryStats stats;
+  stats.count = work.calls;
+  stats.total_time_s = work.total_time_s;
+  stats.avg_time_s = work.calls > 0 ? work.total_time_s / work.calls : 0;
+  stats.rows_sent = work.rows_sent_avg * work.calls;
+  if (work.max_repeats_per_transaction > 0) stats.max_calls_per_transaction = work.max_repeats_per_transaction;
+  return rules::make_query_info(work.sql, work.id, stats, &schema);
+}
+
+// Findings cost the database time of their class (the rules fill it from the statistics); schema
+// findings, which concern no class, keep what the rule gave them.
+void rank(std::vector<model::Finding>& findings) {
+  std::stable_sort(findings.begin(), findings.end(), [](const model::Finding& a, const model::Finding& b) {
+    if (a.severity != b.severity) return a.severity > b.severity;
+    return a.cost > b.cost;
+  });
+}
+
+// --verify: follows the advice on a fresh copy; when an index is withdrawn there, chooses again
+// without it (the next best candidate may pass) and verifies that advice on a new copy.
+template <typename Advise>
+core::Status verify_on_copies(AuditResult& result, const std::vector<ClassWork>& works, const AuditOptions& options,
+                              IndexAdvisorOptions& index_options, Advise&& advise) {
+  std::vector<std::string> notes;
+  for (int attempt = 1;; ++attempt) {
+    auto copy = engines::Sandbox::create(*options.verify_target, "verify");
+    if (!copy) return copy.error();
+    engines::ConnectOptions writable;
+    writable.allow_writes = true;  // the copy only: the target stays read-only
+    auto scratch = engines::connect(copy->url(), writable);
+    if (!scratch) {
+      (void)copy->remove();
+      return scratch.error();
+    }
+    auto advice = result.recommendations;
+    std::vector<std::string> round_notes;
+    auto verified = verify_by_applying(advice, works, **scratch, options.verify, &round_notes);
+    scratch->reset();
+    (void)copy->remove();
+    if (!verified) return verified.error();
+    notes.insert(notes.end(), round_notes.begin(), round_notes.end());
+    std::set<std::string> kept;
+    for (const auto& r : advice) {
+      if (auto it = r.details.find("index"); it != r.details.end()) kept.insert(it->second);
+    }
+    bool withdrawn_index = false;
+    for (const auto& r : result.recommendations) {
+      auto it = r.details.find("index");
+      if (r.type != model::RecommendationType::index || it == r.details.end() || kept.count(it->second)) continue;
+      index_options.excluded.insert(it->second);
+      withdrawn_index = true;
+    }
+    if (!withdrawn_index || attempt == options.verify_attempts) {
+      result.recommendations = std::move(advice);
+      result.notes.insert(result.notes.end(), notes.begin(), notes.end());
+      result.notes.push_back(fmt::format(
+          "verified by applying to a copy ({} attempt{}): the {} reading queries take {} ms -> {} ms per "
+          "pass (calls x median of {})",
+          attempt, attempt == 1 ? "" : "s", verified->queries.size(), format_ms(verified->workload_before_ms),
+          format_ms(verified->workload_after_ms), options.verify.repetitions));
+      return core::ok();
+    }
+    result.recommendations = advise(nullptr);
+  }
+}
+
+}  // namespace
+
+bool has_placeholders(const std::string& sql) {
+  sql::Lexer lexer(sql);
+  for (auto token = lexer.next_significant(); token.kind != sql::TokenKind::end; token = lexer.next_significant()) {
+    if (token.kind == sql::TokenKind::placeholder) return true;
+  }
+  return false;
+}
+
+core::Expected<AuditResult> run_audit(engines::Connection& connection, model::WhatIf& what_if,
+                                      const AuditOptions& options) {
+  AuditResult result;
+  auto started = std::chrono::steady_clock::now();
+  auto phase_start = started;
+  auto phase = [&](const char* name) {
+    auto now = std::chrono::steady_clock::now();
+    result.timings_s.emplace_back(name, std::chrono::duration<double>(now - phase_start).count());
+    phase_start = now;
+  };
+  result.engine = std::string(core::engine_name(connection.engine()));
+  result.target = connection.describe();
+  result.verification = what_if.method();
+  auto schema = connection.introspect();
+  if (!schema) return schema.error();
+  phase("introspect");
+  auto captured = [&]() -> core::Expected<DryRun> {
+    if (!options.digest) return dry_run_workloads(connection, options.workloads, options.capture);
+    DryRun from_digest;
+    from_digest.digest = *options.digest;
+    return from_digest;
+  }();
+  if (!captured) return captured.error();
+  phase("capture");
+  result.timings_s.emplace_back("capture_statements", captured->server_s);
+  result.transactions = captured->transactions;
+  result.statements = captured->digest.events();
+
+  // Write share per table from the digest (statements, weighted by calls).
+  std::map<std::string, double> writes, all;
+  std::vector<ClassWork> works;
+  for (const auto* cls : captured->digest.ranked(digest::Digest::OrderBy::count, 0)) {
+    // A shared server's log holds other databases' statements too: they do not run here.
+    if (options.digest && !options.database.empty() && !cls->databases.values.empty() && !cls->databases.truncated &&
+        std::none_of(cls->databases.values.begin(), cls->databases.values.end(),
+                     [&](const std::string& db) { return lower(db) == lower(options.database); })) {
+      result.skipped_other_database_classes.push_back(cls->id);
+      continue;
+    }
+    // A server's normalized text ($1, ?) cannot be planned without values: say so, skip it.
+    if (options.digest && has_placeholders(cls->example.sql)) {
+      result.skipped_placeholder_classes.push_back(cls->id);
+      continue;
+    }
+    ClassWork work;
+    work.id = cls->id;
+    work.sql = cls->example.sql;
+    work.calls = static_cast<double>(cls->count);
+    work.total_time_s = static_cast<double>(cls->query_time.sum) / 1e6;
+    work.distinct_parameters = cls->distinct_parameters.estimate();
+    work.rows_sent_avg = cls->rows_sent.count ? static_cast<double>(cls->rows_sent.sum) / cls->rows_sent.count : 0;
+    if (auto it = captured->max_repeats_per_transaction.find(cls->id);
+        it != captured->max_repeats_per_transaction.end()) {
+      work.max_repeats_per_transaction = it->second;
+    }
+    // The median-time example besides the slowest: the typical key next to the hot one.
+    if (auto it = captured->samples.find(cls->id); it != captured->samples.end() && it->second.size() > 1) {
+      auto samples = it->second;
+      std::sort(samples.begin(), samples.end());
+      const auto& median = samples[samples.size() / 2].second;
+      if (median != work.sql) work.other_examples.push_back(median);
+    }
+    auto shape = sql::analyze_query(work.sql, &*schema);
+    if (!shape || shape->kind == sql::StatementKind::other) continue;
+    work.shape = std::move(*shape);
+    for (const auto& table : work.shape.tables) {
+      all[lower(table.name)] += work.calls;
+      if (work.shape.kind != sql::StatementKind::select) writes[lower(table.name)] += work.calls;
+    }
+    works.push_back(std::move(work));
+  }
+  if (!result.skipped_placeholder_classes.empty()) {
+    result.notes.push_back(
+        fmt::format("{} of {} classes not planned: their example has placeholders ($1, ?) instead of values ({})",
+                    result.skipped_placeholder_classes.size(), captured->digest.classes().size(),
+                    fmt::join(result.skipped_placeholder_classes, ", ")));
+  }
+  if (!result.skipped_other_database_classes.empty()) {
+    result.notes.push_back(fmt::format("{} of {} classes left out: the input saw them only in other databases than {}",
+                                       result.skipped_other_database_classes.size(), captured->digest.classes().size(),
+                                       options.database));
+  }
+  std::map<std::string, double> write_share;
+  for (const auto& [table, count] : all) write_share[table] = count > 0 ? writes[table] / count : 0;
+
+  // The costly classes: by total time for reads, by calls for writes (not executed), plan each.
+  // A class is planned with the costliest, by the planner's estimate, of its slowest example and
+  // the slowest few of its other executions: by wall time alone, a rare key that met a hiccup
+  // could stand for the class, and its plan hide what the hot keys cost (a Zipf-skewed pet
+  // history read for a pet with three feedings has no sort worth flagging).
+  constexpr size_t kCandidateExamples = 4;
+  std::map<std::string, double> plan_cost;
+  for (auto& work : works) {
+    auto base = what_if.plan_with(work.sql, {}, {});
+    double best = base ? base->cost : 0;
+    if (auto it = captured->samples.find(work.id); base && it != captured->samples.end()) {
+      auto samples = it->second;
+      std::stable_sort(samples.begin(), samples.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
+      const std::string slowest = work.sql;
+      for (size_t k = 0; k < samples.size() && k < kCandidateExamples; ++k) {
+        const std::string& candidate = samples[k].second;
+        if (candidate == work.sql) continue;
+        auto planned = what_if.plan_with(candidate, {}, {});
+        if (!planned || !(planned->cost > best)) continue;
+        auto shape = sql::analyze_query(candidate, &*schema);
+        if (!shape || shape->kind != work.shape.kind) continue;
+        best = planned->cost;
+        work.sql = candidate;
+        work.shape = std::move(*shape);
+      }
+      if (work.sql != slowest) {
+        std::erase(work.other_examples, work.sql);
+        if (work.other_examples.empty()) work.other_examples.push_back(slowest);
+      }
+    }
+    plan_cost[work.id] = best;
+  }
+  std::sort(works.begin(), works.end(), [&](const ClassWork& a, const ClassWork& b) {
+    double ca = a.calls * plan_cost[a.id], cb = b.calls * plan_cost[b.id];
+    if (ca != cb) return ca > cb;
+    return a.id < b.id;
+  });
+  if (works.size() > options.top_classes) works.resize(options.top_classes);
+  phase("base_plans");
+
+  rules::RuleContext schema_context;
+  schema_context.schema = &*schema;
+  schema_context.config = &options.rule_config;
+  schema_context.engine = result.engine;
+  std::map<std::string, int64_t> plans_using;  // index name (lower case) -> classes whose plan uses it
+  for (const auto& work : works) {
+    auto plan = connection.explain(work.sql, {});
+    // MariaDB refuses EXPLAIN of a write in a read-only session; a sandbox plans it.
+    if (!plan && what_if.method() == "sandbox") {
+      if (auto planned = what_if.plan_with(work.sql, {}, {}); planned) plan = planned->plan;
+    }
+    AuditClass summary{work.id,
+                       "",
+                       work.sql,
+                       work.calls,
+                       work.total_time_s,
+                       work.calls > 0 ? work.total_time_s * 1000 / work.calls : 0,
+                       ""};
+    if (!plan) {
+      result.notes.push_back(fmt::format("{}: EXPLAIN failed: {}", work.id, plan.error().message));
+    } else {
+      summary.plan_summary = plan_summary(*plan);
+      std::set<std::string> used;
+      model::visit(plan->root, [&](const model::PlanNode& node, int) {
+        if (!node.index.empty()) used.insert(lower(node.index));
+      });
+      for (const auto& index : used) ++plans_using[index];
+      auto query = query_info(work, *schema);
+      rules::RuleContext context = schema_context;
+      context.plan = &*plan;
+      context.query = &query;
+      auto found = rules::run_rules(context, {rules::Category::plan, rules::Category::query});
+      for (auto& finding : found) {
+        finding.evidence.emplace("query", work.sql);
+        finding.evidence.emplace("calls", fmt::format("{:.0f}", work.calls));
+        if (auto at = captured->first_statement.find(work.id); at != captured->first_statement.end()) {
+          std::tie(finding.file, finding.line) = at->second;
+        }
+      }
+      result.findings.insert(result.findings.end(), found.begin(), found.end());
+    }
+    result.classes.push_back(std::move(summary));
+  }
+  // The usage counters were read before the workload ran (and PostgreSQL publishes a session's
+  // counts only every second or so): an index the workload's own plans use is scanned.
+  for (auto& table : schema->tables) {
+    for (auto& index : table.indexes) {
+      auto it = plans_using.find(lower(index.name));
+      if (it != plans_using.end() && index.scans) *index.scans += it->second;
+    }
+  }
+  auto schema_found = rules::run_rules(schema_context, {rules::Category::schema});
+  result.findings.insert(result.findings.end(), schema_found.begin(), schema_found.end());
+  rank(result.findings);
+  phase("explain_rules");
+
+  IndexAdvisorOptions index_options;
+  index_options.engine = result.engine;
+  index_options.max_indexes = options.max_indexes;
+  index_options.max_index_bytes = options.max_index_bytes;
+  index_options.write_share = write_share;
+  // Phases are timed on the first call; --verify calls it again with candidates excluded (no notes).
+  auto advise = [&](std::vector<std::string>* notes) {
+    auto step = [&](const char* name) {
+      if (notes) phase(name);
+    };
+    std::vector<model::IndexCandidate> chosen;
+    auto advice = advise_indexes(works, *schema, what_if, index_options, notes, &chosen);
+    step("index_advisor");
+    auto drops =
+        withdraw_unsafe_drops(drop_index_recommendations(result.findings, *schema, result.engine), *schema, notes);
+    verify_drops(drops, works, what_if, chosen, notes);
+    step("drop_verification");
+    advice.insert(advice.end(), drops.begin(), drops.end());
+    auto rewrites = rewrite_recommendations(works, result.findings);
+    advice.insert(advice.end(), rewrites.begin(), rewrites.end());
+    auto caches = cache_recommendations(works, write_share, *schema, plan_cost);
+    advice.insert(advice.end(), caches.begin(), caches.end());
+    step("rewrite_cache");
+    return advice;
+  };
+  result.recommendations = advise(&result.notes);
+  if (options.verify_target) {
+    auto verified = verify_on_copies(result, works, options, index_options, advise);
+    if (!verified) return verified.error();
+    phase("verify_by_applying");
+  }
+  result.timings_s.emplace_back("total",
+                                std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+  return result;
+}
+
+}  // namespace dbvet::pipeline

@@ -1,0 +1,94 @@
+#include "analyzer/pipeline/audit_json.hpp"
+
+#include "analyzer/core/json_envelope.hpp"
+#include "fmt/format.h"
+#include "nlohmann/json.hpp"
+
+namespace dbvet::pipeline {
+namespace {
+
+using nlohmann::json;
+
+json recommendation_json(const model::Recommendation& r) {
+  json j = {{"type", model::recommendation_type_name(r.type)},
+            {"table", r.table},
+            {"columns", r.columns},
+            {"include", r.include},
+            {"where", r.where},
+            {"method", r.method},
+            {"ddl", r.ddl},
+            {"queries", r.queries},
+            {"cost_before", r.cost_before ? json(*r.cost_before) : json(nullptr)},
+            {"cost_after", r.cost_after ? json(*r.cost_after) : json(nullptr)},
+            {"improvement", r.improvement ? json(*r.improvement) : json(nullptr)},
+            {"verified", r.verified},
+            {"rationale", r.rationale},
+            {"details", r.details}};
+  return j;
+}
+
+}  // namespace
+
+json audit_to_json(const pipeline::AuditResult& result, const std::string& kind) {
+  json doc = core::json_envelope(kind);
+  doc["target"] = {{"engine", result.engine}, {"url", result.target}};
+  doc["workload"] = {{"transactions", result.transactions}, {"statements", result.statements}};
+  doc["verification"] = result.verification;
+  if (kind == "audit") {
+    doc["findings"] = json::array();
+    for (const auto& f : result.findings) {
+      doc["findings"].push_back({{"rule", f.rule},
+                                 {"severity", model::severity_name(f.severity)},
+                                 {"query_id", f.query_id},
+                                 {"table", f.table},
+                                 {"message", f.message},
+                                 {"evidence", f.evidence},
+                                 {"cost", f.cost}});
+      if (!f.file.empty()) {
+        doc["findings"].back()["file"] = f.file;
+        doc["findings"].back()["line"] = f.line;
+      }
+    }
+    doc["queries"] = json::array();
+    for (const auto& c : result.classes) {
+      doc["queries"].push_back({{"query_id", c.id},
+                                {"example", c.example},
+                                {"calls", c.calls},
+                                {"total_time_s", c.total_time_s},
+                                {"avg_time_ms", c.avg_time_ms},
+                                {"plan", c.plan_summary}});
+    }
+  }
+  doc["recommendations"] = json::array();
+  for (const auto& r : result.recommendations) doc["recommendations"].push_back(recommendation_json(r));
+  doc["notes"] = result.notes;
+  const auto& input = result.input;
+  if (input.kind == "log") {
+    doc["input"] = {{"kind", "log"},
+                    {"file", input.file},
+                    {"format", input.format},
+                    {"events", input.events},
+                    {"skipped", input.skipped}};
+  } else if (input.kind == "source") {
+    doc["input"] = {{"kind", "source"}, {"source", input.source}, {"events", input.events}};
+  } else {
+    doc["input"] = {{"kind", "workload"}};
+  }
+  if (input.kind != "workload") {
+    doc["input"]["skipped_placeholder_classes"] = result.skipped_placeholder_classes;
+    doc["input"]["skipped_other_database_classes"] = result.skipped_other_database_classes;
+  }
+  doc["timing_s"] = json::object();
+  for (const auto& [name, seconds] : result.timings_s) doc["timing_s"][name] = seconds;
+  if (result.applied) {
+    doc["applied"] = json::array();
+    for (const auto& a : *result.applied) {
+      json row{{"table", a.table}, {"ddl", a.ddl}, {"status", a.applied ? "applied" : "failed"}};
+      row["error"] = a.applied ? json() : json(a.error);
+      doc["applied"].push_back(std::move(row));
+    }
+  }
+  return doc;
+}
+
+}  // namespace dbvet::pipeline

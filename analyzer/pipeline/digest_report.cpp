@@ -1,0 +1,121 @@
+#include "analyzer/pipeline/digest_report.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <ctime>
+
+#include "analyzer/core/json_envelope.hpp"
+#include "fmt/format.h"
+#include "nlohmann/json.hpp"
+
+namespace dbvet::pipeline {
+namespace {
+
+using nlohmann::json;
+
+constexpr const char* kDecadeNames[digest::kDecadeBuckets] = {"1us",  "10us",  "100us", "1ms",
+                                                              "10ms", "100ms", "1s",    "10s+"};
+
+json iso_time(std::optional<int64_t> t) {
+  if (!t) return nullptr;
+  std::time_t value = static_cast<std::time_t>(*t);
+  std::tm tm{};
+  gmtime_r(&value, &tm);
+  char buffer[32];
+  std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return std::string(buffer);
+}
+
+// Times in seconds, rounded to the microsecond they were summed in.
+double seconds(double micros) { return std::round(micros) / 1e6; }
+
+json time_metric(const digest::Metric& m) {
+  if (m.count == 0) return nullptr;
+  return {{"sum", seconds(double(m.sum))},
+          {"min", seconds(double(m.min))},
+          {"max", seconds(double(m.max))},
+          {"avg", seconds(double(m.sum) / double(m.count))}};
+}
+
+json count_metric(const digest::Metric& m) {
+  if (m.count == 0) return nullptr;
+  return {{"sum", m.sum}, {"min", m.min}, {"max", m.max}, {"avg", double(m.sum) / double(m.count)}};
+}
+
+json set_json(const digest::BoundedSet& s) {
+  json out = json::array();
+  for (const auto& v : s.values) out.push_back(v);
+  return out;
+}
+
+// Six significant digits is what the histogram can tell apart (1% buckets) and keeps JSON short.
+double round_sig(double v) {
+  if (v == 0) return 0;
+  double scale = std::pow(10.0, 5 - std::floor(std::log10(std::fabs(v))));
+  return std::round(v * scale) / scale;
+}
+
+}  // namespace
+
+json digest_to_json(const DigestResult& result, const ReportOptions& options) {
+  const digest::Digest& d = result.digest;
+  json doc = core::json_envelope("digest");
+  doc["input"] = {{"files", result.files},
+                  {"format", result.format},
+                  {"events", result.events},
+                  {"skipped", result.skipped},
+                  {"skipped_long_lines", result.oversized_lines},
+                  {"skipped_long_line_bytes", result.oversized_bytes},
+                  {"bytes", result.bytes},
+                  {"errors", result.read_errors}};
+  doc["fingerprint_mode"] = std::string(sql::fingerprint_mode_name(d.mode()));
+  const char* order_names[] = {"total", "avg", "p95", "count"};
+  doc["order_by"] = order_names[static_cast<int>(options.order_by)];
+  const double total_us = double(d.total_query_time().sum);
+  doc["overall"] = {{"events", d.events()},
+                    {"classes", d.classes().size()},
+                    {"query_time", time_metric(d.total_query_time())},
+                    {"first_seen", iso_time(d.first_seen())},
+                    {"last_seen", iso_time(d.last_seen())}};
+  json classes = json::array();
+  int rank = 0;
+  for (const digest::QueryClass* c : d.ranked(options.order_by, options.top)) {
+    json qt = time_metric(c->query_time);
+    const bool has_histogram = c->histogram.count() > 0;  // not for server-aggregated classes
+    qt["p50"] = has_histogram ? json(round_sig(c->histogram.quantile(0.50))) : json(nullptr);
+    qt["p95"] = has_histogram ? json(round_sig(c->histogram.quantile(0.95))) : json(nullptr);
+    qt["p99"] = has_histogram ? json(round_sig(c->histogram.quantile(0.99))) : json(nullptr);
+    qt["stddev"] = round_sig(c->stddev_s());
+    json histogram = json::object();
+    for (int i = 0; i < digest::kDecadeBuckets; ++i) histogram[kDecadeNames[i]] = c->decades[i];
+    json example = {{"sql", c->example.sql},
+                    {"query_time", seconds(double(c->example.query_time_us))},
+                    {"timestamp", iso_time(c->example.timestamp)},
+                    {"database", c->example.database},
+                    {"file", c->example.input < result.files.size() ? result.files[c->example.input] : ""},
+                    {"byte_offset", c->example.byte_offset}};
+    classes.push_back({{"rank", ++rank},
+                       {"id", c->id},
+                       {"fingerprint", c->fingerprint},
+                       {"count", c->count},
+                       {"share", total_us > 0 ? round_sig(double(c->query_time.sum) / total_us) : 0.0},
+                       {"query_time", qt},
+                       {"lock_time", time_metric(c->lock_time)},
+                       {"rows_sent", count_metric(c->rows_sent)},
+                       {"rows_examined", count_metric(c->rows_examined)},
+                       {"rows_affected", count_metric(c->rows_affected)},
+                       {"bytes_sent", count_metric(c->bytes_sent)},
+                       {"example", example},
+                       {"first_seen", iso_time(c->first_seen)},
+                       {"last_seen", iso_time(c->last_seen)},
+                       {"databases", set_json(c->databases)},
+                       {"users", set_json(c->users)},
+                       {"hosts", set_json(c->hosts)},
+                       {"distinct_parameters", std::llround(c->distinct_parameters.estimate())},
+                       {"histogram", histogram}});
+  }
+  doc["classes"] = std::move(classes);
+  return doc;
+}
+
+}  // namespace dbvet::pipeline

@@ -1,0 +1,538 @@
+#include "analyzer/pipeline/index_advisor.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <set>
+
+#include "analyzer/model/dialect.hpp"
+#include "analyzer/sql/render.hpp"
+#include "fmt/format.h"
+
+namespace dbvet::pipeline {
+namespace {
+
+std::string lower(std::string text) {
+  for (auto& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return text;
+}
+
+bool same_table(const std::string& a, const std::string& b) { return lower(a) == lower(b); }
+
+std::string key_of(const model::IndexCandidate& c) {
+  std::string key = lower(c.table) + "(";
+  for (size_t i = 0; i < c.columns.size(); ++i) key += (c.is_expression(i) ? "e:" : "") + lower(c.columns[i]) + ",";
+  return key + ")" + c.where_is_null;
+}
+
+bool starts_with_keys(const std::vector<std::string>& index, const std::vector<std::string>& keys) {
+  if (keys.size() > index.size()) return false;
+  for (size_t i = 0; i < keys.size(); ++i) {
+    if (lower(index[i]) != lower(keys[i])) return false;
+  }
+  return true;
+}
+
+void add_unique(std::vector<std::string>& columns, const std::string& column) {
+  for (const auto& c : columns) {
+    if (lower(c) == lower(column)) return;
+  }
+  columns.push_back(column);
+}
+
+}  // namespace
+
+bool index_covers(const model::Index& index, const model::IndexCandidate& candidate) {
+  std::string predicate = candidate.partial() ? candidate.where_is_null + " is null" : "";
+  return same_table(index.table, candidate.table) && lower(index.predicate) == lower(predicate) &&
+         starts_with_keys(index.columns, candidate.columns);
+}
+
+core::Expected<std::string> index_ddl(const model::IndexCandidate& c, const std::string& engine) {
+  return sql::recommended_index_ddl(sql::dialect_of(engine), c);
+}
+
+bool plannable(const sql::QueryShape& shape) {
+  return shape.kind == sql::StatementKind::select || shape.kind == sql::StatementKind::update ||
+         shape.kind == sql::StatementKind::delete_;
+}
+
+bool touches_table(const sql::QueryShape& shape, const std::string& table) {
+  return std::any_of(shape.tables.begin(), shape.tables.end(),
+                     [&](const sql::TableUsage& t) { return same_table(t.name, table); });
+}
+
+std::vector<model::IndexCandidate> index_candidates(const ClassWork& work, const model::Schema& schema,
+                                                    const std::string& engine) {
+  std::vector<model::IndexCandidate> out;
+  std::set<std::string> seen;
+  auto push = [&](model::IndexCandidate c) {
+    if (c.columns.empty()) return;
+    // A key that cannot be rendered safely (a NUL byte, an expression holding more than one) is no candidate.
+    if (!index_ddl(c, engine)) return;
+    if (seen.insert(key_of(c)).second) out.push_back(std::move(c));
+  };
+  const auto& shape = work.shape;
+  if (!plannable(shape)) return out;
+  std::set<std::string> order_tables;
+  for (const auto& usage : shape.tables) {
+    if (!usage.order_by.empty() || !usage.group_by.empty()) order_tables.insert(lower(usage.name));
+  }
+  for (const auto& usage : shape.tables) {
+    const auto* table = schema.find_table(usage.name);
+    if (!table) continue;
+    auto distinct = [&](const std::string& column) {
+      const auto* c = table->find_column(column);
+      // Unknown (no statistics): assume selective, as an unindexed id column usually is.
+      if (!c || !c->distinct_values) return table->estimated_rows.value_or(1e9);
+      return *c->distinct_values;
+    };
+    std::vector<std::string> equalities, ranges, sorts, joins, nulls = usage.null_columns, prefixes;
+    std::vector<std::string> groups = usage.group_by;
+    std::vector<std::string> functions;  // expression keys compared by equality: lower(email) = ...
+    // Expression keys are rendered from their parts (function, quoted column) and carry a NUL
+    // prefix while they share these lists with column names, which can hold no NUL.
+    const auto dialect = sql::dialect_of(engine);
+    auto expression_key = [&](const sql::FunctionPredicate& f) -> std::string {
+      auto key = sql::function_key(dialect, f.function, f.column);
+      return key ? std::string(1, '\0') + *key : std::string();
+    };
+    for (const auto& column : usage.equality_columns) {
+      bool is_null = std::find(nulls.begin(), nulls.end(), column) != nulls.end();
+      if (!is_null) add_unique(equalities, column);
+    }
+    for (const auto& column : usage.range_columns) add_unique(ranges, column);
+    for (const auto& column : usage.join_columns) add_unique(joins, column);
+    for (const auto& sort : usage.order_by) add_unique(sorts, sort.column);
+    // LIKE 'ab%' (or a parameter): on the column, or on lower(column) when the pattern is matched to that.
+    for (const auto& like : usage.likes) {
+      if (like.negated || like.leading_wildcard) continue;
+      auto wrapped = std::find_if(usage.functions.begin(), usage.functions.end(), [&](const sql::FunctionPredicate& f) {
+        return f.column == like.column && f.comparison == "like";
+      });
+      if (wrapped == usage.functions.end()) {
+        add_unique(prefixes, like.column);
+      } else if (wrapped->index_key) {
+        if (auto key = expression_key(*wrapped); !key.empty()) add_unique(prefixes, key);
+      }
+    }
+    for (const auto& f : usage.functions) {
+      if (f.function.rfind("cast:", 0) == 0) {  // created_at::date = ...: the column itself
+        if (f.comparison == "=") add_unique(equalities, f.column);
+        if (f.comparison == "range") add_unique(ranges, f.column);
+      } else if (f.index_key && f.comparison == "=") {
+        if (auto key = expression_key(f); !key.empty()) add_unique(functions, key);
+      } else if (f.index_key && f.comparison == "range") {
+        if (auto key = expression_key(f); !key.empty()) add_unique(ranges, key);
+      }
+    }
+    // Equality columns first, most selective first.
+    std::stable_sort(equalities.begin(), equalities.end(),
+                     [&](const std::string& a, const std::string& b) { return distinct(a) > distinct(b); });
+    bool sort_here = order_tables.size() == 1 && order_tables.count(lower(table->name));
+    std::string where;
+    if (!nulls.empty()) where = nulls.front();
+    auto make = [&](std::vector<std::string> columns, std::string null_column) {
+      model::IndexCandidate c;
+      c.table = table->name;
+      for (auto& key : columns) {
+        bool expression = !key.empty() && key[0] == '\0';
+        if (expression) {
+          key.erase(0, 1);
+        } else if (const auto* column = table->find_column(key)) {
+          key = column->name;  // the catalog's spelling: quoted as it is stored
+        }
+        c.columns.push_back(std::move(key));
+        c.expression.push_back(expression);
+      }
+      if (const auto* column = table->find_column(null_column)) null_column = column->name;
+      c.where_is_null = std::move(null_column);
+      return c;
+    };
+    // Equalities, then a range or the sort.
+    if (!equalities.empty()) {
+      push(make(equalities, where));
+      if (!ranges.empty()) {
+        auto keys = equalities;
+        add_unique(keys, ranges.front());
+        push(make(keys, where));
+      }
+      if (sort_here && !sorts.empty()) {
+        auto keys = equalities;
+        for (const auto& s : sorts) add_unique(keys, s);
+        push(make(keys, where));
+      }
+      if (!groups.empty()) {
+        auto keys = equalities;
+        for (const auto& g : groups) add_unique(keys, g);
+        push(make(keys, where));
+      }
+    } else if (!ranges.empty()) {
+      push(make({ranges.front()}, where));
+    }
+    if (equalities.empty() && sort_here && !sorts.empty()) push(make(sorts, where));
+    // A partial index for a constant predicate that keeps few rows (status IS NULL, a queue).
+    if (!where.empty() && equalities.empty() && sorts.empty()) push(make({nulls.front()}, ""));
+    // Join columns: the inner side of a nested loop searches by them.
+    for (const auto& join : joins) {
+      std::vector<std::string> keys{join};
+      push(make(keys, ""));
+      if (!equalities.empty()) {
+        for (const auto& e : equalities) add_unique(keys, e);
+        push(make(keys, ""));
+      }
+      // Then the range: each probe of the nested loop reads only the rows in range
+      // (orders o ON o.customer_id = c.id WHERE o.total > ?: (customer_id, total)).
+      if (!ranges.empty() && std::find(keys.begin(), keys.end(), ranges.front()) == keys.end()) {
+        keys.push_back(ranges.front());
+        push(make(keys, ""));
+      }
+    }
+    // Expression keys: lower(email) = ...
+    for (const auto& expression : functions) {
+      std::vector<std::string> keys{expression};
+      for (const auto& e : equalities) add_unique(keys, e);
+      push(make(keys, ""));
+    }
+    // Prefix LIKE: some engines need an operator class for it (PostgreSQL unless the collation is C).
+    for (const auto& prefix : prefixes) {
+      auto c = make({prefix}, "");
+      c.opclass = std::string(model::dialect_named(engine).prefix_like_opclass);
+      push(c);
+    }
+  }
+  return out;
+}
+
+namespace {
+
+// The class's plan cost with `add`: the mean over its examples; a candidate counts as used when
+// any example's plan uses it.
+core::Expected<model::WhatIfResult> plan_class(model::WhatIf& what_if, const ClassWork& work,
+                                               const std::vector<model::IndexCandidate>& add,
+                                               const std::vector<std::string>& hide = {}) {
+  auto first = what_if.plan_with(work.sql, add, hide);
+  if (!first || work.other_examples.empty()) return first;
+  double total = first->cost;
+  for (const auto& example : work.other_examples) {
+    auto other = what_if.plan_with(example, add, hide);
+    if (!other) return other.error();
+    total += other->cost;
+    for (const auto& used : other->used_candidates) {
+      if (std::find(first->used_candidates.begin(), first->used_candidates.end(), used) ==
+          first->used_candidates.end()) {
+        first->used_candidates.push_back(used);
+      }
+    }
+  }
+  first->cost = total / static_cast<double>(1 + work.other_examples.size());
+  return first;
+}
+
+// Without a what-if answer: a candidate is worth proposing when the class's plan reads its table
+// whole or sorts (the problems an index removes), and it is no partial index the engine lacks.
+bool unverified_candidate_fits(const model::Plan& plan, const model::IndexCandidate& candidate) {
+  bool fits = false;
+  model::visit(plan.root, [&](const model::PlanNode& node, int) {
+    if (node.access == model::AccessType::full_scan && same_table(node.relation, candidate.table)) fits = true;
+    if (node.operation == "Sort" || node.uses_filesort || node.temp_btree) fits = true;
+  });
+  return fits;
+}
+
+struct Evaluated {
+  model::IndexCandidate candidate;
+  std::map<std::string, std::pair<double, double>> classes;  // id -> (cost before, after)
+  double benefit = 0;                                        // sum of calls x (before - after)
+};
+
+}  // namespace
+
+namespace {
+
+// Unverified recommendations, ranked by the database time of the classes they serve; the cost
+// after is unknown and left out.
+void out_unverified(const std::map<std::pair<std::string, std::string>, model::IndexCandidate>& unverifiable,
+                    const std::map<std::string, const ClassWork*>& by_id, const std::map<std::string, double>& baseline,
+                    const IndexAdvisorOptions& options, std::vector<model::Recommendation>& out) {
+  std::map<std::string, model::Recommendation> by_key;
+  for (const auto& [where, candidate] : unverifiable) {
+    const auto& id = where.first;
+    auto& r = by_key[key_of(candidate)];
+    if (r.ddl.empty()) {
+      r.type = model::RecommendationType::index;
+      r.table = candidate.table;
+      r.columns = candidate.columns;
+      r.include = candidate.include;
+      auto predicate = sql::index_predicate(sql::dialect_of(options.engine), candidate);
+      auto ddl = index_ddl(candidate, options.engine);
+      if (!predicate || !ddl) continue;  // refused by index_candidates already
+      r.where = *predicate;
+      r.method = candidate.method;
+      r.ddl = *ddl;
+      r.details["index"] = candidate.name();
+      r.verified = "estimate";
+      r.cost_before = 0;
+      r.rationale = "not verified: the engine cannot plan hypothetical indexes here (MariaDB: --sandbox verifies)";
+    }
+    r.queries.push_back(id);
+    *r.cost_before += by_id.at(id)->calls * baseline.at(id);
+  }
+  std::vector<model::Recommendation> ranked;
+  for (auto& [key, r] : by_key) ranked.push_back(std::move(r));
+  std::stable_sort(ranked.begin(), ranked.end(), [](const model::Recommendation& a, const model::Recommendation& b) {
+    return *a.cost_before > *b.cost_before;
+  });
+  if (ranked.size() > options.max_indexes) ranked.resize(options.max_indexes);
+  out.insert(out.end(), ranked.begin(), ranked.end());
+}
+
+}  // namespace
+
+std::vector<model::Recommendation> advise_indexes(const std::vector<ClassWork>& classes, const model::Schema& schema,
+                                                  model::WhatIf& what_if, const IndexAdvisorOptions& options,
+                                                  std::vector<std::string>* notes,
+                                                  std::vector<model::IndexCandidate>* chosen_out) {
+  auto note = [&](std::string text) {
+    if (notes) notes->push_back(std::move(text));
+  };
+  std::map<std::string, double> baseline;
+  std::map<std::string, const ClassWork*> by_id;
+  std::map<std::string, Evaluated> evaluated;  // by candidate key
+  // When the engine cannot plan hypothetical indexes: per class and table, the widest candidate,
+  // recommended unverified where the plan reads that table whole or sorts.
+  std::map<std::pair<std::string, std::string>, model::IndexCandidate> unverifiable;
+  for (const auto& work : classes) {
+    if (!plannable(work.shape)) continue;
+    auto base = plan_class(what_if, work, {});
+    if (!base) {
+      note(fmt::format("{}: not planned: {}", work.id, base.error().message));
+      continue;
+    }
+    baseline[work.id] = base->cost;
+    by_id[work.id] = &work;
+    for (auto& candidate : index_candidates(work, schema, options.engine)) {
+      if (options.excluded.count(candidate.name())) continue;
+      const auto* table = schema.find_table(candidate.table);
+      if (table) {
+        bool covered = false;
+        for (const auto& index : table->indexes) covered = covered || index_covers(index, candidate);
+        if (covered) continue;  // an existing index already has these keys
+      }
+      auto with = plan_class(what_if, work, {candidate});
+      if (!with && with.error().kind == core::ErrorKind::unsupported) {
+        if (unverified_candidate_fits(base->plan, candidate)) {
+          auto& widest = unverifiable[{work.id, lower(candidate.table)}];
+          if (candidate.columns.size() > widest.columns.size()) widest = candidate;
+        }
+        continue;
+      }
+      if (!with) {
+        note(fmt::format("{}: candidate {} not planned: {}", work.id, candidate.name(), with.error().message));
+        continue;
+      }
+      if (with->used_candidates.empty()) continue;
+      if (with->cost > base->cost * (1 - options.min_improvement)) continue;
+      auto& entry = evaluated[key_of(candidate)];
+      entry.candidate = candidate;
+      entry.classes[work.id] = {base->cost, with->cost};
+    }
+  }
+  // A candidate also serves the other classes that filter the same table: verify it there too.
+  for (auto& [key, entry] : evaluated) {
+    for (const auto& [id, work] : by_id) {
+      if (entry.classes.count(id)) continue;
+      if (!touches_table(work->shape, entry.candidate.table)) continue;
+      auto with = plan_class(what_if, *work, {entry.candidate});
+      if (with && !with->used_candidates.empty() && with->cost < baseline[id] * (1 - options.min_improvement)) {
+        entry.classes[id] = {baseline[id], with->cost};
+      }
+    }
+    for (const auto& [id, costs] : entry.classes) entry.benefit += by_id[id]->calls * (costs.first - costs.second);
+  }
+  std::vector<Evaluated*> ranked;
+  for (auto& [key, entry] : evaluated) ranked.push_back(&entry);
+  std::sort(ranked.begin(), ranked.end(), [](const Evaluated* a, const Evaluated* b) {
+    if (a->benefit != b->benefit) return a->benefit > b->benefit;
+    return a->candidate.columns.size() < b->candidate.columns.size();
+  });
+  // Greedy choice: the best first; a class already served as well by a chosen index adds nothing.
+  std::vector<Evaluated*> chosen;
+  std::map<std::string, double> served;  // class id -> best cost after so far
+  for (auto* entry : ranked) {
+    if (chosen.size() >= options.max_indexes) {
+      note(fmt::format("{}: left out by --max-indexes {}", entry->candidate.name(), options.max_indexes));
+      break;
+    }
+    bool covered = false;
+    for (const auto* other : chosen) {
+      if (same_table(other->candidate.table, entry->candidate.table) &&
+          other->candidate.where_is_null == entry->candidate.where_is_null &&
+          starts_with_keys(other->candidate.columns, entry->candidate.columns)) {
+        covered = true;
+      }
+    }
+    double gain = 0;
+    for (const auto& [id, costs] : entry->classes) {
+      auto it = served.find(id);
+      double current = it == served.end() ? costs.first : it->second;
+      gain += by_id[id]->calls * std::max(0.0, current - costs.second);
+    }
+    if (covered || gain <= 0) continue;
+    if (options.max_index_bytes > 0) {
+      auto bytes = estimated_index_bytes(entry->candidate, schema);
+      if (bytes && *bytes > options.max_index_bytes) {
+        note(fmt::format("{}: left out by --max-index-size: about {} MB", entry->candidate.name(),
+                         (*bytes + (1 << 19)) >> 20));
+        continue;
+      }
+    }
+    double share = 0;
+    if (auto it = options.write_share.find(lower(entry->candidate.table)); it != options.write_share.end()) {
+      share = it->second;
+    }
+    // Every write maintains the index: on a write-mostly table the gain must outweigh it.
+    if (share > 0.8 && gain < entry->benefit * 0.5) {
+      note(fmt::format("{}: skipped, {:.0f}% of the statements on {} write", entry->candidate.name(), share * 100,
+                       entry->candidate.table));
+      continue;
+    }
+    chosen.push_back(entry);
+    for (const auto& [id, costs] : entry->classes) {
+      auto it = served.find(id);
+      if (it == served.end() || costs.second < it->second) served[id] = costs.second;
+    }
+  }
+  std::vector<model::Recommendation> out;
+  out_unverified(unverifiable, by_id, baseline, options, out);
+  if (chosen_out) {
+    for (const auto* entry : chosen) chosen_out->push_back(entry->candidate);
+  }
+  for (const auto* entry : chosen) {
+    model::Recommendation r;
+    r.type = model::RecommendationType::index;
+    r.table = entry->candidate.table;
+    r.columns = entry->candidate.columns;
+    r.include = entry->candidate.include;
+    auto where = sql::index_predicate(sql::dialect_of(options.engine), entry->candidate);
+    auto ddl = index_ddl(entry->candidate, options.engine);
+    if (!where || !ddl) continue;  // refused by index_candidates already
+    r.where = *where;
+    r.method = entry->candidate.method;
+    r.ddl = *ddl;
+    r.details["index"] = entry->candidate.name();
+    if (auto bytes = estimated_index_bytes(entry->candidate, schema)) {
+      r.details["estimated_size_bytes"] = std::to_string(*bytes);
+    }
+    double before = 0, after = 0;
+    for (const auto& [id, costs] : entry->classes) {
+      r.queries.push_back(id);
+      before += by_id[id]->calls * costs.first;
+      after += by_id[id]->calls * costs.second;
+    }
+    r.cost_before = before;
+    r.cost_after = after;
+    r.improvement = before > 0 ? 1 - after / before : 0;
+    r.verified = what_if.method();
+    r.rationale = fmt::format(
+        "serves {} quer{} ({:.0f} calls); plan cost {:.0f} -> {:.0f} weighted by calls", entry->classes.size(),
+        entry->classes.size() == 1 ? "y" : "ies",
+        [&] {
+          double calls = 0;
+          for (const auto& [id, c] : entry->classes) calls += by_id[id]->calls;
+          return calls;
+        }(),
+        before, after);
+    if (auto it = options.write_share.find(lower(r.table)); it != options.write_share.end()) {
+      r.details["write_share"] = fmt::format("{:.2f}", it->second);
+    }
+    out.push_back(std::move(r));
+  }
+  return out;
+}
+
+std::optional<int64_t> estimated_index_bytes(const model::IndexCandidate& candidate, const model::Schema& schema) {
+  const auto* table = schema.find_table(candidate.table);
+  if (!table || !table->estimated_rows) return std::nullopt;
+  const double rows = std::max(0.0, *table->estimated_rows);
+  double average_width = 32;  // a text value when the table's size says nothing better
+  if (table->size_bytes && rows > 0 && !table->columns.empty()) {
+    average_width = std::clamp(static_cast<double>(*table->size_bytes) / rows / table->columns.size(), 1.0, 256.0);
+  }
+  auto width_of = [&](const std::string& key) {
+    for (const auto& column : table->columns) {
+      if (lower(column.name) != lower(key)) continue;
+      std::string type = lower(column.type);
+      if (type.find("bigint") != std::string::npos || type.find("int8") != std::string::npos ||
+          type.find("timestamp") != std::string::npos || type.find("double") != std::string::npos ||
+          type == "datetime" || type == "date" || type.find("float8") != std::string::npos)
+        return 8.0;
+      if (type.find("int") != std::string::npos || type == "real" || type == "float4") return 4.0;
+      if (type.find("bool") != std::string::npos || type.find("tinyint") != std::string::npos) return 1.0;
+      if (type.find("uuid") != std::string::npos) return 16.0;
+      if (type.find("numeric") != std::string::npos || type.find("decimal") != std::string::npos) return 8.0;
+      return average_width;
+    }
+    return average_width;  // an expression key: as wide as a typical value
+  };
+  double entry = 16;
+  for (const auto& key : candidate.columns) entry += width_of(key);
+  for (const auto& column : candidate.include) entry += width_of(column);
+  return static_cast<int64_t>(rows * entry / 0.9);
+}
+
+void verify_drops(std::vector<model::Recommendation>& drops, const std::vector<ClassWork>& classes,
+                  model::WhatIf& what_if, const std::vector<model::IndexCandidate>& recommended,
+                  std::vector<std::string>* notes) {
+  constexpr double kCostlier = 1.2;  // a class whose plan costs 20% more without the index is hurt
+  for (auto& r : drops) {
+    if (r.type != model::RecommendationType::drop_index || !r.details.count("index")) continue;
+    const std::string index = r.details.at("index");
+    double before = 0, after = 0;
+    std::vector<std::string> queries;
+    std::string hurt_alone;  // the class hurt most by the drop on today's indexes
+    double hurt_alone_ratio = kCostlier;
+    bool verified = true;
+    for (const auto& work : classes) {
+      if (!touches_table(work.shape, r.table) || !plannable(work.shape)) continue;
+      auto base = plan_class(what_if, work, recommended);
+      auto without = base ? plan_class(what_if, work, recommended, {index}) : base;
+      if (!base || !without) {
+        const auto& error = base ? without.error() : base.error();
+        // An engine that cannot hide an index leaves the drop an estimate; the command notes why once.
+        if (error.kind != core::ErrorKind::unsupported && notes) {
+          notes->push_back(fmt::format("{}: drop of {} not verified: {}", work.id, index, error.message));
+        }
+        verified = false;
+        break;
+      }
+      before += work.calls * base->cost;
+      after += work.calls * without->cost;
+      queries.push_back(work.id);
+      if (!recommended.empty()) {
+        auto today = plan_class(what_if, work, {});
+        auto today_without = today ? plan_class(what_if, work, {}, {index}) : today;
+        if (today && today_without && today->cost > 0 && today_without->cost / today->cost > hurt_alone_ratio) {
+          hurt_alone_ratio = today_without->cost / today->cost;
+          hurt_alone = work.id;
+        }
+      }
+    }
+    if (!verified || queries.empty()) continue;  // no class of the workload reads the table: nothing to plan
+    r.cost_before = before;
+    r.cost_after = after;
+    r.improvement = before > 0 ? 1 - after / before : 0;
+    r.queries = queries;
+    r.verified = what_if.method();
+    if (after > before * kCostlier) {
+      r.rationale += fmt::format("; but the workload's plans cost {:.0f}% more without it", (after / before - 1) * 100);
+    } else if (!hurt_alone.empty()) {
+      r.details["apply_after"] = "recommended indexes";
+      r.rationale += fmt::format(
+          "; drop it only after the recommended new indexes exist: on today's indexes query {} plans {:.0f}% "
+          "costlier without it",
+          hurt_alone, (hurt_alone_ratio - 1) * 100);
+    }
+  }
+}
+
+}  // namespace dbvet::pipeline

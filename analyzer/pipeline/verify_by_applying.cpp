@@ -1,0 +1,223 @@
+#include "analyzer/pipeline/verify_by_applying.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <map>
+#include <set>
+
+#include "analyzer/sql/render.hpp"
+#include "analyzer/util/ascii.hpp"
+#include "fmt/format.h"
+
+namespace dbvet::pipeline {
+namespace {
+
+std::string index_name(const model::Recommendation& r) {
+  auto it = r.details.find("index");
+  return it == r.details.end() ? std::string() : it->second;
+}
+
+bool applies(const model::Recommendation& r) {
+  return (r.type == model::RecommendationType::index || r.type == model::RecommendationType::drop_index) &&
+         !r.ddl.empty() && !index_name(r).empty();
+}
+
+std::vector<std::string> plan_indexes(const model::Plan& plan) {
+  std::vector<std::string> out;
+  model::visit(plan.root, [&](const model::PlanNode& node, int) {
+    if (!node.index.empty()) out.push_back(util::to_lower(node.index));
+  });
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
+bool uses(const std::vector<std::string>& indexes, const std::string& name) {
+  return std::binary_search(indexes.begin(), indexes.end(), util::to_lower(name));
+}
+
+// The median time of `sql` in milliseconds, after one warm-up run.
+core::Expected<double> median_ms(engines::Connection& scratch, const std::string& sql, const VerifyOptions& options) {
+  std::vector<double> times;
+  engines::ExecuteOptions keep_none;
+  keep_none.keep_rows = 0;
+  for (int run = 0; run <= options.repetitions; ++run) {
+    auto started = std::chrono::steady_clock::now();
+    auto done = scratch.execute(sql, keep_none);
+    double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+    if (!done) return done.error();
+    if (run > 0 || ms > options.max_statement_ms) times.push_back(ms);
+    if (ms > options.max_statement_ms) break;
+  }
+  std::sort(times.begin(), times.end());
+  return times[times.size() / 2];
+}
+
+struct Measurement {
+  double ms = 0;
+  std::vector<std::string> indexes;
+};
+
+// The reading queries of the workload: writes are not run on the copy (their time would change it).
+std::vector<const ClassWork*> timed_classes(const std::vector<ClassWork>& classes) {
+  std::vector<const ClassWork*> out;
+  for (const auto& work : classes) {
+    if (work.shape.kind == sql::StatementKind::select && !work.sql.empty()) out.push_back(&work);
+  }
+  return out;
+}
+
+core::Expected<std::map<std::string, Measurement>> measure(engines::Connection& scratch,
+                                                           const std::vector<const ClassWork*>& classes,
+                                                           const VerifyOptions& options) {
+  std::map<std::string, Measurement> out;
+  for (const auto* work : classes) {
+    Measurement m;
+    auto plan = scratch.explain(work->sql, {});
+    if (!plan) return plan.error();
+    m.indexes = plan_indexes(*plan);
+    auto ms = median_ms(scratch, work->sql, options);
+    if (!ms) return ms.error();
+    m.ms = *ms;
+    out[work->id] = std::move(m);
+  }
+  return out;
+}
+
+std::string undo_ddl(const model::Recommendation& r, const std::string& engine) {
+  if (r.type != model::RecommendationType::index) return {};
+  sql::DropIndex drop;
+  drop.table = r.table;
+  drop.index = index_name(r);
+  auto ddl = sql::drop_index(sql::dialect_of(engine), drop);
+  return ddl ? *ddl : std::string();
+}
+
+}  // namespace
+
+std::string format_ms(double ms) { return ms >= 1000 ? fmt::format("{:.0f}", ms) : fmt::format("{:.3g}", ms); }
+
+core::Expected<VerifyReport> verify_by_applying(std::vector<model::Recommendation>& recommendations,
+                                                const std::vector<ClassWork>& classes, engines::Connection& scratch,
+                                                const VerifyOptions& options, std::vector<std::string>* notes) {
+  const std::string engine(core::engine_name(scratch.engine()));
+  auto timed = timed_classes(classes);
+  auto before = measure(scratch, timed, options);
+  if (!before) return before.error();
+
+  auto withdraw = [&](const model::Recommendation& r, const std::string& why) {
+    if (notes) {
+      notes->push_back(fmt::format("{} of {} on {} withdrawn after applying it to a copy: {}",
+                                   r.type == model::RecommendationType::index ? "index" : "drop", index_name(r),
+                                   r.table, why));
+    }
+  };
+  std::set<const model::Recommendation*> withdrawn;
+  for (auto& r : recommendations) {
+    if (!applies(r)) continue;
+    if (auto applied = scratch.execute(r.ddl); !applied) {
+      withdraw(r, fmt::format("the DDL failed: {}", applied.error().message));
+      withdrawn.insert(&r);
+    }
+  }
+  // Statistics as a careful user refreshes them after creating indexes; without them SQLite plans
+  // a new index with default guesses.
+  if (engine == "sqlite") (void)scratch.execute("ANALYZE");
+
+  VerifyReport report;
+  std::map<std::string, Measurement> after;
+  for (report.rounds = 1; report.rounds <= options.max_rounds; ++report.rounds) {
+    auto measured = measure(scratch, timed, options);
+    if (!measured) return measured.error();
+    after = std::move(*measured);
+    // Each failing recommendation with its net gain (calls x ms saved over the queries it concerns).
+    // A DDL or an unused index fails alone; of those implicated in a slower query, only the one worth
+    // least is withdrawn per round, since a query's slowdown can come from another index its plan uses.
+    std::vector<std::pair<model::Recommendation*, std::string>> unused;
+    model::Recommendation* cheapest = nullptr;
+    std::string cheapest_why;
+    double cheapest_gain = 0;
+    for (auto& r : recommendations) {
+      if (!applies(r) || withdrawn.count(&r)) continue;
+      const std::string name = index_name(r);
+      bool index = r.type == model::RecommendationType::index;
+      std::vector<std::string> slower;
+      int users = 0;
+      double gain = 0;
+      for (const auto* work : timed) {
+        const auto& was = before->at(work->id);
+        const auto& now = after.at(work->id);
+        bool concerned = index ? uses(now.indexes, name) : uses(was.indexes, name);
+        if (!concerned) continue;
+        ++users;
+        gain += work->calls * (was.ms - now.ms);
+        if (now.ms > was.ms * (1 + options.max_slowdown) && now.ms - was.ms > options.noise_floor_ms) {
+          slower.push_back(fmt::format("{} {} ms -> {} ms", work->id, format_ms(was.ms), format_ms(now.ms)));
+        }
+      }
+      if (index && users == 0) {
+        unused.emplace_back(&r, "no query of the workload uses it");
+      } else if (!slower.empty() && (!cheapest || gain < cheapest_gain)) {
+        cheapest = &r;
+        cheapest_gain = gain;
+        cheapest_why = "slower with it: ";
+        for (size_t i = 0; i < slower.size(); ++i) cheapest_why += (i ? ", " : "") + slower[i];
+      }
+    }
+    std::vector<model::Recommendation*> failing;
+    for (auto& [r, why] : unused) {
+      withdraw(*r, why);
+      failing.push_back(r);
+    }
+    if (cheapest) {
+      withdraw(*cheapest, cheapest_why);
+      failing.push_back(cheapest);
+    }
+    if (failing.empty()) break;
+    // A withdrawn drop is not undone on the copy (its index would have to be rebuilt from the
+    // catalog's definition): later rounds measure with it still dropped, the cautious side.
+    for (auto* r : failing) {
+      withdrawn.insert(r);
+      if (auto undo = undo_ddl(*r, engine); !undo.empty()) (void)scratch.execute(undo);
+    }
+    if (report.rounds == options.max_rounds) break;
+  }
+
+  for (const auto* work : timed) {
+    MeasuredQuery q;
+    q.id = work->id;
+    q.calls = work->calls;
+    q.before_ms = before->at(work->id).ms;
+    q.after_ms = after.count(work->id) ? after.at(work->id).ms : q.before_ms;
+    q.indexes_before = before->at(work->id).indexes;
+    q.indexes_after = after.count(work->id) ? after.at(work->id).indexes : q.indexes_before;
+    report.workload_before_ms += q.calls * q.before_ms;
+    report.workload_after_ms += q.calls * q.after_ms;
+    report.queries.push_back(std::move(q));
+  }
+  std::vector<model::Recommendation> kept;
+  for (auto& r : recommendations) {
+    if (withdrawn.count(&r)) continue;
+    if (applies(r)) {
+      int users = 0;
+      double was = 0, now = 0;
+      for (const auto& q : report.queries) {
+        bool concerned = r.type == model::RecommendationType::index ? uses(q.indexes_after, index_name(r))
+                                                                    : uses(q.indexes_before, index_name(r));
+        if (!concerned) continue;
+        ++users;
+        was += q.before_ms;
+        now += q.after_ms;
+      }
+      r.details["verified_by_applying"] =
+          users ? fmt::format("applied to a copy: {} quer{} {} ms -> {} ms (median of {})", users,
+                              users == 1 ? "y" : "ies", format_ms(was), format_ms(now), options.repetitions)
+                : "applied to a copy: no query slower";
+    }
+    kept.push_back(std::move(r));
+  }
+  recommendations = std::move(kept);
+  return report;
+}
+
+}  // namespace dbvet::pipeline

@@ -1,0 +1,56 @@
+#pragma once
+// Proof by applying (`--verify`): the recommendations are followed on a scratch copy of the target
+// (a Sandbox: SQLite backup, PostgreSQL TEMPLATE copy, MariaDB table copies), the workload's reading
+// queries are timed before and after, and each recommendation is kept only when
+//   - its DDL succeeds,
+//   - a new index is used by the plan of at least one query, and
+//   - no query whose plan uses it (for a drop: whose plan used the dropped index) got slower by more
+//     than `max_slowdown` (and by more than the noise floor).
+// Withdrawn recommendations are removed from the copy and the rest measured again, up to `max_rounds`
+// times. A cost model can prefer an index the clock does not; this is where that is caught.
+
+#include <string>
+#include <vector>
+
+#include "analyzer/engines/connection.hpp"
+#include "analyzer/model/finding.hpp"
+#include "analyzer/pipeline/index_advisor.hpp"
+
+namespace dbvet::pipeline {
+
+struct VerifyOptions {
+  int repetitions = 5;             // timed runs of each query (after one warm-up); the median counts
+  double max_slowdown = 0.05;      // a query this much slower than before fails the recommendation
+  double noise_floor_ms = 0.05;    // and by at least this much: sub-0.05 ms changes are timer noise
+  int max_rounds = 6;              // re-measurements after withdrawals
+  double max_statement_ms = 2000;  // a query slower than this is run once only
+};
+
+// One query measured before and after: the median in milliseconds, and the indexes its plans use.
+struct MeasuredQuery {
+  std::string id;
+  double calls = 0;
+  double before_ms = 0;
+  double after_ms = 0;
+  std::vector<std::string> indexes_before;
+  std::vector<std::string> indexes_after;
+};
+
+struct VerifyReport {
+  std::vector<MeasuredQuery> queries;  // the last round's measurements
+  int rounds = 0;
+  double workload_before_ms = 0;  // sum over queries of calls x median
+  double workload_after_ms = 0;
+};
+
+// Milliseconds as a person writes them: 0.0213, 4.17, 86.2, 24617.
+std::string format_ms(double ms);
+
+// Follows `recommendations` (index and drop_index, with DDL) on `scratch` and keeps those that pass.
+// Kept ones carry details "verified_by_applying" (what was measured); the others are dropped from
+// the list with a note each. Rewrite and cache advice pass through untouched.
+core::Expected<VerifyReport> verify_by_applying(std::vector<model::Recommendation>& recommendations,
+                                                const std::vector<ClassWork>& classes, engines::Connection& scratch,
+                                                const VerifyOptions& options, std::vector<std::string>* notes);
+
+}  // namespace dbvet::pipeline
