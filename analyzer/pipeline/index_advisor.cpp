@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
+#include <optional>
 #include <set>
 
 #include "analyzer/model/dialect.hpp"
@@ -288,13 +290,298 @@ void out_unverified(const std::map<std::pair<std::string, std::string>, model::I
 
 }  // namespace
 
+namespace {
+
+using Note = std::function<void(std::string)>;
+
+// A candidate too large for --max-index-size: left out, with a note.
+bool too_large(const model::IndexCandidate& candidate, const model::Schema& schema, const IndexAdvisorOptions& options,
+               const Note& note) {
+  if (options.max_index_bytes <= 0) return false;
+  auto bytes = estimated_index_bytes(candidate, schema);
+  if (!bytes || *bytes <= options.max_index_bytes) return false;
+  note(fmt::format("{}: left out by --max-index-size: about {} MB", candidate.name(), (*bytes + (1 << 19)) >> 20));
+  return true;
+}
+
+bool covered_by_existing(const model::IndexCandidate& candidate, const model::Schema& schema) {
+  const auto* table = schema.find_table(candidate.table);
+  if (!table) return false;
+  return std::any_of(table->indexes.begin(), table->indexes.end(),
+                     [&](const model::Index& index) { return index_covers(index, candidate); });
+}
+
+// The workload planned under one set of candidates (by key): each class's cost and the candidates
+// its plans use. Plans are memoised by the part of the set on the class's tables, the only part
+// that can change its plan.
+class Configuration {
+ public:
+  Configuration(const std::vector<const ClassWork*>& works, const std::map<std::string, double>& baseline,
+                const std::map<std::string, model::IndexCandidate>& pool, model::WhatIf& what_if, const Note& note)
+      : works_(works), baseline_(baseline), pool_(pool), what_if_(what_if), note_(note) {
+    for (const auto& [key, candidate] : pool_) key_by_name_[candidate.name()] = key;
+  }
+
+  struct Plans {
+    std::map<std::string, double> cost;                 // class id -> cost
+    std::map<std::string, std::set<std::string>> used;  // class id -> candidate keys its plans use
+  };
+
+  core::Expected<Plans> plan(const std::set<std::string>& keys) {
+    Plans out;
+    for (const auto* work : works_) {
+      std::vector<model::IndexCandidate> add;
+      std::string memo_key = work->id + "\n";
+      for (const auto& key : keys) {
+        const auto& candidate = pool_.at(key);
+        if (!touches_table(work->shape, candidate.table)) continue;
+        add.push_back(candidate);
+        memo_key += key + "\n";
+      }
+      if (add.empty()) {
+        out.cost[work->id] = baseline_.at(work->id);
+        continue;
+      }
+      auto memo = memo_.find(memo_key);
+      if (memo == memo_.end()) {
+        auto with = plan_class(what_if_, *work, add);
+        if (!with && with.error().kind == core::ErrorKind::unsupported) return with.error();
+        std::pair<double, std::set<std::string>> entry{baseline_.at(work->id), {}};
+        if (with) {
+          entry.first = with->cost;
+          for (const auto& name : with->used_candidates) entry.second.insert(key_by_name_.at(name));
+        } else if (failed_.insert(work->id).second) {
+          note_(fmt::format("{}: not planned with the candidate indexes: {}", work->id, with.error().message));
+        }
+        memo = memo_.emplace(memo_key, std::move(entry)).first;
+      }
+      out.cost[work->id] = memo->second.first;
+      if (!memo->second.second.empty()) out.used[work->id] = memo->second.second;
+    }
+    return out;
+  }
+
+ private:
+  const std::vector<const ClassWork*>& works_;
+  const std::map<std::string, double>& baseline_;
+  const std::map<std::string, model::IndexCandidate>& pool_;
+  model::WhatIf& what_if_;
+  const Note& note_;
+  std::map<std::string, std::string> key_by_name_;
+  std::map<std::string, std::pair<double, std::set<std::string>>> memo_;
+  std::set<std::string> failed_;
+};
+
+// The set for the whole workload: every candidate offered to the planner at once, the ones its
+// plans use kept, then each dropped, least valuable first, while no class plans `min_improvement`
+// costlier without it; then the least valuable while the set exceeds --max-indexes. Each
+// Evaluated's classes are the ones whose final plans use it, with their cost before and after.
+core::Expected<std::vector<Evaluated>> choose_configuration(const std::vector<const ClassWork*>& works,
+                                                            const std::map<std::string, double>& baseline,
+                                                            const model::Schema& schema, model::WhatIf& what_if,
+                                                            const IndexAdvisorOptions& options, const Note& note) {
+  std::map<std::string, model::IndexCandidate> pool;
+  for (const auto* work : works) {
+    for (auto& candidate : index_candidates(*work, schema, options.engine)) {
+      auto key = key_of(candidate);
+      if (pool.count(key) || options.excluded.count(candidate.name()) || covered_by_existing(candidate, schema)) {
+        continue;
+      }
+      if (too_large(candidate, schema, options, note)) continue;
+      pool.emplace(std::move(key), std::move(candidate));
+    }
+  }
+  std::vector<Evaluated> out;
+  if (pool.empty()) return out;
+  Configuration configuration(works, baseline, pool, what_if, note);
+  std::set<std::string> set;
+  for (const auto& [key, candidate] : pool) set.insert(key);
+  auto plans = configuration.plan(set);
+  if (!plans) return plans.error();
+  const auto full = *plans;
+  auto used_keys = [](const Configuration::Plans& p) {
+    std::set<std::string> used;
+    for (const auto& [id, keys] : p.used) used.insert(keys.begin(), keys.end());
+    return used;
+  };
+  std::map<std::string, double> calls;
+  for (const auto* work : works) calls[work->id] = work->calls;
+  // What a candidate is worth now: the database time of the classes that use it, saved.
+  auto value = [&](const std::string& key, const Configuration::Plans& p) {
+    double saved = 0;
+    for (const auto& [id, keys] : p.used) {
+      if (keys.count(key)) saved += calls[id] * std::max(0.0, baseline.at(id) - p.cost.at(id));
+    }
+    return saved;
+  };
+  auto by_value = [&](const Configuration::Plans& p) {
+    std::vector<std::string> keys(set.begin(), set.end());
+    std::stable_sort(keys.begin(), keys.end(), [&](const std::string& a, const std::string& b) {
+      double va = value(a, p), vb = value(b, p);
+      if (va != vb) return va < vb;
+      return pool.at(a).columns.size() < pool.at(b).columns.size();
+    });
+    return keys;
+  };
+  for (bool changed = true; changed;) {
+    changed = false;
+    set = used_keys(*plans);
+    auto replanned = configuration.plan(set);
+    if (!replanned) return replanned.error();
+    plans = std::move(replanned);
+    for (const auto& key : by_value(*plans)) {
+      auto without = set;
+      without.erase(key);
+      auto trial = configuration.plan(without);
+      if (!trial) return trial.error();
+      bool needed = false;
+      for (const auto& [id, cost] : plans->cost) {
+        if (cost <= trial->cost.at(id) * (1 - options.min_improvement)) needed = true;
+        if (full.cost.at(id) < trial->cost.at(id) * (1 - options.min_improvement)) needed = true;
+      }
+      if (needed) continue;
+      set = std::move(without);
+      plans = std::move(trial);
+      changed = true;
+      break;  // the values changed with the set: rank again
+    }
+  }
+  while (set.size() > options.max_indexes) {
+    double least = 0;
+    std::string drop;
+    std::optional<Configuration::Plans> after;
+    for (const auto& key : by_value(*plans)) {
+      auto without = set;
+      without.erase(key);
+      auto trial = configuration.plan(without);
+      if (!trial) return trial.error();
+      double increase = 0;
+      for (const auto& [id, cost] : trial->cost) increase += calls[id] * (cost - plans->cost.at(id));
+      if (drop.empty() || increase < least) {
+        least = increase;
+        drop = key;
+        after = std::move(*trial);
+      }
+    }
+    note(fmt::format("{}: left out by --max-indexes {}", pool.at(drop).name(), options.max_indexes));
+    set.erase(drop);
+    plans = std::move(*after);
+  }
+  // A class whose cost the set does not lower by min_improvement is not served by it.
+  for (const auto& key : set) {
+    Evaluated entry;
+    entry.candidate = pool.at(key);
+    for (const auto& [id, keys] : plans->used) {
+      double before = baseline.at(id), after_cost = plans->cost.at(id);
+      if (keys.count(key) && after_cost <= before * (1 - options.min_improvement)) {
+        entry.classes[id] = {before, after_cost};
+        entry.benefit += calls[id] * (before - after_cost);
+      }
+    }
+    if (!entry.classes.empty()) out.push_back(std::move(entry));
+  }
+  std::stable_sort(out.begin(), out.end(),
+                   [](const Evaluated& a, const Evaluated& b) { return a.benefit > b.benefit; });
+  return out;
+}
+
+}  // namespace
+
+namespace {
+
+std::optional<model::Recommendation> recommendation_of(const Evaluated& entry,
+                                                       const std::map<std::string, const ClassWork*>& by_id,
+                                                       const model::Schema& schema, model::WhatIf& what_if,
+                                                       const IndexAdvisorOptions& options) {
+  model::Recommendation r;
+  r.type = model::RecommendationType::index;
+  r.table = entry.candidate.table;
+  r.columns = entry.candidate.columns;
+  r.include = entry.candidate.include;
+  auto where = sql::index_predicate(sql::dialect_of(options.engine), entry.candidate);
+  auto ddl = index_ddl(entry.candidate, options.engine);
+  if (!where || !ddl) return std::nullopt;  // refused by index_candidates already
+  r.where = *where;
+  r.method = entry.candidate.method;
+  r.ddl = *ddl;
+  r.details["index"] = entry.candidate.name();
+  if (auto bytes = estimated_index_bytes(entry.candidate, schema)) {
+    r.details["estimated_size_bytes"] = std::to_string(*bytes);
+  }
+  double before = 0, after = 0;
+  for (const auto& [id, costs] : entry.classes) {
+    r.queries.push_back(id);
+    before += by_id.at(id)->calls * costs.first;
+    after += by_id.at(id)->calls * costs.second;
+  }
+  r.cost_before = before;
+  r.cost_after = after;
+  r.improvement = before > 0 ? 1 - after / before : 0;
+  r.verified = what_if.method();
+  r.rationale = fmt::format(
+      "serves {} quer{} ({:.0f} calls); plan cost {:.0f} -> {:.0f} weighted by calls", entry.classes.size(),
+      entry.classes.size() == 1 ? "y" : "ies",
+      [&] {
+        double calls = 0;
+        for (const auto& [id, c] : entry.classes) calls += by_id.at(id)->calls;
+        return calls;
+      }(),
+      before, after);
+  if (auto it = options.write_share.find(lower(r.table)); it != options.write_share.end()) {
+    r.details["write_share"] = fmt::format("{:.2f}", it->second);
+  }
+  return r;
+}
+
+}  // namespace
+
 std::vector<model::Recommendation> advise_indexes(const std::vector<ClassWork>& classes, const model::Schema& schema,
                                                   model::WhatIf& what_if, const IndexAdvisorOptions& options,
                                                   std::vector<std::string>* notes,
                                                   std::vector<model::IndexCandidate>* chosen_out) {
-  auto note = [&](std::string text) {
+  Note note = [&](std::string text) {
     if (notes) notes->push_back(std::move(text));
   };
+  using Selection = IndexAdvisorOptions::Selection;
+  const bool configuration =
+      options.selection == Selection::configuration ||
+      (options.selection == Selection::automatic && what_if.method() != "sandbox" && what_if.method() != "estimate");
+  if (configuration) {
+    std::map<std::string, double> baseline;
+    std::map<std::string, const ClassWork*> by_id;
+    std::vector<const ClassWork*> works;
+    std::vector<std::string> unplanned;
+    for (const auto& work : classes) {
+      if (!plannable(work.shape)) continue;
+      auto base = plan_class(what_if, work, {});
+      if (!base) {
+        unplanned.push_back(fmt::format("{}: not planned: {}", work.id, base.error().message));
+        continue;
+      }
+      baseline[work.id] = base->cost;
+      by_id[work.id] = &work;
+      works.push_back(&work);
+    }
+    std::vector<std::string> configuration_notes;
+    Note collect = [&](std::string text) { configuration_notes.push_back(std::move(text)); };
+    auto chosen = choose_configuration(works, baseline, schema, what_if, options, collect);
+    if (chosen) {
+      for (auto& text : unplanned) note(std::move(text));
+      for (auto& text : configuration_notes) note(std::move(text));
+      std::vector<model::Recommendation> out;
+      for (const auto& entry : *chosen) {
+        if (chosen_out) chosen_out->push_back(entry.candidate);
+        if (auto r = recommendation_of(entry, by_id, schema, what_if, options)) out.push_back(std::move(*r));
+      }
+      return out;
+    }
+    if (chosen.error().kind != core::ErrorKind::unsupported) {
+      for (auto& text : unplanned) note(std::move(text));
+      note("index advice not chosen: " + chosen.error().message);
+      return {};
+    }
+    // The engine plans one candidate at a time only: each is judged alone below.
+  }
   std::map<std::string, double> baseline;
   std::map<std::string, const ClassWork*> by_id;
   std::map<std::string, Evaluated> evaluated;  // by candidate key
@@ -408,44 +695,7 @@ std::vector<model::Recommendation> advise_indexes(const std::vector<ClassWork>& 
     for (const auto* entry : chosen) chosen_out->push_back(entry->candidate);
   }
   for (const auto* entry : chosen) {
-    model::Recommendation r;
-    r.type = model::RecommendationType::index;
-    r.table = entry->candidate.table;
-    r.columns = entry->candidate.columns;
-    r.include = entry->candidate.include;
-    auto where = sql::index_predicate(sql::dialect_of(options.engine), entry->candidate);
-    auto ddl = index_ddl(entry->candidate, options.engine);
-    if (!where || !ddl) continue;  // refused by index_candidates already
-    r.where = *where;
-    r.method = entry->candidate.method;
-    r.ddl = *ddl;
-    r.details["index"] = entry->candidate.name();
-    if (auto bytes = estimated_index_bytes(entry->candidate, schema)) {
-      r.details["estimated_size_bytes"] = std::to_string(*bytes);
-    }
-    double before = 0, after = 0;
-    for (const auto& [id, costs] : entry->classes) {
-      r.queries.push_back(id);
-      before += by_id[id]->calls * costs.first;
-      after += by_id[id]->calls * costs.second;
-    }
-    r.cost_before = before;
-    r.cost_after = after;
-    r.improvement = before > 0 ? 1 - after / before : 0;
-    r.verified = what_if.method();
-    r.rationale = fmt::format(
-        "serves {} quer{} ({:.0f} calls); plan cost {:.0f} -> {:.0f} weighted by calls", entry->classes.size(),
-        entry->classes.size() == 1 ? "y" : "ies",
-        [&] {
-          double calls = 0;
-          for (const auto& [id, c] : entry->classes) calls += by_id[id]->calls;
-          return calls;
-        }(),
-        before, after);
-    if (auto it = options.write_share.find(lower(r.table)); it != options.write_share.end()) {
-      r.details["write_share"] = fmt::format("{:.2f}", it->second);
-    }
-    out.push_back(std::move(r));
+    if (auto r = recommendation_of(*entry, by_id, schema, what_if, options)) out.push_back(std::move(*r));
   }
   return out;
 }

@@ -48,6 +48,14 @@ struct IndexAdvisorOptions {
   std::map<std::string, double> write_share;
   // Candidates (by name) not to consider: withdrawn by --verify after applying them to a copy.
   std::set<std::string> excluded;
+  // How the set is chosen. `configuration` (where the WhatIf can plan many hypothetical indexes at
+  // once: HypoPG, the SQLite copy): every candidate of the workload is offered to the planner at
+  // once, the ones its plans use are kept, then each is dropped while no query plans at least
+  // `min_improvement` costlier without it (the "drop" heuristic of Whang, 1985, as compared by
+  // Kossmann et al., VLDB 2020; docs/advisor.md). `per_candidate`: each candidate alone, then a
+  // greedy choice by benefit (engines where one what-if call is costly: the MariaDB sandbox).
+  enum class Selection { automatic, configuration, per_candidate };
+  Selection selection = Selection::automatic;
 };
 
 std::vector<model::IndexCandidate> index_candidates(const ClassWork& work, const model::Schema& schema,

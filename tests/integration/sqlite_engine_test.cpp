@@ -115,7 +115,9 @@ TEST(SqliteEngine, PlanShapesInTextAndJson) {
       path, "SELECT o.email, p.name FROM owners o JOIN pets p ON p.owner_id = o.id WHERE o.name = 'Owner 3'");
   ASSERT_EQ(join["root"]["children"].size(), 2u);
   EXPECT_EQ(join["root"]["join_type"], "Nested Loop");
-  EXPECT_EQ(join["root"]["children"][0]["relation"], "o");
+  // SQLite names the table by its alias alone ("SCAN o"); dbvet reads the table from the statement.
+  EXPECT_EQ(join["root"]["children"][0]["relation"], "owners");
+  EXPECT_EQ(join["root"]["children"][0]["alias"], "o");
   EXPECT_EQ(join["root"]["children"][1]["index"], "pets_owner");
   fs::remove_all(path.parent_path());
 }

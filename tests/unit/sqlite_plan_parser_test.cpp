@@ -246,3 +246,28 @@ TEST(SqlitePlanParser, MalformedText) {
 
 }  // namespace
 }  // namespace dbvet::engines::sqlite
+
+namespace dbvet::engines::sqlite {
+namespace {
+
+TEST(SqlitePlanParser, AliasesResolveToTheTablesOfTheStatement) {
+  auto plan = parse_sqlite_plan_text("QUERY PLAN\n|--SCAN o\n`--SEARCH c USING INTEGER PRIMARY KEY (rowid=?)\n");
+  ASSERT_TRUE(plan) << plan.error().message;
+  resolve_aliases(*plan, "SELECT o.id, c.email FROM orders o JOIN customers c ON c.id = o.customer_id");
+  ASSERT_EQ(plan->root.children.size(), 2u);
+  EXPECT_EQ(plan->root.children[0].relation, "orders");
+  EXPECT_EQ(plan->root.children[0].alias, "o");
+  EXPECT_EQ(plan->root.children[1].relation, "customers");
+  EXPECT_EQ(plan->root.children[1].alias, "c");
+
+  // A name that is no alias, and an alias that is also a table of the statement, stay as written.
+  auto other = parse_sqlite_plan_text("QUERY PLAN\n|--SCAN pets\n`--SCAN owners\n");
+  ASSERT_TRUE(other) << other.error().message;
+  resolve_aliases(*other, "SELECT * FROM pets, owners pets2, pets owners WHERE 1");
+  EXPECT_EQ(other->root.children[0].relation, "pets");
+  EXPECT_EQ(other->root.children[1].relation, "owners");
+  EXPECT_EQ(other->root.children[1].alias, "");
+}
+
+}  // namespace
+}  // namespace dbvet::engines::sqlite

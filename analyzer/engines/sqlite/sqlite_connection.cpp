@@ -50,6 +50,7 @@ Expected<model::Plan> SqliteConnection::explain(const std::string& sql, const Ex
     auto parsed = parse_sqlite_query_plan(rows);
     if (!parsed) return core::make_error(core::ErrorKind::internal, describe() + ": " + parsed.error().message);
     plan = std::move(*parsed);
+    resolve_aliases(plan, sql);
   }
   plan.engine_version = sqlite3_libversion();
   if (options.analyze) {

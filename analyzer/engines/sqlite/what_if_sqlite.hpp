@@ -24,14 +24,25 @@ class SqliteWhatIf final : public model::WhatIf {
   core::Expected<model::WhatIfResult> plan_with(const std::string& sql, const std::vector<model::IndexCandidate>& add,
                                                 const std::vector<std::string>& hide) override;
 
+  // What a statement's own predicates say about one table's rows: its equality columns (each keeps
+  // 1/distinct of the rows, measured on the target) and whether a range or prefix LIKE filters it.
+  struct Filter {
+    std::vector<std::string> equalities;
+    std::vector<std::string> ranges;
+  };
+  using Filters = std::map<std::string, Filter>;  // table (lower case) -> filter
+
   // The relative cost of a plan from its shape and the statistics (rows read, searches x log2).
-  double estimate_cost(const model::Plan& plan) const;
+  // With `filters`, the rows a scan or search passes on are those its table's predicates keep;
+  // without, a tenth of a scanned table.
+  double estimate_cost(const model::Plan& plan, const Filters& filters = {}) const;
   double table_rows(const std::string& table) const;
 
  private:
   struct State;
   explicit SqliteWhatIf(std::unique_ptr<State> state);
   core::Expected<std::string> candidate_stat(const model::IndexCandidate& candidate);
+  double kept_share(const std::string& table, const Filter& filter, const std::vector<std::string>& applied) const;
   std::unique_ptr<State> state_;
 };
 
