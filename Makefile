@@ -9,7 +9,7 @@ JOBS ?= $(shell nproc)
 # -DDBVET_WERROR=ON (a build directory keeps the options it was first configured with).
 CMAKE_FLAGS ?=
 
-.PHONY: all build demo test test-unit test-sanitize test-thread matrix fuzz bench clean bootstrap
+.PHONY: all build demo test test-unit test-sanitize test-thread matrix fuzz bench bench-advisor clean bootstrap
 
 all: build
 
@@ -78,6 +78,12 @@ fuzz:
 
 bench: build
 	$(BUILD)/dbvet_micro_benchmarks --benchmark_min_time=0.2
+
+# dbvet's index advice against SQLite's .expert on samples/advisor-bench and the Virtual Pet sample:
+# index counts and workload times side by side (a benchmark, not a test: figures, no verdict).
+bench-advisor: bootstrap
+	cmake --build $(BUILD) -j $(JOBS) --target dbvet
+	scripts/bench-advisor --dbvet $(BUILD)/dbvet
 
 clean:
 	rm -rf $(BUILD) $(SANITIZE_BUILD) $(THREAD_BUILD) $(FUZZ_BUILD) build-release build-*-off

@@ -1,0 +1,12 @@
+SELECT * FROM users WHERE tenant_id = 7 AND email = 'u507@t8.io';
+SELECT id, name FROM projects WHERE tenant_id = 12 AND archived = 0 ORDER BY name LIMIT 50;
+SELECT t.id, t.priority FROM tasks t WHERE t.assignee_id = 345 AND t.status <> 'done' ORDER BY t.due_date LIMIT 20;
+SELECT count(*) FROM tasks WHERE project_id = 77 AND status = 'open';
+SELECT e.kind, e.created_at FROM events e WHERE e.tenant_id = 3 AND e.created_at > '2025-06-01' ORDER BY e.created_at DESC LIMIT 100;
+SELECT u.email FROM users u JOIN tasks t ON t.assignee_id = u.id WHERE t.project_id = 500;
+SELECT p.name, count(*) FROM projects p JOIN tasks t ON t.project_id = p.id WHERE p.tenant_id = 9 GROUP BY p.name;
+SELECT * FROM tasks WHERE due_date BETWEEN '2025-03-01' AND '2025-03-02';
+SELECT id FROM users WHERE last_login < '2023-06-15' AND role = 'admin';
+SELECT kind, count(*) FROM events WHERE user_id = 1234 GROUP BY kind;
+SELECT p.id, p.name FROM projects p JOIN users u ON u.id = p.owner_id WHERE u.tenant_id = 40 AND p.archived = 0;
+SELECT t.id FROM tasks t JOIN projects p ON p.id = t.project_id WHERE p.owner_id = 2718 AND t.status = 'open';

@@ -1,0 +1,10 @@
+SELECT * FROM customers WHERE email = 'u77@x.io';
+SELECT id, total FROM orders WHERE customer_id = 42 ORDER BY placed_at DESC LIMIT 10;
+SELECT o.id, c.email FROM orders o JOIN customers c ON c.id = o.customer_id WHERE o.status = 'pending' AND o.placed_at > '2025-11-01';
+SELECT p.title, oi.qty FROM order_items oi JOIN products p ON p.id = oi.product_id WHERE oi.order_id = 777;
+SELECT oi.qty FROM orders o JOIN order_items oi ON oi.order_id = o.id WHERE o.customer_id = 99;
+SELECT r.stars, c.name FROM reviews r JOIN customers c ON c.id = r.customer_id WHERE r.product_id = 12 ORDER BY r.written_at DESC LIMIT 20;
+SELECT count(*) FROM orders WHERE status = 'refunded';
+SELECT * FROM products WHERE category = 'cat7' ORDER BY price LIMIT 5;
+SELECT c.id FROM customers c, orders o WHERE o.customer_id = c.id AND c.country = 'JP' AND o.total > 49000;
+SELECT name FROM customers WHERE name LIKE 'name12%' ORDER BY name LIMIT 10;
