@@ -43,10 +43,28 @@ void add_unique(std::vector<std::string>& columns, const std::string& column) {
 
 }  // namespace
 
+namespace {
+
+// A predicate or key expression as catalogs print it and as dbvet writes it, made comparable:
+// PostgreSQL prints "(published_at IS NULL)" and "lower((email)::text)" for dbvet's
+// "published_at IS NULL" and "lower(email)". Case, quotes, parentheses, spaces and ::text casts go.
+std::string comparable(const std::string& text) {
+  std::string out = lower(text);
+  for (size_t at; (at = out.find("::text")) != std::string::npos;) out.erase(at, 6);
+  std::erase_if(out, [](char c) { return c == '(' || c == ')' || c == ' ' || c == '"' || c == '`'; });
+  return out;
+}
+
+}  // namespace
+
 bool index_covers(const model::Index& index, const model::IndexCandidate& candidate) {
   std::string predicate = candidate.partial() ? candidate.where_is_null + " is null" : "";
-  return same_table(index.table, candidate.table) && lower(index.predicate) == lower(predicate) &&
-         starts_with_keys(index.columns, candidate.columns);
+  if (!same_table(index.table, candidate.table) || comparable(index.predicate) != comparable(predicate)) return false;
+  if (candidate.columns.size() > index.columns.size()) return false;
+  for (size_t i = 0; i < candidate.columns.size(); ++i) {
+    if (comparable(index.columns[i]) != comparable(candidate.columns[i])) return false;
+  }
+  return true;
 }
 
 core::Expected<std::string> index_ddl(const model::IndexCandidate& c, const std::string& engine) {

@@ -168,6 +168,35 @@ TEST(AdvisorDdl, PerEngine) {
   EXPECT_FALSE(index_covers(existing, c));
 }
 
+// After --apply, PostgreSQL's catalog prints the index dbvet created its own way: the same index
+// must still serve the candidate, or the next audit recommends it again (and its DDL fails).
+TEST(AdvisorDdl, AnIndexAsTheCatalogPrintsItServesTheCandidateItCameFrom) {
+  model::IndexCandidate partial;
+  partial.table = "outbox";
+  partial.columns = {"created_at"};
+  partial.where_is_null = "published_at";
+  model::Index applied;
+  applied.table = "outbox";
+  applied.columns = {"created_at"};
+  applied.predicate = "(published_at IS NULL)";  // pg_get_expr(indpred)
+  EXPECT_TRUE(index_covers(applied, partial));
+  applied.predicate = "(published_at IS NOT NULL)";
+  EXPECT_FALSE(index_covers(applied, partial));
+  applied.predicate.clear();
+  EXPECT_FALSE(index_covers(applied, partial));  // a whole-table index is no partial one's twin
+
+  model::IndexCandidate expression;
+  expression.table = "users";
+  expression.columns = {"lower(email)"};
+  expression.expression = {true};
+  model::Index lowered;
+  lowered.table = "users";
+  lowered.columns = {"lower((email)::text)"};  // pg_get_indexdef(oid, 1, true)
+  EXPECT_TRUE(index_covers(lowered, expression));
+  lowered.columns = {"upper((email)::text)"};
+  EXPECT_FALSE(index_covers(lowered, expression));
+}
+
 TEST(AdvisorDdl, PostgresExpressionsOpclassIncludeAndMethod) {
   model::IndexCandidate c;
   c.table = "users";
