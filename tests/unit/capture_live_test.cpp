@@ -47,6 +47,33 @@ TEST(CaptureLiveUnit, SubtractKeepsOnlyNewCalls) {
   EXPECT_EQ(delta[2].calls, 5u);
 }
 
+// dbvet's own EXPLAINs, PostgreSQL's foreign-key checks and digest texts cut short are counted
+// as skipped with their reason and never become classes (the audit would plan them).
+TEST(CaptureLiveUnit, StatementsThatAreNotTheWorkloadsAreLeftOutWithWhy) {
+  EXPECT_EQ(not_workload("SELECT * FROM t WHERE id = $1"), "");
+  EXPECT_EQ(not_workload("SELECT 1 FROM t"), "");
+  EXPECT_NE(not_workload("EXPLAIN (FORMAT JSON) SELECT * FROM t WHERE id = $1"), "");
+  EXPECT_NE(not_workload("  explain analyze select 1"), "");
+  EXPECT_NE(not_workload("SELECT 1 FROM ONLY \"public\".\"users\" x WHERE \"id\" OPERATOR(pg_catalog.=) $1 FOR KEY "
+                         "SHARE OF x"),
+            "");
+  EXPECT_NE(not_workload("SELECT `a` , `b` FROM `t` WHERE `c` IN (...) AND `d` = ? AND ..."), "");
+  EXPECT_EQ(not_workload("SELECT * FROM t WHERE c IN (...)"), "");  // a folded IN list is whole
+
+  auto kept = row("1/1/a", "SELECT * FROM t WHERE id = $1", 4, 0.4);
+  auto explain = row("1/1/e", "EXPLAIN (FORMAT JSON) SELECT * FROM t WHERE id = $1", 50, 0.5);
+  auto check =
+      row("1/1/k", "SELECT 1 FROM ONLY \"public\".\"u\" x WHERE \"id\" OPERATOR(pg_catalog.=) $1 FOR KEY SHARE OF x", 7,
+          0.01);
+  auto capture =
+      digest_server_statements({kept, explain, check}, sql::FingerprintMode::canonical, "pg_stat_statements", "pg://x");
+  EXPECT_EQ(capture.result.digest.classes().size(), 1u);
+  EXPECT_EQ(capture.result.skipped, 57u);
+  auto doc = live_capture_to_json(capture, {});
+  ASSERT_EQ(doc["left_out"].size(), 2u);
+  EXPECT_EQ(doc["left_out"][0]["calls"].get<uint64_t>() + doc["left_out"][1]["calls"].get<uint64_t>(), 57u);
+}
+
 TEST(CaptureLiveUnit, ServerRowsBecomeClassesWithUnknownsNull) {
   auto a = row("1/1/a", "SELECT * FROM t WHERE id = $1", 4, 0.4);
   auto b = row("2/1/a", "select * from t where id = $1", 6, 0.6);  // another user, same class

@@ -131,6 +131,10 @@ SqlCheck top_queries_check() {
         "total_exec_time / 1000 AS total_seconds, mean_exec_time / 1000 AS mean_seconds, rows "
         "FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database()) "
         "AND query NOT LIKE '%dbvet health%' "
+        // Not the workload's: dbvet's own sandboxes and EXPLAINs, and the foreign-key checks
+        // PostgreSQL runs itself (pipeline/live/server_statements.hpp, not_workload).
+        "AND query NOT LIKE '%dbvet\\_sandbox\\_%' AND query !~* '^\\s*explain\\M' "
+        "AND NOT (query LIKE 'SELECT 1 FROM ONLY %' AND query ~ ' FOR (KEY )?SHARE OF ') "
         "ORDER BY total_exec_time DESC LIMIT {}",
         static_cast<long>(thresholds.get("top_queries"))));
     if (!rows) return rows.error();

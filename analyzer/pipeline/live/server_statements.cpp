@@ -1,6 +1,7 @@
 #include "analyzer/pipeline/live/server_statements.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 
 #include "nlohmann/json.hpp"
@@ -62,6 +63,22 @@ std::vector<ServerStatement> subtract(const std::vector<ServerStatement>& after,
   return out;
 }
 
+std::string not_workload(const std::string& text) {
+  auto start = text.find_first_not_of(" \t\r\n(");
+  std::string head = start == std::string::npos ? "" : text.substr(start, 24);
+  for (auto& c : head) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  if (head.rfind("EXPLAIN", 0) == 0) return "an EXPLAIN, not a statement of the workload";
+  if (head.rfind("SELECT 1 FROM ONLY ", 0) == 0 &&
+      (text.find(" FOR KEY SHARE OF ") != std::string::npos || text.find(" FOR SHARE OF ") != std::string::npos)) {
+    return "a foreign-key check the server runs itself";
+  }
+  auto end = text.find_last_not_of(" \t\r\n");
+  if (end != std::string::npos && end >= 2 && text.compare(end - 2, 3, "...") == 0) {
+    return "a digest text the server cut short (performance_schema_max_digest_length)";
+  }
+  return "";
+}
+
 LiveCapture digest_server_statements(const std::vector<ServerStatement>& rows, sql::FingerprintMode mode,
                                      const std::string& format, const std::string& target) {
   LiveCapture capture;
@@ -70,6 +87,11 @@ LiveCapture digest_server_statements(const std::vector<ServerStatement>& rows, s
   capture.result.format = format;
   for (const auto& row : rows) {
     if (row.calls == 0) continue;
+    if (auto reason = not_workload(row.text); !reason.empty()) {
+      capture.left_out[reason] += row.calls;
+      capture.result.skipped += row.calls;
+      continue;
+    }
     const sql::Fingerprint fp = sql::fingerprint(row.text, mode);
     digest::QueryClass c;
     c.id = fp.id;
@@ -113,6 +135,8 @@ LiveCapture digest_server_statements(const std::vector<ServerStatement>& rows, s
 
 nlohmann::json live_capture_to_json(const LiveCapture& capture, const pipeline::ReportOptions& options) {
   nlohmann::json doc = pipeline::digest_to_json(capture.result, options);
+  for (const auto& [reason, calls] : capture.left_out)
+    doc["left_out"].push_back({{"reason", reason}, {"calls", calls}});
   if (capture.server.empty()) return doc;
   bool all_extremes = true;
   for (auto& c : doc["classes"]) {

@@ -46,7 +46,15 @@ struct LiveCapture {
     std::optional<double> p95_s, p99_s;
   };
   std::map<std::string, ClassInfo> server;  // by class id; empty for a workload capture
+  // Rows that are not the workload's (see not_workload), counted in result.skipped: reason -> calls.
+  std::map<std::string, uint64_t> left_out;
 };
+
+// Why a row of the server's statistics is no statement of the workload, to be audited or listed
+// among the top queries; empty when it is one. EXPLAINs (dbvet's own and anyone's: planning them
+// again fails), the foreign-key checks PostgreSQL runs itself (SELECT 1 FROM ONLY ... FOR KEY SHARE
+// OF x), and digest texts the server cut short (performance_schema ends them with "...").
+std::string not_workload(const std::string& text);
 
 LiveCapture digest_server_statements(const std::vector<ServerStatement>& rows, sql::FingerprintMode mode,
                                      const std::string& format, const std::string& target);
