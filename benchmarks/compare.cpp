@@ -99,9 +99,8 @@ void judge(ComparisonRow& row, const CompareOptions& options) {
   row.verdict = Verdict::inconclusive;
   std::string why;
   if (!row.detectable_change) {
-    why = fmt::format("too few repetitions ({} vs {}): none reaches p < {} over {} metric{}; {} per side can",
-                      row.base_n, row.head_n, options.alpha, row.family_size, row.family_size == 1 ? "" : "s",
-                      repetitions_needed(row.family_size, options.alpha));
+    why = fmt::format("too few repetitions ({} vs {}) for p < {} in a family of {}; {} per side can", row.base_n,
+                      row.head_n, options.alpha, row.family_size, repetitions_needed(row.family_size, options.alpha));
   } else {
     const double noise = std::sqrt((row.base_spread * row.base_spread + row.head_spread * row.head_spread) / 2);
     why = fmt::format("could detect only ±{} or more at {} vs {} repetitions and {} noise",
