@@ -9,7 +9,7 @@ JOBS ?= $(shell nproc)
 # -DDBVET_WERROR=ON (a build directory keeps the options it was first configured with).
 CMAKE_FLAGS ?=
 
-.PHONY: all build demo test test-unit test-sanitize test-thread matrix fuzz bench bench-advisor clean bootstrap
+.PHONY: all build demo test test-unit test-sanitize test-thread matrix fuzz bench bench-advisor bench-gate clean bootstrap
 
 all: build
 
@@ -84,6 +84,14 @@ bench: build
 bench-advisor: bootstrap
 	cmake --build $(BUILD) -j $(JOBS) --target dbvet
 	scripts/bench-advisor --dbvet $(BUILD)/dbvet
+
+# `dbvet compare` as a gate, measured (benchmarks/gate/aa_power.py; not part of `make test`): false
+# failures over A/A comparisons resampled from real bench runs of the SQLite sample, and how often a
+# 5% slowdown is caught. The bench runs take minutes and are kept in $(BUILD)/bench-gate (delete it,
+# or BENCH_GATE_FLAGS=--fresh, to measure again); exit 1 when a bound is broken.
+bench-gate: $(BUILD)/build.ninja $(CHARTJS)
+	cmake --build $(BUILD) -j $(JOBS) --target dbvet
+	python3 benchmarks/gate/aa_power.py --dbvet $(BUILD)/dbvet --work $(BUILD)/bench-gate $(BENCH_GATE_FLAGS)
 
 clean:
 	rm -rf $(BUILD) $(SANITIZE_BUILD) $(THREAD_BUILD) $(FUZZ_BUILD) build-release build-*-off

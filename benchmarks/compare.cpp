@@ -56,12 +56,57 @@ void add_sample(RunSamples& run, const std::string& name, const std::string& met
   samples.values.push_back(value);
 }
 
-// The smallest two-sided p-value the exact U test can give for these sizes: 2 / C(n1+n2, n1).
-double smallest_p(size_t n1, size_t n2) {
-  double c = 1;
-  for (size_t i = 1; i <= std::min(n1, n2); ++i)
-    c = c * static_cast<double>(n1 + n2 - std::min(n1, n2) + i) / static_cast<double>(i);
-  return std::min(1.0, 2.0 / c);
+// The fewest repetitions per side with which the exact U test can reach p < alpha / family_size,
+// the bar of the first step of Holm's correction.
+size_t repetitions_needed(size_t family_size, double alpha) {
+  size_t n = 2;
+  while (n < 1000 && smallest_p_value(n, n) * static_cast<double>(family_size) >= alpha) ++n;
+  return n;
+}
+
+std::string percent(double fraction) {
+  return fraction >= 0.1 ? fmt::format("{:.0f}%", fraction * 100) : fmt::format("{:.1f}%", fraction * 100);
+}
+
+// The verdict of one row whose p-value is already adjusted within its family; a row that cannot
+// be decided says why in its note.
+void judge(ComparisonRow& row, const CompareOptions& options) {
+  if (row.forced) {
+    row.verdict = *row.forced;
+    return;
+  }
+  const double t = options.threshold;
+  const bool significant = row.p_adjusted < options.alpha;
+  const bool beyond_up = row.ratio_high > 1 + t, beyond_down = row.ratio_low < 1 - t;
+  const bool up = row.ratio > 1;
+  // Holm's first step compares the family's smallest p with alpha / size: the detectable change
+  // is the one found at that level.
+  const double level = options.alpha / static_cast<double>(row.family_size);
+  row.detectable_change =
+      minimum_detectable_change(row.base_n, row.base_spread, row.head_n, row.head_spread, level, options.power);
+  if (significant && (up ? beyond_up : beyond_down)) {
+    const bool worse = row.higher_is_better ? !up : up;
+    row.verdict = worse ? Verdict::regressed : Verdict::improved;
+    return;
+  }
+  const bool inside = !beyond_up && !beyond_down;
+  // Inside the threshold and either proved (significant) or measured finely enough that a
+  // threshold-sized change would have shown: the change, if any, is smaller than what matters.
+  if (inside && (significant || (row.detectable_change && *row.detectable_change <= t))) {
+    row.verdict = Verdict::unchanged;
+    return;
+  }
+  row.verdict = Verdict::inconclusive;
+  std::string why;
+  if (!row.detectable_change) {
+    why = fmt::format("too few repetitions ({} vs {}) for p < {} in a family of {}; {} per side can", row.base_n,
+                      row.head_n, options.alpha, row.family_size, repetitions_needed(row.family_size, options.alpha));
+  } else {
+    const double noise = std::sqrt((row.base_spread * row.base_spread + row.head_spread * row.head_spread) / 2);
+    why = fmt::format("could detect only ±{} or more at {} vs {} repetitions and {} noise",
+                      percent(*row.detectable_change), row.base_n, row.head_n, percent(noise));
+  }
+  row.note = row.note.empty() ? why : row.note + "; " + why;
 }
 
 std::string prefix_of(const std::string& name) {
@@ -77,10 +122,32 @@ const char* verdict_name(Verdict verdict) {
       return "regressed";
     case Verdict::improved:
       return "improved";
+    case Verdict::inconclusive:
+      return "inconclusive";
     case Verdict::unchanged:
       break;
   }
   return "within noise";
+}
+
+const char* family_name(Family family) {
+  switch (family) {
+    case Family::query:
+      return "query";
+    case Family::run:
+      return "run";
+    case Family::benchmark:
+      break;
+  }
+  return "benchmark";
+}
+
+core::Expected<Family> parse_family(const std::string& text) {
+  for (auto family : {Family::benchmark, Family::query, Family::run}) {
+    if (text == family_name(family)) return family;
+  }
+  return core::make_error(core::ErrorKind::usage,
+                          fmt::format("--family: expected benchmark, query or run, got '{}'", text));
 }
 
 core::Expected<double> parse_fraction(const std::string& text, const std::string& option) {
@@ -218,8 +285,10 @@ size_t Comparison::count(Verdict verdict) const {
 }
 
 std::string Comparison::summary_line() const {
-  return fmt::format("{} regressed, {} improved, {} unchanged", count(Verdict::regressed), count(Verdict::improved),
-                     count(Verdict::unchanged));
+  auto line = fmt::format("{} regressed, {} improved, {} unchanged", count(Verdict::regressed),
+                          count(Verdict::improved), count(Verdict::unchanged));
+  if (size_t open = count(Verdict::inconclusive)) line += fmt::format(", {} inconclusive", open);
+  return line;
 }
 
 Comparison compare_runs(const RunSamples& base, const RunSamples& head, const CompareOptions& options) {
@@ -310,6 +379,7 @@ Comparison compare_pairs(const RunSamples& base, const RunSamples& head, const B
   result.base_path = base.path;
   result.head_path = head.path;
   result.options = options;
+  std::vector<std::string> family_of_row;  // per row, the key of its family
 
   for (const auto& [base_name, head_name] : pairs) {
     const auto& base_metrics = base.benchmarks.at(base_name);
@@ -338,6 +408,8 @@ Comparison compare_pairs(const RunSamples& base, const RunSamples& head, const B
       row.head_n = head_samples.values.size();
       row.base_median = median(base_samples.values);
       row.head_median = median(head_samples.values);
+      row.base_spread = relative_spread(base_samples.values);
+      row.head_spread = relative_spread(head_samples.values);
       auto interval = bootstrap_ratio_of_medians(base_samples.values, head_samples.values);
       row.ratio = interval.ratio;
       row.ratio_low = interval.low;
@@ -370,24 +442,25 @@ Comparison compare_pairs(const RunSamples& base, const RunSamples& head, const B
                                               : "every execution failed in base";
       }
     }
+
+    const std::string key = options.family == Family::benchmark ? label
+                            : options.family == Family::query   ? prefix_of(head_name)
+                                                                : std::string();
+    for (size_t i = first_row; i < result.rows.size(); ++i) family_of_row.push_back(key);
   }
 
-  std::vector<double> p_values;
-  for (const auto& row : result.rows) p_values.push_back(row.p_value);
-  auto adjusted = holm_adjust(p_values);
-  for (size_t i = 0; i < result.rows.size(); ++i) {
-    auto& row = result.rows[i];
-    row.p_adjusted = adjusted[i];
-    bool significant = row.p_adjusted < options.alpha;
-    bool up = row.ratio_low > 1 + options.threshold;
-    bool down = row.ratio_high < 1 - options.threshold;
-    if (row.forced) {
-      row.verdict = *row.forced;
-    } else if (significant && (up || down)) {
-      bool worse = row.higher_is_better ? down : up;
-      row.verdict = worse ? Verdict::regressed : Verdict::improved;
-    } else if (smallest_p(row.base_n, row.head_n) >= options.alpha && row.note.empty()) {
-      row.note = fmt::format("too few repetitions ({} vs {}) for p < {}", row.base_n, row.head_n, options.alpha);
+  // Holm's correction within each family, and with nothing else.
+  std::map<std::string, std::vector<size_t>> families;
+  for (size_t i = 0; i < result.rows.size(); ++i) families[family_of_row[i]].push_back(i);
+  for (const auto& [key, members] : families) {
+    std::vector<double> p_values;
+    for (size_t i : members) p_values.push_back(result.rows[i].p_value);
+    auto adjusted = holm_adjust(p_values);
+    for (size_t k = 0; k < members.size(); ++k) {
+      auto& row = result.rows[members[k]];
+      row.p_adjusted = adjusted[k];
+      row.family_size = members.size();
+      judge(row, options);
     }
   }
   return result;
@@ -398,9 +471,12 @@ void to_json(json& out, const Comparison& comparison) {
   out["head"] = comparison.head_path;
   out["threshold"] = comparison.options.threshold;
   out["alpha"] = comparison.options.alpha;
+  out["power"] = comparison.options.power;
+  out["correction"] = {{"method", "holm"}, {"family", family_name(comparison.options.family)}};
   out["summary"] = {{"regressed", comparison.count(Verdict::regressed)},
                     {"improved", comparison.count(Verdict::improved)},
                     {"unchanged", comparison.count(Verdict::unchanged)},
+                    {"inconclusive", comparison.count(Verdict::inconclusive)},
                     {"line", comparison.summary_line()}};
   out["comparisons"] = json::array();
   for (const auto& row : comparison.rows) {
@@ -408,12 +484,14 @@ void to_json(json& out, const Comparison& comparison) {
                  {"metric", row.metric},
                  {"unit", row.unit},
                  {"higher_is_better", row.higher_is_better},
-                 {"base", {{"median", row.base_median}, {"n", row.base_n}}},
-                 {"head", {{"median", row.head_median}, {"n", row.head_n}}},
+                 {"base", {{"median", row.base_median}, {"n", row.base_n}, {"spread", row.base_spread}}},
+                 {"head", {{"median", row.head_median}, {"n", row.head_n}, {"spread", row.head_spread}}},
                  {"ratio", row.ratio},
                  {"ratio_ci95", {row.ratio_low, row.ratio_high}},
                  {"p_value", row.p_value},
                  {"p_adjusted", row.p_adjusted},
+                 {"family_size", row.family_size},
+                 {"detectable_change", row.detectable_change ? json(*row.detectable_change) : json(nullptr)},
                  {"verdict", verdict_name(row.verdict)}};
     if (!row.note.empty()) item["note"] = row.note;
     out["comparisons"].push_back(std::move(item));

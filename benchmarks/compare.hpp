@@ -1,9 +1,20 @@
 #pragma once
 // `dbvet compare`: two benchmark runs (dbvet bench JSON or Google Benchmark JSON with repetitions)
-// turned into per-benchmark, per-metric verdicts. A change is "regressed" or "improved" only when
-// the Mann-Whitney U test says so after Holm's correction AND the whole bootstrap confidence
-// interval of the ratio of medians lies beyond the threshold; anything else is within noise.
-
+// turned into per-benchmark, per-metric verdicts.
+//
+// The family: the metrics of one benchmark compared between base and head (one query under two
+// variants: p50, p95, p99 and throughput; or a Google Benchmark's real_time and cpu_time). Holm's
+// correction runs within each family, never across the run: every variant of every query is a
+// decision of its own (keep this index or not), and a correction over all of them made the number
+// of recommendations decide whether any could be proved (884 comparisons at 6 repetitions could
+// prove nothing).
+//
+// A row is "regressed" or "improved" when the Mann-Whitney U test says so after that correction
+// AND the bootstrap confidence interval of the ratio of medians reaches beyond the threshold on
+// that side (a change that matters is not ruled out); "within noise" when the interval lies inside
+// +-threshold and the run could have detected a threshold-sized change; anything else is
+// "inconclusive", with the smallest change the run could have detected at its repetitions and
+// noise (docs/commands/compare.md).
 #include <map>
 #include <optional>
 #include <string>
@@ -41,12 +52,23 @@ struct RunSamples {
 core::Expected<RunSamples> read_run(const std::string& path);
 core::Expected<RunSamples> parse_run(const nlohmann::json& doc, const std::string& path);
 
+// Which rows Holm's correction spans together. benchmark (the default): the metrics of one benchmark
+// between base and head, one decision each. query: every variant of one query (all its metrics
+// against the base variant). run: every row, a bound for the whole run at the cost of power.
+enum class Family { benchmark, query, run };
+const char* family_name(Family family);
+core::Expected<Family> parse_family(const std::string& text);
+
 struct CompareOptions {
   double threshold = 0.05;  // relative change that matters
-  double alpha = 0.05;      // family-wise error rate (Holm)
+  // Family-wise error rate within each family (Holm), both directions together: a false
+  // "regressed" has at most half of it, so 0.02 keeps the gate's false failures at 1% per family.
+  double alpha = 0.02;
+  double power = 0.9;  // chance of catching a change of the detectable size
+  Family family = Family::benchmark;
 };
 
-enum class Verdict { regressed, improved, unchanged };
+enum class Verdict { regressed, improved, unchanged, inconclusive };
 const char* verdict_name(Verdict verdict);
 
 struct ComparisonRow {
@@ -57,7 +79,10 @@ struct ComparisonRow {
   size_t base_n = 0, head_n = 0;
   double base_median = 0, head_median = 0;
   double ratio = 1, ratio_low = 1, ratio_high = 1;  // head / base with its 95% interval
-  double p_value = 1, p_adjusted = 1;
+  double base_spread = 0, head_spread = 0;          // relative_spread of each side's repetitions
+  double p_value = 1, p_adjusted = 1;               // p_adjusted: Holm within the row's family
+  size_t family_size = 1;                           // rows of the family (metrics of this benchmark)
+  std::optional<double> detectable_change;          // minimum detectable change; none at these n
   Verdict verdict = Verdict::unchanged;
   std::string note;               // why a difference could not count (too few repetitions, answer changed)
   std::optional<Verdict> forced;  // decided without statistics (every execution failed on a side)
@@ -70,7 +95,8 @@ struct Comparison {
   std::vector<std::string> only_in_base, only_in_head;
   size_t count(Verdict verdict) const;
   bool regressed() const { return count(Verdict::regressed) > 0; }
-  std::string summary_line() const;  // "1 regressed, 2 improved, 14 unchanged"
+  // "1 regressed, 2 improved, 14 unchanged" and ", 3 inconclusive" when there are any.
+  std::string summary_line() const;
 };
 
 Comparison compare_runs(const RunSamples& base, const RunSamples& head, const CompareOptions& options);
@@ -82,7 +108,7 @@ Comparison compare_runs(const RunSamples& base, const RunSamples& head, const Co
 core::Expected<Comparison> compare_variants(const RunSamples& run, std::string base_variant,
                                             const CompareOptions& options);
 
-// (base benchmark, head benchmark) names; Holm's correction spans every row of the pairs.
+// (base benchmark, head benchmark) names; each pair is one family of Holm's correction.
 using BenchmarkPairs = std::vector<std::pair<std::string, std::string>>;
 Comparison compare_pairs(const RunSamples& base, const RunSamples& head, const BenchmarkPairs& pairs,
                          const CompareOptions& options);

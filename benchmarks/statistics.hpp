@@ -5,6 +5,7 @@
 // latencies are skewed and repetitions few.
 
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <vector>
 
@@ -37,5 +38,22 @@ std::vector<double> holm_adjust(std::span<const double> p_values);
 double median(std::vector<double> values);
 // Standard normal survival function P(Z > z).
 double normal_sf(double z);
+// Its inverse: the z with P(Z <= z) = p, for 0 < p < 1.
+double normal_quantile(double p);
+
+// The noise of repetitions as a fraction of their median: 1.4826 * MAD / median, which is the
+// standard deviation for normal data but is not moved by one stalled repetition. 0 for fewer than
+// two values or a zero median.
+double relative_spread(std::span<const double> values);
+
+// The smallest two-sided p-value the exact U test can give for these sizes: 2 / C(n1+n2, n1). No
+// difference, however large, gets below it.
+double smallest_p_value(size_t n1, size_t n2);
+
+// The minimum detectable change: the smallest relative change of the median that the U test at
+// level `alpha` finds with probability `power`, for n1 and n2 repetitions whose relative spreads
+// are s1 and s2 (normal approximation, with the U test's efficiency of 3/pi against the t test).
+// nullopt when these sizes cannot reach p < alpha at all (smallest_p_value), whatever the change.
+std::optional<double> minimum_detectable_change(size_t n1, double s1, size_t n2, double s2, double alpha, double power);
 
 }  // namespace dbvet::bench

@@ -46,13 +46,26 @@ std::vector<std::string> names(const json& doc, const char* key) {
   return doc.contains(key) ? doc.at(key).get<std::vector<std::string>>() : std::vector<std::string>{};
 }
 
+// What "inconclusive" asks of the reader, once, when a row says it: "within noise" would be a
+// claim the run cannot back.
+std::string inconclusive_footnote(const json& doc, const char* open, const char* close) {
+  const auto& summary = doc.at("summary");
+  if (!summary.contains("inconclusive") || summary.at("inconclusive").get<size_t>() == 0) return "";
+  return fmt::format(
+      "{}inconclusive: this run could neither show a change nor rule out one of {:.1f}%; the note gives the "
+      "smallest change it could have detected. More repetitions (--repetitions) or a quieter machine narrow "
+      "it.{}",
+      open, doc.at("threshold").get<double>() * 100, close);
+}
+
 }  // namespace
 
 std::string render_compare_md(const json& doc, const RenderOptions&) {
   const bool regressed = doc.at("summary").at("regressed").get<size_t>() > 0;
-  std::string out = fmt::format("{} **{}** (threshold {:.1f}%, alpha {}, Mann-Whitney U with Holm correction)\n\n",
-                                regressed ? "❌" : "✅", doc.at("summary").at("line").get<std::string>(),
-                                doc.at("threshold").get<double>() * 100, doc.at("alpha").get<double>());
+  std::string out =
+      fmt::format("{} **{}** (threshold {:.1f}%, alpha {}, Mann-Whitney U with Holm correction per benchmark)\n\n",
+                  regressed ? "❌" : "✅", doc.at("summary").at("line").get<std::string>(),
+                  doc.at("threshold").get<double>() * 100, doc.at("alpha").get<double>());
   out += "| Query | Metric | Base | Head | Change (95% CI) | p | Verdict |\n";
   out += "|---|---|---:|---:|---|---:|---|\n";
   for (const auto& item : doc.at("comparisons")) {
@@ -66,6 +79,7 @@ std::string render_compare_md(const json& doc, const RenderOptions&) {
   for (const auto& name : only_base) out += fmt::format("\nOnly in base: `{}`", name);
   for (const auto& name : only_head) out += fmt::format("\nOnly in head: `{}`", name);
   if (!only_base.empty() || !only_head.empty()) out += "\n";
+  out += inconclusive_footnote(doc, "\n_", "_\n");
   return out;
 }
 
@@ -85,6 +99,7 @@ std::string render_compare_text(const json& doc, const RenderOptions&) {
   }
   for (const auto& name : names(doc, "only_in_base")) out += fmt::format("only in base: {}\n", name);
   for (const auto& name : names(doc, "only_in_head")) out += fmt::format("only in head: {}\n", name);
+  out += inconclusive_footnote(doc, "\n", "\n");
   return out;
 }
 

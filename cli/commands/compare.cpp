@@ -14,7 +14,8 @@ struct CompareArgs {
   std::string head;
   std::string base_variant;
   std::string threshold = "5%";
-  std::string alpha = "0.05";
+  std::string alpha = "0.02";
+  std::string family = "benchmark";
 };
 
 int run_compare(CommandContext& context, const CompareArgs& args) {
@@ -26,6 +27,9 @@ int run_compare(CommandContext& context, const CompareArgs& args) {
   auto alpha = bench::parse_fraction(args.alpha, "--alpha");
   if (!alpha) return context.fail(alpha.error());
   options.alpha = *alpha;
+  auto family = bench::parse_family(args.family);
+  if (!family) return context.fail(family.error());
+  options.family = *family;
 
   auto base = bench::read_run(args.base);
   if (!base) return context.fail(base.error());
@@ -69,7 +73,12 @@ CommandRun setup_compare(CLI::App& app) {
   app.add_option("--base-variant", args->base_variant,
                  "With one run: the variant the others are compared with (default: the first, baseline)");
   app.add_option("--threshold", args->threshold, "Smallest relative change that counts (default 5%)");
-  app.add_option("--alpha", args->alpha, "Significance level after Holm's correction (default 0.05)");
+  app.add_option("--alpha", args->alpha,
+                 "Family-wise error rate per benchmark, Holm's correction over its metrics (default 0.02: at "
+                 "most 1% false regressions)");
+  app.add_option("--family", args->family,
+                 "What Holm's correction spans: benchmark (its metrics, the default), query (every variant of "
+                 "a query) or run (everything)");
   return [args](CommandContext& context) { return run_compare(context, *args); };
 }
 

@@ -140,13 +140,15 @@ class Golden : public ::testing::Test {
       ++second;
     }
     log.close();
-    // Two Google Benchmark runs: one benchmark clearly slower in head, one unchanged.
+    // Two Google Benchmark runs: one benchmark clearly slower in head, one unchanged, and one whose
+    // repetitions spread +-30% so that 8 of them can neither show nor rule out a 5% change.
     for (const auto& [name, factor] :
          std::vector<std::pair<std::string, double>>{{"base.json", 1.0}, {"head.json", 1.3}}) {
       json doc = {{"context", {{"date", "2026-01-01"}}}, {"benchmarks", json::array()}};
-      for (const std::string benchmark : {"BM_Lookup", "BM_Scan"}) {
+      for (const std::string benchmark : {"BM_Lookup", "BM_Scan", "BM_Noisy"}) {
         for (int i = 0; i < 8; ++i) {
-          double time = (benchmark == "BM_Lookup" ? 100 * factor : 500) + i % 4;
+          double time = benchmark == "BM_Noisy" ? 200 * (0.7 + 0.6 * ((i * 3) % 8) / 7.0)
+                                                : (benchmark == "BM_Lookup" ? 100 * factor : 500) + i % 4;
           doc["benchmarks"].push_back({{"name", benchmark},
                                        {"run_name", benchmark},
                                        {"run_type", "iteration"},

@@ -231,12 +231,21 @@
   if ((compare && Array.isArray(compare.comparisons)) || (bench && Array.isArray(bench.benchmarks))) {
     var bs = section('Benchmarks', 'bench');
     if (compare && Array.isArray(compare.comparisons)) {
-      if (compare.verdict) bs.appendChild(el('p', {text: compare.verdict}));
-      bs.appendChild(table(['Query', 'Metric', 'Base', 'Head', 'Change', 'p', 'Verdict'],
+      // The compare document (docs/json/compare.md): medians, the ratio with its interval, the
+      // p-value adjusted within the row's family, and the note an inconclusive row carries.
+      if (compare.summary && compare.summary.line) bs.appendChild(el('p', {text: compare.summary.line}));
+      var pct = function (ratio) {
+        return typeof ratio === 'number' ? (ratio >= 1 ? '+' : '') + num((ratio - 1) * 100, 1) + '%' : '';
+      };
+      bs.appendChild(table(['Query', 'Metric', 'Base', 'Head', 'Change (95% CI)', 'p', 'Verdict'],
           compare.comparisons.map(function (c) {
-            return [c.query || c.name, c.metric, num(c.base), num(c.head),
-                    typeof c.change === 'number' ? num(c.change * 100, 1) + '%' : (c.change || ''),
-                    typeof c.p === 'number' ? c.p.toPrecision(2) : (c.p_value || ''), c.verdict];
+            var ci = Array.isArray(c.ratio_ci95) ? ' (' + pct(c.ratio_ci95[0]) + ' … ' + pct(c.ratio_ci95[1]) + ')' : '';
+            var verdict = c.verdict === 'regressed' ? badge('error', 'regressed')
+                        : c.verdict === 'inconclusive' ? badge('warning', 'inconclusive') : c.verdict;
+            return [c.name, c.metric, num((c.base || {}).median, 3) + ' ' + (c.unit || ''),
+                    num((c.head || {}).median, 3) + ' ' + (c.unit || ''), pct(c.ratio) + ci,
+                    typeof c.p_adjusted === 'number' ? c.p_adjusted.toPrecision(2) : '',
+                    c.note ? el('span', null, verdict, ' (' + c.note + ')') : verdict];
           }), [false, false, true, true, true, true, false]));
     }
     if (benchSummary.length) {
