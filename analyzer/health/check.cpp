@@ -30,6 +30,8 @@ Thresholds::Thresholds()
           {"pg.cache_min_blocks", 1000},
           {"pg.unused_index_max_scans", 50},
           {"pg.unused_index_min_bytes", 0},
+          // PgHero asks for statistics old enough too; a week covers weekly jobs.
+          {"pg.unused_index_min_stats_age_days", 7},
           {"pg.sequence_used_ratio", 0.9},
           {"pg.xid_remaining", 10000000},
           {"pg.xid_age_ratio", 0.5},

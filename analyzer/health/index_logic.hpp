@@ -17,6 +17,7 @@ struct IndexDef {
   bool primary = false;
   bool valid = true;
   double bytes = 0;
+  double scans = -1;  // scans since the statistics were reset; -1 when unknown
 };
 
 struct RedundantIndex {

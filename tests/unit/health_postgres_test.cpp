@@ -86,6 +86,58 @@ TEST(HealthPostgres, DuplicateAndPrefixIndexes) {
   EXPECT_EQ(result.findings.size(), 2u);
 }
 
+// health said drop idx_pets_owner_created as unused (43 scans) and drop idx_pets_owner because
+// idx_pets_owner_created covers it: following both removed both. The narrow one in use stays.
+TEST(HealthPostgres, ACoveredIndexInUseIsKeptWhenItsCoveringIndexIsUnused) {
+  auto rows =
+      make_result({"schema", "table", "index", "method", "is_unique", "is_primary", "is_valid", "predicate", "columns",
+                   "bytes", "idx_scan"},
+                  {
+                      {"public", "pets", "idx_pets_owner", "btree", "f", "f", "t", "", "owner_id", "8192", "9000"},
+                      {"public", "pets", "idx_pets_owner_created", "btree", "f", "f", "t", "",
+                       "owner_id\x1f"
+                       "created_at",
+                       "8192", "43"},
+                  });
+  auto result = postgres::evaluate_duplicate_indexes(rows, kDefaults);
+  ASSERT_EQ(result.findings.size(), 1u);
+  EXPECT_EQ(result.findings[0].severity, model::Severity::info);  // not a drop
+  EXPECT_NE(result.findings[0].message.find("keep idx_pets_owner"), std::string::npos) << result.findings[0].message;
+
+  // The covering index in use: the narrow one is the one to drop, as before.
+  auto used =
+      make_result({"schema", "table", "index", "method", "is_unique", "is_primary", "is_valid", "predicate", "columns",
+                   "bytes", "idx_scan"},
+                  {
+                      {"public", "pets", "idx_pets_owner", "btree", "f", "f", "t", "", "owner_id", "8192", "9000"},
+                      {"public", "pets", "idx_pets_owner_created", "btree", "f", "f", "t", "",
+                       "owner_id\x1f"
+                       "created_at",
+                       "8192", "5000"},
+                  });
+  auto dropped = postgres::evaluate_duplicate_indexes(used, kDefaults);
+  ASSERT_EQ(dropped.findings.size(), 1u);
+  EXPECT_EQ(dropped.findings[0].severity, model::Severity::warning);
+}
+
+// "Unused" needs statistics that have counted long enough: a day-old reset proves nothing.
+TEST(HealthPostgres, UnusedIndexNeedsStatisticsOldEnoughAndSaysHowOld) {
+  auto rows_aged = [](const char* age_seconds) {
+    return make_result({"schema", "table", "index", "idx_scan", "bytes", "is_unique", "is_primary", "is_valid",
+                        "backs_constraint", "stats_age_seconds"},
+                       {{"public", "pets", "pets_name_idx", "0", "8192", "f", "f", "t", "f", age_seconds}});
+  };
+  auto fresh = postgres::evaluate_unused_indexes(rows_aged("3600"), kDefaults);
+  ASSERT_EQ(fresh.findings.size(), 1u);
+  EXPECT_EQ(fresh.findings[0].severity, model::Severity::info);
+  EXPECT_NE(fresh.findings[0].message.find("only 1 hour"), std::string::npos) << fresh.findings[0].message;
+
+  auto old = postgres::evaluate_unused_indexes(rows_aged("2592000"), kDefaults);
+  ASSERT_EQ(old.findings.size(), 1u);
+  EXPECT_EQ(old.findings[0].severity, model::Severity::warning);
+  EXPECT_NE(old.findings[0].message.find("in 30 days of statistics"), std::string::npos) << old.findings[0].message;
+}
+
 TEST(HealthPostgres, IdenticalIndexesReportOnlyOne) {
   auto rows = index_rows({
       {"public", "t", "a_idx", "btree", "f", "f", "t", "", "x", "1"},

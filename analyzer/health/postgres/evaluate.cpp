@@ -19,6 +19,12 @@ std::string qualified(const Rows& rows, size_t i, const char* column) {
   return schema.empty() || schema == "public" ? name : schema + "." + name;
 }
 
+// "5 hours", "12 days": how long statistics have been counting.
+std::string format_age_days(double days) {
+  if (days < 1) return fmt::format("{:.0f} hour{}", days * 24, days * 24 >= 0.5 && days * 24 < 1.5 ? "" : "s");
+  return fmt::format("{:.0f} day{}", days, days < 1.5 ? "" : "s");
+}
+
 std::vector<IndexDef> index_defs(const ResultSummary& result) {
   Rows rows(result);
   std::vector<IndexDef> defs;
@@ -33,6 +39,7 @@ std::vector<IndexDef> index_defs(const ResultSummary& result) {
     def.primary = rows.truthy(i, "is_primary");
     def.valid = rows.truthy(i, "is_valid");
     def.bytes = rows.num(i, "bytes");
+    if (rows.has_column("idx_scan")) def.scans = rows.num(i, "idx_scan");
     defs.push_back(std::move(def));
   }
   return defs;
@@ -75,6 +82,7 @@ CheckResult evaluate_unused_indexes(const ResultSummary& result, const Threshold
   Rows rows(result);
   double max_scans = thresholds.get("pg.unused_index_max_scans");
   double min_bytes = thresholds.get("pg.unused_index_min_bytes");
+  double min_age_days = thresholds.get("pg.unused_index_min_stats_age_days");
   double count = 0, bytes = 0;
   for (size_t i = 0; i < rows.size(); ++i) {
     if (rows.truthy(i, "is_unique") || rows.truthy(i, "is_primary") || rows.truthy(i, "backs_constraint") ||
@@ -86,11 +94,24 @@ CheckResult evaluate_unused_indexes(const ResultSummary& result, const Threshold
     if (scans > max_scans || size < min_bytes) continue;
     ++count;
     bytes += size;
+    // Counters younger than a workload's cycle (a weekly job, a month-end report) prove nothing.
+    const bool age_known = rows.has_column("stats_age_seconds");
+    const double age_days = age_known ? rows.num(i, "stats_age_seconds") / 86400 : 0;
+    const std::string window = age_known ? format_age_days(age_days) : "an unknown time";
+    if (age_known && age_days < min_age_days) {
+      out.findings.push_back(
+          {"pg-unused-index", Severity::info, qualified(rows, i, "index"),
+           fmt::format("index {} on {} was scanned {} times, but the statistics count only {} (since they were "
+                       "reset or the server started): too short to call it unused; look again after {:.0f} days",
+                       qualified(rows, i, "index"), qualified(rows, i, "table"), scans, window, min_age_days),
+           scans, max_scans});
+      continue;
+    }
     out.findings.push_back(
         {"pg-unused-index", Severity::warning, qualified(rows, i, "index"),
-         fmt::format("index {} on {} was scanned {} times since statistics were reset; it costs "
+         fmt::format("index {} on {} was scanned {} times in {} of statistics; it costs "
                      "{} and slows every write: drop it if no rare job needs it",
-                     qualified(rows, i, "index"), qualified(rows, i, "table"), scans, format_bytes(size)),
+                     qualified(rows, i, "index"), qualified(rows, i, "table"), scans, window, format_bytes(size)),
          scans, max_scans});
   }
   out.metrics.push_back(gauge("dbvet_unused_indexes", "Indexes with (almost) no scans", count));
@@ -98,13 +119,28 @@ CheckResult evaluate_unused_indexes(const ResultSummary& result, const Threshold
   return out;
 }
 
-CheckResult evaluate_duplicate_indexes(const ResultSummary& indexes, const Thresholds&) {
+CheckResult evaluate_duplicate_indexes(const ResultSummary& indexes, const Thresholds& thresholds) {
   CheckResult out;
+  const double max_scans = thresholds.get("pg.unused_index_max_scans");
   for (const auto& redundant : find_redundant_indexes(index_defs(indexes))) {
+    const auto& covering = redundant.covering;
+    // The covering index is itself unused (pg-unused-index says drop it): dropping both would leave
+    // the queries that use the narrow one with neither. Keep the one in use.
+    if (!redundant.identical && covering.scans >= 0 && covering.scans <= max_scans && !covering.unique &&
+        !covering.primary && redundant.redundant.scans > covering.scans) {
+      out.findings.push_back(
+          {"pg-duplicate-index", Severity::info, redundant.redundant.name,
+           fmt::format("index {} on {} is covered by {}, but {} is the one in use ({} scans against {}): keep {} "
+                       "and drop {} if pg-unused-index reports it",
+                       redundant.redundant.name, redundant.redundant.table, covering.name, redundant.redundant.name,
+                       redundant.redundant.scans, covering.scans, redundant.redundant.name, covering.name),
+           redundant.redundant.bytes, std::nullopt});
+      continue;
+    }
     out.findings.push_back(
         {"pg-duplicate-index", Severity::warning, redundant.redundant.name,
          fmt::format("index {} on {} is {} {}: drop it", redundant.redundant.name, redundant.redundant.table,
-                     redundant.identical ? "a duplicate of" : "covered by", redundant.covering.name),
+                     redundant.identical ? "a duplicate of" : "covered by", covering.name),
          redundant.redundant.bytes, std::nullopt});
   }
   out.metrics.push_back(gauge("dbvet_duplicate_indexes", "Indexes made redundant by another index",

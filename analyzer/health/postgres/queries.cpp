@@ -20,7 +20,11 @@ const std::string kUnusedIndexesSql =
     "SELECT s.schemaname AS schema, s.relname AS table, s.indexrelname AS index, s.idx_scan, "
     "pg_relation_size(s.indexrelid) AS bytes, i.indisunique AS is_unique, i.indisprimary AS is_primary, "
     "i.indisvalid AS is_valid, EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = s.indexrelid) AS "
-    "backs_constraint FROM pg_stat_user_indexes s JOIN pg_index i ON i.indexrelid = s.indexrelid "
+    "backs_constraint, "
+    // How long the counters have been counting: since the last reset, or the server's start.
+    "extract(epoch FROM now() - coalesce((SELECT stats_reset FROM pg_stat_database WHERE datname = "
+    "current_database()), pg_postmaster_start_time())) AS stats_age_seconds "
+    "FROM pg_stat_user_indexes s JOIN pg_index i ON i.indexrelid = s.indexrelid "
     "ORDER BY pg_relation_size(s.indexrelid) DESC";
 
 const std::string kIndexesSql = fmt::format(
@@ -28,9 +32,11 @@ const std::string kIndexesSql = fmt::format(
     "i.indisunique AS is_unique, i.indisprimary AS is_primary, i.indisvalid AS is_valid, "
     "coalesce(pg_get_expr(i.indpred, i.indrelid, true), '') AS predicate, "
     "(SELECT string_agg(pg_get_indexdef(i.indexrelid, k, true), chr(31) ORDER BY k) "
-    " FROM generate_series(1, i.indnkeyatts) k) AS columns, pg_relation_size(i.indexrelid) AS bytes "
+    " FROM generate_series(1, i.indnkeyatts) k) AS columns, pg_relation_size(i.indexrelid) AS bytes, "
+    "coalesce(s.idx_scan, 0) AS idx_scan "
     "FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_class t ON t.oid = i.indrelid "
-    "JOIN pg_namespace n ON n.oid = t.relnamespace JOIN pg_am am ON am.oid = c.relam WHERE {} "
+    "JOIN pg_namespace n ON n.oid = t.relnamespace JOIN pg_am am ON am.oid = c.relam "
+    "LEFT JOIN pg_stat_user_indexes s ON s.indexrelid = i.indexrelid WHERE {} "
     "ORDER BY 1, 2, 3",
     kUserSchemas);
 
