@@ -121,12 +121,42 @@ TEST_F(MysqlExplain, GroupByUsesTemporaryTable) {
 TEST_F(MysqlExplain, Join) {
   auto plan = explain_json(db_->url(),
                            "SELECT g.label, i.score FROM items i JOIN groups_ g ON g.id = i.grp WHERE i.score < 100");
-  auto items = table_node(plan, "i");
-  auto groups = table_node(plan, "g");
+  // The plan names the aliases; dbvet names the tables and keeps the alias.
+  auto items = table_node(plan, "items");
+  auto groups = table_node(plan, "groups_");
+  EXPECT_EQ(items["alias"], "i");
+  EXPECT_EQ(groups["alias"], "g");
   EXPECT_EQ(items["access"], "full_scan");
   EXPECT_EQ(groups["operation"], "eq_ref");
   EXPECT_EQ(groups["access"], "lookup");
   EXPECT_EQ(groups["index"], "PRIMARY");
+}
+
+// A write is planned on a read-only session (MariaDB refused EXPLAIN UPDATE there with error 1792)
+// and changes nothing.
+TEST_F(MysqlExplain, ReadOnlySessionPlansWrites) {
+  auto state = [&] {
+    engines::ExecuteOptions keep;
+    keep.keep_rows = 1;
+    auto rows = db_->writer().execute(
+        "SELECT CONCAT((SELECT SUM(score) FROM items), '/', (SELECT COUNT(*) FROM items), '/', "
+        "(SELECT COUNT(*) FROM groups_))",
+        keep);
+    EXPECT_TRUE(rows.has_value()) << rows.error().message;
+    return rows && !rows->rows.empty() && rows->rows[0][0] ? *rows->rows[0][0] : std::string();
+  };
+  const auto before = state();
+  auto reader = MysqlTestDb::open(db_->url(), false);
+  ASSERT_TRUE(reader);
+  for (const char* write : {"UPDATE items SET score = score + 1 WHERE grp = 3", "DELETE FROM items WHERE grp = 3",
+                            "INSERT INTO groups_ (id, label) VALUES (999, 'x')"}) {
+    auto plan = reader->explain(write, {});
+    ASSERT_TRUE(plan.has_value()) << write << ": " << plan.error().message;
+    EXPECT_FALSE(plan->root.children.empty() && plan->root.relation.empty()) << write;
+  }
+  // The session is still read-only: a write is refused, and nothing changed.
+  EXPECT_FALSE(reader->execute("DELETE FROM items WHERE grp = 3", {}).has_value());
+  EXPECT_EQ(state(), before);
 }
 
 TEST_F(MysqlExplain, AnalyzeReportsActualRows) {

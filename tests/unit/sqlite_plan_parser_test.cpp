@@ -2,6 +2,7 @@
 
 #include <filesystem>
 
+#include "analyzer/sql/plan_aliases.hpp"
 #include "gtest/gtest.h"
 #include "tests/support/test_env.hpp"
 
@@ -253,7 +254,7 @@ namespace {
 TEST(SqlitePlanParser, AliasesResolveToTheTablesOfTheStatement) {
   auto plan = parse_sqlite_plan_text("QUERY PLAN\n|--SCAN o\n`--SEARCH c USING INTEGER PRIMARY KEY (rowid=?)\n");
   ASSERT_TRUE(plan) << plan.error().message;
-  resolve_aliases(*plan, "SELECT o.id, c.email FROM orders o JOIN customers c ON c.id = o.customer_id");
+  sql::resolve_plan_aliases(*plan, "SELECT o.id, c.email FROM orders o JOIN customers c ON c.id = o.customer_id");
   ASSERT_EQ(plan->root.children.size(), 2u);
   EXPECT_EQ(plan->root.children[0].relation, "orders");
   EXPECT_EQ(plan->root.children[0].alias, "o");
@@ -263,7 +264,7 @@ TEST(SqlitePlanParser, AliasesResolveToTheTablesOfTheStatement) {
   // A name that is no alias, and an alias that is also a table of the statement, stay as written.
   auto other = parse_sqlite_plan_text("QUERY PLAN\n|--SCAN pets\n`--SCAN owners\n");
   ASSERT_TRUE(other) << other.error().message;
-  resolve_aliases(*other, "SELECT * FROM pets, owners pets2, pets owners WHERE 1");
+  sql::resolve_plan_aliases(*other, "SELECT * FROM pets, owners pets2, pets owners WHERE 1");
   EXPECT_EQ(other->root.children[0].relation, "pets");
   EXPECT_EQ(other->root.children[1].relation, "owners");
   EXPECT_EQ(other->root.children[1].alias, "");

@@ -11,9 +11,10 @@
 #include "analyzer/engines/mysql/mysql_introspect.hpp"
 #include "analyzer/engines/mysql/mysql_session.hpp"
 #include "analyzer/engines/socket_deadline.hpp"
+#include "analyzer/sql/plan_aliases.hpp"
 #include "analyzer/sql/render.hpp"
-#include "analyzer/sql/split_statements.hpp"
 #include "analyzer/sql/side_effects.hpp"
+#include "analyzer/sql/split_statements.hpp"
 #include "fmt/format.h"
 
 namespace dbvet::engines::mysql {
@@ -48,9 +49,19 @@ class MysqlConnection final : public Connection {
 
   Expected<model::Plan> explain(const std::string& sql, const ExplainOptions& options) override {
     if (!options.analyze) {
+      // EXPLAIN of a write runs nothing, but a read-only session refuses it (error 1792): it goes
+      // in a transaction of its own, opened read-write for the EXPLAIN alone and rolled back.
+      const bool writing = is_writing_statement(sql);
+      if (writing) {
+        if (auto status = session_->exec("START TRANSACTION READ WRITE"); !status) return status.error();
+      }
       auto rows = session_->query("EXPLAIN FORMAT=JSON " + sql);
+      if (writing) {
+        if (auto rollback = session_->exec("ROLLBACK"); !rollback) return rollback.error();
+      }
       if (!rows) return rows.error();
-      return finish(first_cell(*rows), session_->is_mariadb() ? parse_mariadb_explain_json : parse_mysql8_explain_json);
+      return finish(sql, first_cell(*rows),
+                    session_->is_mariadb() ? parse_mariadb_explain_json : parse_mysql8_explain_json);
     }
     if (!options_.allow_writes) {
       if (auto refused = refuse_side_effects(sql, engine(), describe()); !refused) return refused.error();
@@ -71,7 +82,8 @@ class MysqlConnection final : public Connection {
       if (!rollback) return rollback.error();
     }
     if (!rows) return rows.error();
-    return finish(first_cell(*rows), session_->is_mariadb() ? parse_mariadb_explain_json : parse_mysql8_explain_tree);
+    return finish(sql, first_cell(*rows),
+                  session_->is_mariadb() ? parse_mariadb_explain_json : parse_mysql8_explain_tree);
   }
 
   // The counters an analyzed write would advance: the AUTO_INCREMENT of each table it inserts into
@@ -231,11 +243,13 @@ class MysqlConnection final : public Connection {
     return out;
   }
 
-  Expected<model::Plan> finish(const std::string& text, Expected<model::Plan> (*parse)(const std::string&)) {
+  Expected<model::Plan> finish(const std::string& sql, const std::string& text,
+                               Expected<model::Plan> (*parse)(const std::string&)) {
     auto plan = parse(text);
     if (!plan) {
       return core::make_error(plan.error().kind, fmt::format("{}: {}", session_->target(), plan.error().message));
     }
+    sql::resolve_plan_aliases(*plan, sql);  // "table_name" is the alias
     plan->engine_version = session_->version();
     return plan;
   }

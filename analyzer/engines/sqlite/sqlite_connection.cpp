@@ -3,6 +3,7 @@
 #include <chrono>
 
 #include "analyzer/engines/sqlite/sqlite_plan_parser.hpp"
+#include "analyzer/sql/plan_aliases.hpp"
 #include "fmt/format.h"
 
 namespace dbvet::engines::sqlite {
@@ -50,7 +51,7 @@ Expected<model::Plan> SqliteConnection::explain(const std::string& sql, const Ex
     auto parsed = parse_sqlite_query_plan(rows);
     if (!parsed) return core::make_error(core::ErrorKind::internal, describe() + ": " + parsed.error().message);
     plan = std::move(*parsed);
-    resolve_aliases(plan, sql);
+    sql::resolve_plan_aliases(plan, sql);
   }
   plan.engine_version = sqlite3_libversion();
   if (options.analyze) {

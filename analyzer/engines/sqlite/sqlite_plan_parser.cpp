@@ -8,7 +8,6 @@
 #include <regex>
 #include <set>
 
-#include "analyzer/sql/query_shape.hpp"
 #include "fmt/format.h"
 
 namespace dbvet::engines::sqlite {
@@ -403,42 +402,6 @@ core::Expected<model::Plan> parse_sqlite_plan_text(std::string_view text) {
   return text_error(first + 1,
                     "expected 'QUERY PLAN', a '|--' tree line, or 'id|parent|notused|detail' / "
                     "'selectid|order|from|detail' rows");
-}
-
-namespace {
-
-std::string folded(std::string text) {
-  for (auto& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return text;
-}
-
-void resolve_node(model::PlanNode& node, const std::map<std::string, std::string>& tables) {
-  if (!node.relation.empty() && node.alias.empty()) {
-    if (auto it = tables.find(folded(node.relation)); it != tables.end()) {
-      node.alias = node.relation;
-      node.relation = it->second;
-    }
-  }
-  for (auto& child : node.children) resolve_node(child, tables);
-}
-
-}  // namespace
-
-void resolve_aliases(model::Plan& plan, const std::string& sql) {
-  auto shape = sql::analyze_query(sql);
-  if (!shape) return;
-  std::map<std::string, std::string> tables;  // alias (folded) -> table
-  std::set<std::string> names;
-  for (const auto& usage : shape->tables) names.insert(folded(usage.name));
-  for (const auto& usage : shape->tables) {
-    auto alias = folded(usage.alias);
-    // An alias that is also a table's name in the statement is ambiguous: left as SQLite wrote it.
-    if (alias.empty() || alias == folded(usage.name) || names.count(alias)) continue;
-    auto [it, inserted] = tables.emplace(alias, usage.name);
-    if (!inserted && folded(it->second) != folded(usage.name)) it->second.clear();  // one alias, two tables
-  }
-  std::erase_if(tables, [](const auto& entry) { return entry.second.empty(); });
-  resolve_node(plan.root, tables);
 }
 
 }  // namespace dbvet::engines::sqlite

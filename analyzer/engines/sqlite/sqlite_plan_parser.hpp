@@ -25,10 +25,6 @@ struct EqpRow {
 // rows, in order (several SCAN/SEARCH rows at one level are the loops of a join, outermost first).
 core::Expected<model::Plan> parse_sqlite_query_plan(const std::vector<EqpRow>& rows);
 
-// SQLite 3.36+ names a table by its alias alone ("SCAN o"): puts the table's name in `relation`
-// and the alias in `alias`, reading the aliases from the statement. Names that are no alias stay.
-void resolve_aliases(model::Plan& plan, const std::string& sql);
-
 // Parses text output: the shell's tree ("QUERY PLAN\n|--SCAN t\n`--..."), 3.24+ rows as
 // "id|parent|notused|detail" lines, or pre-3.24 "selectid|order|from|detail" lines ("0|0|0|SCAN
 // TABLE t"), whose subqueries are attached under the row that names them ("EXECUTE SCALAR

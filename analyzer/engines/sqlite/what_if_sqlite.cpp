@@ -7,6 +7,7 @@
 
 #include "analyzer/engines/sqlite/sqlite_handle.hpp"
 #include "analyzer/engines/sqlite/sqlite_plan_parser.hpp"
+#include "analyzer/sql/plan_aliases.hpp"
 #include "analyzer/sql/query_shape.hpp"
 #include "analyzer/sql/render.hpp"
 #include "fmt/format.h"
@@ -366,7 +367,7 @@ core::Expected<model::WhatIfResult> SqliteWhatIf::plan_with(const std::string& s
   }
   auto plan = parse_sqlite_query_plan(rows);
   if (!plan) return plan.error();
-  resolve_aliases(*plan, sql);
+  sql::resolve_plan_aliases(*plan, sql);
   Filters filters;
   if (auto shape = sql::analyze_query(sql)) {
     for (const auto& usage : shape->tables) {
