@@ -20,6 +20,14 @@ std::string lower(std::string text) {
 
 bool same_table(const std::string& a, const std::string& b) { return lower(a) == lower(b); }
 
+// "340 kB", "12 MB", "1.5 GB": as a person writes a size (never "about 0 MB").
+std::string size_text(int64_t bytes) {
+  const double b = static_cast<double>(bytes);
+  if (b < 1 << 20) return fmt::format("{:.0f} kB", std::max(1.0, b / 1024));
+  if (b < 1 << 30) return fmt::format("{:.0f} MB", b / (1 << 20));
+  return fmt::format("{:.1f} GB", b / (1 << 30));
+}
+
 std::string key_of(const model::IndexCandidate& c) {
   std::string key = lower(c.table) + "(";
   for (size_t i = 0; i < c.columns.size(); ++i) key += (c.is_expression(i) ? "e:" : "") + lower(c.columns[i]) + ",";
@@ -318,7 +326,7 @@ bool too_large(const model::IndexCandidate& candidate, const model::Schema& sche
   if (options.max_index_bytes <= 0) return false;
   auto bytes = estimated_index_bytes(candidate, schema);
   if (!bytes || *bytes <= options.max_index_bytes) return false;
-  note(fmt::format("{}: left out by --max-index-size: about {} MB", candidate.name(), (*bytes + (1 << 19)) >> 20));
+  note(fmt::format("{}: left out by --max-index-size: about {}", candidate.name(), size_text(*bytes)));
   return true;
 }
 
@@ -686,8 +694,7 @@ std::vector<model::Recommendation> advise_indexes(const std::vector<ClassWork>& 
     if (options.max_index_bytes > 0) {
       auto bytes = estimated_index_bytes(entry->candidate, schema);
       if (bytes && *bytes > options.max_index_bytes) {
-        note(fmt::format("{}: left out by --max-index-size: about {} MB", entry->candidate.name(),
-                         (*bytes + (1 << 19)) >> 20));
+        note(fmt::format("{}: left out by --max-index-size: about {}", entry->candidate.name(), size_text(*bytes)));
         continue;
       }
     }

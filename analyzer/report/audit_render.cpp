@@ -1,5 +1,7 @@
 #include "analyzer/report/audit_render.hpp"
 
+#include <cmath>
+
 #include "analyzer/core/json_envelope.hpp"
 #include "fmt/format.h"
 #include "nlohmann/json.hpp"
@@ -21,8 +23,18 @@ std::string gain(const json& r) {
   const auto &before = r.at("cost_before"), &after = r.at("cost_after"), &improvement = r.at("improvement");
   if (!before.is_number() || !after.is_number() || !improvement.is_number()) return "";
   const std::string verified = str(r.at("verified"));
-  return fmt::format("cost {:.0f} -> {:.0f} ({:.0f}% less, {})", before.get<double>(), after.get<double>(),
-                     improvement.get<double>() * 100, verified == "estimate" ? "estimate" : "verified: " + verified);
+  // As a person writes them: "cost 0.42 -> 0.18", "12% more" rather than "-12% less".
+  auto cost = [](double value) {
+    return std::fabs(value) >= 100 ? fmt::format("{:.0f}", value)
+           : std::fabs(value) >= 1 ? fmt::format("{:.1f}", value)
+                                   : fmt::format("{:.2g}", value);
+  };
+  const double change = improvement.get<double>() * 100;
+  const std::string how = std::lround(change) == 0 ? "no change"
+                          : change > 0             ? fmt::format("{:.0f}% less", change)
+                                                   : fmt::format("{:.0f}% more", -change);
+  return fmt::format("cost {} -> {} ({}, {})", cost(before.get<double>()), cost(after.get<double>()), how,
+                     verified == "estimate" ? "estimate" : "verified: " + verified);
 }
 
 std::string action(const json& r) {

@@ -74,9 +74,10 @@ std::string render_digest_text(const json& doc) {
   out += fmt::format("# {:=>4} {:=<34} {:=>14} {:=>6} {:=>8} {:=>8} {:=<20}\n", "", "", "", "", "", "", "");
   for (const auto& c : doc["classes"]) {
     const json& qt = c["query_time"];
-    out += fmt::format("# {:>4} 0x{:<32} {:>7.4f} {:>5.1f}% {:>6} {:>8.4f} {:>8.4f} {}\n", c["rank"].get<int>(),
-                       str(c, "id"), num(qt["sum"]), num(c["share"]) * 100, c["count"].get<uint64_t>(), num(qt["avg"]),
-                       num(qt["p95"]), one_line(str(c, "fingerprint"), 60));
+    auto seconds = [](double v) { return std::isnan(v) ? std::string("-") : fmt::format("{:.4f}", v); };
+    out += fmt::format("# {:>4} 0x{:<32} {:>7.4f} {:>5.1f}% {:>6} {:>8} {:>8} {}\n", c["rank"].get<int>(), str(c, "id"),
+                       num(qt["sum"]), num(c["share"]) * 100, c["count"].get<uint64_t>(), seconds(num(qt["avg"])),
+                       seconds(num(qt["p95"])), one_line(str(c, "fingerprint"), 60));
   }
   for (const auto& c : doc["classes"]) {
     const json& qt = c["query_time"];

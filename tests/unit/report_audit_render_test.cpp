@@ -72,3 +72,33 @@ TEST(AuditRender, MarkdownShowsInputTimingAndApplied) {
 
 }  // namespace
 }  // namespace dbvet::report
+
+namespace dbvet::report {
+namespace {
+
+// Gains as a person writes them: "12% more", not "-12% less"; small costs keep their digits
+// (MariaDB's "cost 0 -> 0 (48% less)").
+TEST(AuditRender, GainsReadAsAPersonWritesThem) {
+  pipeline::AuditResult result;
+  result.engine = "mariadb";
+  auto recommendation = [](double before, double after) {
+    model::Recommendation r;
+    r.type = model::RecommendationType::index;
+    r.table = "t";
+    r.ddl = "CREATE INDEX i ON t (a)";
+    r.cost_before = before;
+    r.cost_after = after;
+    r.improvement = 1 - after / before;
+    r.verified = "sandbox";
+    return r;
+  };
+  result.recommendations = {recommendation(0.42, 0.22), recommendation(100, 103), recommendation(50, 50.1)};
+  auto text = render_audit_text(pipeline::audit_to_json(result, "audit"), {});
+  EXPECT_NE(text.find("cost 0.42 -> 0.22 (48% less, verified: sandbox)"), std::string::npos) << text;
+  EXPECT_NE(text.find("cost 100 -> 103 (3% more, verified: sandbox)"), std::string::npos) << text;
+  EXPECT_NE(text.find("cost 50.0 -> 50.1 (no change, verified: sandbox)"), std::string::npos) << text;
+  EXPECT_EQ(text.find("-3% less"), std::string::npos) << text;
+}
+
+}  // namespace
+}  // namespace dbvet::report
