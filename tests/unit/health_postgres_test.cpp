@@ -89,33 +89,24 @@ TEST(HealthPostgres, DuplicateAndPrefixIndexes) {
 // health said drop idx_pets_owner_created as unused (43 scans) and drop idx_pets_owner because
 // idx_pets_owner_created covers it: following both removed both. The narrow one in use stays.
 TEST(HealthPostgres, ACoveredIndexInUseIsKeptWhenItsCoveringIndexIsUnused) {
-  auto rows =
-      make_result({"schema", "table", "index", "method", "is_unique", "is_primary", "is_valid", "predicate", "columns",
-                   "bytes", "idx_scan"},
-                  {
-                      {"public", "pets", "idx_pets_owner", "btree", "f", "f", "t", "", "owner_id", "8192", "9000"},
-                      {"public", "pets", "idx_pets_owner_created", "btree", "f", "f", "t", "",
-                       "owner_id\x1f"
-                       "created_at",
-                       "8192", "43"},
-                  });
-  auto result = postgres::evaluate_duplicate_indexes(rows, kDefaults);
+  auto owner_indexes = [](const char* covering_scans) {
+    return make_result({"schema", "table", "index", "method", "is_unique", "is_primary", "is_valid", "predicate",
+                        "columns", "bytes", "idx_scan"},
+                       {
+                           {"public", "pets", "idx_pets_owner", "btree", "f", "f", "t", "", "owner_id", "8192", "9000"},
+                           {"public", "pets", "idx_pets_owner_created", "btree", "f", "f", "t", "",
+                            "owner_id\x1f"
+                            "created_at",
+                            "8192", covering_scans},
+                       });
+  };
+  auto result = postgres::evaluate_duplicate_indexes(owner_indexes("43"), kDefaults);
   ASSERT_EQ(result.findings.size(), 1u);
   EXPECT_EQ(result.findings[0].severity, model::Severity::info);  // not a drop
   EXPECT_NE(result.findings[0].message.find("keep idx_pets_owner"), std::string::npos) << result.findings[0].message;
 
   // The covering index in use: the narrow one is the one to drop, as before.
-  auto used =
-      make_result({"schema", "table", "index", "method", "is_unique", "is_primary", "is_valid", "predicate", "columns",
-                   "bytes", "idx_scan"},
-                  {
-                      {"public", "pets", "idx_pets_owner", "btree", "f", "f", "t", "", "owner_id", "8192", "9000"},
-                      {"public", "pets", "idx_pets_owner_created", "btree", "f", "f", "t", "",
-                       "owner_id\x1f"
-                       "created_at",
-                       "8192", "5000"},
-                  });
-  auto dropped = postgres::evaluate_duplicate_indexes(used, kDefaults);
+  auto dropped = postgres::evaluate_duplicate_indexes(owner_indexes("5000"), kDefaults);
   ASSERT_EQ(dropped.findings.size(), 1u);
   EXPECT_EQ(dropped.findings[0].severity, model::Severity::warning);
 }
