@@ -216,6 +216,23 @@ TEST_F(Golden, Compare) {
     check("compare", format, {"compare", path("base.json"), path("head.json")}, 1);
 }
 
+// Plan contracts: one that holds, one that breaks (a run-time sort), one not for SQLite.
+TEST_F(Golden, Check) {
+  std::ofstream(path("contracts.toml"))
+      << "[[contract]]\nname = \"owner-pets\"\n"
+      << "sql = \"SELECT pet_id, name FROM pets WHERE owner_id = 3 ORDER BY created_at\"\n"
+      << "uses_index = \"idx_pets_owner_created\"\nno_sort_without_index = true\n"
+      << "max_cost = 10\n\n"
+      << "[[contract]]\nname = \"leaderboard\"\n"
+      << "sql = \"SELECT user_id, score FROM leaderboard_scores WHERE season = 4 "
+         "ORDER BY score DESC LIMIT 100\"\n"
+      << "no_sort_without_index = true\nno_full_scan_above_rows = 100\n\n"
+      << "[[contract]]\nname = \"wallet\"\nengines = [\"mariadb\"]\n"
+      << "sql = \"SELECT 1\"\nmax_cost = 1\n";
+  for (const std::string format : {"text", "json", "md", "junit", "sarif", "github"})
+    check("check", format, {"check", db(), "--contracts", path("contracts.toml")}, 1);
+}
+
 TEST_F(Golden, RulesList) {
   for (const std::string format : {"text", "json", "md"}) check("rules-list", format, {"rules", "list"});
 }
