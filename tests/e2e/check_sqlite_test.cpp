@@ -213,6 +213,23 @@ TEST_F(CheckSqlite, ABrokenStatementFailsItsContract) {
   EXPECT_NE(doc["contracts"][0]["error"].get<std::string>().find("no_such_table"), std::string::npos);
 }
 
+// Read-only: p95_ms never executes a writing statement, and the target's bytes stay the same.
+TEST_F(CheckSqlite, TimingAWriteIsRefusedAndTheTargetIsUnchanged) {
+  ASSERT_NE(db_, nullptr);
+  auto dir = scratch_dir("check_sqlite_write");
+  write(dir / "c.toml",
+        "[[contract]]\nname = \"rename\"\nsql = \"UPDATE pets SET name = 'x' WHERE pet_id = 1\"\np95_ms = 100\n");
+  std::string before = read_file(*db_);
+  auto result = run_dbvet({"check", target(), "--contracts", (dir / "c.toml").string(), "--format", "json"});
+  EXPECT_EQ(result.exit_code, 1) << result.out << result.err;
+  auto doc = json::parse(result.out);
+  const auto& assertion = doc["contracts"][0]["assertions"][0];
+  EXPECT_EQ(assertion["status"], "fail");
+  EXPECT_NE(assertion["message"].get<std::string>().find("runs only reading statements"), std::string::npos)
+      << assertion.dump();
+  EXPECT_EQ(read_file(*db_), before);
+}
+
 TEST_F(CheckSqlite, ABadContractsFileIsAUsageErrorNamingTheLine) {
   ASSERT_NE(db_, nullptr);
   auto dir = scratch_dir("check_sqlite_bad");

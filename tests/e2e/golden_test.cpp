@@ -260,6 +260,8 @@ TEST_F(Golden, HelpListsTheFormats) {
   auto health = run_dbvet({"health", "--help"});
   EXPECT_NE(health.out.find("Formats (--format): text, json, md, prom, html, sarif, junit, github"), std::string::npos)
       << health.out;
+  auto check = run_dbvet({"check", "--help"});
+  EXPECT_NE(check.out.find("Formats (--format): text, json, md, junit, sarif, github"), std::string::npos) << check.out;
   auto audit = run_dbvet({"audit", "--help"});
   EXPECT_NE(audit.out.find("Formats (--format): text, json, md, html, sarif, junit, github"), std::string::npos)
       << audit.out;
