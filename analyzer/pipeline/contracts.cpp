@@ -8,6 +8,7 @@
 
 #include "analyzer/core/toml_document.hpp"
 #include "analyzer/model/dialect.hpp"
+#include "analyzer/util/ascii.hpp"
 #include "fmt/format.h"
 
 namespace dbvet::pipeline {
@@ -26,11 +27,6 @@ core::Error at(const std::string& path, int line, const std::string& message) {
 }
 
 int line_of(const toml::node& node) { return static_cast<int>(node.source().begin.line); }
-
-std::string lower(std::string text) {
-  for (auto& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return text;
-}
 
 bool valid_name(const std::string& name) {
   if (name.empty() || name.size() > 100 || name.front() == '.') return false;
@@ -256,12 +252,12 @@ AssertionResult judge(const Assertion& assertion, const model::Plan& plan, const
       std::set<std::string> used;
       std::vector<std::string> used_order;
       model::visit(plan.root, [&](const model::PlanNode& node, int) {
-        if (!node.index.empty() && used.insert(lower(node.index)).second) used_order.push_back(node.index);
+        if (!node.index.empty() && used.insert(util::to_lower(node.index)).second) used_order.push_back(node.index);
       });
       std::string expected, missing;
       for (const auto& name : assertion.names) {
         expected += (expected.empty() ? "" : ", ") + name;
-        if (!used.count(lower(name))) missing += (missing.empty() ? "" : ", ") + name;
+        if (!used.count(util::to_lower(name))) missing += (missing.empty() ? "" : ", ") + name;
       }
       std::string actual;
       for (const auto& name : used_order) actual += (actual.empty() ? "" : ", ") + name;
