@@ -6,6 +6,7 @@ CommandRun setup_advise(CLI::App& app);
 CommandRun setup_audit(CLI::App& app);
 CommandRun setup_bench(CLI::App& app);
 CommandRun setup_capture(CLI::App& app);
+CommandRun setup_check(CLI::App& app);
 CommandRun setup_compare(CLI::App& app);
 CommandRun setup_digest(CLI::App& app);
 CommandRun setup_explain(CLI::App& app);
@@ -21,6 +22,7 @@ const std::vector<CommandEntry>& command_table() {
       {"audit", "Find what costs the most and what to do about it (the main job)", setup_audit, "audit"},
       {"bench", "Benchmark a workload against its variants, with SLAs", setup_bench},
       {"capture", "Capture query statistics from a live server or a workload run", setup_capture, "digest"},
+      {"check", "Check plan contracts: indexes used, no full scans, costs, SLAs, plan snapshots", setup_check, "check"},
       {"compare", "Compare two benchmark results statistically", setup_compare, "compare"},
       {"digest", "Aggregate slow query logs by fingerprint", setup_digest, "digest"},
       {"explain", "Show the plan of a statement on any engine", setup_explain, "explain"},

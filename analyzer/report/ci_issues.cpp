@@ -119,6 +119,44 @@ void add_health_findings(const json& doc, std::vector<CiIssue>& issues) {
   }
 }
 
+// A broken assertion of a plan contract, at its line of the contracts file; a contract whose
+// statement failed, at the contract's line.
+void add_check_failures(const json& doc, std::vector<CiIssue>& issues) {
+  const std::string file = text_of(doc, "contracts_file");
+  const std::string engine = doc.contains("target") ? text_of(doc["target"], "engine") : std::string();
+  for (const auto& contract : doc.value("contracts", json::array())) {
+    const std::string name = text_of(contract, "name");
+    auto add = [&](const std::string& assertion, int line, const std::string& message, json properties) {
+      CiIssue issue;
+      issue.rule = "contract-" + assertion;
+      for (auto& c : issue.rule) c = c == '_' ? '-' : c;
+      issue.severity = "error";
+      issue.message = message;  // the contract and the engine are its objects (ci_where)
+      issue.help_path = "docs/commands/check.md";
+      issue.file = file;
+      issue.line = line;
+      issue.objects.emplace_back("contract", name);
+      issue.objects.emplace_back("engine", engine);
+      issue.properties = std::move(properties);
+      issue.fingerprint = stable_hash(fingerprint_parts(issue));
+      issues.push_back(std::move(issue));
+    };
+    if (text_of(contract, "status") == "error") {
+      add("query", contract.value("line", 0), "the statement failed: " + text_of(contract, "error"),
+          {{"sql", contract.contains("query") ? text_of(contract["query"], "sql") : std::string()}});
+      continue;
+    }
+    for (const auto& assertion : contract.value("assertions", json::array())) {
+      if (text_of(assertion, "status") != "fail") continue;
+      json properties = {{"expected", text_of(assertion, "expected")}, {"actual", text_of(assertion, "actual")}};
+      if (text_of(assertion, "assertion") == "plan_unchanged" && contract.contains("plan_diff")) {
+        properties["plan_diff"] = contract["plan_diff"];
+      }
+      add(text_of(assertion, "assertion"), assertion.value("line", 0), text_of(assertion, "message"), properties);
+    }
+  }
+}
+
 }  // namespace
 
 std::vector<CiIssue> ci_issues(const json& doc) {
@@ -130,6 +168,8 @@ std::vector<CiIssue> ci_issues(const json& doc) {
     add_recommendations(doc, issues);
   } else if (kind == "health") {
     add_health_findings(doc, issues);
+  } else if (kind == "check") {
+    add_check_failures(doc, issues);
   }
   return issues;
 }

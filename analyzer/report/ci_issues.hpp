@@ -1,6 +1,6 @@
 #pragma once
 // What the CI formats (SARIF, JUnit, GitHub annotations) report, read once from a result document:
-// audit and advise findings and recommendations, health findings. Each issue names its rule, the
+// audit and advise findings and recommendations, health findings, broken plan contracts. Each issue names its rule, the
 // objects it is about and, where the result knows it, the input file and line, so that every CI
 // format says the same what and where.
 

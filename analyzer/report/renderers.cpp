@@ -4,6 +4,7 @@
 
 #include "analyzer/core/json_envelope.hpp"
 #include "analyzer/report/audit_render.hpp"
+#include "analyzer/report/check_render.hpp"
 #include "analyzer/report/ci_render.hpp"
 #include "analyzer/report/compare_render.hpp"
 #include "analyzer/report/digest_render.hpp"
@@ -39,6 +40,9 @@ std::string render_digest_md(const json& doc, const RenderOptions&) { return rep
 std::string render_health_text(const json& doc, const RenderOptions& options) {
   return report::render_health_text(doc, options.color);
 }
+std::string render_check_text(const json& doc, const RenderOptions&) { return report::render_check_text(doc); }
+std::string render_check_md(const json& doc, const RenderOptions&) { return report::render_check_markdown(doc); }
+std::string render_check_junit(const json& doc, const RenderOptions&) { return report::render_check_junit(doc); }
 std::string render_health_md(const json& doc, const RenderOptions&) { return report::render_health_markdown(doc); }
 std::string render_health_prometheus(const json& doc, const RenderOptions& options) {
   return render_prometheus(doc, options);

@@ -218,6 +218,23 @@ TEST_F(Golden, Compare) {
     check("compare", format, {"compare", path("base.json"), path("head.json")}, 1);
 }
 
+// Plan contracts: one that holds, one that breaks (a run-time sort), one not for SQLite.
+TEST_F(Golden, Check) {
+  std::ofstream(path("contracts.toml"))
+      << "[[contract]]\nname = \"owner-pets\"\n"
+      << "sql = \"SELECT pet_id, name FROM pets WHERE owner_id = 3 ORDER BY created_at\"\n"
+      << "uses_index = \"idx_pets_owner_created\"\nno_sort_without_index = true\n"
+      << "max_cost = 10\n\n"
+      << "[[contract]]\nname = \"leaderboard\"\n"
+      << "sql = \"SELECT user_id, score FROM leaderboard_scores WHERE season = 4 "
+         "ORDER BY score DESC LIMIT 100\"\n"
+      << "no_sort_without_index = true\nno_full_scan_above_rows = 100\n\n"
+      << "[[contract]]\nname = \"wallet\"\nengines = [\"mariadb\"]\n"
+      << "sql = \"SELECT 1\"\nmax_cost = 1\n";
+  for (const std::string format : {"text", "json", "md", "junit", "sarif", "github"})
+    check("check", format, {"check", db(), "--contracts", path("contracts.toml")}, 1);
+}
+
 TEST_F(Golden, RulesList) {
   for (const std::string format : {"text", "json", "md"}) check("rules-list", format, {"rules", "list"});
 }
@@ -245,6 +262,8 @@ TEST_F(Golden, HelpListsTheFormats) {
   auto health = run_dbvet({"health", "--help"});
   EXPECT_NE(health.out.find("Formats (--format): text, json, md, prom, html, sarif, junit, github"), std::string::npos)
       << health.out;
+  auto check = run_dbvet({"check", "--help"});
+  EXPECT_NE(check.out.find("Formats (--format): text, json, md, junit, sarif, github"), std::string::npos) << check.out;
   auto audit = run_dbvet({"audit", "--help"});
   EXPECT_NE(audit.out.find("Formats (--format): text, json, md, html, sarif, junit, github"), std::string::npos)
       << audit.out;
