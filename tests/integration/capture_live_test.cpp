@@ -6,8 +6,6 @@
 
 #include <chrono>
 #include <fstream>
-#include <future>
-#include <thread>
 
 #include "analyzer/pipeline/live/server_capture.hpp"
 #include "analyzer/pipeline/live/workload_capture.hpp"
@@ -120,11 +118,14 @@ TEST(CaptureLive, PgStatStatementsDeltaSeesOnlyTheInterval) {
   ASSERT_TRUE(connection);
   pipeline::live::ServerCaptureOptions options;
   options.duration = std::chrono::milliseconds(2000);
-  auto pending =
-      std::async(std::launch::async, [&] { return pipeline::live::capture_pg_stat_statements(*connection, options); });
-  std::this_thread::sleep_for(std::chrono::milliseconds(700));
-  for (int i = 4; i <= 5; ++i) db.run("SELECT v FROM capt_delta WHERE id = " + std::to_string(i));
-  auto captured = pending.get();
+  // The interval between the two snapshots: its statements run in the wait, no sleep and no race.
+  std::chrono::milliseconds waited{0};
+  options.wait = [&](std::chrono::milliseconds duration) {
+    waited = duration;
+    for (int i = 4; i <= 5; ++i) db.run("SELECT v FROM capt_delta WHERE id = " + std::to_string(i));
+  };
+  auto captured = pipeline::live::capture_pg_stat_statements(*connection, options);
+  EXPECT_EQ(waited, options.duration);
   ASSERT_TRUE(captured) << captured.error().message;
   const auto* point = class_with(*captured, "from capt_delta where id =");
   ASSERT_NE(point, nullptr);
@@ -176,12 +177,11 @@ TEST(CaptureLive, PerformanceSchemaSnapshotAndDelta) {
 
   pipeline::live::ServerCaptureOptions options;
   options.duration = std::chrono::milliseconds(2000);
-  auto pending =
-      std::async(std::launch::async, [&] { return pipeline::live::capture_performance_schema(*connection, options); });
-  std::this_thread::sleep_for(std::chrono::milliseconds(700));
-  for (int i = 1; i <= 3; ++i)
-    ASSERT_TRUE(db.writer().execute("SELECT v FROM capt_items WHERE id = " + std::to_string(i)));
-  auto delta = pending.get();
+  options.wait = [&](std::chrono::milliseconds) {
+    for (int i = 1; i <= 3; ++i)
+      ASSERT_TRUE(db.writer().execute("SELECT v FROM capt_items WHERE id = " + std::to_string(i)));
+  };
+  auto delta = pipeline::live::capture_performance_schema(*connection, options);
   ASSERT_TRUE(delta) << delta.error().message;
   const auto* later = class_with(*delta, "from capt_items where id =");
   ASSERT_NE(later, nullptr);

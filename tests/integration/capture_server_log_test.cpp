@@ -7,7 +7,6 @@
 
 #include <chrono>
 #include <cstdlib>
-#include <future>
 #include <sstream>
 #include <thread>
 
@@ -87,12 +86,24 @@ TEST(CaptureServerLog, MariaDbSlowLogWholeFileAndInterval) {
 
   pipeline::live::ServerLogOptions options;
   options.duration = std::chrono::milliseconds(2000);
-  auto pending =
-      std::async(std::launch::async, [&] { return pipeline::live::capture_server_log(*connection, options); });
-  std::this_thread::sleep_for(std::chrono::milliseconds(700));
-  for (int i = 1; i <= 2; ++i)
-    ASSERT_TRUE(db.writer().execute("SELECT v FROM capt_slow WHERE id = " + std::to_string(i)));
-  auto interval = pending.get();
+  // The interval between the two sizes of the log: its statements run in the wait, no timer. MariaDB
+  // writes a statement's slow-log entry after the client has its result, so the wait ends when the
+  // server has logged a last statement of the session (a wait on the server, bounded).
+  const std::string end_of_interval = "SELECT 'end of interval " + db.name() + "'";
+  std::chrono::milliseconds waited{0};
+  options.wait = [&](std::chrono::milliseconds duration) {
+    waited = duration;
+    for (int i = 1; i <= 2; ++i)
+      ASSERT_TRUE(db.writer().execute("SELECT v FROM capt_slow WHERE id = " + std::to_string(i)));
+    ASSERT_TRUE(db.writer().execute(end_of_interval));
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (testing::read_file(location->path).find(end_of_interval) == std::string::npos &&
+           std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+  };
+  auto interval = pipeline::live::capture_server_log(*connection, options);
+  EXPECT_EQ(waited, options.duration);
   ASSERT_TRUE(interval) << interval.error().message;
   const auto* later = class_with(*interval, "from capt_slow where id = ?");
   ASSERT_NE(later, nullptr);
@@ -150,11 +161,10 @@ TEST(CaptureServerLog, PostgresWithoutCollectorIsOneClearLineThenLogFile) {
   pipeline::live::ServerLogOptions options;
   options.log_file = log;
   options.duration = std::chrono::milliseconds(2500);
-  auto pending =
-      std::async(std::launch::async, [&] { return pipeline::live::capture_server_log(*connection, options); });
-  std::this_thread::sleep_for(std::chrono::milliseconds(700));
-  for (int i = 1; i <= 4; ++i) db.run("SELECT v FROM capt_pglog WHERE id = " + std::to_string(i));
-  auto captured = pending.get();
+  options.wait = [&](std::chrono::milliseconds) {
+    for (int i = 1; i <= 4; ++i) db.run("SELECT v FROM capt_pglog WHERE id = " + std::to_string(i));
+  };
+  auto captured = pipeline::live::capture_server_log(*connection, options);
   ASSERT_TRUE(captured) << captured.error().message;
   EXPECT_EQ(captured->result.format, "postgres-stderr");
   const auto* point = class_with(*captured, "from capt_pglog where id = ?");

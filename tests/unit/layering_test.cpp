@@ -1,13 +1,17 @@
 // The whiteboard of DESIGN.md, enforced: every `#include "..."` of the project's own headers must
 // follow an allowed arrow between layers. A forbidden edge fails with the file, the line and the arrow.
 
+#include <cxxabi.h>
 #include <gtest/gtest.h>
 
+#include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <map>
 #include <regex>
 #include <set>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -131,6 +135,160 @@ TEST(Layering, EveryLayerIsKnown) {
   EXPECT_TRUE(unknown.empty()) << "folders with no row in the whiteboard:" << names;
 }
 
+// --- the link graph: one static library per layer (CMakeLists.txt, dbvet_layer rows) --------------
+
+// Link arrows beyond the include arrows above. The engines' descriptions (URL schemes, names,
+// dialects) are data compiled into a layer of their own, dbvet_engine_catalog, below core: core's URL
+// parser and model's dialect lookup declare the lookups that engines/catalog.cpp defines over them.
+const std::map<std::string, std::set<std::string>>& link_only_arrows() {
+  static const std::map<std::string, std::set<std::string>> arrows = {
+      {"core", {"engine_catalog"}},
+      {"model", {"engine_catalog"}},
+  };
+  return arrows;
+}
+
+// dbvet_<layer> is the library of analyzer/<layer>/ (of rules/; dbvet_bench: benchmarks/).
+std::string layer_of_target(const std::string& target) {
+  std::string name = target.substr(std::string("dbvet_").size());
+  return name == "bench" ? "benchmarks" : name;
+}
+
+bool permitted_link(const std::string& from, const std::string& to) {
+  if (from == "engine_catalog") return false;  // data: links nothing
+  auto row = link_only_arrows().find(from);
+  if (row != link_only_arrows().end() && row->second.count(to)) return true;
+  return to != "engine_catalog" && permitted(from, to);
+}
+
+std::filesystem::path build_dir() {
+  const char* bin = std::getenv("DBVET_BIN");
+  return bin ? fs::path(bin).parent_path() : fs::path();
+}
+
+// layer_links.txt, written by CMake: "dbvet_x: dbvet_y dbvet_z" per layer library.
+std::map<std::string, std::vector<std::string>> layer_links() {
+  std::map<std::string, std::vector<std::string>> links;
+  std::ifstream in(build_dir() / "layer_links.txt");
+  std::string line;
+  while (std::getline(in, line)) {
+    auto colon = line.find(':');
+    if (colon == std::string::npos) continue;
+    auto& row = links[line.substr(0, colon)];
+    std::istringstream rest(line.substr(colon + 1));
+    std::string target;
+    while (rest >> target) row.push_back(target);
+  }
+  return links;
+}
+
+std::set<std::string> closure(const std::map<std::string, std::vector<std::string>>& links, const std::string& from) {
+  std::set<std::string> seen;
+  std::vector<std::string> todo{from};
+  while (!todo.empty()) {
+    auto target = todo.back();
+    todo.pop_back();
+    auto row = links.find(target);
+    if (row == links.end()) continue;
+    for (const auto& next : row->second) {
+      if (seen.insert(next).second) todo.push_back(next);
+    }
+  }
+  return seen;
+}
+
+// The global symbols an archive defines (strong ones: T, D, B, R) or needs (U), by `nm -P`.
+struct ArchiveSymbols {
+  std::set<std::string> defined;
+  std::set<std::string> undefined;
+};
+
+ArchiveSymbols archive_symbols(const fs::path& archive) {
+  ArchiveSymbols symbols;
+  std::string command = "nm -g -P '" + archive.string() + "' 2>/dev/null";
+  FILE* pipe = popen(command.c_str(), "r");
+  if (!pipe) return symbols;
+  char buffer[8192];
+  while (std::fgets(buffer, sizeof buffer, pipe)) {
+    std::istringstream line(buffer);
+    std::string name, type;
+    if (!(line >> name >> type) || name.ends_with(':') || name.ends_with("]:")) continue;
+    if (type == "U") {
+      symbols.undefined.insert(name);
+    } else if (type == "T" || type == "D" || type == "B" || type == "R") {
+      symbols.defined.insert(name);
+    }
+  }
+  pclose(pipe);
+  return symbols;
+}
+
+std::string demangled(const std::string& name) {
+  int status = 0;
+  char* text = abi::__cxa_demangle(name.c_str(), nullptr, nullptr, &status);
+  std::string result = status == 0 && text ? text : name;
+  std::free(text);
+  return result;
+}
+
+TEST(Layering, EveryLayerLinkFollowsAnAllowedArrow) {
+  auto links = layer_links();
+  ASSERT_GE(links.size(), 15u) << "no layer libraries in " << (build_dir() / "layer_links.txt")
+                               << ": CMakeLists.txt builds one static library per layer (dbvet_layer rows)";
+  std::string forbidden;
+  for (const auto& [target, linked] : links) {
+    for (const auto& to : linked) {
+      if (!permitted_link(layer_of_target(target), layer_of_target(to)))
+        forbidden += "  " + target + " -> " + to + "\n";
+    }
+  }
+  EXPECT_TRUE(forbidden.empty()) << "links against DESIGN.md's arrows:\n" << forbidden;
+}
+
+TEST(Layering, LayerLinksHaveNoCycle) {
+  auto links = layer_links();
+  ASSERT_FALSE(links.empty());
+  for (const auto& [target, linked] : links) {
+    EXPECT_FALSE(closure(links, target).count(target)) << target << " reaches itself through its links";
+  }
+}
+
+// The declared links suffice: a symbol a layer's objects need, defined by another layer's library,
+// comes from a library it links (directly or through the layers it links). A call through a
+// declaration whose definition lives in a layer above (a hidden arrow) fails here, even when the
+// executable links because everything ends up in it.
+TEST(Layering, EverySymbolALayerNeedsComesFromALayerItLinks) {
+  auto links = layer_links();
+  ASSERT_FALSE(links.empty());
+  std::map<std::string, std::string> definer;
+  std::map<std::string, ArchiveSymbols> symbols;
+  for (const auto& [target, linked] : links) {
+    auto archive = build_dir() / ("lib" + target + ".a");
+    ASSERT_TRUE(fs::exists(archive)) << archive;
+    symbols[target] = archive_symbols(archive);
+    ASSERT_FALSE(symbols[target].defined.empty() && target != "dbvet_engine_catalog")
+        << "nm read nothing from " << archive;
+    for (const auto& name : symbols[target].defined) definer.emplace(name, target);
+  }
+  std::map<std::string, std::set<std::string>> missing;  // "from -> to" -> a few symbols
+  for (const auto& [target, own] : symbols) {
+    auto reachable = closure(links, target);
+    for (const auto& name : own.undefined) {
+      auto found = definer.find(name);
+      if (found == definer.end() || found->second == target || reachable.count(found->second)) continue;
+      auto& examples = missing[target + " -> " + found->second];
+      if (examples.size() < 3) examples.insert(demangled(name));
+    }
+  }
+  std::string report;
+  for (const auto& [arrow, examples] : missing) {
+    report += "  " + arrow + ":";
+    for (const auto& name : examples) report += " " + name + ";";
+    report += "\n";
+  }
+  EXPECT_TRUE(missing.empty()) << "layers that need symbols of a layer they do not link:\n" << report;
+}
+
 // The checker itself: a forbidden arrow is caught.
 TEST(Layering, ForbiddenArrowsAreRecognised) {
   EXPECT_FALSE(permitted("rules", "engines"));
@@ -140,6 +298,12 @@ TEST(Layering, ForbiddenArrowsAreRecognised) {
   EXPECT_TRUE(permitted("pipeline", "rules"));
   EXPECT_EQ(layer_of("analyzer/report/renderers.cpp"), "report");
   EXPECT_EQ(layer_of("rules/plan/full_scan.cpp"), "rules");
+  EXPECT_TRUE(permitted_link("core", "engine_catalog"));
+  EXPECT_FALSE(permitted_link("core", "engines"));
+  EXPECT_FALSE(permitted_link("engine_catalog", "core"));
+  EXPECT_FALSE(permitted_link("rules", "pipeline"));
+  EXPECT_TRUE(permitted_link("pipeline", "rules"));
+  EXPECT_EQ(layer_of_target("dbvet_bench"), "benchmarks");
 }
 
 }  // namespace

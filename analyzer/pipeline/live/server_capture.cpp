@@ -1,7 +1,5 @@
 #include "analyzer/pipeline/live/server_capture.hpp"
 
-#include <thread>
-
 #include "fmt/format.h"
 
 namespace dbvet::pipeline::live {
@@ -15,7 +13,7 @@ core::Expected<LiveCapture> capture_with(engines::Connection& connection, const 
   if (!first) return first.error();
   std::vector<ServerStatement> rows = std::move(*first);
   if (options.duration.count() > 0) {
-    std::this_thread::sleep_for(options.duration);
+    options.wait(options.duration);
     auto second = read(connection, options.all_databases);
     if (!second) return second.error();
     rows = subtract(*second, rows);

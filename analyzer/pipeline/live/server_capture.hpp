@@ -7,6 +7,7 @@
 
 #include <chrono>
 
+#include "analyzer/core/clock.hpp"
 #include "analyzer/core/expected.hpp"
 #include "analyzer/engines/connection.hpp"
 #include "analyzer/pipeline/live/server_statements.hpp"
@@ -17,6 +18,7 @@ struct ServerCaptureOptions {
   std::chrono::milliseconds duration{0};  // 0: one snapshot
   bool all_databases = false;             // else only the database the target names
   sql::FingerprintMode mode = sql::FingerprintMode::canonical;
+  core::Wait wait = core::sleep_wait;  // waits out `duration` between the two snapshots
 };
 
 // The rows of one snapshot (dbvet's own statements left out).

@@ -7,7 +7,6 @@
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
-#include <thread>
 
 #include "analyzer/capture/line_source.hpp"
 #include "analyzer/pipeline/live/server_capture.hpp"
@@ -160,7 +159,7 @@ core::Expected<LiveCapture> capture_server_log(engines::Connection& connection, 
   uint64_t begin = 0;
   if (options.duration.count() > 0) {
     begin = file_size(location->path);
-    std::this_thread::sleep_for(options.duration);
+    options.wait(options.duration);
   }
   uint64_t end = file_size(location->path);
   if (end < begin) begin = 0;  // rotated or truncated in between: the new file from its start

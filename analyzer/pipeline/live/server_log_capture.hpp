@@ -11,6 +11,7 @@
 #include <string>
 
 #include "analyzer/capture/log_formats.hpp"
+#include "analyzer/core/clock.hpp"
 #include "analyzer/core/expected.hpp"
 #include "analyzer/engines/connection.hpp"
 #include "analyzer/pipeline/live/server_statements.hpp"
@@ -24,6 +25,7 @@ struct ServerLogOptions {
   // The log file, when the server cannot name it (PostgreSQL without the logging collector, whose
   // stderr goes where the server was started) or names it as seen from elsewhere. Empty: asked.
   std::string log_file;
+  core::Wait wait = core::sleep_wait;  // waits out `duration` between the two sizes of the log
 };
 
 // Where the server writes its log, as the server tells it.

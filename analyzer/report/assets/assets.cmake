@@ -1,4 +1,4 @@
-# Embeds the HTML report's assets into dbvet_analyzer: report.css and report.js from this folder,
+# Embeds the HTML report's assets into dbvet_report: report.css and report.js from this folder,
 # and Chart.js, which scripts/bootstrap fetched beforehand (scripts/fetch-assets: pinned version,
 # integrity checked) into DBVET_CHARTJS_DIR. The build itself never touches the network: it only
 # compiles the files into a generated .cpp, so the binary writes pages that need no network and no
@@ -24,4 +24,4 @@ add_custom_command(
   COMMENT "Embedding the HTML report assets"
   VERBATIM)
 
-target_sources(dbvet_analyzer PRIVATE ${DBVET_HTML_ASSETS_CPP})
+target_sources(dbvet_report PRIVATE ${DBVET_HTML_ASSETS_CPP})
