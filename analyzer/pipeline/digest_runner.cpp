@@ -195,12 +195,12 @@ void inherit_before(Part& part, uint64_t at) {
 }  // namespace
 
 namespace {
-// A slow log that starts with the tail of a record (no '#' line before its first record boundary):
-// read in one piece, the reader hands that tail to the record after it, as pt-query-digest does;
-// a part starting at that boundary would not. Returns the boundary not to split at, or 0.
-core::Expected<uint64_t> unsplittable_first_boundary(const std::string& path, capture::LogFormat format,
-                                                     uint64_t size) {
-  if (format != capture::LogFormat::mysql_slow) return uint64_t{0};
+// Whether a slow log starts with the tail of a record (no '#' line before its first record
+// boundary), as a log cut by rotation does. Read in one piece, the reader hands that tail on to
+// the records after it, as pt-query-digest does (it glues the first two of them into one event),
+// so no part boundary can reproduce the sequential reading: such a log is read in one part.
+core::Expected<bool> starts_with_a_records_tail(const std::string& path, capture::LogFormat format, uint64_t size) {
+  if (format != capture::LogFormat::mysql_slow) return false;
   auto source = capture::open_line_source_range(path, 0, size);
   if (!source) return source.error();
   std::string_view line;
@@ -208,20 +208,21 @@ core::Expected<uint64_t> unsplittable_first_boundary(const std::string& path, ca
   std::string previous;
   bool first = true;
   while ((*source)->next(line, offset)) {
-    if (!first && capture::is_split_point(format, previous, line)) return offset;
-    if (!line.empty() && line.front() == '#') return uint64_t{0};  // a header before it: a whole record
+    if (!first && capture::is_split_point(format, previous, line)) return true;
+    if (!line.empty() && line.front() == '#') return false;  // a header first: whole records
     first = false;
     previous = line;
   }
-  return uint64_t{0};
+  return false;
 }
 }  // namespace
 
 core::Expected<std::vector<uint64_t>> plan_split(const std::string& path, capture::LogFormat format, uint64_t size,
                                                  unsigned parts) {
   std::vector<uint64_t> starts{0};
-  auto avoid = unsplittable_first_boundary(path, format, size);
-  if (!avoid) return avoid.error();
+  auto tail_first = starts_with_a_records_tail(path, format, size);
+  if (!tail_first) return tail_first.error();
+  if (*tail_first) return starts;
   for (unsigned k = 1; k < parts; ++k) {
     uint64_t target = size * k / parts;
     if (target <= starts.back()) continue;
@@ -238,7 +239,7 @@ core::Expected<std::vector<uint64_t>> plan_split(const std::string& path, captur
         previous = line;
         continue;
       }
-      if (capture::is_split_point(format, previous, line) && offset != *avoid) {
+      if (capture::is_split_point(format, previous, line)) {
         if (offset > starts.back()) starts.push_back(offset);
         found = true;
         break;
