@@ -12,6 +12,7 @@ CommandRun setup_digest(CLI::App& app);
 CommandRun setup_explain(CLI::App& app);
 CommandRun setup_gen(CLI::App& app);
 CommandRun setup_health(CLI::App& app);
+CommandRun setup_merge(CLI::App& app);
 CommandRun setup_report(CLI::App& app);
 CommandRun setup_rules(CLI::App& app);
 CommandRun setup_sandbox(CLI::App& app);
@@ -28,6 +29,7 @@ const std::vector<CommandEntry>& command_table() {
       {"explain", "Show the plan of a statement on any engine", setup_explain, "explain"},
       {"gen", "Create and load the Virtual Pet sample", setup_gen, "gen"},
       {"health", "Health checks of databases and caches", setup_health, "health"},
+      {"merge", "Combine digest states from many hosts into one digest", setup_merge, "digest"},
       {"report", "Render results and history into one HTML report", setup_report, "report"},
       {"rules", "List and describe the rules", setup_rules, "rules"},
       {"sandbox", "List or remove sandboxes left by a dbvet that was killed", setup_sandbox, "sandbox"},

@@ -90,6 +90,29 @@ double LogHistogram::quantile(double q) const {
   return max_;
 }
 
+std::optional<LogHistogram> LogHistogram::from_parts(Parts parts) {
+  uint64_t sum = parts.zeros;
+  for (uint64_t c : parts.counts) {
+    if (c > parts.count - sum) return std::nullopt;  // also guards the sum against overflow
+    sum += c;
+  }
+  if (sum != parts.count || parts.zeros > parts.count) return std::nullopt;
+  if (!parts.counts.empty() && (parts.counts.front() == 0 || parts.counts.back() == 0)) return std::nullopt;
+  if (!(parts.min <= parts.max) || (parts.count == 0 && (parts.min != 0 || parts.max != 0))) return std::nullopt;
+  // Index range that a double can reach (values up to 1e308 and down to kMinValue).
+  if (parts.first_index < -3000 || parts.first_index + static_cast<int64_t>(parts.counts.size()) > 40000) {
+    return std::nullopt;
+  }
+  LogHistogram h;
+  h.count_ = parts.count;
+  h.zeros_ = parts.zeros;
+  h.first_index_ = parts.first_index;
+  h.counts_ = std::move(parts.counts);
+  h.min_ = parts.min;
+  h.max_ = parts.max;
+  return h;
+}
+
 std::vector<LogHistogram::Bucket> LogHistogram::buckets() const {
   std::vector<Bucket> out;
   if (zeros_) out.push_back({0, 0, zeros_});

@@ -11,6 +11,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <optional>
 #include <vector>
 
 namespace dbvet::digest {
@@ -44,6 +45,18 @@ class LogHistogram {
     uint64_t count = 0;
   };
   std::vector<Bucket> buckets() const;
+
+  // Its exact contents, for a digest state written on one host and merged on another
+  // (digest/state_codec.hpp): restoring them gives a histogram equal to the original.
+  struct Parts {
+    uint64_t count = 0, zeros = 0;
+    int first_index = 0;
+    std::vector<uint64_t> counts;
+    double min = 0, max = 0;
+  };
+  Parts parts() const { return {count_, zeros_, first_index_, counts_, min_, max_}; }
+  // Null when the parts cannot come from a histogram (counts that do not add up).
+  static std::optional<LogHistogram> from_parts(Parts parts);
 
  private:
   void add_other(double value);

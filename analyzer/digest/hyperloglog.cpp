@@ -17,6 +17,17 @@ void HyperLogLog::merge(const HyperLogLog& other) {
   for (size_t i = 0; i < registers_.size(); ++i) registers_[i] = std::max(registers_[i], other.registers_[i]);
 }
 
+std::optional<HyperLogLog> HyperLogLog::from_registers(std::vector<uint8_t> registers) {
+  if (!registers.empty() && registers.size() != (size_t(1) << kPrecision)) return std::nullopt;
+  // add_hash's rank is at most 64 - kPrecision + 1 (the bit it sets bounds it).
+  for (uint8_t r : registers) {
+    if (r > 64 - kPrecision + 1) return std::nullopt;
+  }
+  HyperLogLog h;
+  h.registers_ = std::move(registers);
+  return h;
+}
+
 double HyperLogLog::estimate() const {
   if (registers_.empty()) return 0;
   const double m = static_cast<double>(registers_.size());

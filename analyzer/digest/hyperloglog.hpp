@@ -8,6 +8,7 @@
 #include <bit>
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <vector>
 
 namespace dbvet::digest {
@@ -26,6 +27,11 @@ class HyperLogLog {
   }
   void merge(const HyperLogLog& other);
   double estimate() const;
+
+  // Its registers (empty before the first add), for a digest state written on one host and
+  // merged on another; from_registers is null for registers no sketch can have.
+  const std::vector<uint8_t>& registers() const { return registers_; }
+  static std::optional<HyperLogLog> from_registers(std::vector<uint8_t> registers);
 
  private:
   void allocate();

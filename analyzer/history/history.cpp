@@ -6,6 +6,7 @@
 #include <ctime>
 #include <memory>
 
+#include "analyzer/history/postgres_history.hpp"
 #include "analyzer/util/time.hpp"
 #include "fmt/format.h"
 #include "nlohmann/json.hpp"
@@ -148,6 +149,7 @@ std::string target_of(const nlohmann::json& doc) {
 int current_schema_version() { return kSchemaVersion; }
 
 core::Expected<int> migrate(const std::string& path) {
+  if (postgres::is_url(path)) return postgres::migrate(path);
   auto db = open(path, true);
   if (!db) return db.error();
   return migrate_open(path, db->get());
@@ -158,10 +160,6 @@ core::Expected<int64_t> append(const std::string& path, const std::string& kind,
   if (doc.is_discarded() || !doc.is_object()) {
     return core::make_error(ErrorKind::internal, "history: the result to append is not a JSON object");
   }
-  auto db = open(path, true);
-  if (!db) return db.error();
-  if (auto version = migrate_open(path, db->get()); !version) return version.error();
-
   std::string run_kind = doc.value("kind", kind);
   if (run_kind.empty()) run_kind = kind;
   std::string started_at = doc.contains("started_at") && doc["started_at"].is_string()
@@ -169,6 +167,19 @@ core::Expected<int64_t> append(const std::string& path, const std::string& kind,
                                : util::now_iso8601();
   std::string version = doc.value("dbvet_version", "");
   std::string target = target_of(doc);
+  if (postgres::is_url(path)) {
+    Run run;
+    run.kind = run_kind;
+    run.started_at = started_at;
+    run.target = target;
+    run.dbvet_version = version;
+    run.result = result_json;
+    return postgres::append(path, run);
+  }
+
+  auto db = open(path, true);
+  if (!db) return db.error();
+  if (auto migrated = migrate_open(path, db->get()); !migrated) return migrated.error();
 
   sqlite3_stmt* raw = nullptr;
   if (sqlite3_prepare_v2(db->get(),
@@ -186,6 +197,7 @@ core::Expected<int64_t> append(const std::string& path, const std::string& kind,
 }
 
 core::Expected<std::vector<Run>> load(const std::string& path, const Query& query) {
+  if (postgres::is_url(path)) return postgres::load(path, query);
   auto db = open(path, false);
   if (!db) return db.error();
   auto version = read_version(path, db->get());

@@ -2,7 +2,8 @@
 // The run history: an SQLite file that every command given --history FILE.db appends its result
 // to (health, audit, digest, bench...), read back by `dbvet report --history`. The schema is
 // versioned (schema_version table) and migrated forward on open; a file from a newer dbvet is
-// refused rather than damaged.
+// refused rather than damaged. A postgresql:// URL instead of a file keeps the same history in
+// that database (history/postgres_history.hpp), shared by every host of a fleet.
 
 #include <cstdint>
 #include <optional>

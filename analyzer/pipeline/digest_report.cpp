@@ -5,6 +5,7 @@
 #include <ctime>
 
 #include "analyzer/core/json_envelope.hpp"
+#include "analyzer/sql/fingerprint.hpp"
 #include "fmt/format.h"
 #include "nlohmann/json.hpp"
 
@@ -55,6 +56,30 @@ double round_sig(double v) {
   return std::round(v * scale) / scale;
 }
 
+// The ids other tools give this class, where they can be computed from the log (docs/json/digest.md):
+//   pt_checksum           pt-query-digest's query ID (its `checksum`), for MySQL
+//                         logs: the class id itself in pt mode; in the other modes, that of the
+//                         class's example, whose class in pt-query-digest it names.
+//   pg_query_fingerprint  libpg_query's fingerprint of the example (pganalyze's id), for
+//                         PostgreSQL logs. It is not pg_stat_statements' queryid, which the server
+//                         computes after parse analysis from catalog OIDs and no log text can give;
+//                         nor is MySQL's performance_schema DIGEST (a hash of the server's own token
+//                         ids) computable offline: neither is given.
+json ids_of(const digest::QueryClass& c, sql::FingerprintMode mode, bool mysql, bool postgres) {
+  json ids = json::object();
+  ids["pt_checksum"] = nullptr;
+  if (mode == sql::FingerprintMode::pt) {
+    ids["pt_checksum"] = c.id;
+  } else if (mysql) {
+    ids["pt_checksum"] = sql::pt_checksum(sql::fingerprint_pt(c.example.sql));
+  }
+  ids["pg_query_fingerprint"] = nullptr;
+  if (postgres) {
+    if (auto id = sql::pg_query_fingerprint_id(c.example.sql)) ids["pg_query_fingerprint"] = *id;
+  }
+  return ids;
+}
+
 }  // namespace
 
 json digest_to_json(const DigestResult& result, const ReportOptions& options) {
@@ -79,6 +104,8 @@ json digest_to_json(const DigestResult& result, const ReportOptions& options) {
                     {"last_seen", iso_time(d.last_seen())}};
   json classes = json::array();
   int rank = 0;
+  const bool mysql = result.format.find("mysql") != std::string::npos;
+  const bool postgres = result.format.find("postgres") != std::string::npos;
   for (const digest::QueryClass* c : d.ranked(options.order_by, options.top)) {
     json qt = time_metric(c->query_time);
     const bool has_histogram = c->histogram.count() > 0;  // not for server-aggregated classes
@@ -96,6 +123,7 @@ json digest_to_json(const DigestResult& result, const ReportOptions& options) {
                     {"byte_offset", c->example.byte_offset}};
     classes.push_back({{"rank", ++rank},
                        {"id", c->id},
+                       {"ids", ids_of(*c, d.mode(), mysql, postgres)},
                        {"fingerprint", c->fingerprint},
                        {"count", c->count},
                        {"share", total_us > 0 ? round_sig(double(c->query_time.sum) / total_us) : 0.0},

@@ -13,7 +13,16 @@
 namespace dbvet::pipeline {
 namespace {
 
+// Format detection reads whole lines until it has kHeadBytes and kHeadLines of them: a log whose
+// first line alone is longer (a huge statement, the tail of a record cut by rotation) still shows
+// the lines that tell its format. kMaxHeadBytes bounds it when every line is huge (lines themselves
+// are bounded by capture::kMaxLineBytes).
 constexpr uint64_t kHeadBytes = 64 * 1024;
+constexpr uint64_t kHeadLines = 32;
+constexpr uint64_t kMaxHeadBytes = 2 * capture::kMaxLineBytes;
+bool head_is_enough(uint64_t bytes, uint64_t lines) {
+  return (bytes >= kHeadBytes && lines >= kHeadLines) || bytes >= kMaxHeadBytes;
+}
 constexpr uint64_t kInheritWindow = 1024 * 1024;
 
 struct Part {
@@ -100,7 +109,11 @@ core::Expected<Head> read_stream_head(const std::string& path, std::unique_ptr<c
   Head head;
   std::string_view block;
   uint64_t offset = 0;
-  while (head.text.size() < kHeadBytes && source->next_block(block, offset)) head.text.append(block);
+  uint64_t lines = 0;
+  while (!head_is_enough(head.text.size(), lines) && source->next_block(block, offset)) {
+    head.text.append(block);
+    lines += static_cast<uint64_t>(std::count(block.begin(), block.end(), '\n'));
+  }
   head.oversized = source->oversized();
   // An error after some text is the part's to report, with the digest of what came before.
   if (source->error()) {
@@ -117,9 +130,11 @@ core::Expected<Head> read_head(const std::string& path) {
   Head head;
   std::string_view line;
   uint64_t offset = 0;
-  while (head.text.size() < kHeadBytes && (*source)->next(line, offset)) {
+  uint64_t lines = 0;
+  while (!head_is_enough(head.text.size(), lines) && (*source)->next(line, offset)) {
     head.text.append(line);
     head.text += '\n';
+    ++lines;
   }
   head.oversized = (*source)->oversized();
   if ((*source)->error()) {
@@ -179,9 +194,35 @@ void inherit_before(Part& part, uint64_t at) {
 
 }  // namespace
 
+namespace {
+// Whether a slow log starts with the tail of a record (no '#' line before its first record
+// boundary), as a log cut by rotation does. Read in one piece, the reader hands that tail on to
+// the records after it, as pt-query-digest does (it glues the first two of them into one event),
+// so no part boundary can reproduce the sequential reading: such a log is read in one part.
+core::Expected<bool> starts_with_a_records_tail(const std::string& path, capture::LogFormat format, uint64_t size) {
+  if (format != capture::LogFormat::mysql_slow) return false;
+  auto source = capture::open_line_source_range(path, 0, size);
+  if (!source) return source.error();
+  std::string_view line;
+  uint64_t offset = 0;
+  std::string previous;
+  bool first = true;
+  while ((*source)->next(line, offset)) {
+    if (!first && capture::is_split_point(format, previous, line)) return true;
+    if (!line.empty() && line.front() == '#') return false;  // a header first: whole records
+    first = false;
+    previous = line;
+  }
+  return false;
+}
+}  // namespace
+
 core::Expected<std::vector<uint64_t>> plan_split(const std::string& path, capture::LogFormat format, uint64_t size,
                                                  unsigned parts) {
   std::vector<uint64_t> starts{0};
+  auto tail_first = starts_with_a_records_tail(path, format, size);
+  if (!tail_first) return tail_first.error();
+  if (*tail_first) return starts;
   for (unsigned k = 1; k < parts; ++k) {
     uint64_t target = size * k / parts;
     if (target <= starts.back()) continue;

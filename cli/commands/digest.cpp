@@ -7,6 +7,7 @@
 #include "analyzer/history/history.hpp"
 #include "analyzer/pipeline/digest_report.hpp"
 #include "analyzer/pipeline/digest_runner.hpp"
+#include "analyzer/pipeline/digest_state.hpp"
 #include "cli/cli_context.hpp"
 #include "fmt/format.h"
 #include "nlohmann/json.hpp"
@@ -23,6 +24,7 @@ struct DigestArgs {
   std::string fingerprint = "canonical";
   std::string history;
   std::string log_prefix;
+  std::string state;
 };
 
 int run_digest(CommandContext& context, const DigestArgs& args) {
@@ -81,6 +83,12 @@ int run_digest(CommandContext& context, const DigestArgs& args) {
     }
   }
 
+  if (!args.state.empty()) {
+    if (auto written = pipeline::write_digest_state(*result, args.state); !written) {
+      return context.fail(written.error());
+    }
+  }
+
   pipeline::ReportOptions report_options;
   report_options.order_by = *order;
   report_options.top = args.top;
@@ -104,13 +112,16 @@ CommandRun setup_digest(CLI::App& app) {
   app.add_option("--engine", args->engine, "Log format family: auto, mysql or postgres")->default_val("auto");
   app.add_option("-j,--jobs", args->jobs, "Read plain files in N parts in parallel (default: one per core)")
       ->check(CLI::Range(1, 256));
-  app.add_option("--history", args->history,
-                 "Append this run's JSON result to an SQLite history (dbvet report --history)");
+  app.add_option(
+      "--history", args->history,
+      "Append this run's JSON result to a history: an SQLite file or a postgresql:// URL (dbvet report --history)");
   app.add_option("--top", args->top, "Report the N most costly classes (0: all)")->default_val(20);
   app.add_option("--order-by", args->order_by, "Rank classes by total, avg, p95 or count")->default_val("total");
   app.add_option("--fingerprint", args->fingerprint, "Fingerprint mode: canonical, pt or pg")->default_val("canonical");
   app.add_option("--log-prefix", args->log_prefix,
                  "PostgreSQL stderr/syslog logs: the server's log_line_prefix, with its escapes (default: detected)");
+  app.add_option("--state", args->state,
+                 "Also write a mergeable digest state to FILE, every class whole (dbvet merge STATE...)");
   return [args](CommandContext& context) { return run_digest(context, *args); };
 }
 

@@ -4,6 +4,7 @@
 
 #include "CLI/CLI.hpp"
 #include "analyzer/history/history.hpp"
+#include "analyzer/history/postgres_history.hpp"
 #include "cli/cli_context.hpp"
 #include "fmt/format.h"
 #include "nlohmann/json.hpp"
@@ -84,7 +85,15 @@ int run_report(CommandContext& context, const ReportArgs& args) {
 CommandRun setup_report(CLI::App& app) {
   auto args = std::make_shared<ReportArgs>();
   app.add_option("results", args->files, "dbvet JSON results (health, audit, digest, bench, compare)");
-  app.add_option("--history", args->history, "SQLite history written by --history")->check(CLI::ExistingFile);
+  // A file must exist (reading never creates one); a postgresql:// URL is checked when connecting,
+  // and never echoed by CLI11 (it may hold a password).
+  app.add_option("--history", args->history, "History written by --history: an SQLite file or a postgresql:// URL")
+      ->check(CLI::Validator(
+          [](const std::string& value) {
+            if (history::postgres::is_url(value)) return std::string();
+            return CLI::ExistingFile(value);
+          },
+          "FILE|URL"));
   app.add_option("--kind", args->kind, "Only runs of this kind from the history");
   app.add_option("--last", args->last, "Only the most recent N runs from the history");
   app.add_option("--title", args->title, "Page title")->default_val("dbvet report");

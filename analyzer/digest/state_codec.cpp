@@ -1,0 +1,238 @@
+#include "analyzer/digest/state_codec.hpp"
+
+#include <cstring>
+#include <utility>
+#include <vector>
+
+namespace dbvet::digest {
+namespace {
+
+core::Error corrupt(const std::string& what) { return core::make_error(core::ErrorKind::input, what); }
+
+void encode_metric(const Metric& m, ByteWriter& out) {
+  out.u64(m.count);
+  if (m.count == 0) return;
+  out.i64(m.sum);
+  out.i64(m.min);
+  out.i64(m.max);
+}
+
+Metric decode_metric(ByteReader& in) {
+  Metric m;
+  m.count = in.u64();
+  if (m.count == 0) return m;
+  m.sum = in.i64();
+  m.min = in.i64();
+  m.max = in.i64();
+  if (m.min > m.max) in.fail();
+  return m;
+}
+
+void encode_set(const BoundedSet& s, ByteWriter& out) {
+  out.u64(s.values.size() << 1 | (s.truncated ? 1 : 0));
+  for (const auto& v : s.values) out.str(v);
+}
+
+BoundedSet decode_set(ByteReader& in) {
+  BoundedSet s;
+  const uint64_t head = in.u64();
+  s.truncated = (head & 1) != 0;
+  const uint64_t n = head >> 1;
+  if (n > BoundedSet::kMax) {
+    in.fail();
+    return s;
+  }
+  for (uint64_t i = 0; i < n && !in.failed(); ++i) s.values.insert(in.str());
+  if (s.values.size() != n) in.fail();  // duplicates: not a set this program wrote
+  return s;
+}
+
+}  // namespace
+
+void ByteWriter::u64(uint64_t v) {
+  while (v >= 0x80) {
+    out_ += static_cast<char>((v & 0x7f) | 0x80);
+    v >>= 7;
+  }
+  out_ += static_cast<char>(v);
+}
+
+void ByteWriter::f64(double v) {
+  char bytes[8];
+  std::memcpy(bytes, &v, 8);
+  out_.append(bytes, 8);
+}
+
+void ByteWriter::str(std::string_view s) {
+  u64(s.size());
+  out_.append(s);
+}
+
+void ByteWriter::opt_i64(const std::optional<int64_t>& v) {
+  out_ += static_cast<char>(v.has_value() ? 1 : 0);
+  if (v) i64(*v);
+}
+
+uint64_t ByteReader::u64() {
+  uint64_t v = 0;
+  for (int shift = 0; shift < 64; shift += 7) {
+    if (failed_ || pos_ >= in_.size()) break;
+    const auto byte = static_cast<uint8_t>(in_[pos_++]);
+    v |= static_cast<uint64_t>(byte & 0x7f) << shift;
+    if ((byte & 0x80) == 0) return v;
+  }
+  failed_ = true;
+  return 0;
+}
+
+double ByteReader::f64() {
+  if (failed_ || in_.size() - pos_ < 8) {
+    failed_ = true;
+    return 0;
+  }
+  double v;
+  std::memcpy(&v, in_.data() + pos_, 8);
+  pos_ += 8;
+  return v;
+}
+
+std::string ByteReader::str() {
+  const uint64_t n = u64();
+  if (failed_ || n > in_.size() - pos_) {
+    failed_ = true;
+    return {};
+  }
+  std::string s(in_.substr(pos_, n));
+  pos_ += n;
+  return s;
+}
+
+std::optional<int64_t> ByteReader::opt_i64() {
+  if (failed_ || pos_ >= in_.size()) {
+    failed_ = true;
+    return std::nullopt;
+  }
+  const char flag = in_[pos_++];
+  if (flag == 0) return std::nullopt;
+  if (flag != 1) failed_ = true;
+  return i64();
+}
+
+uint64_t ByteReader::count(size_t min_bytes) {
+  const uint64_t n = u64();
+  if (failed_ || (min_bytes > 0 && n > (in_.size() - pos_) / min_bytes)) {
+    failed_ = true;
+    return 0;
+  }
+  return n;
+}
+
+void encode_class(const QueryClass& c, ByteWriter& out) {
+  out.str(c.id);
+  out.str(c.fingerprint);
+  out.u64(c.count);
+  encode_metric(c.query_time, out);
+  out.u64(static_cast<uint64_t>(c.query_time_sq));
+  out.u64(static_cast<uint64_t>(c.query_time_sq >> 64));
+  const LogHistogram::Parts h = c.histogram.parts();
+  out.u64(h.count);
+  out.u64(h.zeros);
+  out.i64(h.first_index);
+  out.u64(h.counts.size());
+  for (uint64_t n : h.counts) out.u64(n);
+  out.f64(h.min);
+  out.f64(h.max);
+  for (uint64_t n : c.decades) out.u64(n);
+  for (const Metric* m : {&c.lock_time, &c.rows_sent, &c.rows_examined, &c.rows_affected, &c.bytes_sent}) {
+    encode_metric(*m, out);
+  }
+  out.opt_i64(c.first_seen);
+  out.opt_i64(c.last_seen);
+  encode_set(c.databases, out);
+  encode_set(c.users, out);
+  encode_set(c.hosts, out);
+  out.str(c.example.sql);
+  out.i64(c.example.query_time_us);
+  out.opt_i64(c.example.timestamp);
+  out.str(c.example.database);
+  out.u64(c.example.input);
+  out.u64(c.example.byte_offset);
+  // Most registers of most classes are zero (few distinct parameter sets): as (gap, value) pairs.
+  const std::vector<uint8_t>& registers = c.distinct_parameters.registers();
+  uint64_t nonzero = 0;
+  for (uint8_t r : registers) nonzero += r != 0;
+  out.u64(registers.empty() ? 0 : nonzero + 1);
+  size_t previous = 0;
+  for (size_t i = 0; i < registers.size(); ++i) {
+    if (registers[i] == 0) continue;
+    out.u64(i - previous);
+    out.u64(registers[i]);
+    previous = i;
+  }
+}
+
+core::Expected<QueryClass> decode_class(ByteReader& in, uint64_t inputs) {
+  QueryClass c;
+  c.id = in.str();
+  c.fingerprint = in.str();
+  c.count = in.u64();
+  c.query_time = decode_metric(in);
+  const uint64_t sq_low = in.u64(), sq_high = in.u64();
+  c.query_time_sq = static_cast<unsigned __int128>(sq_high) << 64 | sq_low;
+  LogHistogram::Parts h;
+  h.count = in.u64();
+  h.zeros = in.u64();
+  const int64_t first_index = in.i64();
+  if (first_index < -100000 || first_index > 100000) in.fail();
+  h.first_index = static_cast<int>(first_index);
+  const uint64_t buckets = in.count();
+  h.counts.reserve(buckets);
+  for (uint64_t i = 0; i < buckets && !in.failed(); ++i) h.counts.push_back(in.u64());
+  h.min = in.f64();
+  h.max = in.f64();
+  if (in.failed()) return corrupt("a class's histogram is cut short");
+  auto histogram = LogHistogram::from_parts(std::move(h));
+  if (!histogram) return corrupt("a class's histogram does not add up");
+  c.histogram = std::move(*histogram);
+  for (uint64_t& n : c.decades) n = in.u64();
+  for (Metric* m : {&c.lock_time, &c.rows_sent, &c.rows_examined, &c.rows_affected, &c.bytes_sent}) {
+    *m = decode_metric(in);
+  }
+  c.first_seen = in.opt_i64();
+  c.last_seen = in.opt_i64();
+  c.databases = decode_set(in);
+  c.users = decode_set(in);
+  c.hosts = decode_set(in);
+  c.example.sql = in.str();
+  c.example.query_time_us = in.i64();
+  c.example.timestamp = in.opt_i64();
+  c.example.database = in.str();
+  const uint64_t input = in.u64();
+  c.example.byte_offset = in.u64();
+  if (in.failed()) return corrupt("a class is cut short");
+  if (c.example.query_time_us >= 0 && input >= inputs) return corrupt("a class's example names no input of the state");
+  c.example.input = static_cast<uint32_t>(input);
+  const uint64_t registers = in.u64();
+  if (registers > 0) {
+    std::vector<uint8_t> values(size_t(1) << HyperLogLog::kPrecision, 0);
+    uint64_t at = 0;
+    for (uint64_t i = 0; i + 1 < registers && !in.failed(); ++i) {
+      const uint64_t gap = in.u64();
+      at += gap;
+      const uint64_t value = in.u64();
+      if ((i > 0 && gap == 0) || gap >= values.size() || at >= values.size() || value == 0 || value > 255) {
+        in.fail();
+        break;
+      }
+      values[at] = static_cast<uint8_t>(value);
+    }
+    auto sketch = HyperLogLog::from_registers(std::move(values));
+    if (in.failed() || !sketch) return corrupt("a class's distinct-parameter sketch is damaged");
+    c.distinct_parameters = std::move(*sketch);
+  }
+  if (in.failed()) return corrupt("a class is cut short");
+  if (c.query_time.count > c.count || c.histogram.count() > c.count) return corrupt("a class's counters disagree");
+  return c;
+}
+
+}  // namespace dbvet::digest
