@@ -91,7 +91,9 @@ TEST(HistoryPostgres, DigestAndMergeAppendAndReportReads) {
   EXPECT_NE(report.out.find("<html"), std::string::npos);
   EXPECT_NE(report.out.find("select * from pets where id = ?"), std::string::npos);
   // The URL's password is in no output.
-  if (!db.password().empty()) EXPECT_EQ(report.out.find(db.password()), std::string::npos);
+  if (!db.password().empty()) {
+    EXPECT_EQ(report.out.find(db.password()), std::string::npos);
+  }
 }
 
 }  // namespace
