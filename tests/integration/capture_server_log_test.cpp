@@ -71,6 +71,17 @@ TEST(CaptureServerLog, MariaDbSlowLogWholeFileAndInterval) {
   EXPECT_EQ(location->path, testenv_value("DBVET_TEST_MYSQL_SLOW_LOG"));
   EXPECT_EQ(location->database, db.name());
 
+  // MariaDB writes a statement's slow-log entry after the client has its result: wait (bounded)
+  // until a last statement of the session is in the log, so that the three before it are too.
+  auto wait_until_logged = [&](const std::string& marker) {
+    ASSERT_TRUE(db.writer().execute(marker));
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (testing::read_file(location->path).find(marker) == std::string::npos &&
+           std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+  };
+  wait_until_logged("SELECT 'end of the first statements " + db.name() + "'");
   auto whole = pipeline::live::capture_server_log(*connection, {});
   ASSERT_TRUE(whole) << whole.error().message;
   EXPECT_EQ(whole->result.format, "mysql-slowlog");
@@ -95,12 +106,7 @@ TEST(CaptureServerLog, MariaDbSlowLogWholeFileAndInterval) {
     waited = duration;
     for (int i = 1; i <= 2; ++i)
       ASSERT_TRUE(db.writer().execute("SELECT v FROM capt_slow WHERE id = " + std::to_string(i)));
-    ASSERT_TRUE(db.writer().execute(end_of_interval));
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-    while (testing::read_file(location->path).find(end_of_interval) == std::string::npos &&
-           std::chrono::steady_clock::now() < deadline) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    }
+    wait_until_logged(end_of_interval);
   };
   auto interval = pipeline::live::capture_server_log(*connection, options);
   EXPECT_EQ(waited, options.duration);
