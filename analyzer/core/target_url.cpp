@@ -1,11 +1,5 @@
 #include "analyzer/core/target_url.hpp"
 
-// GCC 12 at -O3 reports a -Wrestrict overlap inside std::string's own copy, inlined into this file
-// (GCC bug 105329, a false positive of libstdc++'s string concatenation); Release builds use -Werror.
-#if defined(__GNUC__) && !defined(__clang__) && __GNUC__ == 12
-#pragma GCC diagnostic ignored "-Wrestrict"
-#endif
-
 #include <cctype>
 #include <charconv>
 
