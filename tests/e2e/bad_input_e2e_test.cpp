@@ -19,22 +19,6 @@ namespace fs = std::filesystem;
 using nlohmann::json;
 using testing::CommandResult;
 
-std::string dbvet_bin() {
-  const char* bin = std::getenv("DBVET_BIN");
-  return bin ? bin : "dbvet";
-}
-
-// A command line for sh -c, with every argument single-quoted.
-std::string quoted(const std::string& text) {
-  std::string out = "'";
-  for (char c : text) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return out + "'";
-}
-
-CommandResult shell(const std::string& script) {
-  return testing::run_program({"/bin/bash", "-c", script}, {"DBVET=" + dbvet_bin()});
-}
-
 constexpr int kRecords = 400;
 
 // A MariaDB slow log of kRecords statements.
@@ -85,8 +69,8 @@ TEST(BadInputDigest, NoNewlineKeepsMemoryBoundedAndSaysWhatItSkipped) {
 
   // 120 MB of address space (this reader peaks near 25 MB of RSS): the old one grew a buffer past
   // the whole line, to 128 MiB, and copied the line into the format sniffer's head as well.
-  auto holed_run =
-      shell("ulimit -v 120000 && exec \"$DBVET\" digest -j 1 --no-progress --format json " + quoted(holed.string()));
+  auto holed_run = testing::run_shell("ulimit -v 120000 && exec \"$DBVET\" digest -j 1 --no-progress --format json " +
+                                      testing::shell_quoted(holed.string()));
   ASSERT_EQ(holed_run.exit_code, 0) << holed_run.err;
   json doc = parse_json(holed_run);
   ASSERT_TRUE(doc.contains("input"));
@@ -98,8 +82,8 @@ TEST(BadInputDigest, NoNewlineKeepsMemoryBoundedAndSaysWhatItSkipped) {
   // The hole is no example of anything.
   EXPECT_EQ(holed_run.out.find("\\u0000"), std::string::npos);
 
-  auto sparse_run =
-      shell("ulimit -v 120000 && exec \"$DBVET\" digest -j 1 --no-progress --format json " + quoted(sparse.string()));
+  auto sparse_run = testing::run_shell("ulimit -v 120000 && exec \"$DBVET\" digest -j 1 --no-progress --format json " +
+                                       testing::shell_quoted(sparse.string()));
   ASSERT_EQ(sparse_run.exit_code, 0) << sparse_run.err;
   json sparse_doc = parse_json(sparse_run);
   ASSERT_TRUE(sparse_doc.contains("input"));
@@ -111,33 +95,33 @@ TEST(BadInputDigest, NoNewlineKeepsMemoryBoundedAndSaysWhatItSkipped) {
 TEST(BadInputDigest, PipesStandardInputAndFifosAreReadOnceAsStreams) {
   auto dir = testing::scratch_dir("bad-input-streams");
   auto log = write(dir / "slow.log", slow_log_text());
-  const std::string file = quoted(log.string());
-  auto plain = shell("\"$DBVET\" digest --no-progress --format json " + file);
+  const std::string file = testing::shell_quoted(log.string());
+  auto plain = testing::run_shell("\"$DBVET\" digest --no-progress --format json " + file);
   ASSERT_EQ(plain.exit_code, 0) << plain.err;
   ASSERT_EQ(events_of(plain), static_cast<uint64_t>(kRecords));
 
-  auto dev_stdin = shell("cat " + file + " | \"$DBVET\" digest --no-progress --format json /dev/stdin");
+  auto dev_stdin = testing::run_shell("cat " + file + " | \"$DBVET\" digest --no-progress --format json /dev/stdin");
   EXPECT_EQ(dev_stdin.exit_code, 0) << dev_stdin.err;
   EXPECT_EQ(events_of(dev_stdin), static_cast<uint64_t>(kRecords)) << dev_stdin.err;
 
-  auto dash = shell("cat " + file + " | \"$DBVET\" digest --no-progress --format json -");
+  auto dash = testing::run_shell("cat " + file + " | \"$DBVET\" digest --no-progress --format json -");
   EXPECT_EQ(dash.exit_code, 0) << dash.err;
   EXPECT_EQ(events_of(dash), static_cast<uint64_t>(kRecords)) << dash.err;
 
-  auto substitution = shell("\"$DBVET\" digest --no-progress --format json <(cat " + file + ")");
+  auto substitution = testing::run_shell("\"$DBVET\" digest --no-progress --format json <(cat " + file + ")");
   EXPECT_EQ(substitution.exit_code, 0) << substitution.err;
   EXPECT_EQ(events_of(substitution), static_cast<uint64_t>(kRecords)) << substitution.err;
 
   // A compressed stream through a pipe.
-  auto gzipped = shell("gzip -c " + file + " | \"$DBVET\" digest --no-progress --format json /dev/stdin");
+  auto gzipped = testing::run_shell("gzip -c " + file + " | \"$DBVET\" digest --no-progress --format json /dev/stdin");
   EXPECT_EQ(gzipped.exit_code, 0) << gzipped.err;
   EXPECT_EQ(events_of(gzipped), static_cast<uint64_t>(kRecords)) << gzipped.err;
 
   // A named FIFO: opening it twice hung for ever.
   auto fifo = dir / "fifo.log";
-  const std::string q = quoted(fifo.string());
-  auto named = shell("mkfifo " + q + " && (cat " + file + " > " + q + " &) && timeout 60 \"$DBVET\" digest " +
-                     "--no-progress --format json " + q);
+  const std::string q = testing::shell_quoted(fifo.string());
+  auto named = testing::run_shell("mkfifo " + q + " && (cat " + file + " > " + q +
+                                  " &) && timeout 60 \"$DBVET\" digest " + "--no-progress --format json " + q);
   EXPECT_EQ(named.exit_code, 0) << named.err;
   EXPECT_EQ(events_of(named), static_cast<uint64_t>(kRecords)) << named.err;
 }
@@ -176,8 +160,8 @@ TEST(BadInputDigest, CorruptCompressedStreamsSaySoAndWhere) {
   auto log = write(dir / "slow.log", busy_slow_log_text(60000));
   for (const std::string tool : {"gzip", "bzip2", "zstd"}) {
     auto compressed = dir / ("slow." + tool);
-    auto made = shell(tool + (tool == "gzip" ? " -n" : "") + " -c " + quoted(log.string()) + " > " +
-                      quoted(compressed.string()));
+    auto made = testing::run_shell(tool + (tool == "gzip" ? " -n" : "") + " -c " + testing::shell_quoted(log.string()) +
+                                   " > " + testing::shell_quoted(compressed.string()));
     ASSERT_EQ(made.exit_code, 0) << made.err;
     const std::string bytes = testing::read_file(compressed);
     ASSERT_GT(bytes.size(), 400u);

@@ -23,21 +23,6 @@ namespace fs = std::filesystem;
 using testing::CommandResult;
 using testing::run_dbvet;
 
-std::string dbvet_bin() {
-  const char* bin = std::getenv("DBVET_BIN");
-  return bin ? bin : "dbvet";
-}
-
-std::string quoted(const std::string& text) {
-  std::string out = "'";
-  for (char c : text) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return out + "'";
-}
-
-CommandResult shell(const std::string& script) {
-  return testing::run_program({"/bin/bash", "-c", script}, {"DBVET=" + dbvet_bin()});
-}
-
 std::vector<std::string> logs_in(const fs::path& dir, const std::string& not_containing = "\x01") {
   std::vector<std::string> out;
   for (const auto& entry : fs::directory_iterator(dir)) {
@@ -187,9 +172,9 @@ TEST(DigestHead, AFirstLineLongerThan64KiBThroughAPipe) {
   auto log = write(dir / "slow.log", first + ";\n" + slow_log(40, "pets"));
   for (const std::string how : {"file", "pipe"}) {
     SCOPED_TRACE(how);
-    auto run = how == "file"
-                   ? run_dbvet({"digest", "--no-progress", "--format", "json", log.string()})
-                   : shell("cat " + quoted(log.string()) + " | \"$DBVET\" digest --no-progress --format json -");
+    auto run = how == "file" ? run_dbvet({"digest", "--no-progress", "--format", "json", log.string()})
+                             : testing::run_shell("cat " + testing::shell_quoted(log.string()) +
+                                                  " | \"$DBVET\" digest --no-progress --format json -");
     ASSERT_EQ(run.exit_code, 0) << run.err;
     auto doc = nlohmann::json::parse(run.out);
     EXPECT_EQ(doc["input"]["format"], "mysql-slowlog");
@@ -204,8 +189,8 @@ TEST(DigestHead, AGigabyteWithNoNewlineInBoundedMemory) {
   std::ofstream(hole).close();
   fs::resize_file(hole, uint64_t{1} << 30);  // sparse: a gigabyte of zeros, no newline
   // 200 MB of address space: the whole input would not fit, nor would a few copies of a 16 MiB line.
-  auto run =
-      shell("ulimit -v 200000 && exec \"$DBVET\" digest -j 2 --no-progress --format json " + quoted(hole.string()));
+  auto run = testing::run_shell("ulimit -v 200000 && exec \"$DBVET\" digest -j 2 --no-progress --format json " +
+                                testing::shell_quoted(hole.string()));
   fs::remove(hole);
   ASSERT_EQ(run.exit_code, 0) << run.err;
   auto doc = nlohmann::json::parse(run.out);

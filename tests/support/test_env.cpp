@@ -46,7 +46,8 @@ std::string server_url(const std::string& key) {
     while (std::getline(env, line)) {
       if (line.rfind(prefix, 0) == 0) {
         std::string value = line.substr(prefix.size());
-        if (value.size() >= 2 && value.front() == '\'' && value.back() == '\'') value = value.substr(1, value.size() - 2);
+        if (value.size() >= 2 && value.front() == '\'' && value.back() == '\'')
+          value = value.substr(1, value.size() - 2);
         return value;
       }
     }
@@ -105,6 +106,17 @@ CommandResult run_dbvet(const std::vector<std::string>& args, const std::vector<
   std::vector<std::string> argv{bin ? bin : "dbvet"};
   argv.insert(argv.end(), args.begin(), args.end());
   return run_program(argv, extra_env);
+}
+
+std::string shell_quoted(const std::string& text) {
+  std::string out = "'";
+  for (char c : text) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
+}
+
+CommandResult run_shell(const std::string& script) {
+  const char* bin = std::getenv("DBVET_BIN");
+  return run_program({"/bin/bash", "-c", script}, {std::string("DBVET=") + (bin ? bin : "dbvet")});
 }
 
 }  // namespace dbvet::testing

@@ -31,6 +31,10 @@ struct CommandResult {
 CommandResult run_dbvet(const std::vector<std::string>& args, const std::vector<std::string>& extra_env = {});
 // Runs any program (no shell).
 CommandResult run_program(const std::vector<std::string>& argv, const std::vector<std::string>& extra_env = {});
+// A word for a bash command line, single-quoted (a ' inside becomes '\'').
+std::string shell_quoted(const std::string& text);
+// Runs a bash script with $DBVET set to the dbvet binary: for pipes, redirections and ulimit.
+CommandResult run_shell(const std::string& script);
 
 std::string read_file(const std::filesystem::path& path);
 
