@@ -79,11 +79,14 @@ fuzz:
 bench: build
 	$(BUILD)/dbvet_micro_benchmarks --benchmark_min_time=0.2
 
-# dbvet's index advice against SQLite's .expert on samples/advisor-bench and the Virtual Pet sample:
-# index counts and workload times side by side (a benchmark, not a test: figures, no verdict).
+# dbvet's index advice against SQLite's .expert on samples/advisor-bench and the Virtual Pet sample,
+# and on PostgreSQL (a private server, with HypoPG) against an exhaustive HypoPG oracle: index counts,
+# estimated costs and workload times side by side (a benchmark, not a test: figures, no verdict).
 bench-advisor: bootstrap
 	cmake --build $(BUILD) -j $(JOBS) --target dbvet
-	scripts/bench-advisor --dbvet $(BUILD)/dbvet
+	DBVET_TESTENV_ONLY=pg scripts/testenv up $(BUILD)/bench-advisor-env >/dev/null
+	. $(BUILD)/bench-advisor-env/env && /usr/bin/python3 scripts/bench-advisor --dbvet $(BUILD)/dbvet \
+	  --pg-url "$$DBVET_TEST_PG_URL"; status=$$?; scripts/testenv down $(BUILD)/bench-advisor-env; exit $$status
 
 # `dbvet compare` as a gate, measured (benchmarks/gate/aa_power.py; not part of `make test`): false
 # failures over A/A comparisons resampled from real bench runs of the SQLite sample, and how often a

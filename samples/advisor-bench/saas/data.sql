@@ -11,7 +11,7 @@ WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 30000)
 INSERT INTO users SELECT i, i % 500 + 1, 'u' || i || '@t' || (i % 500 + 1) || '.io',
   CASE WHEN i % 25 = 0 THEN 'admin' ELSE 'member' END, date('2023-06-01', '+' || (i % 800) || ' days') FROM n;
 WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 8000)
-INSERT INTO projects SELECT i, i % 500 + 1, (i * 13) % 30000 + 1, 'project ' || (i * 7 % 8000), i % 6 = 0 FROM n;
+INSERT INTO projects SELECT i, i % 500 + 1, (i * 13) % 30000 + 1, 'project ' || (i * 7 % 8000), CASE WHEN i % 6 = 0 THEN 1 ELSE 0 END FROM n;
 WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 300000)
 INSERT INTO tasks SELECT i, (i * 31) % 8000 + 1, (i * 17) % 30000 + 1,
   CASE i % 10 WHEN 0 THEN 'open' WHEN 1 THEN 'in_progress' ELSE 'done' END, i % 4,
