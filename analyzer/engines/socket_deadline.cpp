@@ -29,7 +29,13 @@ class Watchdog {
       started_ = true;
     }
     auto it = armed_.emplace(at, std::move(entry));
-    wake_.notify_one();
+    // Waking the thread on every statement cost two context switches per query (a tenth of a
+    // one-client bench's rate): it is woken only when this deadline comes before its next wake-up.
+    // A later deadline is found when it wakes for the earlier one, even if that one was disarmed.
+    if (at < wake_at_) {
+      wake_at_ = at;
+      wake_.notify_one();
+    }
     return it;
   }
 
@@ -48,20 +54,20 @@ class Watchdog {
   void loop() {
     std::unique_lock<std::mutex> lock(mutex_);
     for (;;) {
+      const auto now = Clock::now();
+      while (!armed_.empty() && armed_.begin()->first <= now) {
+        auto first = armed_.begin();
+        first->second->fired.store(true);
+        ::shutdown(first->second->fd, SHUT_RDWR);
+        armed_.erase(first);
+      }
+      // A copy: wait_until unlocks, and another thread may erase the entry (and its key) meanwhile.
+      wake_at_ = armed_.empty() ? Clock::time_point::max() : armed_.begin()->first;
       if (armed_.empty()) {
         wake_.wait(lock);
-        continue;
+      } else {
+        wake_.wait_until(lock, wake_at_);
       }
-      auto first = armed_.begin();
-      // A copy: wait_until unlocks, and another thread may erase this entry (and its key) meanwhile.
-      const Clock::time_point earliest = first->first;
-      if (Clock::now() < earliest) {
-        wake_.wait_until(lock, earliest);
-        continue;
-      }
-      first->second->fired.store(true);
-      ::shutdown(first->second->fd, SHUT_RDWR);
-      armed_.erase(first);
     }
   }
 
@@ -69,6 +75,8 @@ class Watchdog {
   std::condition_variable wake_;
   std::multimap<Clock::time_point, std::shared_ptr<SocketDeadline::Entry>> armed_;
   bool started_ = false;
+  // When the thread wakes next (max: only when notified); guarded by mutex_.
+  Clock::time_point wake_at_ = Clock::time_point::max();
 };
 
 }  // namespace

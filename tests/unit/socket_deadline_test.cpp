@@ -1,6 +1,7 @@
 #include "analyzer/engines/socket_deadline.hpp"
 
 #include <gtest/gtest.h>
+#include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -35,6 +36,33 @@ TEST(SocketDeadline, ADeadlineDestroyedInTimeNeverFires) {
   ASSERT_EQ(::write(pair.fds[1], "x", 1), 1);
   char byte = 0;
   EXPECT_EQ(::read(pair.fds[0], &byte, 1), 1);
+}
+
+// True when fd turns readable (end of file after a shutdown) within `ms`.
+bool readable_within(int fd, int ms) {
+  pollfd entry{fd, POLLIN, 0};
+  return ::poll(&entry, 1, ms) == 1;
+}
+
+// The watchdog is woken only for a deadline earlier than its next wake-up: one armed behind a long
+// deadline must still fire on time, not when the long one would have.
+TEST(SocketDeadline, AnEarlierDeadlineWakesAWatchdogSleepingForALaterOne) {
+  SocketPair long_pair, short_pair;
+  SocketDeadline long_deadline(long_pair.fds[0], std::chrono::seconds(60));
+  SocketDeadline short_deadline(short_pair.fds[0], std::chrono::milliseconds(20));
+  EXPECT_TRUE(readable_within(short_pair.fds[0], 10000));
+  EXPECT_TRUE(short_deadline.fired());
+  EXPECT_FALSE(long_deadline.fired());
+}
+
+// A deadline armed while the watchdog sleeps for an earlier one (later disarmed) is not announced to
+// it; it must be found when the watchdog wakes for the earlier one.
+TEST(SocketDeadline, ALaterDeadlineFiresAfterTheEarlierOneWasDisarmed) {
+  SocketPair first_pair, second_pair;
+  { SocketDeadline first(first_pair.fds[0], std::chrono::milliseconds(30)); }
+  SocketDeadline second(second_pair.fds[0], std::chrono::milliseconds(80));
+  EXPECT_TRUE(readable_within(second_pair.fds[0], 10000));
+  EXPECT_TRUE(second.fired());
 }
 
 // Many sessions arm and disarm at once, as a 64-client bench does on every statement. Under
