@@ -136,6 +136,20 @@ bool too_large(const model::IndexCandidate& candidate, const model::Schema& sche
   return true;
 }
 
+// The share of the statements on `table` that write it (0 when unknown).
+double write_share_of(const IndexAdvisorOptions& options, const std::string& table) {
+  auto it = options.write_share.find(lower(table));
+  return it == options.write_share.end() ? 0 : std::clamp(it->second, 0.0, 1.0);
+}
+
+// An index earns its place in the configuration when some query plans at most this fraction of
+// its cost without it: (1 - min_improvement) on a table only read, less in proportion to the
+// share of the table's statements that write it, each of which maintains the index too
+// (docs/advisor.md, "Writes").
+double write_weighed_factor(const IndexAdvisorOptions& options, double share) {
+  return (1 - options.min_improvement) * (1 - share);
+}
+
 bool covered_by_existing(const model::IndexCandidate& candidate, const model::Schema& schema) {
   const auto* table = schema.find_table(candidate.table);
   if (!table) return false;
@@ -266,12 +280,24 @@ core::Expected<std::vector<Evaluated>> choose_configuration(const std::vector<co
       without.erase(key);
       auto trial = configuration.plan(without);
       if (!trial) return trial.error();
-      bool needed = false;
-      for (const auto& [id, cost] : plans->cost) {
-        if (cost <= trial->cost.at(id) * (1 - options.min_improvement)) needed = true;
-        if (full.cost.at(id) < trial->cost.at(id) * (1 - options.min_improvement)) needed = true;
+      // Needed when some class plans markedly costlier without it: by min_improvement on a table
+      // only read, by more where its writes maintain the index too (write_weighed_factor).
+      auto needed_below = [&](double factor) {
+        for (const auto& [id, cost] : plans->cost) {
+          if (cost <= trial->cost.at(id) * factor) return true;
+          if (full.cost.at(id) < trial->cost.at(id) * factor) return true;
+        }
+        return false;
+      };
+      const auto& candidate = pool.at(key);
+      const double share = write_share_of(options, candidate.table);
+      if (needed_below(write_weighed_factor(options, share))) continue;
+      if (share > 0 && needed_below(1 - options.min_improvement)) {
+        note(fmt::format(
+            "{}: left out, {:.0f}% of the statements on {} write: its queries must plan {:.0f}% "
+            "cheaper with it to pay for the writes",
+            candidate.name(), share * 100, candidate.table, (1 - write_weighed_factor(options, share)) * 100));
       }
-      if (needed) continue;
       set = std::move(without);
       plans = std::move(trial);
       changed = true;
@@ -504,10 +530,7 @@ std::vector<model::Recommendation> advise_indexes(const std::vector<ClassWork>& 
         continue;
       }
     }
-    double share = 0;
-    if (auto it = options.write_share.find(lower(entry->candidate.table)); it != options.write_share.end()) {
-      share = it->second;
-    }
+    const double share = write_share_of(options, entry->candidate.table);
     // Every write maintains the index: on a write-mostly table the gain must outweigh it.
     if (share > 0.8 && gain < entry->benefit * 0.5) {
       note(fmt::format("{}: skipped, {:.0f}% of the statements on {} write", entry->candidate.name(), share * 100,
