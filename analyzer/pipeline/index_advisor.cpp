@@ -143,11 +143,12 @@ double write_share_of(const IndexAdvisorOptions& options, const std::string& tab
 }
 
 // An index earns its place in the configuration when some query plans at most this fraction of
-// its cost without it: (1 - min_improvement) on a table only read, less in proportion to the
-// share of the table's statements that write it, each of which maintains the index too
-// (docs/advisor.md, "Writes").
+// its cost without it: (1 - min_improvement) while at most half the table's statements write it
+// (what min_improvement already asks is taken to pay for their upkeep), then less in proportion to
+// the writes beyond half, to 0 for a table only written (docs/advisor.md, "Writes").
 double write_weighed_factor(const IndexAdvisorOptions& options, double share) {
-  return (1 - options.min_improvement) * (1 - share);
+  constexpr double kWritesPaidFor = 0.5;
+  return (1 - options.min_improvement) * (1 - std::max(0.0, share - kWritesPaidFor) / (1 - kWritesPaidFor));
 }
 
 bool covered_by_existing(const model::IndexCandidate& candidate, const model::Schema& schema) {
