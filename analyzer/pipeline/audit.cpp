@@ -3,8 +3,10 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <map>
 #include <set>
 #include <tuple>
+#include <utility>
 
 #include "analyzer/engines/sandbox.hpp"
 #include "analyzer/pipeline/drop_safety.hpp"
@@ -52,6 +54,33 @@ void rank(std::vector<model::Finding>& findings) {
     if (a.severity != b.severity) return a.severity > b.severity;
     return a.cost > b.cost;
   });
+}
+
+// One finding per object and problem: an index both redundant (or a duplicate) and unused is one
+// index to drop, reported once for the more specific reason, with its scan count.
+void one_finding_per_index_to_drop(std::vector<model::Finding>& findings) {
+  auto to_drop = [](const model::Finding& f) {
+    return f.rule == "schema-redundant-index" || f.rule == "schema-duplicate-index" || f.rule == "schema-unused-index";
+  };
+  std::map<std::pair<std::string, std::string>, size_t> first_of;  // (table, index) -> position in kept
+  std::vector<model::Finding> kept;
+  for (auto& f : findings) {
+    auto index = f.evidence.find("index");
+    if (!to_drop(f) || index == f.evidence.end()) {
+      kept.push_back(std::move(f));
+      continue;
+    }
+    auto [at, fresh] = first_of.emplace(std::make_pair(lower(f.table), lower(index->second)), kept.size());
+    if (fresh) {
+      kept.push_back(std::move(f));
+      continue;
+    }
+    auto& first = kept[at->second];
+    if (first.rule == "schema-unused-index") std::swap(first, f);
+    if (auto scans = f.evidence.find("scans"); scans != f.evidence.end())
+      first.evidence.emplace("scans", scans->second);
+  }
+  findings = std::move(kept);
 }
 
 // --verify: follows the advice on a fresh copy; when an index is withdrawn there, chooses again
@@ -242,6 +271,17 @@ core::Expected<AuditResult> run_audit(engines::Connection& connection, model::Wh
   schema_context.config = &options.rule_config;
   schema_context.engine = result.engine;
   std::map<std::string, int64_t> plans_using;  // index name (lower case) -> classes whose plan uses it
+  // A class with no measured time (a write or SELECT ... FOR UPDATE, planned but not run; a source
+  // without timing) would rank its findings last: they cost calls x plan cost instead, in seconds
+  // at the rate of the classes measured both ways, so that the two kinds rank together.
+  double measured_s = 0, measured_cost = 0;
+  for (const auto& work : works) {
+    if (work.total_time_s > 0 && plan_cost[work.id] > 0) {
+      measured_s += work.total_time_s;
+      measured_cost += work.calls * plan_cost[work.id];
+    }
+  }
+  const double seconds_per_cost = measured_cost > 0 ? measured_s / measured_cost : 1;
   for (const auto& work : works) {
     auto plan = connection.explain(work.sql, {});
     // MariaDB refuses EXPLAIN of a write in a read-only session; a sandbox plans it.
@@ -272,6 +312,8 @@ core::Expected<AuditResult> run_audit(engines::Connection& connection, model::Wh
       for (auto& finding : found) {
         finding.evidence.emplace("query", work.sql);
         finding.evidence.emplace("calls", fmt::format("{:.0f}", work.calls));
+        // audit_json.cpp's cost_basis says which of the two ranked it, by the same test.
+        if (!(work.total_time_s > 0)) finding.cost = work.calls * plan_cost[work.id] * seconds_per_cost;
         if (auto at = captured->first_statement.find(work.id); at != captured->first_statement.end()) {
           std::tie(finding.file, finding.line) = at->second;
         }
@@ -290,6 +332,7 @@ core::Expected<AuditResult> run_audit(engines::Connection& connection, model::Wh
   }
   auto schema_found = rules::run_rules(schema_context, {rules::Category::schema});
   result.findings.insert(result.findings.end(), schema_found.begin(), schema_found.end());
+  one_finding_per_index_to_drop(result.findings);
   rank(result.findings);
   phase("explain_rules");
 

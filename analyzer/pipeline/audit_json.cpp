@@ -1,5 +1,7 @@
 #include "analyzer/pipeline/audit_json.hpp"
 
+#include <algorithm>
+
 #include "analyzer/core/json_envelope.hpp"
 #include "fmt/format.h"
 #include "nlohmann/json.hpp"
@@ -44,6 +46,13 @@ json audit_to_json(const pipeline::AuditResult& result, const std::string& kind)
                                  {"message", f.message},
                                  {"evidence", f.evidence},
                                  {"cost", f.cost}});
+      // What ranked a query's finding: its class's measured database time, or (none measured: a
+      // write or FOR UPDATE planned, not run; a source without timing) calls x plan cost.
+      auto of_class = std::find_if(result.classes.begin(), result.classes.end(),
+                                   [&](const AuditClass& c) { return !f.query_id.empty() && c.id == f.query_id; });
+      if (of_class != result.classes.end()) {
+        doc["findings"].back()["cost_basis"] = of_class->total_time_s > 0 ? "measured time" : "calls x plan cost";
+      }
       if (!f.file.empty()) {
         doc["findings"].back()["file"] = f.file;
         doc["findings"].back()["line"] = f.line;

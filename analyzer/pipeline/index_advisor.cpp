@@ -1,3 +1,5 @@
+// Index advisor, selection: which of the candidates (index_candidates.cpp) the workload gets,
+// chosen as a configuration or candidate by candidate (docs/advisor.md).
 #include "analyzer/pipeline/index_advisor.hpp"
 
 #include <algorithm>
@@ -6,19 +8,16 @@
 #include <optional>
 #include <set>
 
-#include "analyzer/model/dialect.hpp"
+#include "analyzer/pipeline/index_advisor_detail.hpp"
 #include "analyzer/sql/render.hpp"
 #include "fmt/format.h"
 
 namespace dbvet::pipeline {
 namespace {
 
-std::string lower(std::string text) {
-  for (auto& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return text;
-}
-
-bool same_table(const std::string& a, const std::string& b) { return lower(a) == lower(b); }
+using detail::key_of;
+using detail::lower;
+using detail::same_table;
 
 // "340 kB", "12 MB", "1.5 GB": as a person writes a size (never "about 0 MB").
 std::string size_text(int64_t bytes) {
@@ -26,12 +25,6 @@ std::string size_text(int64_t bytes) {
   if (b < 1 << 20) return fmt::format("{:.0f} kB", std::max(1.0, b / 1024));
   if (b < 1 << 30) return fmt::format("{:.0f} MB", b / (1 << 20));
   return fmt::format("{:.1f} GB", b / (1 << 30));
-}
-
-std::string key_of(const model::IndexCandidate& c) {
-  std::string key = lower(c.table) + "(";
-  for (size_t i = 0; i < c.columns.size(); ++i) key += (c.is_expression(i) ? "e:" : "") + lower(c.columns[i]) + ",";
-  return key + ")" + c.where_is_null;
 }
 
 bool starts_with_keys(const std::vector<std::string>& index, const std::vector<std::string>& keys) {
@@ -42,194 +35,7 @@ bool starts_with_keys(const std::vector<std::string>& index, const std::vector<s
   return true;
 }
 
-void add_unique(std::vector<std::string>& columns, const std::string& column) {
-  for (const auto& c : columns) {
-    if (lower(c) == lower(column)) return;
-  }
-  columns.push_back(column);
-}
-
 }  // namespace
-
-namespace {
-
-// A predicate or key expression as catalogs print it and as dbvet writes it, made comparable:
-// PostgreSQL prints "(published_at IS NULL)" and "lower((email)::text)" for dbvet's
-// "published_at IS NULL" and "lower(email)". Case, quotes, parentheses, spaces and ::text casts go.
-std::string comparable(const std::string& text) {
-  std::string out = lower(text);
-  for (size_t at; (at = out.find("::text")) != std::string::npos;) out.erase(at, 6);
-  std::erase_if(out, [](char c) { return c == '(' || c == ')' || c == ' ' || c == '"' || c == '`'; });
-  return out;
-}
-
-}  // namespace
-
-bool index_covers(const model::Index& index, const model::IndexCandidate& candidate) {
-  std::string predicate = candidate.partial() ? candidate.where_is_null + " is null" : "";
-  if (!same_table(index.table, candidate.table) || comparable(index.predicate) != comparable(predicate)) return false;
-  if (candidate.columns.size() > index.columns.size()) return false;
-  for (size_t i = 0; i < candidate.columns.size(); ++i) {
-    if (comparable(index.columns[i]) != comparable(candidate.columns[i])) return false;
-  }
-  return true;
-}
-
-core::Expected<std::string> index_ddl(const model::IndexCandidate& c, const std::string& engine) {
-  return sql::recommended_index_ddl(sql::dialect_of(engine), c);
-}
-
-bool plannable(const sql::QueryShape& shape) {
-  return shape.kind == sql::StatementKind::select || shape.kind == sql::StatementKind::update ||
-         shape.kind == sql::StatementKind::delete_;
-}
-
-bool touches_table(const sql::QueryShape& shape, const std::string& table) {
-  return std::any_of(shape.tables.begin(), shape.tables.end(),
-                     [&](const sql::TableUsage& t) { return same_table(t.name, table); });
-}
-
-std::vector<model::IndexCandidate> index_candidates(const ClassWork& work, const model::Schema& schema,
-                                                    const std::string& engine) {
-  std::vector<model::IndexCandidate> out;
-  std::set<std::string> seen;
-  auto push = [&](model::IndexCandidate c) {
-    if (c.columns.empty()) return;
-    // A key that cannot be rendered safely (a NUL byte, an expression holding more than one) is no candidate.
-    if (!index_ddl(c, engine)) return;
-    if (seen.insert(key_of(c)).second) out.push_back(std::move(c));
-  };
-  const auto& shape = work.shape;
-  if (!plannable(shape)) return out;
-  std::set<std::string> order_tables;
-  for (const auto& usage : shape.tables) {
-    if (!usage.order_by.empty() || !usage.group_by.empty()) order_tables.insert(lower(usage.name));
-  }
-  for (const auto& usage : shape.tables) {
-    const auto* table = schema.find_table(usage.name);
-    if (!table) continue;
-    auto distinct = [&](const std::string& column) {
-      const auto* c = table->find_column(column);
-      // Unknown (no statistics): assume selective, as an unindexed id column usually is.
-      if (!c || !c->distinct_values) return table->estimated_rows.value_or(1e9);
-      return *c->distinct_values;
-    };
-    std::vector<std::string> equalities, ranges, sorts, joins, nulls = usage.null_columns, prefixes;
-    std::vector<std::string> groups = usage.group_by;
-    std::vector<std::string> functions;  // expression keys compared by equality: lower(email) = ...
-    // Expression keys are rendered from their parts (function, quoted column) and carry a NUL
-    // prefix while they share these lists with column names, which can hold no NUL.
-    const auto dialect = sql::dialect_of(engine);
-    auto expression_key = [&](const sql::FunctionPredicate& f) -> std::string {
-      auto key = sql::function_key(dialect, f.function, f.column);
-      return key ? std::string(1, '\0') + *key : std::string();
-    };
-    for (const auto& column : usage.equality_columns) {
-      bool is_null = std::find(nulls.begin(), nulls.end(), column) != nulls.end();
-      if (!is_null) add_unique(equalities, column);
-    }
-    for (const auto& column : usage.range_columns) add_unique(ranges, column);
-    for (const auto& column : usage.join_columns) add_unique(joins, column);
-    for (const auto& sort : usage.order_by) add_unique(sorts, sort.column);
-    // LIKE 'ab%' (or a parameter): on the column, or on lower(column) when the pattern is matched to that.
-    for (const auto& like : usage.likes) {
-      if (like.negated || like.leading_wildcard) continue;
-      auto wrapped = std::find_if(usage.functions.begin(), usage.functions.end(), [&](const sql::FunctionPredicate& f) {
-        return f.column == like.column && f.comparison == "like";
-      });
-      if (wrapped == usage.functions.end()) {
-        add_unique(prefixes, like.column);
-      } else if (wrapped->index_key) {
-        if (auto key = expression_key(*wrapped); !key.empty()) add_unique(prefixes, key);
-      }
-    }
-    for (const auto& f : usage.functions) {
-      if (f.function.rfind("cast:", 0) == 0) {  // created_at::date = ...: the column itself
-        if (f.comparison == "=") add_unique(equalities, f.column);
-        if (f.comparison == "range") add_unique(ranges, f.column);
-      } else if (f.index_key && f.comparison == "=") {
-        if (auto key = expression_key(f); !key.empty()) add_unique(functions, key);
-      } else if (f.index_key && f.comparison == "range") {
-        if (auto key = expression_key(f); !key.empty()) add_unique(ranges, key);
-      }
-    }
-    // Equality columns first, most selective first.
-    std::stable_sort(equalities.begin(), equalities.end(),
-                     [&](const std::string& a, const std::string& b) { return distinct(a) > distinct(b); });
-    bool sort_here = order_tables.size() == 1 && order_tables.count(lower(table->name));
-    std::string where;
-    if (!nulls.empty()) where = nulls.front();
-    auto make = [&](std::vector<std::string> columns, std::string null_column) {
-      model::IndexCandidate c;
-      c.table = table->name;
-      for (auto& key : columns) {
-        bool expression = !key.empty() && key[0] == '\0';
-        if (expression) {
-          key.erase(0, 1);
-        } else if (const auto* column = table->find_column(key)) {
-          key = column->name;  // the catalog's spelling: quoted as it is stored
-        }
-        c.columns.push_back(std::move(key));
-        c.expression.push_back(expression);
-      }
-      if (const auto* column = table->find_column(null_column)) null_column = column->name;
-      c.where_is_null = std::move(null_column);
-      return c;
-    };
-    // Equalities, then a range or the sort.
-    if (!equalities.empty()) {
-      push(make(equalities, where));
-      if (!ranges.empty()) {
-        auto keys = equalities;
-        add_unique(keys, ranges.front());
-        push(make(keys, where));
-      }
-      if (sort_here && !sorts.empty()) {
-        auto keys = equalities;
-        for (const auto& s : sorts) add_unique(keys, s);
-        push(make(keys, where));
-      }
-      if (!groups.empty()) {
-        auto keys = equalities;
-        for (const auto& g : groups) add_unique(keys, g);
-        push(make(keys, where));
-      }
-    } else if (!ranges.empty()) {
-      push(make({ranges.front()}, where));
-    }
-    if (equalities.empty() && sort_here && !sorts.empty()) push(make(sorts, where));
-    // A partial index for a constant predicate that keeps few rows (status IS NULL, a queue).
-    if (!where.empty() && equalities.empty() && sorts.empty()) push(make({nulls.front()}, ""));
-    // Join columns: the inner side of a nested loop searches by them.
-    for (const auto& join : joins) {
-      std::vector<std::string> keys{join};
-      push(make(keys, ""));
-      if (!equalities.empty()) {
-        for (const auto& e : equalities) add_unique(keys, e);
-        push(make(keys, ""));
-      }
-      // Then the range: each probe of the nested loop reads only the rows in range
-      // (orders o ON o.customer_id = c.id WHERE o.total > ?: (customer_id, total)).
-      if (!ranges.empty() && std::find(keys.begin(), keys.end(), ranges.front()) == keys.end()) {
-        keys.push_back(ranges.front());
-        push(make(keys, ""));
-      }
-    }
-    // Expression keys: lower(email) = ...
-    for (const auto& expression : functions) {
-      std::vector<std::string> keys{expression};
-      for (const auto& e : equalities) add_unique(keys, e);
-      push(make(keys, ""));
-    }
-    // Prefix LIKE: some engines need an operator class for it (PostgreSQL unless the collation is C).
-    for (const auto& prefix : prefixes) {
-      auto c = make({prefix}, "");
-      c.opclass = std::string(model::dialect_named(engine).prefix_like_opclass);
-      push(c);
-    }
-  }
-  return out;
-}
 
 namespace {
 
@@ -328,6 +134,21 @@ bool too_large(const model::IndexCandidate& candidate, const model::Schema& sche
   if (!bytes || *bytes <= options.max_index_bytes) return false;
   note(fmt::format("{}: left out by --max-index-size: about {}", candidate.name(), size_text(*bytes)));
   return true;
+}
+
+// The share of the statements on `table` that write it (0 when unknown).
+double write_share_of(const IndexAdvisorOptions& options, const std::string& table) {
+  auto it = options.write_share.find(lower(table));
+  return it == options.write_share.end() ? 0 : std::clamp(it->second, 0.0, 1.0);
+}
+
+// An index earns its place in the configuration when some query plans at most this fraction of
+// its cost without it: (1 - min_improvement) while at most half the table's statements write it
+// (what min_improvement already asks is taken to pay for their upkeep), then less in proportion to
+// the writes beyond half, to 0 for a table only written (docs/advisor.md, "Writes").
+double write_weighed_factor(const IndexAdvisorOptions& options, double share) {
+  constexpr double kWritesPaidFor = 0.5;
+  return (1 - options.min_improvement) * (1 - std::max(0.0, share - kWritesPaidFor) / (1 - kWritesPaidFor));
 }
 
 bool covered_by_existing(const model::IndexCandidate& candidate, const model::Schema& schema) {
@@ -460,12 +281,24 @@ core::Expected<std::vector<Evaluated>> choose_configuration(const std::vector<co
       without.erase(key);
       auto trial = configuration.plan(without);
       if (!trial) return trial.error();
-      bool needed = false;
-      for (const auto& [id, cost] : plans->cost) {
-        if (cost <= trial->cost.at(id) * (1 - options.min_improvement)) needed = true;
-        if (full.cost.at(id) < trial->cost.at(id) * (1 - options.min_improvement)) needed = true;
+      // Needed when some class plans markedly costlier without it: by min_improvement on a table
+      // only read, by more where its writes maintain the index too (write_weighed_factor).
+      auto needed_below = [&](double factor) {
+        for (const auto& [id, cost] : plans->cost) {
+          if (cost <= trial->cost.at(id) * factor) return true;
+          if (full.cost.at(id) < trial->cost.at(id) * factor) return true;
+        }
+        return false;
+      };
+      const auto& candidate = pool.at(key);
+      const double share = write_share_of(options, candidate.table);
+      if (needed_below(write_weighed_factor(options, share))) continue;
+      if (share > 0 && needed_below(1 - options.min_improvement)) {
+        note(fmt::format(
+            "{}: left out, {:.0f}% of the statements on {} write: its queries must plan {:.0f}% "
+            "cheaper with it to pay for the writes",
+            candidate.name(), share * 100, candidate.table, (1 - write_weighed_factor(options, share)) * 100));
       }
-      if (needed) continue;
       set = std::move(without);
       plans = std::move(trial);
       changed = true;
@@ -698,10 +531,7 @@ std::vector<model::Recommendation> advise_indexes(const std::vector<ClassWork>& 
         continue;
       }
     }
-    double share = 0;
-    if (auto it = options.write_share.find(lower(entry->candidate.table)); it != options.write_share.end()) {
-      share = it->second;
-    }
+    const double share = write_share_of(options, entry->candidate.table);
     // Every write maintains the index: on a write-mostly table the gain must outweigh it.
     if (share > 0.8 && gain < entry->benefit * 0.5) {
       note(fmt::format("{}: skipped, {:.0f}% of the statements on {} write", entry->candidate.name(), share * 100,
@@ -723,36 +553,6 @@ std::vector<model::Recommendation> advise_indexes(const std::vector<ClassWork>& 
     if (auto r = recommendation_of(*entry, by_id, schema, what_if, options)) out.push_back(std::move(*r));
   }
   return out;
-}
-
-std::optional<int64_t> estimated_index_bytes(const model::IndexCandidate& candidate, const model::Schema& schema) {
-  const auto* table = schema.find_table(candidate.table);
-  if (!table || !table->estimated_rows) return std::nullopt;
-  const double rows = std::max(0.0, *table->estimated_rows);
-  double average_width = 32;  // a text value when the table's size says nothing better
-  if (table->size_bytes && rows > 0 && !table->columns.empty()) {
-    average_width = std::clamp(static_cast<double>(*table->size_bytes) / rows / table->columns.size(), 1.0, 256.0);
-  }
-  auto width_of = [&](const std::string& key) {
-    for (const auto& column : table->columns) {
-      if (lower(column.name) != lower(key)) continue;
-      std::string type = lower(column.type);
-      if (type.find("bigint") != std::string::npos || type.find("int8") != std::string::npos ||
-          type.find("timestamp") != std::string::npos || type.find("double") != std::string::npos ||
-          type == "datetime" || type == "date" || type.find("float8") != std::string::npos)
-        return 8.0;
-      if (type.find("int") != std::string::npos || type == "real" || type == "float4") return 4.0;
-      if (type.find("bool") != std::string::npos || type.find("tinyint") != std::string::npos) return 1.0;
-      if (type.find("uuid") != std::string::npos) return 16.0;
-      if (type.find("numeric") != std::string::npos || type.find("decimal") != std::string::npos) return 8.0;
-      return average_width;
-    }
-    return average_width;  // an expression key: as wide as a typical value
-  };
-  double entry = 16;
-  for (const auto& key : candidate.columns) entry += width_of(key);
-  for (const auto& column : candidate.include) entry += width_of(column);
-  return static_cast<int64_t>(rows * entry / 0.9);
 }
 
 void verify_drops(std::vector<model::Recommendation>& drops, const std::vector<ClassWork>& classes,

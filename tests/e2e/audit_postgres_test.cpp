@@ -7,6 +7,8 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <optional>
+
 #include "nlohmann/json.hpp"
 #include "tests/integration/postgres_test_database.hpp"
 #include "tests/support/audit_expectations.hpp"
@@ -121,6 +123,36 @@ TEST_F(AuditPostgres, HypopgOutsideTheSearchPathIsFound) {
     EXPECT_EQ(r["verified"], "hypopg") << r.dump();
   }
   EXPECT_GT(indexes, 0);
+}
+
+// The outbox poll (SELECT ... FOR UPDATE SKIP LOCKED) is planned, not run: with no measured time
+// its findings ranked last at cost 0. They rank by calls x plan cost now, and say so.
+TEST_F(AuditPostgres, UnmeasuredQueriesRankByCallsTimesPlanCostAndEachIndexIsReportedOnce) {
+  ASSERT_FALSE(sample_->report.is_null());
+  const auto& findings = sample_->report["findings"];
+  std::vector<size_t> query_findings;  // positions of the findings on a query, in rank order
+  std::optional<size_t> outbox;
+  for (size_t i = 0; i < findings.size(); ++i) {
+    const auto& f = findings[i];
+    if (f["query_id"].get<std::string>().empty()) continue;
+    query_findings.push_back(i);
+    ASSERT_TRUE(f.contains("cost_basis")) << f.dump();
+    const auto query = f["evidence"].value("query", "");
+    if (query.find("SKIP LOCKED") == std::string::npos) continue;
+    EXPECT_EQ(f["cost_basis"], "calls x plan cost") << f.dump();
+    EXPECT_GT(f["cost"].get<double>(), 0) << f.dump();
+    if (!outbox) outbox = i;
+  }
+  ASSERT_TRUE(outbox.has_value()) << findings.dump(1);
+  // One finding per object and problem: idx_pets_owner is redundant (idx_pets_owner_created covers
+  // it) and unused, one index to drop, reported once.
+  int pets_owner = 0;
+  for (const auto& f : findings) {
+    if (f["evidence"].value("index", "") == "idx_pets_owner") ++pets_owner;
+  }
+  EXPECT_EQ(pets_owner, 1) << findings.dump(1);
+  ASSERT_GT(query_findings.size(), 1u);
+  EXPECT_NE(*outbox, query_findings.back()) << findings.dump(1);
 }
 
 }  // namespace
