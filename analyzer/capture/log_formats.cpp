@@ -107,7 +107,8 @@ std::optional<LogFormat> detect_log_format(std::string_view head, Engine engine)
 }
 
 core::Expected<std::unique_ptr<LogReader>> make_log_reader(LogFormat format, EventSink sink,
-                                                           std::string_view log_line_prefix) {
+                                                           std::string_view log_line_prefix,
+                                                           ServerEventSink server_sink) {
   switch (format) {
     case LogFormat::mysql_slow:
       return std::unique_ptr<LogReader>(std::make_unique<MysqlSlowLogReader>(std::move(sink)));
@@ -125,6 +126,7 @@ core::Expected<std::unique_ptr<LogReader>> make_log_reader(LogFormat format, Eve
     PostgresLogOptions options;
     options.format = *pg;
     if (*pg == PgLogFormat::stderr_log || *pg == PgLogFormat::syslog) options.log_line_prefix = log_line_prefix;
+    options.server_sink = std::move(server_sink);
     auto reader = make_postgres_log_reader(options, std::move(sink));
     if (!reader) return reader.error();
     return std::unique_ptr<LogReader>(std::move(*reader));

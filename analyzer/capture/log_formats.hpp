@@ -34,8 +34,10 @@ std::optional<LogFormat> detect_log_format(std::string_view head, Engine engine 
 // says why there is nothing to digest in it. `log_line_prefix` (the server's setting,
 // with its escapes) applies to the PostgreSQL stderr and syslog formats; empty: detected. Fails
 // (usage) for a prefix that does not compile.
+// server_sink: what a PostgreSQL log says besides its statements (other formats have none).
 core::Expected<std::unique_ptr<LogReader>> make_log_reader(LogFormat format, EventSink sink,
-                                                           std::string_view log_line_prefix = {});
+                                                           std::string_view log_line_prefix = {},
+                                                           ServerEventSink server_sink = {});
 
 // Feeds a whole text to a reader line by line (offsets from 0) and finishes it: for tests,
 // benchmarks and inputs already in memory.

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "analyzer/model/query.hpp"
+#include "analyzer/model/server_event.hpp"
 
 namespace dbvet::capture {
 
@@ -38,6 +39,8 @@ struct ReadStats {
 };
 
 using EventSink = std::function<void(model::QueryEvent&&)>;
+// What a PostgreSQL log says besides its statements (checkpoints, locks, errors...).
+using ServerEventSink = std::function<void(model::ServerEvent&&)>;
 
 // Cuts a block of whole lines into lines for reader.feed_line (a template, so that a final reader
 // class calls its own feed_line directly).

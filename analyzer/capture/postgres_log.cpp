@@ -29,7 +29,7 @@ constexpr uint64_t kIdleLines = 1 << 16;
 class Reader final : public PostgresLogReader {
  public:
   Reader(const PostgresLogOptions& o, EventSink sink, std::optional<pglog::LinePrefix> prefix)
-      : format_(o.format), prefix_(std::move(prefix)), builder_(std::move(sink), stats_) {
+      : format_(o.format), prefix_(std::move(prefix)), builder_(std::move(sink), o.server_sink, stats_) {
     fixed_prefix_ = prefix_.has_value();
   }
 
@@ -413,6 +413,15 @@ class Reader final : public PostgresLogReader {
     r.severity = pglog::parse_severity(sev_text_, 0, msg);
     r.set_message(csv_.field(13));
     r.detail = csv_.size() > 14 ? csv_.field(14) : std::string();
+    // What server events need (postgres_server_events.hpp), only on the records that are no
+    // statement: an error's state code, the statement that made a temporary file.
+    r.sqlstate.clear();
+    r.inline_statement.clear();
+    if (r.severity != Severity::log) {
+      r.sqlstate.assign(csv_.field(12));
+    } else if (csv_.size() > 19 && starts_with(r.message(), "temporary file: ")) {
+      r.inline_statement.assign(csv_.field(19));
+    }
     r.inline_detail = true;
     r.offset = csv_offset_;
     r.open = true;

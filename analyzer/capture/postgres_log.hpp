@@ -23,6 +23,9 @@ enum class PgLogFormat { auto_detect, stderr_log, csv, json, syslog };
 struct PostgresLogOptions {
   PgLogFormat format = PgLogFormat::auto_detect;
   std::string log_line_prefix;  // empty: detected from the common ones
+  // Checkpoints, temporary files, locks, autovacuum, connections, sessions and errors
+  // (postgres_server_events.hpp); empty: not read, statements only.
+  ServerEventSink server_sink;
 };
 
 // "auto", "stderr", "csv"/"csvlog", "json"/"jsonlog", "syslog".

@@ -11,6 +11,7 @@
 
 #include "analyzer/capture/postgres_log.hpp"
 #include "analyzer/capture/postgres_log_record.hpp"
+#include "analyzer/capture/postgres_server_events.hpp"
 
 namespace dbvet::capture {
 namespace {
@@ -85,12 +86,18 @@ std::string_view trim(std::string_view s) {
 // Turns records into events.
 class EventBuilder {
  public:
-  EventBuilder(EventSink sink, ReadStats& stats) : sink_(std::move(sink)), stats_(stats) {}
+  EventBuilder(EventSink sink, ServerEventSink server_sink, ReadStats& stats)
+      : sink_(std::move(sink)), server_sink_(std::move(server_sink)), stats_(stats) {}
 
   void on_record(const Record& r, uint64_t line_no) {
     Session& s = session(r.pid);
     s.last_line = line_no;
     std::string_view m = r.message();
+    if (s.has_server) {  // a temporary file waits for the STATEMENT after it
+      if (r.severity == Severity::statement) s.server.text.assign(m);
+      emit_server(s);
+      if (r.severity == Severity::statement) return;
+    }
     if (s.has_pending) {
       if (r.severity == Severity::detail && starts_with(m, "parameters: ")) {
         apply_parameters(s.pending, m.substr(12));
@@ -106,7 +113,10 @@ class EventBuilder {
       apply_parameters(s.stmt, m.substr(12));
       return;
     }
-    if (r.severity != Severity::log) return;
+    if (r.severity != Severity::log) {
+      if (server_sink_) on_server_record(r, s, m);
+      return;
+    }
     if (starts_with(m, "duration: ")) {
       on_duration(r, s, m.substr(10));
     } else if (starts_with(m, "statement: ")) {
@@ -114,6 +124,8 @@ class EventBuilder {
     } else if (starts_with(m, "execute ")) {
       size_t colon = m.find(": ");
       if (colon != std::string_view::npos) start_statement(r, s, m.substr(colon + 2), true);
+    } else if (server_sink_) {
+      on_server_record(r, s, m);
     }
   }
 
@@ -151,6 +163,7 @@ class EventBuilder {
   void forget_recent_sessions() { recent_.fill(RecentSession{}); }
 
   void flush(Session& s) {
+    if (s.has_server) emit_server(s);
     if (s.has_pending) emit(s.pending);
     if (s.has_plan) emit(s.plan);
     if (s.has_stmt) emit(s.stmt);
@@ -178,6 +191,52 @@ class EventBuilder {
     e.byte_offset = 0;
     e.plan_text.clear();
     e.prepared_sql.clear();
+  }
+
+  // A record that is no statement: a checkpoint, a temporary file, a lock wait, a connection, an
+  // error... (postgres_server_events.hpp). Off the statements' path.
+  void on_server_record(const Record& r, Session& s, std::string_view m) {
+    if (r.severity == Severity::log) {
+      std::string_view host = pglog::connection_received_host(m);
+      if (!host.empty()) {
+        s.received_host.assign(host);
+        return;
+      }
+    }
+    model::ServerEvent& e = s.server;
+    e = model::ServerEvent{};
+    if (!pglog::parse_server_message(r.severity, m, e)) return;
+    copy_time(e.timestamp, r.timestamp);
+    using Kind = model::ServerEvent::Kind;
+    if (e.kind == Kind::connection) {
+      // As pgBadger: the host of "connection received" before, else the message's, the prefix's.
+      if (!s.received_host.empty()) {
+        e.host = std::move(s.received_host);
+        s.received_host.clear();
+      } else if (e.host.empty()) {
+        e.host = r.host;
+      }
+      if (e.database.empty()) e.database = r.database;
+      if (e.user.empty()) e.user = r.user;
+    } else if (e.kind != Kind::disconnection) {
+      e.database = r.database;
+      e.user = r.user;
+      e.host = r.host;
+    }
+    if (e.kind == Kind::error || e.kind == Kind::deadlock) e.sqlstate = r.sqlstate;
+    if (e.kind == Kind::temp_file) {
+      if (r.inline_statement.empty()) {  // stderr, syslog: the STATEMENT record follows
+        s.has_server = true;
+        return;
+      }
+      e.text = r.inline_statement;
+    }
+    server_sink_(std::move(e));
+  }
+
+  void emit_server(Session& s) {
+    s.has_server = false;
+    server_sink_(std::move(s.server));
   }
 
   void start_statement(const Record& r, Session& s, std::string_view sql, bool execute) {
@@ -276,6 +335,7 @@ class EventBuilder {
   }
 
   EventSink sink_;
+  ServerEventSink server_sink_;  // empty: server events are not wanted
   ReadStats& stats_;
   std::unordered_map<uint64_t, Session> sessions_;
   struct RecentSession {

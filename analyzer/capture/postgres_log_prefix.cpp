@@ -32,6 +32,17 @@ constexpr std::array<SeverityName, 19> kSeverities{{
     {"DEBUG5", Severity::debug},
 }};
 
+}  // namespace
+
+std::string_view severity_name(Severity severity) {
+  for (const auto& s : kSeverities) {
+    if (s.severity == severity) return s.name;
+  }
+  return {};
+}
+
+namespace {
+
 Severity severity_of(std::string_view word) {
   if (word == "LOG") return Severity::log;  // the common case first
   for (const auto& s : kSeverities) {
@@ -407,6 +418,9 @@ inline void LinePrefix::assign(const Token& t, std::string_view v, PrefixFields&
       break;
     case 'l':
       f.line_number = v;
+      break;
+    case 'e':
+      f.sqlstate = v;
       break;
     case 'u':
       f.user = v;

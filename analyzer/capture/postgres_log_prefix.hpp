@@ -39,6 +39,7 @@ struct PrefixFields {
   std::string_view database;
   std::string_view host;  // %h, or the host part of %r
   std::string_view line_number;
+  std::string_view sqlstate;         // %e
   size_t free_text = 0;              // characters matched by free-text escapes (%u %d %a %h %r %i %b)
   std::optional<int64_t> unix_time;  // the timestamp parsed while matching (%t %m %s)
 };
@@ -119,6 +120,8 @@ class LinePrefix {
 
 // "LOG:  " and friends at pos; returns the severity and sets msg to the message start.
 Severity parse_severity(std::string_view line, size_t pos, size_t& msg);
+// "ERROR" for Severity::error...; "DEBUG" for every debug level, "" for none.
+std::string_view severity_name(Severity severity);
 // Finds the first "SEVERITY:  " in line (for lines whose prefix is unknown); npos when none.
 size_t find_severity(std::string_view line, Severity& severity, size_t& msg);
 

@@ -13,6 +13,7 @@
 
 #include "analyzer/capture/postgres_log_prefix.hpp"
 #include "analyzer/model/query.hpp"
+#include "analyzer/model/server_event.hpp"
 #include "analyzer/util/parse.hpp"
 
 namespace dbvet::capture {
@@ -92,6 +93,8 @@ struct Record {
   std::optional<int64_t> timestamp;
   uint64_t pid = 0;
   std::string user, database, host;
+  std::string sqlstate;          // %e, csvlog's and jsonlog's state code; empty when not logged
+  std::string inline_statement;  // csvlog's query field: the statement of a non-statement record
   uint64_t offset = 0;
   uint64_t last_line = 0;
   bool open = false;
@@ -138,6 +141,7 @@ struct Record {
     assign_if_changed(user, f.user == unknown ? std::string_view() : f.user);
     assign_if_changed(database, f.database == unknown ? std::string_view() : f.database);
     assign_if_changed(host, f.host);
+    if (!f.sqlstate.empty() || !sqlstate.empty()) sqlstate.assign(f.sqlstate);
   }
 
  private:
@@ -155,6 +159,9 @@ struct Session {
   model::QueryEvent pending;
   bool has_plan = false;
   model::QueryEvent plan;
+  bool has_server = false;  // a temporary file waiting for its STATEMENT
+  model::ServerEvent server;
+  std::string received_host;  // of "connection received", for the "connection authorized" after it
   uint64_t last_line = 0;
 };
 

@@ -1,6 +1,7 @@
 #include "analyzer/digest/state_codec.hpp"
 
 #include <cstring>
+#include <map>
 #include <utility>
 #include <vector>
 
@@ -45,6 +46,68 @@ BoundedSet decode_set(ByteReader& in) {
   for (uint64_t i = 0; i < n && !in.failed(); ++i) s.values.insert(in.str());
   if (s.values.size() != n) in.fail();  // duplicates: not a set this program wrote
   return s;
+}
+
+// Ordered maps are written in their order and must be read back in it (strictly increasing keys):
+// equal activities give equal bytes, and a damaged map is an error rather than a merge.
+template <class Value, class Put>
+void encode_map(const std::map<std::string, Value>& m, ByteWriter& out, Put put) {
+  out.u64(m.size());
+  for (const auto& [key, value] : m) {
+    out.str(key);
+    put(value);
+  }
+}
+
+template <class Value, class Get>
+std::map<std::string, Value> decode_map(ByteReader& in, Get get) {
+  std::map<std::string, Value> m;
+  const uint64_t n = in.count();
+  for (uint64_t i = 0; i < n && !in.failed(); ++i) {
+    std::string key = in.str();
+    if (!m.empty() && key <= m.rbegin()->first) in.fail();
+    m.emplace_hint(m.end(), std::move(key), get());
+  }
+  return m;
+}
+
+void encode_counts(const std::map<std::string, uint64_t>& m, ByteWriter& out) {
+  encode_map(m, out, [&](uint64_t n) { out.u64(n); });
+}
+std::map<std::string, uint64_t> decode_counts(ByteReader& in) {
+  return decode_map<uint64_t>(in, [&] { return in.u64(); });
+}
+
+void encode_groups(const std::map<std::string, SessionGroup>& m, ByteWriter& out) {
+  encode_map(m, out, [&](const SessionGroup& g) {
+    out.u64(g.count);
+    out.i64(g.total_us);
+  });
+}
+std::map<std::string, SessionGroup> decode_groups(ByteReader& in) {
+  return decode_map<SessionGroup>(in, [&] {
+    SessionGroup g;
+    g.count = in.u64();
+    g.total_us = in.i64();
+    return g;
+  });
+}
+
+void encode_tables(const std::map<std::string, TableMaintenance>& m, ByteWriter& out) {
+  encode_map(m, out, [&](const TableMaintenance& t) {
+    out.u64(t.count);
+    out.i64(t.pages_removed);
+    out.i64(t.tuples_removed);
+  });
+}
+std::map<std::string, TableMaintenance> decode_tables(ByteReader& in) {
+  return decode_map<TableMaintenance>(in, [&] {
+    TableMaintenance t;
+    t.count = in.u64();
+    t.pages_removed = in.i64();
+    t.tuples_removed = in.i64();
+    return t;
+  });
 }
 
 }  // namespace
@@ -233,6 +296,123 @@ core::Expected<QueryClass> decode_class(ByteReader& in, uint64_t inputs) {
   if (in.failed()) return corrupt("a class is cut short");
   if (c.query_time.count > c.count || c.histogram.count() > c.count) return corrupt("a class's counters disagree");
   return c;
+}
+
+void encode_server(const ServerActivity& a, ByteWriter& out) {
+  const Checkpoints& cp = a.checkpoints;
+  out.u64(cp.count);
+  out.i64(cp.buffers);
+  for (const Metric* m : {&cp.write_us, &cp.sync_us, &cp.total_us}) encode_metric(*m, out);
+  encode_counts(cp.by_cause, out);
+
+  out.u64(a.temp_files.count);
+  out.i64(a.temp_files.total);
+  out.i64(a.temp_files.max);
+  out.u64(a.temp_files.top.size());
+  for (const TempFile& f : a.temp_files.top) {
+    out.i64(f.size);
+    out.opt_i64(f.timestamp);
+    out.str(f.query);
+    out.str(f.database);
+    out.str(f.user);
+  }
+
+  out.u64(a.locks.waits);
+  out.u64(a.locks.acquired);
+  out.u64(a.locks.deadlocks);
+  encode_metric(a.locks.acquired_wait_us, out);
+  encode_map(a.locks.by_type, out, [&](const LockType& t) {
+    out.u64(t.waits);
+    out.u64(t.acquired);
+    out.i64(t.acquired_wait_us);
+    encode_counts(t.objects, out);
+  });
+
+  out.u64(a.autovacuum_count);
+  out.u64(a.autoanalyze_count);
+  encode_tables(a.autovacuum, out);
+  encode_tables(a.autoanalyze, out);
+
+  out.u64(a.connections.count);
+  for (const auto* m : {&a.connections.by_database, &a.connections.by_user, &a.connections.by_host}) {
+    encode_counts(*m, out);
+  }
+
+  encode_metric(a.sessions.time_us, out);
+  for (const auto* m : {&a.sessions.by_database, &a.sessions.by_user, &a.sessions.by_host}) encode_groups(*m, out);
+
+  out.u64(a.errors.count);
+  encode_counts(a.errors.by_severity, out);
+  encode_counts(a.errors.by_class, out);
+  encode_map(a.errors.messages, out, [&](const ErrorMessage& m) {
+    out.u64(m.count);
+    out.str(m.severity);
+    out.str(m.example);
+  });
+}
+
+core::Expected<ServerActivity> decode_server(ByteReader& in) {
+  ServerActivity a;
+  Checkpoints& cp = a.checkpoints;
+  cp.count = in.u64();
+  cp.buffers = in.i64();
+  for (Metric* m : {&cp.write_us, &cp.sync_us, &cp.total_us}) *m = decode_metric(in);
+  cp.by_cause = decode_counts(in);
+
+  a.temp_files.count = in.u64();
+  a.temp_files.total = in.i64();
+  a.temp_files.max = in.i64();
+  const uint64_t top = in.count(5);
+  if (top > TempFiles::kTop || top > a.temp_files.count) in.fail();
+  for (uint64_t i = 0; i < top && !in.failed(); ++i) {
+    TempFile f;
+    f.size = in.i64();
+    f.timestamp = in.opt_i64();
+    f.query = in.str();
+    f.database = in.str();
+    f.user = in.str();
+    if (!a.temp_files.top.empty() && !larger_temp_file(a.temp_files.top.back(), f)) in.fail();
+    a.temp_files.top.push_back(std::move(f));
+  }
+
+  a.locks.waits = in.u64();
+  a.locks.acquired = in.u64();
+  a.locks.deadlocks = in.u64();
+  a.locks.acquired_wait_us = decode_metric(in);
+  a.locks.by_type = decode_map<LockType>(in, [&] {
+    LockType t;
+    t.waits = in.u64();
+    t.acquired = in.u64();
+    t.acquired_wait_us = in.i64();
+    t.objects = decode_counts(in);
+    return t;
+  });
+
+  a.autovacuum_count = in.u64();
+  a.autoanalyze_count = in.u64();
+  a.autovacuum = decode_tables(in);
+  a.autoanalyze = decode_tables(in);
+
+  a.connections.count = in.u64();
+  for (auto* m : {&a.connections.by_database, &a.connections.by_user, &a.connections.by_host}) {
+    *m = decode_counts(in);
+  }
+
+  a.sessions.time_us = decode_metric(in);
+  for (auto* m : {&a.sessions.by_database, &a.sessions.by_user, &a.sessions.by_host}) *m = decode_groups(in);
+
+  a.errors.count = in.u64();
+  a.errors.by_severity = decode_counts(in);
+  a.errors.by_class = decode_counts(in);
+  a.errors.messages = decode_map<ErrorMessage>(in, [&] {
+    ErrorMessage m;
+    m.count = in.u64();
+    m.severity = in.str();
+    m.example = in.str();
+    return m;
+  });
+  if (in.failed()) return corrupt("the server activity (checkpoints, locks, errors...) is cut short or damaged");
+  return a;
 }
 
 }  // namespace dbvet::digest

@@ -13,6 +13,7 @@
 
 #include "analyzer/core/expected.hpp"
 #include "analyzer/digest/digest.hpp"
+#include "analyzer/digest/server_activity.hpp"
 
 namespace dbvet::digest {
 
@@ -59,5 +60,9 @@ class ByteReader {
 void encode_class(const QueryClass& c, ByteWriter& out);
 // `inputs`: how many input files the state names (an example's input must be one of them).
 core::Expected<QueryClass> decode_class(ByteReader& in, uint64_t inputs);
+
+// A PostgreSQL log's checkpoints, temporary files, locks... whole (state format version 2).
+void encode_server(const ServerActivity& a, ByteWriter& out);
+core::Expected<ServerActivity> decode_server(ByteReader& in);
 
 }  // namespace dbvet::digest

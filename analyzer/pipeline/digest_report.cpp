@@ -80,6 +80,103 @@ json ids_of(const digest::QueryClass& c, sql::FingerprintMode mode, bool mysql, 
   return ids;
 }
 
+json counts_json(const std::map<std::string, uint64_t>& counts) {
+  json out = json::object();
+  for (const auto& [key, n] : counts) out[key] = n;
+  return out;
+}
+
+json groups_json(const std::map<std::string, digest::SessionGroup>& groups) {
+  json out = json::object();
+  for (const auto& [key, g] : groups) {
+    out[key] = {{"count", g.count}, {"time", seconds(double(g.total_us))}};
+  }
+  return out;
+}
+
+json tables_json(const std::map<std::string, digest::TableMaintenance>& tables, bool removed) {
+  json out = json::object();
+  for (const auto& [table, t] : tables) {
+    json row = {{"count", t.count}};
+    if (removed) {
+      row["pages_removed"] = t.pages_removed;
+      row["tuples_removed"] = t.tuples_removed;
+    }
+    out[table] = std::move(row);
+  }
+  return out;
+}
+
+constexpr size_t kTopErrors = 20;
+
+// pgBadger's sections beyond queries (docs/json/digest.md, "server").
+json server_json(const digest::ServerActivity& a) {
+  const digest::Checkpoints& cp = a.checkpoints;
+  json checkpoints = {{"count", cp.count},
+                      {"buffers_written", cp.buffers},
+                      {"write_time", time_metric(cp.write_us)},
+                      {"sync_time", time_metric(cp.sync_us)},
+                      {"total_time", time_metric(cp.total_us)},
+                      {"by_cause", counts_json(cp.by_cause)}};
+  json top_temp = json::array();
+  for (const digest::TempFile& f : a.temp_files.top) {
+    top_temp.push_back({{"size", f.size},
+                        {"timestamp", iso_time(f.timestamp)},
+                        {"query", f.query},
+                        {"database", f.database},
+                        {"user", f.user}});
+  }
+  json temp_files = {{"count", a.temp_files.count},
+                     {"total_size", a.temp_files.total},
+                     {"max_size", a.temp_files.max},
+                     {"avg_size", a.temp_files.count ? double(a.temp_files.total) / double(a.temp_files.count) : 0.0},
+                     {"largest", std::move(top_temp)}};
+  json by_type = json::object();
+  for (const auto& [type, t] : a.locks.by_type) {
+    by_type[type] = {{"waits", t.waits},
+                     {"acquired", t.acquired},
+                     {"acquired_wait_time", seconds(double(t.acquired_wait_us))},
+                     {"objects", counts_json(t.objects)}};
+  }
+  json locks = {{"waits", a.locks.waits},
+                {"acquired", a.locks.acquired},
+                {"acquired_wait_time", time_metric(a.locks.acquired_wait_us)},
+                {"deadlocks", a.locks.deadlocks},
+                {"by_type", std::move(by_type)}};
+  const digest::Sessions& s = a.sessions;
+  json sessions = {{"count", s.time_us.count},
+                   {"time", time_metric(s.time_us)},
+                   {"by_database", groups_json(s.by_database)},
+                   {"by_user", groups_json(s.by_user)},
+                   {"by_host", groups_json(s.by_host)}};
+  std::vector<std::pair<std::string, const digest::ErrorMessage*>> messages;
+  for (const auto& [key, m] : a.errors.messages) messages.emplace_back(key, &m);
+  std::stable_sort(messages.begin(), messages.end(),
+                   [](const auto& x, const auto& y) { return x.second->count > y.second->count; });
+  if (messages.size() > kTopErrors) messages.resize(kTopErrors);
+  json top_errors = json::array();
+  for (const auto& [key, m] : messages) {
+    top_errors.push_back({{"message", key}, {"severity", m->severity}, {"count", m->count}, {"example", m->example}});
+  }
+  json errors = {{"count", a.errors.count},
+                 {"by_severity", counts_json(a.errors.by_severity)},
+                 {"by_sqlstate_class", counts_json(a.errors.by_class)},
+                 {"distinct_messages", a.errors.messages.size()},
+                 {"top", std::move(top_errors)}};
+  return {{"checkpoints", std::move(checkpoints)},
+          {"temp_files", std::move(temp_files)},
+          {"locks", std::move(locks)},
+          {"autovacuum", {{"count", a.autovacuum_count}, {"tables", tables_json(a.autovacuum, true)}}},
+          {"autoanalyze", {{"count", a.autoanalyze_count}, {"tables", tables_json(a.autoanalyze, false)}}},
+          {"connections",
+           {{"count", a.connections.count},
+            {"by_database", counts_json(a.connections.by_database)},
+            {"by_user", counts_json(a.connections.by_user)},
+            {"by_host", counts_json(a.connections.by_host)}}},
+          {"sessions", std::move(sessions)},
+          {"errors", std::move(errors)}};
+}
+
 }  // namespace
 
 json digest_to_json(const DigestResult& result, const ReportOptions& options) {
@@ -143,6 +240,8 @@ json digest_to_json(const DigestResult& result, const ReportOptions& options) {
                        {"histogram", histogram}});
   }
   doc["classes"] = std::move(classes);
+  // After the classes, so that documents of MySQL logs (which have none of it) stay as they were.
+  if (postgres) doc["server"] = server_json(result.server);
   return doc;
 }
 

@@ -36,6 +36,7 @@ struct Part {
   std::optional<int64_t> inherited_ts;
   // Results
   digest::Digest digest;
+  digest::ServerActivity server;
   capture::ReadStats stats;
   std::optional<core::Error> error;       // the part could not be read at all
   std::optional<core::Error> read_error;  // reading stopped there; what came before is digested
@@ -60,7 +61,8 @@ void read_part(Part& part) {
     return;
   }
   auto reader = capture::make_log_reader(
-      part.format, [&part](model::QueryEvent&& event) { part.digest.add(event, part.input); }, part.log_line_prefix);
+      part.format, [&part](model::QueryEvent&& event) { part.digest.add(event, part.input); }, part.log_line_prefix,
+      [&part](model::ServerEvent&& event) { part.server.add(event); });
   if (!reader) {
     part.error = reader.error();
     return;
@@ -353,6 +355,7 @@ core::Expected<DigestResult> run_digest(const DigestOptions& options) {
       result.oversized_notes.push_back(oversized_note(part->path, part->oversized));
     }
     result.digest.merge(part->digest);
+    result.server.merge(part->server);
     result.events += part->stats.events;
     result.skipped += part->stats.skipped;
     result.bytes += part->stats.bytes;

@@ -13,6 +13,7 @@
 #include "analyzer/capture/log_formats.hpp"
 #include "analyzer/core/expected.hpp"
 #include "analyzer/digest/digest.hpp"
+#include "analyzer/digest/server_activity.hpp"
 
 namespace dbvet::pipeline {
 
@@ -36,6 +37,8 @@ struct SkippedInFile {
 
 struct DigestResult {
   digest::Digest digest;
+  // PostgreSQL logs: checkpoints, temporary files, locks, autovacuum, connections, sessions, errors.
+  digest::ServerActivity server;
   std::vector<std::string> files;
   std::string format;  // the formats read, comma-separated when several
   uint64_t events = 0, skipped = 0, bytes = 0;

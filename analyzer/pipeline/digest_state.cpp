@@ -89,6 +89,7 @@ std::string payload_of(const DigestResult& result) {
   std::sort(classes.begin(), classes.end(), [](const auto* a, const auto* b) { return a->id < b->id; });
   out.u64(classes.size());
   for (const auto* c : classes) digest::encode_class(*c, out);
+  digest::encode_server(result.server, out);  // since version 2
   return out.take();
 }
 
@@ -128,7 +129,10 @@ core::Expected<DigestResult> result_of(std::string_view payload, const std::stri
     previous_id = c->id;
     result.digest.add_class(*c);
   }
-  if (in.failed() || !in.at_end()) return bad_state(name, "damaged digest state: bytes after its last class");
+  auto server = digest::decode_server(in);
+  if (!server) return bad_state(name, "damaged digest state: " + server.error().message);
+  result.server = std::move(*server);
+  if (in.failed() || !in.at_end()) return bad_state(name, "damaged digest state: bytes after its server activity");
   return result;
 }
 
@@ -165,9 +169,12 @@ core::Expected<DigestResult> decode_digest_state(std::string_view bytes, const s
   }
   const uint64_t version = get_le(bytes, 8, 4);
   if (version != kDigestStateVersion) {
-    return bad_state(name, "a digest state of format version " + std::to_string(version) + "; this dbvet (" +
-                               std::string(core::kVersion) + ") reads version " + std::to_string(kDigestStateVersion) +
-                               ": merge it with the dbvet version that wrote it, or digest its logs again");
+    // Version 1 had no server activity (checkpoints, locks, errors...): its merge would lack them.
+    return bad_state(name,
+                     "a digest state of format version " + std::to_string(version) + "; this dbvet (" +
+                         std::string(core::kVersion) + ") reads version " + std::to_string(kDigestStateVersion) +
+                         (version < kDigestStateVersion ? " (an older dbvet wrote it)" : " (a newer dbvet wrote it)") +
+                         ": merge it with the dbvet version that wrote it, or digest its logs again");
   }
   const uint64_t flags = get_le(bytes, 12, 4);
   const uint64_t payload_size = get_le(bytes, 16, 8);
@@ -292,6 +299,7 @@ core::Expected<DigestResult> merge_digest_states(std::vector<NamedState> states)
       shifted.add_class(moved);
     }
     merged.digest.merge(shifted);
+    merged.server.merge(r.server);
   }
   for (size_t i = 0; i < formats.size(); ++i) merged.format += (i ? "," : "") + formats[i];
   return merged;

@@ -23,7 +23,8 @@
 
 namespace dbvet::pipeline {
 
-inline constexpr uint32_t kDigestStateVersion = 1;
+// 2: the payload ends with the PostgreSQL server activity (digest::encode_server).
+inline constexpr uint32_t kDigestStateVersion = 2;
 inline constexpr size_t kDigestStateHeaderBytes = 32;
 
 std::string encode_digest_state(const DigestResult& result);

@@ -53,6 +53,91 @@ std::string one_line(std::string s, size_t width) {
   return s;
 }
 
+std::string counts_line(const json& counts) {
+  std::string out;
+  for (const auto& [key, n] : counts.items()) {
+    out += fmt::format("{}{} {}", out.empty() ? "" : ", ", key.empty() ? "-" : key, n.get<uint64_t>());
+  }
+  return out.empty() ? "-" : out;
+}
+
+uint64_t count_of(const json& j) { return j.is_number() ? j.get<uint64_t>() : 0; }
+
+// The server's own events of a PostgreSQL log (docs/json/digest.md, "server"), one "# " line per
+// fact: after the query profile, as pgBadger puts them after its query reports. Empty sections
+// are left out; `row` is the text or Markdown line maker.
+template <class Row>
+void server_sections(const json& s, Row row) {
+  const json& cp = s["checkpoints"];
+  if (count_of(cp["count"]) > 0 || !cp["by_cause"].empty()) {
+    row("Checkpoints",
+        fmt::format("{} complete, {} buffers written; write {}, sync {}, total {} (longest {}); started by {}",
+                    count_of(cp["count"]), format_count(num(cp["buffers_written"])),
+                    format_duration(cp["write_time"].is_null() ? 0 : num(cp["write_time"]["sum"])),
+                    format_duration(cp["sync_time"].is_null() ? 0 : num(cp["sync_time"]["sum"])),
+                    format_duration(cp["total_time"].is_null() ? 0 : num(cp["total_time"]["sum"])),
+                    format_duration(cp["total_time"].is_null() ? 0 : num(cp["total_time"]["max"])),
+                    counts_line(cp["by_cause"])));
+  }
+  const json& tf = s["temp_files"];
+  if (count_of(tf["count"]) > 0) {
+    row("Temp files", fmt::format("{} files, {} bytes in all, largest {}, average {}", count_of(tf["count"]),
+                                  format_count(num(tf["total_size"])), format_count(num(tf["max_size"])),
+                                  format_count(num(tf["avg_size"]))));
+    for (const auto& f : tf["largest"]) {
+      row("", fmt::format("{:>8}  {}", format_count(num(f["size"])),
+                          f["query"].get<std::string>().empty() ? "-" : one_line(str(f, "query"), 100)));
+    }
+  }
+  const json& lk = s["locks"];
+  if (count_of(lk["waits"]) + count_of(lk["acquired"]) + count_of(lk["deadlocks"]) > 0) {
+    row("Locks",
+        fmt::format("{} waits logged, {} acquired after waiting {} in all, {} deadlocks", count_of(lk["waits"]),
+                    count_of(lk["acquired"]),
+                    format_duration(lk["acquired_wait_time"].is_null() ? 0 : num(lk["acquired_wait_time"]["sum"])),
+                    count_of(lk["deadlocks"])));
+    for (const auto& [type, t] : lk["by_type"].items()) {
+      row("",
+          fmt::format("{}: {} waits, {} acquired after {}; on {}", type, count_of(t["waits"]), count_of(t["acquired"]),
+                      format_duration(num(t["acquired_wait_time"])), counts_line(t["objects"])));
+    }
+  }
+  for (auto [key, label] : {std::pair{"autovacuum", "Autovacuum"}, std::pair{"autoanalyze", "Autoanalyze"}}) {
+    const json& av = s[key];
+    if (count_of(av["count"]) == 0) continue;
+    row(label, fmt::format("{} runs on {} tables", count_of(av["count"]), av["tables"].size()));
+    for (const auto& [table, t] : av["tables"].items()) {
+      if (t.contains("pages_removed")) {
+        row("", fmt::format("{}: {} runs, {} pages and {} tuples removed", table, count_of(t["count"]),
+                            format_count(num(t["pages_removed"])), format_count(num(t["tuples_removed"]))));
+      } else {
+        row("", fmt::format("{}: {} runs", table, count_of(t["count"])));
+      }
+    }
+  }
+  const json& cn = s["connections"];
+  if (count_of(cn["count"]) > 0) {
+    row("Connections",
+        fmt::format("{}; by database {}; by user {}; by host {}", count_of(cn["count"]), counts_line(cn["by_database"]),
+                    counts_line(cn["by_user"]), counts_line(cn["by_host"])));
+  }
+  const json& ss = s["sessions"];
+  if (count_of(ss["count"]) > 0) {
+    row("Sessions", fmt::format("{}, {} in all, {} on average, longest {}", count_of(ss["count"]),
+                                format_duration(num(ss["time"]["sum"])), format_duration(num(ss["time"]["avg"])),
+                                format_duration(num(ss["time"]["max"]))));
+  }
+  const json& er = s["errors"];
+  if (count_of(er["count"]) > 0) {
+    row("Errors", fmt::format("{} ({} distinct); by severity {}; by SQLSTATE class {}", count_of(er["count"]),
+                              count_of(er["distinct_messages"]), counts_line(er["by_severity"]),
+                              counts_line(er["by_sqlstate_class"])));
+    for (const auto& e : er["top"]) {
+      row("", fmt::format("{:>6}  {}", count_of(e["count"]), one_line(str(e, "message"), 100)));
+    }
+  }
+}
+
 }  // namespace
 
 std::string render_digest_text(const json& doc) {
@@ -121,6 +206,12 @@ std::string render_digest_text(const json& doc) {
     }
     out += fmt::format("{}\\G\n", c["example"]["sql"].get<std::string>());
   }
+  if (doc.contains("server")) {
+    out += "\n# Server activity\n";
+    server_sections(doc["server"], [&](const char* label, const std::string& text) {
+      out += fmt::format("# {:<13} {}\n", label, text);
+    });
+  }
   return out;
 }
 
@@ -148,6 +239,13 @@ std::string render_digest_markdown(const json& doc) {
                        c["count"].get<uint64_t>(), c["databases"].empty() ? "-" : join(c["databases"]),
                        c["users"].empty() ? "-" : join(c["users"]), num(c["example"]["query_time"]),
                        c["example"]["sql"].get<std::string>());
+  }
+  if (doc.contains("server")) {
+    out += "\n## Server activity\n\n| Section | |\n|---|---|\n";
+    server_sections(doc["server"], [&](const char* label, std::string text) {
+      for (size_t i = 0; (i = text.find('|', i)) != std::string::npos; i += 2) text.replace(i, 1, "\\|");
+      out += fmt::format("| {} | {} |\n", label, text);
+    });
   }
   return out;
 }

@@ -100,6 +100,31 @@ TEST(DigestMerge, PostgresLogsAcrossThreeStatesEqualOneDigestInEveryFormat) {
   expect_merge_identical(files, {}, "merge-postgres");
 }
 
+// A log with every kind of server event (checkpoints, temporary files, locks, autovacuum,
+// connections, sessions, errors), cut into three hosts' logs: the "server" section merges too.
+TEST(DigestMerge, PostgresServerEventsAcrossThreeStatesEqualOneDigestInEveryFormat) {
+  std::ifstream in(testing::source_dir() / "tests/data/logs/server_events/pg_events.log");
+  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  auto dir = testing::scratch_dir("merge-server-events-logs");
+  const size_t first = text.find("\n2024-11-24 10:01:07") + 1, second = text.find("\n2024-11-24 10:02:00") + 1;
+  ASSERT_GT(first, 0u);
+  ASSERT_GT(second, first);
+  std::vector<std::string> files;
+  for (auto [name, part] :
+       {std::pair{"a.log", text.substr(0, first)}, std::pair{"b.log", text.substr(first, second - first)},
+        std::pair{"c.log", text.substr(second)}}) {
+    std::ofstream(dir / name, std::ios::binary) << part;
+    files.push_back((dir / name).string());
+  }
+  auto whole = run_dbvet(
+      concat({"digest", "--no-progress", "--format", "json", "--log-prefix", "%m [%p] [%e] %q%u@%d "}, files));
+  ASSERT_EQ(whole.exit_code, 0) << whole.err;
+  const auto doc = nlohmann::json::parse(whole.out);
+  EXPECT_EQ(doc["server"]["errors"]["count"].get<int>(), 6);
+  EXPECT_EQ(doc["server"]["connections"]["count"].get<int>(), 2);
+  expect_merge_identical(files, {"--log-prefix", "%m [%p] [%e] %q%u@%d "}, "merge-server-events");
+}
+
 std::string slow_log(int records, const std::string& table) {
   std::string text;
   for (int i = 0; i < records; ++i) {

@@ -172,6 +172,113 @@
     if (!text.trim()) text = JSON.stringify(plan, null, 2);
     return el('details', null, el('summary', {text: 'plan'}), el('pre', {text: text}));
   }
+  // A digest class's detail, as pt-query-digest prints it: the attribute table and the
+  // distribution of its times over decades.
+  function classDetail(c) {
+    var qt = c.query_time || {};
+    var rows = [['Exec time', seconds(qt.sum), seconds(qt.min), seconds(qt.max), seconds(qt.avg), seconds(qt.p50),
+                 seconds(qt.p95), seconds(qt.p99), seconds(qt.stddev)]];
+    if (c.lock_time) {
+      var lt = c.lock_time;
+      rows.push(['Lock time', seconds(lt.sum), seconds(lt.min), seconds(lt.max), seconds(lt.avg), '', '', '', '']);
+    }
+    [['rows_sent', 'Rows sent'], ['rows_examined', 'Rows examined'], ['rows_affected', 'Rows affected'],
+     ['bytes_sent', 'Bytes sent']].forEach(function (pair) {
+      var m = c[pair[0]];
+      if (m) rows.push([pair[1], num(m.sum, 0), num(m.min, 0), num(m.max, 0), num(m.avg), '', '', '', '']);
+    });
+    var detail = el('details', {className: 'class-detail'}, el('summary', {text: 'detail'}),
+        table(['Attribute', 'Total', 'Min', 'Max', 'Avg', 'Median', '95%', '99%', 'Stddev'], rows,
+              [false, true, true, true, true, true, true, true, true]));
+    var facts = [];
+    if (c.first_seen) facts.push('seen ' + c.first_seen + ' to ' + c.last_seen);
+    if (c.databases && c.databases.length) facts.push('databases: ' + c.databases.join(', '));
+    if (c.users && c.users.length) facts.push('users: ' + c.users.join(', '));
+    if (c.hosts && c.hosts.length) facts.push('hosts: ' + c.hosts.join(', '));
+    if (typeof c.distinct_parameters === 'number') facts.push('~' + num(c.distinct_parameters, 0) + ' distinct parameter sets');
+    if (facts.length) detail.appendChild(el('p', {className: 'muted', text: facts.join('; ')}));
+    if (c.histogram) {
+      var names = Object.keys(c.histogram);
+      var most = Math.max.apply(null, names.map(function (k) { return c.histogram[k]; }).concat([1]));
+      detail.appendChild(table(['Query time', 'Count', ''], names.map(function (k) {
+        var n = c.histogram[k];
+        return [k, num(n, 0), n ? '#'.repeat(Math.max(1, Math.round(40 * n / most))) : ''];
+      }), [false, true, false]));
+    }
+    if (c.example && c.example.sql) detail.appendChild(el('pre', {text: c.example.sql}));
+    return detail;
+  }
+  function counts(map) {
+    return Object.keys(map || {}).map(function (k) { return (k || '-') + ' ' + num(map[k], 0); }).join(', ');
+  }
+  // What a PostgreSQL log says besides its statements (docs/json/digest.md, "server").
+  function serverActivity(s, from) {
+    var ss = section('Server activity, ' + from, 'server');
+    var any = false;
+    var cp = s.checkpoints || {};
+    if (cp.count || Object.keys(cp.by_cause || {}).length) {
+      any = true;
+      ss.appendChild(el('h3', {text: 'Checkpoints'}));
+      ss.appendChild(table(['Complete', 'Buffers written', 'Write', 'Sync', 'Total', 'Longest', 'Started by'],
+          [[num(cp.count, 0), num(cp.buffers_written, 0), seconds((cp.write_time || {}).sum),
+            seconds((cp.sync_time || {}).sum), seconds((cp.total_time || {}).sum), seconds((cp.total_time || {}).max),
+            counts(cp.by_cause)]], [true, true, true, true, true, true, false]));
+    }
+    var tf = s.temp_files || {};
+    if (tf.count) {
+      any = true;
+      ss.appendChild(el('h3', {text: 'Temporary files: ' + num(tf.count, 0) + ', ' + bytes(tf.total_size) +
+          ' in all, largest ' + bytes(tf.max_size)}));
+      ss.appendChild(table(['Size', 'When', 'Database', 'Query'], (tf.largest || []).map(function (f) {
+        return [bytes(f.size), f.timestamp || '', f.database || '', el('code', {text: f.query || ''})];
+      }), [true, false, false, false]));
+    }
+    var lk = s.locks || {};
+    if (lk.waits || lk.acquired || lk.deadlocks) {
+      any = true;
+      ss.appendChild(el('h3', {text: 'Locks: ' + num(lk.waits, 0) + ' waits, ' + num(lk.acquired, 0) +
+          ' acquired after waiting, ' + num(lk.deadlocks, 0) + ' deadlocks'}));
+      var types = lk.by_type || {};
+      ss.appendChild(table(['Lock', 'Waits', 'Acquired', 'Waited', 'On'], Object.keys(types).map(function (t) {
+        var x = types[t];
+        return [t, num(x.waits, 0), num(x.acquired, 0), seconds(x.acquired_wait_time), counts(x.objects)];
+      }), [false, true, true, true, false]));
+    }
+    [['autovacuum', 'Autovacuum'], ['autoanalyze', 'Autoanalyze']].forEach(function (pair) {
+      var av = s[pair[0]] || {};
+      if (!av.count) return;
+      any = true;
+      ss.appendChild(el('h3', {text: pair[1] + ': ' + num(av.count, 0) + ' runs'}));
+      var tables = av.tables || {};
+      ss.appendChild(table(['Table', 'Runs', 'Pages removed', 'Tuples removed'], Object.keys(tables).map(function (t) {
+        var x = tables[t];
+        return [t, num(x.count, 0), num(x.pages_removed, 0), num(x.tuples_removed, 0)];
+      }), [false, true, true, true]));
+    });
+    var cn = s.connections || {};
+    var se = s.sessions || {};
+    if (cn.count || se.count) {
+      any = true;
+      ss.appendChild(el('h3', {text: 'Connections and sessions'}));
+      ss.appendChild(table(['', 'Count', 'By database', 'By user', 'By host'], [
+        ['Connections', num(cn.count, 0), counts(cn.by_database), counts(cn.by_user), counts(cn.by_host)],
+        ['Sessions (avg ' + seconds((se.time || {}).avg) + ')', num(se.count, 0),
+         counts(Object.fromEntries(Object.entries(se.by_database || {}).map(function (e) { return [e[0], e[1].count]; }))),
+         counts(Object.fromEntries(Object.entries(se.by_user || {}).map(function (e) { return [e[0], e[1].count]; }))),
+         counts(Object.fromEntries(Object.entries(se.by_host || {}).map(function (e) { return [e[0], e[1].count]; })))]
+      ], [false, true, false, false, false]));
+    }
+    var er = s.errors || {};
+    if (er.count) {
+      any = true;
+      ss.appendChild(el('h3', {text: 'Errors: ' + num(er.count, 0) + ' (' + counts(er.by_severity) + ')' +
+          (Object.keys(er.by_sqlstate_class || {}).length ? '; SQLSTATE classes ' + counts(er.by_sqlstate_class) : '')}));
+      ss.appendChild(table(['Count', 'Severity', 'Message', 'Example'], (er.top || []).map(function (e) {
+        return [num(e.count, 0), e.severity, el('code', {text: e.message}), e.example];
+      }), [true, false, false, false]));
+    }
+    if (!any) ss.appendChild(empty('No checkpoints, temporary files, locks, autovacuum, connections or errors in this log.'));
+  }
   var qs = section('Top queries', 'queries');
   var anyQueries = false;
   var digest = latest(['digest', 'capture']);
@@ -181,10 +288,11 @@
     qs.appendChild(table(['Query', 'Count', 'Total', 'p95', 'p99', 'Plan'],
         digest.classes.slice(0, 20).map(function (c) {
           var qt = c.query_time || {};
-          return [el('code', {text: c.fingerprint || c.example || c.id || ''}), num(c.count, 0), seconds(qt.sum),
-                  seconds(qt.p95), seconds(qt.p99), planCell(c.plan)];
+          return [el('div', null, el('code', {text: c.fingerprint || c.example || c.id || ''}), classDetail(c)),
+                  num(c.count, 0), seconds(qt.sum), seconds(qt.p95), seconds(qt.p99), planCell(c.plan)];
         }), [false, true, true, true, true, false]));
   }
+  if (digest && digest.server) serverActivity(digest.server, label(digest));
   var auditQueries = audit && (audit.queries || audit.classes);
   if (Array.isArray(auditQueries) && auditQueries.length) {
     anyQueries = true;
