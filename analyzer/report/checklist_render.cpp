@@ -35,6 +35,19 @@ std::string code(const std::string& text) {
   return fence + (pad ? " " : "") + text + (pad ? " " : "") + fence;
 }
 
+// A statement on one line: a Markdown list item ends at a newline, and the statement's layout is
+// not its meaning (a newline inside a string literal would become a space: the scripts have none).
+std::string one_line(const std::string& sql) {
+  std::string out;
+  for (char c : sql) {
+    bool space = std::isspace(static_cast<unsigned char>(c)) != 0;
+    if (space && (out.empty() || out.back() == ' ')) continue;
+    out += space ? ' ' : c;
+  }
+  while (!out.empty() && out.back() == ' ') out.pop_back();
+  return out;
+}
+
 // The URL as a shell word; the document's URL has no password, and redact_url keeps it so should
 // a document from elsewhere hold one.
 std::string target_word(const std::string& url) { return util::shell_quote(core::redact_url(url)); }
@@ -174,7 +187,7 @@ std::string render_audit_checklist(const json& doc, const RenderOptions&) {
     for (const auto& id : recommendation.value("queries", json::array())) {
       if (!id.is_string()) continue;
       if (auto found = queries.find(id.get<std::string>()); found != queries.end()) {
-        sqls.push_back(text_of(found->second, "example"));
+        sqls.push_back(one_line(text_of(found->second, "example")));
       }
     }
     if ((type == "index" || type == "drop_index") && text_of(recommendation, "verified") == "estimate" &&
@@ -206,7 +219,8 @@ std::string render_audit_checklist(const json& doc, const RenderOptions&) {
         contracts.items.push_back(fmt::format(
             "**Query {} on {}** should use {} once it exists: add {} (sql: {}) to your contracts file, then run {}.",
             code(id.get<std::string>()), code(table), code(index), code(contract),
-            code(text_of(found->second, "example")), code("dbvet check " + url + " --contracts contracts.toml")));
+            code(one_line(text_of(found->second, "example"))),
+            code("dbvet check " + url + " --contracts contracts.toml")));
       }
     }
     if (type == "cache") {
@@ -217,7 +231,7 @@ std::string render_audit_checklist(const json& doc, const RenderOptions&) {
       std::string invalidate_on = text_of(details, "invalidate_on");
       auto tables = split_tables(invalidate_on.empty() ? table : invalidate_on);
       for (const auto& write : writes) {
-        const std::string sql = text_of(write, "example");
+        const std::string sql = one_line(text_of(write, "example"));
         bool touches = std::any_of(tables.begin(), tables.end(), [&](const auto& t) { return mentions_table(sql, t); });
         if (!touches) continue;
         caches.items.push_back(fmt::format(
@@ -248,7 +262,7 @@ std::string render_audit_checklist(const json& doc, const RenderOptions&) {
   }
   for (const auto& write : writes) {
     const std::string id = text_of(write, "query_id");
-    const std::string sql = text_of(write, "example");
+    const std::string sql = one_line(text_of(write, "example"));
     const std::string plan = text_of(write, "plan");
     bool explained = !plan.empty() && !unexplained.count(id);
     std::string analyze = "dbvet explain " + url + " " + util::shell_quote(sql) + " --analyze";
