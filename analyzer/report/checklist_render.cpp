@@ -320,21 +320,23 @@ std::string render_bench_checklist(const json& doc, const RenderOptions&) {
     return text;
   };
   auto rerun = [&](const std::string& query, const std::string& sla) {
-    std::string command = "dbvet bench " + url + " --workload " + util::shell_quote(query) + " --repetitions 10";
+    // The query is named after its script's file name, without the directory or the .sql.
+    std::string script = query.find('.') == std::string::npos ? query + ".sql" : query;
+    std::string command = "dbvet bench " + url + " --workload " + util::shell_quote(script) + " --repetitions 10";
     if (!sla.empty()) command += " --sla " + util::shell_quote(sla);
     return code(command + " --format json");
   };
 
   Section measured{"Measured on a loaded or noisy machine",
                    "Re-run these on a quiet machine (nothing else running, `uptime` below the CPU count) with "
-                   "enough repetitions; the script is the one of the query's name.",
+                   "enough repetitions; the script is the one named after the query, in your workload directory.",
                    {}};
   const json slas = dbvet.value("slas", json::array());
   for (const auto& sla : slas) {
     const std::string query = text_of(sla, "query"), variant = text_of(sla, "variant");
     std::string why = doubt(query, variant);
     if (why.empty()) continue;
-    measured.items.push_back(fmt::format("**SLA {} on {}/{}** ({}, measured {:g}): {}. Re-check: {}.",
+    measured.items.push_back(fmt::format("**SLA {} on {}/{}** ({}, measured {:.4g}): {}. Re-check: {}.",
                                          code(text_of(sla, "sla")), code(query), code(variant),
                                          sla.value("passed", false) ? "passed" : "broken", sla.value("measured", 0.0),
                                          why, rerun(query, text_of(sla, "sla"))));

@@ -132,21 +132,21 @@ json bench_doc(json load_avg, std::vector<double> p95s) {
                 {"load", {{"repetitions", p95s.size()}}},
                 {"variants", json::array({{{"name", "baseline"}, {"kind", "baseline"}, {"spec", ""}},
                                           {{"name", "cache"}, {"kind", "cache"}, {"spec", "redis://:pw@cache:6379"}}})},
-                {"summary", json::array({{{"query", "leaderboard.sql"}, {"variant", "baseline"}, {"answer", "same"}}})},
+                {"summary", json::array({{{"query", "leaderboard"}, {"variant", "baseline"}, {"answer", "same"}}})},
                 {"slas", json::array({{{"sla", "p95<20ms"},
-                                       {"query", "leaderboard.sql"},
+                                       {"query", "leaderboard"},
                                        {"variant", "baseline"},
                                        {"measured", 2.1},
                                        {"passed", true}}})}}}};
   for (double p95 : p95s) {
-    doc["benchmarks"].push_back({{"dbvet_query", "leaderboard.sql"}, {"dbvet_variant", "baseline"}, {"p95_ms", p95}});
+    doc["benchmarks"].push_back({{"dbvet_query", "leaderboard"}, {"dbvet_variant", "baseline"}, {"p95_ms", p95}});
   }
   return doc;
 }
 
 TEST(BenchChecklist, AnSlaMeasuredOnALoadedMachine) {
   std::string list = render(bench_doc({3.5, 2.0, 1.0}, {2.0, 2.05, 2.1}), "checklist").value();
-  EXPECT_NE(list.find("**SLA `p95<20ms` on `leaderboard.sql`/`baseline`** (passed, measured 2.1): the load "
+  EXPECT_NE(list.find("**SLA `p95<20ms` on `leaderboard`/`baseline`** (passed, measured 2.1): the load "
                       "average was 3.50 on 2 CPUs"),
             std::string::npos)
       << list;
