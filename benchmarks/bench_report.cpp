@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdlib>
 #include <ctime>
 #include <map>
 #include <optional>
@@ -30,6 +31,12 @@ json latency_json(const LatencyStats& latency) {
 }
 
 json context_json() {
+  // Google Benchmark's field: the checklist reads it to say an SLA was measured on a loaded machine.
+  json load_avg = json::array();
+  double loads[3];
+  if (int n = getloadavg(loads, 3); n > 0) {
+    for (int i = 0; i < n; ++i) load_avg.push_back(loads[i]);
+  }
   char host[256] = {};
   gethostname(host, sizeof host - 1);
   std::time_t now = std::time(nullptr);
@@ -42,7 +49,7 @@ json context_json() {
           {"mhz_per_cpu", 0},
           {"cpu_scaling_enabled", false},
           {"caches", json::array()},
-          {"load_avg", json::array()},
+          {"load_avg", load_avg},
           {"library_build_type", "release"}};
 }
 

@@ -257,4 +257,36 @@ std::string render_github_annotations(const json& doc, const RenderOptions&) {
   return out;
 }
 
+namespace {
+
+// GitLab's scale is info, minor, major, critical, blocker: an error (a broken contract, a target
+// that is down) is what the merge request must not ignore, a warning the everyday finding, and
+// advice a note. blocker and minor are left to teams that rank by their own rules.
+std::string gitlab_severity(const std::string& severity) {
+  if (severity == "error") return "critical";
+  if (severity == "warning") return "major";
+  return "info";
+}
+
+}  // namespace
+
+std::string render_gitlab_code_quality(const json& doc, const RenderOptions&) {
+  json issues = json::array();
+  for (const auto& issue : ci_issues(doc)) {
+    std::string where = ci_where(issue);
+    // GitLab requires a path and a line: an issue of no file (schema, health) is placed at the
+    // repository root, line 1, and its objects say where it is.
+    json location = {{"path", issue.file.empty() ? std::string(".") : issue.file},
+                     {"lines", {{"begin", issue.line > 0 ? issue.line : 1}}}};
+    issues.push_back({{"type", "issue"},
+                      {"check_name", issue.rule},
+                      {"description", where.empty() ? issue.message : where + ": " + issue.message},
+                      {"categories", json::array({"Performance"})},
+                      {"severity", gitlab_severity(issue.severity)},
+                      {"fingerprint", issue.fingerprint},
+                      {"location", location}});
+  }
+  return core::json_text(issues, 2) + "\n";
+}
+
 }  // namespace dbvet::report

@@ -1,7 +1,7 @@
 #pragma once
 // The formats CI systems read, rendered from audit, advise and health documents (ci_issues.hpp):
 // SARIF 2.1.0 for code scanning, JUnit XML for test reports, GitHub Actions workflow commands
-// (annotations). docs/ci/README.md says how each is wired in.
+// (annotations), GitLab Code Quality JSON. docs/ci/README.md says how each is wired in.
 
 #include <string>
 
@@ -20,5 +20,8 @@ std::string render_audit_junit(const nlohmann::json& doc, const RenderOptions& o
 std::string render_health_junit(const nlohmann::json& doc, const RenderOptions& options);
 // `::warning file=F,line=L,title=RULE::message`, one line per issue.
 std::string render_github_annotations(const nlohmann::json& doc, const RenderOptions& options);
+// GitLab Code Quality (a Code Climate subset): one issue per CiIssue, with the same fingerprints as
+// SARIF, for `artifacts: reports: codequality`.
+std::string render_gitlab_code_quality(const nlohmann::json& doc, const RenderOptions& options);
 
 }  // namespace dbvet::report

@@ -5,6 +5,7 @@
 #include "analyzer/core/json_envelope.hpp"
 #include "analyzer/report/audit_render.hpp"
 #include "analyzer/report/check_render.hpp"
+#include "analyzer/report/checklist_render.hpp"
 #include "analyzer/report/ci_render.hpp"
 #include "analyzer/report/compare_render.hpp"
 #include "analyzer/report/digest_render.hpp"

@@ -10,4 +10,8 @@ namespace dbvet::util {
 
 std::string escape_markup(std::string_view text);
 
+// `text` as one POSIX shell word: bare when it holds only characters no shell interprets, else in
+// single quotes (a quote inside as '\''), so that a command dbvet prints can be pasted as is.
+std::string shell_quote(std::string_view text);
+
 }  // namespace dbvet::util

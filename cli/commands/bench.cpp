@@ -7,6 +7,7 @@
 #include "analyzer/engines/connection.hpp"
 #include "analyzer/history/history.hpp"
 #include "analyzer/report/html_report.hpp"
+#include "analyzer/report/renderers.hpp"
 #include "analyzer/workload/script.hpp"
 #include "benchmarks/advice_variants.hpp"
 #include "benchmarks/bench_report.hpp"
@@ -145,7 +146,7 @@ core::Expected<bench::BenchConfig> make_config(const BenchArgs& args) {
 }
 
 int run_bench(CommandContext& context, const BenchArgs& args) {
-  if (auto status = context.require_format({"text", "json", "md", "html", "junit", "csv"}); !status) {
+  if (auto status = context.require_format({"text", "json", "md", "html", "junit", "csv", "checklist"}); !status) {
     return context.fail(status.error());
   }
   auto config = make_config(args);
@@ -197,6 +198,8 @@ int run_bench(CommandContext& context, const BenchArgs& args) {
     **out << bench::render_bench_junit(report);
   } else if (format == "csv") {
     **out << bench::render_bench_csv(report);
+  } else if (format == "checklist") {
+    **out << report::render(doc, "checklist").value();  // a row of renderers.def
   } else {
     **out << bench::render_bench_text(report);
   }

@@ -190,12 +190,12 @@ class Golden : public ::testing::Test {
 fs::path* Golden::dir_ = nullptr;
 
 TEST_F(Golden, Audit) {
-  for (const std::string format : {"text", "json", "md", "html", "sarif", "junit", "github"})
+  for (const std::string format : {"text", "json", "md", "html", "sarif", "junit", "github", "gitlab", "checklist"})
     check("audit", format, {"audit", db(), "--log", path("slow.log")});
 }
 
 TEST_F(Golden, Advise) {
-  for (const std::string format : {"text", "json", "md", "html", "sarif", "github"})
+  for (const std::string format : {"text", "json", "md", "html", "sarif", "github", "gitlab"})
     check("advise", format, {"advise", db(), "--log", path("slow.log")});
 }
 
@@ -204,7 +204,7 @@ TEST_F(Golden, Digest) {
 }
 
 TEST_F(Golden, Health) {
-  for (const std::string format : {"text", "json", "md", "prom", "html", "sarif", "junit", "github"})
+  for (const std::string format : {"text", "json", "md", "prom", "html", "sarif", "junit", "github", "gitlab"})
     check("health", format, {"health", db()});
 }
 
@@ -231,7 +231,7 @@ TEST_F(Golden, Check) {
       << "no_sort_without_index = true\nno_full_scan_above_rows = 100\n\n"
       << "[[contract]]\nname = \"wallet\"\nengines = [\"mariadb\"]\n"
       << "sql = \"SELECT 1\"\nmax_cost = 1\n";
-  for (const std::string format : {"text", "json", "md", "junit", "sarif", "github"})
+  for (const std::string format : {"text", "json", "md", "junit", "sarif", "github", "gitlab"})
     check("check", format, {"check", db(), "--contracts", path("contracts.toml")}, 1);
 }
 
@@ -260,12 +260,15 @@ TEST_F(Golden, HelpListsTheFormats) {
   EXPECT_EQ(digest.exit_code, 0);
   EXPECT_NE(digest.out.find("Formats (--format): text, json, md, html"), std::string::npos) << digest.out;
   auto health = run_dbvet({"health", "--help"});
-  EXPECT_NE(health.out.find("Formats (--format): text, json, md, prom, html, sarif, junit, github"), std::string::npos)
+  EXPECT_NE(health.out.find("Formats (--format): text, json, md, prom, html, sarif, junit, github, gitlab"),
+            std::string::npos)
       << health.out;
   auto check = run_dbvet({"check", "--help"});
-  EXPECT_NE(check.out.find("Formats (--format): text, json, md, junit, sarif, github"), std::string::npos) << check.out;
+  EXPECT_NE(check.out.find("Formats (--format): text, json, md, junit, sarif, github, gitlab"), std::string::npos)
+      << check.out;
   auto audit = run_dbvet({"audit", "--help"});
-  EXPECT_NE(audit.out.find("Formats (--format): text, json, md, html, sarif, junit, github"), std::string::npos)
+  EXPECT_NE(audit.out.find("Formats (--format): text, json, md, html, sarif, junit, github, gitlab, checklist"),
+            std::string::npos)
       << audit.out;
 }
 

@@ -33,7 +33,7 @@ TEST(RendererTable, EveryKindWithAJsonFormHasItRenderedAsIs) {
 TEST(RendererTable, FormatsComeInTableOrder) {
   EXPECT_EQ(formats_for("digest"), (std::vector<std::string>{"text", "json", "md", "html"}));
   EXPECT_EQ(formats_for("health"),
-            (std::vector<std::string>{"text", "json", "md", "prom", "html", "sarif", "junit", "github"}));
+            (std::vector<std::string>{"text", "json", "md", "prom", "html", "sarif", "junit", "github", "gitlab"}));
   EXPECT_TRUE(formats_for("no-such-kind").empty());
 }
 
