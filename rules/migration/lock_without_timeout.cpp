@@ -30,7 +30,7 @@ class LockWithoutTimeout final : public Rule {
     out.push_back(
         finding(context, table,
                 fmt::format("this statement waits for its lock behind any long query on {}, and every query after it "
-                            "waits too: set {} earlier in the file (and retry the migration when it times out)",
+                            "waits too: put {} earlier in the file (and retry the migration when it times out)",
                             table.empty() ? std::string("the table") : table,
                             mysql ? "SET SESSION lock_wait_timeout = 5" : "SET lock_timeout = '5s'")));
     return out;
