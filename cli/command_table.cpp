@@ -12,6 +12,7 @@ CommandRun setup_digest(CLI::App& app);
 CommandRun setup_explain(CLI::App& app);
 CommandRun setup_gen(CLI::App& app);
 CommandRun setup_health(CLI::App& app);
+CommandRun setup_lint(CLI::App& app);
 CommandRun setup_merge(CLI::App& app);
 CommandRun setup_report(CLI::App& app);
 CommandRun setup_rules(CLI::App& app);
@@ -29,6 +30,8 @@ const std::vector<CommandEntry>& command_table() {
       {"explain", "Show the plan of a statement on any engine", setup_explain, "explain"},
       {"gen", "Create and load the Virtual Pet sample", setup_gen, "gen"},
       {"health", "Health checks of databases and caches", setup_health, "health"},
+      {"lint", "Lint SQL and migration files without a database: locks, rewrites, breaking changes", setup_lint,
+       "lint"},
       {"merge", "Combine digest states from many hosts into one digest", setup_merge, "digest"},
       {"report", "Render results and history into one HTML report", setup_report, "report"},
       {"rules", "List and describe the rules", setup_rules, "rules"},

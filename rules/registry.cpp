@@ -10,6 +10,21 @@ using Factory = std::unique_ptr<Rule> (*)();
 // THE registry: one row per rule, sorted by id (a unit test checks the order and that each id has
 // its doc page and its test).
 constexpr Factory kFactories[] = {
+    make_migration_add_column_not_null_without_default,
+    make_migration_check_without_not_valid,
+    make_migration_column_type_change,
+    make_migration_concurrently_in_transaction,
+    make_migration_default_rewrites_table,
+    make_migration_drop_breaks_code,
+    make_migration_drop_index_without_concurrently,
+    make_migration_foreign_key_without_index,
+    make_migration_foreign_key_without_not_valid,
+    make_migration_index_without_concurrently,
+    make_migration_lock_without_timeout,
+    make_migration_rename_breaks_code,
+    make_migration_set_not_null,
+    make_migration_statement_unparsed,
+    make_migration_unique_constraint_without_index,
     make_plan_automatic_index,
     make_plan_full_scan_large_table,
     make_plan_hash_batches,

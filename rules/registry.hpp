@@ -18,6 +18,21 @@ const Rule* find_rule(std::string_view id);
 std::vector<model::Finding> run_rules(const RuleContext& context, const std::vector<Category>& categories = {});
 
 // The factory of each rule, defined in its own file.
+std::unique_ptr<Rule> make_migration_add_column_not_null_without_default();
+std::unique_ptr<Rule> make_migration_check_without_not_valid();
+std::unique_ptr<Rule> make_migration_column_type_change();
+std::unique_ptr<Rule> make_migration_concurrently_in_transaction();
+std::unique_ptr<Rule> make_migration_default_rewrites_table();
+std::unique_ptr<Rule> make_migration_drop_breaks_code();
+std::unique_ptr<Rule> make_migration_drop_index_without_concurrently();
+std::unique_ptr<Rule> make_migration_foreign_key_without_index();
+std::unique_ptr<Rule> make_migration_foreign_key_without_not_valid();
+std::unique_ptr<Rule> make_migration_index_without_concurrently();
+std::unique_ptr<Rule> make_migration_lock_without_timeout();
+std::unique_ptr<Rule> make_migration_rename_breaks_code();
+std::unique_ptr<Rule> make_migration_set_not_null();
+std::unique_ptr<Rule> make_migration_statement_unparsed();
+std::unique_ptr<Rule> make_migration_unique_constraint_without_index();
 std::unique_ptr<Rule> make_plan_automatic_index();
 std::unique_ptr<Rule> make_plan_full_scan_large_table();
 std::unique_ptr<Rule> make_plan_hash_batches();

@@ -16,6 +16,8 @@ std::string category_name(Category category) {
       return "index";
     case Category::cache:
       return "cache";
+    case Category::migration:
+      return "migration";
   }
   return "plan";
 }

@@ -11,7 +11,7 @@
 
 namespace dbvet::rules {
 
-enum class Category { plan, query, schema, index, cache };
+enum class Category { plan, query, schema, index, cache, migration };
 std::string category_name(Category category);
 
 struct ThresholdSpec {

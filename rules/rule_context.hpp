@@ -11,6 +11,7 @@
 #include "analyzer/model/finding.hpp"
 #include "analyzer/model/plan.hpp"
 #include "analyzer/model/schema.hpp"
+#include "analyzer/sql/migration.hpp"
 #include "analyzer/sql/query_shape.hpp"
 
 namespace dbvet::rules {
@@ -52,11 +53,21 @@ struct RuleSettings {
 // Rule id -> settings; rules absent from the map run with their defaults.
 using RuleConfig = std::map<std::string, RuleSettings>;
 
+// One statement of a migration file (`dbvet lint`), with its file for the rules that look at the
+// statements around it, and the server versions the migration will run on.
+struct MigrationInput {
+  const sql::MigrationStatement* statement = nullptr;
+  const std::vector<sql::MigrationStatement>* file = nullptr;  // every statement of the file, in order
+  int pg_version = 15;                                         // major version
+  int mysql_major = 10, mysql_minor = 11;                      // MariaDB 10.11 unless told
+};
+
 struct RuleContext {
   const model::Plan* plan = nullptr;
   const QueryInfo* query = nullptr;
   const model::Schema* schema = nullptr;
   const RuleConfig* config = nullptr;
+  const MigrationInput* migration = nullptr;
   std::string engine;  // postgres, mysql, mariadb, sqlite
 
   const sql::QueryShape* shape() const { return query && query->shape ? &*query->shape : nullptr; }

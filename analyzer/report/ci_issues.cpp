@@ -55,7 +55,10 @@ void add_audit_findings(const json& doc, std::vector<CiIssue>& issues) {
     if (auto column = text_of(evidence, "column"); !column.empty()) issue.objects.emplace_back("column", column);
     if (!query.empty()) issue.objects.emplace_back("query", query);
     issue.properties["evidence"] = evidence;
-    issue.fingerprint = stable_hash(fingerprint_parts(issue));
+    // lint's findings carry their own identity (rule, file, normalized statement): two findings of
+    // one rule on one table in different statements stay two.
+    issue.fingerprint = text_of(finding, "fingerprint");
+    if (issue.fingerprint.empty()) issue.fingerprint = stable_hash(fingerprint_parts(issue));
     issues.push_back(std::move(issue));
   }
 }
@@ -166,6 +169,8 @@ std::vector<CiIssue> ci_issues(const json& doc) {
   if (kind == "audit" || kind == "advise") {
     add_audit_findings(doc, issues);
     add_recommendations(doc, issues);
+  } else if (kind == "lint") {
+    add_audit_findings(doc, issues);
   } else if (kind == "health") {
     add_health_findings(doc, issues);
   } else if (kind == "check") {

@@ -11,6 +11,7 @@
 #include "analyzer/report/digest_render.hpp"
 #include "analyzer/report/health_render.hpp"
 #include "analyzer/report/html_report.hpp"
+#include "analyzer/report/lint_render.hpp"
 #include "analyzer/report/listing_render.hpp"
 #include "analyzer/report/plan_render.hpp"
 #include "analyzer/report/prometheus.hpp"

@@ -102,6 +102,21 @@ TEST(SarifValidate, AuditAdviseAndHealthPass) {
 
 // A query finding of a workload audit points at the script line its statement is on, in SARIF,
 // GitHub annotations and JSON alike.
+// lint's SARIF: a finding per rule with its migration file and line (no server needed).
+TEST(SarifValidate, LintPasses) {
+  auto dir = scratch_dir("sarif-lint");
+  auto sarif = dir / "lint.sarif";
+  auto run = run_dbvet({"lint", "--format", "sarif", "-o", sarif.string(),
+                        (source_dir() / "tests" / "data" / "migrations" / "0042_pet_status.sql").string()});
+  ASSERT_EQ(run.exit_code, 1) << run.err;  // the migration has findings
+  auto problems = validate(dir, {sarif});
+  EXPECT_TRUE(problems.empty()) << [&] {
+    std::string all;
+    for (const auto& p : problems) all += p + "\n";
+    return all;
+  }();
+}
+
 TEST(CiLocations, WorkloadFindingsPointAtTheirScriptLine) {
   auto dir = scratch_dir("ci-locations");
   std::string db = "sqlite:" + (dir / "vp.db").string();
