@@ -14,6 +14,7 @@ struct Dialect {
   // Capabilities.
   bool clusters_on_hidden_row_id = false;  // InnoDB: a table without a primary key gets a hidden one
   bool estimates_count_rows_read = false;  // the plan's row estimate counts rows examined, not returned
+  bool online_ddl_by_algorithm = false;    // InnoDB: ALTER ... ALGORITHM=INPLACE|INSTANT, LOCK=NONE (migration rules)
   bool qualifies_index_schema = false;     // DROP INDEX needs the schema when it is not the default one
   std::string_view default_schema{};       // the schema names resolve to without qualification
   std::string_view prefix_like_opclass{};  // operator class an index needs to serve LIKE 'abc%'

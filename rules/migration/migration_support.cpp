@@ -6,10 +6,7 @@ const sql::MigrationStatement* statement(const RuleContext& context) {
   return context.migration ? context.migration->statement : nullptr;
 }
 
-bool is_mysql(const RuleContext& context) {
-  std::string engine = context.engine_name();
-  return engine == "mysql" || engine == "mariadb";
-}
+bool is_mysql(const RuleContext& context) { return context.dialect().online_ddl_by_algorithm; }
 
 bool mysql_adds_columns_instantly(const RuleContext& context) {
   int major = context.migration ? context.migration->mysql_major : 10;

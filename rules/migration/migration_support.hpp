@@ -13,7 +13,7 @@ namespace dbvet::rules::migration_support {
 
 // The statement under judgement, or nullptr outside `dbvet lint`.
 const sql::MigrationStatement* statement(const RuleContext& context);
-// MySQL or MariaDB (else PostgreSQL, lint's default).
+// MySQL or MariaDB, asked of the dialect (else PostgreSQL, lint's default).
 bool is_mysql(const RuleContext& context);
 // MySQL 8.0+ and MariaDB 10.3+ add a column in place (instantly) instead of copying the table.
 bool mysql_adds_columns_instantly(const RuleContext& context);

@@ -10,6 +10,7 @@ constexpr model::Dialect kMysql{
     .name = "mysql",
     .clusters_on_hidden_row_id = true,
     .estimates_count_rows_read = true,
+    .online_ddl_by_algorithm = true,
     .random_function = "RAND",
     .statistics_advice = "run ANALYZE TABLE {table} UPDATE HISTOGRAM ON the filtered columns",
 };
@@ -17,6 +18,7 @@ constexpr model::Dialect kMariadb{
     .name = "mariadb",
     .clusters_on_hidden_row_id = true,
     .estimates_count_rows_read = true,
+    .online_ddl_by_algorithm = true,
     .random_function = "RAND",
     .statistics_advice =
         "collect histograms with ANALYZE TABLE {table} PERSISTENT FOR ALL (use_stat_tables, histogram_size)",
