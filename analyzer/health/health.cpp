@@ -43,7 +43,38 @@ void add_summary_metrics(TargetHealth& target) {
       {"dbvet_checks_failed", "Checks that could not run (an error other than a missing feature)", {}, double(failed)});
 }
 
+bool ends_with(const std::string& text, const std::string& tail) {
+  return text.size() >= tail.size() && text.compare(text.size() - tail.size(), tail.size(), tail) == 0;
+}
+
+bool same_index(const std::string& a, const std::string& b) {
+  return a == b || ends_with(a, "." + b) || ends_with(b, "." + a);
+}
+
 }  // namespace
+
+void fold_index_drops(std::vector<CheckFinding>& findings) {
+  auto is_covered_finding = [](const CheckFinding& f) {
+    return ends_with(f.check, "-duplicate-index") || ends_with(f.check, "-redundant-index");
+  };
+  std::vector<bool> folded(findings.size(), false);
+  for (size_t i = 0; i < findings.size(); ++i) {
+    if (!ends_with(findings[i].check, "-unused-index")) continue;
+    for (const auto& other : findings) {
+      if (is_covered_finding(other) && same_index(other.object, findings[i].object) &&
+          static_cast<int>(other.severity) >= static_cast<int>(findings[i].severity)) {
+        folded[i] = true;
+        break;
+      }
+    }
+  }
+  std::vector<CheckFinding> kept;
+  kept.reserve(findings.size());
+  for (size_t i = 0; i < findings.size(); ++i) {
+    if (!folded[i]) kept.push_back(std::move(findings[i]));
+  }
+  findings = std::move(kept);
+}
 
 void mark_down(TargetHealth& target, const std::string& error) {
   target.up = false;
@@ -83,6 +114,7 @@ TargetHealth check_target(const HealthTarget& target, const HealthOptions& optio
   out.url = target.url.redacted();
   out.engine = target.url.engine;
   if (const Gatherer* gatherer = find_gatherer(target.url.engine)) gatherer->run(target, options, out);
+  fold_index_drops(out.findings);
   out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   add_summary_metrics(out);
   return out;

@@ -26,6 +26,13 @@ struct HealthOptions {
 TargetHealth check_target(const HealthTarget& target, const HealthOptions& options);
 std::vector<TargetHealth> check_targets(const std::vector<HealthTarget>& targets, const HealthOptions& options);
 
+// One finding per index to drop: an "unused" finding (`*-unused-index`) on an index that a
+// duplicate/redundant finding (`*-duplicate-index`, `*-redundant-index`) of at least the same
+// severity already reports is removed, its scan count being no reason of its own. Objects match
+// when equal or when one is the other qualified by a schema or table ("public.idx" and "idx").
+// check_target applies it to every target.
+void fold_index_drops(std::vector<CheckFinding>& findings);
+
 // Every check id per engine, for documentation and tests.
 std::vector<std::string> check_ids(core::Engine engine);
 
