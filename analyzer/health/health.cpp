@@ -43,23 +43,19 @@ void add_summary_metrics(TargetHealth& target) {
       {"dbvet_checks_failed", "Checks that could not run (an error other than a missing feature)", {}, double(failed)});
 }
 
-bool ends_with(const std::string& text, const std::string& tail) {
-  return text.size() >= tail.size() && text.compare(text.size() - tail.size(), tail.size(), tail) == 0;
-}
-
 bool same_index(const std::string& a, const std::string& b) {
-  return a == b || ends_with(a, "." + b) || ends_with(b, "." + a);
+  return a == b || a.ends_with("." + b) || b.ends_with("." + a);
 }
 
 }  // namespace
 
 void fold_index_drops(std::vector<CheckFinding>& findings) {
   auto is_covered_finding = [](const CheckFinding& f) {
-    return ends_with(f.check, "-duplicate-index") || ends_with(f.check, "-redundant-index");
+    return f.check.ends_with("-duplicate-index") || f.check.ends_with("-redundant-index");
   };
   std::vector<bool> folded(findings.size(), false);
   for (size_t i = 0; i < findings.size(); ++i) {
-    if (!ends_with(findings[i].check, "-unused-index")) continue;
+    if (!findings[i].check.ends_with("-unused-index")) continue;
     for (const auto& other : findings) {
       if (is_covered_finding(other) && same_index(other.object, findings[i].object) &&
           static_cast<int>(other.severity) >= static_cast<int>(findings[i].severity)) {
