@@ -1,38 +1,43 @@
 #include "analyzer/health/index_logic.hpp"
 
 #include <algorithm>
-#include <cctype>
+
+#include "rules/schema/index_judge.hpp"
 
 namespace dbvet::health {
 namespace {
 
-std::string lower(std::string text) {
-  std::transform(text.begin(), text.end(), text.begin(), [](unsigned char c) { return std::tolower(c); });
-  return text;
-}
-
-bool starts_with_columns(const std::vector<std::string>& longer, const std::vector<std::string>& prefix) {
-  if (prefix.empty() || prefix.size() > longer.size()) return false;
-  return std::equal(prefix.begin(), prefix.end(), longer.begin());
+model::Index as_model(const IndexDef& def) {
+  model::Index index;
+  index.name = def.name;
+  index.table = def.table;
+  index.columns = def.columns;
+  index.method = def.method;
+  index.predicate = def.predicate;
+  index.unique = def.unique;
+  index.primary = def.primary;
+  index.valid = def.valid;
+  return index;
 }
 
 }  // namespace
 
 std::vector<RedundantIndex> find_redundant_indexes(const std::vector<IndexDef>& indexes) {
+  using rules::index_judge::Cover;
+  std::vector<model::Index> models;
+  models.reserve(indexes.size());
+  for (const auto& def : indexes) models.push_back(as_model(def));
   std::vector<RedundantIndex> out;
-  for (const auto& a : indexes) {
-    if (a.primary || !a.valid) continue;
-    for (const auto& b : indexes) {
-      if (&a == &b || !b.valid || a.table != b.table || lower(a.method) != lower(b.method) ||
-          a.predicate != b.predicate || !starts_with_columns(b.columns, a.columns)) {
+  for (size_t a = 0; a < models.size(); ++a) {
+    for (size_t b = 0; b < models.size(); ++b) {
+      if (a == b || indexes[a].table != indexes[b].table) continue;
+      const Cover cover = rules::index_judge::covered_by(models[a], models[b]);
+      if (cover == Cover::none) continue;
+      // Of two duplicates report one, the one the judge would drop.
+      if (cover == Cover::duplicate && rules::index_judge::drop_of_duplicates(models[a], models[b]) != &models[a]) {
         continue;
       }
-      bool identical = a.columns.size() == b.columns.size();
-      if (a.unique && !(b.unique && identical)) continue;
-      // Of two identical indexes report one: keep the primary key, then the unique one, then the first name.
-      if (identical && !b.primary && (b.unique == a.unique) && b.name > a.name) continue;
-      if (identical && !b.primary && a.unique && !b.unique) continue;
-      out.push_back({a, b, identical});
+      out.push_back({indexes[a], indexes[b], cover == Cover::duplicate});
       break;
     }
   }
@@ -40,16 +45,9 @@ std::vector<RedundantIndex> find_redundant_indexes(const std::vector<IndexDef>& 
 }
 
 bool fk_has_index(const std::vector<std::string>& fk_columns, const std::vector<IndexDef>& table_indexes) {
-  if (fk_columns.empty()) return true;
-  std::vector<std::string> wanted = fk_columns;
-  std::sort(wanted.begin(), wanted.end());
-  for (const auto& index : table_indexes) {
-    if (!index.valid || !index.predicate.empty() || index.columns.size() < wanted.size()) continue;
-    std::vector<std::string> leading(index.columns.begin(), index.columns.begin() + static_cast<long>(wanted.size()));
-    std::sort(leading.begin(), leading.end());
-    if (leading == wanted) return true;
-  }
-  return false;
+  return fk_columns.empty() || std::any_of(table_indexes.begin(), table_indexes.end(), [&](const IndexDef& def) {
+           return rules::index_judge::serves_foreign_key(as_model(def), fk_columns);
+         });
 }
 
 std::vector<std::string> split_list(const std::string& text, char separator) {

@@ -1,6 +1,7 @@
 #pragma once
-// Index reasoning shared by the engines: which index another one makes redundant, and whether an
-// index serves a foreign key. Pure functions of the index definitions.
+// Index reasoning shared by the engines' health checks: which index another one makes redundant, and
+// whether an index serves a foreign key. The answers are rules::index_judge's, the judge the schema
+// rules of audit and advise ask too, so health and audit cannot disagree.
 
 #include <string>
 #include <vector>
@@ -26,15 +27,11 @@ struct RedundantIndex {
   bool identical = false;  // same columns (a true duplicate), not only a prefix
 };
 
-// An index is redundant when another valid index on the same table, with the same method and
-// predicate, starts with all its columns in the same order, unless it enforces a uniqueness the
-// other does not (a unique index is only covered by a unique index on exactly its columns).
-// Primary keys are never reported as the redundant one; of two identical indexes the one with the
-// greater name is.
+// The indexes another index on the same table covers (rules::index_judge::covered_by), each once: of
+// two duplicates, the one the judge drops.
 std::vector<RedundantIndex> find_redundant_indexes(const std::vector<IndexDef>& indexes);
 
-// True when some valid index of the table has the foreign key's columns as its leading columns,
-// in any order (what lets the engine find the referencing rows without a scan).
+// True when some index of the table serves the foreign key (rules::index_judge::serves_foreign_key).
 bool fk_has_index(const std::vector<std::string>& fk_columns, const std::vector<IndexDef>& table_indexes);
 
 // Splits "a\x1fb" (the separator the gathering SQL uses) into its parts.

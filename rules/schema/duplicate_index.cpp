@@ -1,5 +1,6 @@
 #include "fmt/format.h"
 #include "rules/registry.hpp"
+#include "rules/schema/index_judge.hpp"
 #include "rules/schema/schema_support.hpp"
 
 namespace dbvet::rules {
@@ -23,15 +24,15 @@ class DuplicateIndex final : public Rule {
       const auto& idx = table.indexes;
       for (size_t i = 0; i < idx.size(); ++i) {
         for (size_t j = i + 1; j < idx.size(); ++j) {
-          if (!same_kind(idx[i], idx[j]) || !key_is_prefix(idx[i], idx[j], true) ||
-              idx[i].columns.size() != idx[j].columns.size()) {
+          using index_judge::Cover;
+          if (index_judge::covered_by(idx[i], idx[j]) != Cover::duplicate &&
+              index_judge::covered_by(idx[j], idx[i]) != Cover::duplicate) {
             continue;
           }
-          // Drop the one that enforces nothing: keep primary over unique over plain.
-          auto rank = [](const model::Index& x) { return x.primary ? 2 : x.unique ? 1 : 0; };
-          const model::Index& keep = rank(idx[j]) > rank(idx[i]) ? idx[j] : idx[i];
-          const model::Index& drop = &keep == &idx[i] ? idx[j] : idx[i];
-          if (drop.primary || (drop.unique && !keep.unique)) continue;
+          const model::Index* dropped = index_judge::drop_of_duplicates(idx[i], idx[j]);
+          if (!dropped) continue;
+          const model::Index& drop = *dropped;
+          const model::Index& keep = dropped == &idx[i] ? idx[j] : idx[i];
           auto f = finding(context, table.name,
                            fmt::format("index {} duplicates {} on {} ({}): every write maintains both and only one is "
                                        "ever used; DROP INDEX {}",

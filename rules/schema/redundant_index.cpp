@@ -1,5 +1,6 @@
 #include "fmt/format.h"
 #include "rules/registry.hpp"
+#include "rules/schema/index_judge.hpp"
 #include "rules/schema/schema_support.hpp"
 
 namespace dbvet::rules {
@@ -21,12 +22,8 @@ class RedundantIndex final : public Rule {
     if (!context.schema) return out;
     for (const auto& table : context.schema->tables) {
       for (const auto& shorter : table.indexes) {
-        // Unique and primary indexes enforce a constraint the longer one does not.
-        if (shorter.unique || shorter.primary || !shorter.valid || method_of(shorter) != "btree") continue;
         for (const auto& longer : table.indexes) {
-          if (&longer == &shorter || !longer.valid) continue;
-          if (method_of(longer) != "btree" || lower(longer.predicate) != lower(shorter.predicate)) continue;
-          if (!shorter.include.empty() || !key_is_prefix(shorter, longer, false)) continue;
+          if (index_judge::covered_by(shorter, longer) != index_judge::Cover::prefix) continue;
           auto f = finding(
               context, table.name,
               fmt::format("index {} ({}) is a prefix of {} ({}), which answers the same lookups; DROP "

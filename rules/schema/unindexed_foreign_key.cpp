@@ -2,6 +2,7 @@
 
 #include "fmt/format.h"
 #include "rules/registry.hpp"
+#include "rules/schema/index_judge.hpp"
 #include "rules/schema/schema_support.hpp"
 
 namespace dbvet::rules {
@@ -9,20 +10,9 @@ namespace {
 
 using namespace schema_support;
 
-// An index serves the foreign key when its leading columns are the key's columns, in any order.
 bool served(const model::Table& table, const model::ForeignKey& fk) {
-  for (const auto& index : table.indexes) {
-    if (!index.valid || !index.predicate.empty() || index.columns.size() < fk.columns.size()) continue;
-    if (method_of(index) != "btree" && method_of(index) != "rowid") continue;  // SQLite: the rowid is a B-tree key
-    bool all = true;
-    for (size_t i = 0; i < fk.columns.size() && all; ++i) {
-      const auto& key = index.columns[i];
-      all = std::any_of(fk.columns.begin(), fk.columns.end(),
-                        [&](const std::string& c) { return lower(c) == lower(key); });
-    }
-    if (all) return true;
-  }
-  return false;
+  return std::any_of(table.indexes.begin(), table.indexes.end(),
+                     [&](const model::Index& index) { return index_judge::serves_foreign_key(index, fk.columns); });
 }
 
 class UnindexedForeignKey final : public Rule {

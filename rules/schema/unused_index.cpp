@@ -1,5 +1,8 @@
+#include <algorithm>
+
 #include "fmt/format.h"
 #include "rules/registry.hpp"
+#include "rules/schema/index_judge.hpp"
 #include "rules/schema/schema_support.hpp"
 
 namespace dbvet::rules {
@@ -10,13 +13,9 @@ using namespace schema_support;
 // An index that makes a shorter one redundant is not reported unused: the planner may have preferred
 // the shorter one so far, and dropping both would leave the columns unindexed.
 bool covers_a_redundant_index(const model::Table& table, const model::Index& longer) {
-  for (const auto& shorter : table.indexes) {
-    if (&shorter == &longer || shorter.unique || shorter.primary || !shorter.valid) continue;
-    if (method_of(shorter) != "btree" || method_of(longer) != "btree") continue;
-    if (lower(shorter.predicate) != lower(longer.predicate) || !shorter.include.empty()) continue;
-    if (key_is_prefix(shorter, longer, false)) return true;
-  }
-  return false;
+  return std::any_of(table.indexes.begin(), table.indexes.end(), [&](const model::Index& shorter) {
+    return index_judge::covered_by(shorter, longer) == index_judge::Cover::prefix;
+  });
 }
 
 class UnusedIndex final : public Rule {
