@@ -3,8 +3,10 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <string_view>
 
 #include "fmt/format.h"
+#include "rules/registry.hpp"
 
 namespace dbvet::health {
 
@@ -22,16 +24,29 @@ std::string check_status_name(CheckStatus status) {
   return "ok";
 }
 
+namespace {
+
+double unused_index_default(std::string_view name) {
+  if (const rules::Rule* rule = rules::find_rule("schema-unused-index")) {
+    for (const auto& spec : rule->thresholds()) {
+      if (spec.name == name) return spec.default_value;
+    }
+  }
+  return 0;
+}
+
+}  // namespace
+
 // PgHero's thresholds are the floor for PostgreSQL; the others follow the engines' own guidance
 // (MySQL's sys schema, Redis' INFO documentation).
 Thresholds::Thresholds()
     : values_{
           {"pg.cache_hit_ratio", 0.99},
           {"pg.cache_min_blocks", 1000},
-          {"pg.unused_index_max_scans", 50},
-          {"pg.unused_index_min_bytes", 0},
-          // PgHero asks for statistics old enough too; a week covers weekly jobs.
-          {"pg.unused_index_min_stats_age_days", 7},
+          // One judgement with the schema rule audit and advise run: its defaults are these.
+          {"pg.unused_index_max_scans", unused_index_default("max_scans")},
+          {"pg.unused_index_min_bytes", unused_index_default("min_size_bytes")},
+          {"pg.unused_index_min_stats_age_days", unused_index_default("min_statistics_age_days")},
           {"pg.sequence_used_ratio", 0.9},
           {"pg.xid_remaining", 10000000},
           {"pg.xid_age_ratio", 0.5},

@@ -26,9 +26,9 @@ struct Index {
   bool unique = false;
   bool primary = false;
   bool valid = true;
-  std::string method;     // btree, hash, gin, ...
-  std::string predicate;  // partial index WHERE, empty when none
-  std::string definition; // the engine's own DDL when it gives one
+  std::string method;      // btree, hash, gin, ...
+  std::string predicate;   // partial index WHERE, empty when none
+  std::string definition;  // the engine's own DDL when it gives one
   std::optional<int64_t> size_bytes;
   std::optional<int64_t> scans;  // since the statistics were reset, where the engine counts them
 };
@@ -65,6 +65,9 @@ struct Schema {
   std::string engine_version;
   std::string database;
   std::vector<Table> tables;
+  // How long the engine has been counting index scans (since a statistics reset or the server start):
+  // an index unscanned for an hour is not an unused index. Unknown when empty.
+  std::optional<double> statistics_age_seconds;
 
   const Table* find_table(const std::string& name) const;  // by name, case-insensitive, any schema
 };

@@ -49,6 +49,8 @@ std::vector<model::Recommendation> drop_index_recommendations(const std::vector<
       auto it = f.evidence.find(key);
       return it == f.evidence.end() ? std::string() : it->second;
     };
+    // Statistics too young to call an index unused: the finding says so, no drop follows from it.
+    if (evidence("statistics_too_young") == "true") continue;
     const std::string index = evidence("index");
     if (index.empty() || !done.insert(lower(f.table + "." + index)).second) continue;
     model::Recommendation r;

@@ -1,4 +1,5 @@
 #include <algorithm>
+#include <cmath>
 
 #include "fmt/format.h"
 #include "rules/registry.hpp"
@@ -18,35 +19,67 @@ bool covers_a_redundant_index(const model::Table& table, const model::Index& lon
   });
 }
 
+std::string count_of(double amount, const char* unit) {
+  const long whole = std::lround(amount);
+  return fmt::format("{} {}{}", whole, unit, whole == 1 ? "" : "s");
+}
+
+// 30 days, 5 hours, 1 minute: as a person writes an age.
+std::string format_age(double seconds) {
+  if (seconds >= 86400) return count_of(seconds / 86400, "day");
+  if (seconds >= 3600) return count_of(seconds / 3600, "hour");
+  return count_of(seconds / 60, "minute");
+}
+
 class UnusedIndex final : public Rule {
  public:
+  // PgHero's thresholds, which health's pg-unused-index shares (health reads these defaults).
   UnusedIndex()
       : Rule({"schema-unused-index",
               Category::schema,
               model::Severity::warning,
-              "An index never scanned since the statistics were reset (not unique, not primary)",
-              {{"min_size_bytes", 65536, "index size from which it counts"},
-               {"max_scans", 0, "scans at or below which the index counts as unused"}}}) {}
+              "An index (almost) never scanned in statistics old enough to tell (not unique, not primary)",
+              {{"max_scans", 50, "scans at or below which the index counts as unused"},
+               {"min_size_bytes", 0, "index size from which it counts"},
+               {"min_statistics_age_days", 7,
+                "statistics younger than this (since a reset or the server start) cannot call an index unused; "
+                "a week covers weekly jobs"}}}) {}
 
   std::vector<model::Finding> check(const RuleContext& context) const override {
     std::vector<model::Finding> out;
     if (!context.schema) return out;
     const double min_size = threshold(context, "min_size_bytes");
     const double max_scans = threshold(context, "max_scans");
+    const double min_age_seconds = threshold(context, "min_statistics_age_days") * 86400;
+    const auto& age = context.schema->statistics_age_seconds;
+    const std::string window = age ? format_age(*age) : std::string("an unknown time");
     for (const auto& table : context.schema->tables) {
       for (const auto& index : table.indexes) {
         if (index.unique || index.primary || !index.scans) continue;
         if (static_cast<double>(*index.scans) > max_scans) continue;
-        if (!index.size_bytes || static_cast<double>(*index.size_bytes) < min_size) continue;
+        if (index.size_bytes && static_cast<double>(*index.size_bytes) < min_size) continue;
         if (covers_a_redundant_index(table, index)) continue;
+        const bool too_young = age && *age < min_age_seconds;
+        const std::string size = index.size_bytes ? fmt::format("{} kB", *index.size_bytes / 1024) : "unknown size";
         auto f =
             finding(context, table.name,
-                    fmt::format("index {} on {} ({}) has been scanned {} times since the statistics were reset "
-                                "yet costs {} kB and a write per row change; drop it (check replicas first)",
-                                index.name, table.name, join(index.columns), *index.scans, *index.size_bytes / 1024));
+                    too_young ? fmt::format("index {} on {} ({}) has been scanned {} times, but the statistics "
+                                            "count only {}: too short to call it unused; look again after {:.0f} "
+                                            "days",
+                                            index.name, table.name, join(index.columns), *index.scans, window,
+                                            min_age_seconds / 86400)
+                              : fmt::format("index {} on {} ({}) has been scanned {} times in {} of statistics "
+                                            "yet costs {} and a write per row change; drop it (check replicas "
+                                            "first)",
+                                            index.name, table.name, join(index.columns), *index.scans, window, size));
+        if (too_young) {
+          f.severity = model::Severity::info;
+          f.evidence["statistics_too_young"] = "true";  // no drop is recommended from this finding
+        }
         f.evidence["index"] = index.name;
         f.evidence["scans"] = std::to_string(*index.scans);
-        f.evidence["size_bytes"] = std::to_string(*index.size_bytes);
+        if (index.size_bytes) f.evidence["size_bytes"] = std::to_string(*index.size_bytes);
+        f.evidence["statistics_age"] = window;
         out.push_back(std::move(f));
       }
     }

@@ -45,6 +45,9 @@ TEST(MysqlEngine, IntrospectsTablesIndexesForeignKeysAndCardinality) {
   ASSERT_TRUE(schema.has_value()) << schema.error().message;
   EXPECT_EQ(schema->engine, "mariadb");
   EXPECT_EQ(schema->database, db.name());
+  // Index counters start with the server (Uptime): minutes on a test server.
+  ASSERT_TRUE(schema->statistics_age_seconds.has_value());
+  EXPECT_LT(*schema->statistics_age_seconds, 86400);
   ASSERT_EQ(schema->tables.size(), 2u);
 
   const auto* pets = schema->find_table("pets");

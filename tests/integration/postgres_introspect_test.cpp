@@ -49,6 +49,10 @@ TEST(PostgresIntrospect, TablesColumnsIndexesForeignKeysAndStatistics) {
   EXPECT_EQ(schema->engine, "postgres");
   EXPECT_EQ(schema->database.rfind("dbvet_it_postgresintrospect_", 0), 0u) << schema->database;
   EXPECT_FALSE(schema->engine_version.empty());
+  // The test server started minutes ago: statistics that young cannot call an index unused.
+  ASSERT_TRUE(schema->statistics_age_seconds.has_value());
+  EXPECT_GE(*schema->statistics_age_seconds, 0);
+  EXPECT_LT(*schema->statistics_age_seconds, 86400);
   ASSERT_EQ(schema->tables.size(), 3u) << "only user tables, none of pg_catalog or the extensions";
 
   const auto* pets = schema->find_table("game.pets");

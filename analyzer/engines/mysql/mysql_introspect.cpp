@@ -183,6 +183,10 @@ core::Expected<model::Schema> introspect_schema(Session& session, const std::str
       }
     }
   }
+  // The counters above start at the server's start (a TRUNCATE of the summaries is not recorded).
+  if (auto uptime = session.query("SHOW GLOBAL STATUS LIKE 'Uptime'"); uptime && !uptime->rows.empty()) {
+    if (auto seconds = as_int(uptime->rows[0][1])) schema.statistics_age_seconds = static_cast<double>(*seconds);
+  }
   return schema;
 }
 

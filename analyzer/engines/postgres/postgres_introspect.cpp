@@ -164,6 +164,12 @@ model::Schema introspect_schema(pqxx::transaction_base& tx) {
   read_tables(tx, schema, by_oid);
   read_columns(tx, schema, by_oid);
   read_indexes(tx, schema, by_oid);
+  // pg_stat_reset() resets the database's counters (and stamps stats_reset); a restart resets them all.
+  auto age = tx.exec(R"(
+    SELECT extract(epoch FROM now() - greatest(pg_postmaster_start_time(),
+                                               (SELECT stats_reset FROM pg_stat_database
+                                                WHERE datname = current_database())))::float8)");
+  if (!age.empty()) schema.statistics_age_seconds = opt<double>(age[0][0]);
   read_foreign_keys(tx, schema, by_oid);
   return schema;
 }
