@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <sstream>
 
 #include "analyzer/core/json_envelope.hpp"
@@ -131,12 +132,16 @@ core::Expected<LintSource> read_lint_source(const std::string& path) {
   return LintSource{path, text.str()};
 }
 
-std::string lint_fingerprint(const std::string& rule, const std::string& file, const std::string& statement) {
+std::string lint_fingerprint(const std::string& rule, const std::string& file, const std::string& statement,
+                             int occurrence) {
   std::string key = rule;
   key += '\n';
   key += std::filesystem::path(file).lexically_normal().generic_string();
   key += '\n';
   key += sql::fingerprint_canonical(statement);
+  // The first occurrence keeps the key it always had, so baselines written before occurrences were
+  // counted still hide it.
+  if (occurrence > 1) key += fmt::format("\n#{}", occurrence);
   return sql::canonical_id(key);
 }
 
@@ -155,13 +160,15 @@ json run_lint(const std::vector<LintSource>& sources, const LintOptions& options
   } else {
     doc["pg_version"] = options.pg_version;
   }
+  if (options.assume_in_transaction) doc["assume_in_transaction"] = true;
   json files = json::array();
   json findings = json::array();
   json baselined = json::array();
   int statements = 0, suppressed_inline = 0;
   for (const auto& source : sources) {
-    auto file = sql::read_migration(source.text, dialect);
+    auto file = sql::read_migration(source.text, dialect, options.assume_in_transaction);
     auto lines = lines_of(source.text);
+    std::map<std::string, int> seen;  // normalized statement -> how many times it occurred so far
     input.file = &file;
     statements += static_cast<int>(file.size());
     files.push_back({{"file", source.name}, {"statements", file.size()}});
@@ -182,10 +189,13 @@ json run_lint(const std::vector<LintSource>& sources, const LintOptions& options
         auto more = rules::run_rules(query_context, {rules::Category::query});
         found.insert(found.end(), more.begin(), more.end());
       }
+      std::string body = statement_body(statement, dialect);
+      // Counted over every statement, whatever the rules found, so that the n-th copy of a statement
+      // keeps its identity when --rules, the config or the copies above it change their findings.
+      const int occurrence = ++seen[sql::fingerprint_canonical(body)];
       if (found.empty()) continue;
       int line = first_token_line(statement, dialect);
       auto ignored = suppressed_at(lines, line);
-      std::string body = statement_body(statement, dialect);
       for (auto& f : found) {
         if (!options.only_rules.empty() && !options.only_rules.count(f.rule)) continue;
         if (ignored.count(f.rule) || ignored.count("*")) {
@@ -194,7 +204,7 @@ json run_lint(const std::vector<LintSource>& sources, const LintOptions& options
         }
         f.file = source.name;
         f.line = line;
-        std::string fingerprint = lint_fingerprint(f.rule, source.name, body);
+        std::string fingerprint = lint_fingerprint(f.rule, source.name, body, occurrence);
         json entry = finding_json(f, excerpt(body), fingerprint);
         (options.baseline.count(fingerprint) ? baselined : findings).push_back(std::move(entry));
       }

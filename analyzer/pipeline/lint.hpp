@@ -29,6 +29,8 @@ struct LintOptions {
   rules::RuleConfig rule_config;
   std::set<std::string> only_rules;  // --rules: when not empty, only these run
   std::set<std::string> baseline;    // fingerprints of findings known and accepted
+  // --assume-in-transaction: every file runs inside a transaction its migration tool opens.
+  bool assume_in_transaction = false;
 };
 
 // Reads a file (or "-" for standard input, read by the caller) as a source; a runtime error naming
@@ -37,8 +39,10 @@ core::Expected<LintSource> read_lint_source(const std::string& path);
 
 // The identity of a finding across runs: its rule, its file and its statement normalized
 // (whitespace, case of keywords and literal values folded), never its line number, so that
-// editing the lines above a known finding keeps it known.
-std::string lint_fingerprint(const std::string& rule, const std::string& file, const std::string& statement);
+// editing the lines above a known finding keeps it known. `occurrence` counts identical statements
+// in the file (1 for the first): two copies of a statement are two findings, baselined apart.
+std::string lint_fingerprint(const std::string& rule, const std::string& file, const std::string& statement,
+                             int occurrence = 1);
 
 nlohmann::json run_lint(const std::vector<LintSource>& sources, const LintOptions& options);
 

@@ -99,6 +99,8 @@ std::string render_sarif(const json& doc, const RenderOptions& options) {
 }
 
 std::string render_audit_junit(const json& doc, const RenderOptions&) {
+  // lint shares this renderer: its test cases are grouped under its own name, not audit's.
+  const std::string command = doc.value("kind", std::string()) == "lint" ? "lint" : "audit";
   // Findings by rule, in the order of their first finding (most severe and costly first).
   std::vector<std::string> order;
   std::map<std::string, std::vector<CiIssue>> by_rule;
@@ -119,8 +121,8 @@ std::string render_audit_junit(const json& doc, const RenderOptions&) {
       if (!issue.file.empty()) where += (where.empty() ? "" : ", ") + std::string("in ") + issue.file;
       body += fmt::format("{} ({}): {}\n", issue.severity, where, issue.message);
     }
-    std::string classname = rule.substr(0, rule.find('-'));
-    cases += fmt::format("    <testcase classname=\"audit.{}\" name=\"{}\"", util::escape_markup(classname),
+    std::string classname = rule.substr(0, rule.find('-'));  // the rule's category
+    cases += fmt::format("    <testcase classname=\"{}.{}\" name=\"{}\"", command, util::escape_markup(classname),
                          util::escape_markup(rule));
     if (failed) {
       ++failures;
@@ -135,7 +137,7 @@ std::string render_audit_junit(const json& doc, const RenderOptions&) {
   }
   size_t tests = order.size();
   if (order.empty()) {
-    cases = "    <testcase classname=\"audit\" name=\"findings\"/>\n";
+    cases = fmt::format("    <testcase classname=\"{}\" name=\"findings\"/>\n", command);
     tests = 1;
   }
   std::string suite = "dbvet " + doc.value("kind", std::string("audit"));

@@ -260,6 +260,8 @@ void read_pg_statement(const json& node, MigrationStatement& out) {
       }
     }
     out.session = off ? MigrationStatement::Session::lock_timeout_off : MigrationStatement::Session::lock_timeout_on;
+    const json* local = member(stmt, "is_local");
+    out.session_local = local && local->is_boolean() && local->get<bool>();
   } else if (kind == "TransactionStmt") {
     std::string type = text_at(stmt, "kind");
     if (type == "TRANS_STMT_BEGIN" || type == "TRANS_STMT_START") out.session = MigrationStatement::Session::begin;
@@ -583,10 +585,10 @@ MigrationStatement read_migration_statement(std::string_view text, Dialect diale
   return dialect == Dialect::mysql ? read_mysql(text) : read_postgres(text);
 }
 
-std::vector<MigrationStatement> read_migration(std::string_view script, Dialect dialect) {
+std::vector<MigrationStatement> read_migration(std::string_view script, Dialect dialect, bool in_transaction) {
   std::vector<MigrationStatement> out;
-  bool in_transaction = false;
   bool lock_timeout = false;
+  bool lock_timeout_local = false;  // set by SET LOCAL: it ends with the transaction
   std::set<std::string> created;
   for (const auto& piece : split_statements(script, dialect)) {
     if (piece.text.empty()) continue;
@@ -607,12 +609,16 @@ std::vector<MigrationStatement> read_migration(std::string_view script, Dialect 
         break;
       case MigrationStatement::Session::end:
         in_transaction = false;
+        if (lock_timeout_local) lock_timeout = lock_timeout_local = false;
         break;
       case MigrationStatement::Session::lock_timeout_on:
+        // Outside a known transaction a SET LOCAL is taken as meant for the one the migration tool
+        // opens (and kept); inside one it lasts until the transaction ends.
         lock_timeout = true;
+        lock_timeout_local = statement.session_local && in_transaction;
         break;
       case MigrationStatement::Session::lock_timeout_off:
-        lock_timeout = false;
+        lock_timeout = lock_timeout_local = false;
         break;
       case MigrationStatement::Session::none:
         break;

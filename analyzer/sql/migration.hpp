@@ -54,6 +54,7 @@ struct MigrationStatement {
   std::vector<MigrationAction> actions;
   // What the statement does to the session, for the statements after it.
   enum class Session { none, begin, end, lock_timeout_on, lock_timeout_off } session = Session::none;
+  bool session_local = false;  // SET LOCAL: inside a transaction, the setting lasts until it ends
   // From the statements before it in the file:
   bool in_transaction = false;    // inside BEGIN ... COMMIT
   bool lock_timeout_set = false;  // SET lock_timeout (PostgreSQL) / lock_wait_timeout (MySQL) to non-zero
@@ -64,6 +65,8 @@ MigrationStatement read_migration_statement(std::string_view text, Dialect diale
 
 // Splits `script` and reads each statement, then fills in what depends on the statements before:
 // transaction blocks, lock timeouts, tables created in the file. Line numbers are the script's.
-std::vector<MigrationStatement> read_migration(std::string_view script, Dialect dialect);
+// `in_transaction`: the file runs inside a transaction its migration tool opens (Squawk's
+// assume_in_transaction), until a COMMIT or ROLLBACK of its own ends it.
+std::vector<MigrationStatement> read_migration(std::string_view script, Dialect dialect, bool in_transaction = false);
 
 }  // namespace dbvet::sql

@@ -26,6 +26,7 @@ struct LintArgs {
   std::string fail_on = "warning";
   std::string baseline;
   bool update_baseline = false;
+  bool assume_in_transaction = false;
   std::vector<std::string> rules;
   std::vector<std::string> disabled_rules;
   std::string config;
@@ -74,6 +75,7 @@ int run_lint(CommandContext& context, const LintArgs& args) {
         core::ErrorKind::usage, fmt::format("--pg-version {}: expected a major version such as 15", args.pg_version)));
   }
   options.pg_version = args.pg_version;
+  options.assume_in_transaction = args.assume_in_transaction;
   if (auto status = parse_mysql_version(args.mysql_version, options); !status) return context.fail(status.error());
   auto fail_on = model::parse_severity(args.fail_on);
   if (!fail_on) {
@@ -144,6 +146,8 @@ CommandRun setup_lint(CLI::App& app) {
   app.add_option("--rules", args->rules, "Run only these rule ids (comma-separated)")->delimiter(',');
   app.add_option("--disable-rule,--disable", args->disabled_rules, "Skip these rule ids (comma-separated; repeatable)")
       ->delimiter(',');
+  app.add_flag("--assume-in-transaction", args->assume_in_transaction,
+               "Lint each file as run inside a transaction its migration tool opens");
   app.add_option("--config", args->config, "Rule settings ([rules.<id>] tables); default ./dbvet.toml if present");
   return [args](CommandContext& context) { return run_lint(context, *args); };
 }

@@ -115,5 +115,86 @@ TEST(LintE2e, SarifAndGithubLocateFindings) {
   EXPECT_NE(junit.out.find("migration-add-column-not-null-without-default"), std::string::npos) << junit.out;
 }
 
+// --assume-in-transaction: the migration tool wraps the file in a transaction, so CONCURRENTLY
+// fails there, and a SET LOCAL lock_timeout lasts only until a COMMIT of the file's own.
+TEST(LintE2e, AssumeInTransactionFlagsConcurrentlyAndScopesSetLocal) {
+  auto dir = scratch_dir("lint-assume-tx");
+  auto file = (dir / "m.sql").string();
+  std::ofstream(file) << "SET LOCAL lock_timeout = '2s';\n"
+                      << "CREATE INDEX CONCURRENTLY pets_owner ON pets (owner_id);\n";
+  auto plain = run_dbvet({"lint", "--format", "json", file});
+  ASSERT_EQ(plain.exit_code, 0) << plain.out << plain.err;
+  auto plain_doc = json::parse(plain.out);
+  EXPECT_TRUE(plain_doc["findings"].empty()) << plain.out;
+  EXPECT_FALSE(plain_doc.contains("assume_in_transaction"));
+
+  auto assumed = run_dbvet({"lint", "--assume-in-transaction", "--format", "json", file});
+  ASSERT_EQ(assumed.exit_code, 1) << assumed.err;
+  auto doc = json::parse(assumed.out);
+  EXPECT_EQ(doc["assume_in_transaction"], true);
+  auto found = located(doc);
+  ASSERT_EQ(found.count("migration-concurrently-in-transaction"), 1u) << assumed.out;
+  EXPECT_EQ(found.find("migration-concurrently-in-transaction")->second, 2);
+  EXPECT_EQ(found.count("migration-lock-without-timeout"), 0u) << assumed.out;
+
+  // A COMMIT of the file's own ends the tool's transaction, and its SET LOCAL with it: the ALTER
+  // after it waits without a timeout, and the index build after it is outside a transaction.
+  std::ofstream(file) << "SET LOCAL lock_timeout = '2s';\nALTER TABLE pets ADD COLUMN a text;\nCOMMIT;\n"
+                      << "ALTER TABLE pets ADD COLUMN b text;\n"
+                      << "CREATE INDEX CONCURRENTLY pets_owner ON pets (owner_id);\n";
+  found = located(json::parse(run_dbvet({"lint", "--assume-in-transaction", "--format", "json", file}).out));
+  EXPECT_EQ(found.count("migration-concurrently-in-transaction"), 0u);
+  ASSERT_EQ(found.count("migration-lock-without-timeout"), 2u);
+  EXPECT_EQ(found.find("migration-lock-without-timeout")->second, 4);
+  // Without the flag the SET LOCAL is taken as meant for the tool's transaction, as before.
+  found = located(json::parse(run_dbvet({"lint", "--format", "json", file}).out));
+  EXPECT_EQ(found.count("migration-lock-without-timeout"), 0u);
+}
+
+TEST(LintE2e, JunitClassNamesSayLintAndTheCategory) {
+  auto junit = run_dbvet({"lint", "--format", "junit", migration().string()});
+  ASSERT_EQ(junit.exit_code, 1) << junit.err;
+  EXPECT_NE(junit.out.find("classname=\"lint.migration\" name=\"migration-add-column-not-null-without-default\""),
+            std::string::npos)
+      << junit.out;
+  EXPECT_NE(junit.out.find("classname=\"lint.query\" name=\"query-select-star\""), std::string::npos) << junit.out;
+  EXPECT_EQ(junit.out.find("classname=\"audit"), std::string::npos) << junit.out;
+}
+
+// The second copy of a statement is a finding of its own: a baseline written when the file had one
+// copy does not hide a copy added later, and a baseline from before copies were counted (the
+// first copy's fingerprint) still hides the first.
+TEST(LintE2e, IdenticalStatementsHaveDistinctBaselineFingerprints) {
+  auto dir = scratch_dir("lint-copies");
+  auto file = (dir / "m.sql").string();
+  std::string baseline = (dir / "baseline.json").string();
+  // One rule, so that each copy is one finding.
+  std::ofstream(file) << "DROP TABLE legacy_pets;\n";
+  fs::remove(baseline);
+  ASSERT_EQ(
+      run_dbvet({"lint", "--rules", "migration-drop-breaks-code", "--baseline", baseline, "--update-baseline", file})
+          .exit_code,
+      0);
+
+  std::ofstream(file) << "DROP TABLE legacy_pets;\nSELECT 1;\nDROP TABLE legacy_pets;\n";
+  auto run =
+      run_dbvet({"lint", "--rules", "migration-drop-breaks-code", "--baseline", baseline, "--format", "json", file});
+  EXPECT_EQ(run.exit_code, 1) << run.err;
+  auto doc = json::parse(run.out);
+  ASSERT_EQ(doc["findings"].size(), 1u) << doc.dump(2);
+  EXPECT_EQ(doc["findings"][0]["line"], 3);
+  ASSERT_EQ(doc["baselined"].size(), 1u) << doc.dump(2);
+  EXPECT_EQ(doc["baselined"][0]["line"], 1);
+  EXPECT_NE(doc["findings"][0]["fingerprint"], doc["baselined"][0]["fingerprint"]);
+
+  // Both known once the baseline is rewritten.
+  ASSERT_EQ(
+      run_dbvet({"lint", "--rules", "migration-drop-breaks-code", "--baseline", baseline, "--update-baseline", file})
+          .exit_code,
+      0);
+  EXPECT_EQ(json::parse(read_file(baseline))["findings"].size(), 2u);
+  EXPECT_EQ(run_dbvet({"lint", "--rules", "migration-drop-breaks-code", "--baseline", baseline, file}).exit_code, 0);
+}
+
 }  // namespace
 }  // namespace dbvet::testing

@@ -109,7 +109,27 @@ TEST(SarifValidate, LintPasses) {
   auto run = run_dbvet({"lint", "--format", "sarif", "-o", sarif.string(),
                         (source_dir() / "tests" / "data" / "migrations" / "0042_pet_status.sql").string()});
   ASSERT_EQ(run.exit_code, 1) << run.err;  // the migration has findings
-  auto problems = validate(dir, {sarif});
+  // Standard input and a path with spaces and reserved characters are percent-encoded URI
+  // references, checked in the same Multitool run.
+  auto odd = dir / "my migrations #1" / "0001 add [pets] & 50%.sql";
+  fs::create_directories(odd.parent_path());
+  std::ofstream(odd) << "DROP TABLE legacy_pets;\n";
+  auto from_file = dir / "odd.sarif";
+  ASSERT_EQ(run_dbvet({"lint", "--format", "sarif", "-o", from_file.string(), odd.string()}).exit_code, 1);
+  auto from_stdin = dir / "stdin.sarif";
+  auto piped = run_shell("printf 'DROP TABLE legacy_pets;\\n' | \"$DBVET\" lint --format sarif -o '" +
+                         from_stdin.string() + "' -");
+  ASSERT_EQ(piped.exit_code, 1) << piped.err;
+  auto uri = [](const fs::path& file) {
+    return json::parse(
+               read_file(file))["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+        .get<std::string>();
+  };
+  EXPECT_EQ(uri(from_stdin), "%3Cstdin%3E");
+  EXPECT_EQ(uri(from_file).rfind("file:///", 0), 0u) << uri(from_file);
+  EXPECT_NE(uri(from_file).find("my%20migrations%20%231/0001%20add%20%5Bpets%5D%20%26%2050%25.sql"), std::string::npos)
+      << uri(from_file);
+  auto problems = validate(dir, {sarif, from_file, from_stdin});
   EXPECT_TRUE(problems.empty()) << [&] {
     std::string all;
     for (const auto& p : problems) all += p + "\n";

@@ -24,6 +24,23 @@ TEST(BenchPreparedPostgres, LeavesIdentifiersCastsAndOrdinalsAlone) {
   EXPECT_EQ(parameterize("SELECT E'a\\n'").values.size(), 0u);
 }
 
+// The bench's hot path reuses one Parameterized per session: a call must leave nothing of the
+// previous one behind (more values before, fewer now; an unterminated string after a literal).
+TEST(BenchPreparedPostgres, ReusedBuffersGiveWhatAFreshCallGives) {
+  Parameterized reused;
+  for (const std::string sql :
+       {"SELECT * FROM t WHERE a = 1 AND b = 'x' AND c = 2.5", "SELECT abalance FROM pgbench_accounts WHERE aid = 77",
+        "BEGIN", "SELECT 'o''k', 'unterminated", "UPDATE t SET v = v + 10 WHERE id = 3 ORDER BY 1"}) {
+    parameterize_into(sql, reused);
+    auto fresh = parameterize(sql);
+    EXPECT_EQ(reused.text, fresh.text) << sql;
+    EXPECT_EQ(reused.values, fresh.values) << sql;
+  }
+  parameterize_into("SELECT 'o''k', 'unterminated", reused);
+  EXPECT_EQ(reused.text, "SELECT $1, 'unterminated");
+  EXPECT_EQ(reused.values, (std::vector<std::string>{"o'k"}));
+}
+
 }  // namespace
 }  // namespace dbvet::engines::postgres
 #endif

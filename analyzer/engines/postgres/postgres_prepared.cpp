@@ -3,6 +3,7 @@
 #include <libpq-fe.h>
 
 #include <cctype>
+#include <charconv>
 
 #include "analyzer/engines/postgres/postgres_session.hpp"
 #include "analyzer/engines/socket_deadline.hpp"
@@ -30,17 +31,28 @@ bool after_by(const std::string& text) {
 
 }  // namespace
 
-Parameterized parameterize(const std::string& sql) {
-  Parameterized out;
+void parameterize_into(const std::string& sql, Parameterized& out) {
+  // Called once per statement on the bench's hot path: `out` keeps its buffers between calls, so a
+  // statement costs no allocation once the first has sized them.
+  out.text.clear();
+  size_t used = 0;  // values in use; out.values keeps its strings (and their capacity) beyond it
   size_t i = 0;
-  auto placeholder = [&](std::string value) {
-    out.values.push_back(std::move(value));
-    out.text += fmt::format("${}", out.values.size());
+  auto next_value = [&]() -> std::string& {
+    if (used == out.values.size()) out.values.emplace_back();
+    std::string& value = out.values[used++];
+    value.clear();
+    return value;
+  };
+  auto placeholder = [&] {
+    char digits[24];
+    auto end = std::to_chars(digits, digits + sizeof digits, used).ptr;
+    out.text += '$';
+    out.text.append(digits, end);
   };
   while (i < sql.size()) {
     char c = sql[i];
     if (c == '\'' && (i == 0 || !word_char(sql[i - 1]))) {  // E'..', B'..', U&'..' keep their prefix: not replaced
-      std::string value;
+      std::string& value = next_value();
       size_t j = i + 1;
       bool closed = false;
       while (j < sql.size()) {
@@ -56,20 +68,21 @@ Parameterized parameterize(const std::string& sql) {
         value += sql[j++];
       }
       if (!closed) {
-        out.text += sql.substr(i);
+        --used;
+        out.text.append(sql, i);
         break;
       }
-      placeholder(std::move(value));
+      placeholder();
       i = j + 1;
     } else if (c == '\'' || c == '"') {
       size_t j = sql.find(c, i + 1);
       j = j == std::string::npos ? sql.size() : j + 1;
-      out.text += sql.substr(i, j - i);
+      out.text.append(sql, i, j - i);
       i = j;
     } else if (c == '-' && i + 1 < sql.size() && sql[i + 1] == '-') {
       size_t j = sql.find('\n', i);
       j = j == std::string::npos ? sql.size() : j;
-      out.text += sql.substr(i, j - i);
+      out.text.append(sql, i, j - i);
       i = j;
     } else if (std::isdigit(static_cast<unsigned char>(c)) &&
                (i == 0 || (!word_char(sql[i - 1]) && sql[i - 1] != '.'))) {
@@ -77,9 +90,10 @@ Parameterized parameterize(const std::string& sql) {
       while (j < sql.size() && (std::isdigit(static_cast<unsigned char>(sql[j])) || sql[j] == '.')) ++j;
       if ((j < sql.size() && (std::isalpha(static_cast<unsigned char>(sql[j])) || sql[j] == '_')) ||
           after_by(out.text)) {
-        out.text += sql.substr(i, j - i);  // 1e5, 2x: leave alone
+        out.text.append(sql, i, j - i);  // 1e5, 2x: leave alone
       } else {
-        placeholder(sql.substr(i, j - i));
+        next_value().assign(sql, i, j - i);
+        placeholder();
       }
       i = j;
     } else {
@@ -87,6 +101,12 @@ Parameterized parameterize(const std::string& sql) {
       ++i;
     }
   }
+  out.values.resize(used);
+}
+
+Parameterized parameterize(const std::string& sql) {
+  Parameterized out;
+  parameterize_into(sql, out);
   return out;
 }
 
@@ -112,37 +132,43 @@ PreparedSession::~PreparedSession() {
 }
 
 Expected<ResultSummary> PreparedSession::execute(const std::string& sql, size_t keep_rows) {
-  auto parameterized = parameterize(sql);
+  parameterize_into(sql, parameterized_);
   SocketDeadline deadline(PQsocket(connection_), client_timeout_);
   PGresult* result = nullptr;
-  int number = -1;
-  if (!parameterized.values.empty()) {
-    auto it = prepared_.find(parameterized.text);
-    if (it == prepared_.end()) {
-      number = static_cast<int>(prepared_.size());
+  const Statement* statement = nullptr;
+  if (!parameterized_.values.empty()) {
+    // A script line runs the same template call after call: the last one is checked first, then
+    // the session's map, and only a new template is prepared (and its name formatted) once.
+    if (last_ != prepared_.end() && last_->first == parameterized_.text) {
+      statement = &last_->second;
+    } else if (auto it = prepared_.find(parameterized_.text); it != prepared_.end()) {
+      last_ = it;
+      statement = &it->second;
+    } else {
+      Statement added{fmt::format("dbvet_{}", prepared_.size())};
       // A template the server cannot prepare (`v + -$1`: the operator of an unknown type is not
       // unique) must not abort the script's open transaction: inside one, the attempt is fenced by a
       // savepoint.
       const bool in_transaction = PQtransactionStatus(connection_) == PQTRANS_INTRANS;
       if (in_transaction) PQclear(PQexec(connection_, "SAVEPOINT dbvet_prepare"));
-      PGresult* prepared = PQprepare(connection_, fmt::format("dbvet_{}", number).c_str(), parameterized.text.c_str(),
-                                     static_cast<int>(parameterized.values.size()), nullptr);
-      if (PQresultStatus(prepared) != PGRES_COMMAND_OK) number = -1;
+      PGresult* prepared = PQprepare(connection_, added.name.c_str(), parameterized_.text.c_str(),
+                                     static_cast<int>(parameterized_.values.size()), nullptr);
+      added.usable = PQresultStatus(prepared) == PGRES_COMMAND_OK;
       PQclear(prepared);
       if (in_transaction) {
-        PQclear(PQexec(connection_, number < 0 ? "ROLLBACK TO SAVEPOINT dbvet_prepare; RELEASE SAVEPOINT dbvet_prepare"
-                                               : "RELEASE SAVEPOINT dbvet_prepare"));
+        PQclear(PQexec(connection_, !added.usable
+                                        ? "ROLLBACK TO SAVEPOINT dbvet_prepare; RELEASE SAVEPOINT dbvet_prepare"
+                                        : "RELEASE SAVEPOINT dbvet_prepare"));
       }
-      prepared_.emplace(parameterized.text, number);
-    } else {
-      number = it->second;
+      last_ = prepared_.emplace(parameterized_.text, std::move(added)).first;
+      statement = &last_->second;
     }
   }
-  if (number >= 0) {
-    std::vector<const char*> values;
-    for (const auto& value : parameterized.values) values.push_back(value.c_str());
-    result = PQexecPrepared(connection_, fmt::format("dbvet_{}", number).c_str(), static_cast<int>(values.size()),
-                            values.data(), nullptr, nullptr, 0);
+  if (statement && statement->usable) {
+    value_pointers_.clear();
+    for (const auto& value : parameterized_.values) value_pointers_.push_back(value.c_str());
+    result = PQexecPrepared(connection_, statement->name.c_str(), static_cast<int>(value_pointers_.size()),
+                            value_pointers_.data(), nullptr, nullptr, 0);
   } else {
     result = PQexec(connection_, sql.c_str());
   }
