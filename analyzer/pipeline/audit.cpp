@@ -91,6 +91,55 @@ std::vector<model::Recommendation> drop_advice(const std::vector<model::Finding>
   return withdraw_unsafe_drops(drop_index_recommendations(findings, schema, engine), schema, notes);
 }
 
+// The schema as following the index advice leaves it (its new indexes added), and their names.
+model::Schema with_new_indexes(const model::Schema& schema, const std::vector<model::Recommendation>& advice,
+                               std::set<std::string>& new_names) {
+  model::Schema out = schema;
+  for (const auto& r : advice) {
+    auto name = r.details.find("index");
+    if (r.type != model::RecommendationType::index || name == r.details.end()) continue;
+    for (auto& table : out.tables) {
+      if (lower(table.name) != lower(r.table)) continue;
+      model::Index index;
+      index.name = name->second;
+      index.table = table.name;
+      index.columns = r.columns;
+      index.include = r.include;
+      index.method = r.method.empty() ? "btree" : r.method;
+      index.predicate = r.where;
+      table.indexes.push_back(std::move(index));
+      new_names.insert(lower(name->second));
+      break;
+    }
+  }
+  return out;
+}
+
+// Existing indexes the new ones make redundant (a key prefix of a new index, a duplicate of one):
+// the schema rules run on the schema as the advice leaves it. Without these drops, following the
+// advice leaves both, and the next audit recommends the drop (the --verify re-audit finds it).
+std::vector<model::Finding> made_redundant_by(const model::Schema& with_new, const std::set<std::string>& new_names,
+                                              const AuditOptions& options, const std::string& engine) {
+  if (new_names.empty()) return {};
+  rules::RuleContext context;
+  context.schema = &with_new;
+  context.config = &options.rule_config;
+  context.engine = engine;
+  std::vector<model::Finding> out;
+  for (auto& f : rules::run_rules(context, {rules::Category::schema})) {
+    if (f.rule != "schema-redundant-index" && f.rule != "schema-duplicate-index") continue;
+    auto index = f.evidence.find("index");
+    auto by = f.evidence.find("covered_by");
+    if (by == f.evidence.end()) by = f.evidence.find("duplicate_of");
+    if (index == f.evidence.end() || by == f.evidence.end() || new_names.count(lower(index->second)) ||
+        !new_names.count(lower(by->second))) {
+      continue;
+    }
+    out.push_back(std::move(f));
+  }
+  return out;
+}
+
 std::string lower_columns(const std::vector<std::string>& columns) {
   std::string out;
   for (const auto& c : columns) out += lower(c) + ",";
@@ -147,7 +196,14 @@ core::Expected<Reaudit> reaudit_copy(engines::Connection& scratch, const core::T
     what_if = std::move(*opened);
   }
   if (!what_if) what_if = std::make_unique<PlanOnlyWhatIf>(scratch);
-  auto advice = advise_indexes(works, *schema, *what_if, index_options);
+  // The same budget: --max-indexes bounds the new indexes of the advice followed, not of each run.
+  IndexAdvisorOptions budget = index_options;
+  size_t applied = static_cast<size_t>(std::count_if(kept.begin(), kept.end(), [](const model::Recommendation& r) {
+    return r.type == model::RecommendationType::index;
+  }));
+  budget.max_indexes = budget.max_indexes > applied ? budget.max_indexes - applied : 0;
+  auto advice =
+      budget.max_indexes > 0 ? advise_indexes(works, *schema, *what_if, budget) : std::vector<model::Recommendation>();
   what_if.reset();  // before the copy's session goes: a SQLite what-if removes its own copy
   auto drops = drop_advice(findings, *schema, index_options.engine, nullptr);
 
@@ -482,7 +538,19 @@ core::Expected<AuditResult> run_audit(engines::Connection& connection, model::Wh
     std::vector<model::IndexCandidate> chosen;
     auto advice = advise_indexes(works, *schema, what_if, index_options, notes, &chosen);
     step("index_advisor");
-    auto drops = drop_advice(result.findings, *schema, result.engine, notes);
+    // Drops are judged on the schema as the advice leaves it: an index a new one makes redundant is
+    // dropped after it, and the new one then serves the foreign key the old one did. (An index
+    // --verify withdraws is advised again without it, and so are the drops it allowed.)
+    std::set<std::string> new_names;
+    auto after_advice = with_new_indexes(*schema, advice, new_names);
+    auto findings = result.findings;
+    auto redundant = made_redundant_by(after_advice, new_names, options, result.engine);
+    findings.insert(findings.end(), redundant.begin(), redundant.end());
+    auto drops = drop_advice(findings, after_advice, result.engine, notes);
+    for (auto& d : drops) {
+      auto by = d.details.find("covered_by");
+      if (by != d.details.end() && new_names.count(lower(by->second))) d.details.emplace("apply_after", by->second);
+    }
     verify_drops(drops, works, what_if, chosen, notes);
     step("drop_verification");
     advice.insert(advice.end(), drops.begin(), drops.end());

@@ -73,5 +73,33 @@ TEST(AdviseVerify, SqliteReportsEachRecommendationAndACleanReaudit) {
   EXPECT_EQ(verify["reaudit"]["recommendations"].size(), 0u);
 }
 
+// An existing index that a new one makes redundant (its key a prefix of the new key) is dropped with
+// the advice, after the new index exists: else the re-audit of the copy recommends the drop.
+TEST(AdviseVerify, SqliteDropsTheIndexANewOneMakesRedundant) {
+  auto dir = scratch_dir("audit_verify_redundant");
+  auto db = dir / "items.db";
+  make_sqlite_items(db, 20000, true);  // t_k on t(k)
+  auto workload = dir / "range.sql";
+  std::ofstream(workload) << "\\set k random(1, 2000)\n"
+                             "SELECT id FROM t WHERE k = :k AND v > 'value-5' ORDER BY v LIMIT 5;\n";
+  auto run = run_dbvet({"audit", "sqlite:" + db.string(), "--workload", workload.string(), "--transactions", "20",
+                        "--verify", "--format", "json"});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  auto report = nlohmann::json::parse(run.out);
+  std::string created, dropped, after;
+  for (const auto& r : report["recommendations"]) {
+    if (r["type"] == "index") created = r["details"].value("index", "");
+    if (r["type"] == "drop_index") {
+      dropped = r["details"].value("index", "");
+      after = r["details"].value("apply_after", "");
+    }
+  }
+  EXPECT_EQ(created, "dbvet_t_k_v") << report["recommendations"].dump();
+  EXPECT_EQ(dropped, "t_k") << report["recommendations"].dump();
+  EXPECT_EQ(after, "dbvet_t_k_v");
+  ASSERT_TRUE(report["verify"]["reaudit"].is_object()) << report["verify"].dump();
+  EXPECT_TRUE(report["verify"]["reaudit"]["clean"].get<bool>()) << report["verify"]["reaudit"].dump();
+}
+
 }  // namespace
 }  // namespace dbvet::testing
