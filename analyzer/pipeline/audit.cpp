@@ -12,6 +12,7 @@
 #include "analyzer/engines/sandbox.hpp"
 #include "analyzer/pipeline/drop_safety.hpp"
 #include "analyzer/pipeline/plan_only_what_if.hpp"
+#include "analyzer/pipeline/representative_values.hpp"
 #include "analyzer/pipeline/rewrite_cache.hpp"
 #include "analyzer/sql/lexer.hpp"
 #include "fmt/format.h"
@@ -369,14 +370,28 @@ core::Expected<AuditResult> run_audit(engines::Connection& connection, model::Wh
       result.skipped_other_database_classes.push_back(cls->id);
       continue;
     }
-    // A server's normalized text ($1, ?) cannot be planned without values: say so, skip it.
-    if (options.digest && has_placeholders(cls->example.sql)) {
-      result.skipped_placeholder_classes.push_back(cls->id);
-      continue;
+    // A server's normalized text ($1, ?) cannot be planned without values. On PostgreSQL each $n
+    // gets a representative value of its column from pg_stats; elsewhere, or failing that, the
+    // class is skipped and a note says so.
+    std::string example = cls->example.sql;
+    if (options.digest && has_placeholders(example)) {
+      auto valued = connection.engine() == core::Engine::postgres
+                        ? with_representative_values(connection, example, *schema)
+                        : core::Expected<RepresentativeText>(core::make_error(core::ErrorKind::input, ""));
+      if (!valued) {
+        result.skipped_placeholder_classes.push_back(cls->id);
+        if (!valued.error().message.empty()) {
+          result.notes.push_back(fmt::format("{}: not planned: {}", cls->id, valued.error().message));
+        }
+        continue;
+      }
+      result.notes.push_back(
+          fmt::format("{}: planned with representative values from pg_stats: {}", cls->id, valued->description));
+      example = valued->sql;
     }
     ClassWork work;
     work.id = cls->id;
-    work.sql = cls->example.sql;
+    work.sql = example;
     work.calls = static_cast<double>(cls->count);
     work.total_time_s = static_cast<double>(cls->query_time.sum) / 1e6;
     work.distinct_parameters = cls->distinct_parameters.estimate();
