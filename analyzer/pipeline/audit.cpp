@@ -8,8 +8,11 @@
 #include <tuple>
 #include <utility>
 
+#include "analyzer/engines/registry.hpp"
 #include "analyzer/engines/sandbox.hpp"
 #include "analyzer/pipeline/drop_safety.hpp"
+#include "analyzer/pipeline/plan_only_what_if.hpp"
+#include "analyzer/pipeline/representative_values.hpp"
 #include "analyzer/pipeline/rewrite_cache.hpp"
 #include "analyzer/sql/lexer.hpp"
 #include "fmt/format.h"
@@ -83,12 +86,165 @@ void one_finding_per_index_to_drop(std::vector<model::Finding>& findings) {
   findings = std::move(kept);
 }
 
-// --verify: follows the advice on a fresh copy; when an index is withdrawn there, chooses again
-// without it (the next best candidate may pass) and verifies that advice on a new copy.
-template <typename Advise>
-core::Status verify_on_copies(AuditResult& result, const std::vector<ClassWork>& works, const AuditOptions& options,
-                              IndexAdvisorOptions& index_options, Advise&& advise) {
+// Drops the schema rules recommend on `schema`, withdrawn where unsafe (the audit's and the re-audit's).
+std::vector<model::Recommendation> drop_advice(const std::vector<model::Finding>& findings, const model::Schema& schema,
+                                               const std::string& engine, std::vector<std::string>* notes) {
+  return withdraw_unsafe_drops(drop_index_recommendations(findings, schema, engine), schema, notes);
+}
+
+// The schema as following the index advice leaves it (its new indexes added), and their names.
+model::Schema with_new_indexes(const model::Schema& schema, const std::vector<model::Recommendation>& advice,
+                               std::set<std::string>& new_names) {
+  model::Schema out = schema;
+  for (const auto& r : advice) {
+    auto name = r.details.find("index");
+    if (r.type != model::RecommendationType::index || name == r.details.end()) continue;
+    for (auto& table : out.tables) {
+      if (lower(table.name) != lower(r.table)) continue;
+      model::Index index;
+      index.name = name->second;
+      index.table = table.name;
+      index.columns = r.columns;
+      index.include = r.include;
+      index.method = r.method.empty() ? "btree" : r.method;
+      index.predicate = r.where;
+      table.indexes.push_back(std::move(index));
+      new_names.insert(lower(name->second));
+      break;
+    }
+  }
+  return out;
+}
+
+// Existing indexes the new ones make redundant (a key prefix of a new index, a duplicate of one):
+// the schema rules run on the schema as the advice leaves it. Without these drops, following the
+// advice leaves both, and the next audit recommends the drop (the --verify re-audit finds it).
+std::vector<model::Finding> made_redundant_by(const model::Schema& with_new, const std::set<std::string>& new_names,
+                                              const AuditOptions& options, const std::string& engine) {
+  if (new_names.empty()) return {};
+  rules::RuleContext context;
+  context.schema = &with_new;
+  context.config = &options.rule_config;
+  context.engine = engine;
+  std::vector<model::Finding> out;
+  for (auto& f : rules::run_rules(context, {rules::Category::schema})) {
+    if (f.rule != "schema-redundant-index" && f.rule != "schema-duplicate-index") continue;
+    auto index = f.evidence.find("index");
+    auto by = f.evidence.find("covered_by");
+    if (by == f.evidence.end()) by = f.evidence.find("duplicate_of");
+    if (index == f.evidence.end() || by == f.evidence.end() || new_names.count(lower(index->second)) ||
+        !new_names.count(lower(by->second))) {
+      continue;
+    }
+    out.push_back(std::move(f));
+  }
+  return out;
+}
+
+std::string lower_columns(const std::vector<std::string>& columns) {
+  std::string out;
+  for (const auto& c : columns) out += lower(c) + ",";
+  return out;
+}
+
+// The re-audit of --verify: on the copy the kept advice was applied to, the same classes advised
+// again. Scan counts of the target's indexes carry over (the copy's counters start at zero); the
+// copy's own plans count as scans, as in the audit.
+core::Expected<Reaudit> reaudit_copy(engines::Connection& scratch, const core::TargetUrl& copy_url,
+                                     const std::vector<ClassWork>& works, const model::Schema& target_schema,
+                                     const std::string& what_if_method, const AuditOptions& options,
+                                     const IndexAdvisorOptions& index_options,
+                                     const std::vector<model::Recommendation>& kept) {
+  auto schema = scratch.introspect();
+  if (!schema) return schema.error();
+  std::map<std::string, int64_t> plans_using;
+  for (const auto& work : works) {
+    auto plan = scratch.explain(work.sql, {});
+    if (!plan) continue;
+    std::set<std::string> used;
+    model::visit(plan->root, [&](const model::PlanNode& node, int) {
+      if (!node.index.empty()) used.insert(lower(node.index));
+    });
+    for (const auto& index : used) ++plans_using[index];
+  }
+  for (auto& table : schema->tables) {
+    const auto* was = target_schema.find_table(table.name);
+    for (auto& index : table.indexes) {
+      if (!index.scans) continue;
+      *index.scans = 0;
+      if (was) {
+        for (const auto& old : was->indexes) {
+          if (lower(old.name) == lower(index.name) && old.scans) *index.scans = *old.scans;
+        }
+      }
+      if (auto it = plans_using.find(lower(index.name)); it != plans_using.end()) *index.scans += it->second;
+    }
+  }
+  rules::RuleContext context;
+  context.schema = &*schema;
+  context.config = &options.rule_config;
+  context.engine = index_options.engine;
+  auto findings = rules::run_rules(context, {rules::Category::schema});
+  one_finding_per_index_to_drop(findings);
+
   std::vector<std::string> notes;
+  std::unique_ptr<model::WhatIf> what_if;
+  if (const auto* driver = engines::find_driver(copy_url.engine); driver && driver->open_what_if) {
+    engines::WhatIfRequest request;
+    request.sandbox = what_if_method == "sandbox";
+    auto opened = driver->open_what_if(copy_url, request, notes);
+    if (!opened) return opened.error();
+    what_if = std::move(*opened);
+  }
+  if (!what_if) what_if = std::make_unique<PlanOnlyWhatIf>(scratch);
+  // The same budget: --max-indexes bounds the new indexes of the advice followed, not of each run.
+  IndexAdvisorOptions budget = index_options;
+  size_t applied = static_cast<size_t>(std::count_if(kept.begin(), kept.end(), [](const model::Recommendation& r) {
+    return r.type == model::RecommendationType::index;
+  }));
+  budget.max_indexes = budget.max_indexes > applied ? budget.max_indexes - applied : 0;
+  auto advice =
+      budget.max_indexes > 0 ? advise_indexes(works, *schema, *what_if, budget) : std::vector<model::Recommendation>();
+  what_if.reset();  // before the copy's session goes: a SQLite what-if removes its own copy
+  auto drops = drop_advice(findings, *schema, index_options.engine, nullptr);
+
+  Reaudit out;
+  for (const auto& r : advice) {
+    if (r.type != model::RecommendationType::index) continue;
+    ReauditItem item{"index", r.table, r.columns, "", r.ddl, false, ""};
+    if (auto it = r.details.find("index"); it != r.details.end()) item.index = it->second;
+    for (const auto& applied : kept) {
+      if (applied.type != model::RecommendationType::index || lower(applied.table) != lower(r.table) ||
+          lower_columns(applied.columns) != lower_columns(r.columns)) {
+        continue;
+      }
+      item.reappeared = true;
+      auto name = applied.details.find("index");
+      item.why = fmt::format(
+          "recommended again after {} was applied: the advice does not see that the index serves its queries ({})",
+          name == applied.details.end() ? applied.ddl : name->second, r.rationale);
+    }
+    if (!item.reappeared) item.why = fmt::format("a new index once the advice is followed: {}", r.rationale);
+    out.items.push_back(std::move(item));
+  }
+  for (const auto& r : drops) {
+    ReauditItem item{"drop_index", r.table, r.columns, "", r.ddl, false, ""};
+    if (auto it = r.details.find("index"); it != r.details.end()) item.index = it->second;
+    item.why = fmt::format("a drop once the advice is followed: {}", r.rationale);
+    out.items.push_back(std::move(item));
+  }
+  out.clean = out.items.empty();
+  return out;
+}
+
+// --verify: follows the advice on a fresh copy; when an index is withdrawn there, chooses again
+// without it (the next best candidate may pass) and verifies that advice on a new copy. The copy of
+// the last attempt, left as the kept advice leaves the target, is then audited again.
+template <typename Advise>
+core::Status verify_on_copies(AuditResult& result, const std::vector<ClassWork>& works, const model::Schema& schema,
+                              const AuditOptions& options, IndexAdvisorOptions& index_options, Advise&& advise) {
+  std::vector<std::string> notes;
+  VerifySummary summary;
   for (int attempt = 1;; ++attempt) {
     auto copy = engines::Sandbox::create(*options.verify_target, "verify");
     if (!copy) return copy.error();
@@ -101,11 +257,17 @@ core::Status verify_on_copies(AuditResult& result, const std::vector<ClassWork>&
     }
     auto advice = result.recommendations;
     std::vector<std::string> round_notes;
-    auto verified = verify_by_applying(advice, works, **scratch, options.verify, &round_notes);
-    scratch->reset();
-    (void)copy->remove();
-    if (!verified) return verified.error();
+    auto verified = verify_by_applying(advice, works, **scratch, options.verify, &round_notes, &schema);
+    if (!verified) {
+      scratch->reset();
+      (void)copy->remove();
+      return verified.error();
+    }
     notes.insert(notes.end(), round_notes.begin(), round_notes.end());
+    for (auto& outcome : verified->outcomes) {
+      outcome.attempt = attempt;
+      summary.outcomes.push_back(std::move(outcome));
+    }
     std::set<std::string> kept;
     for (const auto& r : advice) {
       if (auto it = r.details.find("index"); it != r.details.end()) kept.insert(it->second);
@@ -118,6 +280,21 @@ core::Status verify_on_copies(AuditResult& result, const std::vector<ClassWork>&
       withdrawn_index = true;
     }
     if (!withdrawn_index || attempt == options.verify_attempts) {
+      auto reaudit =
+          reaudit_copy(**scratch, copy->url(), works, schema, result.verification, options, index_options, advice);
+      scratch->reset();
+      (void)copy->remove();
+      summary.attempts = attempt;
+      summary.queries = static_cast<int>(verified->queries.size());
+      summary.workload_before_ms = verified->workload_before_ms;
+      summary.workload_after_ms = verified->workload_after_ms;
+      for (const auto& q : verified->queries) {
+        if (q.after_ms > q.before_ms * (1 + options.verify.max_slowdown) &&
+            q.after_ms - q.before_ms > options.verify.noise_floor_ms) {
+          summary.slower.push_back(
+              fmt::format("{} {} ms -> {} ms", q.id, format_ms(q.before_ms), format_ms(q.after_ms)));
+        }
+      }
       result.recommendations = std::move(advice);
       result.notes.insert(result.notes.end(), notes.begin(), notes.end());
       result.notes.push_back(fmt::format(
@@ -125,8 +302,21 @@ core::Status verify_on_copies(AuditResult& result, const std::vector<ClassWork>&
           "pass (calls x median of {})",
           attempt, attempt == 1 ? "" : "s", verified->queries.size(), format_ms(verified->workload_before_ms),
           format_ms(verified->workload_after_ms), options.verify.repetitions));
+      if (!reaudit) {
+        result.notes.push_back(fmt::format("re-audit of the copy not run: {}", reaudit.error().message));
+      } else {
+        for (const auto& item : reaudit->items) {
+          result.notes.push_back(fmt::format("re-audit of the copy not clean: {} {} on {}: {}",
+                                             item.type == "index" ? "index" : "drop", item.index, item.table,
+                                             item.why));
+        }
+        summary.reaudit = std::move(*reaudit);
+      }
+      result.verify = std::move(summary);
       return core::ok();
     }
+    scratch->reset();
+    (void)copy->remove();
     result.recommendations = advise(nullptr);
   }
 }
@@ -180,14 +370,28 @@ core::Expected<AuditResult> run_audit(engines::Connection& connection, model::Wh
       result.skipped_other_database_classes.push_back(cls->id);
       continue;
     }
-    // A server's normalized text ($1, ?) cannot be planned without values: say so, skip it.
-    if (options.digest && has_placeholders(cls->example.sql)) {
-      result.skipped_placeholder_classes.push_back(cls->id);
-      continue;
+    // A server's normalized text ($1, ?) cannot be planned without values. On PostgreSQL each $n
+    // gets a representative value of its column from pg_stats; elsewhere, or failing that, the
+    // class is skipped and a note says so.
+    std::string example = cls->example.sql;
+    if (options.digest && has_placeholders(example)) {
+      auto valued = connection.engine() == core::Engine::postgres
+                        ? with_representative_values(connection, example, *schema)
+                        : core::Expected<RepresentativeText>(core::make_error(core::ErrorKind::input, ""));
+      if (!valued) {
+        result.skipped_placeholder_classes.push_back(cls->id);
+        if (!valued.error().message.empty()) {
+          result.notes.push_back(fmt::format("{}: not planned: {}", cls->id, valued.error().message));
+        }
+        continue;
+      }
+      result.notes.push_back(
+          fmt::format("{}: planned with representative values from pg_stats: {}", cls->id, valued->description));
+      example = valued->sql;
     }
     ClassWork work;
     work.id = cls->id;
-    work.sql = cls->example.sql;
+    work.sql = example;
     work.calls = static_cast<double>(cls->count);
     work.total_time_s = static_cast<double>(cls->query_time.sum) / 1e6;
     work.distinct_parameters = cls->distinct_parameters.estimate();
@@ -349,8 +553,19 @@ core::Expected<AuditResult> run_audit(engines::Connection& connection, model::Wh
     std::vector<model::IndexCandidate> chosen;
     auto advice = advise_indexes(works, *schema, what_if, index_options, notes, &chosen);
     step("index_advisor");
-    auto drops =
-        withdraw_unsafe_drops(drop_index_recommendations(result.findings, *schema, result.engine), *schema, notes);
+    // Drops are judged on the schema as the advice leaves it: an index a new one makes redundant is
+    // dropped after it, and the new one then serves the foreign key the old one did. (An index
+    // --verify withdraws is advised again without it, and so are the drops it allowed.)
+    std::set<std::string> new_names;
+    auto after_advice = with_new_indexes(*schema, advice, new_names);
+    auto findings = result.findings;
+    auto redundant = made_redundant_by(after_advice, new_names, options, result.engine);
+    findings.insert(findings.end(), redundant.begin(), redundant.end());
+    auto drops = drop_advice(findings, after_advice, result.engine, notes);
+    for (auto& d : drops) {
+      auto by = d.details.find("covered_by");
+      if (by != d.details.end() && new_names.count(lower(by->second))) d.details.emplace("apply_after", by->second);
+    }
     verify_drops(drops, works, what_if, chosen, notes);
     step("drop_verification");
     advice.insert(advice.end(), drops.begin(), drops.end());
@@ -363,7 +578,7 @@ core::Expected<AuditResult> run_audit(engines::Connection& connection, model::Wh
   };
   result.recommendations = advise(&result.notes);
   if (options.verify_target) {
-    auto verified = verify_on_copies(result, works, options, index_options, advise);
+    auto verified = verify_on_copies(result, works, *schema, options, index_options, advise);
     if (!verified) return verified.error();
     phase("verify_by_applying");
   }

@@ -58,6 +58,33 @@ struct AuditInput {
   uint64_t skipped = 0;           // log: malformed records skipped
 };
 
+// --verify's re-audit: the index advice run again on the copy the kept advice was applied to, for
+// the same classes. Clean when it recommends no new index and no drop.
+struct ReauditItem {
+  std::string type;  // index or drop_index
+  std::string table;
+  std::vector<std::string> columns;
+  std::string index;  // the name the advice would give it, or the index to drop
+  std::string ddl;
+  bool reappeared = false;  // an index on the same table and columns was recommended and applied
+  std::string why;
+};
+
+struct Reaudit {
+  bool clean = true;
+  std::vector<ReauditItem> items;
+};
+
+// --verify, in docs/json/audit.md's "verify": what each copy measured and the re-audit.
+struct VerifySummary {
+  int attempts = 0;
+  double workload_before_ms = 0, workload_after_ms = 0;  // the last attempt
+  int queries = 0;                                       // reading queries timed
+  std::vector<std::string> slower;                       // the last attempt's queries slower by > max_slowdown
+  std::vector<RecommendationOutcome> outcomes;           // every attempt's
+  std::optional<Reaudit> reaudit;                        // absent when it could not run (a note says why)
+};
+
 struct AuditResult {
   std::string engine;
   std::string target;
@@ -78,6 +105,7 @@ struct AuditResult {
   AuditInput input;  // set by the caller, which chose the input
   // --apply: what creating each recommended index did; none without --apply.
   std::optional<std::vector<AppliedIndex>> applied;
+  std::optional<VerifySummary> verify;  // --verify
 };
 
 // True when the statement has a bind placeholder ($1, ?, :name): a server's normalized text.

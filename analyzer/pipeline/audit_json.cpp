@@ -71,6 +71,45 @@ json audit_to_json(const pipeline::AuditResult& result, const std::string& kind)
   doc["recommendations"] = json::array();
   for (const auto& r : result.recommendations) doc["recommendations"].push_back(recommendation_json(r));
   doc["notes"] = result.notes;
+  if (result.verify) {
+    const auto& v = *result.verify;
+    json outcomes = json::array();
+    for (const auto& o : v.outcomes) {
+      outcomes.push_back({{"type", o.type},
+                          {"table", o.table},
+                          {"index", o.index},
+                          {"attempt", o.attempt},
+                          {"ddl_succeeded", o.ddl_succeeded},
+                          {"used", o.used},
+                          {"queries", o.queries},
+                          {"before_ms", o.before_ms},
+                          {"after_ms", o.after_ms},
+                          {"slower", o.slower},
+                          {"kept", o.kept},
+                          {"why", o.why}});
+    }
+    json reaudit = nullptr;
+    if (v.reaudit) {
+      json items = json::array();
+      for (const auto& item : v.reaudit->items) {
+        items.push_back({{"type", item.type},
+                         {"table", item.table},
+                         {"columns", item.columns},
+                         {"index", item.index},
+                         {"ddl", item.ddl},
+                         {"reappeared", item.reappeared},
+                         {"why", item.why}});
+      }
+      reaudit = {{"clean", v.reaudit->clean}, {"recommendations", items}};
+    }
+    doc["verify"] = {{"attempts", v.attempts},
+                     {"queries", v.queries},
+                     {"workload_before_ms", v.workload_before_ms},
+                     {"workload_after_ms", v.workload_after_ms},
+                     {"slower", v.slower},
+                     {"recommendations", outcomes},
+                     {"reaudit", reaudit}};
+  }
   const auto& input = result.input;
   if (input.kind == "log") {
     doc["input"] = {{"kind", "log"},

@@ -93,29 +93,43 @@ std::string undo_ddl(const model::Recommendation& r, const std::string& engine) 
   return ddl ? *ddl : std::string();
 }
 
+// The DDL that rebuilds an index of the target, as the engine gave it; empty when it gave none.
+std::string index_definition(const model::Schema& schema, const std::string& table, const std::string& index) {
+  const auto* t = schema.find_table(table);
+  if (!t) return {};
+  for (const auto& i : t->indexes) {
+    if (util::to_lower(i.name) == util::to_lower(index)) return i.definition;
+  }
+  return {};
+}
+
 }  // namespace
 
 std::string format_ms(double ms) { return ms >= 1000 ? fmt::format("{:.0f}", ms) : fmt::format("{:.3g}", ms); }
 
 core::Expected<VerifyReport> verify_by_applying(std::vector<model::Recommendation>& recommendations,
                                                 const std::vector<ClassWork>& classes, engines::Connection& scratch,
-                                                const VerifyOptions& options, std::vector<std::string>* notes) {
+                                                const VerifyOptions& options, std::vector<std::string>* notes,
+                                                const model::Schema* schema) {
   const std::string engine(core::engine_name(scratch.engine()));
   auto timed = timed_classes(classes);
   auto before = measure(scratch, timed, options);
   if (!before) return before.error();
 
+  std::map<const model::Recommendation*, std::string> why_withdrawn;
   auto withdraw = [&](const model::Recommendation& r, const std::string& why) {
+    why_withdrawn[&r] = why;
     if (notes) {
       notes->push_back(fmt::format("{} of {} on {} withdrawn after applying it to a copy: {}",
                                    r.type == model::RecommendationType::index ? "index" : "drop", index_name(r),
                                    r.table, why));
     }
   };
-  std::set<const model::Recommendation*> withdrawn;
+  std::set<const model::Recommendation*> withdrawn, ddl_failed;
   for (auto& r : recommendations) {
     if (!applies(r)) continue;
     if (auto applied = scratch.execute(r.ddl); !applied) {
+      ddl_failed.insert(&r);
       withdraw(r, fmt::format("the DDL failed: {}", applied.error().message));
       withdrawn.insert(&r);
     }
@@ -197,23 +211,40 @@ core::Expected<VerifyReport> verify_by_applying(std::vector<model::Recommendatio
   }
   std::vector<model::Recommendation> kept;
   for (auto& r : recommendations) {
-    if (withdrawn.count(&r)) continue;
     if (applies(r)) {
-      int users = 0;
-      double was = 0, now = 0;
+      RecommendationOutcome outcome;
+      outcome.type = r.type == model::RecommendationType::index ? "index" : "drop_index";
+      outcome.table = r.table;
+      outcome.index = index_name(r);
+      outcome.ddl_succeeded = !ddl_failed.count(&r);
+      outcome.kept = !withdrawn.count(&r);
+      if (auto it = why_withdrawn.find(&r); it != why_withdrawn.end()) outcome.why = it->second;
       for (const auto& q : report.queries) {
-        bool concerned = r.type == model::RecommendationType::index ? uses(q.indexes_after, index_name(r))
-                                                                    : uses(q.indexes_before, index_name(r));
+        bool concerned = r.type == model::RecommendationType::index ? uses(q.indexes_after, outcome.index)
+                                                                    : uses(q.indexes_before, outcome.index);
         if (!concerned) continue;
-        ++users;
-        was += q.before_ms;
-        now += q.after_ms;
+        ++outcome.queries;
+        outcome.before_ms += q.before_ms;
+        outcome.after_ms += q.after_ms;
+        if (q.after_ms > q.before_ms * (1 + options.max_slowdown) &&
+            q.after_ms - q.before_ms > options.noise_floor_ms) {
+          outcome.slower.push_back(
+              fmt::format("{} {} ms -> {} ms", q.id, format_ms(q.before_ms), format_ms(q.after_ms)));
+        }
       }
-      r.details["verified_by_applying"] =
-          users ? fmt::format("applied to a copy: {} quer{} {} ms -> {} ms (median of {})", users,
-                              users == 1 ? "y" : "ies", format_ms(was), format_ms(now), options.repetitions)
-                : "applied to a copy: no query slower";
+      outcome.used = outcome.queries > 0;
+      if (outcome.kept) {
+        r.details["verified_by_applying"] =
+            outcome.queries ? fmt::format("applied to a copy: {} quer{} {} ms -> {} ms (median of {})", outcome.queries,
+                                          outcome.queries == 1 ? "y" : "ies", format_ms(outcome.before_ms),
+                                          format_ms(outcome.after_ms), options.repetitions)
+                            : "applied to a copy: no query slower";
+      } else if (r.type == model::RecommendationType::drop_index && outcome.ddl_succeeded && schema) {
+        if (auto ddl = index_definition(*schema, r.table, outcome.index); !ddl.empty()) (void)scratch.execute(ddl);
+      }
+      report.outcomes.push_back(std::move(outcome));
     }
+    if (withdrawn.count(&r)) continue;
     kept.push_back(std::move(r));
   }
   recommendations = std::move(kept);

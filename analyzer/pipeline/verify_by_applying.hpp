@@ -36,8 +36,24 @@ struct MeasuredQuery {
   std::vector<std::string> indexes_after;
 };
 
+// What applying one index or drop recommendation did on the copy (docs/json/audit.md "verify").
+struct RecommendationOutcome {
+  std::string type;  // index or drop_index
+  std::string table;
+  std::string index;
+  bool ddl_succeeded = false;
+  bool used = false;                   // index: a plan of the last round uses it; drop: a plan used the index before
+  int queries = 0;                     // the queries concerned (as `used`)
+  double before_ms = 0, after_ms = 0;  // their medians summed, before and after
+  std::vector<std::string> slower;     // "id before ms -> after ms" for each slower by > max_slowdown
+  bool kept = false;
+  std::string why;  // withdrawn: why
+  int attempt = 1;  // audit --verify: the copy (attempt) it was applied to
+};
+
 struct VerifyReport {
   std::vector<MeasuredQuery> queries;  // the last round's measurements
+  std::vector<RecommendationOutcome> outcomes;
   int rounds = 0;
   double workload_before_ms = 0;  // sum over queries of calls x median
   double workload_after_ms = 0;
@@ -48,9 +64,12 @@ std::string format_ms(double ms);
 
 // Follows `recommendations` (index and drop_index, with DDL) on `scratch` and keeps those that pass.
 // Kept ones carry details "verified_by_applying" (what was measured); the others are dropped from
-// the list with a note each. Rewrite and cache advice pass through untouched.
+// the list with a note each. Rewrite and cache advice pass through untouched. With `schema` (the
+// target's), a withdrawn drop's index is rebuilt from its definition at the end, so that the copy is
+// left as following the kept advice leaves the target (what a re-audit then examines).
 core::Expected<VerifyReport> verify_by_applying(std::vector<model::Recommendation>& recommendations,
                                                 const std::vector<ClassWork>& classes, engines::Connection& scratch,
-                                                const VerifyOptions& options, std::vector<std::string>* notes);
+                                                const VerifyOptions& options, std::vector<std::string>* notes,
+                                                const model::Schema* schema = nullptr);
 
 }  // namespace dbvet::pipeline

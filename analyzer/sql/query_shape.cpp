@@ -9,6 +9,8 @@
 #include <set>
 
 #include "analyzer/model/schema.hpp"
+#include "analyzer/sql/lexer.hpp"
+#include "analyzer/sql/parameters.hpp"
 #include "analyzer/sql/query_shape_tokens.hpp"
 #include "analyzer/sql/query_shape_walker.hpp"
 #include "analyzer/util/ascii.hpp"
@@ -25,17 +27,24 @@ using pg_shape::json;
 using pg_shape::member;
 using pg_shape::PgWalker;
 
-std::optional<QueryShape> analyze_with_pg_query(const std::string& sql, const model::Schema* schema) {
+// The parse tree of the first statement of `sql` (kept alive in `tree`), or null when libpg_query
+// rejects the text.
+const json* first_statement(const std::string& sql, json& tree) {
   PgQueryParseResult result = pg_query_parse(sql.c_str());
   if (result.error || !result.parse_tree) {
     pg_query_free_parse_result(result);
-    return std::nullopt;
+    return nullptr;
   }
-  json tree = json::parse(result.parse_tree, nullptr, false);
+  tree = json::parse(result.parse_tree, nullptr, false);
   pg_query_free_parse_result(result);
   auto* stmts = member(tree, "stmts");
-  if (!stmts || !stmts->is_array() || stmts->empty()) return std::nullopt;
-  auto* stmt = member((*stmts)[0], "stmt");
+  if (!stmts || !stmts->is_array() || stmts->empty()) return nullptr;
+  return member((*stmts)[0], "stmt");
+}
+
+std::optional<QueryShape> analyze_with_pg_query(const std::string& sql, const model::Schema* schema) {
+  json tree;
+  const json* stmt = first_statement(sql, tree);
   if (!stmt) return std::nullopt;
   QueryShape shape;
   shape.parser = "pg_query";
@@ -45,6 +54,33 @@ std::optional<QueryShape> analyze_with_pg_query(const std::string& sql, const mo
 }
 
 }  // namespace
+
+std::optional<ParameterUses> parameter_uses(const std::string& sql, const model::Schema* schema) {
+  json tree;
+  const json* stmt = first_statement(sql, tree);
+  if (!stmt) return std::nullopt;
+  QueryShape shape;
+  ParameterUses uses;
+  PgWalker walker(shape, schema);
+  walker.collect_parameters(&uses);
+  walker.statement(*stmt, nullptr, true);
+  return uses;
+}
+
+std::string substitute_parameters(const std::string& sql, const std::map<int, std::string>& literals) {
+  std::string out;
+  size_t copied = 0;
+  Lexer lexer(sql, Dialect::postgres);
+  for (auto token = lexer.next(); token.kind != TokenKind::end; token = lexer.next()) {
+    if (token.kind != TokenKind::placeholder || token.text.size() < 2 || token.text[0] != '$') continue;
+    auto it = literals.find(std::atoi(std::string(token.text.substr(1)).c_str()));
+    if (it == literals.end()) continue;
+    out.append(sql, copied, token.offset - copied);
+    out += it->second;
+    copied = token.offset + token.text.size();
+  }
+  return out + sql.substr(copied);
+}
 
 std::string statement_kind_name(StatementKind kind) {
   switch (kind) {

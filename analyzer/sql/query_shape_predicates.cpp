@@ -124,6 +124,28 @@ void PgWalker::record_function(const Operand& o, const std::string& comparison) 
   if (!seen) t.functions.push_back({o.function, o.col->column, o.expression, comparison, o.index_key});
 }
 
+void PgWalker::note_parameters(const Operand& column, const json& value) {
+  if (!parameters_ || column.kind != Operand::column || !column.col) return;
+  std::function<void(const json&)> walk = [&](const json& node) {
+    if (node.is_object()) {
+      for (auto it = node.begin(); it != node.end(); ++it) {
+        if (it.key() == "SubLink") continue;
+        if (it.key() == "ParamRef") {
+          if (auto* number = member(it.value(), "number"); number && number->is_number_integer()) {
+            parameters_->columns.push_back(
+                {number->get<int>(), shape_.tables[column.col->table].name, column.col->column});
+          }
+          continue;
+        }
+        walk(it.value());
+      }
+    } else if (node.is_array()) {
+      for (const auto& e : node) walk(e);
+    }
+  };
+  walk(value);
+}
+
 void PgWalker::comparison(const std::string& op, const json& left, const json& right, const Scope& scope,
                           bool negated) {
   Operand l = classify(left, scope);
@@ -196,6 +218,7 @@ void PgWalker::like(const json& body, const Scope& scope, bool negated, bool ins
   if (!left || !right) return;
   Operand l = classify(*left, scope);
   Operand r = classify(*right, scope);
+  note_parameters(l, *right);
   if (!l.col || r.kind != Operand::value) return;
   std::string op = last_name(member(body, "name"));
   bool not_like = negated || (!op.empty() && op[0] == '!');
@@ -261,11 +284,16 @@ void PgWalker::predicate(const json& node, const Scope& scope, bool negated) {
     auto* left = member(*body, "lexpr");
     auto* right = member(*body, "rexpr");
     if (kind == "AEXPR_OP" && left && right) {
+      if (parameters_) {
+        note_parameters(classify(*left, scope), *right);
+        note_parameters(classify(*right, scope), *left);
+      }
       comparison(op, *left, *right, scope, negated);
     } else if (kind == "AEXPR_OP_ANY" && left && right) {
       comparison(op, *left, *right, scope, negated);
     } else if (kind == "AEXPR_IN" && left) {
       Operand l = classify(*left, scope);
+      if (right) note_parameters(l, *right);
       record_function(l, op == "=" && !negated ? "=" : "other");
       if (l.kind == Operand::column) {
         table_of(*l.col).filtered = true;
@@ -275,6 +303,7 @@ void PgWalker::predicate(const json& node, const Scope& scope, bool negated) {
       like(*body, scope, negated, kind == "AEXPR_ILIKE");
     } else if ((kind == "AEXPR_BETWEEN" || kind == "AEXPR_NOT_BETWEEN") && left) {
       Operand l = classify(*left, scope);
+      if (right) note_parameters(l, *right);
       record_function(l, kind == "AEXPR_BETWEEN" && !negated ? "range" : "other");
       if (l.kind == Operand::column) {
         table_of(*l.col).filtered = true;

@@ -268,7 +268,7 @@ bool PgWalker::contains_aggregate(const json& body) {
 }
 
 void PgWalker::limits(const json& body) {
-  auto read = [](const json* node, std::optional<int64_t>& value, bool& parameter) {
+  auto read = [this](const json* node, std::optional<int64_t>& value, bool& parameter) {
     if (!node) return;
     auto [type, b] = unwrap(*node);
     if (type == "A_Const" && b) {
@@ -280,6 +280,9 @@ void PgWalker::limits(const json& body) {
       }
     } else if (type == "ParamRef") {
       parameter = true;
+      if (auto* number = b ? member(*b, "number") : nullptr; parameters_ && number && number->is_number_integer()) {
+        parameters_->limits.push_back(number->get<int>());
+      }
     }
   };
   read(member(body, "limitCount"), shape_.limit, shape_.limit_is_parameter);

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "analyzer/model/schema.hpp"
+#include "analyzer/sql/parameters.hpp"
 #include "analyzer/sql/query_shape.hpp"
 #include "analyzer/util/ascii.hpp"
 #include "nlohmann/json.hpp"
@@ -85,10 +86,17 @@ class PgWalker {
 
   void statement(const json& node, const Scope* parent, bool outermost);
 
+  // Where the placeholders go (sql/parameters.hpp): set before statement() to collect them.
+  void collect_parameters(ParameterUses* out) { parameters_ = out; }
+
  private:
   QueryShape& shape_;
   const model::Schema* schema_;
   std::set<std::string> ctes_;
+  ParameterUses* parameters_ = nullptr;
+
+  // Records each $n inside `value` as compared with `column` (a bare column), when collecting.
+  void note_parameters(const Operand& column, const json& value);
 
   TableUsage& usage(const json& range_var_node);
 

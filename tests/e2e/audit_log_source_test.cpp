@@ -145,6 +145,12 @@ TEST_F(AuditPostgresLog, SourcePgStatStatementsSkipsPlaceholdersAndPlansTheRest)
   bool noted = false;
   for (const auto& n : report["notes"]) noted |= n.get<std::string>().find("placeholders") != std::string::npos;
   EXPECT_TRUE(noted) << report["notes"].dump();
+  // A text whose $n are compared with columns is planned with their typical values from pg_stats.
+  bool valued = false;
+  for (const auto& n : report["notes"]) {
+    valued |= n.get<std::string>().find("planned with representative values from pg_stats") != std::string::npos;
+  }
+  EXPECT_TRUE(valued) << report["notes"].dump();
   // The dashboard's SELECT count(*) FROM feeding_events has no parameter: planned, flagged (P8).
   EXPECT_TRUE(rules_on_tables(report).count({"query-unfiltered-count", "feeding_events"})) << report["findings"].dump();
   for (const auto& q : report["queries"]) {
