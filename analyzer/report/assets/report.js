@@ -187,14 +187,28 @@
       var m = c[pair[0]];
       if (m) rows.push([pair[1], num(m.sum, 0), num(m.min, 0), num(m.max, 0), num(m.avg), '', '', '', '']);
     });
+    // pt-query-digest's depth (docs/json/digest.md, "attributes"): every attribute the log gave.
+    if (c.attributes) {
+      var times = {Query_time: 1, Lock_time: 1, InnoDB_IO_r_wait: 1, InnoDB_rec_lock_wait: 1, InnoDB_queue_wait: 1};
+      rows = Object.keys(c.attributes).map(function (k) {
+        var a = c.attributes[k];
+        var f = times[k] ? seconds : function (v) { return num(v, 0); };
+        return [k, f(a.total), f(a.min), f(a.max), f(a.avg), f(a.median), f(a.p95), num(100 * a.pct, 0) + '%',
+                f(a.stddev)];
+      });
+    }
     var detail = el('details', {className: 'class-detail'}, el('summary', {text: 'detail'}),
-        table(['Attribute', 'Total', 'Min', 'Max', 'Avg', 'Median', '95%', '99%', 'Stddev'], rows,
-              [false, true, true, true, true, true, true, true, true]));
+        table(['Attribute', 'Total', 'Min', 'Max', 'Avg', 'Median', '95%', c.attributes ? 'Share' : '99%', 'Stddev'],
+              rows, [false, true, true, true, true, true, true, true, true]));
     var facts = [];
     if (c.first_seen) facts.push('seen ' + c.first_seen + ' to ' + c.last_seen);
-    if (c.databases && c.databases.length) facts.push('databases: ' + c.databases.join(', '));
-    if (c.users && c.users.length) facts.push('users: ' + c.users.join(', '));
-    if (c.hosts && c.hosts.length) facts.push('hosts: ' + c.hosts.join(', '));
+    [['databases', 'database_counts'], ['users', 'user_counts'], ['hosts', 'host_counts']].forEach(function (p) {
+      if (c[p[1]] && Object.keys(c[p[1]]).length) facts.push(p[0] + ': ' + counts(c[p[1]]));
+      else if (c[p[0]] && c[p[0]].length) facts.push(p[0] + ': ' + c[p[0]].join(', '));
+    });
+    var flags = Object.keys(c.booleans || {}).filter(function (k) { return c.booleans[k] > 0; });
+    if (flags.length) facts.push(flags.map(function (k) { return k + ' ' + num(100 * c.booleans[k], 0) + '%'; }).join(', '));
+    if (c.tables && c.tables.length) facts.push('tables: ' + c.tables.join(', '));
     if (typeof c.distinct_parameters === 'number') facts.push('~' + num(c.distinct_parameters, 0) + ' distinct parameter sets');
     if (facts.length) detail.appendChild(el('p', {className: 'muted', text: facts.join('; ')}));
     if (c.histogram) {
@@ -205,7 +219,7 @@
         return [k, num(n, 0), n ? '#'.repeat(Math.max(1, Math.round(40 * n / most))) : ''];
       }), [false, true, false]));
     }
-    if (c.example && c.example.sql) detail.appendChild(el('pre', {text: c.example.sql}));
+    if (c.example && c.example.sql) detail.appendChild(el('pre', {text: c.explain || c.example.sql}));
     return detail;
   }
   function counts(map) {
