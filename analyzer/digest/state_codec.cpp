@@ -1,9 +1,9 @@
+#include "analyzer/digest/state_codec.hpp"
+
 #include <cstring>
 #include <map>
 #include <utility>
 #include <vector>
-
-#include "analyzer/digest/state_codec.hpp"
 
 namespace dbvet::digest {
 namespace {
@@ -381,6 +381,10 @@ void encode_server(const ServerActivity& a, ByteWriter& out) {
   out.i64(cp.buffers);
   for (const Metric* m : {&cp.write_us, &cp.sync_us, &cp.total_us}) encode_metric(*m, out);
   encode_counts(cp.by_cause, out);
+  out.i64(cp.wal_added);  // since version 3
+  out.i64(cp.wal_removed);
+  out.i64(cp.wal_recycled);
+  encode_metric(cp.warning_distance_us, out);
 
   out.u64(a.temp_files.count);
   out.i64(a.temp_files.total);
@@ -435,6 +439,10 @@ core::Expected<ServerActivity> decode_server(ByteReader& in) {
   cp.buffers = in.i64();
   for (Metric* m : {&cp.write_us, &cp.sync_us, &cp.total_us}) *m = decode_metric(in);
   cp.by_cause = decode_counts(in);
+  cp.wal_added = in.i64();
+  cp.wal_removed = in.i64();
+  cp.wal_recycled = in.i64();
+  cp.warning_distance_us = decode_metric(in);
 
   a.temp_files.count = in.u64();
   a.temp_files.total = in.i64();

@@ -1,10 +1,11 @@
+#include "analyzer/pipeline/digest_report.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <ctime>
 #include <set>
 
 #include "analyzer/core/json_envelope.hpp"
-#include "analyzer/pipeline/digest_report.hpp"
 #include "analyzer/sql/fingerprint.hpp"
 #include "analyzer/sql/query_shape.hpp"
 #include "fmt/format.h"
@@ -228,12 +229,16 @@ constexpr size_t kTopErrors = 20;
 // pgBadger's sections beyond queries (docs/json/digest.md, "server").
 json server_json(const digest::ServerActivity& a) {
   const digest::Checkpoints& cp = a.checkpoints;
-  json checkpoints = {{"count", cp.count},
-                      {"buffers_written", cp.buffers},
-                      {"write_time", time_metric(cp.write_us)},
-                      {"sync_time", time_metric(cp.sync_us)},
-                      {"total_time", time_metric(cp.total_us)},
-                      {"by_cause", counts_json(cp.by_cause)}};
+  json checkpoints = {
+      {"count", cp.count},
+      {"buffers_written", cp.buffers},
+      {"write_time", time_metric(cp.write_us)},
+      {"sync_time", time_metric(cp.sync_us)},
+      {"total_time", time_metric(cp.total_us)},
+      {"by_cause", counts_json(cp.by_cause)},
+      {"wal_files", {{"added", cp.wal_added}, {"removed", cp.wal_removed}, {"recycled", cp.wal_recycled}}},
+      {"warnings", cp.warning_distance_us.count},
+      {"warning_distance", time_metric(cp.warning_distance_us)}};
   json top_temp = json::array();
   for (const digest::TempFile& f : a.temp_files.top) {
     top_temp.push_back({{"size", f.size},

@@ -1,8 +1,9 @@
+#include "analyzer/report/digest_render.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <ctime>
 
-#include "analyzer/report/digest_render.hpp"
 #include "fmt/format.h"
 #include "nlohmann/json.hpp"
 
@@ -78,7 +79,17 @@ void server_sections(const json& s, Row row) {
                     format_duration(cp["total_time"].is_null() ? 0 : num(cp["total_time"]["max"])),
                     counts_line(cp["by_cause"])));
   }
-
+  if (cp.contains("wal_files")) {
+    const json& wal = cp["wal_files"];
+    if (count_of(wal["added"]) + count_of(wal["removed"]) + count_of(wal["recycled"]) > 0) {
+      row("", fmt::format("WAL files: {} added, {} removed, {} recycled", count_of(wal["added"]),
+                          count_of(wal["removed"]), count_of(wal["recycled"])));
+    }
+    if (count_of(cp["warnings"]) > 0) {
+      row("", fmt::format("{} warnings \"checkpoints are occurring too frequently\", {} apart on average",
+                          count_of(cp["warnings"]), format_duration(num(cp["warning_distance"]["avg"]))));
+    }
+  }
   const json& tf = s["temp_files"];
   if (count_of(tf["count"]) > 0) {
     row("Temp files", fmt::format("{} files, {} bytes in all, largest {}, average {}", count_of(tf["count"]),
