@@ -299,12 +299,15 @@
   if (digest && Array.isArray(digest.classes) && digest.classes.length) {
     anyQueries = true;
     qs.appendChild(el('h3', {text: 'Digest, ' + label(digest)}));
-    qs.appendChild(table(['Query', 'Count', 'Total', 'p95', 'p99', 'Plan'],
-        digest.classes.slice(0, 20).map(function (c) {
+    // A Plan column only when some class has one (a capture's EXPLAIN): a log's classes have none.
+    var shown = digest.classes.slice(0, 20);
+    var plans = shown.some(function (c) { return c.plan; });
+    qs.appendChild(table(['Query', 'Count', 'Total', 'p95', 'p99'].concat(plans ? ['Plan'] : []),
+        shown.map(function (c) {
           var qt = c.query_time || {};
           return [el('div', null, el('code', {text: c.fingerprint || c.example || c.id || ''}), classDetail(c)),
-                  num(c.count, 0), seconds(qt.sum), seconds(qt.p95), seconds(qt.p99), planCell(c.plan)];
-        }), [false, true, true, true, true, false]));
+                  num(c.count, 0), seconds(qt.sum), seconds(qt.p95), seconds(qt.p99)].concat(plans ? [planCell(c.plan)] : []);
+        }), [false, true, true, true, true].concat(plans ? [false] : [])));
   }
   if (digest && digest.server) serverActivity(digest.server, label(digest));
   var auditQueries = audit && (audit.queries || audit.classes);
@@ -488,7 +491,10 @@
         return match && match.query_time ? match.query_time.p95 : null;
       })};
     });
-    if (series.length) addChart('p95 of the top queries', lineConfig(digestRuns.map(label), series, 'p95', seconds));
+    // One run is one point per class: no chart until a second run (the note below says so).
+    if (series.length && digestRuns.length > 1) {
+      addChart('p95 of the top queries', lineConfig(digestRuns.map(label), series, 'p95', seconds));
+    }
   } else if (healthRuns.length) {
     var queryKeys = {};
     var lastHealth = healthRuns[healthRuns.length - 1];
