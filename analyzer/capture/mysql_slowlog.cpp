@@ -606,6 +606,29 @@ void MysqlSlowLogReader::parse_record(std::string_view stmt, uint64_t offset) {
   emit(props, offset);
 }
 
+// Percona Server's and MariaDB's further attributes: numbers as pt-query-digest reads them, flags
+// Yes or No (pt's Boolean section counts "Yes").
+namespace {
+void read_extra(const detail::SlowLogProps& props, model::ExtraAttributes& extra) {
+  // Over the keys set only (a MariaDB record has one: QC_hit).
+  const uint64_t numbers = props.present_from(Prop::first_number) & ((uint64_t{1} << model::kExtraNumbers) - 1);
+  for (uint64_t bits = numbers; bits != 0; bits &= bits - 1) {
+    const auto i = static_cast<size_t>(__builtin_ctzll(bits));
+    double value = 0;
+    if (parse_number(*props.get(detail::number_prop(static_cast<model::ExtraNumber>(i))), value)) {
+      extra.values[i] = value;
+      extra.numbers |= static_cast<uint16_t>(1u << i);
+    }
+  }
+  for (uint64_t bits = props.present_from(Prop::first_flag); bits != 0; bits &= bits - 1) {
+    const auto i = static_cast<size_t>(__builtin_ctzll(bits));
+    extra.flags |= static_cast<uint8_t>(1u << i);
+    if (*props.get(detail::flag_prop(static_cast<model::ExtraFlag>(i))) == "Yes")
+      extra.yes |= static_cast<uint8_t>(1u << i);
+  }
+}
+}  // namespace
+
 void MysqlSlowLogReader::emit(const detail::SlowLogProps& props, uint64_t offset) {
   auto get = [&](Prop key) { return props.get(key); };
   const std::string_view* arg = get(Prop::arg);
@@ -643,6 +666,8 @@ void MysqlSlowLogReader::emit(const detail::SlowLogProps& props, uint64_t offset
   number(Prop::rows_examined, event.rows_examined);
   number(Prop::rows_affected, event.rows_affected);
   number(Prop::bytes_sent, event.bytes_sent);
+  event.extra.clear();
+  if (props.any_from(Prop::first_number)) read_extra(props, event.extra);
   // The user, host and database rarely change from one record to the next: compared before any
   // copy (assigning each showed in profiles).
   auto keep = [](std::string& into, std::string_view value) {

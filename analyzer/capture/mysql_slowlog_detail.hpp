@@ -7,12 +7,16 @@
 #include <string>
 #include <string_view>
 
+#include "analyzer/model/query.hpp"
+
 namespace dbvet::capture::detail {
 
 // The attributes of a record that dbvet reads, one slot each; a later value for a key replaces
-// the earlier one, as building pt's hash from its property list does. The many other attributes
-// (Thread_id, QC_hit, Full_scan...) are never read: they are not kept. Values are views into the
-// record's text; own() copies them for a record that must outlive its text.
+// the earlier one, as building pt's hash from its property list does. The attributes pt-query-digest
+// reports beyond those (Tmp_tables, InnoDB_*, Full_scan...: model::ExtraAttributes) follow
+// `timestamp`, in the order of model::ExtraNumber then model::ExtraFlag; others (Thread_id...) are
+// not kept. Values are views into the record's text; own() copies them for a record that must
+// outlive its text.
 enum class Prop : uint8_t {
   arg,
   cmd,
@@ -28,8 +32,17 @@ enum class Prop : uint8_t {
   rows_affected,
   bytes_sent,
   timestamp,
-  count,  // any other key
+  first_number,                                      // model::ExtraNumber's, in its order
+  first_flag = first_number + model::kExtraNumbers,  // model::ExtraFlag's, in its order
+  count = first_flag + model::kExtraFlags,           // any other key
 };
+
+constexpr Prop number_prop(model::ExtraNumber n) {
+  return static_cast<Prop>(static_cast<size_t>(Prop::first_number) + static_cast<size_t>(n));
+}
+constexpr Prop flag_prop(model::ExtraFlag f) {
+  return static_cast<Prop>(static_cast<size_t>(Prop::first_flag) + static_cast<size_t>(f));
+}
 
 inline Prop prop_of(std::string_view key) {
   switch (key.size()) {
@@ -47,19 +60,53 @@ inline Prop prop_of(std::string_view key) {
       break;
     case 6:
       if (key == "Schema") return Prop::schema;
+      if (key == "QC_hit" || key == "QC_Hit") return flag_prop(model::ExtraFlag::qc_hit);  // MariaDB, Percona Server
+      break;
+    case 8:
+      if (key == "Filesort") return flag_prop(model::ExtraFlag::filesort);
       break;
     case 9:
       if (key == "Lock_time") return Prop::lock_time;
       if (key == "Rows_sent") return Prop::rows_sent;
       if (key == "timestamp") return Prop::timestamp;
+      if (key == "Full_scan") return flag_prop(model::ExtraFlag::full_scan);
+      if (key == "Full_join") return flag_prop(model::ExtraFlag::full_join);
+      if (key == "Tmp_table") return flag_prop(model::ExtraFlag::tmp_table);
       break;
     case 10:
       if (key == "Query_time") return Prop::query_time;
       if (key == "Bytes_sent") return Prop::bytes_sent;
+      if (key == "Tmp_tables") return number_prop(model::ExtraNumber::tmp_tables);
+      break;
+    case 12:
+      if (key == "Merge_passes") return number_prop(model::ExtraNumber::merge_passes);
       break;
     case 13:
       if (key == "Rows_examined") return Prop::rows_examined;
       if (key == "Rows_affected") return Prop::rows_affected;
+      break;
+    case 14:
+      if (key == "Priority_queue") return flag_prop(model::ExtraFlag::priority_queue);
+      break;
+    case 15:
+      if (key == "Tmp_disk_tables") return number_prop(model::ExtraNumber::tmp_disk_tables);
+      if (key == "Tmp_table_sizes") return number_prop(model::ExtraNumber::tmp_table_sizes);
+      if (key == "InnoDB_IO_r_ops") return number_prop(model::ExtraNumber::innodb_io_r_ops);
+      break;
+    case 16:
+      if (key == "InnoDB_IO_r_wait") return number_prop(model::ExtraNumber::innodb_io_r_wait);
+      if (key == "Filesort_on_disk") return flag_prop(model::ExtraFlag::filesort_on_disk);
+      break;
+    case 17:
+      if (key == "InnoDB_IO_r_bytes") return number_prop(model::ExtraNumber::innodb_io_r_bytes);
+      if (key == "InnoDB_queue_wait") return number_prop(model::ExtraNumber::innodb_queue_wait);
+      if (key == "Tmp_table_on_disk") return flag_prop(model::ExtraFlag::tmp_table_on_disk);
+      break;
+    case 20:
+      if (key == "InnoDB_rec_lock_wait") return number_prop(model::ExtraNumber::innodb_rec_lock_wait);
+      break;
+    case 21:
+      if (key == "InnoDB_pages_distinct") return number_prop(model::ExtraNumber::innodb_pages_distinct);
       break;
     default:
       break;
@@ -78,6 +125,11 @@ class SlowLogProps {
   const std::string_view* get(Prop key) const {
     return (present_ & bit(key)) != 0 ? &values_[static_cast<size_t>(key)] : nullptr;
   }
+  // Whether any of the keys from `first` on (the extra attributes) was set: one test for the
+  // records of servers that log none.
+  bool any_from(Prop first) const { return present_from(first) != 0; }
+  // Bit i: the key `first` + i was set.
+  uint64_t present_from(Prop first) const { return present_ >> static_cast<unsigned>(first); }
   // Text that views handed to set() may point into, kept as long as the attributes.
   std::string_view hold(std::string text) {
     owned_.push_back(std::move(text));
@@ -91,7 +143,7 @@ class SlowLogProps {
   void own() {
     std::deque<std::string> owned;
     for (size_t k = 0; k < kSlots; ++k) {
-      if ((present_ & (1u << k)) == 0) continue;
+      if ((present_ & (uint64_t{1} << k)) == 0) continue;
       owned.emplace_back(values_[k]);
       values_[k] = owned.back();
     }
@@ -100,9 +152,9 @@ class SlowLogProps {
 
  private:
   static constexpr size_t kSlots = static_cast<size_t>(Prop::count);
-  static uint32_t bit(Prop key) { return 1u << static_cast<unsigned>(key); }
+  static uint64_t bit(Prop key) { return uint64_t{1} << static_cast<unsigned>(key); }
   std::string_view values_[kSlots];
-  uint32_t present_ = 0;
+  uint64_t present_ = 0;
   std::deque<std::string> owned_;  // a deque: its strings never move
 };
 

@@ -513,6 +513,7 @@ class Reader final : public PostgresLogReader {
     r.severity = pglog::parse_severity(f.severity, 0, msg);
     r.set_message(std::move(f.message));
     r.detail = std::move(f.detail);
+    r.sqlstate = std::move(f.sqlstate);
     r.inline_detail = true;
     r.offset = offset;
     r.open = true;

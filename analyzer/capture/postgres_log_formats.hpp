@@ -141,7 +141,7 @@ class CsvRecordParser {
 class JsonScanner {
  public:
   struct Fields {
-    std::string timestamp, user, database, pid, host, severity, message, detail, text_payload;
+    std::string timestamp, user, database, pid, host, severity, message, detail, text_payload, sqlstate;
   };
 
   bool parse(std::string_view s, Fields& out) {
@@ -283,6 +283,7 @@ class JsonScanner {
     if (key == "error_severity") return &f.severity;
     if (key == "message") return &f.message;
     if (key == "detail") return &f.detail;
+    if (key == "state_code") return &f.sqlstate;  // jsonlog's SQLSTATE (%e, csvlog's sql_state_code)
     if (key == "textPayload") return &f.text_payload;
     return nullptr;
   }

@@ -82,6 +82,15 @@ bool checkpoint_complete(std::string_view m, model::ServerEvent& out) {
   out.write_us = micros_after(m, "write=", 1e6).value_or(0);
   out.sync_us = micros_after(m, "sync=", 1e6).value_or(0);
   out.total_us = micros_after(m, "total=", 1e6).value_or(0);
+  // "N WAL file(s) added, N removed, N recycled" (before PostgreSQL 10: "transaction log file(s)").
+  out.wal_added = out.wal_removed = out.wal_recycled = 0;
+  std::string_view files = m.substr(0, m.find(" file(s) added, "));
+  if (const size_t semi = files.rfind("; "); files.size() < m.size() && semi != std::string_view::npos) {
+    std::string_view count = files.substr(semi + 2);
+    std::from_chars(count.data(), count.data() + count.size(), out.wal_added);
+    out.wal_removed = integer_after(m, " added, ").value_or(0);
+    out.wal_recycled = integer_after(m, " removed, ").value_or(0);
+  }
   return true;
 }
 
@@ -158,6 +167,11 @@ bool parse_server_message(Severity severity, std::string_view m, model::ServerEv
       if (starts_with(m, "checkpoint starting: ")) {
         out.kind = Kind::checkpoint_start;
         out.name = checkpoint_cause(first_line(m.substr(21)));
+        return true;
+      }
+      if (starts_with(m, "checkpoints are occurring too frequently (")) {
+        out.kind = Kind::checkpoint_warning;  // "(9 seconds apart)", "(1 second apart)"
+        out.duration_us = micros_after(m, "(", 1e6).value_or(0);
         return true;
       }
       return checkpoint_complete(m, out);

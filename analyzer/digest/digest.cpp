@@ -28,6 +28,21 @@ int decade_of(int64_t micros) {
   return bucket;
 }
 
+// Percona Server's and MariaDB's further attributes, for the events that have them.
+[[gnu::noinline]] void add_extra(QueryClass& c, const model::ExtraAttributes& extra) {
+  // Over the bits set only: most logs give one or two of them (MariaDB's QC_hit).
+  for (unsigned bits = extra.numbers; bits != 0; bits &= bits - 1) {
+    const auto i = static_cast<size_t>(__builtin_ctz(bits));
+    const double value = extra.values[i];
+    c.extra[i].add(model::kExtraNumberIsTime[i] ? to_micros(value) : round_half_away_from_zero(value));
+  }
+  for (unsigned bits = extra.flags; bits != 0; bits &= bits - 1) {
+    const auto i = static_cast<size_t>(__builtin_ctz(bits));
+    ++c.flag_seen[i];
+    c.flag_yes[i] += extra.yes >> i & 1;
+  }
+}
+
 constexpr size_t kRecentLimit = 4096;
 constexpr size_t kKeyLimit = 64 * 1024;              // longer statements are not cached
 constexpr size_t kKeysLimit = 64 * 1024;             // entries in the key cache
@@ -58,32 +73,40 @@ void Metric::merge(const Metric& other) {
   sum += other.sum;
 }
 
-void BoundedSet::add_other(const std::string& value) {
+void BoundedSet::add_other(const std::string& value, uint64_t n) {
   if (value.empty()) return;
-  if (values.size() < kMax) {
-    values.insert(value);
+  if (auto it = counts.find(value); it != counts.end()) {
+    it->second += n;
     return;
   }
-  if (values.count(value)) return;
+  if (values.size() < kMax) {
+    values.insert(value);
+    counts.emplace(value, n);
+    return;
+  }
   truncated = true;
   if (value < *values.rbegin()) {
+    counts.erase(*values.rbegin());
     values.erase(std::prev(values.end()));
     values.insert(value);
+    counts.emplace(value, n);
   }
 }
 
 void BoundedSet::merge(const BoundedSet& other) {
   truncated = truncated || other.truncated;
-  for (const auto& v : other.values) add(v);
+  for (const auto& [v, n] : other.counts) add_other(v, n);
 }
 
-double QueryClass::stddev_s() const {
-  if (query_time.count == 0) return 0;
-  long double n = static_cast<long double>(query_time.count);
-  long double mean = static_cast<long double>(query_time.sum) / n;
-  long double var = static_cast<long double>(query_time_sq) / n - mean * mean;
-  return var > 0 ? static_cast<double>(std::sqrt(var)) / 1e6 : 0.0;
+double stddev_of(const Metric& m, unsigned __int128 sq) {
+  if (m.count == 0) return 0;
+  long double n = static_cast<long double>(m.count);
+  long double mean = static_cast<long double>(m.sum) / n;
+  long double var = static_cast<long double>(sq) / n - mean * mean;
+  return var > 0 ? static_cast<double>(std::sqrt(var)) : 0.0;
 }
+
+double QueryClass::stddev_s() const { return stddev_of(query_time, query_time_sq) / 1e6; }
 
 void QueryClass::merge(const QueryClass& other) {
   count += other.count;
@@ -105,6 +128,17 @@ void QueryClass::merge(const QueryClass& other) {
     example = other.example;
   }
   distinct_parameters.merge(other.distinct_parameters);
+  lock_time_spread.merge(other.lock_time_spread);
+  rows_sent_spread.merge(other.rows_sent_spread);
+  rows_examined_spread.merge(other.rows_examined_spread);
+  rows_affected_spread.merge(other.rows_affected_spread);
+  bytes_sent_spread.merge(other.bytes_sent_spread);
+  query_length.merge(other.query_length);
+  for (size_t i = 0; i < model::kExtraNumbers; ++i) extra[i].merge(other.extra[i]);
+  for (size_t i = 0; i < model::kExtraFlags; ++i) {
+    flag_seen[i] += other.flag_seen[i];
+    flag_yes[i] += other.flag_yes[i];
+  }
   // The fingerprint text of a pg-mode class may vary between members: keep the smallest.
   if (!other.fingerprint.empty() && (fingerprint.empty() || other.fingerprint < fingerprint)) {
     fingerprint = other.fingerprint;
@@ -222,11 +256,21 @@ void Digest::add(const model::QueryEvent& event, uint32_t input) {
   c.query_time_sq += static_cast<unsigned __int128>(qt) * static_cast<unsigned __int128>(qt);
   c.histogram.add(static_cast<double>(qt) / 1e6);
   ++c.decades[decade_of(qt)];
-  if (event.lock_time_s) c.lock_time.add(to_micros(*event.lock_time_s));
-  if (event.rows_sent) c.rows_sent.add(round_half_away_from_zero(*event.rows_sent));
-  if (event.rows_examined) c.rows_examined.add(round_half_away_from_zero(*event.rows_examined));
-  if (event.rows_affected) c.rows_affected.add(round_half_away_from_zero(*event.rows_affected));
-  if (event.bytes_sent) c.bytes_sent.add(round_half_away_from_zero(*event.bytes_sent));
+  auto both = [](Metric& metric, Spread& spread, int64_t value) {
+    metric.add(value);
+    spread.add(value);
+  };
+  if (event.lock_time_s) both(c.lock_time, c.lock_time_spread, to_micros(*event.lock_time_s));
+  if (event.rows_sent) both(c.rows_sent, c.rows_sent_spread, round_half_away_from_zero(*event.rows_sent));
+  if (event.rows_examined) {
+    both(c.rows_examined, c.rows_examined_spread, round_half_away_from_zero(*event.rows_examined));
+  }
+  if (event.rows_affected) {
+    both(c.rows_affected, c.rows_affected_spread, round_half_away_from_zero(*event.rows_affected));
+  }
+  if (event.bytes_sent) both(c.bytes_sent, c.bytes_sent_spread, round_half_away_from_zero(*event.bytes_sent));
+  c.query_length.add(static_cast<int64_t>(event.sql.size()));
+  if ((event.extra.numbers | event.extra.flags) != 0) add_extra(c, event.extra);
   min_opt(c.first_seen, event.timestamp);
   max_opt(c.last_seen, event.timestamp);
   min_opt(first_seen_, event.timestamp);

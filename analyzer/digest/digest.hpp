@@ -34,6 +34,42 @@ struct Metric {
   void merge(const Metric& other);
 };
 
+// What pt-query-digest's attribute table needs beyond a Metric's sum, min and max: the sum of
+// squares (stddev) and a histogram of the values (95% and median), in the Metric's units.
+struct Spread {
+  unsigned __int128 sq = 0;
+  LogHistogram histogram;
+  void add(int64_t value) {  // >= 0: times, rows, bytes
+    if (value == 0) {
+      histogram.add_zero();
+      return;
+    }
+    sq += static_cast<unsigned __int128>(value) * static_cast<unsigned __int128>(value);
+    histogram.add(static_cast<double>(value));
+  }
+  void merge(const Spread& other) {
+    sq += other.sq;
+    histogram.merge(other.histogram);
+  }
+};
+
+// A Metric and its Spread: one attribute of pt's table.
+struct Attribute {
+  Metric metric;
+  Spread spread;
+  void add(int64_t value) {
+    metric.add(value);
+    spread.add(value);
+  }
+  void merge(const Attribute& other) {
+    metric.merge(other.metric);
+    spread.merge(other.spread);
+  }
+};
+
+// The population standard deviation of the values a Metric and its sum of squares describe.
+double stddev_of(const Metric& m, unsigned __int128 sq);
+
 // Whether two byte ranges of `size` bytes are equal: short ones (names, hosts, keys) in a few
 // loads, overlapping at the ends, rather than a call to memcmp.
 inline bool same_bytes(const char* a, const char* b, size_t size) {
@@ -62,24 +98,31 @@ inline bool same_bytes(const char* a, const char* b, size_t size) {
   return a[0] == b[0] && a[size / 2] == b[size / 2] && a[size - 1] == b[size - 1];
 }
 
-// Up to kMax distinct values, the smallest ones, and how many distinct others were seen.
+// Up to kMax distinct values, the smallest ones, each with the number of events that gave it, and
+// whether there were others. A value among the kMax smallest of all is among the kMax smallest of
+// any part of them, so it is never dropped once seen: its count is exact, whatever the order of
+// adds and merges.
 struct BoundedSet {
   static constexpr size_t kMax = 16;
   std::set<std::string> values;
+  std::map<std::string, uint64_t, std::less<>> counts;  // the same keys as values
   bool truncated = false;
   // Most classes see one database, user and host: that one again is the common case, tested
   // inline (an out-of-line call cost more than the test).
   void add(const std::string& value) {
-    if (!values.empty()) {
-      const std::string& first = *values.begin();
-      if (first.size() == value.size() && same_bytes(first.data(), value.data(), value.size())) return;
+    if (!counts.empty()) {
+      auto first = counts.begin();
+      if (first->first.size() == value.size() && same_bytes(first->first.data(), value.data(), value.size())) {
+        ++first->second;
+        return;
+      }
     }
-    add_other(value);
+    add_other(value, 1);
   }
   void merge(const BoundedSet& other);
 
  private:
-  void add_other(const std::string& value);
+  void add_other(const std::string& value, uint64_t n);
 };
 
 struct Example {
@@ -108,6 +151,13 @@ struct QueryClass {
   BoundedSet databases, users, hosts;
   Example example;  // the slowest execution
   HyperLogLog distinct_parameters;
+  // pt-query-digest's per-class depth: 95%, median and stddev of the attributes above (the same
+  // units), the statement's length in bytes, the extra attributes of Percona Server and MariaDB
+  // (times in microseconds) and how many events logged each flag, and as Yes.
+  Spread lock_time_spread, rows_sent_spread, rows_examined_spread, rows_affected_spread, bytes_sent_spread;
+  Attribute query_length;
+  Attribute extra[model::kExtraNumbers];
+  uint64_t flag_seen[model::kExtraFlags] = {}, flag_yes[model::kExtraFlags] = {};
 
   double stddev_s() const;
   void merge(const QueryClass& other);

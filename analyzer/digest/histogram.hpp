@@ -35,6 +35,13 @@ class LogHistogram {
     }
     add_other(value);
   }
+  // A zero (a statement that sent no rows...), inline: as add(0) counts it.
+  void add_zero() {
+    if (count_ == 0) max_ = 0;
+    min_ = 0;  // the values are never negative
+    ++count_;
+    ++zeros_;
+  }
   void merge(const LogHistogram& other);
   // The value of rank floor(q * (count - 1)) within kRelativeError; 0 when empty.
   double quantile(double q) const;

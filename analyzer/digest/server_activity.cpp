@@ -104,6 +104,12 @@ void ServerActivity::add(const model::ServerEvent& e) {
       checkpoints.write_us.add(e.write_us);
       checkpoints.sync_us.add(e.sync_us);
       checkpoints.total_us.add(e.total_us);
+      checkpoints.wal_added += e.wal_added;
+      checkpoints.wal_removed += e.wal_removed;
+      checkpoints.wal_recycled += e.wal_recycled;
+      break;
+    case Kind::checkpoint_warning:
+      checkpoints.warning_distance_us.add(e.duration_us);
       break;
     case Kind::temp_file: {
       ++temp_files.count;
@@ -177,6 +183,10 @@ void ServerActivity::merge(const ServerActivity& o) {
   checkpoints.sync_us.merge(o.checkpoints.sync_us);
   checkpoints.total_us.merge(o.checkpoints.total_us);
   add_counts(checkpoints.by_cause, o.checkpoints.by_cause);
+  checkpoints.wal_added += o.checkpoints.wal_added;
+  checkpoints.wal_removed += o.checkpoints.wal_removed;
+  checkpoints.wal_recycled += o.checkpoints.wal_recycled;
+  checkpoints.warning_distance_us.merge(o.checkpoints.warning_distance_us);
 
   temp_files.count += o.temp_files.count;
   temp_files.total += o.temp_files.total;
@@ -218,9 +228,10 @@ void ServerActivity::merge(const ServerActivity& o) {
 }
 
 bool ServerActivity::empty() const {
-  return checkpoints.count == 0 && checkpoints.by_cause.empty() && temp_files.count == 0 && locks.waits == 0 &&
-         locks.acquired == 0 && locks.deadlocks == 0 && autovacuum_count == 0 && autoanalyze_count == 0 &&
-         connections.count == 0 && sessions.time_us.count == 0 && errors.count == 0;
+  return checkpoints.count == 0 && checkpoints.by_cause.empty() && checkpoints.warning_distance_us.count == 0 &&
+         temp_files.count == 0 && locks.waits == 0 && locks.acquired == 0 && locks.deadlocks == 0 &&
+         autovacuum_count == 0 && autoanalyze_count == 0 && connections.count == 0 && sessions.time_us.count == 0 &&
+         errors.count == 0;
 }
 
 }  // namespace dbvet::digest

@@ -22,7 +22,9 @@ struct Checkpoints {
   uint64_t count = 0;   // "checkpoint complete" / "restartpoint complete"
   int64_t buffers = 0;  // written
   Metric write_us, sync_us, total_us;
-  std::map<std::string, uint64_t> by_cause;  // from "checkpoint starting: CAUSE"
+  std::map<std::string, uint64_t> by_cause;                  // from "checkpoint starting: CAUSE"
+  int64_t wal_added = 0, wal_removed = 0, wal_recycled = 0;  // WAL files, as pgBadger sums them
+  Metric warning_distance_us;  // "checkpoints are occurring too frequently (N seconds apart)"
 };
 
 struct TempFile {

@@ -30,8 +30,11 @@ Metric decode_metric(ByteReader& in) {
 }
 
 void encode_set(const BoundedSet& s, ByteWriter& out) {
-  out.u64(s.values.size() << 1 | (s.truncated ? 1 : 0));
-  for (const auto& v : s.values) out.str(v);
+  out.u64(s.counts.size() << 1 | (s.truncated ? 1 : 0));
+  for (const auto& [v, n] : s.counts) {
+    out.str(v);
+    out.u64(n);  // since version 3
+  }
 }
 
 BoundedSet decode_set(ByteReader& in) {
@@ -43,8 +46,65 @@ BoundedSet decode_set(ByteReader& in) {
     in.fail();
     return s;
   }
-  for (uint64_t i = 0; i < n && !in.failed(); ++i) s.values.insert(in.str());
-  if (s.values.size() != n) in.fail();  // duplicates: not a set this program wrote
+  for (uint64_t i = 0; i < n && !in.failed(); ++i) {
+    std::string value = in.str();
+    const uint64_t count = in.u64();
+    if (value.empty() || count == 0) in.fail();
+    s.values.insert(value);
+    s.counts.emplace(std::move(value), count);
+  }
+  if (s.values.size() != n || s.counts.size() != n) in.fail();  // duplicates: not a set this program wrote
+  return s;
+}
+
+void encode_u128(unsigned __int128 v, ByteWriter& out) {
+  out.u64(static_cast<uint64_t>(v));
+  out.u64(static_cast<uint64_t>(v >> 64));
+}
+unsigned __int128 decode_u128(ByteReader& in) {
+  const uint64_t low = in.u64(), high = in.u64();
+  return static_cast<unsigned __int128>(high) << 64 | low;
+}
+
+void encode_histogram(const LogHistogram& histogram, ByteWriter& out) {
+  const LogHistogram::Parts h = histogram.parts();
+  out.u64(h.count);
+  out.u64(h.zeros);
+  out.i64(h.first_index);
+  out.u64(h.counts.size());
+  for (uint64_t n : h.counts) out.u64(n);
+  out.f64(h.min);
+  out.f64(h.max);
+}
+
+core::Expected<LogHistogram> decode_histogram(ByteReader& in) {
+  LogHistogram::Parts h;
+  h.count = in.u64();
+  h.zeros = in.u64();
+  const int64_t first_index = in.i64();
+  if (first_index < -100000 || first_index > 100000) in.fail();
+  h.first_index = static_cast<int>(first_index);
+  const uint64_t buckets = in.count();
+  h.counts.reserve(buckets);
+  for (uint64_t i = 0; i < buckets && !in.failed(); ++i) h.counts.push_back(in.u64());
+  h.min = in.f64();
+  h.max = in.f64();
+  if (in.failed()) return corrupt("a class's histogram is cut short");
+  auto histogram = LogHistogram::from_parts(std::move(h));
+  if (!histogram) return corrupt("a class's histogram does not add up");
+  return std::move(*histogram);
+}
+
+void encode_spread(const Spread& s, ByteWriter& out) {
+  encode_u128(s.sq, out);
+  encode_histogram(s.histogram, out);
+}
+core::Expected<Spread> decode_spread(ByteReader& in) {
+  Spread s;
+  s.sq = decode_u128(in);
+  auto histogram = decode_histogram(in);
+  if (!histogram) return histogram.error();
+  s.histogram = std::move(*histogram);
   return s;
 }
 
@@ -195,16 +255,8 @@ void encode_class(const QueryClass& c, ByteWriter& out) {
   out.str(c.fingerprint);
   out.u64(c.count);
   encode_metric(c.query_time, out);
-  out.u64(static_cast<uint64_t>(c.query_time_sq));
-  out.u64(static_cast<uint64_t>(c.query_time_sq >> 64));
-  const LogHistogram::Parts h = c.histogram.parts();
-  out.u64(h.count);
-  out.u64(h.zeros);
-  out.i64(h.first_index);
-  out.u64(h.counts.size());
-  for (uint64_t n : h.counts) out.u64(n);
-  out.f64(h.min);
-  out.f64(h.max);
+  encode_u128(c.query_time_sq, out);
+  encode_histogram(c.histogram, out);
   for (uint64_t n : c.decades) out.u64(n);
   for (const Metric* m : {&c.lock_time, &c.rows_sent, &c.rows_examined, &c.rows_affected, &c.bytes_sent}) {
     encode_metric(*m, out);
@@ -232,6 +284,21 @@ void encode_class(const QueryClass& c, ByteWriter& out) {
     out.u64(registers[i]);
     previous = i;
   }
+  // Since version 3: pt-query-digest's depth.
+  for (const Spread* sp : {&c.lock_time_spread, &c.rows_sent_spread, &c.rows_examined_spread, &c.rows_affected_spread,
+                           &c.bytes_sent_spread}) {
+    encode_spread(*sp, out);
+  }
+  encode_metric(c.query_length.metric, out);
+  encode_spread(c.query_length.spread, out);
+  for (const Attribute& a : c.extra) {
+    encode_metric(a.metric, out);
+    encode_spread(a.spread, out);
+  }
+  for (size_t i = 0; i < model::kExtraFlags; ++i) {
+    out.u64(c.flag_seen[i]);
+    out.u64(c.flag_yes[i]);
+  }
 }
 
 core::Expected<QueryClass> decode_class(ByteReader& in, uint64_t inputs) {
@@ -240,22 +307,9 @@ core::Expected<QueryClass> decode_class(ByteReader& in, uint64_t inputs) {
   c.fingerprint = in.str();
   c.count = in.u64();
   c.query_time = decode_metric(in);
-  const uint64_t sq_low = in.u64(), sq_high = in.u64();
-  c.query_time_sq = static_cast<unsigned __int128>(sq_high) << 64 | sq_low;
-  LogHistogram::Parts h;
-  h.count = in.u64();
-  h.zeros = in.u64();
-  const int64_t first_index = in.i64();
-  if (first_index < -100000 || first_index > 100000) in.fail();
-  h.first_index = static_cast<int>(first_index);
-  const uint64_t buckets = in.count();
-  h.counts.reserve(buckets);
-  for (uint64_t i = 0; i < buckets && !in.failed(); ++i) h.counts.push_back(in.u64());
-  h.min = in.f64();
-  h.max = in.f64();
-  if (in.failed()) return corrupt("a class's histogram is cut short");
-  auto histogram = LogHistogram::from_parts(std::move(h));
-  if (!histogram) return corrupt("a class's histogram does not add up");
+  c.query_time_sq = decode_u128(in);
+  auto histogram = decode_histogram(in);
+  if (!histogram) return histogram.error();
   c.histogram = std::move(*histogram);
   for (uint64_t& n : c.decades) n = in.u64();
   for (Metric* m : {&c.lock_time, &c.rows_sent, &c.rows_examined, &c.rows_affected, &c.bytes_sent}) {
@@ -293,6 +347,29 @@ core::Expected<QueryClass> decode_class(ByteReader& in, uint64_t inputs) {
     if (in.failed() || !sketch) return corrupt("a class's distinct-parameter sketch is damaged");
     c.distinct_parameters = std::move(*sketch);
   }
+  for (Spread* sp : {&c.lock_time_spread, &c.rows_sent_spread, &c.rows_examined_spread, &c.rows_affected_spread,
+                     &c.bytes_sent_spread}) {
+    auto spread = decode_spread(in);
+    if (!spread) return spread.error();
+    *sp = std::move(*spread);
+  }
+  for (Attribute* a : {&c.query_length}) {
+    a->metric = decode_metric(in);
+    auto spread = decode_spread(in);
+    if (!spread) return spread.error();
+    a->spread = std::move(*spread);
+  }
+  for (Attribute& a : c.extra) {
+    a.metric = decode_metric(in);
+    auto spread = decode_spread(in);
+    if (!spread) return spread.error();
+    a.spread = std::move(*spread);
+  }
+  for (size_t i = 0; i < model::kExtraFlags; ++i) {
+    c.flag_seen[i] = in.u64();
+    c.flag_yes[i] = in.u64();
+    if (c.flag_yes[i] > c.flag_seen[i] || c.flag_seen[i] > c.count) in.fail();
+  }
   if (in.failed()) return corrupt("a class is cut short");
   if (c.query_time.count > c.count || c.histogram.count() > c.count) return corrupt("a class's counters disagree");
   return c;
@@ -304,6 +381,10 @@ void encode_server(const ServerActivity& a, ByteWriter& out) {
   out.i64(cp.buffers);
   for (const Metric* m : {&cp.write_us, &cp.sync_us, &cp.total_us}) encode_metric(*m, out);
   encode_counts(cp.by_cause, out);
+  out.i64(cp.wal_added);  // since version 3
+  out.i64(cp.wal_removed);
+  out.i64(cp.wal_recycled);
+  encode_metric(cp.warning_distance_us, out);
 
   out.u64(a.temp_files.count);
   out.i64(a.temp_files.total);
@@ -358,6 +439,10 @@ core::Expected<ServerActivity> decode_server(ByteReader& in) {
   cp.buffers = in.i64();
   for (Metric* m : {&cp.write_us, &cp.sync_us, &cp.total_us}) *m = decode_metric(in);
   cp.by_cause = decode_counts(in);
+  cp.wal_added = in.i64();
+  cp.wal_removed = in.i64();
+  cp.wal_recycled = in.i64();
+  cp.warning_distance_us = decode_metric(in);
 
   a.temp_files.count = in.u64();
   a.temp_files.total = in.i64();

@@ -3,9 +3,11 @@
 #include <algorithm>
 #include <cmath>
 #include <ctime>
+#include <set>
 
 #include "analyzer/core/json_envelope.hpp"
 #include "analyzer/sql/fingerprint.hpp"
+#include "analyzer/sql/query_shape.hpp"
 #include "fmt/format.h"
 #include "nlohmann/json.hpp"
 
@@ -107,17 +109,136 @@ json tables_json(const std::map<std::string, digest::TableMaintenance>& tables, 
   return out;
 }
 
+// pt-query-digest's per-class depth (docs/json/digest.md, "attributes"): every attribute the
+// class's events logged, with its share of that attribute over all classes.
+struct AttributeTotals {
+  int64_t lock_time = 0, rows_sent = 0, rows_examined = 0, rows_affected = 0, bytes_sent = 0, query_length = 0;
+  int64_t extra[model::kExtraNumbers] = {};
+};
+
+AttributeTotals attribute_totals(const digest::Digest& d) {
+  AttributeTotals t;
+  for (const auto& [id, c] : d.classes()) {
+    t.lock_time += c.lock_time.sum;
+    t.rows_sent += c.rows_sent.sum;
+    t.rows_examined += c.rows_examined.sum;
+    t.rows_affected += c.rows_affected.sum;
+    t.bytes_sent += c.bytes_sent.sum;
+    t.query_length += c.query_length.metric.sum;
+    for (size_t i = 0; i < model::kExtraNumbers; ++i) t.extra[i] += c.extra[i].metric.sum;
+  }
+  return t;
+}
+
+// The value of rank r (0-based) among a histogram's values, within its 1 %.
+double at_rank(const digest::LogHistogram& h, uint64_t r) {
+  const uint64_t n = h.count();
+  if (n <= 1) return h.quantile(0);
+  return h.quantile(std::min(1.0, (double(r) + 0.5) / double(n - 1)));
+}
+
+// pt-query-digest's 95% and median (its EventAggregator): under 10 values the 95% is the largest,
+// else the value of rank int(0.95 n) (1-based); the median is the middle value, or the mean of the
+// two middle ones. Null without a histogram (server-aggregated classes).
+std::pair<json, json> pt_percentiles(const digest::LogHistogram& h, double scale) {
+  const uint64_t n = h.count();
+  if (n == 0) return {nullptr, nullptr};
+  const uint64_t p95_rank = n < 10 ? n - 1 : std::max<uint64_t>(1, n * 95 / 100) - 1;
+  const double median = n % 2 ? at_rank(h, n / 2) : (at_rank(h, n / 2 - 1) + at_rank(h, n / 2)) / 2;
+  return {round_sig(at_rank(h, p95_rank) / scale), round_sig(median / scale)};
+}
+
+// One row of pt's attribute table; times (`scale` 1e6: microseconds) in seconds. The standard
+// deviation is the sample's (n - 1), as pt prints it.
+json attribute_json(const digest::Metric& m, const digest::Spread& s, int64_t overall, double scale) {
+  auto value = [scale](double v) { return scale == 1 ? v : seconds(v); };  // scale is 1 or 1e6
+  const double n = double(m.count);
+  const double stddev = m.count > 1 ? digest::stddev_of(m, s.sq) * std::sqrt(n / (n - 1)) : 0.0;
+  auto [p95, median] = pt_percentiles(s.histogram, scale);
+  return {{"pct", overall > 0 ? round_sig(double(m.sum) / double(overall)) : 0.0},
+          {"total", value(double(m.sum))},
+          {"min", value(double(m.min))},
+          {"max", value(double(m.max))},
+          {"avg", value(double(m.sum) / n)},
+          {"p95", std::move(p95)},
+          {"stddev", round_sig(stddev / scale)},
+          {"median", std::move(median)}};
+}
+
+json attributes_json(const digest::QueryClass& c, const AttributeTotals& t, double total_us) {
+  json out = json::object();
+  if (c.query_time.count > 0) {
+    json qt = attribute_json(c.query_time, digest::Spread{c.query_time_sq, {}}, int64_t(total_us), 1e6);
+    auto [p95, median] = pt_percentiles(c.histogram, 1);  // in seconds
+    qt["p95"] = std::move(p95);
+    qt["median"] = std::move(median);
+    out["Query_time"] = std::move(qt);
+  }
+  auto row = [&](const char* name, const digest::Metric& m, const digest::Spread& s, int64_t overall, double scale) {
+    if (m.count > 0) out[name] = attribute_json(m, s, overall, scale);
+  };
+  row("Lock_time", c.lock_time, c.lock_time_spread, t.lock_time, 1e6);
+  row("Rows_sent", c.rows_sent, c.rows_sent_spread, t.rows_sent, 1);
+  row("Rows_examined", c.rows_examined, c.rows_examined_spread, t.rows_examined, 1);
+  row("Rows_affected", c.rows_affected, c.rows_affected_spread, t.rows_affected, 1);
+  row("Bytes_sent", c.bytes_sent, c.bytes_sent_spread, t.bytes_sent, 1);
+  row("Query_length", c.query_length.metric, c.query_length.spread, t.query_length, 1);
+  for (size_t i = 0; i < model::kExtraNumbers; ++i) {
+    row(model::kExtraNumberNames[i], c.extra[i].metric, c.extra[i].spread, t.extra[i],
+        model::kExtraNumberIsTime[i] ? 1e6 : 1);
+  }
+  return out;
+}
+
+// pt's Boolean section: the share of the class's events that logged each flag as Yes.
+json booleans_json(const digest::QueryClass& c) {
+  json out = json::object();
+  for (size_t i = 0; i < model::kExtraFlags; ++i) {
+    if (c.flag_seen[i] > 0) out[model::kExtraFlagNames[i]] = round_sig(double(c.flag_yes[i]) / double(c.count));
+  }
+  return out;
+}
+
+json set_counts_json(const digest::BoundedSet& s) {
+  json out = json::object();
+  for (const auto& [v, n] : s.counts) out[v] = n;
+  return out;
+}
+
+// The tables the example names, qualified by its database when unqualified (pt's "Tables"
+// section), and the EXPLAIN to run for a SELECT (pt's "EXPLAIN" hint).
+std::pair<json, json> tables_and_explain(const digest::QueryClass& c, bool mysql) {
+  json tables = json::array();
+  json explain = nullptr;
+  auto shape = sql::analyze_query(c.example.sql);
+  if (!shape) return {tables, explain};
+  std::set<std::string> seen;
+  for (const sql::TableUsage& t : shape->tables) {
+    std::string name = t.schema.empty() ? (c.example.database.empty() ? t.name : c.example.database + "." + t.name)
+                                        : t.schema + "." + t.name;
+    if (seen.insert(name).second) tables.push_back(std::move(name));
+  }
+  if (shape->kind == sql::StatementKind::select) {
+    explain = (mysql ? "EXPLAIN /*!50100 PARTITIONS*/ " : "EXPLAIN ") + c.example.sql;
+  }
+  return {tables, explain};
+}
+
 constexpr size_t kTopErrors = 20;
 
 // pgBadger's sections beyond queries (docs/json/digest.md, "server").
 json server_json(const digest::ServerActivity& a) {
   const digest::Checkpoints& cp = a.checkpoints;
-  json checkpoints = {{"count", cp.count},
-                      {"buffers_written", cp.buffers},
-                      {"write_time", time_metric(cp.write_us)},
-                      {"sync_time", time_metric(cp.sync_us)},
-                      {"total_time", time_metric(cp.total_us)},
-                      {"by_cause", counts_json(cp.by_cause)}};
+  json checkpoints = {
+      {"count", cp.count},
+      {"buffers_written", cp.buffers},
+      {"write_time", time_metric(cp.write_us)},
+      {"sync_time", time_metric(cp.sync_us)},
+      {"total_time", time_metric(cp.total_us)},
+      {"by_cause", counts_json(cp.by_cause)},
+      {"wal_files", {{"added", cp.wal_added}, {"removed", cp.wal_removed}, {"recycled", cp.wal_recycled}}},
+      {"warnings", cp.warning_distance_us.count},
+      {"warning_distance", time_metric(cp.warning_distance_us)}};
   json top_temp = json::array();
   for (const digest::TempFile& f : a.temp_files.top) {
     top_temp.push_back({{"size", f.size},
@@ -203,6 +324,7 @@ json digest_to_json(const DigestResult& result, const ReportOptions& options) {
   int rank = 0;
   const bool mysql = result.format.find("mysql") != std::string::npos;
   const bool postgres = result.format.find("postgres") != std::string::npos;
+  const AttributeTotals totals = attribute_totals(d);
   for (const digest::QueryClass* c : d.ranked(options.order_by, options.top)) {
     json qt = time_metric(c->query_time);
     const bool has_histogram = c->histogram.count() > 0;  // not for server-aggregated classes
@@ -238,6 +360,15 @@ json digest_to_json(const DigestResult& result, const ReportOptions& options) {
                        {"hosts", set_json(c->hosts)},
                        {"distinct_parameters", std::llround(c->distinct_parameters.estimate())},
                        {"histogram", histogram}});
+    json& added = classes.back();  // pt-query-digest's depth, after the fields that were there
+    added["attributes"] = attributes_json(*c, totals, total_us);
+    added["booleans"] = booleans_json(*c);
+    added["database_counts"] = set_counts_json(c->databases);
+    added["user_counts"] = set_counts_json(c->users);
+    added["host_counts"] = set_counts_json(c->hosts);
+    auto [tables, explain] = tables_and_explain(*c, mysql);
+    added["tables"] = std::move(tables);
+    added["explain"] = std::move(explain);
   }
   doc["classes"] = std::move(classes);
   // After the classes, so that documents of MySQL logs (which have none of it) stay as they were.

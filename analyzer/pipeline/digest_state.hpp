@@ -24,7 +24,7 @@
 namespace dbvet::pipeline {
 
 // 2: the payload ends with the PostgreSQL server activity (digest::encode_server).
-inline constexpr uint32_t kDigestStateVersion = 2;
+inline constexpr uint32_t kDigestStateVersion = 3;
 inline constexpr size_t kDigestStateHeaderBytes = 32;
 
 std::string encode_digest_state(const DigestResult& result);

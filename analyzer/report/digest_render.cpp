@@ -79,6 +79,17 @@ void server_sections(const json& s, Row row) {
                     format_duration(cp["total_time"].is_null() ? 0 : num(cp["total_time"]["max"])),
                     counts_line(cp["by_cause"])));
   }
+  if (cp.contains("wal_files")) {
+    const json& wal = cp["wal_files"];
+    if (count_of(wal["added"]) + count_of(wal["removed"]) + count_of(wal["recycled"]) > 0) {
+      row("", fmt::format("WAL files: {} added, {} removed, {} recycled", count_of(wal["added"]),
+                          count_of(wal["removed"]), count_of(wal["recycled"])));
+    }
+    if (count_of(cp["warnings"]) > 0) {
+      row("", fmt::format("{} warnings \"checkpoints are occurring too frequently\", {} apart on average",
+                          count_of(cp["warnings"]), format_duration(num(cp["warning_distance"]["avg"]))));
+    }
+  }
   const json& tf = s["temp_files"];
   if (count_of(tf["count"]) > 0) {
     row("Temp files", fmt::format("{} files, {} bytes in all, largest {}, average {}", count_of(tf["count"]),
@@ -138,6 +149,117 @@ void server_sections(const json& s, Row row) {
   }
 }
 
+// pt-query-digest's per-class table (docs/json/digest.md, "attributes"), in its order and with its
+// labels: the attributes, the Boolean section, then databases, hosts and users with their counts.
+struct AttributeRow {
+  const char* key;
+  const char* label;
+  bool time;
+};
+constexpr AttributeRow kAttributeRows[] = {
+    {"Query_time", "Exec time", true},
+    {"Lock_time", "Lock time", true},
+    {"Rows_sent", "Rows sent", false},
+    {"Rows_examined", "Rows examine", false},
+    {"Rows_affected", "Rows affecte", false},
+    {"Bytes_sent", "Bytes sent", false},
+    {"Merge_passes", "Merge passes", false},
+    {"Tmp_tables", "Tmp tables", false},
+    {"Tmp_disk_tables", "Tmp disk tbl", false},
+    {"Tmp_table_sizes", "Tmp tbl size", false},
+    {"Query_length", "Query size", false},
+    {"InnoDB_IO_r_bytes", "IO r bytes", false},
+    {"InnoDB_IO_r_ops", "IO r ops", false},
+    {"InnoDB_IO_r_wait", "IO r wait", true},
+    {"InnoDB_pages_distinct", "pages distin", false},
+    {"InnoDB_queue_wait", "queue wait", true},
+    {"InnoDB_rec_lock_wait", "rec lock wait", true},
+};
+
+std::string with_shares(const json& counts, uint64_t events) {
+  std::string out;
+  for (const auto& [value, n] : counts.items()) {
+    if (counts.size() == 1) return value;
+    out += fmt::format("{}{} ({}/{:.0f}%)", out.empty() ? "" : ", ", value, n.get<uint64_t>(),
+                       events ? 100.0 * double(n.get<uint64_t>()) / double(events) : 0.0);
+  }
+  return out;
+}
+
+void attribute_table(const json& doc, const json& c, std::string& out) {
+  const uint64_t events = doc["overall"]["events"].get<uint64_t>();
+  const uint64_t count = c["count"].get<uint64_t>();
+  out += fmt::format("# {:<12} {:>3} {:>7} {:>7} {:>7} {:>7} {:>7} {:>7} {:>7}\n", "Attribute", "pct", "total", "min",
+                     "max", "avg", "95%", "stddev", "median");
+  out += fmt::format("# {:=<12} {:=>3} {:=>7} {:=>7} {:=>7} {:=>7} {:=>7} {:=>7} {:=>7}\n", "", "", "", "", "", "", "",
+                     "", "");
+  out +=
+      fmt::format("# {:<12} {:>3.0f} {:>7}\n", "Count", events ? 100.0 * double(count) / double(events) : 0.0, count);
+  const json& attributes = c["attributes"];
+  bool innodb = false;
+  for (const AttributeRow& r : kAttributeRows) {
+    auto it = attributes.find(r.key);
+    if (it == attributes.end()) continue;
+    if (std::string_view(r.key).starts_with("InnoDB") && !innodb) {
+      out += "# InnoDB:\n";
+      innodb = true;
+    }
+    const json& a = *it;
+    auto cell = [&](const char* key) { return r.time ? format_duration(num(a[key])) : format_count(num(a[key])); };
+    out +=
+        fmt::format("# {:<12} {:>3.0f} {:>7} {:>7} {:>7} {:>7} {:>7} {:>7} {:>7}\n", r.label, num(a["pct"]) * 100,
+                    cell("total"), cell("min"), cell("max"), cell("avg"), cell("p95"), cell("stddev"), cell("median"));
+  }
+  bool header = false;
+  for (const auto& [flag, share] : c["booleans"].items()) {
+    if (num(share) <= 0) continue;  // pt lists the flags some events set
+    if (!header) out += "# Boolean:\n";
+    header = true;
+    std::string label = flag.substr(0, 12);  // pt's width: "Tmp table on"
+    std::replace(label.begin(), label.end(), '_', ' ');
+    out += fmt::format("# {:<12} {:>3.0f}% yes, {:>3.0f}% no\n", label, num(share) * 100, 100 - num(share) * 100);
+  }
+  header = false;
+  for (auto [key, label] : {std::pair{"database_counts", "Databases"}, std::pair{"host_counts", "Hosts"},
+                            std::pair{"user_counts", "Users"}}) {
+    if (c[key].empty()) continue;
+    if (!header) out += "# String:\n";
+    header = true;
+    out += fmt::format("# {:<12} {}\n", label, with_shares(c[key], count));
+  }
+}
+
+// pt's "Tables" section (the statements that show each table) and its EXPLAIN hint.
+void tables_and_explain(const json& doc, const json& c, std::string& out) {
+  const bool mysql = str(doc["input"], "format").find("mysql") != std::string::npos;
+  if (c.contains("tables") && !c["tables"].empty()) {
+    out += "# Tables\n";
+    for (const auto& t : c["tables"]) {
+      const std::string name = t.get<std::string>();
+      if (!mysql) {
+        out += fmt::format("#    {}\n", name);
+        continue;
+      }
+      const size_t dot = name.find('.');
+      const std::string db = dot == std::string::npos ? "" : name.substr(0, dot);
+      const std::string table = dot == std::string::npos ? name : name.substr(dot + 1);
+      out += db.empty() ? fmt::format("#    SHOW TABLE STATUS LIKE '{}'\\G\n", table)
+                        : fmt::format("#    SHOW TABLE STATUS FROM `{}` LIKE '{}'\\G\n", db, table);
+      out += db.empty() ? fmt::format("#    SHOW CREATE TABLE `{}`\\G\n", table)
+                        : fmt::format("#    SHOW CREATE TABLE `{}`.`{}`\\G\n", db, table);
+    }
+  }
+  if (c.contains("explain") && c["explain"].is_string()) {
+    const std::string explain = c["explain"].get<std::string>();
+    const std::string sql = c["example"]["sql"].get<std::string>();
+    if (explain.size() > sql.size()) {
+      std::string hint = explain.substr(0, explain.size() - sql.size());
+      while (!hint.empty() && hint.back() == ' ') hint.pop_back();
+      out += fmt::format("# {}\n", hint);
+    }
+  }
+}
+
 }  // namespace
 
 std::string render_digest_text(const json& doc) {
@@ -171,30 +293,7 @@ std::string render_digest_text(const json& doc) {
     if (!c["first_seen"].is_null()) {
       out += fmt::format("# Time range: {} to {}\n", str(c, "first_seen"), str(c, "last_seen"));
     }
-    out += fmt::format("# {:<13} {:>8} {:>8} {:>8} {:>8} {:>8} {:>8} {:>8}\n", "Attribute", "total", "min", "max",
-                       "avg", "95%", "stddev", "median");
-    out += fmt::format("# {:=<13} {:=>8} {:=>8} {:=>8} {:=>8} {:=>8} {:=>8} {:=>8}\n", "", "", "", "", "", "", "", "");
-    out += fmt::format("# {:<13} {:>8}\n", "Count", c["count"].get<uint64_t>());
-    out += fmt::format(
-        "# {:<13} {:>8} {:>8} {:>8} {:>8} {:>8} {:>8} {:>8}\n", "Exec time", format_duration(num(qt["sum"])),
-        format_duration(num(qt["min"])), format_duration(num(qt["max"])), format_duration(num(qt["avg"])),
-        format_duration(num(qt["p95"])), format_duration(num(qt["stddev"])), format_duration(num(qt["p50"])));
-    if (!c["lock_time"].is_null()) {
-      const json& lt = c["lock_time"];
-      out += fmt::format("# {:<13} {:>8} {:>8} {:>8} {:>8}\n", "Lock time", format_duration(num(lt["sum"])),
-                         format_duration(num(lt["min"])), format_duration(num(lt["max"])),
-                         format_duration(num(lt["avg"])));
-    }
-    for (auto [key, label] : {std::pair{"rows_sent", "Rows sent"}, std::pair{"rows_examined", "Rows examine"},
-                              std::pair{"rows_affected", "Rows affecte"}, std::pair{"bytes_sent", "Bytes sent"}}) {
-      if (c[key].is_null()) continue;
-      const json& m = c[key];
-      out += fmt::format("# {:<13} {:>8} {:>8} {:>8} {:>8}\n", label, format_count(num(m["sum"])),
-                         format_count(num(m["min"])), format_count(num(m["max"])), format_count(num(m["avg"])));
-    }
-    if (!c["databases"].empty()) out += fmt::format("# {:<13} {}\n", "Databases", join(c["databases"]));
-    if (!c["users"].empty()) out += fmt::format("# {:<13} {}\n", "Users", join(c["users"]));
-    if (!c["hosts"].empty()) out += fmt::format("# {:<13} {}\n", "Hosts", join(c["hosts"]));
+    attribute_table(doc, c, out);
     out += fmt::format("# {:<13} ~{}\n", "Distinct args", format_count(num(c["distinct_parameters"])));
     out += "# Query_time distribution\n";
     uint64_t most = 1;
@@ -204,6 +303,7 @@ std::string render_digest_text(const json& doc) {
       size_t bar = n ? std::max<size_t>(1, static_cast<size_t>(64 * n / most)) : 0;
       out += fmt::format("# {:>5}  {}\n", name, std::string(bar, '#'));
     }
+    tables_and_explain(doc, c, out);
     out += fmt::format("{}\\G\n", c["example"]["sql"].get<std::string>());
   }
   if (doc.contains("server")) {
@@ -239,6 +339,23 @@ std::string render_digest_markdown(const json& doc) {
                        c["count"].get<uint64_t>(), c["databases"].empty() ? "-" : join(c["databases"]),
                        c["users"].empty() ? "-" : join(c["users"]), num(c["example"]["query_time"]),
                        c["example"]["sql"].get<std::string>());
+    out += "| Attribute | Share | Total | Min | Max | Avg | 95% | Stddev | Median |\n";
+    out += "|---|---:|---:|---:|---:|---:|---:|---:|---:|\n";
+    for (const AttributeRow& r : kAttributeRows) {
+      auto it = c["attributes"].find(r.key);
+      if (it == c["attributes"].end()) continue;
+      const json& a = *it;
+      auto cell = [&](const char* key) { return r.time ? format_duration(num(a[key])) : format_count(num(a[key])); };
+      out += fmt::format("| {} | {:.0f}% | {} | {} | {} | {} | {} | {} | {} |\n", r.label, num(a["pct"]) * 100,
+                         cell("total"), cell("min"), cell("max"), cell("avg"), cell("p95"), cell("stddev"),
+                         cell("median"));
+    }
+    std::string flags;
+    for (const auto& [flag, share] : c["booleans"].items()) {
+      if (num(share) > 0) flags += fmt::format("{}{} {:.0f}%", flags.empty() ? "" : ", ", flag, num(share) * 100);
+    }
+    if (!flags.empty()) out += fmt::format("\nFlags (share of calls): {}.\n", flags);
+    if (!c["tables"].empty()) out += fmt::format("\nTables: {}.\n", join(c["tables"]));
   }
   if (doc.contains("server")) {
     out += "\n## Server activity\n\n| Section | |\n|---|---|\n";

@@ -110,10 +110,54 @@ TEST(PgServerEvents, CheckpointsAsPgBadger) {
       }
     }
     EXPECT_EQ(ours.by_cause, causes);
+    EXPECT_EQ(ours.wal_added, cp["file_added"].get<int64_t>());
+    EXPECT_EQ(ours.wal_removed, cp["file_removed"].get<int64_t>());
+    EXPECT_EQ(ours.wal_recycled, cp["file_recycled"].get<int64_t>());
+    EXPECT_EQ(ours.warning_distance_us.count, cp["warning"].get<uint64_t>());
   }
   const Checkpoints& own = cases()[0].activity.checkpoints;
   EXPECT_EQ(own.count, 3u);
   EXPECT_EQ(own.total_us.max, 4633000);
+}
+
+// "checkpoints are occurring too frequently (N seconds apart)" and the WAL files of "checkpoint
+// complete" (PostgreSQL 10+ "WAL file(s)", before it "transaction log file(s)"), on a log written
+// from PostgreSQL's message formats; pgBadger's report of it beside it (pgbadger -q -j 1 -x json
+// --prefix '%m [%p] ' -o checkpoint_warnings.log.pgbadger.json checkpoint_warnings.log).
+TEST(PgServerEvents, CheckpointWarningsAndWalFilesAsPgBadger) {
+  const fs::path own = testing::source_dir() / "tests/data/logs/server_events";
+  const ServerActivity a = read_log(own / "checkpoint_warnings.log", "%m [%p] ");
+  const json cp = read_json(own / "checkpoint_warnings.log.pgbadger.json")["checkpoint_info"];
+  EXPECT_EQ(a.checkpoints.count, 3u);
+  EXPECT_EQ(a.checkpoints.buffers, cp["wbuffer"].get<int64_t>());
+  EXPECT_EQ(a.checkpoints.wal_added, cp["file_added"].get<int64_t>());
+  EXPECT_EQ(a.checkpoints.wal_removed, cp["file_removed"].get<int64_t>());
+  EXPECT_EQ(a.checkpoints.wal_recycled, cp["file_recycled"].get<int64_t>());
+  EXPECT_EQ(a.checkpoints.wal_added + a.checkpoints.wal_removed + a.checkpoints.wal_recycled, 11);
+  EXPECT_EQ(a.checkpoints.warning_distance_us.count, cp["warning"].get<uint64_t>());
+  EXPECT_EQ(a.checkpoints.warning_distance_us.sum, cp["warning_seconds"].get<int64_t>() * 1000000);
+  EXPECT_EQ(a.checkpoints.warning_distance_us.min, 4000000);
+  EXPECT_EQ(a.errors.count, 0u);  // a LOG message, with its HINT: no error
+  ServerActivity merged;          // and they merge
+  merged.merge(a);
+  merged.merge(a);
+  EXPECT_EQ(merged.checkpoints.wal_recycled, 2 * a.checkpoints.wal_recycled);
+  EXPECT_EQ(merged.checkpoints.warning_distance_us.count, 4u);
+}
+
+// jsonlog's state_code gives the SQLSTATE class of its errors, as %e and csvlog's sql_state_code
+// do; pgBadger's report of the log beside it (pgbadger -q -j 1 -x json -f jsonlog).
+TEST(PgServerEvents, JsonlogSqlstateClassesAsPgBadger) {
+  const fs::path own = testing::source_dir() / "tests/data/logs/server_events";
+  const ServerActivity a = read_log(own / "errors.jsonlog", "");
+  std::map<std::string, uint64_t> expected;
+  const json report = read_json(own / "errors.jsonlog.pgbadger.json");
+  for (const auto& [message, e] : report["error_info"]["postgres"].items()) {
+    for (const auto& state : e["sqlstate"]) ++expected[state.get<std::string>().substr(0, 2)];
+  }
+  EXPECT_EQ(expected, (std::map<std::string, uint64_t>{{"22", 1}, {"28", 1}, {"42", 2}}));
+  EXPECT_EQ(a.errors.by_class, expected);
+  EXPECT_EQ(a.errors.count, 4u);
 }
 
 TEST(PgServerEvents, TempFilesAsPgBadger) {

@@ -187,14 +187,28 @@
       var m = c[pair[0]];
       if (m) rows.push([pair[1], num(m.sum, 0), num(m.min, 0), num(m.max, 0), num(m.avg), '', '', '', '']);
     });
+    // pt-query-digest's depth (docs/json/digest.md, "attributes"): every attribute the log gave.
+    if (c.attributes) {
+      var times = {Query_time: 1, Lock_time: 1, InnoDB_IO_r_wait: 1, InnoDB_rec_lock_wait: 1, InnoDB_queue_wait: 1};
+      rows = Object.keys(c.attributes).map(function (k) {
+        var a = c.attributes[k];
+        var f = times[k] ? seconds : function (v) { return num(v, 0); };
+        return [k, f(a.total), f(a.min), f(a.max), f(a.avg), f(a.median), f(a.p95), num(100 * a.pct, 0) + '%',
+                f(a.stddev)];
+      });
+    }
     var detail = el('details', {className: 'class-detail'}, el('summary', {text: 'detail'}),
-        table(['Attribute', 'Total', 'Min', 'Max', 'Avg', 'Median', '95%', '99%', 'Stddev'], rows,
-              [false, true, true, true, true, true, true, true, true]));
+        table(['Attribute', 'Total', 'Min', 'Max', 'Avg', 'Median', '95%', c.attributes ? 'Share' : '99%', 'Stddev'],
+              rows, [false, true, true, true, true, true, true, true, true]));
     var facts = [];
     if (c.first_seen) facts.push('seen ' + c.first_seen + ' to ' + c.last_seen);
-    if (c.databases && c.databases.length) facts.push('databases: ' + c.databases.join(', '));
-    if (c.users && c.users.length) facts.push('users: ' + c.users.join(', '));
-    if (c.hosts && c.hosts.length) facts.push('hosts: ' + c.hosts.join(', '));
+    [['databases', 'database_counts'], ['users', 'user_counts'], ['hosts', 'host_counts']].forEach(function (p) {
+      if (c[p[1]] && Object.keys(c[p[1]]).length) facts.push(p[0] + ': ' + counts(c[p[1]]));
+      else if (c[p[0]] && c[p[0]].length) facts.push(p[0] + ': ' + c[p[0]].join(', '));
+    });
+    var flags = Object.keys(c.booleans || {}).filter(function (k) { return c.booleans[k] > 0; });
+    if (flags.length) facts.push(flags.map(function (k) { return k + ' ' + num(100 * c.booleans[k], 0) + '%'; }).join(', '));
+    if (c.tables && c.tables.length) facts.push('tables: ' + c.tables.join(', '));
     if (typeof c.distinct_parameters === 'number') facts.push('~' + num(c.distinct_parameters, 0) + ' distinct parameter sets');
     if (facts.length) detail.appendChild(el('p', {className: 'muted', text: facts.join('; ')}));
     if (c.histogram) {
@@ -205,7 +219,7 @@
         return [k, num(n, 0), n ? '#'.repeat(Math.max(1, Math.round(40 * n / most))) : ''];
       }), [false, true, false]));
     }
-    if (c.example && c.example.sql) detail.appendChild(el('pre', {text: c.example.sql}));
+    if (c.example && c.example.sql) detail.appendChild(el('pre', {text: c.explain || c.example.sql}));
     return detail;
   }
   function counts(map) {
@@ -285,12 +299,15 @@
   if (digest && Array.isArray(digest.classes) && digest.classes.length) {
     anyQueries = true;
     qs.appendChild(el('h3', {text: 'Digest, ' + label(digest)}));
-    qs.appendChild(table(['Query', 'Count', 'Total', 'p95', 'p99', 'Plan'],
-        digest.classes.slice(0, 20).map(function (c) {
+    // A Plan column only when some class has one (a capture's EXPLAIN): a log's classes have none.
+    var shown = digest.classes.slice(0, 20);
+    var plans = shown.some(function (c) { return c.plan; });
+    qs.appendChild(table(['Query', 'Count', 'Total', 'p95', 'p99'].concat(plans ? ['Plan'] : []),
+        shown.map(function (c) {
           var qt = c.query_time || {};
           return [el('div', null, el('code', {text: c.fingerprint || c.example || c.id || ''}), classDetail(c)),
-                  num(c.count, 0), seconds(qt.sum), seconds(qt.p95), seconds(qt.p99), planCell(c.plan)];
-        }), [false, true, true, true, true, false]));
+                  num(c.count, 0), seconds(qt.sum), seconds(qt.p95), seconds(qt.p99)].concat(plans ? [planCell(c.plan)] : []);
+        }), [false, true, true, true, true].concat(plans ? [false] : [])));
   }
   if (digest && digest.server) serverActivity(digest.server, label(digest));
   var auditQueries = audit && (audit.queries || audit.classes);
@@ -474,7 +491,10 @@
         return match && match.query_time ? match.query_time.p95 : null;
       })};
     });
-    if (series.length) addChart('p95 of the top queries', lineConfig(digestRuns.map(label), series, 'p95', seconds));
+    // One run is one point per class: no chart until a second run (the note below says so).
+    if (series.length && digestRuns.length > 1) {
+      addChart('p95 of the top queries', lineConfig(digestRuns.map(label), series, 'p95', seconds));
+    }
   } else if (healthRuns.length) {
     var queryKeys = {};
     var lastHealth = healthRuns[healthRuns.length - 1];
