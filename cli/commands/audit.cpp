@@ -10,6 +10,7 @@
 #include "analyzer/core/target_url.hpp"
 #include "analyzer/engines/connection.hpp"
 #include "analyzer/engines/registry.hpp"
+#include "analyzer/engines/sandbox.hpp"
 #include "analyzer/history/history.hpp"
 #include "analyzer/pipeline/apply.hpp"
 #include "analyzer/pipeline/audit_json.hpp"
@@ -123,6 +124,15 @@ int run_audit_command(CommandContext& context, const AuditArgs& args, bool advis
   }
   auto url = core::parse_target_url(args.target);
   if (!url) return context.fail(url.error());
+  // --verify follows the advice on copies of the target. They are copied from one copy taken now,
+  // before dbvet opens its own sessions: PostgreSQL copies with CREATE DATABASE ... TEMPLATE, which
+  // refuses while any session (the audit's own included) is connected to the template.
+  std::optional<engines::Sandbox> verify_base;
+  if (args.verify) {
+    auto base = engines::Sandbox::create(*url, "verify-base");
+    if (!base) return context.fail(base.error());
+    verify_base.emplace(std::move(*base));
+  }
   auto connection = engines::connect(*url, {});
   if (!connection) return context.fail(connection.error());
 
@@ -181,7 +191,7 @@ int run_audit_command(CommandContext& context, const AuditArgs& args, bool advis
     options.max_index_bytes = *bytes;
   }
   options.rule_config = std::move(rule_config);
-  if (args.verify) options.verify_target = *url;
+  if (verify_base) options.verify_target = verify_base->url();
   auto result = pipeline::run_audit(**connection, **what_if, options);
   if (args.sandbox && bench::interrupted()) {
     what_if->reset();  // drops the sandbox before the exit
