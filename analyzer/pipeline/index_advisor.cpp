@@ -11,6 +11,7 @@
 #include "analyzer/pipeline/index_advisor_detail.hpp"
 #include "analyzer/sql/render.hpp"
 #include "fmt/format.h"
+#include "rules/schema/index_judge.hpp"
 
 namespace dbvet::pipeline {
 namespace {
@@ -223,6 +224,48 @@ class Configuration {
 // plans use kept, then each dropped, least valuable first, while no class plans `min_improvement`
 // costlier without it; then the least valuable while the set exceeds --max-indexes. Each
 // Evaluated's classes are the ones whose final plans use it, with their cost before and after.
+model::Index as_index(const model::IndexCandidate& candidate) {
+  model::Index index;
+  index.table = candidate.table;
+  index.columns = candidate.columns;
+  index.descending = candidate.descending;
+  index.include = candidate.include;
+  index.method = candidate.method;
+  index.predicate = candidate.where_is_null.empty() ? "" : candidate.where_is_null + " IS NULL";
+  index.unique = candidate.unique;
+  return index;
+}
+
+// The advice never holds an index its own schema-redundant-index rule would tell the user to drop
+// once it is created: a chosen index whose key leads another chosen one's is left out, the longer one
+// serves its lookups (found by the apply-all loop: shop on PostgreSQL advised (status) and
+// (status, placed_at), and the re-audit then said drop (status)).
+bool leave_out_prefixes(std::set<std::string>& set, const std::map<std::string, model::IndexCandidate>& pool,
+                        const Note& note) {
+  bool changed = false;
+  for (auto it = set.begin(); it != set.end();) {
+    const auto& shorter = pool.at(*it);
+    const model::IndexCandidate* longer = nullptr;
+    for (const auto& other : set) {
+      const auto& candidate = pool.at(other);
+      if (other == *it || candidate.table != shorter.table || candidate.opclass != shorter.opclass) continue;
+      if (rules::index_judge::covered_by(as_index(shorter), as_index(candidate)) == rules::index_judge::Cover::prefix) {
+        longer = &candidate;
+        break;
+      }
+    }
+    if (!longer) {
+      ++it;
+      continue;
+    }
+    note(fmt::format("{}: left out, {} (also advised) starts with its columns and serves its lookups", shorter.name(),
+                     longer->name()));
+    it = set.erase(it);
+    changed = true;
+  }
+  return changed;
+}
+
 core::Expected<std::vector<Evaluated>> choose_configuration(const std::vector<const ClassWork*>& works,
                                                             const std::map<std::string, double>& baseline,
                                                             const model::Schema& schema, model::WhatIf& what_if,
@@ -304,6 +347,11 @@ core::Expected<std::vector<Evaluated>> choose_configuration(const std::vector<co
       changed = true;
       break;  // the values changed with the set: rank again
     }
+  }
+  if (leave_out_prefixes(set, pool, note)) {
+    auto replanned = configuration.plan(set);
+    if (!replanned) return replanned.error();
+    plans = std::move(replanned);
   }
   while (set.size() > options.max_indexes) {
     double least = 0;

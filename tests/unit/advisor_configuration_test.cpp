@@ -95,6 +95,30 @@ TEST(AdvisorConfiguration, AWiderIndexThatServesBothQueriesReplacesTheNarrowOne)
   EXPECT_DOUBLE_EQ(*out[0].cost_after, 20);
 }
 
+// The apply-all loop's re-audit on PostgreSQL (shop): the advice held (status) and (status, placed_at),
+// the planner preferring the narrow one for status alone, and the re-audit then said drop (status).
+// The advice never holds an index that another advised index makes redundant.
+TEST(AdvisorConfiguration, AnIndexWhoseKeyLeadsAnotherAdvisedOneIsLeftOut) {
+  auto schema = schema_of({{"t", {"id", "a", "b"}}});
+  std::vector<ClassWork> classes{work_of("q1", "SELECT id FROM t WHERE a = 1", schema),
+                                 work_of("q2", "SELECT id FROM t WHERE a = 1 AND b > 5", schema)};
+  FakePlanner planner([](const std::string& sql, const std::vector<std::string>& names) {
+    bool range = sql.find("b >") != std::string::npos;
+    if (range && offered(names, "dbvet_t_a_b")) return std::pair<double, std::vector<std::string>>{10, {"dbvet_t_a_b"}};
+    if (!range && offered(names, "dbvet_t_a")) return std::pair<double, std::vector<std::string>>{5, {"dbvet_t_a"}};
+    if (offered(names, "dbvet_t_a_b")) return std::pair<double, std::vector<std::string>>{10, {"dbvet_t_a_b"}};
+    return std::pair<double, std::vector<std::string>>{1000, {}};
+  });
+  IndexAdvisorOptions options;
+  options.engine = "postgres";
+  std::vector<std::string> notes;
+  auto out = advise_indexes(classes, schema, planner, options, &notes);
+  EXPECT_EQ(recommended(out), std::vector<std::string>{"dbvet_t_a_b"});
+  bool said = false;
+  for (const auto& n : notes) said = said || n.find("dbvet_t_a: left out, dbvet_t_a_b") != std::string::npos;
+  EXPECT_TRUE(said);
+}
+
 // A join that needs an index on each side: either alone leaves the plan almost as costly (the outer
 // table is still read whole, or each probe of the inner one still scans), so judged one at a time
 // neither earns its place. Offered together the planner uses both, and each is needed.
