@@ -153,5 +153,37 @@ TEST(CiExampleSchemas, GithubWorkflowPassesActionValidator) {
   EXPECT_NE(broken.exit_code, 0) << broken.out << broken.err;
 }
 
+// GitLab has no runner that installs from Debian or npm without Docker; gitlab-ci-local (npm,
+// installed by scripts/bootstrap test) validates a pipeline against GitLab's CI schema and lists the
+// jobs it would run.
+TEST(CiExampleSchemas, GitlabJobPassesGitlabCiLocalSchemaValidation) {
+  const char* configured = std::getenv("DBVET_GITLAB_CI_LOCAL");
+  std::string validator = configured != nullptr && *configured != '\0' ? configured : "gitlab-ci-local";
+  auto validate = [&](const fs::path& dir) {
+    return run_shell("cd " + shell_quoted(dir.string()) + " && " + shell_quoted(validator) +
+                     " --list --json-schema-validation --variable CI_PIPELINE_SOURCE=merge_request_event 2>&1");
+  };
+  fs::path scratch = scratch_dir("ci_examples_gitlab_schema");
+  fs::path good = scratch / "good";
+  fs::create_directories(good);
+  fs::copy_file(source_dir() / "docs/ci/gitlab-ci.yml", good / ".gitlab-ci.yml");
+  auto passed = validate(good);
+  EXPECT_EQ(passed.exit_code, 0) << passed.out
+                                 << "\nInstall it with scripts/bootstrap test (npm install -g gitlab-ci-local@4.55.0)";
+  // The job is there, on the merge request pipelines its rules name.
+  EXPECT_NE(passed.out.find("dbvet "), std::string::npos) << passed.out;
+  // It does reject a broken job (a report that is not a file name, an unknown `when`).
+  fs::path bad = scratch / "bad";
+  fs::create_directories(bad);
+  {
+    std::ofstream(bad / ".gitlab-ci.yml") << "job:\n  script: [echo]\n  when: sometimes\n  artifacts:\n    reports:\n"
+                                             "      junit: 5\n";
+  }
+  auto broken = validate(bad);
+  EXPECT_NE(broken.exit_code, 0) << broken.out;
+  EXPECT_NE(broken.out.find("job.when"), std::string::npos) << broken.out;
+  fs::remove_all(scratch);
+}
+
 }  // namespace
 }  // namespace dbvet::testing
