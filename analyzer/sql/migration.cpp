@@ -590,11 +590,13 @@ std::vector<MigrationStatement> read_migration(std::string_view script, Dialect 
   bool lock_timeout = false;
   bool lock_timeout_local = false;  // set by SET LOCAL: it ends with the transaction
   std::set<std::string> created;
+  bool tool_transaction = in_transaction;
   for (const auto& piece : split_statements(script, dialect)) {
     if (piece.text.empty()) continue;
     MigrationStatement statement = read_migration_statement(piece.text, dialect);
     statement.line = piece.line;
     statement.in_transaction = in_transaction;
+    statement.tool_transaction = in_transaction && tool_transaction;
     statement.lock_timeout_set = lock_timeout;
     for (auto& action : statement.actions) {
       if (action.op == MigrationOp::create_table) {
@@ -606,9 +608,10 @@ std::vector<MigrationStatement> read_migration(std::string_view script, Dialect 
     switch (statement.session) {
       case MigrationStatement::Session::begin:
         in_transaction = true;
+        tool_transaction = false;
         break;
       case MigrationStatement::Session::end:
-        in_transaction = false;
+        in_transaction = tool_transaction = false;
         if (lock_timeout_local) lock_timeout = lock_timeout_local = false;
         break;
       case MigrationStatement::Session::lock_timeout_on:

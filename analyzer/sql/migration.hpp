@@ -56,7 +56,10 @@ struct MigrationStatement {
   enum class Session { none, begin, end, lock_timeout_on, lock_timeout_off } session = Session::none;
   bool session_local = false;  // SET LOCAL: inside a transaction, the setting lasts until it ends
   // From the statements before it in the file:
-  bool in_transaction = false;    // inside BEGIN ... COMMIT
+  bool in_transaction = false;  // inside BEGIN ... COMMIT
+  // The transaction is the one the migration tool opens (read_migration's `in_transaction`), not a
+  // BEGIN of the file's own: what to tell the user differs.
+  bool tool_transaction = false;
   bool lock_timeout_set = false;  // SET lock_timeout (PostgreSQL) / lock_wait_timeout (MySQL) to non-zero
 };
 
