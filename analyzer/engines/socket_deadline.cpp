@@ -1,16 +1,31 @@
 #include "analyzer/engines/socket_deadline.hpp"
 
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <sys/socket.h>
 
 #include <condition_variable>
+#include <cstddef>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <thread>
 
 namespace dbvet::engines {
 namespace {
 
 using Clock = std::chrono::steady_clock;
+
+// How long ago the server last sent data on a TCP socket; nothing for other sockets.
+std::optional<std::chrono::milliseconds> quiet_for(int fd) {
+  tcp_info info{};
+  socklen_t length = sizeof info;
+  if (::getsockopt(fd, IPPROTO_TCP, TCP_INFO, &info, &length) != 0 ||
+      length < offsetof(tcp_info, tcpi_last_data_recv) + sizeof info.tcpi_last_data_recv) {
+    return std::nullopt;
+  }
+  return std::chrono::milliseconds(info.tcpi_last_data_recv);
+}
 
 // One thread for the whole process sleeps until the earliest armed deadline. Never destroyed: it
 // may still be waiting when the process exits.
@@ -57,9 +72,17 @@ class Watchdog {
       const auto now = Clock::now();
       while (!armed_.empty() && armed_.begin()->first <= now) {
         auto first = armed_.begin();
-        first->second->fired.store(true);
-        ::shutdown(first->second->fd, SHUT_RDWR);
+        auto entry = first->second;
         armed_.erase(first);
+        if (entry->silence.count() > 0) {
+          // Data came within the allowed quiet: wait until the quiet since then would exceed it.
+          if (auto quiet = quiet_for(entry->fd); quiet && *quiet < entry->silence) {
+            armed_.emplace(now + (entry->silence - *quiet), std::move(entry));
+            continue;
+          }
+        }
+        entry->fired.store(true);
+        ::shutdown(entry->fd, SHUT_RDWR);
       }
       // A copy: wait_until unlocks, and another thread may erase the entry (and its key) meanwhile.
       wake_at_ = armed_.empty() ? Clock::time_point::max() : armed_.begin()->first;
@@ -81,10 +104,12 @@ class Watchdog {
 
 }  // namespace
 
-SocketDeadline::SocketDeadline(int fd, std::chrono::milliseconds after) {
+SocketDeadline::SocketDeadline(int fd, std::chrono::milliseconds after, Kind kind) {
   if (fd < 0 || after.count() <= 0) return;
+  if (kind == Kind::silence && !quiet_for(fd)) return;
   entry_ = std::make_shared<Entry>();
   entry_->fd = fd;
+  if (kind == Kind::silence) entry_->silence = after;
   Watchdog::instance().arm(Clock::now() + after, entry_);
 }
 

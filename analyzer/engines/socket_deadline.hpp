@@ -17,8 +17,17 @@ inline constexpr std::chrono::milliseconds kClientTimeoutGrace{2000};
 
 class SocketDeadline {
  public:
+  enum class Kind {
+    // The socket is shut down `after` from now: one statement, which the server itself cancels at
+    // its statement timeout.
+    total,
+    // The socket is shut down once the server has sent nothing for `after`: several statements,
+    // each bounded by the server's statement timeout, so a live server always answers within it.
+    // TCP only (the kernel's TCP_INFO says when data last arrived); on another socket it arms nothing.
+    silence,
+  };
   // fd < 0 arms nothing.
-  SocketDeadline(int fd, std::chrono::milliseconds after);
+  SocketDeadline(int fd, std::chrono::milliseconds after, Kind kind = Kind::total);
   ~SocketDeadline();
   SocketDeadline(const SocketDeadline&) = delete;
   SocketDeadline& operator=(const SocketDeadline&) = delete;
@@ -27,6 +36,7 @@ class SocketDeadline {
 
   struct Entry {
     int fd = -1;
+    std::chrono::milliseconds silence{0};  // Kind::silence: the longest quiet allowed; 0 for Kind::total
     std::atomic<bool> fired{false};
   };
 

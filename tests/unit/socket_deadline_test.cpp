@@ -1,6 +1,7 @@
 #include "analyzer/engines/socket_deadline.hpp"
 
 #include <gtest/gtest.h>
+#include <netinet/in.h>
 #include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -79,6 +80,57 @@ TEST(SocketDeadline, ArmingAndDisarmingFromManyThreadsIsSafe) {
   }
   for (auto& thread : threads) thread.join();
   SUCCEED();
+}
+
+// A TCP connection on loopback: `client` is the side a deadline guards, `server` answers it.
+struct TcpPair {
+  int client = -1, server = -1;
+  TcpPair() {
+    int listener = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t length = sizeof address;
+    EXPECT_EQ(::bind(listener, reinterpret_cast<sockaddr*>(&address), sizeof address), 0);
+    EXPECT_EQ(::listen(listener, 1), 0);
+    EXPECT_EQ(::getsockname(listener, reinterpret_cast<sockaddr*>(&address), &length), 0);
+    client = ::socket(AF_INET, SOCK_STREAM, 0);
+    EXPECT_EQ(::connect(client, reinterpret_cast<sockaddr*>(&address), sizeof address), 0);
+    server = ::accept(listener, nullptr, nullptr);
+    ::close(listener);
+  }
+  ~TcpPair() {
+    ::close(client);
+    ::close(server);
+  }
+};
+
+// Several statements in one call (introspection): a server that keeps answering is never cut off,
+// however long the whole takes; one that falls silent is, once the silence exceeds the limit.
+TEST(SocketDeadline, ASilenceDeadlineWaitsWhileTheServerAnswersAndFiresWhenItStops) {
+  TcpPair pair;
+  SocketDeadline deadline(pair.client, std::chrono::milliseconds(400), SocketDeadline::Kind::silence);
+  char byte = 0;
+  // Two seconds of answers every 50 ms: five times the allowed silence in all.
+  for (int i = 0; i < 40; ++i) {
+    ASSERT_EQ(::write(pair.server, "x", 1), 1);
+    ASSERT_EQ(::read(pair.client, &byte, 1), 1) << "cut off after " << i * 50 << " ms of answers";
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  EXPECT_FALSE(deadline.fired());
+  // The server freezes: the socket is shut down (end of file), not waited on forever.
+  EXPECT_TRUE(readable_within(pair.client, 10000));
+  EXPECT_EQ(::read(pair.client, &byte, 1), 0);
+  EXPECT_TRUE(deadline.fired());
+}
+
+// A silence deadline needs TCP_INFO: on another socket it arms nothing (the call keeps no deadline,
+// as before), rather than cutting a long script off at a fixed time.
+TEST(SocketDeadline, ASilenceDeadlineOnAUnixSocketArmsNothing) {
+  SocketPair pair;
+  SocketDeadline deadline(pair.fds[0], std::chrono::milliseconds(20), SocketDeadline::Kind::silence);
+  EXPECT_FALSE(readable_within(pair.fds[0], 200));
+  EXPECT_FALSE(deadline.fired());
 }
 
 }  // namespace

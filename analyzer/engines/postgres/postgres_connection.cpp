@@ -109,13 +109,15 @@ class PostgresConnection final : public Connection {
   std::string describe() const override { return url_.redacted(); }
 
   Expected<model::Schema> introspect() override {
-    return guarded<model::Schema>([&]() -> Expected<model::Schema> {
-      pqxx::transaction<pqxx::repeatable_read, pqxx::read_only> tx(*connection_);
-      auto schema = introspect_schema(tx);
-      tx.commit();
-      schema.engine_version = version_;
-      return schema;
-    });
+    return guarded<model::Schema>(
+        [&]() -> Expected<model::Schema> {
+          pqxx::transaction<pqxx::repeatable_read, pqxx::read_only> tx(*connection_);
+          auto schema = introspect_schema(tx);
+          tx.commit();
+          schema.engine_version = version_;
+          return schema;
+        },
+        ClientDeadline::silence);
   }
 
   Expected<model::Plan> explain(const std::string& sql, const ExplainOptions& options) override {
@@ -156,7 +158,7 @@ class PostgresConnection final : public Connection {
           plan->engine_version = version_;
           return plan;
         },
-        true);
+        ClientDeadline::statement);
   }
 
   Expected<ResultSummary> execute(const std::string& sql, const ExecuteOptions& options) override {
@@ -192,7 +194,7 @@ class PostgresConnection final : public Connection {
           }
           return summary;
         },
-        true);
+        ClientDeadline::statement);
   }
 
   Status execute_script(const std::string& sql) override {
@@ -415,15 +417,23 @@ class PostgresConnection final : public Connection {
                                         describe(), what));
   }
 
+  // Which client-side deadline a call carries (see SocketDeadline): a frozen server is a lost
+  // connection after the statement timeout plus the grace, not a hang.
+  enum class ClientDeadline {
+    statement,  // one statement: the whole call
+    silence,    // several statements of dbvet's own: the server's silence
+    // Scripts and loads: none. A user's script may turn the statement timeout off (SET
+    // statement_timeout = 0), and a COPY's server says nothing until the copy ends.
+    none,
+  };
+
   // Runs `body`, turning libpqxx's exceptions into one-line errors prefixed with the target.
-  // Every call also carries the client-side deadline (see SocketDeadline): a frozen server is a
-  // lost connection after the statement timeout plus the grace, not a hang.
-  // Scripts, loads and introspection run many statements in one call and are not given it.
   template <class T, class F>
-  Expected<T> guarded(F&& body, bool one_statement = false) {
+  Expected<T> guarded(F&& body, ClientDeadline kind = ClientDeadline::none) {
     const auto client_timeout = options_.statement_timeout + kClientTimeoutGrace;
-    SocketDeadline deadline(one_statement && handle_ && handle_->current ? PQsocket(handle_->current) : -1,
-                            client_timeout);
+    SocketDeadline deadline(
+        kind != ClientDeadline::none && handle_ && handle_->current ? PQsocket(handle_->current) : -1, client_timeout,
+        kind == ClientDeadline::silence ? SocketDeadline::Kind::silence : SocketDeadline::Kind::total);
     try {
       return body();
     } catch (const std::exception& e) {
