@@ -218,7 +218,12 @@ std::pair<json, json> tables_and_explain(const digest::QueryClass& c, bool mysql
                                         : t.schema + "." + t.name;
     if (seen.insert(name).second) tables.push_back(std::move(name));
   }
-  if (shape->kind == sql::StatementKind::select) {
+  // pt-query-digest rewrites an UPDATE or DELETE into a SELECT ("Converted for EXPLAIN"), a relic of
+  // servers before MySQL 5.6.3 that could not explain them. Every server dbvet reads explains them
+  // as they are (MySQL 5.6.3+, MariaDB 10.0.5+, PostgreSQL) without running them, and the plan of
+  // the statement itself is the one that matters (a converted SELECT loses the locking read).
+  if (shape->kind == sql::StatementKind::select || shape->kind == sql::StatementKind::update ||
+      shape->kind == sql::StatementKind::delete_) {
     explain = (mysql ? "EXPLAIN /*!50100 PARTITIONS*/ " : "EXPLAIN ") + c.example.sql;
   }
   return {tables, explain};

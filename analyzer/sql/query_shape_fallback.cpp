@@ -129,10 +129,13 @@ class TokenReader {
   }
 
   void tables() {
+    insert_without_into();
     for (size_t i = 0; i < t_.size(); ++i) {
       if (t_[i].kind != TokenKind::word) continue;
       const auto& v = t_[i].value;
       bool written = v == "INTO" || (v == "UPDATE" && shape_.kind == StatementKind::update);
+      // LOAD DATA ... INTO TABLE t: the word TABLE is no table.
+      if (v == "INTO" && word(i + 1, "TABLE")) ++i;
       if (v == "JOIN" || v == "STRAIGHT_JOIN") shape_.has_join = true;
       if (v != "FROM" && v != "JOIN" && v != "INTO" && v != "UPDATE" && v != "STRAIGHT_JOIN") continue;
       if (v == "UPDATE" && i > 0 && word(i - 1, "KEY")) continue;  // ON DUPLICATE KEY UPDATE
@@ -145,6 +148,17 @@ class TokenReader {
       }
       if (v == "FROM" && j < t_.size() && t_[j].text == "(") shape_.has_subquery = true;
     }
+  }
+
+  // MySQL's INSERT and REPLACE may leave INTO out: `INSERT [LOW_PRIORITY | DELAYED | HIGH_PRIORITY]
+  // [IGNORE] t VALUES ...` writes t, as pt-query-digest's Tables section says.
+  void insert_without_into() {
+    size_t i = 0;
+    while (i < t_.size() && t_[i].kind != TokenKind::word) ++i;
+    if (!word(i, "INSERT") && !word(i, "REPLACE")) return;
+    ++i;
+    while (word(i, "LOW_PRIORITY") || word(i, "DELAYED") || word(i, "HIGH_PRIORITY") || word(i, "IGNORE")) ++i;
+    if (i < t_.size() && is_name(t_[i])) add_table(i, true);
   }
 
   // [qualifier .] column starting at i; returns the table index (or npos) and the column.
