@@ -15,8 +15,14 @@
 namespace dbvet::capture {
 namespace {
 
-constexpr size_t kChunk = size_t{1} << 20;     // decompressed / plain read size
+// Decompressed / plain read size: a fraction of a core's L2 cache (1 MiB on current x86 server
+// cores), so the bytes read(2) has just copied are still in cache when the reader scans them,
+// with the other processes of a shared machine at work. 1 MiB cost 3% more CPU on a 106 MB PostgreSQL log and a 115 MB
+// slow log (median of 31 interleaved runs); the buffer still grows for a longer line.
+constexpr size_t kChunk = size_t{1} << 18;
 constexpr size_t kRawChunk = size_t{1} << 18;  // compressed input read size
+// start() copies the first raw read, up to kRawChunk bytes, into the line buffer.
+static_assert(kChunk >= kRawChunk);
 
 std::string display_name(const std::string& path) { return path == "-" ? std::string("standard input") : path; }
 
