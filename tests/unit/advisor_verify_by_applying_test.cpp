@@ -69,5 +69,37 @@ TEST(VerifyByApplying, KeepsWhatServesAndWithdrawsWhatFailsOrGoesUnused) {
   EXPECT_EQ(report->queries[0].indexes_after, std::vector<std::string>{"t_k"});
 }
 
+// The apply-all loop counted the indexes --verify withdrew for making a query slower as unused (88% on
+// helpdesk): `used` came from the last round, measured after the withdrawal. An index its query's
+// plan used counts as used, withdrawn or not. (Every change counts as slower here: no timing is asserted.)
+TEST(VerifyByApplying, AnIndexWithdrawnForASlowerQueryWasUsed) {
+  auto dir = testing::scratch_dir("verify_by_applying_withdrawn_used");
+  auto db = dir / "items.db";
+  testing::make_sqlite_items(db, 2000);
+  auto url = core::parse_target_url("sqlite:" + db.string());
+  ASSERT_TRUE(url) << url.error().message;
+  engines::ConnectOptions writable;
+  writable.allow_writes = true;
+  auto scratch = engines::connect(*url, writable);
+  ASSERT_TRUE(scratch) << scratch.error().message;
+  ClassWork lookup;
+  lookup.id = "q1";
+  lookup.sql = "SELECT v FROM t WHERE k = 17";
+  lookup.calls = 10;
+  lookup.shape = sql::analyze_query(lookup.sql, nullptr).value();
+  std::vector<model::Recommendation> advice = {index("t_k", "CREATE INDEX t_k ON t (k)")};
+  VerifyOptions options;
+  options.repetitions = 1;
+  options.max_slowdown = -1;
+  options.noise_floor_ms = -1e9;
+  auto report = verify_by_applying(advice, {lookup}, **scratch, options, nullptr);
+  ASSERT_TRUE(report) << report.error().message;
+  EXPECT_TRUE(advice.empty());
+  ASSERT_EQ(report->outcomes.size(), 1u);
+  EXPECT_FALSE(report->outcomes[0].kept);
+  EXPECT_NE(report->outcomes[0].why.find("slower with it"), std::string::npos) << report->outcomes[0].why;
+  EXPECT_TRUE(report->outcomes[0].used);
+}
+
 }  // namespace
 }  // namespace dbvet::pipeline
