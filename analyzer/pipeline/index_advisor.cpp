@@ -598,6 +598,21 @@ std::vector<model::Recommendation> advise_indexes(const std::vector<ClassWork>& 
       if (it == served.end() || costs.second < it->second) served[id] = costs.second;
     }
   }
+  // As in the configuration path: no index whose key leads another chosen one's (the apply-all loop
+  // on MariaDB helpdesk chose (ticket_id) before (ticket_id, created_at), and the re-audit said drop it).
+  {
+    std::set<std::string> keys;
+    std::map<std::string, model::IndexCandidate> by_key;
+    for (const auto* entry : chosen) {
+      keys.insert(key_of(entry->candidate));
+      by_key.emplace(key_of(entry->candidate), entry->candidate);
+    }
+    if (leave_out_prefixes(keys, by_key, note)) {
+      chosen.erase(std::remove_if(chosen.begin(), chosen.end(),
+                                  [&](const Evaluated* entry) { return !keys.count(key_of(entry->candidate)); }),
+                   chosen.end());
+    }
+  }
   std::vector<model::Recommendation> out;
   out_unverified(unverifiable, by_id, baseline, options, out);
   if (chosen_out) {

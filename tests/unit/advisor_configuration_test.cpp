@@ -148,6 +148,27 @@ TEST(AdvisorConfiguration, AnIndexTheAdviceDropsIsPlannedAsAbsent) {
   EXPECT_DOUBLE_EQ(*out[0].cost_after, 400);
 }
 
+// The same on the per-candidate path (the MariaDB sandbox): (a) was chosen first, for its many calls,
+// then (a, b) for the range; the apply-all loop's re-audit on MariaDB helpdesk then said drop (a).
+TEST(AdvisorConfiguration, PerCandidateAdviceHoldsNoIndexWhoseKeyLeadsAnother) {
+  auto schema = schema_of({{"t", {"id", "a", "b"}}});
+  std::vector<ClassWork> classes{work_of("q1", "SELECT id FROM t WHERE a = 1", schema, 10),
+                                 work_of("q2", "SELECT id FROM t WHERE a = 1 AND b > 5", schema)};
+  FakePlanner planner([](const std::string& sql, const std::vector<std::string>& names) {
+    bool range = sql.find("b >") != std::string::npos;
+    if (offered(names, "dbvet_t_a"))
+      return std::pair<double, std::vector<std::string>>{range ? 30.0 : 5.0, {"dbvet_t_a"}};
+    if (offered(names, "dbvet_t_a_b")) return std::pair<double, std::vector<std::string>>{10, {"dbvet_t_a_b"}};
+    return std::pair<double, std::vector<std::string>>{1000, {}};
+  });
+  IndexAdvisorOptions options;
+  options.engine = "mariadb";
+  options.selection = IndexAdvisorOptions::Selection::per_candidate;
+  std::vector<std::string> notes;
+  EXPECT_EQ(recommended(advise_indexes(classes, schema, planner, options, &notes)),
+            std::vector<std::string>{"dbvet_t_a_b"});
+}
+
 // A join that needs an index on each side: either alone leaves the plan almost as costly (the outer
 // table is still read whole, or each probe of the inner one still scans), so judged one at a time
 // neither earns its place. Offered together the planner uses both, and each is needed.
