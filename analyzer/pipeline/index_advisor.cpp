@@ -152,11 +152,19 @@ double write_weighed_factor(const IndexAdvisorOptions& options, double share) {
   return (1 - options.min_improvement) * (1 - std::max(0.0, share - kWritesPaidFor) / (1 - kWritesPaidFor));
 }
 
-bool covered_by_existing(const model::IndexCandidate& candidate, const model::Schema& schema) {
+bool is_hidden(const IndexAdvisorOptions& options, const std::string& index) {
+  return std::any_of(options.hidden.begin(), options.hidden.end(),
+                     [&](const std::string& name) { return lower(name) == lower(index); });
+}
+
+// An existing index the advice keeps already has the candidate's keys.
+bool covered_by_existing(const model::IndexCandidate& candidate, const model::Schema& schema,
+                         const IndexAdvisorOptions& options) {
   const auto* table = schema.find_table(candidate.table);
   if (!table) return false;
-  return std::any_of(table->indexes.begin(), table->indexes.end(),
-                     [&](const model::Index& index) { return index_covers(index, candidate); });
+  return std::any_of(table->indexes.begin(), table->indexes.end(), [&](const model::Index& index) {
+    return !is_hidden(options, index.name) && index_covers(index, candidate);
+  });
 }
 
 // The workload planned under one set of candidates (by key): each class's cost and the candidates
@@ -165,8 +173,9 @@ bool covered_by_existing(const model::IndexCandidate& candidate, const model::Sc
 class Configuration {
  public:
   Configuration(const std::vector<const ClassWork*>& works, const std::map<std::string, double>& baseline,
-                const std::map<std::string, model::IndexCandidate>& pool, model::WhatIf& what_if, const Note& note)
-      : works_(works), baseline_(baseline), pool_(pool), what_if_(what_if), note_(note) {
+                const std::map<std::string, model::IndexCandidate>& pool, model::WhatIf& what_if,
+                const std::vector<std::string>& hidden, const Note& note)
+      : works_(works), baseline_(baseline), pool_(pool), what_if_(what_if), hidden_(hidden), note_(note) {
     for (const auto& [key, candidate] : pool_) key_by_name_[candidate.name()] = key;
   }
 
@@ -192,7 +201,7 @@ class Configuration {
       }
       auto memo = memo_.find(memo_key);
       if (memo == memo_.end()) {
-        auto with = plan_class(what_if_, *work, add);
+        auto with = plan_class(what_if_, *work, add, hidden_);
         if (!with && with.error().kind == core::ErrorKind::unsupported) return with.error();
         std::pair<double, std::set<std::string>> entry{baseline_.at(work->id), {}};
         if (with) {
@@ -214,6 +223,7 @@ class Configuration {
   const std::map<std::string, double>& baseline_;
   const std::map<std::string, model::IndexCandidate>& pool_;
   model::WhatIf& what_if_;
+  const std::vector<std::string>& hidden_;
   const Note& note_;
   std::map<std::string, std::string> key_by_name_;
   std::map<std::string, std::pair<double, std::set<std::string>>> memo_;
@@ -274,7 +284,8 @@ core::Expected<std::vector<Evaluated>> choose_configuration(const std::vector<co
   for (const auto* work : works) {
     for (auto& candidate : index_candidates(*work, schema, options.engine)) {
       auto key = key_of(candidate);
-      if (pool.count(key) || options.excluded.count(candidate.name()) || covered_by_existing(candidate, schema)) {
+      if (pool.count(key) || options.excluded.count(candidate.name()) ||
+          covered_by_existing(candidate, schema, options)) {
         continue;
       }
       if (too_large(candidate, schema, options, note)) continue;
@@ -283,7 +294,7 @@ core::Expected<std::vector<Evaluated>> choose_configuration(const std::vector<co
   }
   std::vector<Evaluated> out;
   if (pool.empty()) return out;
-  Configuration configuration(works, baseline, pool, what_if, note);
+  Configuration configuration(works, baseline, pool, what_if, options.hidden, note);
   std::set<std::string> set;
   for (const auto& [key, candidate] : pool) set.insert(key);
   auto plans = configuration.plan(set);
@@ -460,7 +471,7 @@ std::vector<model::Recommendation> advise_indexes(const std::vector<ClassWork>& 
     std::vector<std::string> unplanned;
     for (const auto& work : classes) {
       if (!plannable(work.shape)) continue;
-      auto base = plan_class(what_if, work, {});
+      auto base = plan_class(what_if, work, {}, options.hidden);
       if (!base) {
         unplanned.push_back(fmt::format("{}: not planned: {}", work.id, base.error().message));
         continue;
@@ -497,7 +508,7 @@ std::vector<model::Recommendation> advise_indexes(const std::vector<ClassWork>& 
   std::map<std::pair<std::string, std::string>, model::IndexCandidate> unverifiable;
   for (const auto& work : classes) {
     if (!plannable(work.shape)) continue;
-    auto base = plan_class(what_if, work, {});
+    auto base = plan_class(what_if, work, {}, options.hidden);
     if (!base) {
       note(fmt::format("{}: not planned: {}", work.id, base.error().message));
       continue;
@@ -506,13 +517,8 @@ std::vector<model::Recommendation> advise_indexes(const std::vector<ClassWork>& 
     by_id[work.id] = &work;
     for (auto& candidate : index_candidates(work, schema, options.engine)) {
       if (options.excluded.count(candidate.name())) continue;
-      const auto* table = schema.find_table(candidate.table);
-      if (table) {
-        bool covered = false;
-        for (const auto& index : table->indexes) covered = covered || index_covers(index, candidate);
-        if (covered) continue;  // an existing index already has these keys
-      }
-      auto with = plan_class(what_if, work, {candidate});
+      if (covered_by_existing(candidate, schema, options)) continue;
+      auto with = plan_class(what_if, work, {candidate}, options.hidden);
       if (!with && with.error().kind == core::ErrorKind::unsupported) {
         if (unverified_candidate_fits(base->plan, candidate)) {
           auto& widest = unverifiable[{work.id, lower(candidate.table)}];
@@ -536,7 +542,7 @@ std::vector<model::Recommendation> advise_indexes(const std::vector<ClassWork>& 
     for (const auto& [id, work] : by_id) {
       if (entry.classes.count(id)) continue;
       if (!touches_table(work->shape, entry.candidate.table)) continue;
-      auto with = plan_class(what_if, *work, {entry.candidate});
+      auto with = plan_class(what_if, *work, {entry.candidate}, options.hidden);
       if (with && !with->used_candidates.empty() && with->cost < baseline[id] * (1 - options.min_improvement)) {
         entry.classes[id] = {baseline[id], with->cost};
       }
@@ -590,6 +596,21 @@ std::vector<model::Recommendation> advise_indexes(const std::vector<ClassWork>& 
     for (const auto& [id, costs] : entry->classes) {
       auto it = served.find(id);
       if (it == served.end() || costs.second < it->second) served[id] = costs.second;
+    }
+  }
+  // As in the configuration path: no index whose key leads another chosen one's (the apply-all loop
+  // on MariaDB helpdesk chose (ticket_id) before (ticket_id, created_at), and the re-audit said drop it).
+  {
+    std::set<std::string> keys;
+    std::map<std::string, model::IndexCandidate> by_key;
+    for (const auto* entry : chosen) {
+      keys.insert(key_of(entry->candidate));
+      by_key.emplace(key_of(entry->candidate), entry->candidate);
+    }
+    if (leave_out_prefixes(keys, by_key, note)) {
+      chosen.erase(std::remove_if(chosen.begin(), chosen.end(),
+                                  [&](const Evaluated* entry) { return !keys.count(key_of(entry->candidate)); }),
+                   chosen.end());
     }
   }
   std::vector<model::Recommendation> out;

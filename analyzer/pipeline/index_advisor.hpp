@@ -48,6 +48,10 @@ struct IndexAdvisorOptions {
   std::map<std::string, double> write_share;
   // Candidates (by name) not to consider: withdrawn by --verify after applying them to a copy.
   std::set<std::string> excluded;
+  // Existing indexes (by name) the advice drops: planned as absent and never taken to serve a
+  // candidate, so that the new indexes are chosen for the schema as the advice leaves it (without
+  // this the apply-all loop's re-audit found the index the drop made worth having).
+  std::vector<std::string> hidden;
   // How the set is chosen. `configuration` (where the WhatIf can plan many hypothetical indexes at
   // once: HypoPG, the SQLite copy): every candidate of the workload is offered to the planner at
   // once, the ones its plans use are kept, then each is dropped while no query plans at least

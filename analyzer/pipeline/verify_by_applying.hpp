@@ -42,8 +42,9 @@ struct RecommendationOutcome {
   std::string table;
   std::string index;
   bool ddl_succeeded = false;
-  bool used = false;                   // index: a plan of the last round uses it; drop: a plan used the index before
-  int queries = 0;                     // the queries concerned (as `used`)
+  bool used = false;  // index: a plan uses it (in the round before it was withdrawn, if it was); drop: a plan used the
+                      // index before
+  int queries = 0;    // the queries concerned (as `used`)
   double before_ms = 0, after_ms = 0;  // their medians summed, before and after
   std::vector<std::string> slower;     // "id before ms -> after ms" for each slower by > max_slowdown
   bool kept = false;
