@@ -44,6 +44,8 @@ int count_lines(const std::string& text) {
   return lines;
 }
 
+void sleep_s(double seconds) { std::this_thread::sleep_for(std::chrono::duration<double>(seconds)); }
+
 class Faults : public ::testing::Test {
  protected:
   // Starts the private servers this test breaks ("pg", "mysql", "redis").
@@ -77,6 +79,21 @@ class Faults : public ::testing::Test {
     auto result = testing::run_program({"psql", url("PG"), "-qAt", "-v", "ON_ERROR_STOP=1", "-c", sql});
     ASSERT_EQ(result.exit_code, 0) << result.err;
   }
+  // Runs `sql` until it answers 1, for up to 5 s; whether it did. Through popen, not run_program,
+  // whose output files are shared with a dbvet running meanwhile (run_while).
+  bool psql_until_one(const std::string& sql) {
+    const std::string command = "psql " + testing::shell_quoted(url("PG")) + " -qAt -c " + testing::shell_quoted(sql);
+    for (int i = 0; i < 100; ++i) {
+      int first = 0;
+      if (FILE* pipe = ::popen(command.c_str(), "r")) {
+        first = std::fgetc(pipe);
+        ::pclose(pipe);
+      }
+      if (first == '1') return true;
+      sleep_s(0.05);
+    }
+    return false;
+  }
   void mariadb(const std::string& sql) {
     auto result = testing::run_program(
         {"mariadb", "--no-defaults", "--socket=" + (dir_ / "mysql.sock").string(), "-uroot", "dbvet", "-e", sql});
@@ -104,8 +121,6 @@ class Faults : public ::testing::Test {
   bool started_ = false;
   std::vector<fs::path> scratch_;  // files beside dir_, removed with it
 };
-
-void sleep_s(double seconds) { std::this_thread::sleep_for(std::chrono::duration<double>(seconds)); }
 
 nlohmann::json parse_json(const std::string& text) {
   auto json = nlohmann::json::parse(text, nullptr, false);
@@ -385,36 +400,20 @@ TEST_F(Faults, AuditPostgresFrozenDuringIntrospectionEndsOnTheStatementTimeout) 
                              " -qAt -c 'BEGIN; LOCK TABLE items IN ACCESS EXCLUSIVE MODE; SELECT pg_sleep(120)' "
                              ">/dev/null 2>&1 &";
   ASSERT_EQ(std::system(locker.c_str()), 0);
-  bool locked = false;
-  for (int i = 0; i < 100 && !locked; ++i) {
-    auto held = testing::run_program({"psql", url("PG"), "-qAt", "-c",
-                                      "SELECT count(*) FROM pg_locks WHERE relation = 'items'::regclass AND "
-                                      "mode = 'AccessExclusiveLock' AND granted"});
-    locked = held.out.rfind("1", 0) == 0;
-    if (!locked) sleep_s(0.1);
-  }
-  ASSERT_TRUE(locked) << "the lock was never taken";
+  ASSERT_TRUE(
+      psql_until_one("SELECT count(*) FROM pg_locks WHERE relation = 'items'::regclass AND "
+                     "mode = 'AccessExclusiveLock' AND granted"))
+      << "the lock was never taken";
   auto workload = write_script("lookup.sql", "SELECT v FROM items WHERE id = 1;\n");
-  auto [result, seconds] = run_while({"--no-progress", "--statement-timeout", "3s", "audit", url("PG"), "--workload",
-                                      workload.string(), "--transactions", "5"},
-                                     [&] {
-                                       // Waiting on the lock: introspection is under way. (popen: run_program's output
-                                       // files are shared with the dbvet running meanwhile.)
-                                       const std::string waiting =
-                                           "psql " + testing::shell_quoted(url("PG")) +
-                                           " -qAt -c \"SELECT count(*) FROM pg_stat_activity WHERE application_name = "
-                                           "'dbvet' AND wait_event_type = 'Lock'\"";
-                                       for (int i = 0; i < 100; ++i) {
-                                         int first = 0;
-                                         if (FILE* pipe = ::popen(waiting.c_str(), "r")) {
-                                           first = std::fgetc(pipe);
-                                           ::pclose(pipe);
-                                         }
-                                         if (first == '1') break;
-                                         sleep_s(0.05);
-                                       }
-                                       fault("pg-freeze");
-                                     });
+  auto [result, seconds] = run_while(
+      {"--no-progress", "--statement-timeout", "3s", "audit", url("PG"), "--workload", workload.string(),
+       "--transactions", "5"},
+      [&] {
+        // Waiting on the lock: introspection is under way.
+        psql_until_one(
+            "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'dbvet' AND wait_event_type = 'Lock'");
+        fault("pg-freeze");
+      });
   fault("pg-thaw");
   EXPECT_EQ(result.exit_code, 3) << result.err;
   EXPECT_LT(seconds, 20) << "a server frozen during introspection held the audit";
