@@ -12,12 +12,16 @@ struct Dialect {
   std::string_view name{};  // postgres, mysql, mariadb, sqlite; empty for the generic fallback
 
   // Capabilities.
-  bool clusters_on_hidden_row_id = false;  // InnoDB: a table without a primary key gets a hidden one
-  bool estimates_count_rows_read = false;  // the plan's row estimate counts rows examined, not returned
-  bool online_ddl_by_algorithm = false;    // InnoDB: ALTER ... ALGORITHM=INPLACE|INSTANT, LOCK=NONE (migration rules)
-  bool qualifies_index_schema = false;     // DROP INDEX needs the schema when it is not the default one
-  std::string_view default_schema{};       // the schema names resolve to without qualification
-  std::string_view prefix_like_opclass{};  // operator class an index needs to serve LIKE 'abc%'
+  bool clusters_on_hidden_row_id = false;    // InnoDB: a table without a primary key gets a hidden one
+  bool estimates_count_rows_read = false;    // the plan's row estimate counts rows examined, not returned
+  bool online_ddl_by_algorithm = false;      // InnoDB: ALTER ... ALGORITHM=INPLACE|INSTANT, LOCK=NONE (migration rules)
+  bool qualifies_index_schema = false;       // DROP INDEX needs the schema when it is not the default one
+  std::string_view default_schema{};         // the schema names resolve to without qualification
+  std::string_view prefix_like_opclass{};    // operator class an index needs to serve LIKE 'abc%'
+  std::string_view prefix_like_collation{};  // collation an index needs to serve LIKE 'abc%' (SQLite: NOCASE)
+  // A secondary index holds the primary key after its own keys (InnoDB's clustered key, SQLite's
+  // rowid): appending a one-column primary key to an index key adds nothing.
+  bool secondary_index_holds_primary_key = false;
 
   // Names and advice in the engine's own terms. Format strings take named arguments where noted.
   std::string_view random_function = "random";  // ORDER BY <this>()

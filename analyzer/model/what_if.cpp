@@ -50,6 +50,13 @@ std::string IndexCandidate::name() const {
     out += '_';
     append(out, columns[i], is_expression(i));
   }
+  if (!collation.empty()) {
+    // Collation names are case-insensitive (NOCASE, nocase): no loss in writing them in lower case.
+    std::string lowered;
+    for (char c : collation) lowered += (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+    out += '_';
+    append(out, lowered, false);
+  }
   if (partial()) out += "_partial";
   if (partial() && where_is_null.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_") != std::string::npos) {
     lossy = true;

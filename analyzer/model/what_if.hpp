@@ -25,6 +25,9 @@ struct IndexCandidate {
   std::string where_is_null;         // partial index WHERE <this column> IS NULL, empty when none
   std::string method = "btree";
   std::string opclass;  // e.g. text_pattern_ops for prefix LIKE, applied to the first key
+  // e.g. NOCASE: SQLite's LIKE compares without case, so only an index in that collation serves
+  // LIKE 'abc%'; applied to the first key. Letters, digits and _ only (rendered unquoted).
+  std::string collation;
   bool unique = false;
 
   bool is_expression(size_t key) const { return key < expression.size() && expression[key]; }

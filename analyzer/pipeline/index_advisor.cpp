@@ -258,7 +258,10 @@ bool leave_out_prefixes(std::set<std::string>& set, const std::map<std::string, 
     const model::IndexCandidate* longer = nullptr;
     for (const auto& other : set) {
       const auto& candidate = pool.at(other);
-      if (other == *it || candidate.table != shorter.table || candidate.opclass != shorter.opclass) continue;
+      if (other == *it || candidate.table != shorter.table || candidate.opclass != shorter.opclass ||
+          candidate.collation != shorter.collation) {
+        continue;
+      }
       if (rules::index_judge::covered_by(as_index(shorter), as_index(candidate)) == rules::index_judge::Cover::prefix) {
         longer = &candidate;
         break;

@@ -21,7 +21,7 @@ bool same_table(const std::string& a, const std::string& b) { return lower(a) ==
 std::string key_of(const model::IndexCandidate& c) {
   std::string key = lower(c.table) + "(";
   for (size_t i = 0; i < c.columns.size(); ++i) key += (c.is_expression(i) ? "e:" : "") + lower(c.columns[i]) + ",";
-  return key + ")" + c.where_is_null;
+  return key + ")" + c.where_is_null + (c.collation.empty() ? "" : " collate " + lower(c.collation));
 }
 
 }  // namespace detail
@@ -74,6 +74,13 @@ bool plannable(const sql::QueryShape& shape) {
          shape.kind == sql::StatementKind::delete_;
 }
 
+// The table's primary key is this one column.
+bool is_primary_key(const model::Table& table, const std::string& column) {
+  return std::any_of(table.indexes.begin(), table.indexes.end(), [&](const model::Index& index) {
+    return index.primary && index.columns.size() == 1 && lower(index.columns.front()) == lower(column);
+  });
+}
+
 bool touches_table(const sql::QueryShape& shape, const std::string& table) {
   return std::any_of(shape.tables.begin(), shape.tables.end(),
                      [&](const sql::TableUsage& t) { return same_table(t.name, table); });
@@ -91,6 +98,7 @@ std::vector<model::IndexCandidate> index_candidates(const ClassWork& work, const
   };
   const auto& shape = work.shape;
   if (!plannable(shape)) return out;
+  const auto& dialect_row = model::dialect_named(engine);
   std::set<std::string> order_tables;
   for (const auto& usage : shape.tables) {
     if (!usage.order_by.empty() || !usage.group_by.empty()) order_tables.insert(lower(usage.name));
@@ -192,6 +200,14 @@ std::vector<model::IndexCandidate> index_candidates(const ClassWork& work, const
     if (!where.empty() && equalities.empty() && sorts.empty()) push(make({nulls.front()}, ""));
     // Join columns: the inner side of a nested loop searches by them.
     for (const auto& join : joins) {
+      // The filter, then the join column: where this table drives the join, the index alone
+      // gives the key each probe of the other table needs (tasks t JOIN users u ON u.id =
+      // t.assignee_id WHERE t.project_id = ?: (project_id, assignee_id)), as SQLite's .expert finds.
+      if (!equalities.empty() && !(dialect_row.secondary_index_holds_primary_key && is_primary_key(*table, join))) {
+        auto keys = equalities;
+        add_unique(keys, join);
+        push(make(keys, ""));
+      }
       std::vector<std::string> keys{join};
       push(make(keys, ""));
       if (!equalities.empty()) {
@@ -215,6 +231,7 @@ std::vector<model::IndexCandidate> index_candidates(const ClassWork& work, const
     for (const auto& prefix : prefixes) {
       auto c = make({prefix}, "");
       c.opclass = std::string(model::dialect_named(engine).prefix_like_opclass);
+      c.collation = std::string(model::dialect_named(engine).prefix_like_collation);
       push(c);
     }
   }

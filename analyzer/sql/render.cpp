@@ -170,6 +170,13 @@ core::Expected<std::string> render_keys(Dialect dialect, const model::IndexCandi
       if (!opclass) return opclass.error();
       keys += " " + *opclass;
     }
+    if (i == 0 && !c.collation.empty()) {
+      if (c.collation.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_") !=
+          std::string::npos) {
+        return core::make_error(core::ErrorKind::input, "a collation name holds letters, digits and _ only");
+      }
+      keys += " COLLATE " + c.collation;
+    }
     if (with_order && i < c.descending.size() && c.descending[i]) keys += " DESC";
   }
   return keys;

@@ -11,6 +11,7 @@ constexpr model::Dialect kMysql{
     .clusters_on_hidden_row_id = true,
     .estimates_count_rows_read = true,
     .online_ddl_by_algorithm = true,
+    .secondary_index_holds_primary_key = true,
     .random_function = "RAND",
     .statistics_advice = "run ANALYZE TABLE {table} UPDATE HISTOGRAM ON the filtered columns",
 };
@@ -19,6 +20,7 @@ constexpr model::Dialect kMariadb{
     .clusters_on_hidden_row_id = true,
     .estimates_count_rows_read = true,
     .online_ddl_by_algorithm = true,
+    .secondary_index_holds_primary_key = true,
     .random_function = "RAND",
     .statistics_advice =
         "collect histograms with ANALYZE TABLE {table} PERSISTENT FOR ALL (use_stat_tables, histogram_size)",
