@@ -351,14 +351,14 @@
       data: {labels: windows.labels, datasets: [
         {type: 'bar', label: 'calls', data: series.calls, backgroundColor: '#84adff', yAxisID: 'y', order: 2},
         {type: 'line', label: 'total time', data: series.time, borderColor: '#c0262d', backgroundColor: '#c0262d',
-         yAxisID: 'y1', pointRadius: compact ? 0 : 2, borderWidth: compact ? 1 : 2, tension: 0.2, order: 1}]},
+         yAxisID: 'y1', pointRadius: compact || windows.labels.length > 60 ? 0 : 2, borderWidth: compact ? 1 : 2, tension: 0.2, order: 1}]},
       options: {animation: false, responsive: true, maintainAspectRatio: false,
                 plugins: {legend: {display: !compact, position: 'bottom', labels: {boxWidth: 10}},
                           tooltip: {callbacks: {label: function (ctx) {
                             return ctx.dataset.label + ': ' + (ctx.dataset.yAxisID === 'y1' ? seconds(ctx.parsed.y)
                                                                                             : num(ctx.parsed.y, 0));
                           }}}},
-                scales: {x: {display: !compact, ticks: {maxTicksLimit: 8}}, y: axis('left', 'calls'),
+                scales: {x: {display: !compact, ticks: {maxTicksLimit: 6, maxRotation: 0}}, y: axis('left', 'calls'),
                          y1: axis('right', 'total time', seconds)}}
     };
   }
@@ -514,7 +514,7 @@
       var own = windowSeries(c.time_buckets, windows).time;
       own.forEach(function (v, k) { rest[k] = Math.max(0, rest[k] - v); });
       var name = String(c.fingerprint || c.id);
-      return {label: name.length > 48 ? name.slice(0, 47) + '…' : name, data: own,
+      return {label: name.length > 32 ? name.slice(0, 31) + '…' : name, data: own,
               backgroundColor: palette[i % palette.length]};
     });
     if (stacks.length) {
@@ -522,8 +522,8 @@
       addChart('Query time by class over the log, per ' + widthName(windows.width), {
         type: 'bar', data: {labels: windows.labels, datasets: stacks},
         options: {animation: false, responsive: true, maintainAspectRatio: false,
-                  plugins: {legend: {position: 'bottom', labels: {boxWidth: 10}}},
-                  scales: {x: {stacked: true, ticks: {maxTicksLimit: 8}},
+                  plugins: {legend: {position: 'bottom', labels: {boxWidth: 8, font: {size: 10}}}},
+                  scales: {x: {stacked: true, ticks: {maxTicksLimit: 6, maxRotation: 0}},
                            y: {stacked: true, beginAtZero: true, title: {display: true, text: 'total time'},
                                ticks: {callback: function (v) { return seconds(v); }}}}}
       });
