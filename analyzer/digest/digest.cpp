@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <utility>
 
 namespace dbvet::digest {
 namespace {
@@ -139,6 +140,7 @@ void QueryClass::merge(const QueryClass& other) {
     flag_seen[i] += other.flag_seen[i];
     flag_yes[i] += other.flag_yes[i];
   }
+  time_buckets.merge(other.time_buckets);
   // The fingerprint text of a pg-mode class may vary between members: keep the smallest.
   if (!other.fingerprint.empty() && (fingerprint.empty() || other.fingerprint < fingerprint)) {
     fingerprint = other.fingerprint;
@@ -170,6 +172,88 @@ void KeyCache::clear() {
   bytes_.clear();
 }
 
+namespace {
+
+int64_t window_start(int64_t timestamp, int64_t width) {
+  const int64_t q = timestamp / width;
+  return (q - (timestamp % width < 0 ? 1 : 0)) * width;  // floor, also before 1970
+}
+
+int64_t next_width(int64_t width) {
+  for (int64_t w : kTimeBucketWidths) {
+    if (w > width) return w;
+  }
+  return width;  // the widest: 4^5 weeks, about 78 years a window
+}
+
+}  // namespace
+
+void TimeBuckets::add_elsewhere(int64_t timestamp, int64_t time_us) {
+  const int64_t start = window_start(timestamp, width);
+  auto at = std::lower_bound(buckets.begin(), buckets.end(), start,
+                             [](const TimeBucket& b, int64_t s) { return b.start < s; });
+  if (at != buckets.end() && at->start == start) {
+    ++at->count;
+    at->time_us += time_us;
+    return;
+  }
+  buckets.insert(at, TimeBucket{start, 1, time_us});
+  keep_at_most_max();
+}
+
+void TimeBuckets::widen_to(int64_t wider) {
+  if (wider <= width) return;
+  width = wider;
+  size_t kept = 0;
+  for (size_t i = 0; i < buckets.size(); ++i) {
+    const int64_t start = window_start(buckets[i].start, width);
+    if (kept > 0 && buckets[kept - 1].start == start) {
+      buckets[kept - 1].count += buckets[i].count;
+      buckets[kept - 1].time_us += buckets[i].time_us;
+    } else {
+      buckets[kept++] = {start, buckets[i].count, buckets[i].time_us};
+    }
+  }
+  buckets.resize(kept);
+}
+
+void TimeBuckets::keep_at_most_max() {
+  while (buckets.size() > kMax && next_width(width) != width) widen_to(next_width(width));
+}
+
+void TimeBuckets::merge(const TimeBuckets& other) {
+  if (other.buckets.empty()) return;
+  if (buckets.empty()) {
+    *this = other;
+    return;
+  }
+  TimeBuckets wider_other;
+  const TimeBuckets* theirs = &other;
+  if (other.width < width) {
+    wider_other = other;
+    wider_other.widen_to(width);
+    theirs = &wider_other;
+  }
+  widen_to(theirs->width);
+  std::vector<TimeBucket> merged;
+  merged.reserve(buckets.size() + theirs->buckets.size());
+  auto a = std::as_const(buckets).begin();
+  auto b = theirs->buckets.begin();
+  while (a != buckets.end() || b != theirs->buckets.end()) {
+    if (b == theirs->buckets.end() || (a != buckets.end() && a->start < b->start)) {
+      merged.push_back(*a++);
+    } else if (a == buckets.end() || b->start < a->start) {
+      merged.push_back(*b++);
+    } else {
+      merged.push_back({a->start, a->count + b->count, a->time_us + b->time_us});
+      ++a;
+      ++b;
+    }
+  }
+  buckets = std::move(merged);
+  keep_at_most_max();
+}
+
 Digest::Digest(const Digest& other)
     : mode_(other.mode_),
       classes_(other.classes_),
@@ -177,7 +261,8 @@ Digest::Digest(const Digest& other)
       events_(other.events_),
       total_query_time_(other.total_query_time_),
       first_seen_(other.first_seen_),
-      last_seen_(other.last_seen_) {}
+      last_seen_(other.last_seen_),
+      time_buckets_(other.time_buckets_) {}
 
 Digest& Digest::operator=(const Digest& other) {
   if (this != &other) *this = Digest(other);
@@ -292,6 +377,12 @@ void Digest::add(const model::QueryEvent& event, uint32_t input) {
     example.byte_offset = event.byte_offset;
   }
   c.distinct_parameters.add_hash(literal_hash);
+  last_added_ = &c;
+}
+
+void Digest::add_with_time_buckets(const model::QueryEvent& event, uint32_t input) {
+  add(event, input);
+  if (event.timestamp) last_added_->time_buckets.add(*event.timestamp, to_micros(event.query_time_s));
 }
 
 void Digest::merge(const Digest& other) {

@@ -137,6 +137,50 @@ struct Example {
 // Time buckets of pt-query-digest's histogram: 1us, 10us, ... 10s+.
 inline constexpr int kDecadeBuckets = 8;
 
+// A class's calls and total time over the log's own time (dbvet digest --class-trends, and
+// --format html): events counted in windows of the Unix clock (UTC), each window as wide as one of
+// kTimeBucketWidths, which each divide the next, so windows of one width nest in those of any
+// wider one. A class keeps at most kMax windows holding events: past that, every window widens to
+// the next width. The width is then the narrowest one at which the class's events fill at most
+// kMax windows, whatever the order of adds and merges: a split or merged digest gives the same
+// windows as one read. Memory: at most kMax windows a class.
+struct TimeBucket {
+  int64_t start = 0;  // Unix seconds, a multiple of the width
+  uint64_t count = 0;
+  int64_t time_us = 0;  // total query time
+  bool operator==(const TimeBucket&) const = default;
+};
+
+inline constexpr int64_t kTimeBucketWidths[] = {1,         10,        60,        300,     900,     3600,
+                                                21600,     86400,     604800,    2419200, 9676800, 38707200,
+                                                154828800, 619315200, 2477260800};  // 1 s .. 4^5 weeks
+
+struct TimeBuckets {
+  static constexpr size_t kMax = 120;
+  int64_t width = 1;                // seconds: one of kTimeBucketWidths
+  std::vector<TimeBucket> buckets;  // windows holding events, by start
+
+  void add(int64_t timestamp, int64_t time_us) {
+    if (!buckets.empty()) {  // logs run forward: most events fall in the last window
+      TimeBucket& last = buckets.back();
+      if (timestamp >= last.start && timestamp - last.start < width) {
+        ++last.count;
+        last.time_us += time_us;
+        return;
+      }
+    }
+    add_elsewhere(timestamp, time_us);
+  }
+  void merge(const TimeBuckets& other);
+  // Re-counts the windows at `wider` (a width of kTimeBucketWidths at least `width`).
+  void widen_to(int64_t wider);
+  bool operator==(const TimeBuckets&) const = default;
+
+ private:
+  void add_elsewhere(int64_t timestamp, int64_t time_us);
+  void keep_at_most_max();
+};
+
 struct QueryClass {
   std::string id;
   std::string fingerprint;
@@ -158,6 +202,8 @@ struct QueryClass {
   Attribute query_length;
   Attribute extra[model::kExtraNumbers];
   uint64_t flag_seen[model::kExtraFlags] = {}, flag_yes[model::kExtraFlags] = {};
+  // Filled only by Digest::add_with_time_buckets (events with a timestamp).
+  TimeBuckets time_buckets;
 
   double stddev_s() const;
   void merge(const QueryClass& other);
@@ -254,6 +300,14 @@ class Digest {
   Digest& operator=(Digest&&) noexcept = default;
 
   void add(const model::QueryEvent& event, uint32_t input = 0);
+  // add, and the event counted in its class's time buckets: the readers call one or the other for
+  // a whole run (pipeline::DigestOptions::time_buckets). `add` is the code it was but for one
+  // store (the class it added to), so it costs no more when time buckets are off.
+  void add_with_time_buckets(const model::QueryEvent& event, uint32_t input = 0);
+  // Whether the classes' time buckets were filled for every event (set by who fills them): the
+  // report shows them only then. Merges leave it to the caller.
+  bool time_buckets() const { return time_buckets_; }
+  void set_time_buckets(bool on) { time_buckets_ = on; }
   void merge(const Digest& other);
   // A class a server aggregated itself (pg_stat_statements, performance_schema): counted as its
   // `count` events. Its histogram may be empty: the report then has no percentiles for it.
@@ -286,6 +340,8 @@ class Digest {
   uint64_t events_ = 0;
   Metric total_query_time_;
   std::optional<int64_t> first_seen_, last_seen_;
+  bool time_buckets_ = false;
+  QueryClass* last_added_ = nullptr;  // the class of add's last event, for add_with_time_buckets
 };
 
 std::optional<Digest::OrderBy> parse_order_by(std::string_view name);

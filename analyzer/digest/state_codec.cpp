@@ -1,6 +1,8 @@
 #include "analyzer/digest/state_codec.hpp"
 
+#include <algorithm>
 #include <cstring>
+#include <iterator>
 #include <map>
 #include <utility>
 #include <vector>
@@ -170,6 +172,39 @@ std::map<std::string, TableMaintenance> decode_tables(ByteReader& in) {
   });
 }
 
+// Windows as TimeBuckets keeps them: a width of the ladder, at most kMax windows holding events,
+// starts increasing multiples of the width, no more events than the class has.
+core::Expected<TimeBuckets> decode_time_buckets(ByteReader& in, uint64_t class_count) {
+  TimeBuckets t;
+  const uint64_t n = in.count(3);
+  if (n == 0) return t;
+  t.width = in.i64();
+  const int64_t* widths_end = std::end(kTimeBucketWidths);
+  if (n > TimeBuckets::kMax || std::find(std::begin(kTimeBucketWidths), widths_end, t.width) == widths_end) {
+    return corrupt("a class's time buckets are damaged");
+  }
+  uint64_t events = 0;
+  int64_t previous = 0;
+  for (uint64_t i = 0; i < n && !in.failed(); ++i) {
+    const int64_t steps = in.i64();
+    TimeBucket b;
+    b.count = in.u64();
+    b.time_us = in.i64();
+    int64_t offset = 0;
+    if ((i > 0 && steps <= 0) || __builtin_mul_overflow(steps, t.width, &offset) ||
+        __builtin_add_overflow(previous, offset, &b.start) || b.count == 0 || b.time_us < 0 ||
+        b.count > class_count - events) {
+      in.fail();
+      break;
+    }
+    events += b.count;
+    previous = b.start;
+    t.buckets.push_back(b);
+  }
+  if (in.failed()) return corrupt("a class's time buckets are damaged");
+  return t;
+}
+
 }  // namespace
 
 void ByteWriter::u64(uint64_t v) {
@@ -299,6 +334,19 @@ void encode_class(const QueryClass& c, ByteWriter& out) {
     out.u64(c.flag_seen[i]);
     out.u64(c.flag_yes[i]);
   }
+  // Since version 4: the time buckets (none unless the digest kept them), starts in widths from
+  // the one before.
+  const TimeBuckets& t = c.time_buckets;
+  out.u64(t.buckets.size());
+  if (t.buckets.empty()) return;
+  out.i64(t.width);
+  int64_t previous_start = 0;
+  for (const TimeBucket& b : t.buckets) {
+    out.i64((b.start - previous_start) / t.width);
+    out.u64(b.count);
+    out.i64(b.time_us);
+    previous_start = b.start;
+  }
 }
 
 core::Expected<QueryClass> decode_class(ByteReader& in, uint64_t inputs) {
@@ -371,6 +419,9 @@ core::Expected<QueryClass> decode_class(ByteReader& in, uint64_t inputs) {
     if (c.flag_yes[i] > c.flag_seen[i] || c.flag_seen[i] > c.count) in.fail();
   }
   if (in.failed()) return corrupt("a class is cut short");
+  auto buckets = decode_time_buckets(in, c.count);
+  if (!buckets) return buckets.error();
+  c.time_buckets = std::move(*buckets);
   if (c.query_time.count > c.count || c.histogram.count() > c.count) return corrupt("a class's counters disagree");
   return c;
 }

@@ -40,6 +40,15 @@ json time_metric(const digest::Metric& m) {
           {"avg", seconds(double(m.sum) / double(m.count))}};
 }
 
+// The windows that hold events (docs/json/digest.md, "time_buckets").
+json time_buckets_json(const digest::TimeBuckets& t) {
+  json buckets = json::array();
+  for (const digest::TimeBucket& b : t.buckets) {
+    buckets.push_back({{"start", iso_time(b.start)}, {"count", b.count}, {"total_time", seconds(double(b.time_us))}});
+  }
+  return {{"width", t.width}, {"buckets", std::move(buckets)}};
+}
+
 json count_metric(const digest::Metric& m) {
   if (m.count == 0) return nullptr;
   return {{"sum", m.sum}, {"min", m.min}, {"max", m.max}, {"avg", double(m.sum) / double(m.count)}};
@@ -325,6 +334,11 @@ json digest_to_json(const DigestResult& result, const ReportOptions& options) {
                     {"query_time", time_metric(d.total_query_time())},
                     {"first_seen", iso_time(d.first_seen())},
                     {"last_seen", iso_time(d.last_seen())}};
+  if (d.time_buckets()) {  // every class's, in windows as wide as the widest class's or wider
+    digest::TimeBuckets all;
+    for (const auto& [id, c] : d.classes()) all.merge(c.time_buckets);
+    doc["overall"]["time_buckets"] = time_buckets_json(all);
+  }
   json classes = json::array();
   int rank = 0;
   const bool mysql = result.format.find("mysql") != std::string::npos;
@@ -374,6 +388,7 @@ json digest_to_json(const DigestResult& result, const ReportOptions& options) {
     auto [tables, explain] = tables_and_explain(*c, mysql);
     added["tables"] = std::move(tables);
     added["explain"] = std::move(explain);
+    if (d.time_buckets()) added["time_buckets"] = time_buckets_json(c->time_buckets);
   }
   doc["classes"] = std::move(classes);
   // After the classes, so that documents of MySQL logs (which have none of it) stay as they were.

@@ -60,9 +60,13 @@ void read_part(Part& part) {
     part.error = source.error();
     return;
   }
-  auto reader = capture::make_log_reader(
-      part.format, [&part](model::QueryEvent&& event) { part.digest.add(event, part.input); }, part.log_line_prefix,
-      [&part](model::ServerEvent&& event) { part.server.add(event); });
+  // One sink or the other for the whole part: the test for time buckets is made here, once.
+  capture::EventSink sink = [&part](model::QueryEvent&& event) { part.digest.add(event, part.input); };
+  if (part.digest.time_buckets()) {
+    sink = [&part](model::QueryEvent&& event) { part.digest.add_with_time_buckets(event, part.input); };
+  }
+  auto reader = capture::make_log_reader(part.format, std::move(sink), part.log_line_prefix,
+                                         [&part](model::ServerEvent&& event) { part.server.add(event); });
   if (!reader) {
     part.error = reader.error();
     return;
@@ -306,6 +310,7 @@ core::Expected<DigestResult> run_digest(const DigestOptions& options) {
       part->format = *format;
       part->log_line_prefix = options.log_line_prefix;
       part->digest = digest::Digest(options.mode);
+      part->digest.set_time_buckets(options.time_buckets);
       if (stream_source) {
         part->opened = std::move(stream_source);
         part->replay = std::move(head->text);
@@ -346,6 +351,7 @@ core::Expected<DigestResult> run_digest(const DigestOptions& options) {
   if (progress.joinable()) progress.join();
 
   result.digest = digest::Digest(options.mode);
+  result.digest.set_time_buckets(options.time_buckets);
   for (auto& part : parts) {
     if (part->error) return *part->error;
     if (part->read_error) result.read_errors.push_back(part->read_error->message);

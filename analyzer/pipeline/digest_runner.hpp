@@ -26,6 +26,9 @@ struct DigestOptions {
   std::string log_line_prefix;
   // Called about five times a second from a helper thread: bytes read so far, total (0 unknown).
   std::function<void(uint64_t done, uint64_t total)> progress;
+  // Count each class's calls and time in time buckets (digest::TimeBuckets; --class-trends, and
+  // --format html). Off, the readers call Digest::add as before: no cost at all.
+  bool time_buckets = false;
   // Parts smaller than this are not worth a thread.
   uint64_t min_part_bytes = 64 * 1024;
 };

@@ -89,7 +89,8 @@ std::string payload_of(const DigestResult& result) {
   std::sort(classes.begin(), classes.end(), [](const auto* a, const auto* b) { return a->id < b->id; });
   out.u64(classes.size());
   for (const auto* c : classes) digest::encode_class(*c, out);
-  digest::encode_server(result.server, out);  // since version 2
+  digest::encode_server(result.server, out);      // since version 2
+  out.u64(result.digest.time_buckets() ? 1 : 0);  // since version 4: the classes' time buckets are whole
   return out.take();
 }
 
@@ -132,6 +133,9 @@ core::Expected<DigestResult> result_of(std::string_view payload, const std::stri
   auto server = digest::decode_server(in);
   if (!server) return bad_state(name, "damaged digest state: " + server.error().message);
   result.server = std::move(*server);
+  const uint64_t time_buckets = in.u64();
+  if (time_buckets > 1) in.fail();
+  result.digest.set_time_buckets(time_buckets == 1);
   if (in.failed() || !in.at_end()) return bad_state(name, "damaged digest state: bytes after its server activity");
   return result;
 }
@@ -270,6 +274,10 @@ core::Expected<DigestResult> merge_digest_states(std::vector<NamedState> states)
 
   DigestResult merged;
   merged.digest = digest::Digest(states.front().result.digest.mode());
+  // Time buckets of some hosts only would draw a fleet's trend as some hosts': all or none.
+  const bool time_buckets =
+      std::all_of(states.begin(), states.end(), [](const NamedState& s) { return s.result.digest.time_buckets(); });
+  merged.digest.set_time_buckets(time_buckets);
   std::vector<std::string> formats;
   for (size_t index : order) {
     const DigestResult& r = states[index].result;
@@ -296,6 +304,7 @@ core::Expected<DigestResult> merge_digest_states(std::vector<NamedState> states)
     for (const auto& [id, c] : r.digest.classes()) {
       digest::QueryClass moved = c;
       moved.example.input += offset;
+      if (!time_buckets) moved.time_buckets = {};
       shifted.add_class(moved);
     }
     merged.digest.merge(shifted);

@@ -24,7 +24,9 @@
 namespace dbvet::pipeline {
 
 // 2: the payload ends with the PostgreSQL server activity (digest::encode_server).
-inline constexpr uint32_t kDigestStateVersion = 3;
+// 3: pt-query-digest's per-class depth. 4: per-class time buckets (--class-trends), and whether
+// the digest kept them.
+inline constexpr uint32_t kDigestStateVersion = 4;
 inline constexpr size_t kDigestStateHeaderBytes = 32;
 
 std::string encode_digest_state(const DigestResult& result);

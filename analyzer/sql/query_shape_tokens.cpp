@@ -10,6 +10,31 @@ namespace {
 bool is_word_start(char c) { return std::isalpha(static_cast<unsigned char>(c)) || c == '_' || (c & 0x80); }
 bool is_word_char(char c) { return is_word_start(c) || std::isdigit(static_cast<unsigned char>(c)) || c == '$'; }
 
+// Whether the run of word characters at `i` (a digit) is a MySQL identifier rather than a number:
+// it holds a letter or an underscore and is not a number's spelling (1e5, 0x1F, 0b101, 1_000).
+bool is_identifier_with_leading_digits(const std::string& sql, size_t i) {
+  size_t end = i;
+  bool letter = false;
+  while (end < sql.size() && is_word_char(sql[end]) && sql[end] != '$') {
+    if (!std::isdigit(static_cast<unsigned char>(sql[end]))) letter = true;
+    ++end;
+  }
+  if (!letter) return false;
+  const std::string run = util::to_lower(sql.substr(i, end - i));
+  auto all_of = [&](size_t from, const char* allowed) {
+    return from < run.size() && run.find_first_not_of(allowed, from) == std::string::npos;
+  };
+  if (run.size() > 2 && run[0] == '0' && run[1] == 'x' && all_of(2, "0123456789abcdef")) return false;
+  if (run.size() > 2 && run[0] == '0' && run[1] == 'b' && all_of(2, "01")) return false;
+  if (all_of(0, "0123456789_")) return false;  // PostgreSQL 16's 1_000
+  const size_t e = run.find('e');
+  if (e != std::string::npos && e > 0 && run.find_first_not_of("0123456789", 0) == e &&
+      (e + 1 == run.size() || all_of(e + 1, "0123456789"))) {
+    return false;  // 1e5, and 1e followed by a sign (1e-5)
+  }
+  return true;
+}
+
 // Reads a quoted run starting at `i` (the opening quote); doubled quotes and, in single-quoted
 // strings, backslashes escape. Returns the end offset and fills the unescaped value.
 size_t read_quoted(const std::string& sql, size_t i, char quote, bool backslash, std::string& value) {
@@ -90,6 +115,10 @@ std::vector<Token> tokenize(const std::string& sql) {
       token.kind = TokenKind::parameter;
       i += 1;
       while (i < n && is_word_char(sql[i]) && sql[i] != '$') ++i;
+    } else if (std::isdigit(static_cast<unsigned char>(c)) && is_identifier_with_leading_digits(sql, i)) {
+      // MySQL names may start with digits (`123_bar`, `12foo`): pt-query-digest lists them as tables.
+      token.kind = TokenKind::word;
+      while (i < n && is_word_char(sql[i])) ++i;
     } else if (std::isdigit(static_cast<unsigned char>(c)) ||
                (c == '.' && i + 1 < n && std::isdigit(static_cast<unsigned char>(sql[i + 1])))) {
       token.kind = TokenKind::number;

@@ -25,6 +25,7 @@ struct DigestArgs {
   std::string history;
   std::string log_prefix;
   std::string state;
+  bool class_trends = false;
 };
 
 int run_digest(CommandContext& context, const DigestArgs& args) {
@@ -58,6 +59,8 @@ int run_digest(CommandContext& context, const DigestArgs& args) {
   options.jobs = args.jobs > 0 ? args.jobs : std::max(1u, std::thread::hardware_concurrency());
   options.mode = *mode;
   options.log_line_prefix = args.log_prefix;
+  // The HTML page draws every class over the log's time; JSON and text carry it when asked.
+  options.time_buckets = args.class_trends || context.options().format == "html";
   if (context.show_progress()) {
     options.progress = [](uint64_t done, uint64_t total) {
       if (total) {
@@ -122,6 +125,9 @@ CommandRun setup_digest(CLI::App& app) {
                  "PostgreSQL stderr/syslog logs: the server's log_line_prefix, with its escapes (default: detected)");
   app.add_option("--state", args->state,
                  "Also write a mergeable digest state to FILE, every class whole (dbvet merge STATE...)");
+  app.add_flag("--class-trends", args->class_trends,
+               "Count each class's calls and time in time buckets over the log's span (JSON time_buckets, kept in "
+               "--state; always on with --format html)");
   return [args](CommandContext& context) { return run_digest(context, *args); };
 }
 

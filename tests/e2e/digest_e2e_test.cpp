@@ -9,6 +9,7 @@
 #include <string>
 
 #include "nlohmann/json.hpp"
+#include "tests/support/browser.hpp"
 #include "tests/support/test_env.hpp"
 
 namespace dbvet {
@@ -196,6 +197,41 @@ TEST(DigestE2e, JsonContractAndIdenticalAcrossJobs) {
   auto two = testing::run_dbvet({"digest", "--format", "json", "-j", "2", "--no-progress", log});
   ASSERT_EQ(two.exit_code, 0) << two.err;
   EXPECT_EQ(one.out, two.out);
+  std::filesystem::remove_all(dir);
+}
+
+// The HTML digest of a log spanning 50 minutes: the log's calls and time over its span, the time
+// of its costliest classes, and one chart per class, drawn in a real browser; -j 2 gives the same
+// page. JSON carries the windows only with --class-trends.
+TEST(DigestE2e, HtmlDrawsEveryClassOverTheLogsTime) {
+  auto dir = testing::scratch_dir("digest_e2e_html");
+  auto log = write_log(dir).string();
+  auto json = testing::run_dbvet({"digest", "--format", "json", "--no-progress", "--class-trends", log});
+  ASSERT_EQ(json.exit_code, 0) << json.err;
+  auto doc = nlohmann::json::parse(json.out);
+  const auto& trend = doc["classes"][0]["time_buckets"];
+  EXPECT_EQ(trend["width"], 60);  // 1000 calls, one every 3 s over 50 minutes: 50 one-minute windows
+  EXPECT_EQ(trend["buckets"].size(), 50u);
+  EXPECT_EQ(trend["buckets"][0]["count"], 20);
+  EXPECT_EQ(doc["overall"]["time_buckets"]["buckets"].size(), 50u);
+  auto plain = testing::run_dbvet({"digest", "--format", "json", "--no-progress", log});
+  EXPECT_EQ(plain.out.find("time_buckets"), std::string::npos);
+
+  auto html = dir / "digest.html";
+  auto page = testing::run_dbvet({"digest", "--format", "html", "--no-progress", "-j", "1", "-o", html.string(), log});
+  ASSERT_EQ(page.exit_code, 0) << page.err;
+  const std::string text = testing::read_file(html);
+  EXPECT_NE(text.find("\"time_buckets\":{\"buckets\":[{\"count\":20,\"start\":\"2024-11-24T10:00:00Z\""),
+            std::string::npos);
+  auto split = testing::run_dbvet({"digest", "--format", "html", "--no-progress", "-j", "2", log});
+  EXPECT_EQ(split.out, text);
+  if (!testing::have_chromium()) GTEST_SKIP() << "chromium is not installed (scripts/bootstrap)";
+  auto rendered = testing::load_in_chromium(html, dir / "profile");
+  // The log over time, its time by class, and the two classes' own charts.
+  testing::expect_clean_render(rendered, 4);
+  EXPECT_EQ(rendered.charts_expected, 4);
+  EXPECT_NE(rendered.dom.find("Calls and query time over the log, per minute"), std::string::npos);
+  EXPECT_NE(rendered.dom.find("class=\"spark\""), std::string::npos);
   std::filesystem::remove_all(dir);
 }
 

@@ -44,7 +44,8 @@ std::vector<std::string> concat(std::vector<std::string> a, const std::vector<st
   return a;
 }
 
-// All the files in one digest, then in three states merged in three orders: identical outputs.
+// All the files in one digest, then in three states merged in three orders: identical outputs,
+// time buckets included (--class-trends on every host, as --format html of the whole has them).
 void expect_merge_identical(const std::vector<std::string>& files, const std::vector<std::string>& options,
                             const std::string& scratch) {
   auto dir = testing::scratch_dir(scratch);
@@ -54,15 +55,16 @@ void expect_merge_identical(const std::vector<std::string>& files, const std::ve
     const size_t begin = files.size() * k / parts, end = files.size() * (k + 1) / parts;
     std::vector<std::string> slice(files.begin() + static_cast<long>(begin), files.begin() + static_cast<long>(end));
     states.push_back((dir / ("host" + std::to_string(k) + ".state")).string());
-    auto run = run_dbvet(
-        concat(concat({"digest", "--no-progress", "--format", "json", "--state", states.back()}, options), slice));
+    auto run = run_dbvet(concat(
+        concat({"digest", "--no-progress", "--format", "json", "--class-trends", "--state", states.back()}, options),
+        slice));
     ASSERT_EQ(run.exit_code, 0) << run.err;
     ASSERT_TRUE(fs::exists(states.back()));
   }
   for (const std::string format : {"json", "text", "md", "html"}) {
     SCOPED_TRACE(format);
-    auto whole =
-        run_dbvet(concat(concat({"digest", "--no-progress", "--top", "0", "--format", format}, options), files));
+    auto whole = run_dbvet(concat(
+        concat({"digest", "--no-progress", "--top", "0", "--format", format, "--class-trends"}, options), files));
     ASSERT_EQ(whole.exit_code, 0) << whole.err;
     for (const auto& order : {std::vector<size_t>{0, 1, 2}, {2, 1, 0}, {1, 2, 0}}) {
       std::vector<std::string> args = {"merge", "--no-progress", "--top", "0", "--format", format};

@@ -188,9 +188,9 @@ pipeline::DigestResult small_result(sql::FingerprintMode mode, const std::string
 
 TEST(DigestState, AnotherVersionIsRefusedNamingTheFile) {
   std::string bytes = pipeline::encode_digest_state(small_result(sql::FingerprintMode::canonical));
-  // Version 2 states carry no per-class depth (pt's attributes, counts): an older dbvet's, refused
-  // rather than merged short.
-  for (auto [version, who] : {std::pair{'\x02', "an older dbvet"}, std::pair{'\x04', "a newer dbvet"}}) {
+  // Version 3 states carry no time buckets (and version 2 no per-class depth): an older dbvet's,
+  // refused rather than merged short.
+  for (auto [version, who] : {std::pair{'\x03', "an older dbvet"}, std::pair{'\x05', "a newer dbvet"}}) {
     bytes[8] = version;  // the version, little-endian
     auto decoded = pipeline::decode_digest_state(bytes, "old/host-a.state");
     ASSERT_FALSE(decoded.has_value());
@@ -199,7 +199,7 @@ TEST(DigestState, AnotherVersionIsRefusedNamingTheFile) {
                                            std::to_string(int(version))),
               std::string::npos)
         << decoded.error().message;
-    EXPECT_NE(decoded.error().message.find("reads version 3 (" + std::string(who)), std::string::npos)
+    EXPECT_NE(decoded.error().message.find("reads version 4 (" + std::string(who)), std::string::npos)
         << decoded.error().message;
   }
 }

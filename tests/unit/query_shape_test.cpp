@@ -253,6 +253,34 @@ TEST(QueryShape, TokenFallbackFindsTheTableOfInsertWithoutIntoAndLoadData) {
   EXPECT_EQ(qualified->tables[0].name, "bar");
 }
 
+// A derived table's inner tables are the statement's tables, as pt-query-digest's Tables section
+// lists them (conformance slow004), also when MySQL names start with digits, which libpg_query
+// rejects; numbers stay numbers.
+TEST(QueryShape, DerivedTablesListTheirInnerTablesAndNamesMayStartWithDigits) {
+  auto derived = analyze_query("select 12_13_foo from (select 12foo from 123_bar) as 123baz");
+  ASSERT_TRUE(derived) << derived.error().message;
+  ASSERT_EQ(derived->tables.size(), 1u);
+  EXPECT_EQ(derived->tables[0].name, "123_bar");
+  EXPECT_TRUE(derived->has_subquery);
+  auto joined = analyze_query("SELECT * FROM (SELECT a FROM t1) AS d JOIN `2t` ON d.a = `2t`.a STRAIGHT_JOIN 3db.x");
+  ASSERT_TRUE(joined) << joined.error().message;
+  std::vector<std::string> names;
+  for (const auto& t : joined->tables) names.push_back(t.schema.empty() ? t.name : t.schema + "." + t.name);
+  EXPECT_EQ(names, (std::vector<std::string>{"t1", "2t", "3db.x"}));
+  auto pg = analyze_query("SELECT n FROM (SELECT n FROM nums WHERE n > 1) AS d");
+  ASSERT_TRUE(pg);
+  ASSERT_EQ(pg->tables.size(), 1u);
+  EXPECT_EQ(pg->tables[0].name, "nums");
+  for (const char* number : {"12", "1e5", "0x1F", "0b101"}) {
+    auto numeric = analyze_query(std::string("SELECT a FROM t FORCE INDEX (PRIMARY) WHERE a = ") + number);
+    ASSERT_TRUE(numeric) << number;
+    EXPECT_EQ(numeric->parser, "tokens");
+    ASSERT_EQ(numeric->tables.size(), 1u) << number;
+    ASSERT_EQ(numeric->tables[0].constants.size(), 1u) << number;
+    EXPECT_EQ(numeric->tables[0].constants[0].value, number);
+  }
+}
+
 TEST(QueryShape, RejectsWhatIsNotAStatement) {
   EXPECT_FALSE(analyze_query(""));
   EXPECT_FALSE(analyze_query("   -- only a comment\n"));

@@ -293,21 +293,106 @@
     }
     if (!any) ss.appendChild(empty('No checkpoints, temporary files, locks, autovacuum, connections or errors in this log.'));
   }
+  // ---- a digest's classes over the log's own time (docs/json/digest.md, "time_buckets") --------
+  // Window widths nest (each divides the next), so every class's windows add up exactly into the
+  // page's windows: the narrowest width at least the overall one that keeps the span to 150 bars.
+  var windowWidths = [1, 10, 60, 300, 900, 3600, 21600, 86400, 604800, 2419200, 9676800, 38707200, 154828800,
+                      619315200, 2477260800];
+  function epochSeconds(iso) { return Math.round(Date.parse(iso) / 1000); }
+  function logWindows(overall) {
+    var tb = overall && overall.time_buckets;
+    if (!tb || !Array.isArray(tb.buckets) || !tb.buckets.length) return null;
+    var first = epochSeconds(tb.buckets[0].start);
+    var last = epochSeconds(tb.buckets[tb.buckets.length - 1].start);
+    var width = windowWidths.filter(function (w) {
+      return w >= tb.width && Math.floor(last / w) - Math.floor(first / w) < 150;
+    })[0] || windowWidths[windowWidths.length - 1];
+    var from = Math.floor(first / width) * width;
+    var n = Math.floor(last / width) - Math.floor(first / width) + 1;
+    var labels = [];
+    for (var i = 0; i < n; i++) {
+      var iso = new Date((from + i * width) * 1000).toISOString();
+      labels.push(width >= 86400 ? iso.slice(0, 10) : width >= 60 ? iso.slice(0, 16).replace('T', ' ')
+                                                                  : iso.slice(0, 19).replace('T', ' '));
+    }
+    return {width: width, from: from, labels: labels};
+  }
+  // A class's (or the log's) calls and total time per page window, zeros where it had none.
+  function windowSeries(tb, windows) {
+    var calls = windows.labels.map(function () { return 0; });
+    var time = windows.labels.map(function () { return 0; });
+    ((tb && tb.buckets) || []).forEach(function (b) {
+      var i = Math.floor((epochSeconds(b.start) - windows.from) / windows.width);
+      if (i < 0 || i >= calls.length) return;
+      calls[i] += b.count;
+      time[i] += b.total_time;
+    });
+    return {calls: calls, time: time};
+  }
+  function widthName(seconds) {
+    var units = [[604800, 'week'], [86400, 'day'], [3600, 'hour'], [60, 'minute'], [1, 'second']];
+    for (var i = 0; i < units.length; i++) {
+      if (seconds % units[i][0] === 0) {
+        var n = seconds / units[i][0];
+        return n === 1 ? units[i][1] : n + ' ' + units[i][1] + 's';
+      }
+    }
+    return seconds + ' s';
+  }
+  // Calls as bars on the left axis, total time as a line on the right one.
+  function callsAndTimeConfig(windows, series, compact) {
+    var axis = function (position, title, format) {
+      return {position: position, beginAtZero: true, display: !compact, grid: {drawOnChartArea: position === 'left'},
+              title: {display: !compact, text: title},
+              ticks: {callback: function (v) { return format ? format(v) : num(v, 0); }}};
+    };
+    return {
+      type: 'bar',
+      data: {labels: windows.labels, datasets: [
+        {type: 'bar', label: 'calls', data: series.calls, backgroundColor: '#84adff', yAxisID: 'y', order: 2},
+        {type: 'line', label: 'total time', data: series.time, borderColor: '#c0262d', backgroundColor: '#c0262d',
+         yAxisID: 'y1', pointRadius: compact || windows.labels.length > 60 ? 0 : 2, borderWidth: compact ? 1 : 2, tension: 0.2, order: 1}]},
+      options: {animation: false, responsive: true, maintainAspectRatio: false,
+                plugins: {legend: {display: !compact, position: 'bottom', labels: {boxWidth: 10}},
+                          tooltip: {callbacks: {label: function (ctx) {
+                            return ctx.dataset.label + ': ' + (ctx.dataset.yAxisID === 'y1' ? seconds(ctx.parsed.y)
+                                                                                            : num(ctx.parsed.y, 0));
+                          }}}},
+                scales: {x: {display: !compact, ticks: {maxTicksLimit: 6, maxRotation: 0}}, y: axis('left', 'calls'),
+                         y1: axis('right', 'total time', seconds)}}
+    };
+  }
+
+  // Drawn with the other charts, at the end: a small chart of one class, axes left out.
+  var classCharts = [];
+  function classTrend(c, windows) {
+    if (!c.time_buckets) return '';
+    var canvas = el('canvas', {role: 'img', 'aria-label': 'calls and time of ' + (c.fingerprint || c.id || '')});
+    classCharts.push([canvas, callsAndTimeConfig(windows, windowSeries(c.time_buckets, windows), true)]);
+    return el('div', {className: 'spark'}, canvas);
+  }
+
   var qs = section('Top queries', 'queries');
   var anyQueries = false;
   var digest = latest(['digest', 'capture']);
+  var windows = digest ? logWindows(digest.overall) : null;
   if (digest && Array.isArray(digest.classes) && digest.classes.length) {
     anyQueries = true;
     qs.appendChild(el('h3', {text: 'Digest, ' + label(digest)}));
     // A Plan column only when some class has one (a capture's EXPLAIN): a log's classes have none.
     var shown = digest.classes.slice(0, 20);
     var plans = shown.some(function (c) { return c.plan; });
-    qs.appendChild(table(['Query', 'Count', 'Total', 'p95', 'p99'].concat(plans ? ['Plan'] : []),
+    // With time buckets, each class's calls and time over the log's span, on the same windows.
+    var trends = windows ? ['Calls and time, ' + windows.labels[0] + ' to ' + windows.labels[windows.labels.length - 1] +
+                            ' (per ' + widthName(windows.width) + ')'] : [];
+    qs.appendChild(table(['Query', 'Count', 'Total', 'p95', 'p99'].concat(trends).concat(plans ? ['Plan'] : []),
         shown.map(function (c) {
           var qt = c.query_time || {};
+          var trend = windows ? [classTrend(c, windows)] : [];
           return [el('div', null, el('code', {text: c.fingerprint || c.example || c.id || ''}), classDetail(c)),
-                  num(c.count, 0), seconds(qt.sum), seconds(qt.p95), seconds(qt.p99)].concat(plans ? [planCell(c.plan)] : []);
-        }), [false, true, true, true, true].concat(plans ? [false] : [])));
+                  num(c.count, 0), seconds(qt.sum), seconds(qt.p95), seconds(qt.p99)].concat(trend)
+                  .concat(plans ? [planCell(c.plan)] : []);
+        }), [false, true, true, true, true].concat(windows ? [false] : []).concat(plans ? [false] : [])));
   }
   if (digest && digest.server) serverActivity(digest.server, label(digest));
   var auditQueries = audit && (audit.queries || audit.classes);
@@ -415,6 +500,34 @@
                         el('div', {className: 'canvas-box'}, canvas)));
     chartsExpected += 1;
     pending.push([canvas, config]);
+  }
+  // The log's calls and time over its span, and the time of its costliest classes.
+  if (windows) {
+    var overallSeries = windowSeries(digest.overall.time_buckets, windows);
+    addChart('Calls and query time over the log, per ' + widthName(windows.width),
+             callsAndTimeConfig(windows, overallSeries, false));
+    var costly = (digest.classes || []).slice().sort(function (a, b) {
+      return ((b.query_time || {}).sum || 0) - ((a.query_time || {}).sum || 0);
+    }).slice(0, 6).filter(function (c) { return c.time_buckets; });
+    var rest = overallSeries.time.slice();
+    var stacks = costly.map(function (c, i) {
+      var own = windowSeries(c.time_buckets, windows).time;
+      own.forEach(function (v, k) { rest[k] = Math.max(0, rest[k] - v); });
+      var name = String(c.fingerprint || c.id);
+      return {label: name.length > 32 ? name.slice(0, 31) + '…' : name, data: own,
+              backgroundColor: palette[i % palette.length]};
+    });
+    if (stacks.length) {
+      stacks.push({label: 'other classes', data: rest, backgroundColor: '#d0d5dd'});
+      addChart('Query time by class over the log, per ' + widthName(windows.width), {
+        type: 'bar', data: {labels: windows.labels, datasets: stacks},
+        options: {animation: false, responsive: true, maintainAspectRatio: false,
+                  plugins: {legend: {position: 'bottom', labels: {boxWidth: 8, font: {size: 10}}}},
+                  scales: {x: {stacked: true, ticks: {maxTicksLimit: 6, maxRotation: 0}},
+                           y: {stacked: true, beginAtZero: true, title: {display: true, text: 'total time'},
+                               ticks: {callback: function (v) { return seconds(v); }}}}}
+      });
+    }
   }
   function lineConfig(labels, series, yTitle, yFormat) {
     return {
@@ -564,10 +677,14 @@
     });
   }
   if (!chartsExpected) ts.appendChild(empty('No runs with trend data (health, digest) in these results.'));
-  else if (healthRuns.length < 2 && digestRuns.length < 2 && auditRuns.length < 2) {
+  else if (!windows && healthRuns.length < 2 && digestRuns.length < 2 && auditRuns.length < 2) {
     ts.appendChild(el('p', {className: 'muted', text: 'One run so far: trends appear from the second run on.'}));
   }
 
+  classCharts.forEach(function (p) {
+    chartsExpected += 1;
+    pending.push(p);
+  });
   body.setAttribute('data-charts-expected', String(chartsExpected));
   body.setAttribute('data-charts-rendered', '0');
   if (typeof Chart === 'undefined') throw new Error('Chart.js is missing from this page');
