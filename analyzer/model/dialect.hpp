@@ -18,6 +18,7 @@ struct Dialect {
   bool qualifies_index_schema = false;     // DROP INDEX needs the schema when it is not the default one
   std::string_view default_schema{};       // the schema names resolve to without qualification
   std::string_view prefix_like_opclass{};  // operator class an index needs to serve LIKE 'abc%'
+  bool partial_indexes = false;            // CREATE INDEX ... WHERE (PostgreSQL, SQLite; not MariaDB/MySQL)
 
   // Names and advice in the engine's own terms. Format strings take named arguments where noted.
   std::string_view random_function = "random";  // ORDER BY <this>()

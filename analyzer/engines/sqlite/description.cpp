@@ -8,6 +8,7 @@ constexpr std::string_view kFileSuffixes[] = {".db", ".sqlite", ".sqlite3", ":me
 
 constexpr model::Dialect kDialect{
     .name = "sqlite",
+    .partial_indexes = true,
     .random_function = "random",
     .substring_search_fix = "an FTS5 table serves word searches",
     .row_estimate_source = "sqlite_stat1",
