@@ -22,6 +22,7 @@ struct Dialect {
   // A secondary index holds the primary key after its own keys (InnoDB's clustered key, SQLite's
   // rowid): appending a one-column primary key to an index key adds nothing.
   bool secondary_index_holds_primary_key = false;
+  bool partial_indexes = false;  // CREATE INDEX ... WHERE (PostgreSQL, SQLite; not MariaDB/MySQL)
 
   // Names and advice in the engine's own terms. Format strings take named arguments where noted.
   std::string_view random_function = "random";  // ORDER BY <this>()
