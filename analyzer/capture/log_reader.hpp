@@ -12,6 +12,7 @@
 
 #include "analyzer/model/query.hpp"
 #include "analyzer/model/server_event.hpp"
+#include "analyzer/util/byte_scan.hpp"
 
 namespace dbvet::capture {
 
@@ -46,10 +47,10 @@ using ServerEventSink = std::function<void(model::ServerEvent&&)>;
 // class calls its own feed_line directly).
 template <class Reader>
 inline void feed_lines(Reader& reader, std::string_view block, uint64_t offset) {
+  util::ByteFinder newlines(block, '\n');
   size_t pos = 0;
   while (pos < block.size()) {
-    const void* nl = std::memchr(block.data() + pos, '\n', block.size() - pos);
-    size_t end = nl != nullptr ? static_cast<size_t>(static_cast<const char*>(nl) - block.data()) : block.size();
+    const size_t end = newlines.next(pos);
     size_t len = end - pos;
     if (len > 0 && block[pos + len - 1] == '\r') --len;
     reader.feed_line(block.substr(pos, len), offset + pos);

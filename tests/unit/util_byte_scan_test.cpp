@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <random>
 #include <string>
 
 #include "analyzer/util/byte_scan.hpp"
@@ -31,6 +33,54 @@ TEST(UtilByteScan, SearchesFromAnOffset) {
   EXPECT_EQ(find_byte(std::string_view(), ','), std::string_view::npos);
   EXPECT_EQ(find_byte(std::string("\xFF\x80\n", 3), '\n'), 2u);  // high bytes are bytes
   EXPECT_EQ(find_byte(std::string("ab\0c", 4), '\0'), 2u);
+}
+
+TEST(UtilByteScan, ByteFinderFindsEveryByteInOrder) {
+  // Texts around the 64-byte windows, the needles at random places; next() from every position
+  // agrees with a plain search.
+  std::mt19937 rng(7);
+  for (size_t n : {0u, 1u, 15u, 63u, 64u, 65u, 127u, 128u, 129u, 200u, 1000u}) {
+    for (int round = 0; round < 8; ++round) {
+      std::string text(n, 'x');
+      for (auto& c : text) {
+        if (rng() % 9 == 0) c = '\n';
+      }
+      ByteFinder finder(text, '\n');
+      ByteFinder sequential(text, '\n');
+      size_t pos = 0;
+      while (pos < n) {  // line by line, as the readers go
+        const size_t expected = std::min(text.find('\n', pos), n);
+        ASSERT_EQ(sequential.next(pos), expected) << n << " " << pos;
+        pos = expected + 1;
+      }
+      for (size_t from = 0; from <= n + 1; from += 1 + rng() % 70) {  // forwards with jumps
+        EXPECT_EQ(finder.next(from), std::min(text.find('\n', from), n)) << n << " " << from;
+      }
+      ByteFinder backwards(text, '\n');
+      for (size_t from = n + 1; from-- > 0;) {
+        EXPECT_EQ(backwards.next(from), std::min(text.find('\n', from), n)) << n << " " << from;
+      }
+    }
+  }
+}
+
+TEST(UtilByteScan, SameBytesComparesEveryLength) {
+  for (size_t n = 0; n <= 40; ++n) {
+    const std::string a(n, 'a');
+    EXPECT_TRUE(same_bytes(a.data(), a.data(), n));
+    for (size_t at = 0; at < n; ++at) {
+      std::string b = a;
+      b[at] = 'b';
+      EXPECT_FALSE(same_bytes(a.data(), b.data(), n)) << n << " " << at;
+      EXPECT_FALSE(same_text(a, b));
+      EXPECT_EQ(starts_with(b, a.substr(0, at)), true) << n << " " << at;
+      EXPECT_EQ(starts_with(b, a.substr(0, at + 1)), false) << n << " " << at;
+    }
+  }
+  EXPECT_TRUE(starts_with("SET timestamp=1;", "SET timestamp="));
+  EXPECT_FALSE(starts_with("SET", "SET timestamp="));
+  EXPECT_FALSE(same_text("abc", "abcd"));
+  EXPECT_TRUE(same_text("", ""));
 }
 
 #if defined(__SSE2__)
