@@ -44,6 +44,10 @@ struct IndexAdvisorOptions {
   // A new index larger than this (estimated_index_bytes) is not recommended; 0: no bound.
   int64_t max_index_bytes = 0;
   double min_improvement = 0.2;  // a candidate must make its classes this much cheaper
+  // No class may plan costlier with the advice than without it by more than this share: where the
+  // engine's planner guesses (SQLite without sqlite_stat4) and the cost model counts, an index can
+  // lure another query into a worse plan.
+  double max_cost_increase = 0.05;
   // Tables' share of writing statements in the workload (0..1), for the write cost of an index.
   std::map<std::string, double> write_share;
   // Candidates (by name) not to consider: withdrawn by --verify after applying them to a copy.

@@ -74,10 +74,14 @@ bool plannable(const sql::QueryShape& shape) {
          shape.kind == sql::StatementKind::delete_;
 }
 
-// The table's primary key is this one column.
-bool is_primary_key(const model::Table& table, const std::string& column) {
+// The table's primary key is this one column, and the engine's secondary indexes end with it. On
+// SQLite only the rowid is: an INTEGER PRIMARY KEY (introspected with method "rowid"); a TEXT key of
+// a rowid table is an index of its own (a WITHOUT ROWID table's key, also "btree", is taken as not
+// held, which costs at most a redundant key column).
+bool held_by_secondary_indexes(const model::Table& table, const std::string& column, const std::string& engine) {
   return std::any_of(table.indexes.begin(), table.indexes.end(), [&](const model::Index& index) {
-    return index.primary && index.columns.size() == 1 && lower(index.columns.front()) == lower(column);
+    return index.primary && index.columns.size() == 1 && lower(index.columns.front()) == lower(column) &&
+           (engine != "sqlite" || index.method == "rowid");
   });
 }
 
@@ -208,7 +212,8 @@ std::vector<model::IndexCandidate> index_candidates(const ClassWork& work, const
       // The filter, then the join column: where this table drives the join, the index alone
       // gives the key each probe of the other table needs (tasks t JOIN users u ON u.id =
       // t.assignee_id WHERE t.project_id = ?: (project_id, assignee_id)), as SQLite's .expert finds.
-      if (!equalities.empty() && !(dialect_row.secondary_index_holds_primary_key && is_primary_key(*table, join))) {
+      if (!equalities.empty() &&
+          !(dialect_row.secondary_index_holds_primary_key && held_by_secondary_indexes(*table, join, engine))) {
         auto keys = equalities;
         add_unique(keys, join);
         push(make(keys, ""));

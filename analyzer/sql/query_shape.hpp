@@ -53,6 +53,14 @@ struct ConstantPredicate {
   std::string value;  // the literal as text, strings without quotes
 };
 
+// col < literal, col >= literal, ... (the column on the left, the operator mirrored if written the
+// other way round).
+struct RangeConstant {
+  std::string column;
+  std::string op;     // <, <=, >, >=
+  std::string value;  // the literal as text, strings without quotes
+};
+
 struct TableUsage {
   std::string name;    // the table's name as written, without schema
   std::string schema;  // schema/database qualifier when written
@@ -67,9 +75,10 @@ struct TableUsage {
   std::vector<std::string> group_by;
   std::vector<std::string> join_columns;  // columns compared to another table's columns
   std::vector<FunctionPredicate> functions;
-  std::vector<ConstantPredicate> constants;
-  std::vector<std::string> selected_columns;  // output columns read from this table ("*" for all)
-  bool filtered = false;                      // at least one predicate restricts this table's rows (not counting joins)
+  std::vector<ConstantPredicate> constants;    // col = literal
+  std::vector<RangeConstant> range_constants;  // col < literal and the like
+  std::vector<std::string> selected_columns;   // output columns read from this table ("*" for all)
+  bool filtered = false;  // at least one predicate restricts this table's rows (not counting joins)
 };
 
 // An OR whose branches test different columns (a = 1 OR b = 2): one index cannot serve it.

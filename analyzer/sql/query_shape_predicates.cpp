@@ -194,6 +194,7 @@ void PgWalker::comparison(const std::string& op, const json& left, const json& r
     }
   } else if (effective == "<" || effective == ">" || effective == "<=" || effective == ">=") {
     add_unique(t.range_columns, l.col->column);
+    if (r.constant) t.range_constants.push_back({l.col->column, effective, *r.constant});
   }
 }
 
@@ -307,7 +308,20 @@ void PgWalker::predicate(const json& node, const Scope& scope, bool negated) {
       record_function(l, kind == "AEXPR_BETWEEN" && !negated ? "range" : "other");
       if (l.kind == Operand::column) {
         table_of(*l.col).filtered = true;
-        if (kind == "AEXPR_BETWEEN" && !negated) add_unique(table_of(*l.col).range_columns, l.col->column);
+        if (kind == "AEXPR_BETWEEN" && !negated) {
+          auto& t = table_of(*l.col);
+          add_unique(t.range_columns, l.col->column);
+          // BETWEEN low AND high: its bounds as two range constants, when both are literals.
+          auto [list_type, list] = right ? unwrap(*right) : std::pair<std::string, const json*>{"", nullptr};
+          const json* items = list && list_type == "List" ? member(*list, "items") : nullptr;
+          if (items && items->is_array() && items->size() == 2) {
+            auto low = classify((*items)[0], scope), high = classify((*items)[1], scope);
+            if (low.constant && high.constant) {
+              t.range_constants.push_back({l.col->column, ">=", *low.constant});
+              t.range_constants.push_back({l.col->column, "<=", *high.constant});
+            }
+          }
+        }
       }
     } else {
       walk_subqueries(node, scope);

@@ -169,6 +169,7 @@ TEST(AdvisorCandidates, TheDrivingTableOfAJoinGetsItsFilterThenTheJoinColumn) {
   primary.table = events.name;
   primary.columns = {"event_id"};
   primary.primary = primary.unique = true;
+  primary.method = "rowid";
   events.indexes.push_back(primary);
   auto join =
       work_for("SELECT u.email FROM users u JOIN feeding_events e ON e.item_id = u.user_id WHERE e.pet_id = 7", schema);
@@ -178,6 +179,12 @@ TEST(AdvisorCandidates, TheDrivingTableOfAJoinGetsItsFilterThenTheJoinColumn) {
   EXPECT_FALSE(has(index_candidates(by_key, schema, "sqlite"), {"pet_id", "event_id"}));
   EXPECT_FALSE(has(index_candidates(by_key, schema, "mariadb"), {"pet_id", "event_id"}));
   EXPECT_TRUE(has(index_candidates(by_key, schema, "postgres"), {"pet_id", "event_id"}));
+  // A TEXT primary key of a SQLite rowid table is an index of its own (sqlite_autoindex_..._1):
+  // secondary indexes end with the rowid, not with it.
+  events.indexes.back().name = "sqlite_autoindex_feeding_events_1";
+  events.indexes.back().method = "btree";
+  EXPECT_TRUE(has(index_candidates(by_key, schema, "sqlite"), {"pet_id", "event_id"}));
+  EXPECT_FALSE(has(index_candidates(by_key, schema, "mariadb"), {"pet_id", "event_id"}));
 }
 
 // MariaDB/MySQL have no partial indexes: `col IS NULL` is an equality there, part of the key. A

@@ -95,14 +95,15 @@ std::pair<size_t, int> condition_terms(const std::string& condition) {
 struct SqliteWhatIf::State {
   SqliteDb target;
   std::string target_name;
-  std::vector<std::pair<std::string, std::string>> tables;   // name, CREATE (tables, views)
-  std::vector<std::pair<std::string, std::string>> indexes;  // name, CREATE
-  std::vector<std::array<std::string, 3>> stat1;             // tbl, idx (empty = NULL), stat
-  std::map<std::string, std::string> index_table;            // index name (lower) -> table
-  std::map<std::string, std::vector<double>> index_stats;    // index name (lower) -> numbers
-  std::map<std::string, double> table_rows;                  // table (lower) -> rows
-  std::map<std::string, std::string> candidate_stats;        // ddl -> stat text
-  std::map<std::string, double> column_distinct;             // "table\ncolumn" (lower) -> distinct values
+  std::vector<std::pair<std::string, std::string>> tables;    // name, CREATE (tables, views)
+  std::vector<std::pair<std::string, std::string>> indexes;   // name, CREATE
+  std::vector<std::array<std::string, 3>> stat1;              // tbl, idx (empty = NULL), stat
+  std::map<std::string, std::string> index_table;             // index name (lower) -> table
+  std::map<std::string, std::vector<double>> index_stats;     // index name (lower) -> numbers
+  std::map<std::string, double> table_rows;                   // table (lower) -> rows
+  std::map<std::string, std::string> candidate_stats;         // ddl -> stat text
+  std::map<std::string, double> column_distinct;              // "table\ncolumn" (lower) -> distinct values
+  std::map<std::string, std::optional<double>> literal_rows;  // table and terms -> rows they keep
 };
 
 SqliteWhatIf::SqliteWhatIf(std::unique_ptr<State> state) : state_(std::move(state)) {}
@@ -111,7 +112,7 @@ SqliteWhatIf::~SqliteWhatIf() = default;
 core::Expected<std::unique_ptr<SqliteWhatIf>> SqliteWhatIf::open(const std::string& path, const std::string& target) {
   auto db = SqliteDb::open(path, OpenMode::read_only, target, std::chrono::milliseconds(5000));
   if (!db) return db.error();
-  auto state = std::make_unique<State>(State{std::move(*db), target, {}, {}, {}, {}, {}, {}, {}, {}});
+  auto state = std::make_unique<State>(State{std::move(*db), target, {}, {}, {}, {}, {}, {}, {}, {}, {}});
   {
     auto stmt = state->target.prepare(
         "SELECT type, name, tbl_name, sql FROM sqlite_schema WHERE sql IS NOT NULL AND name NOT LIKE 'sqlite_%' "
@@ -237,8 +238,19 @@ double SqliteWhatIf::kept_share(const std::string& table, const Filter& filter,
     return std::find(applied.begin(), applied.end(), lower(column)) != applied.end();
   };
   double share = 1;
+  const double rows = table_rows(table);
+  // The share a column's literal terms keep, counted; none where the statement gives no literal.
+  auto literal_share = [&](const std::string& column) -> std::optional<double> {
+    auto kept = literal_rows(table, filter, {lower(column)});
+    if (!kept) return std::nullopt;
+    return std::min(1.0, *kept / rows);
+  };
   for (const auto& column : filter.equalities) {
     if (is_applied(column)) continue;
+    if (auto counted = literal_share(column)) {
+      share *= *counted;
+      continue;
+    }
     auto key = lower(table) + "\n" + lower(column);
     auto it = state_->column_distinct.find(key);
     if (it == state_->column_distinct.end()) {
@@ -258,10 +270,59 @@ double SqliteWhatIf::kept_share(const std::string& table, const Filter& filter,
     }
     share /= it->second;
   }
+  std::vector<std::string> counted_ranges;
   for (const auto& column : filter.ranges) {
-    if (!is_applied(column)) share /= 4;  // SQLite's guess for a range, too
+    if (is_applied(column) ||
+        std::find(counted_ranges.begin(), counted_ranges.end(), lower(column)) != counted_ranges.end()) {
+      continue;
+    }
+    if (auto counted = literal_share(column)) {
+      counted_ranges.push_back(lower(column));
+      share *= *counted;
+      continue;
+    }
+    share /= 4;  // SQLite's guess for a range, too
   }
   return share;
+}
+
+std::optional<double> SqliteWhatIf::literal_rows(const std::string& table, const Filter& filter,
+                                                 const std::vector<std::string>& columns) const {
+  if (columns.empty()) return std::nullopt;
+  std::vector<const LiteralTerm*> terms;
+  for (const auto& column : columns) {
+    size_t before = terms.size();
+    for (const auto& term : filter.literals) {
+      if (lower(term.column) == column) terms.push_back(&term);
+    }
+    if (terms.size() == before) return std::nullopt;
+  }
+  std::string key = lower(table);
+  for (const auto* term : terms) key += "\n" + lower(term->column) + "\n" + term->op + "\n" + term->value;
+  if (auto it = state_->literal_rows.find(key); it != state_->literal_rows.end()) return it->second;
+  auto& remembered = state_->literal_rows[key];
+  auto quoted_table = sql::quote_identifier(sql::Dialect::sqlite, table);
+  if (!quoted_table) return remembered;
+  std::string where;
+  for (const auto* term : terms) {
+    auto column = sql::quote_identifier(sql::Dialect::sqlite, term->column);
+    if (!column) return remembered;
+    if (!where.empty()) where += " AND ";
+    // Operators come from the parser's fixed set; the literal is bound, never spliced.
+    where += term->op == "IS NULL" ? *column + " IS NULL" : *column + " " + term->op + " ?";
+  }
+  auto stmt = state_->target.prepare(fmt::format("SELECT count(*) FROM {} WHERE {}", *quoted_table, where));
+  if (!stmt) return remembered;
+  int slot = 0;
+  for (const auto* term : terms) {
+    if (term->op == "IS NULL") continue;
+    sqlite3_bind_text(stmt->get(), ++slot, term->value.data(), static_cast<int>(term->value.size()), SQLITE_TRANSIENT);
+  }
+  if (auto rc = state_->target.step(stmt->get()); rc && *rc == SQLITE_ROW) {
+    auto counted = static_cast<double>(sqlite3_column_int64(stmt->get(), 0));
+    if (counted > 0) remembered = counted;
+  }
+  return remembered;
 }
 
 double SqliteWhatIf::estimate_cost(const model::Plan& plan, const Filters& filters) const {
@@ -300,6 +361,12 @@ double SqliteWhatIf::estimate_cost(const model::Plan& plan, const Filters& filte
       }
       // SQLite's own guess without sqlite_stat4: each bound keeps a quarter (a BETWEEN, a sixteenth).
       if (bounds > 0) per_search = std::max(1.0, per_search / (bounds > 1 ? 16 : 4));
+      // What SQLite guesses decides its plan; what the literals really keep decides its cost.
+      if (filter != filters.end() && equalities + bounds > 0) {
+        if (auto kept = literal_rows(node.relation, filter->second, condition_columns(node.index_condition))) {
+          per_search = std::max(1.0, *kept);
+        }
+      }
     } else if (node.access != model::AccessType::lookup) {
       per_search = rows_in_table / 4;
     }
@@ -374,6 +441,9 @@ core::Expected<model::WhatIfResult> SqliteWhatIf::plan_with(const std::string& s
       auto& filter = filters[lower(usage.name)];
       for (const auto& column : usage.equality_columns) filter.equalities.push_back(column);
       for (const auto& column : usage.range_columns) filter.ranges.push_back(column);
+      for (const auto& constant : usage.constants) filter.literals.push_back({constant.column, "=", constant.value});
+      for (const auto& column : usage.null_columns) filter.literals.push_back({column, "IS NULL", ""});
+      for (const auto& range : usage.range_constants) filter.literals.push_back({range.column, range.op, range.value});
       for (const auto& like : usage.likes) {
         if (!like.negated && !like.leading_wildcard) filter.ranges.push_back(like.column);
       }

@@ -6,6 +6,7 @@
 
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -24,11 +25,21 @@ class SqliteWhatIf final : public model::WhatIf {
   core::Expected<model::WhatIfResult> plan_with(const std::string& sql, const std::vector<model::IndexCandidate>& add,
                                                 const std::vector<std::string>& hide) override;
 
+  // One predicate of a column against a literal: `=`, `IS NULL` (no value), `<`, `<=`, `>`, `>=`.
+  struct LiteralTerm {
+    std::string column;
+    std::string op;
+    std::string value;
+  };
   // What a statement's own predicates say about one table's rows: its equality columns (each keeps
   // 1/distinct of the rows, measured on the target) and whether a range or prefix LIKE filters it.
+  // Where the statement compares a column with a literal, the rows the literal keeps are counted on
+  // the target instead: `status = 'closed'` keeps 60% of helpdesk's tickets, not the quarter that
+  // four distinct values suggest, and SQLite (without sqlite_stat4) plans by the quarter.
   struct Filter {
     std::vector<std::string> equalities;
     std::vector<std::string> ranges;
+    std::vector<LiteralTerm> literals;
   };
   using Filters = std::map<std::string, Filter>;  // table (lower case) -> filter
 
@@ -43,6 +54,11 @@ class SqliteWhatIf final : public model::WhatIf {
   explicit SqliteWhatIf(std::unique_ptr<State> state);
   core::Expected<std::string> candidate_stat(const model::IndexCandidate& candidate);
   double kept_share(const std::string& table, const Filter& filter, const std::vector<std::string>& applied) const;
+  // The rows of `table` its literal terms on `columns` keep, counted read-only on the target (and
+  // remembered); none when a column has no literal term (a join key, a parameter) or when nothing
+  // matches (a literal the column does not compare equal to as written: the statistics decide then).
+  std::optional<double> literal_rows(const std::string& table, const Filter& filter,
+                                     const std::vector<std::string>& columns) const;
   std::unique_ptr<State> state_;
 };
 
