@@ -472,7 +472,7 @@ core::Expected<AuditResult> run_audit(engines::Connection& connection, model::Wh
     // benchmark's 50 queries: the 10 cheapest, on customers and agents, kept their full scans).
     result.notes.push_back(
         fmt::format("{} of {} classes not explained or advised: only the {} costliest (calls x "
-                    "plan cost) are",
+                    "plan cost) are (--top-classes)",
                     works.size() - options.top_classes, works.size(), options.top_classes));
     works.resize(options.top_classes);
   }

@@ -3,6 +3,7 @@
 #include <chrono>
 #include <filesystem>
 #include <iostream>
+#include <limits>
 #include <optional>
 
 #include "CLI/CLI.hpp"
@@ -36,6 +37,7 @@ struct AuditArgs {
   std::string source;
   std::string fail_on;
   size_t max_indexes = 10;
+  size_t top_classes = 40;
   std::string max_index_size;
   std::vector<std::string> disabled_rules;
   std::string config;
@@ -185,6 +187,7 @@ int run_audit_command(CommandContext& context, const AuditArgs& args, bool advis
   options.capture.seed = args.seed;
   if (args.sandbox) options.capture.cancelled = &bench::interrupted();
   options.max_indexes = args.max_indexes;
+  options.top_classes = args.top_classes == 0 ? std::numeric_limits<size_t>::max() : args.top_classes;
   if (!args.max_index_size.empty()) {
     auto bytes = parse_byte_size(args.max_index_size);
     if (!bytes) return context.fail(bytes.error());
@@ -251,6 +254,9 @@ CommandRun setup_audit_like(CLI::App& app, bool advise) {
   app.add_option("--history", args->history,
                  "Append this run's JSON result to an SQLite history (dbvet report --history)");
   app.add_option("--max-indexes", args->max_indexes, "At most this many new indexes")->default_val(10);
+  app.add_option("--top-classes", args->top_classes,
+                 "Explain and advise the N costliest query classes (calls x plan cost); 0: all")
+      ->default_val(40);
   app.add_option("--max-index-size", args->max_index_size,
                  "Leave out a new index estimated larger than this (e.g. 500MB, 2GB; bytes when bare)");
   app.add_option("--disable-rule", args->disabled_rules, "Skip this rule id; repeatable");

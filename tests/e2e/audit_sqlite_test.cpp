@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include "fmt/format.h"
 #include "nlohmann/json.hpp"
 #include "tests/support/audit_expectations.hpp"
 #include "tests/support/test_env.hpp"
@@ -102,6 +103,38 @@ TEST_F(AuditSqlite, MaxIndexSizeBoundsTheNewIndexes) {
   auto bad = run_dbvet({"advise", "sqlite:" + *db_, "--max-index-size", "lots", "--workload", args.back()});
   EXPECT_EQ(bad.exit_code, 2);
   EXPECT_NE(bad.err.find("--max-index-size lots"), std::string::npos) << bad.err;
+}
+
+// --top-classes N: only the N costliest classes are explained and advised, and a note says how many
+// were left out and names the option (MariaDB helpdesk's 10 cheapest of 50 queries kept their full
+// scans at the default 40); 0 advises every class.
+TEST_F(AuditSqlite, TopClassesBoundsTheClassesAdvisedAndSaysSo) {
+  ASSERT_NE(doc_, nullptr);
+  ASSERT_GT((*doc_)["queries"].size(), 2u);
+  auto audit = [&](const std::string& top) {
+    std::vector<std::string> args{"audit",    "sqlite:" + *db_, "--scale",       "0.02",
+                                  "--format", "json",           "--top-classes", top};
+    for (auto& a : workload_args()) args.push_back(a);
+    auto result = run_dbvet(args);
+    EXPECT_EQ(result.exit_code, 0) << result.err;
+    return json::parse(result.out);
+  };
+  auto left_out_note = [](const json& doc) {
+    for (const auto& note : doc["notes"]) {
+      auto text = note.get<std::string>();
+      if (text.find("classes not explained or advised") != std::string::npos) return text;
+    }
+    return std::string();
+  };
+  auto every = audit("0");
+  const size_t all = every["queries"].size();
+  EXPECT_GE(all, (*doc_)["queries"].size());
+  EXPECT_EQ(left_out_note(every), "");
+  auto two = audit("2");
+  EXPECT_EQ(two["queries"].size(), 2u);
+  auto note = left_out_note(two);
+  EXPECT_NE(note.find(fmt::format("{} of {} classes", all - 2, all)), std::string::npos) << note;
+  EXPECT_NE(note.find("--top-classes"), std::string::npos) << note;
 }
 
 TEST_F(AuditSqlite, FailOnWarningGates) {

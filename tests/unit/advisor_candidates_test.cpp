@@ -238,6 +238,56 @@ TEST(AdvisorDdl, PerEngine) {
 
 // After --apply, PostgreSQL's catalog prints the index dbvet created its own way: the same index
 // must still serve the candidate, or the next audit recommends it again (and its DDL fails).
+// A unique index already finds a few rows per lookup: no candidate starts with all of its keys, or
+// with its leading column where that column holds at most 10 rows per value. (The apply-all loop's
+// re-audit on PostgreSQL TPC-H wanted orders (o_orderkey, o_orderdate) and lineitem (l_orderkey,
+// l_shipdate), 4 lines per order.) A leading column with many rows per value still gets them.
+TEST(AdvisorCandidates, NoCandidateExtendsAUniqueIndexThatFindsFewRows) {
+  model::Schema schema;
+  model::Table orders;
+  orders.name = "orders";
+  orders.estimated_rows = 30000;
+  for (const char* c : {"o_orderkey", "o_custkey", "o_orderdate"}) orders.columns.push_back(column(c, "INTEGER"));
+  orders.columns[1].distinct_values = 2000;
+  model::Index orders_pk;
+  orders_pk.name = "orders_pkey";
+  orders_pk.table = "orders";
+  orders_pk.columns = {"o_orderkey"};
+  orders_pk.primary = orders_pk.unique = true;
+  orders.indexes.push_back(orders_pk);
+  model::Table lineitem;
+  lineitem.name = "lineitem";
+  lineitem.estimated_rows = 120000;
+  for (const char* c : {"l_orderkey", "l_linenumber", "l_partkey", "l_shipdate"})
+    lineitem.columns.push_back(column(c, "INTEGER"));
+  lineitem.columns[0].distinct_values = 30000;
+  model::Index lineitem_pk = orders_pk;
+  lineitem_pk.name = "lineitem_pkey";
+  lineitem_pk.table = "lineitem";
+  lineitem_pk.columns = {"l_orderkey", "l_linenumber"};
+  lineitem.indexes.push_back(lineitem_pk);
+  schema.tables = {orders, lineitem};
+  for (const char* engine : {"postgres", "mariadb", "sqlite"}) {
+    auto cs = index_candidates(work_for("SELECT l_orderkey, o_orderdate FROM orders, lineitem WHERE l_orderkey = "
+                                        "o_orderkey AND o_orderdate < 9000 AND l_shipdate > 9000",
+                                        schema),
+                               schema, engine);
+    EXPECT_FALSE(has(cs, {"o_orderkey", "o_orderdate"})) << engine;
+    EXPECT_FALSE(has(cs, {"l_orderkey", "l_shipdate"})) << engine;
+    EXPECT_TRUE(has(cs, {"o_orderdate"})) << engine;
+    EXPECT_TRUE(has(cs, {"l_shipdate"})) << engine;
+  }
+  // 15 orders per customer: (o_custkey, o_orderdate) still pays where a unique index led by o_custkey exists.
+  model::Index by_customer = orders_pk;
+  by_customer.name = "orders_custkey_orderkey";
+  by_customer.primary = false;
+  by_customer.columns = {"o_custkey", "o_orderkey"};
+  schema.tables[0].indexes.push_back(by_customer);
+  auto cs = index_candidates(
+      work_for("SELECT o_orderkey FROM orders WHERE o_custkey = 7 AND o_orderdate > 9000", schema), schema, "postgres");
+  EXPECT_TRUE(has(cs, {"o_custkey", "o_orderdate"}));
+}
+
 TEST(AdvisorDdl, AnIndexAsTheCatalogPrintsItServesTheCandidateItCameFrom) {
   model::IndexCandidate partial;
   partial.table = "outbox";
