@@ -23,6 +23,9 @@ struct Dialect {
   // rowid): appending a one-column primary key to an index key adds nothing.
   bool secondary_index_holds_primary_key = false;
   bool partial_indexes = false;  // CREATE INDEX ... WHERE (PostgreSQL, SQLite; not MariaDB/MySQL)
+  // Index keys that are expressions, lower(email) (PostgreSQL, SQLite, MySQL 8.0.13+; MariaDB has
+  // none and refuses the DDL with error 1064).
+  bool expression_indexes = false;
 
   // Names and advice in the engine's own terms. Format strings take named arguments where noted.
   std::string_view random_function = "random";  // ORDER BY <this>()

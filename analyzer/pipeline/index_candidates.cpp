@@ -148,7 +148,9 @@ std::vector<model::IndexCandidate> index_candidates(const ClassWork& work, const
     // Expression keys are rendered from their parts (function, quoted column) and carry a NUL
     // prefix while they share these lists with column names, which can hold no NUL.
     const auto dialect = sql::dialect_of(engine);
+    const bool expression_indexes = model::dialect_named(engine).expression_indexes;
     auto expression_key = [&](const sql::FunctionPredicate& f) -> std::string {
+      if (!expression_indexes) return {};
       auto key = sql::function_key(dialect, f.function, f.column);
       return key ? std::string(1, '\0') + *key : std::string();
     };

@@ -12,6 +12,7 @@ constexpr model::Dialect kMysql{
     .estimates_count_rows_read = true,
     .online_ddl_by_algorithm = true,
     .secondary_index_holds_primary_key = true,
+    .expression_indexes = true,
     .random_function = "RAND",
     .statistics_advice = "run ANALYZE TABLE {table} UPDATE HISTOGRAM ON the filtered columns",
 };

@@ -12,6 +12,7 @@ constexpr model::Dialect kDialect{
     // Without the C collation a B-tree serves LIKE 'abc%' only with this operator class.
     .prefix_like_opclass = "text_pattern_ops",
     .partial_indexes = true,
+    .expression_indexes = true,
     .random_function = "random",
     .random_sample_hint = " or TABLESAMPLE SYSTEM_ROWS",
     .substring_search_fix = "a pg_trgm GIN index (CREATE INDEX ... USING gin (col gin_trgm_ops)) serves it",

@@ -11,6 +11,7 @@ constexpr model::Dialect kDialect{
     .prefix_like_collation = "NOCASE",
     .secondary_index_holds_primary_key = true,
     .partial_indexes = true,
+    .expression_indexes = true,
     .random_function = "random",
     .substring_search_fix = "an FTS5 table serves word searches",
     .row_estimate_source = "sqlite_stat1",
