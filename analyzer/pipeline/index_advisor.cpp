@@ -303,7 +303,6 @@ core::Expected<std::vector<Evaluated>> choose_configuration(const std::vector<co
   for (const auto& [key, candidate] : pool) set.insert(key);
   auto plans = configuration.plan(set);
   if (!plans) return plans.error();
-  const auto full = *plans;
   auto used_keys = [](const Configuration::Plans& p) {
     std::set<std::string> used;
     for (const auto& [id, keys] : p.used) used.insert(keys.begin(), keys.end());
@@ -358,8 +357,10 @@ core::Expected<std::vector<Evaluated>> choose_configuration(const std::vector<co
       plans = std::move(replanned);
     }
   };
-  set = used_keys(*plans);
+  // On the whole pool, so that the planner can turn to another candidate for the class a harmful
+  // one served ((customer_id, status) once (status, customer_id) is out).
   if (auto status = leave_out_harmful(); !status) return status.error();
+  const auto full = *plans;
   for (bool changed = true; changed;) {
     changed = false;
     set = used_keys(*plans);
