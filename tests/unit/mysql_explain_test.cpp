@@ -359,5 +359,13 @@ TEST(MysqlExplainErrors, DialectDetection) {
   }
 }
 
+// Found by the plans fuzzer: an operation key holding a number made raw_of() iterate a number's
+// "members" and throw from key(), which ended the process.
+TEST(MysqlExplainErrors, AnOperationKeyOfAnotherShapeIsSkipped) {
+  auto plan = parse_mysql_explain_json(R"({"query_block": {"windowing": 1, "filesort": [2],
+      "table": {"table_name": "orders", "access_type": "ALL", "rows": 10}}})");
+  ASSERT_TRUE(plan) << plan.error().message;
+}
+
 }  // namespace
 }  // namespace dbvet::engines::mysql

@@ -117,6 +117,7 @@ bool is_subquery_list(const std::string& key) {
 
 // The node's own members, without the children, as the engine wrote them.
 std::string raw_of(const Json& object) {
+  if (!object.is_object()) return object.dump();
   Json copy = Json::object();
   for (auto it = object.begin(); it != object.end(); ++it) {
     if (!structural_keys().count(it.key())) copy[it.key()] = it.value();
@@ -194,7 +195,8 @@ class Walker {
       } else if (key == "filesort" || key == "temporary_table" || key == "ordering_operation" ||
                  key == "grouping_operation" || key == "duplicates_removal" || key == "buffer_result" ||
                  key == "union_result" || key == "windowing") {
-        out.push_back(operation(key, value));
+        // A member of another shape ("windowing": 1, found by the fuzzer) is no operation.
+        if (value.is_object()) out.push_back(operation(key, value));
       }
     }
   }
