@@ -22,6 +22,10 @@ struct Dialect {
   // A secondary index holds the primary key after its own keys (InnoDB's clustered key, SQLite's
   // rowid): appending a one-column primary key to an index key adds nothing.
   bool secondary_index_holds_primary_key = false;
+  // The index method of the only primary key that secondary indexes hold; empty: any one-column
+  // primary key. SQLite: "rowid" (an INTEGER PRIMARY KEY); a TEXT key of a rowid table is an index
+  // of its own.
+  std::string_view held_primary_key_method{};
   bool partial_indexes = false;  // CREATE INDEX ... WHERE (PostgreSQL, SQLite; not MariaDB/MySQL)
   // Index keys that are expressions, lower(email) (PostgreSQL, SQLite, MySQL 8.0.13+; MariaDB has
   // none and refuses the DDL with error 1064).

@@ -74,15 +74,24 @@ bool plannable(const sql::QueryShape& shape) {
          shape.kind == sql::StatementKind::delete_;
 }
 
-// The table's primary key is this one column, and the engine's secondary indexes end with it. On
-// SQLite only the rowid is: an INTEGER PRIMARY KEY (introspected with method "rowid"); a TEXT key of
-// a rowid table is an index of its own (a WITHOUT ROWID table's key, also "btree", is taken as not
-// held, which costs at most a redundant key column).
-bool held_by_secondary_indexes(const model::Table& table, const std::string& column, const std::string& engine) {
+// The table's primary key is this one column, and the engine's secondary indexes end with it (a
+// WITHOUT ROWID table's key, "btree" on SQLite, is taken as not held, which costs at most a
+// redundant key column).
+bool held_by_secondary_indexes(const model::Table& table, const std::string& column, const model::Dialect& dialect) {
+  if (!dialect.secondary_index_holds_primary_key) return false;
   return std::any_of(table.indexes.begin(), table.indexes.end(), [&](const model::Index& index) {
     return index.primary && index.columns.size() == 1 && lower(index.columns.front()) == lower(column) &&
-           (engine != "sqlite" || index.method == "rowid");
+           (dialect.held_primary_key_method.empty() || index.method == dialect.held_primary_key_method);
   });
+}
+
+// A last key the index holds anyway is dropped: on SQLite (org_id) is (org_id, rowid), and serves
+// WHERE org_id = ? AND id > ? ORDER BY id as (org_id, id) would, in fewer bytes.
+void drop_held_last_key(model::IndexCandidate& candidate, const model::Table& table, const model::Dialect& dialect) {
+  if (candidate.columns.size() < 2 || candidate.is_expression(candidate.columns.size() - 1)) return;
+  if (!held_by_secondary_indexes(table, candidate.columns.back(), dialect)) return;
+  candidate.columns.pop_back();
+  if (candidate.expression.size() > candidate.columns.size()) candidate.expression.resize(candidate.columns.size());
 }
 
 // A unique index (the primary key, for one) already finds the candidate's rows, a few per lookup:
@@ -119,16 +128,19 @@ std::vector<model::IndexCandidate> index_candidates(const ClassWork& work, const
                                                     const std::string& engine) {
   std::vector<model::IndexCandidate> out;
   std::set<std::string> seen;
+  const auto& dialect_row = model::dialect_named(engine);
   auto push = [&](model::IndexCandidate c) {
     if (c.columns.empty()) return;
     // A key that cannot be rendered safely (a NUL byte, an expression holding more than one) is no candidate.
     if (!index_ddl(c, engine)) return;
-    if (const auto* table = schema.find_table(c.table); table && led_by_a_unique_index(*table, c)) return;
+    if (const auto* table = schema.find_table(c.table)) {
+      drop_held_last_key(c, *table, dialect_row);
+      if (led_by_a_unique_index(*table, c)) return;
+    }
     if (seen.insert(key_of(c)).second) out.push_back(std::move(c));
   };
   const auto& shape = work.shape;
   if (!plannable(shape)) return out;
-  const auto& dialect_row = model::dialect_named(engine);
   std::set<std::string> order_tables;
   for (const auto& usage : shape.tables) {
     if (!usage.order_by.empty() || !usage.group_by.empty()) order_tables.insert(lower(usage.name));
@@ -240,8 +252,7 @@ std::vector<model::IndexCandidate> index_candidates(const ClassWork& work, const
       // The filter, then the join column: where this table drives the join, the index alone
       // gives the key each probe of the other table needs (tasks t JOIN users u ON u.id =
       // t.assignee_id WHERE t.project_id = ?: (project_id, assignee_id)), as SQLite's .expert finds.
-      if (!equalities.empty() &&
-          !(dialect_row.secondary_index_holds_primary_key && held_by_secondary_indexes(*table, join, engine))) {
+      if (!equalities.empty() && !held_by_secondary_indexes(*table, join, dialect_row)) {
         auto keys = equalities;
         add_unique(keys, join);
         push(make(keys, ""));

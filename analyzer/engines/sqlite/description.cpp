@@ -10,6 +10,7 @@ constexpr model::Dialect kDialect{
     .name = "sqlite",
     .prefix_like_collation = "NOCASE",
     .secondary_index_holds_primary_key = true,
+    .held_primary_key_method = "rowid",
     .partial_indexes = true,
     .expression_indexes = true,
     .random_function = "random",
