@@ -9,6 +9,7 @@
 #include <csignal>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -148,10 +149,14 @@ struct ClientDatabase {
 #ifdef DBVET_WITH_POSTGRES
   std::unique_ptr<engines::postgres::PreparedSession> prepared;
 #endif
-  core::Expected<engines::ResultSummary> execute(const std::string& sql, const engines::ExecuteOptions& options) {
+  // `while_waiting` runs while the server works on the statement where the session can split sending
+  // from reading (the prepared PostgreSQL session); elsewhere it is not called.
+  core::Expected<engines::ResultSummary> execute(const std::string& sql, const engines::ExecuteOptions& options,
+                                                 const std::function<void()>& while_waiting = {}) {
 #ifdef DBVET_WITH_POSTGRES
-    if (prepared) return prepared->execute(sql, options.keep_rows);
+    if (prepared) return prepared->execute(sql, options.keep_rows, while_waiting);
 #endif
+    (void)while_waiting;
     return connection->execute(sql, options);
   }
 };
@@ -184,6 +189,8 @@ class BenchExecutor : public workload::Executor {
     session_ = {};
     lost_connection_ = false;
   }
+  // Work to do while the server answers a statement (at most once per statement sent).
+  void set_while_waiting(std::function<void()> work) { while_waiting_ = std::move(work); }
   // After a reconnection, the fresh sessions.
   void rebind(ClientDatabase* db, CacheAside* cache) {
     db_ = db;
@@ -212,7 +219,7 @@ class BenchExecutor : public workload::Executor {
   core::Expected<std::vector<workload::ResultRow>> run_statement(const std::string& sql, bool want_rows) {
     // Only answers that do not depend on the session, the clock or this transaction's own writes.
     bool use_cache = cache_ && cacheable(sql, session_);
-    track(sql, session_);
+    if (cache_) track(sql, session_);  // the session state only serves cacheable()
     if (use_cache) {
       auto start = Clock::now();
       auto cached = cache_->get(sql, want_rows);
@@ -241,7 +248,7 @@ class BenchExecutor : public workload::Executor {
   core::Expected<engines::ResultSummary> timed_execute(const std::string& sql) { return timed_execute(sql, options_); }
   core::Expected<engines::ResultSummary> timed_execute(const std::string& sql, const engines::ExecuteOptions& options) {
     auto start = Clock::now();
-    auto result = db_->execute(sql, options);
+    auto result = db_->execute(sql, options, while_waiting_);
     double ms = ms_between(start, Clock::now());
     if (ms > run_->slowest_statement_ms) {
       run_->slowest_statement_ms = ms;
@@ -264,6 +271,7 @@ class BenchExecutor : public workload::Executor {
   SessionState session_;
   bool lost_connection_ = false;
   QueryRun* run_ = nullptr;
+  std::function<void()> while_waiting_;
   engines::ExecuteOptions options_{64};
   static inline const engines::ExecuteOptions kNoRows{0};
   int64_t rows_ = 0;
@@ -343,10 +351,55 @@ void client_loop(const PhaseInput& in, int client, BenchExecutor& executor, Clie
   core::Random schedule(config.seed, fmt::format("schedule-{}", client));
   const bool open_loop = in.rate > 0;
   const double client_rate = open_loop ? in.rate / config.load.clients : 0;
+
+  // A transaction's figures are recorded while the server works on the next one's first statement
+  // (where the session can split sending from reading), as pgbench does its bookkeeping between
+  // sending and reading: the recording then costs no time between an answer and the next statement.
+  // What is still pending is recorded before the next transaction's own outcome and at the end.
+  struct Finished {
+    size_t script = 0;
+    Clock::time_point ended;
+    double latency_ms = 0;
+    double lag_ms = 0;
+    int64_t rows = 0;
+    uint64_t hash = 0;
+  };
+  std::optional<Finished> pending;
+  auto enter_second_of = [&](Clock::time_point moment) {
+    auto second = std::max<int64_t>(0, std::chrono::duration_cast<std::chrono::seconds>(moment - start).count());
+    if (second != stats.second) {
+      book.hand_over(static_cast<size_t>(client), stats.second, stats.current);
+      stats.second = second;
+    }
+  };
+  auto record_pending = [&] {
+    if (!pending) return;
+    const Finished finished = *pending;
+    pending.reset();
+    enter_second_of(finished.ended);
+    QueryRun& run = stats.runs[finished.script];
+    auto& interval = stats.current[finished.script];
+    run.latency.add(finished.latency_ms);
+    interval.latency.add(finished.latency_ms);
+    ++interval.transactions;
+    ++run.transactions;
+    run.rows += finished.rows;
+    if (open_loop) {
+      run.lag_sum_ms += finished.lag_ms;
+      run.lag_max_ms = std::max(run.lag_max_ms, finished.lag_ms);
+    }
+    if (stats.hashed[finished.script] < kHashedTransactions) {
+      stats.hashes[finished.script] = mix(stats.hashes[finished.script], finished.hash);
+      ++stats.hashed[finished.script];
+    }
+  };
+  executor.set_while_waiting(record_pending);
+
   auto intended = start;
+  auto last_ended = Clock::now();  // a closed loop's clock for the deadline: one read per transaction
   for (int64_t done = 0;; ++done) {
     if (g_interrupted.load(std::memory_order_relaxed) || outage.stopped()) break;
-    if (in.transactions > 0 ? done >= in.transactions : Clock::now() >= deadline) break;
+    if (in.transactions > 0 ? done >= in.transactions : (open_loop ? Clock::now() : last_ended) >= deadline) break;
     if (open_loop) {
       double u = static_cast<double>(schedule.next() >> 11) * 0x1.0p-53;
       intended +=
@@ -370,13 +423,11 @@ void client_loop(const PhaseInput& in, int client, BenchExecutor& executor, Clie
     executor.begin(&run);
     auto status = session.run((*in.scripts)[script], executor);
     auto ended = Clock::now();
-    auto second = std::max<int64_t>(0, std::chrono::duration_cast<std::chrono::seconds>(ended - start).count());
-    if (second != stats.second) {
-      book.hand_over(static_cast<size_t>(client), stats.second, stats.current);
-      stats.second = second;
-    }
-    auto& interval = stats.current[script];
+    last_ended = ended;
+    record_pending();  // not recorded while waiting: no statement went to the server, or not that way
     if (!status) {
+      enter_second_of(ended);
+      auto& interval = stats.current[script];
       ++run.errors;
       ++interval.errors;
       if (looks_like_timeout(status.error().message)) ++run.timeouts;
@@ -385,27 +436,22 @@ void client_loop(const PhaseInput& in, int client, BenchExecutor& executor, Clie
         ++run.connection_errors;
         if (!regain_connection(config, reconnect, outage, status.error().message)) break;
         ++run.reconnects;
+        last_ended = Clock::now();
         continue;
       }
       executor.rollback();
+      last_ended = Clock::now();
       continue;
     }
-    double latency = ms_between(measured_from, ended);
-    run.latency.add(latency);
-    interval.latency.add(latency);
-    ++interval.transactions;
-    ++run.transactions;
-    run.rows += executor.rows();
-    if (open_loop) {
-      double lag = std::max(0.0, ms_between(intended, begun));
-      run.lag_sum_ms += lag;
-      run.lag_max_ms = std::max(run.lag_max_ms, lag);
-    }
-    if (stats.hashed[script] < kHashedTransactions) {
-      stats.hashes[script] = mix(stats.hashes[script], executor.hash());
-      ++stats.hashed[script];
-    }
+    pending = Finished{script,
+                       ended,
+                       ms_between(measured_from, ended),
+                       open_loop ? std::max(0.0, ms_between(intended, begun)) : 0.0,
+                       executor.rows(),
+                       executor.hash()};
   }
+  record_pending();
+  executor.set_while_waiting({});  // it refers to this function's locals
 }
 
 struct PhaseOutcome {

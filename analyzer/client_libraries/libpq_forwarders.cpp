@@ -72,6 +72,10 @@ DBVET_LAZY_FORWARD(libpq, char*, PQresultErrorField, (const PGresult* res, int f
 DBVET_LAZY_FORWARD(libpq, char*, PQresultErrorMessage, (const PGresult* res), (res))
 DBVET_LAZY_FORWARD(libpq, ExecStatusType, PQresultStatus, (const PGresult* res), (res))
 DBVET_LAZY_FORWARD(libpq, int, PQsendQuery, (PGconn * conn, const char* query), (conn, query))
+DBVET_LAZY_FORWARD(libpq, int, PQsendQueryPrepared,
+                   (PGconn * conn, const char* stmtName, int nParams, const char* const* paramValues,
+                    const int* paramLengths, const int* paramFormats, int resultFormat),
+                   (conn, stmtName, nParams, paramValues, paramLengths, paramFormats, resultFormat))
 DBVET_LAZY_FORWARD(libpq, int, PQserverVersion, (const PGconn* conn), (conn))
 DBVET_LAZY_FORWARD(libpq, int, PQsetClientEncoding, (PGconn * conn, const char* encoding), (conn, encoding))
 DBVET_LAZY_FORWARD(libpq, PGVerbosity, PQsetErrorVerbosity, (PGconn * conn, PGVerbosity verbosity), (conn, verbosity))

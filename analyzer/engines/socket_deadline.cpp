@@ -3,6 +3,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sys/socket.h>
+#include <time.h>
 
 #include <condition_variable>
 #include <cstddef>
@@ -39,6 +40,34 @@ class Watchdog {
   std::multimap<Clock::time_point, std::shared_ptr<SocketDeadline::Entry>>::iterator arm(
       Clock::time_point at, std::shared_ptr<SocketDeadline::Entry> entry) {
     std::lock_guard<std::mutex> lock(mutex_);
+    return file(at, std::move(entry));
+  }
+
+  // The socket stays open until disarm returns, so a shutdown never reaches a reused descriptor.
+  void disarm(const std::shared_ptr<SocketDeadline::Entry>& entry) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    for (auto it = armed_.begin(); it != armed_.end(); ++it) {
+      if (it->second == entry) {
+        armed_.erase(it);
+        return;
+      }
+    }
+  }
+
+  // A RepeatedSocketDeadline armed while the watchdog does not hold its entry.
+  void watch(const std::shared_ptr<SocketDeadline::Entry>& entry) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (entry->watched.load()) return;  // the watchdog re-filed it meanwhile
+    const int64_t until = entry->until.load();
+    if (until == SocketDeadline::Entry::kDisarmed) return;
+    entry->watched.store(true);
+    file(Clock::time_point(Clock::duration(until)), entry);
+  }
+
+ private:
+  // Called with mutex_ held.
+  std::multimap<Clock::time_point, std::shared_ptr<SocketDeadline::Entry>>::iterator file(
+      Clock::time_point at, std::shared_ptr<SocketDeadline::Entry> entry) {
     if (!started_) {
       std::thread([this] { loop(); }).detach();
       started_ = true;
@@ -54,18 +83,6 @@ class Watchdog {
     return it;
   }
 
-  // The socket stays open until disarm returns, so a shutdown never reaches a reused descriptor.
-  void disarm(const std::shared_ptr<SocketDeadline::Entry>& entry) {
-    std::lock_guard<std::mutex> lock(mutex_);
-    for (auto it = armed_.begin(); it != armed_.end(); ++it) {
-      if (it->second == entry) {
-        armed_.erase(it);
-        return;
-      }
-    }
-  }
-
- private:
   void loop() {
     std::unique_lock<std::mutex> lock(mutex_);
     for (;;) {
@@ -74,6 +91,7 @@ class Watchdog {
         auto first = armed_.begin();
         auto entry = first->second;
         armed_.erase(first);
+        if (entry->repeated && !still_due(entry, now)) continue;
         if (entry->silence.count() > 0) {
           // Data came within the allowed quiet: wait until the quiet since then would exceed it.
           if (auto quiet = quiet_for(entry->fd); quiet && *quiet < entry->silence) {
@@ -92,6 +110,27 @@ class Watchdog {
         wake_.wait_until(lock, wake_at_);
       }
     }
+  }
+
+  // A RepeatedSocketDeadline's entry came due: false when its latest arming is gone or later (the
+  // entry is then dropped or re-filed), true when the socket is to be shut down now.
+  bool still_due(const std::shared_ptr<SocketDeadline::Entry>& entry, Clock::time_point now) {
+    int64_t until = entry->until.load();
+    if (until == SocketDeadline::Entry::kDisarmed) {
+      entry->watched.store(false);
+      // An arming between the load and the store saw the entry still watched and counts on the
+      // watchdog: the load after the store sees it (both are sequentially consistent).
+      until = entry->until.load();
+      if (until == SocketDeadline::Entry::kDisarmed) return false;
+      entry->watched.store(true);
+    }
+    const Clock::time_point at{Clock::duration(until)};
+    if (at > now) {
+      armed_.emplace(at, entry);
+      return false;
+    }
+    entry->watched.store(false);
+    return true;
   }
 
   std::mutex mutex_;
@@ -118,5 +157,35 @@ SocketDeadline::~SocketDeadline() {
 }
 
 bool SocketDeadline::fired() const { return entry_ && entry_->fired.load(); }
+
+RepeatedSocketDeadline::RepeatedSocketDeadline(int fd, std::chrono::milliseconds after) : after_(after) {
+  if (fd < 0 || after.count() <= 0) return;
+  entry_ = std::make_shared<SocketDeadline::Entry>();
+  entry_->fd = fd;
+  entry_->repeated = true;
+}
+
+RepeatedSocketDeadline::~RepeatedSocketDeadline() {
+  if (!entry_) return;
+  entry_->until.store(SocketDeadline::Entry::kDisarmed);
+  Watchdog::instance().disarm(entry_);  // the watchdog holds the entry at most once
+}
+
+void RepeatedSocketDeadline::arm() {
+  if (!entry_) return;
+  // The coarse monotonic clock (steady_clock's own, a few milliseconds behind at most) costs a load
+  // instead of a clock read: a deadline of seconds does not need more.
+  timespec now{};
+  ::clock_gettime(CLOCK_MONOTONIC_COARSE, &now);
+  const auto since_boot = std::chrono::seconds(now.tv_sec) + std::chrono::nanoseconds(now.tv_nsec);
+  entry_->until.store(std::chrono::duration_cast<Clock::duration>(since_boot + after_).count());
+  if (!entry_->watched.load()) Watchdog::instance().watch(entry_);
+}
+
+void RepeatedSocketDeadline::disarm() {
+  if (entry_) entry_->until.store(SocketDeadline::Entry::kDisarmed);
+}
+
+bool RepeatedSocketDeadline::fired() const { return entry_ && entry_->fired.load(); }
 
 }  // namespace dbvet::engines

@@ -7,6 +7,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <cstdint>
 #include <memory>
 
 namespace dbvet::engines {
@@ -38,10 +39,41 @@ class SocketDeadline {
     int fd = -1;
     std::chrono::milliseconds silence{0};  // Kind::silence: the longest quiet allowed; 0 for Kind::total
     std::atomic<bool> fired{false};
+    // RepeatedSocketDeadline only: when the socket is shut down (steady-clock ticks; kDisarmed: not
+    // armed), and whether the watchdog holds the entry (changed only under the watchdog's lock).
+    bool repeated = false;
+    std::atomic<int64_t> until{kDisarmed};
+    std::atomic<bool> watched{false};
+    static constexpr int64_t kDisarmed = INT64_MAX;
   };
 
  private:
   std::shared_ptr<Entry> entry_;
+};
+
+// A Kind::total deadline that one session arms again for each of its statements, as the bench does
+// tens of thousands of times a second: arming and disarming are atomic stores, with no allocation and
+// no lock. The watchdog keeps the entry and, when it wakes for it, looks at the latest arming: gone
+// (disarmed) or moved later, it drops or re-files the entry; passed, it shuts the socket down.
+// Every arming is `after` from its call, so each one is later than the one the watchdog holds; only
+// an arming the watchdog does not hold yet (the first, or one after it dropped the entry) takes its
+// lock.
+class RepeatedSocketDeadline {
+ public:
+  RepeatedSocketDeadline(int fd, std::chrono::milliseconds after);  // fd < 0 or after <= 0 arms nothing
+  // Unregisters from the watchdog: destroy it before the socket is closed.
+  ~RepeatedSocketDeadline();
+  RepeatedSocketDeadline(const RepeatedSocketDeadline&) = delete;
+  RepeatedSocketDeadline& operator=(const RepeatedSocketDeadline&) = delete;
+
+  void arm();
+  void disarm();
+  // The socket was shut down by a deadline (it stays so: the session is lost).
+  bool fired() const;
+
+ private:
+  std::shared_ptr<SocketDeadline::Entry> entry_;
+  std::chrono::milliseconds after_;
 };
 
 }  // namespace dbvet::engines

@@ -1,10 +1,13 @@
 #include "analyzer/workload/expr.hpp"
 
+#include <array>
 #include <cctype>
+#include <charconv>
 #include <cmath>
 #include <cstdio>
 #include <limits>
 #include <map>
+#include <span>
 
 #include "analyzer/util/ascii.hpp"
 #include "fmt/format.h"
@@ -142,7 +145,7 @@ const char* op_name(Op op) {
   }
 }
 
-Expected<Value> random_function(Op op, const std::vector<Value>& args, EvalContext& context) {
+Expected<Value> random_function(Op op, std::span<const Value> args, EvalContext& context) {
   auto lo = as_int(args[0], op_name(op));
   if (!lo) return lo.error();
   auto hi = as_int(args[1], op_name(op));
@@ -174,7 +177,7 @@ Expected<Value> random_function(Op op, const std::vector<Value>& args, EvalConte
   return Value::of_int(*lo + random.zipf(*hi - *lo + 1, *parameter) - 1);
 }
 
-Expected<Value> greatest_least(Op op, const std::vector<Value>& args) {
+Expected<Value> greatest_least(Op op, std::span<const Value> args) {
   bool any_double = false;
   for (const auto& arg : args) any_double = any_double || arg.type == Value::Type::real;
   if (any_double) {
@@ -219,14 +222,14 @@ Expected<Value> evaluate_lazy(const Expr& expr, EvalContext& context) {
   return evaluate(expr.args.back(), context);
 }
 
-Expected<Value> apply(Op op, const std::vector<Value>& args, EvalContext& context);
+Expected<Value> apply(Op op, std::span<const Value> args, EvalContext& context);
 
 // ((a op1 b) op2 c) ...: every operand is evaluated in order, and a step's error stops the rest, as
 // the nested binary operators did.
 Expected<Value> evaluate_chain(const Expr& expr, EvalContext& context) {
   auto first = evaluate(expr.args[0], context);
   if (!first) return first;
-  std::vector<Value> pair{*first, Value::null_value()};
+  std::array<Value, 2> pair{*first, Value::null_value()};
   for (size_t i = 1; i < expr.args.size(); ++i) {
     auto right = evaluate(expr.args[i], context);
     if (!right) return right;
@@ -242,7 +245,7 @@ Expected<Value> evaluate_chain(const Expr& expr, EvalContext& context) {
   return pair[0];
 }
 
-Expected<Value> apply(Op op, const std::vector<Value>& args, EvalContext& context) {
+Expected<Value> apply(Op op, std::span<const Value> args, EvalContext& context) {
   switch (op) {
     case Op::add:
     case Op::sub:
@@ -356,18 +359,29 @@ Expected<Value> apply(Op op, const std::vector<Value>& args, EvalContext& contex
 }  // namespace
 
 std::string Value::to_string() const {
+  std::string out;
+  append_to(out);
+  return out;
+}
+
+void Value::append_to(std::string& out) const {
   switch (type) {
-    case Type::integer:
-      return std::to_string(integer);
+    case Type::integer: {
+      char digits[24];
+      out.append(digits, std::to_chars(digits, digits + sizeof digits, integer).ptr);
+      return;
+    }
     case Type::real: {
       char buffer[64];
       std::snprintf(buffer, sizeof buffer, "%.15g", real);
-      return buffer;
+      out += buffer;
+      return;
     }
     case Type::boolean:
-      return boolean ? "true" : "false";
+      out += boolean ? "true" : "false";
+      return;
     default:
-      return "NULL";
+      out += "NULL";
   }
 }
 
@@ -430,14 +444,20 @@ Expected<Value> evaluate(const Expr& expr, EvalContext& context) {
     default:
       break;
   }
-  std::vector<Value> args;
-  args.reserve(expr.args.size());
+  // \set runs once per transaction on the bench's hot path: the arguments of a call with few of
+  // them (random(1, n) has two) live on the stack, not in an allocation per call.
+  constexpr size_t kInlineArgs = 4;
+  std::array<Value, kInlineArgs> inline_args;
+  std::vector<Value> heap_args;
+  if (expr.args.size() > kInlineArgs) heap_args.resize(expr.args.size());
+  const std::span<Value> args =
+      heap_args.empty() ? std::span<Value>(inline_args.data(), expr.args.size()) : std::span<Value>(heap_args);
   bool has_null = false;
-  for (const auto& arg : expr.args) {
-    auto value = evaluate(arg, context);
+  for (size_t i = 0; i < expr.args.size(); ++i) {
+    auto value = evaluate(expr.args[i], context);
     if (!value) return value;
     has_null = has_null || value->is_null();
-    args.push_back(*value);
+    args[i] = *value;
   }
   if (has_null && expr.op != Op::debug) return Value::null_value();  // NULL in, NULL out (as pgbench)
   if ((expr.op == Op::random || expr.op == Op::random_exponential || expr.op == Op::random_gaussian ||

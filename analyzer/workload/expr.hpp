@@ -30,6 +30,8 @@ struct Value {
   bool is_null() const { return type == Type::null; }
   // As pgbench substitutes it into SQL: integers in decimal, doubles with 15 significant digits.
   std::string to_string() const;
+  // The same appended to `out` (substitution into a reused statement buffer).
+  void append_to(std::string& out) const;
 };
 
 // Parses a variable's text the way pgbench does (an integer, else a double, else an error).

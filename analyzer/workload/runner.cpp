@@ -1,6 +1,7 @@
 #include "analyzer/workload/runner.hpp"
 
 #include <cctype>
+#include <string_view>
 
 #include "fmt/format.h"
 
@@ -37,6 +38,12 @@ Expected<Value> Session::get(const std::string& name) const {
 
 std::string Session::substitute(const std::string& sql) const {
   std::string out;
+  substitute_into(sql, out);
+  return out;
+}
+
+void Session::substitute_into(const std::string& sql, std::string& out) const {
+  out.clear();
   out.reserve(sql.size() + 16);
   size_t i = 0;
   while (i < sql.size()) {
@@ -49,9 +56,13 @@ std::string Session::substitute(const std::string& sql) const {
     if (c == ':') {
       size_t end = i + 1;
       while (end < sql.size() && (std::isalnum(static_cast<unsigned char>(sql[end])) || sql[end] == '_')) ++end;
-      auto found = end > i + 1 ? variables_.find(sql.substr(i + 1, end - i - 1)) : variables_.end();
+      auto found = end > i + 1 ? variables_.find(std::string_view(sql).substr(i + 1, end - i - 1)) : variables_.end();
       if (found != variables_.end()) {
-        out += found->second.text ? *found->second.text : found->second.value.to_string();
+        if (found->second.text) {
+          out += *found->second.text;
+        } else {
+          found->second.value.append_to(out);
+        }
         i = end;
         continue;
       }
@@ -59,7 +70,6 @@ std::string Session::substitute(const std::string& sql) const {
     out += c;
     ++i;
   }
-  return out;
 }
 
 Expected<Value> Session::evaluate(const Expr& expr) {
@@ -101,7 +111,8 @@ core::Status Session::run(const Script& script, Executor& executor) {
       case Command::Type::sql: {
         const bool want_rows = command.gset_prefix.has_value();
         executor.at(script.path.empty() ? script.name : script.path, command.line);
-        auto rows = executor.run(substitute(command.sql), want_rows);
+        substitute_into(command.sql, statement_);
+        auto rows = executor.run(statement_, want_rows);
         if (!rows) return fail(command, rows.error().message);
         if (want_rows) {
           if (!command.aset && rows->size() != 1) {

@@ -3,6 +3,7 @@
 // \if branches, hands statements to an Executor. Deterministic for a given seed and client id.
 
 #include <chrono>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -43,6 +44,8 @@ class Session {
 
   // `:name` replaced for every defined variable; other text (and `::` casts) left as written.
   std::string substitute(const std::string& sql) const;
+  // The same into `out`, reusing its buffer: no allocation per statement on the bench's hot path.
+  void substitute_into(const std::string& sql, std::string& out) const;
 
   core::Expected<Value> evaluate(const Expr& expr);
 
@@ -56,7 +59,8 @@ class Session {
     Value value;
     std::optional<std::string> text;  // set when the variable came as text
   };
-  std::map<std::string, Variable> variables_;
+  std::map<std::string, Variable, std::less<>> variables_;  // std::less<>: found by string_view, no copy
+  std::string statement_;                                   // the statement being run, reused per statement
   core::Random random_;
   uint64_t default_seed_ = 0;
 };

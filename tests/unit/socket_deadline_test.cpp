@@ -6,6 +6,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <thread>
 #include <vector>
 
@@ -131,6 +132,83 @@ TEST(SocketDeadline, ASilenceDeadlineOnAUnixSocketArmsNothing) {
   SocketDeadline deadline(pair.fds[0], std::chrono::milliseconds(20), SocketDeadline::Kind::silence);
   EXPECT_FALSE(readable_within(pair.fds[0], 200));
   EXPECT_FALSE(deadline.fired());
+}
+
+// The bench's sessions arm one deadline per statement, tens of thousands of times a second.
+TEST(RepeatedSocketDeadline, AnArmedDeadlineThatPassesShutsTheSocketDown) {
+  SocketPair pair;
+  RepeatedSocketDeadline deadline(pair.fds[0], std::chrono::milliseconds(30));
+  deadline.arm();
+  EXPECT_TRUE(readable_within(pair.fds[0], 10000));
+  char byte = 0;
+  EXPECT_EQ(::read(pair.fds[0], &byte, 1), 0);
+  EXPECT_TRUE(deadline.fired());
+}
+
+// Statements shorter than the deadline, one after another for many times its length: the watchdog
+// finds each arming later than the one it holds and never cuts the session off.
+TEST(RepeatedSocketDeadline, StatementsShorterThanTheDeadlineNeverFireItHoweverLongTheSession) {
+  SocketPair pair;
+  RepeatedSocketDeadline deadline(pair.fds[0], std::chrono::milliseconds(200));  // far above a busy machine's hiccups
+  const auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(1200);
+  while (std::chrono::steady_clock::now() < until) {
+    deadline.arm();
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    deadline.disarm();
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
+  EXPECT_FALSE(readable_within(pair.fds[0], 200));
+  EXPECT_FALSE(deadline.fired());
+}
+
+// Disarmed for longer than the deadline, the watchdog drops the entry; the next arming must still
+// be watched.
+TEST(RepeatedSocketDeadline, AnArmingAfterALongIdleSpellIsStillWatched) {
+  SocketPair pair;
+  RepeatedSocketDeadline deadline(pair.fds[0], std::chrono::milliseconds(30));
+  deadline.arm();
+  deadline.disarm();
+  std::this_thread::sleep_for(std::chrono::milliseconds(150));
+  EXPECT_FALSE(deadline.fired());
+  deadline.arm();
+  EXPECT_TRUE(readable_within(pair.fds[0], 10000));
+  EXPECT_TRUE(deadline.fired());
+}
+
+// Destroyed while armed (the session closes mid-statement): nothing reaches the socket afterwards.
+TEST(RepeatedSocketDeadline, ADeadlineDestroyedWhileArmedNeverFires) {
+  SocketPair pair;
+  {
+    RepeatedSocketDeadline deadline(pair.fds[0], std::chrono::milliseconds(30));
+    deadline.arm();
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(150));
+  ASSERT_EQ(::write(pair.fds[1], "x", 1), 1);
+  char byte = 0;
+  EXPECT_EQ(::read(pair.fds[0], &byte, 1), 1);
+}
+
+// Many sessions re-arming at once while the watchdog drops and re-files their entries; one-shot
+// deadlines mixed in. Meant for the sanitizer builds as much as for the assertions.
+TEST(RepeatedSocketDeadline, ManySessionsArmingAtOnceNeverFireEarly) {
+  std::vector<SocketPair> pairs(8);
+  std::vector<std::thread> threads;
+  std::atomic<int> fired{0};
+  for (int t = 0; t < 8; ++t) {
+    threads.emplace_back([&pairs, &fired, t] {
+      RepeatedSocketDeadline deadline(pairs[t].fds[0], std::chrono::milliseconds(300));
+      for (int i = 0; i < 2000; ++i) {
+        deadline.arm();
+        if (i % 500 == 0) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        if (i % 7 == 0) SocketDeadline one_shot(pairs[t].fds[0], std::chrono::milliseconds(1000));
+        deadline.disarm();
+        if (i % 1000 == 999) std::this_thread::sleep_for(std::chrono::milliseconds(350));  // dropped, then re-armed
+      }
+      fired += deadline.fired();
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  EXPECT_EQ(fired.load(), 0);
 }
 
 }  // namespace

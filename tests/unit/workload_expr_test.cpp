@@ -112,6 +112,10 @@ TEST(WorkloadExpr, MathFunctions) {
   EXPECT_EQ(as_int("greatest(3, 7, 5)"), 7);
   EXPECT_EQ(as_int("least(3, 7, 5)"), 3);
   EXPECT_DOUBLE_EQ(as_double("greatest(1, 2.5)"), 2.5);
+  // More arguments than evaluation keeps on the stack.
+  EXPECT_EQ(as_int("greatest(3, 7, 5, 11, 2, 9)"), 11);
+  EXPECT_EQ(as_int("least(3, 7, 5, 11, -2, 9, 4)"), -2);
+  EXPECT_DOUBLE_EQ(as_double("greatest(1, 2, 3, 4, 5.5)"), 5.5);
   EXPECT_DOUBLE_EQ(as_double("pi()"), M_PI);
   EXPECT_DOUBLE_EQ(as_double("sqrt(16)"), 4.0);
   EXPECT_DOUBLE_EQ(as_double("ln(exp(2))"), 2.0);

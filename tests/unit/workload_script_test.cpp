@@ -74,6 +74,31 @@ TEST(WorkloadScript, SetSleepAndSubstitution) {
   EXPECT_EQ(executor.slept.count(), 5000 + 2000000 + 7);
 }
 
+// Statements are substituted into one reused buffer: a short statement after a long one comes out
+// whole, with nothing of the longer one left behind.
+TEST(WorkloadScript, EachStatementOfARunIsSubstitutedOnItsOwn) {
+  auto script = parse_script(
+      "\\set d -7\n"
+      "\\set r 2.5 * 1\n"
+      "SELECT :d, :r, 'a long literal that makes this statement the longest of the script';\n"
+      "SELECT :d;\n"
+      "SELECT :r::text;\n",
+      "s.sql");
+  ASSERT_TRUE(script) << script.error().message;
+  Session session(1, 0, Value::of_int(1));
+  RecordingExecutor executor;
+  ASSERT_TRUE(session.run(*script, executor));
+  ASSERT_TRUE(session.run(*script, executor));
+  ASSERT_EQ(executor.statements.size(), 6u);
+  for (size_t run = 0; run < 2; ++run) {
+    EXPECT_EQ(executor.statements[3 * run],
+              "SELECT -7, 2.5, 'a long literal that makes this statement the longest of the script'");
+    EXPECT_EQ(executor.statements[3 * run + 1], "SELECT -7");
+    EXPECT_EQ(executor.statements[3 * run + 2], "SELECT 2.5::text");
+  }
+  EXPECT_EQ(session.substitute("SELECT :d"), "SELECT -7");
+}
+
 TEST(WorkloadScript, GsetStoresColumnsWithPrefix) {
   auto script = parse_script(
       "SELECT 1 AS one, 22 AS two \\gset p_\n"

@@ -124,16 +124,44 @@ Expected<std::unique_ptr<PreparedSession>> PreparedSession::connect(const core::
     return core::make_error(core::ErrorKind::connection,
                             fmt::format("{}: {}", url.redacted(), one_line(PQerrorMessage(session->connection_), url)));
   }
+  session->deadline_ =
+      std::make_unique<RepeatedSocketDeadline>(PQsocket(session->connection_), session->client_timeout_);
   return session;
 }
 
 PreparedSession::~PreparedSession() {
+  deadline_.reset();  // before the socket closes: a shutdown must never reach a reused descriptor
   if (connection_) PQfinish(connection_);
 }
 
-Expected<ResultSummary> PreparedSession::execute(const std::string& sql, size_t keep_rows) {
+namespace {
+
+// What PQexec's last step does after a send: every result of the statement read, the last one kept;
+// a COPY or a broken connection ends the reading.
+PGresult* read_results(pg_conn* connection) {
+  PGresult* last = nullptr;
+  while (PGresult* result = PQgetResult(connection)) {
+    PQclear(last);
+    last = result;
+    auto status = PQresultStatus(result);
+    if (status == PGRES_COPY_IN || status == PGRES_COPY_OUT || status == PGRES_COPY_BOTH ||
+        PQstatus(connection) == CONNECTION_BAD) {
+      break;
+    }
+  }
+  return last;
+}
+
+}  // namespace
+
+Expected<ResultSummary> PreparedSession::execute(const std::string& sql, size_t keep_rows,
+                                                 const std::function<void()>& while_waiting) {
   parameterize_into(sql, parameterized_);
-  SocketDeadline deadline(PQsocket(connection_), client_timeout_);
+  deadline_->arm();
+  struct Disarm {
+    RepeatedSocketDeadline& deadline;
+    ~Disarm() { deadline.disarm(); }
+  } disarm{*deadline_};
   PGresult* result = nullptr;
   const Statement* statement = nullptr;
   if (!parameterized_.values.empty()) {
@@ -164,20 +192,25 @@ Expected<ResultSummary> PreparedSession::execute(const std::string& sql, size_t 
       statement = &last_->second;
     }
   }
+  bool sent = false;
   if (statement && statement->usable) {
     value_pointers_.clear();
     for (const auto& value : parameterized_.values) value_pointers_.push_back(value.c_str());
-    result = PQexecPrepared(connection_, statement->name.c_str(), static_cast<int>(value_pointers_.size()),
-                            value_pointers_.data(), nullptr, nullptr, 0);
+    sent = PQsendQueryPrepared(connection_, statement->name.c_str(), static_cast<int>(value_pointers_.size()),
+                               value_pointers_.data(), nullptr, nullptr, 0) == 1;
   } else {
-    result = PQexec(connection_, sql.c_str());
+    sent = PQsendQuery(connection_, sql.c_str()) == 1;
+  }
+  if (sent) {
+    if (while_waiting) while_waiting();
+    result = read_results(connection_);
   }
   auto status = PQresultStatus(result);
   if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK) {
     std::string message = one_line(result ? PQresultErrorMessage(result) : PQerrorMessage(connection_), url_);
     const char* state = result ? PQresultErrorField(result, PG_DIAG_SQLSTATE) : nullptr;
     PQclear(result);
-    if (deadline.fired()) {
+    if (deadline_->fired()) {
       return core::make_error(core::ErrorKind::connection,
                               fmt::format("{}: no answer within {} ms (client-side statement timeout): the server "
                                           "stopped answering",
@@ -192,7 +225,9 @@ Expected<ResultSummary> PreparedSession::execute(const std::string& sql, size_t 
   }
   ResultSummary summary;
   int rows = PQntuples(result), columns = PQnfields(result);
-  for (int c = 0; c < columns; ++c) summary.columns.emplace_back(PQfname(result, c));
+  if (keep_rows > 0) {  // the names only go with kept rows: no allocation per statement that keeps none
+    for (int c = 0; c < columns; ++c) summary.columns.emplace_back(PQfname(result, c));
+  }
   summary.row_count = rows;
   const char* affected = PQcmdTuples(result);
   summary.affected_rows = affected && *affected ? std::atoll(affected) : 0;

@@ -7,12 +7,14 @@
 // round trip per statement; read-only and the statement timeout are session settings (see
 // build_conninfo). Answers are hashed exactly as PostgresConnection::execute hashes them.
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <unordered_map>
 #include <vector>
 
 #include "analyzer/engines/connection.hpp"
+#include "analyzer/engines/socket_deadline.hpp"
 
 struct pg_conn;
 
@@ -36,13 +38,18 @@ class PreparedSession {
   PreparedSession(const PreparedSession&) = delete;
   PreparedSession& operator=(const PreparedSession&) = delete;
 
-  Expected<ResultSummary> execute(const std::string& sql, size_t keep_rows);
+  // Column names come only with kept rows (keep_rows > 0). `while_waiting`, when set, runs once the
+  // statement has gone to the server and before its answer is read: a caller's own work done there
+  // overlaps the server's instead of adding to it.
+  Expected<ResultSummary> execute(const std::string& sql, size_t keep_rows,
+                                  const std::function<void()>& while_waiting = {});
 
  private:
   PreparedSession() = default;
   core::TargetUrl url_;
   std::chrono::milliseconds client_timeout_{0};
   pg_conn* connection_ = nullptr;
+  std::unique_ptr<RepeatedSocketDeadline> deadline_;  // armed per statement, destroyed before the socket closes
   struct Statement {
     std::string name;     // dbvet_N, formatted once when prepared
     bool usable = false;  // false: the server could not prepare it, it runs through the simple protocol
