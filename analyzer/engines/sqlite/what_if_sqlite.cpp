@@ -104,15 +104,18 @@ struct SqliteWhatIf::State {
   std::map<std::string, std::string> candidate_stats;         // ddl -> stat text
   std::map<std::string, double> column_distinct;              // "table\ncolumn" (lower) -> distinct values
   std::map<std::string, std::optional<double>> literal_rows;  // table and terms -> rows they keep
+  Counting counting;
+  double rows_read_counting = 0;
 };
 
 SqliteWhatIf::SqliteWhatIf(std::unique_ptr<State> state) : state_(std::move(state)) {}
 SqliteWhatIf::~SqliteWhatIf() = default;
 
-core::Expected<std::unique_ptr<SqliteWhatIf>> SqliteWhatIf::open(const std::string& path, const std::string& target) {
+core::Expected<std::unique_ptr<SqliteWhatIf>> SqliteWhatIf::open(const std::string& path, const std::string& target,
+                                                                 Counting counting) {
   auto db = SqliteDb::open(path, OpenMode::read_only, target, std::chrono::milliseconds(5000));
   if (!db) return db.error();
-  auto state = std::make_unique<State>(State{std::move(*db), target, {}, {}, {}, {}, {}, {}, {}, {}, {}});
+  auto state = std::make_unique<State>(State{std::move(*db), target, {}, {}, {}, {}, {}, {}, {}, {}, {}, counting, 0});
   {
     auto stmt = state->target.prepare(
         "SELECT type, name, tbl_name, sql FROM sqlite_schema WHERE sql IS NOT NULL AND name NOT LIKE 'sqlite_%' "
@@ -229,6 +232,16 @@ std::vector<std::string> condition_columns(const std::string& condition) {
   return out;
 }
 
+// Binds the terms' literals (IS NULL has none) from slot + 1 on; returns the last slot bound. The
+// literal is bound as text, never spliced into the SQL.
+int bind_literals(sqlite3_stmt* stmt, const std::vector<const SqliteWhatIf::LiteralTerm*>& terms, int slot) {
+  for (const auto* term : terms) {
+    if (term->op == "IS NULL") continue;
+    sqlite3_bind_text(stmt, ++slot, term->value.data(), static_cast<int>(term->value.size()), SQLITE_TRANSIENT);
+  }
+  return slot;
+}
+
 }  // namespace
 
 // The share of `table`'s rows its predicates keep, leaving out the columns a search applied.
@@ -311,19 +324,58 @@ std::optional<double> SqliteWhatIf::literal_rows(const std::string& table, const
     // Operators come from the parser's fixed set; the literal is bound, never spliced.
     where += term->op == "IS NULL" ? *column + " IS NULL" : *column + " " + term->op + " ?";
   }
+  const double rows_in_table = table_rows(table);
+  if (rows_in_table > state_->counting.rows_counted_whole) {
+    if (auto share = sampled_share(*quoted_table, where, terms); share && *share > 0) {
+      remembered = *share * rows_in_table;
+      return remembered;
+    }
+    // No rowid (WITHOUT ROWID) or no match in the slices: a rare literal, or one laid out unevenly.
+    // Counting it whole would read the whole table; the statistics decide.
+    return remembered;
+  }
   auto stmt = state_->target.prepare(fmt::format("SELECT count(*) FROM {} WHERE {}", *quoted_table, where));
   if (!stmt) return remembered;
-  int slot = 0;
-  for (const auto* term : terms) {
-    if (term->op == "IS NULL") continue;
-    sqlite3_bind_text(stmt->get(), ++slot, term->value.data(), static_cast<int>(term->value.size()), SQLITE_TRANSIENT);
-  }
+  bind_literals(stmt->get(), terms, 0);
   if (auto rc = state_->target.step(stmt->get()); rc && *rc == SQLITE_ROW) {
+    state_->rows_read_counting += rows_in_table;
     auto counted = static_cast<double>(sqlite3_column_int64(stmt->get(), 0));
     if (counted > 0) remembered = counted;
   }
   return remembered;
 }
+
+std::optional<double> SqliteWhatIf::sampled_share(const std::string& quoted_table, const std::string& where,
+                                                  const std::vector<const LiteralTerm*>& terms) const {
+  auto bounds = state_->target.prepare(fmt::format("SELECT min(rowid), max(rowid) FROM {}", quoted_table));
+  if (!bounds) return std::nullopt;  // WITHOUT ROWID
+  auto rc = state_->target.step(bounds->get());
+  if (!rc || *rc != SQLITE_ROW || sqlite3_column_type(bounds->get(), 0) == SQLITE_NULL) return std::nullopt;
+  const int64_t first = sqlite3_column_int64(bounds->get(), 0), last = sqlite3_column_int64(bounds->get(), 1);
+  auto slice = state_->target.prepare(
+      fmt::format("SELECT count(*), coalesce(sum({}), 0) FROM {} WHERE rowid >= ? AND rowid < ?", where, quoted_table));
+  if (!slice) return std::nullopt;
+  const auto& counting = state_->counting;
+  const double span = static_cast<double>(last - first) + 1;
+  const double stride = span / std::max(1, counting.sample_slices);
+  double seen = 0, kept = 0;
+  for (int i = 0; i < counting.sample_slices; ++i) {
+    sqlite3_reset(slice->get());
+    const int slot = bind_literals(slice->get(), terms, 0);
+    const auto from = first + static_cast<int64_t>(stride * i);
+    sqlite3_bind_int64(slice->get(), slot + 1, from);
+    sqlite3_bind_int64(slice->get(), slot + 2, from + counting.rows_per_slice);
+    auto step = state_->target.step(slice->get());
+    if (!step || *step != SQLITE_ROW) return std::nullopt;
+    seen += static_cast<double>(sqlite3_column_int64(slice->get(), 0));
+    kept += static_cast<double>(sqlite3_column_int64(slice->get(), 1));
+  }
+  state_->rows_read_counting += seen;
+  if (seen == 0) return std::nullopt;
+  return kept / seen;
+}
+
+double SqliteWhatIf::rows_read_counting() const { return state_->rows_read_counting; }
 
 double SqliteWhatIf::estimate_cost(const model::Plan& plan, const Filters& filters) const {
   double cost = 0, loops = 1;
