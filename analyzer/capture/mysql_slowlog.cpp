@@ -60,17 +60,10 @@ bool is_banner_line(std::string_view line) {
   return false;
 }
 
-// Whether a line may be a banner line (is_banner_line is the exact test): it starts with 'T', or
-// with '/' or a capital and holds "mysqld,". Found by the commas of such lines (a substring search
-// over every record showed in profiles).
-bool may_be_banner_line(std::string_view line) {
-  if (line.empty()) return false;
-  const char first = line[0];
-  if (first == 'T') return true;
-  if (first != '/' && !is_upper(first)) return false;
-  // "mysqld," by its "d," pairs, sixteen commas at a time against the bytes before them (a search
-  // per comma showed in profiles: statements and SET lines start with capitals), the last sixteen
-  // overlapping those before.
+// Whether a line holds "mysqld,": its "d," pairs, sixteen commas at a time against the bytes
+// before them (a search per comma showed in profiles: statements and SET lines start with
+// capitals), the last sixteen overlapping those before.
+[[gnu::noinline]] bool holds_mysqld_name(std::string_view line) {
   const char* p = line.data();
   const size_t n = line.size();
   auto is_mysqld = [p](size_t comma) { return util::same_bytes(p + comma - 6, "mysqld", 6); };
@@ -99,6 +92,15 @@ bool may_be_banner_line(std::string_view line) {
     if (p[c] == ',' && p[c - 1] == 'd' && is_mysqld(c)) return true;
   }
   return false;
+}
+
+// Whether a line may be a banner line (is_banner_line is the exact test): it starts with 'T', or
+// with '/' or a capital and holds "mysqld,". The first byte inline: most lines are header lines.
+inline bool may_be_banner_line(std::string_view line) {
+  if (line.empty()) return false;
+  const char first = line[0];
+  if (first == 'T') return true;
+  return (first == '/' || is_upper(first)) && holds_mysqld_name(line);
 }
 
 bool may_hold_banner_line(std::string_view raw) {
@@ -251,7 +253,16 @@ bool set_timestamp_directly(std::string_view line, Props& props) {
 // A strict decimal number: what Perl would add up without a "not numeric" warning.
 // (A bool and an out-parameter, not an optional: GCC copied each optional through the stack with
 // two stores and one wider load, a store-forwarding stall per number that showed in profiles.)
-inline bool parse_number(std::string_view text, double& value) {
+// parse_number's numbers of other shapes, out of line: the two shapes before it inline at each of
+// a record's numbers (the call per number showed in profiles).
+[[gnu::noinline]] bool parse_other_number(std::string_view text, double& value) {
+  // Plain decimals ("0.5", "42") on the fast path; what it reads is what strtod reads.
+  const char* end = text.data() + text.size();
+  if (util::parse_plain_decimal(text.data(), end, value) == end) return true;
+  return parse_number_slowly(text, value);
+}
+
+[[gnu::always_inline]] inline bool parse_number(std::string_view text, double& value) {
   if (text.empty()) return false;
   // The two shapes nearly every value has, read without the digit loop (its exit, at a length that
   // changes from value to value, showed in profiles): one digit (rows, bytes), and "D.DDDDDD"
@@ -278,11 +289,7 @@ inline bool parse_number(std::string_view text, double& value) {
       return true;
     }
   }
-  // Plain decimals (nearly all of them: "0.000123", "42") on the fast path; what it reads is
-  // what strtod reads.
-  const char* end = text.data() + text.size();
-  if (util::parse_plain_decimal(text.data(), end, value) == end) return true;
-  return parse_number_slowly(text, value);
+  return parse_other_number(text, value);
 }
 
 // "071015 21:43:52", "071015  1:43:52" or "2007-10-15T21:43:52" (read as UTC).
