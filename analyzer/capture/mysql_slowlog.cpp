@@ -60,19 +60,47 @@ bool is_banner_line(std::string_view line) {
   return false;
 }
 
+// Whether a line holds "mysqld,": its "d," pairs, sixteen commas at a time against the bytes
+// before them (a search per comma showed in profiles: statements and SET lines start with
+// capitals), the last sixteen overlapping those before.
+[[gnu::noinline]] bool holds_mysqld_name(std::string_view line) {
+  const char* p = line.data();
+  const size_t n = line.size();
+  auto is_mysqld = [p](size_t comma) { return util::same_bytes(p + comma - 6, "mysqld", 6); };
+  size_t c = 6;  // a comma's place: "mysqld" before it
+#if defined(__SSE2__)
+  auto pairs = [p](size_t at) {
+    const __m128i commas = util::simd::bytes_equal(util::simd::load16(p + at), ',');
+    const __m128i ds = util::simd::bytes_equal(util::simd::load16(p + at - 1), 'd');
+    return util::simd::mask(_mm_and_si128(commas, ds));
+  };
+  if (n >= c + 16) {
+    for (; c + 16 <= n; c += 16) {
+      for (unsigned m = pairs(c); m != 0; m &= m - 1) {
+        if (is_mysqld(c + static_cast<size_t>(__builtin_ctz(m)))) return true;
+      }
+    }
+    if (c < n) {
+      for (unsigned m = pairs(n - 16); m != 0; m &= m - 1) {
+        if (is_mysqld(n - 16 + static_cast<size_t>(__builtin_ctz(m)))) return true;
+      }
+    }
+    return false;
+  }
+#endif
+  for (; c < n; ++c) {
+    if (p[c] == ',' && p[c - 1] == 'd' && is_mysqld(c)) return true;
+  }
+  return false;
+}
+
 // Whether a line may be a banner line (is_banner_line is the exact test): it starts with 'T', or
-// with '/' or a capital and holds "mysqld,". Found by the commas of such lines (a substring search
-// over every record showed in profiles).
-bool may_be_banner_line(std::string_view line) {
+// with '/' or a capital and holds "mysqld,". The first byte inline: most lines are header lines.
+inline bool may_be_banner_line(std::string_view line) {
   if (line.empty()) return false;
   const char first = line[0];
   if (first == 'T') return true;
-  if (first == '/' || is_upper(first)) {
-    for (size_t c = util::find_byte(line, ','); c != std::string_view::npos; c = util::find_byte(line, ',', c + 1)) {
-      if (c >= 6 && line[c - 1] == 'd' && line.substr(c - 6, 6) == "mysqld") return true;
-    }
-  }
-  return false;
+  return (first == '/' || is_upper(first)) && holds_mysqld_name(line);
 }
 
 bool may_hold_banner_line(std::string_view raw) {
@@ -225,13 +253,43 @@ bool set_timestamp_directly(std::string_view line, Props& props) {
 // A strict decimal number: what Perl would add up without a "not numeric" warning.
 // (A bool and an out-parameter, not an optional: GCC copied each optional through the stack with
 // two stores and one wider load, a store-forwarding stall per number that showed in profiles.)
-inline bool parse_number(std::string_view text, double& value) {
-  if (text.empty()) return false;
-  // Plain decimals (nearly all of them: "0.000123", "42") on the fast path; what it reads is
-  // what strtod reads.
+// parse_number's numbers of other shapes, out of line: the two shapes before it inline at each of
+// a record's numbers (the call per number showed in profiles).
+[[gnu::noinline]] bool parse_other_number(std::string_view text, double& value) {
+  // Plain decimals ("0.5", "42") on the fast path; what it reads is what strtod reads.
   const char* end = text.data() + text.size();
   if (util::parse_plain_decimal(text.data(), end, value) == end) return true;
   return parse_number_slowly(text, value);
+}
+
+[[gnu::always_inline]] inline bool parse_number(std::string_view text, double& value) {
+  if (text.empty()) return false;
+  // The two shapes nearly every value has, read without the digit loop (its exit, at a length that
+  // changes from value to value, showed in profiles): one digit (rows, bytes), and "D.DDDDDD"
+  // (times), whose eight bytes are one word. The same mantissa and division as the loop's.
+  if (text.size() == 1) {
+    if (!is_digit(text[0])) return false;
+    value = static_cast<double>(text[0] - '0');
+    return true;
+  }
+  if (std::endian::native == std::endian::little && text.size() == 8 && text[1] == '.') {
+    uint64_t word = 0;
+    std::memcpy(&word, text.data(), 8);
+    // "D.DDDDDD" as the eight digits "0DDDDDDD": the whole digit moves into the point's place.
+    word = (word & 0xFFFFFFFFFFFF0000u) | (word & 0xFFu) << 8 | uint64_t{'0'};
+    // fast_float's eight-digit test and sum: every byte '0'..'9', then pairs, quads, the whole.
+    constexpr uint64_t kZeros = 0x3030303030303030u;
+    if ((((word + 0x4646464646464646u) | (word - kZeros)) & 0x8080808080808080u) == 0) {
+      uint64_t v = word - kZeros;
+      v = (v * 10) + (v >> 8);
+      v = (((v & 0x000000FF000000FFu) * 0x000F424000000064u) +
+           (((v >> 16) & 0x000000FF000000FFu) * 0x0000271000000001u)) >>
+          32;
+      value = static_cast<double>(v) / 1e6;
+      return true;
+    }
+  }
+  return parse_other_number(text, value);
 }
 
 // "071015 21:43:52", "071015  1:43:52" or "2007-10-15T21:43:52" (read as UTC).
@@ -688,8 +746,20 @@ void MysqlSlowLogReader::emit(const detail::SlowLogProps& props, uint64_t offset
   int64_t stamp = 0;
   bool stamped = false;
   if (const auto* text = get(Prop::timestamp)) {
-    auto [ptr, ec] = std::from_chars(text->data(), text->data() + text->size(), stamp);
-    stamped = ec == std::errc() && ptr == text->data() + text->size();
+    // The same text as the record before (compared, not parsed: from_chars showed in profiles).
+    if (!text->empty() && text->size() == stamp_memo_.size &&
+        util::same_bytes(text->data(), stamp_memo_.text, text->size())) {
+      stamp = stamp_memo_.value;
+      stamped = true;
+    } else {
+      auto [ptr, ec] = std::from_chars(text->data(), text->data() + text->size(), stamp);
+      stamped = ec == std::errc() && ptr == text->data() + text->size();
+      if (stamped && !text->empty() && text->size() <= StampMemo::kMaxText) {
+        std::memcpy(stamp_memo_.text, text->data(), text->size());
+        stamp_memo_.size = text->size();
+        stamp_memo_.value = stamp;
+      }
+    }
   }
   if (!stamped) {
     if (const auto* text = get(Prop::ts)) {

@@ -93,6 +93,14 @@ class MysqlSlowLogReader final : public LogReader {
   };
   std::vector<size_t> view_line_ends_;
   LineIndex line_index_;
+  // The last "SET timestamp=N" value read and its number: records of one second repeat it.
+  struct StampMemo {
+    static constexpr size_t kMaxText = 24;
+    char text[kMaxText] = {};
+    size_t size = 0;  // 0: none
+    int64_t value = 0;
+  };
+  StampMemo stamp_memo_;
   // Scratch, reused from record to record.
   std::string stmt_;
   std::unique_ptr<detail::SlowLogProps> props_;

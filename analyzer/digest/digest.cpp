@@ -339,7 +339,7 @@ void Digest::add(const model::QueryEvent& event, uint32_t input) {
   c.query_time.add(qt);
   total_query_time_.add(qt);
   c.query_time_sq += static_cast<unsigned __int128>(qt) * static_cast<unsigned __int128>(qt);
-  c.histogram.add(static_cast<double>(qt) / 1e6);
+  c.histogram.add_micros(qt);
   ++c.decades[decade_of(qt)];
   auto both = [](Metric& metric, Spread& spread, int64_t value) {
     metric.add(value);

@@ -46,7 +46,7 @@ struct Spread {
       return;
     }
     sq += static_cast<unsigned __int128>(value) * static_cast<unsigned __int128>(value);
-    histogram.add(static_cast<double>(value));
+    histogram.add_whole(value);
   }
   void merge(const Spread& other) {
     sq += other.sq;

@@ -16,6 +16,16 @@ const double kLogGamma = std::log(kGamma);
 thread_local LogHistogram::MemoEntry LogHistogram::memo_[LogHistogram::kMemoSize];
 
 int LogHistogram::compute_index(double value) { return static_cast<int>(std::ceil(std::log(value) / kLogGamma)); }
+
+// Filled before main: digests are made at run time, never by a static initializer.
+const LogHistogram::IndexTables LogHistogram::kIndexTables = [] {
+  IndexTables tables{};
+  for (int64_t n = 1; n < kIndexTableSize; ++n) {
+    tables.whole[n] = static_cast<int16_t>(compute_index(static_cast<double>(n)));
+    tables.micros[n] = static_cast<int16_t>(compute_index(static_cast<double>(n) / 1e6));
+  }
+  return tables;
+}();
 double LogHistogram::estimate(int index) { return 2 * std::pow(kGamma, index) / (kGamma + 1); }
 double LogHistogram::upper_bound(int index) { return std::pow(kGamma, index); }
 

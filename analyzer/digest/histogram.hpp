@@ -24,16 +24,29 @@ class LogHistogram {
   // Inline for the common case: a value in the range of the buckets the histogram has.
   void add(double value) {
     if (value > kMinValue && count_ != 0 && !counts_.empty()) {
-      const size_t at = static_cast<size_t>(index_of(value) - first_index_);
-      if (at < counts_.size()) {
-        if (value < min_) min_ = value;
-        if (value > max_) max_ = value;
-        ++count_;
-        ++counts_[at];
-        return;
-      }
+      add_in_range(value, index_of(value));
+      return;
     }
     add_other(value);
+  }
+  // add(value) for a whole number (rows, bytes, microseconds: what the digest's spreads count),
+  // and add(micros / 1e6) for a time in whole microseconds: the same buckets and bounds, the index
+  // of the small ones (most of a log's) read from a table instead of the memo below.
+  void add_whole(int64_t value) {
+    const double v = static_cast<double>(value);
+    if (value > 0 && value < kIndexTableSize && count_ != 0 && !counts_.empty()) {
+      add_in_range(v, kIndexTables.whole[value]);
+      return;
+    }
+    add(v);
+  }
+  void add_micros(int64_t micros) {
+    const double v = static_cast<double>(micros) / 1e6;
+    if (micros > 0 && micros < kIndexTableSize && count_ != 0 && !counts_.empty()) {
+      add_in_range(v, kIndexTables.micros[micros]);
+      return;
+    }
+    add(v);
   }
   // A zero (a statement that sent no rows...), inline: as add(0) counts it.
   void add_zero() {
@@ -67,6 +80,19 @@ class LogHistogram {
 
  private:
   void add_other(double value);
+  // `value` (> kMinValue) counted in the bucket of `index` (index_of(value)) when the histogram
+  // has that bucket, else by add_other.
+  void add_in_range(double value, int index) {
+    const size_t at = static_cast<size_t>(index - first_index_);
+    if (at < counts_.size()) {
+      if (value < min_) min_ = value;
+      if (value > max_) max_ = value;
+      ++count_;
+      ++counts_[at];
+      return;
+    }
+    add_other(value);
+  }
   // ceil(log_gamma(value)). Log times repeat (microsecond resolution): a small direct-mapped memo
   // of the same function saves a log() per event and gives exactly the same index.
   static int index_of(double value) {
@@ -80,6 +106,21 @@ class LogHistogram {
     return e.index;
   }
   static int compute_index(double value);
+
+ public:
+  // compute_index of the whole numbers 1 .. kIndexTableSize - 1 and of as many microseconds in
+  // seconds, filled by compute_index itself: the same index by construction (a test checks every
+  // entry). 0 is never looked up (it counts as zero).
+  static constexpr int64_t kIndexTableSize = int64_t{1} << 13;
+  struct IndexTables {
+    int16_t whole[kIndexTableSize];
+    int16_t micros[kIndexTableSize];
+  };
+  static const IndexTables kIndexTables;
+  // What compute_index gives, for the test of the tables.
+  static int index_for_test(double value) { return compute_index(value); }
+
+ private:
   struct MemoEntry {
     double value = -1;
     int index = 0;

@@ -63,6 +63,35 @@ TEST(LogHistogram, ZerosAndEmpty) {
   EXPECT_NEAR(h.quantile(1.0), 1, 0.01);
 }
 
+TEST(LogHistogram, IndexTablesHoldTheComputedIndexOfEveryEntry) {
+  // Every value the tables answer for, against the log() the other values take.
+  for (int64_t n = 1; n < LogHistogram::kIndexTableSize; ++n) {
+    ASSERT_EQ(LogHistogram::kIndexTables.whole[n], LogHistogram::index_for_test(static_cast<double>(n))) << n;
+    ASSERT_EQ(LogHistogram::kIndexTables.micros[n], LogHistogram::index_for_test(static_cast<double>(n) / 1e6)) << n;
+  }
+}
+
+TEST(LogHistogram, WholeNumbersAndMicrosecondsCountAsTheirDoubles) {
+  // add_whole(n) is add(n) and add_micros(us) is add(us / 1e6), for values in the tables, past
+  // them, zero, and in an order that grows the buckets both ways.
+  std::mt19937_64 rng(18);
+  LogHistogram whole, whole_as_double, micros, micros_as_double;
+  for (int i = 0; i < 200000; ++i) {
+    const int64_t n = i % 7 == 0 ? 0 : static_cast<int64_t>(rng() % (i % 3 == 0 ? 20000000 : 10000));
+    whole.add_whole(n);
+    whole_as_double.add(static_cast<double>(n));
+    micros.add_micros(n);
+    micros_as_double.add(static_cast<double>(n) / 1e6);
+  }
+  auto same = [](const LogHistogram& a, const LogHistogram& b) {
+    const auto pa = a.parts(), pb = b.parts();
+    return pa.count == pb.count && pa.zeros == pb.zeros && pa.first_index == pb.first_index && pa.counts == pb.counts &&
+           pa.min == pb.min && pa.max == pb.max;
+  };
+  EXPECT_TRUE(same(whole, whole_as_double));
+  EXPECT_TRUE(same(micros, micros_as_double));
+}
+
 TEST(HyperLogLog, EstimatesDistinctCounts) {
   for (uint64_t n : {10ull, 1000ull, 100000ull}) {
     HyperLogLog hll;

@@ -48,15 +48,40 @@ TEST(MysqlSlowlogProperties, ServerLinesAreReadStraightOff) {
 }
 
 TEST(MysqlSlowlogProperties, OtherShapesAreLeftToTheGeneralReader) {
-  for (const char* line : {"# Thread_id: 5  Schema:   QC_hit: No", "# Thread_id: 5  Schema: db:  QC_hit: No",
-                           "# Query_time: 1  Lock_time: 0  Rows_sent: 1  Rows_examined: 1 ",
-                           "# Query_time: 1\tLock_time: 0  Rows_sent: 1  Rows_examined: 1",
-                           "# Query_time:  Lock_time: 0",
-                           "# Query_time:  1  Lock_time: 0  Rows_sent: 1  Rows_examined: 1", "# Rows_affected: 0  Bytes_sent: 190  Extra: 1",
-                           "#  Query_time: 1  Lock_time: 0  Rows_sent: 1  Rows_examined: 1"}) {
+  for (const char* line :
+       {"# Thread_id: 5  Schema:   QC_hit: No", "# Thread_id: 5  Schema: db:  QC_hit: No",
+        "# Query_time: 1  Lock_time: 0  Rows_sent: 1  Rows_examined: 1 ",
+        "# Query_time: 1\tLock_time: 0  Rows_sent: 1  Rows_examined: 1", "# Query_time:  Lock_time: 0",
+        "# Query_time:  1  Lock_time: 0  Rows_sent: 1  Rows_examined: 1",
+        "# Rows_affected: 0  Bytes_sent: 190  Extra: 1",
+        "#  Query_time: 1  Lock_time: 0  Rows_sent: 1  Rows_examined: 1"}) {
     SlowLogProps props;
     EXPECT_FALSE(parse_property_layout(line, props)) << line;
     EXPECT_EQ(attributes(props), attributes(SlowLogProps{})) << line;
+  }
+}
+
+// A line's last value, read by words that end at the line's end, at every length, and with a byte
+// that ends values (or one below '\t', which the word reader treats as one) at every place in it:
+// read whole, or refused and left to the general reader, never misread.
+TEST(MysqlSlowlogProperties, LastValuesOfEveryLengthAreReadWholeOrRefused) {
+  for (size_t size = 1; size <= 24; ++size) {
+    const std::string value(size, '7');
+    const std::string line = "# Rows_affected: 0  Bytes_sent: " + value;
+    SlowLogProps props;
+    ASSERT_TRUE(parse_property_layout(line, props)) << size;
+    ASSERT_NE(props.get(Prop::bytes_sent), nullptr);
+    EXPECT_EQ(*props.get(Prop::bytes_sent), value);
+    for (size_t at = 0; at < size; ++at) {
+      for (const char end : {' ', ':', '\t', '\x01', '\0'}) {
+        std::string damaged = line;
+        damaged[line.size() - size + at] = end;
+        SlowLogProps fast, general;
+        if (!parse_property_layout(damaged, fast)) continue;
+        parse_properties(damaged, general);
+        EXPECT_EQ(attributes(fast), attributes(general)) << size << " " << at << " " << int(end);
+      }
+    }
   }
 }
 

@@ -20,6 +20,58 @@ std::vector<model::QueryEvent> read(const std::string& log, ReadStats* stats = n
   return events;
 }
 
+// The reader remembers the last "SET timestamp" text it parsed: a repeated one, a changed one, one
+// that is not a number after a valid one (the time before is inherited), and the valid one again.
+TEST(MysqlSlowlog, RepeatedAndChangedTimestampsAreEachReadAsWritten) {
+  std::string log;
+  for (const char* stamp : {"1732442401", "1732442401", "1732442499", "1732442401", "17324424x1", "", "1732442401"}) {
+    log +=
+        "# User@Host: app[app] @ localhost [127.0.0.1]\n"
+        "# Query_time: 0.001000  Lock_time: 0.000000  Rows_sent: 0  Rows_examined: 0\n"
+        "SET timestamp=" +
+        std::string(stamp) + ";\nSELECT 1;\n";
+  }
+  const auto events = read(log);
+  ASSERT_EQ(events.size(), 7u);
+  const int64_t expected[] = {1732442401, 1732442401, 1732442499, 1732442401, 1732442401, 1732442401, 1732442401};
+  for (size_t i = 0; i < 7; ++i) {
+    ASSERT_TRUE(events[i].timestamp.has_value()) << i;
+    EXPECT_EQ(*events[i].timestamp, expected[i]) << i;
+  }
+  // Without an earlier time to inherit, a record whose stamp is not a number has none.
+  const auto alone = read(
+      "# User@Host: app[app] @ localhost [127.0.0.1]\n"
+      "# Query_time: 0.001000  Lock_time: 0.000000  Rows_sent: 0  Rows_examined: 0\n"
+      "SET timestamp=;\nSELECT 1;\n");
+  ASSERT_EQ(alone.size(), 1u);
+  EXPECT_FALSE(alone[0].timestamp.has_value());
+}
+
+// A server's start-up banner inside a record is dropped wherever its "mysqld," lies in the line
+// (the reader looks for it sixteen bytes at a time, the last sixteen overlapping), read in blocks
+// as a file is and line by line.
+TEST(MysqlSlowlog, BannerLinesAreFoundAtEveryOffsetOfTheirName) {
+  const std::string head =
+      "# User@Host: app[app] @ localhost [127.0.0.1]\n"
+      "# Query_time: 0.100000  Lock_time: 0.000000  Rows_sent: 0  Rows_examined: 0\n";
+  for (size_t path = 0; path <= 40; ++path) {
+    for (const char* rest :
+         {" Version: 5.7.40-log (MySQL Community Server (GPL)). started with:", " Version: 8.0.36 started with:"}) {
+      const std::string banner = "/" + std::string(path, 'p') + "/mysqld," + rest;
+      const std::string log = head + banner + "\nSELECT 1;\n" + head + "SELECT 2;\n";
+      std::vector<model::QueryEvent> blocks;
+      MysqlSlowLogReader reader([&](model::QueryEvent&& e) { blocks.push_back(std::move(e)); });
+      reader.feed_block(log, 0);
+      reader.finish();
+      for (const auto& events : {read(log), blocks}) {
+        ASSERT_EQ(events.size(), 2u) << banner;
+        EXPECT_EQ(events[0].sql, "SELECT 1") << banner;
+        EXPECT_EQ(events[1].sql, "SELECT 2") << banner;
+      }
+    }
+  }
+}
+
 TEST(MysqlSlowlog, MariaDbRecordsWithInheritedDatabase) {
   const std::string log =
       "/usr/sbin/mariadbd, Version: 10.11.6-MariaDB-0+deb12u1-log (Debian 12). started with:\n"

@@ -23,6 +23,37 @@ TEST(UtilByteScan, FindsTheFirstByteAtEveryLengthAndPosition) {
   }
 }
 
+TEST(UtilByteScan, ShortRunsAgreeWithAPlainSearchWhateverTheNeighbouringBytes) {
+  // The tails under 16 bytes are searched a word at a time: bytes next to the needle's value (a
+  // borrow in the word's arithmetic), zero and high bytes, the needle itself zero, every length
+  // and start, and the result checked against a plain byte loop.
+  std::mt19937 rng(18);
+  for (const char needle : {':', ',', ';', '\0', '\x80', '\xFF', '\n'}) {
+    const char neighbours[] = {static_cast<char>(needle + 1),
+                               static_cast<char>(needle - 1),
+                               '\0',
+                               '\xFF',
+                               '\x80',
+                               static_cast<char>(needle ^ 0x80),
+                               'x',
+                               needle};
+    for (int trial = 0; trial < 400; ++trial) {
+      std::string text(40, 'x');
+      for (char& byte : text) byte = neighbours[rng() % (trial % 3 == 0 ? 8 : 7)];  // some with the needle
+      for (size_t from = 0; from <= text.size(); ++from) {
+        for (size_t to = from; to <= text.size() && to <= from + 40; ++to) {
+          const char* begin = text.data() + from;
+          const char* end = text.data() + to;
+          const char* expected = std::find(begin, end, needle);
+          ASSERT_EQ(find_byte(begin, end, needle), expected) << int(needle) << " " << from << " " << to;
+          ASSERT_EQ(find_byte_in_short(begin, std::min(end, begin + 15), needle),
+                    std::find(begin, std::min(end, begin + 15), needle));
+        }
+      }
+    }
+  }
+}
+
 TEST(UtilByteScan, SearchesFromAnOffset) {
   const std::string text = "a,b,c";
   EXPECT_EQ(find_byte(text, ','), 1u);
