@@ -30,6 +30,9 @@ struct Dialect {
   // Index keys that are expressions, lower(email) (PostgreSQL, SQLite, MySQL 8.0.13+; MariaDB has
   // none and refuses the DDL with error 1064).
   bool expression_indexes = false;
+  // Non-key columns stored in the index (CREATE INDEX ... INCLUDE, PostgreSQL 11+): a covering
+  // index without widening its key. Elsewhere covering columns are appended to the key.
+  bool index_include_columns = false;
 
   // Names and advice in the engine's own terms. Format strings take named arguments where noted.
   std::string_view random_function = "random";  // ORDER BY <this>()

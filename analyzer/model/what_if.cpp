@@ -1,5 +1,6 @@
 #include "analyzer/model/what_if.hpp"
 
+#include <algorithm>
 #include <cstdint>
 
 #include "fmt/format.h"
@@ -17,6 +18,16 @@ void fnv1a(uint64_t& hash, const std::string& text) {
 }
 
 }  // namespace
+
+IndexCandidate IndexCandidate::narrowed() const {
+  IndexCandidate out = *this;
+  out.include.clear();
+  out.columns.resize(columns.size() - std::min(covering_keys, columns.size()));
+  if (out.expression.size() > out.columns.size()) out.expression.resize(out.columns.size());
+  if (out.descending.size() > out.columns.size()) out.descending.resize(out.columns.size());
+  out.covering_keys = 0;
+  return out;
+}
 
 std::string IndexCandidate::name() const {
   bool lossy = false;
@@ -57,6 +68,13 @@ std::string IndexCandidate::name() const {
     out += '_';
     append(out, lowered, false);
   }
+  if (!include.empty()) {
+    out += "_incl";
+    for (const auto& column : include) {
+      out += '_';
+      append(out, column, false);
+    }
+  }
   if (partial()) out += "_partial";
   if (partial() && where_is_null.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_") != std::string::npos) {
     lossy = true;
@@ -67,6 +85,7 @@ std::string IndexCandidate::name() const {
   uint64_t hash = 14695981039346656037ULL;
   fnv1a(hash, table);
   for (size_t i = 0; i < columns.size(); ++i) fnv1a(hash, (is_expression(i) ? "e:" : "c:") + columns[i]);
+  for (const auto& column : include) fnv1a(hash, "i:" + column);
   fnv1a(hash, where_is_null);
   if (out.size() > kMax - 9) out.resize(kMax - 9);
   return fmt::format("{}_{:08x}", out, static_cast<uint32_t>(hash ^ (hash >> 32)));

@@ -22,7 +22,10 @@ struct IndexCandidate {
   std::vector<bool> expression;      // per key, empty means all keys are columns
   std::vector<bool> descending;      // per key, empty means all ascending
   std::vector<std::string> include;  // PostgreSQL INCLUDE columns
-  std::string where_is_null;         // partial index WHERE <this column> IS NULL, empty when none
+  // The last this-many keys were appended only so that the index alone answers the statement (a
+  // covering index where the engine has no INCLUDE); the candidate without them is its narrow twin.
+  size_t covering_keys = 0;
+  std::string where_is_null;  // partial index WHERE <this column> IS NULL, empty when none
   std::string method = "btree";
   std::string opclass;  // e.g. text_pattern_ops for prefix LIKE, applied to the first key
   // e.g. NOCASE: SQLite's LIKE compares without case, so only an index in that collation serves
@@ -32,6 +35,9 @@ struct IndexCandidate {
 
   bool is_expression(size_t key) const { return key < expression.size() && expression[key]; }
   bool partial() const { return !where_is_null.empty(); }
+  bool covering() const { return !include.empty() || covering_keys > 0; }
+  // The same index without the columns added only to cover: what it searches by.
+  IndexCandidate narrowed() const;
 
   // A stable name derived from the table and keys: dbvet_<table>_<col>_<col>[_partial], lower-case
   // letters, digits and _ only, so that it needs no quoting anywhere. When that loses anything

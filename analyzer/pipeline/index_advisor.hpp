@@ -66,8 +66,12 @@ struct IndexAdvisorOptions {
   Selection selection = Selection::automatic;
 };
 
+// The candidate indexes one class suggests. With `covering`, each SELECT's candidates also come with
+// a covering twin (the statement's other columns of the table as INCLUDE columns, or appended keys
+// where the engine has no INCLUDE); the configuration selection narrows a twin back when covering
+// saves less than min_improvement.
 std::vector<model::IndexCandidate> index_candidates(const ClassWork& work, const model::Schema& schema,
-                                                    const std::string& engine);
+                                                    const std::string& engine, bool covering = false);
 
 // Index recommendations for the workload; `notes` collects why candidates were dropped, `chosen`
 // (when given) receives the candidates behind the verified recommendations.

@@ -219,6 +219,64 @@ TEST(AdvisorCandidates, ALastKeyTheEngineAppendsToEveryIndexIsLeftOff) {
   EXPECT_TRUE(has(index_candidates(range, schema, "sqlite"), {"pet_id", "event_id"}));
 }
 
+// A covering twin lets the index alone answer the statement: INCLUDE columns on PostgreSQL, appended
+// keys elsewhere (never a key the engine's indexes hold anyway), and only when asked for, for a
+// SELECT whose columns are all known.
+const model::IndexCandidate* find_covering(const std::vector<model::IndexCandidate>& cs,
+                                           const std::vector<std::string>& columns) {
+  for (const auto& c : cs) {
+    if (c.covering() && c.columns == columns) return &c;
+  }
+  return nullptr;
+}
+
+TEST(AdvisorCandidates, CoveringTwinsCarryTheStatementsOtherColumns) {
+  auto schema = pets_schema();
+  add_rowid_primary_key(schema.tables[0], "event_id");
+  auto w =
+      work_for("SELECT event_id, amount FROM feeding_events WHERE pet_id = 7 ORDER BY fed_at DESC LIMIT 5", schema);
+  EXPECT_FALSE(std::any_of(index_candidates(w, schema, "postgres").begin(),
+                           index_candidates(w, schema, "postgres").end(),
+                           [](const model::IndexCandidate& c) { return c.covering(); }));
+  auto pg = index_candidates(w, schema, "postgres", true);
+  const auto* include = find_covering(pg, {"pet_id", "fed_at"});
+  ASSERT_NE(include, nullptr);
+  EXPECT_EQ(include->include, (std::vector<std::string>{"event_id", "amount"}));
+  EXPECT_EQ(include->narrowed().columns, (std::vector<std::string>{"pet_id", "fed_at"}));
+  EXPECT_TRUE(include->narrowed().include.empty());
+  EXPECT_NE(include->name(), include->narrowed().name());
+  EXPECT_NE(index_ddl(*include, "postgres").value().find("INCLUDE (event_id, amount)"), std::string::npos);
+  // SQLite: the rowid (event_id) is in every index already; amount is appended to the key.
+  auto lite = index_candidates(w, schema, "sqlite", true);
+  const auto* appended = find_covering(lite, {"pet_id", "fed_at", "amount"});
+  ASSERT_NE(appended, nullptr);
+  EXPECT_EQ(appended->covering_keys, 1u);
+  EXPECT_EQ(appended->narrowed().columns, (std::vector<std::string>{"pet_id", "fed_at"}));
+  EXPECT_TRUE(has(lite, {"pet_id", "fed_at"}));
+  // An existing index holding the INCLUDE columns serves the twin; one without them does not.
+  model::Index wide;
+  wide.table = "feeding_events";
+  wide.columns = {"pet_id", "fed_at"};
+  EXPECT_FALSE(index_covers(wide, *include));
+  wide.include = {"amount", "event_id"};
+  EXPECT_TRUE(index_covers(wide, *include));
+  // No twin for a search of a unique key, or of a column with a few rows per value: covering
+  // would save a heap read or a few.
+  auto by_id = work_for("SELECT amount FROM feeding_events WHERE pet_id = 7 AND event_id = 3", schema);
+  for (const auto& c : index_candidates(by_id, schema, "postgres", true)) EXPECT_FALSE(c.covering()) << c.name();
+  auto few = schema;
+  few.tables[0].columns[1].distinct_values = 5000;  // 2 rows per pet
+  for (const auto& c : index_candidates(w, few, "postgres", true)) EXPECT_FALSE(c.covering()) << c.name();
+  // No twin for SELECT *, a write, or a statement already answered by its keys.
+  for (const char* sql :
+       {"SELECT * FROM feeding_events WHERE pet_id = 7", "UPDATE feeding_events SET amount = 0 WHERE pet_id = 7",
+        "SELECT count(*) FROM feeding_events WHERE pet_id = 7 AND item_id = 2"}) {
+    for (const auto& c : index_candidates(work_for(sql, schema), schema, "postgres", true)) {
+      EXPECT_FALSE(c.covering()) << sql << ": " << c.name();
+    }
+  }
+}
+
 // MariaDB/MySQL have no partial indexes: `col IS NULL` is an equality there, part of the key. A
 // partial candidate was advised unverified on MariaDB, as a full index named _partial (helpdesk).
 TEST(AdvisorCandidates, IsNullIsAKeyColumnWhereTheEngineHasNoPartialIndexes) {
@@ -355,9 +413,10 @@ TEST(AdvisorDdl, PostgresExpressionsOpclassIncludeAndMethod) {
   c.opclass = "text_pattern_ops";
   c.include = {"user_id", "display_name"};
   c.where_is_null = "deleted_at";
-  EXPECT_EQ(*index_ddl(c, "postgres"),
-            "CREATE INDEX CONCURRENTLY dbvet_users_loweremail_status_partial ON users ((lower(email)) "
-            "text_pattern_ops, status) INCLUDE (user_id, display_name) WHERE deleted_at IS NULL");
+  EXPECT_EQ(
+      *index_ddl(c, "postgres"),
+      "CREATE INDEX CONCURRENTLY dbvet_users_loweremail_status_incl_userid_displayna_c6528176 ON users ((lower(email)) "
+      "text_pattern_ops, status) INCLUDE (user_id, display_name) WHERE deleted_at IS NULL");
   // HypoPG takes the same statement unnamed and without CONCURRENTLY.
   EXPECT_EQ(*sql::create_index(sql::Dialect::postgres, c, "", false),
             "CREATE INDEX ON users ((lower(email)) text_pattern_ops, status) INCLUDE (user_id, display_name) WHERE "

@@ -97,6 +97,38 @@ TEST(AdvisorConfiguration, AWiderIndexThatServesBothQueriesReplacesTheNarrowOne)
   EXPECT_DOUBLE_EQ(*out[0].cost_after, 20);
 }
 
+// A covering twin ((a) INCLUDE (b) on PostgreSQL) is offered beside its key; the planner takes it
+// whenever it is cheaper at all, so it is narrowed back to (a) unless some query plans min_improvement
+// cheaper with the covering columns than without.
+TEST(AdvisorConfiguration, ACoveringIndexStaysOnlyWhereItsColumnsPay) {
+  auto schema = schema_of({{"t", {"id", "a", "b"}}});
+  std::vector<ClassWork> classes{work_of("q1", "SELECT b FROM t WHERE a = 1", schema)};
+  for (double covered_cost : {85.0, 50.0}) {
+    FakePlanner planner([&](const std::string&, const std::vector<std::string>& names) {
+      if (offered(names, "dbvet_t_a_incl_b"))
+        return std::pair<double, std::vector<std::string>>{covered_cost, {"dbvet_t_a_incl_b"}};
+      if (offered(names, "dbvet_t_a")) return std::pair<double, std::vector<std::string>>{100, {"dbvet_t_a"}};
+      return std::pair<double, std::vector<std::string>>{1000, {}};
+    });
+    IndexAdvisorOptions options;
+    options.engine = "postgres";
+    std::vector<std::string> notes;
+    auto out = advise_indexes(classes, schema, planner, options, &notes);
+    ASSERT_EQ(out.size(), 1u) << covered_cost;
+    if (covered_cost == 85.0) {
+      EXPECT_EQ(recommended(out), std::vector<std::string>{"dbvet_t_a"});
+      EXPECT_TRUE(out[0].include.empty());
+      bool said = false;
+      for (const auto& n : notes) said = said || n.find("dbvet_t_a_incl_b: narrowed to dbvet_t_a") != std::string::npos;
+      EXPECT_TRUE(said);
+    } else {
+      EXPECT_EQ(recommended(out), std::vector<std::string>{"dbvet_t_a_incl_b"});
+      EXPECT_EQ(out[0].include, std::vector<std::string>{"b"});
+      EXPECT_NE(out[0].ddl.find("INCLUDE (b)"), std::string::npos) << out[0].ddl;
+    }
+  }
+}
+
 // The apply-all loop's re-audit on PostgreSQL (shop): the advice held (status) and (status, placed_at),
 // the planner preferring the narrow one for status alone, and the re-audit then said drop (status).
 // The advice never holds an index that another advised index makes redundant.

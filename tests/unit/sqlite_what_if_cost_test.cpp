@@ -84,6 +84,55 @@ TEST(SqliteWhatIfCost, AHostileLiteralIsCountedAsData) {
   EXPECT_EQ(sqlite3_column_int64(stmt->get(), 0), 40000);
 }
 
+// An index that holds every column the statement reads answers it alone: the GROUP BY's rows come
+// from the index, with no table lookup each. On an 8M-row table the covering (kind, at, user_id) ran
+// 4x faster than the scan (0.26 s against 1.05 s), and (kind, at) ran slower than it (1.4 s); the
+// sort of the groups, priced at a row of a scan per level, had made the two plan within 13%.
+TEST(SqliteWhatIfCost, ACoveringIndexCostsMarkedlyLessThanItsNarrowTwin) {
+  auto what_if = SqliteWhatIf::open(skewed_tickets("covering").string(), "test");
+  ASSERT_TRUE(what_if) << what_if.error().message;
+  const std::string query =
+      "SELECT agent_id, count(*) FROM tickets WHERE status = 'closed' AND closed_at >= '2025-06-01' "
+      "GROUP BY agent_id";
+  model::IndexCandidate narrow;
+  narrow.table = "tickets";
+  narrow.columns = {"status", "closed_at"};
+  model::IndexCandidate covering = narrow;
+  covering.columns.push_back("agent_id");
+  covering.covering_keys = 1;
+  auto with_narrow = (*what_if)->plan_with(query, {narrow}, {});
+  auto with_covering = (*what_if)->plan_with(query, {covering}, {});
+  ASSERT_TRUE(with_narrow && with_covering);
+  ASSERT_EQ(with_narrow->used_candidates.size(), 1u);
+  ASSERT_EQ(with_covering->used_candidates.size(), 1u);
+  EXPECT_LT(with_covering->cost, with_narrow->cost * 0.8);
+}
+
+// A skip-scan searches once per value of the column it skips: (closed_at, agent_id) for one agent is
+// 730 searches, dearer than (agent_id)'s one (saas: tasks (project_id, assignee_id) skip-scanned
+// 8,000 projects in 4.7 ms, planned as one search, and pushed out (assignee_id, due_date), 0.01 ms).
+TEST(SqliteWhatIfCost, ASkipScanCostsASearchPerValueItSkips) {
+  auto what_if = SqliteWhatIf::open(skewed_tickets("skip").string(), "test");
+  ASSERT_TRUE(what_if) << what_if.error().message;
+  const std::string query = "SELECT id FROM tickets WHERE agent_id = 7";
+  model::IndexCandidate skipping;
+  skipping.table = "tickets";
+  skipping.columns = {"closed_at", "agent_id"};
+  model::IndexCandidate direct;
+  direct.table = "tickets";
+  direct.columns = {"agent_id"};
+  auto with_skipping = (*what_if)->plan_with(query, {skipping}, {});
+  auto with_direct = (*what_if)->plan_with(query, {direct}, {});
+  ASSERT_TRUE(with_skipping && with_direct);
+  ASSERT_EQ(with_skipping->used_candidates.size(), 1u);
+  std::string condition;
+  model::visit(with_skipping->plan.root, [&](const model::PlanNode& node, int) {
+    if (!node.index_condition.empty()) condition = node.index_condition;
+  });
+  ASSERT_NE(condition.find("ANY(closed_at)"), std::string::npos) << condition;
+  EXPECT_GT(with_skipping->cost, with_direct->cost * 5);
+}
+
 // A table above the whole-count limit is sampled in rowid slices: the same verdict on the common
 // literal (60% kept, the index dearer than the scan), from a tenth of the rows per count. A table without rowid
 // cannot be sliced and is left to the statistics, never counted whole.

@@ -13,6 +13,7 @@ constexpr model::Dialect kDialect{
     .prefix_like_opclass = "text_pattern_ops",
     .partial_indexes = true,
     .expression_indexes = true,
+    .index_include_columns = true,
     .random_function = "random",
     .random_sample_hint = " or TABLESAMPLE SYSTEM_ROWS",
     .substring_search_fix = "a pg_trgm GIN index (CREATE INDEX ... USING gin (col gin_trgm_ops)) serves it",
