@@ -219,6 +219,23 @@ TEST(BenchSqlite, OpenLoopReportsLagAndThroughputNearTheRate) {
   fs::remove_all(dir);
 }
 
+// A transaction's latency goes into its second's histogram, and the run's takes in each second as
+// it is handed over: over several seconds and clients, every transaction is in the run's latency.
+TEST(BenchSqlite, LatencyCountsEveryTransactionOfEverySecondAndClient) {
+  auto dir = scratch_dir("bench-latency-count");
+  make_sqlite_items(dir / "pets.db", 2000, true);
+  auto workload = write_file(dir / "lookup.sql", kLookup);
+  auto run = bench({"sqlite:" + (dir / "pets.db").string(), "-w", workload.string(), "-c", "3", "--duration", "2300ms",
+                    "--format", "json"});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  auto doc = json::parse(run.out);
+  const auto& summary = doc["dbvet"]["summary"][0];
+  ASSERT_GT(summary["transactions"].get<int64_t>(), 0);
+  EXPECT_EQ(summary["latency"]["count"], summary["transactions"]) << summary.dump();
+  EXPECT_GT(summary["latency"]["max_ms"].get<double>(), 0);
+  fs::remove_all(dir);
+}
+
 // Every transaction sleeps 5 ms, so one client serves at most 200/s: past that the open loop queues
 // and the latency from each intended start grows without bound. The ramp climbs 50, 100, ... and
 // must stop at the first rate that breaks p95<50ms, at 250/s at the latest.
