@@ -42,6 +42,7 @@ int decade_of(int64_t micros) {
     ++c.flag_seen[i];
     c.flag_yes[i] += extra.yes >> i & 1;
   }
+  if (extra.has_last_errno) c.last_errnos.add(std::to_string(extra.last_errno));
 }
 
 constexpr size_t kRecentLimit = 4096;
@@ -125,6 +126,7 @@ void QueryClass::merge(const QueryClass& other) {
   databases.merge(other.databases);
   users.merge(other.users);
   hosts.merge(other.hosts);
+  last_errnos.merge(other.last_errnos);
   if (other.example.query_time_us >= 0 && (example.query_time_us < 0 || better_example(other.example, example))) {
     example = other.example;
   }
@@ -355,7 +357,7 @@ void Digest::add(const model::QueryEvent& event, uint32_t input) {
   }
   if (event.bytes_sent) both(c.bytes_sent, c.bytes_sent_spread, round_half_away_from_zero(*event.bytes_sent));
   c.query_length.add(static_cast<int64_t>(event.sql.size()));
-  if ((event.extra.numbers | event.extra.flags) != 0) add_extra(c, event.extra);
+  if (event.extra.any()) add_extra(c, event.extra);
   min_opt(c.first_seen, event.timestamp);
   max_opt(c.last_seen, event.timestamp);
   min_opt(first_seen_, event.timestamp);

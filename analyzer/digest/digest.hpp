@@ -175,6 +175,7 @@ struct QueryClass {
   Attribute query_length;
   Attribute extra[model::kExtraNumbers];
   uint64_t flag_seen[model::kExtraFlags] = {}, flag_yes[model::kExtraFlags] = {};
+  BoundedSet last_errnos;  // Percona Server's Last_errno values, as text (pt's string attribute)
   // Filled only by Digest::add_with_time_buckets (events with a timestamp).
   TimeBuckets time_buckets;
 

@@ -334,6 +334,7 @@ void encode_class(const QueryClass& c, ByteWriter& out) {
     out.u64(c.flag_seen[i]);
     out.u64(c.flag_yes[i]);
   }
+  encode_set(c.last_errnos, out);  // since version 5, with Rows_read and Killed above
   // Since version 4: the time buckets (none unless the digest kept them), starts in widths from
   // the one before.
   const TimeBuckets& t = c.time_buckets;
@@ -418,6 +419,7 @@ core::Expected<QueryClass> decode_class(ByteReader& in, uint64_t inputs) {
     c.flag_yes[i] = in.u64();
     if (c.flag_yes[i] > c.flag_seen[i] || c.flag_seen[i] > c.count) in.fail();
   }
+  c.last_errnos = decode_set(in);
   if (in.failed()) return corrupt("a class is cut short");
   auto buckets = decode_time_buckets(in, c.count);
   if (!buckets) return buckets.error();

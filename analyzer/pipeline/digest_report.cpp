@@ -385,6 +385,8 @@ json digest_to_json(const DigestResult& result, const ReportOptions& options) {
     added["database_counts"] = set_counts_json(c->databases);
     added["user_counts"] = set_counts_json(c->users);
     added["host_counts"] = set_counts_json(c->hosts);
+    // Only for logs that carry it (Percona Server's log_slow_verbosity): other digests are unchanged.
+    if (!c->last_errnos.counts.empty()) added["last_errno_counts"] = set_counts_json(c->last_errnos);
     auto [tables, explain] = tables_and_explain(*c, mysql);
     added["tables"] = std::move(tables);
     added["explain"] = std::move(explain);
