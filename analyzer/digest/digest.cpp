@@ -1,6 +1,7 @@
 #include "analyzer/digest/digest.hpp"
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
 #include <utility>
 
@@ -127,6 +128,7 @@ void QueryClass::merge(const QueryClass& other) {
   users.merge(other.users);
   hosts.merge(other.hosts);
   last_errnos.merge(other.last_errnos);
+  query_ids.merge(other.query_ids);
   if (other.example.query_time_us >= 0 && (example.query_time_us < 0 || better_example(other.example, example))) {
     example = other.example;
   }
@@ -358,6 +360,12 @@ void Digest::add(const model::QueryEvent& event, uint32_t input) {
   if (event.bytes_sent) both(c.bytes_sent, c.bytes_sent_spread, round_half_away_from_zero(*event.bytes_sent));
   c.query_length.add(static_cast<int64_t>(event.sql.size()));
   if (event.extra.any()) add_extra(c, event.extra);
+  if (event.query_id != 0) {
+    query_id_text_.resize(24);
+    char* begin = query_id_text_.data();
+    query_id_text_.resize(static_cast<size_t>(std::to_chars(begin, begin + 24, event.query_id).ptr - begin));
+    c.query_ids.add(query_id_text_);
+  }
   min_opt(c.first_seen, event.timestamp);
   max_opt(c.last_seen, event.timestamp);
   min_opt(first_seen_, event.timestamp);

@@ -334,7 +334,8 @@ void encode_class(const QueryClass& c, ByteWriter& out) {
     out.u64(c.flag_seen[i]);
     out.u64(c.flag_yes[i]);
   }
-  encode_set(c.last_errnos, out);  // since version 5, with Rows_read and Killed above
+  encode_set(c.last_errnos, out);  // since version 5, with Rows_read and Killed above, and:
+  encode_set(c.query_ids, out);
   // Since version 4: the time buckets (none unless the digest kept them), starts in widths from
   // the one before.
   const TimeBuckets& t = c.time_buckets;
@@ -420,6 +421,7 @@ core::Expected<QueryClass> decode_class(ByteReader& in, uint64_t inputs) {
     if (c.flag_yes[i] > c.flag_seen[i] || c.flag_seen[i] > c.count) in.fail();
   }
   c.last_errnos = decode_set(in);
+  c.query_ids = decode_set(in);
   if (in.failed()) return corrupt("a class is cut short");
   auto buckets = decode_time_buckets(in, c.count);
   if (!buckets) return buckets.error();

@@ -80,6 +80,9 @@ struct QueryEvent {
   std::string plan_text;     // the plan logged with the statement (auto_explain), if any
   std::string prepared_sql;  // the statement as prepared ($1...) when sql has its parameters
   ExtraAttributes extra;     // MySQL slow logs: Tmp_tables, Full_scan... when logged
+  // pg_stat_statements' queryid, when the log gives it (%Q in log_line_prefix, jsonlog's and
+  // csvlog's query_id, PostgreSQL 14+ with compute_query_id); 0 when not (the server's own "none").
+  int64_t query_id = 0;
 };
 
 }  // namespace dbvet::model

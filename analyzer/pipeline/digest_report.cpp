@@ -73,7 +73,8 @@ double round_sig(double v) {
 //                         class's example, whose class in pt-query-digest it names.
 //   pg_query_fingerprint  libpg_query's fingerprint of the example (pganalyze's id), for
 //                         PostgreSQL logs. It is not pg_stat_statements' queryid, which the server
-//                         computes after parse analysis from catalog OIDs and no log text can give;
+//                         computes after parse analysis from catalog OIDs and no log text can give
+//                         (pg_stat_statements_queryids: the ones a log printed with %Q or query_id);
 //                         nor is MySQL's performance_schema DIGEST (a hash of the server's own token
 //                         ids) computable offline: neither is given.
 json ids_of(const digest::QueryClass& c, sql::FingerprintMode mode, bool mysql, bool postgres) {
@@ -87,6 +88,13 @@ json ids_of(const digest::QueryClass& c, sql::FingerprintMode mode, bool mysql, 
   ids["pg_query_fingerprint"] = nullptr;
   if (postgres) {
     if (auto id = sql::pg_query_fingerprint_id(c.example.sql)) ids["pg_query_fingerprint"] = *id;
+  }
+  // Only when the log gave them, so other digests are unchanged: several when one text has several
+  // (another database, search_path, or a table dropped and created again).
+  if (!c.query_ids.values.empty()) {
+    json queryids = json::array();
+    for (const std::string& id : c.query_ids.values) queryids.push_back(id);
+    ids["pg_stat_statements_queryids"] = std::move(queryids);
   }
   return ids;
 }
