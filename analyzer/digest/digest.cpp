@@ -132,6 +132,10 @@ void QueryClass::merge(const QueryClass& other) {
   if (other.example.query_time_us >= 0 && (example.query_time_us < 0 || better_example(other.example, example))) {
     example = other.example;
   }
+  if (other.planned.query_time_us >= 0 && (planned.query_time_us < 0 || better_example(other.planned, planned))) {
+    planned = other.planned;
+    plan = other.plan;
+  }
   distinct_parameters.merge(other.distinct_parameters);
   lock_time_spread.merge(other.lock_time_spread);
   rows_sent_spread.merge(other.rows_sent_spread);
@@ -385,6 +389,19 @@ void Digest::add(const model::QueryEvent& event, uint32_t input) {
     example.database = event.database;
     example.input = input;
     example.byte_offset = event.byte_offset;
+  }
+  if (!event.plan_text.empty()) {
+    Example& p = c.planned;
+    if (p.query_time_us < 0 || qt > p.query_time_us ||
+        (qt == p.query_time_us && (input < p.input || (input == p.input && event.byte_offset < p.byte_offset)))) {
+      p.sql = event.sql;
+      p.query_time_us = qt;
+      p.timestamp = event.timestamp;
+      p.database = event.database;
+      p.input = input;
+      p.byte_offset = event.byte_offset;
+      c.plan = event.plan_text;
+    }
   }
   c.distinct_parameters.add_hash(literal_hash);
   last_added_ = &c;

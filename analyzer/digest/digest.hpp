@@ -177,6 +177,10 @@ struct QueryClass {
   uint64_t flag_seen[model::kExtraFlags] = {}, flag_yes[model::kExtraFlags] = {};
   BoundedSet last_errnos;  // Percona Server's Last_errno values, as text (pt's string attribute)
   BoundedSet query_ids;    // pg_stat_statements' queryids the log gave (%Q, query_id), as text
+  // The slowest execution that auto_explain logged a plan for (PostgreSQL), and that plan as
+  // logged (text or JSON): its query_time_us is -1 when no event of the class had one.
+  Example planned;
+  std::string plan;
   // Filled only by Digest::add_with_time_buckets (events with a timestamp).
   TimeBuckets time_buckets;
 

@@ -399,6 +399,16 @@ json digest_to_json(const DigestResult& result, const ReportOptions& options) {
     added["tables"] = std::move(tables);
     added["explain"] = std::move(explain);
     if (d.time_buckets()) added["time_buckets"] = time_buckets_json(c->time_buckets);
+    // auto_explain's plan of the slowest execution it logged, as logged (the HTML page's Plan
+    // column); only for classes that have one, so other digests are unchanged.
+    if (c->planned.query_time_us >= 0) {
+      added["plan"] = c->plan;
+      added["plan_example"] = {{"sql", c->planned.sql},
+                               {"query_time", seconds(double(c->planned.query_time_us))},
+                               {"timestamp", iso_time(c->planned.timestamp)},
+                               {"file", c->planned.input < result.files.size() ? result.files[c->planned.input] : ""},
+                               {"byte_offset", c->planned.byte_offset}};
+    }
   }
   doc["classes"] = std::move(classes);
   // After the classes, so that documents of MySQL logs (which have none of it) stay as they were.

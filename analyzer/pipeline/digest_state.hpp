@@ -26,7 +26,7 @@ namespace dbvet::pipeline {
 // 2: the payload ends with the PostgreSQL server activity (digest::encode_server).
 // 3: pt-query-digest's per-class depth. 4: per-class time buckets (--class-trends), and whether
 // the digest kept them. 5: Rows_read, Killed and Last_errno (the rest of pt's attributes),
-// and the queryids a PostgreSQL log gave.
+// the queryids a PostgreSQL log gave and the plan auto_explain logged.
 inline constexpr uint32_t kDigestStateVersion = 5;
 inline constexpr size_t kDigestStateHeaderBytes = 32;
 
