@@ -24,6 +24,22 @@ bool better_example(const Example& a, const Example& b) {
   return a.byte_offset < b.byte_offset;
 }
 
+// Whether an event (`qt` microseconds, from input `input`) is a better example than `e`: slower,
+// or as slow and earlier (better_example's order, so adds and merges agree).
+inline bool takes_example(const Example& e, const model::QueryEvent& event, int64_t qt, uint32_t input) {
+  return e.query_time_us < 0 || qt > e.query_time_us ||
+         (qt == e.query_time_us && (input < e.input || (input == e.input && event.byte_offset < e.byte_offset)));
+}
+
+void take_example(Example& e, const model::QueryEvent& event, int64_t qt, uint32_t input) {
+  e.sql = event.sql;
+  e.query_time_us = qt;
+  e.timestamp = event.timestamp;
+  e.database = event.database;
+  e.input = input;
+  e.byte_offset = event.byte_offset;
+}
+
 int decade_of(int64_t micros) {
   int bucket = 0;
   for (int64_t limit = 10; micros >= limit && bucket < kDecadeBuckets - 1; limit *= 10) ++bucket;
@@ -378,30 +394,10 @@ void Digest::add(const model::QueryEvent& event, uint32_t input) {
   c.users.add(event.user);
   c.hosts.add(event.host);
   // The example is replaced rarely: compare in place, copy the strings only then.
-  Example& example = c.example;
-  const bool better = example.query_time_us < 0 || qt > example.query_time_us ||
-                      (qt == example.query_time_us &&
-                       (input < example.input || (input == example.input && event.byte_offset < example.byte_offset)));
-  if (better) {
-    example.sql = event.sql;
-    example.query_time_us = qt;
-    example.timestamp = event.timestamp;
-    example.database = event.database;
-    example.input = input;
-    example.byte_offset = event.byte_offset;
-  }
-  if (!event.plan_text.empty()) {
-    Example& p = c.planned;
-    if (p.query_time_us < 0 || qt > p.query_time_us ||
-        (qt == p.query_time_us && (input < p.input || (input == p.input && event.byte_offset < p.byte_offset)))) {
-      p.sql = event.sql;
-      p.query_time_us = qt;
-      p.timestamp = event.timestamp;
-      p.database = event.database;
-      p.input = input;
-      p.byte_offset = event.byte_offset;
-      c.plan = event.plan_text;
-    }
+  if (takes_example(c.example, event, qt, input)) take_example(c.example, event, qt, input);
+  if (!event.plan_text.empty() && takes_example(c.planned, event, qt, input)) {
+    take_example(c.planned, event, qt, input);
+    c.plan = event.plan_text;
   }
   c.distinct_parameters.add_hash(literal_hash);
   last_added_ = &c;
