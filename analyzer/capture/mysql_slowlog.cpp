@@ -682,9 +682,22 @@ void read_extra(const detail::SlowLogProps& props, model::ExtraAttributes& extra
   }
   for (uint64_t bits = props.present_from(Prop::first_flag); bits != 0; bits &= bits - 1) {
     const auto i = static_cast<size_t>(__builtin_ctzll(bits));
-    extra.flags |= static_cast<uint8_t>(1u << i);
-    if (*props.get(detail::flag_prop(static_cast<model::ExtraFlag>(i))) == "Yes")
-      extra.yes |= static_cast<uint8_t>(1u << i);
+    extra.flags |= static_cast<uint16_t>(1u << i);
+    const std::string_view text = *props.get(detail::flag_prop(static_cast<model::ExtraFlag>(i)));
+    // Killed is the code of the kill (Percona Server's THD::killed), 0 when the statement ran to
+    // its end. pt-query-digest counts only a literal "Yes" there, so it never counts a kill
+    // (docs/json/digest.md).
+    double code = 0;
+    const bool yes =
+        text == "Yes" || (i == static_cast<size_t>(model::ExtraFlag::killed) && parse_number(text, code) && code != 0);
+    if (yes) extra.yes |= static_cast<uint16_t>(1u << i);
+  }
+  if (const std::string_view* text = props.get(Prop::last_errno)) {
+    double errno_value = 0;
+    if (parse_number(*text, errno_value)) {
+      extra.last_errno = static_cast<int64_t>(errno_value);
+      extra.has_last_errno = true;
+    }
   }
 }
 }  // namespace
@@ -727,7 +740,7 @@ void MysqlSlowLogReader::emit(const detail::SlowLogProps& props, uint64_t offset
   number(Prop::rows_affected, event.rows_affected);
   number(Prop::bytes_sent, event.bytes_sent);
   event.extra.clear();
-  if (props.any_from(Prop::first_number)) read_extra(props, event.extra);
+  if (props.any_from(Prop::last_errno)) read_extra(props, event.extra);
   // The user, host and database rarely change from one record to the next: compared before any
   // copy (assigning each showed in profiles).
   auto keep = [](std::string& into, std::string_view value) {

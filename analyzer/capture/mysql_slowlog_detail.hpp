@@ -13,8 +13,8 @@ namespace dbvet::capture::detail {
 
 // The attributes of a record that dbvet reads, one slot each; a later value for a key replaces
 // the earlier one, as building pt's hash from its property list does. The attributes pt-query-digest
-// reports beyond those (Tmp_tables, InnoDB_*, Full_scan...: model::ExtraAttributes) follow
-// `timestamp`, in the order of model::ExtraNumber then model::ExtraFlag; others (Thread_id...) are
+// reports beyond those (Last_errno, then Tmp_tables, InnoDB_*, Full_scan...: model::ExtraAttributes)
+// follow `timestamp`, in the order of model::ExtraNumber then model::ExtraFlag; others (Thread_id...) are
 // not kept. Values are views into the record's text; own() copies them for a record that must
 // outlive its text.
 enum class Prop : uint8_t {
@@ -32,6 +32,7 @@ enum class Prop : uint8_t {
   rows_affected,
   bytes_sent,
   timestamp,
+  last_errno,                                        // the first of the extra attributes
   first_number,                                      // model::ExtraNumber's, in its order
   first_flag = first_number + model::kExtraNumbers,  // model::ExtraFlag's, in its order
   count = first_flag + model::kExtraFlags,           // any other key
@@ -61,6 +62,7 @@ inline Prop prop_of(std::string_view key) {
     case 6:
       if (key == "Schema") return Prop::schema;
       if (key == "QC_hit" || key == "QC_Hit") return flag_prop(model::ExtraFlag::qc_hit);  // MariaDB, Percona Server
+      if (key == "Killed") return flag_prop(model::ExtraFlag::killed);
       break;
     case 8:
       if (key == "Filesort") return flag_prop(model::ExtraFlag::filesort);
@@ -72,11 +74,13 @@ inline Prop prop_of(std::string_view key) {
       if (key == "Full_scan") return flag_prop(model::ExtraFlag::full_scan);
       if (key == "Full_join") return flag_prop(model::ExtraFlag::full_join);
       if (key == "Tmp_table") return flag_prop(model::ExtraFlag::tmp_table);
+      if (key == "Rows_read") return number_prop(model::ExtraNumber::rows_read);
       break;
     case 10:
       if (key == "Query_time") return Prop::query_time;
       if (key == "Bytes_sent") return Prop::bytes_sent;
       if (key == "Tmp_tables") return number_prop(model::ExtraNumber::tmp_tables);
+      if (key == "Last_errno") return Prop::last_errno;
       break;
     case 12:
       if (key == "Merge_passes") return number_prop(model::ExtraNumber::merge_passes);

@@ -422,6 +422,7 @@ class Reader final : public PostgresLogReader {
     } else if (csv_.size() > 19 && starts_with(r.message(), "temporary file: ")) {
       r.inline_statement.assign(csv_.field(19));
     }
+    r.query_id = csv_.size() > 25 ? to_i64(csv_.field(25)) : 0;  // PostgreSQL 14+ (after leader_pid)
     r.inline_detail = true;
     r.offset = csv_offset_;
     r.open = true;
@@ -514,6 +515,7 @@ class Reader final : public PostgresLogReader {
     r.set_message(std::move(f.message));
     r.detail = std::move(f.detail);
     r.sqlstate = std::move(f.sqlstate);
+    r.query_id = f.query_id.empty() ? 0 : to_i64(f.query_id);
     r.inline_detail = true;
     r.offset = offset;
     r.open = true;

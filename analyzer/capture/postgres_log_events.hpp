@@ -191,6 +191,7 @@ class EventBuilder {
     e.byte_offset = 0;
     e.plan_text.clear();
     e.prepared_sql.clear();
+    e.query_id = 0;
   }
 
   // A record that is no statement: a checkpoint, a temporary file, a lock wait, a connection, an
@@ -264,6 +265,8 @@ class EventBuilder {
     if (rest.empty()) {  // log_duration: the statement was logged before
       if (s.has_stmt) {
         s.stmt.query_time_s = secs;
+        // log_statement logs before parse analysis, with queryid 0; log_duration after it.
+        if (r.query_id != 0) s.stmt.query_id = r.query_id;
         attach_plan(s, s.stmt);
         emit(s.stmt);
         s.has_stmt = false;

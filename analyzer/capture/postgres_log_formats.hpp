@@ -141,7 +141,7 @@ class CsvRecordParser {
 class JsonScanner {
  public:
   struct Fields {
-    std::string timestamp, user, database, pid, host, severity, message, detail, text_payload, sqlstate;
+    std::string timestamp, user, database, pid, host, severity, message, detail, text_payload, sqlstate, query_id;
   };
 
   bool parse(std::string_view s, Fields& out) {
@@ -285,6 +285,7 @@ class JsonScanner {
     if (key == "detail") return &f.detail;
     if (key == "state_code") return &f.sqlstate;  // jsonlog's SQLSTATE (%e, csvlog's sql_state_code)
     if (key == "textPayload") return &f.text_payload;
+    if (key == "query_id") return &f.query_id;  // PostgreSQL 15's jsonlog, CloudNativePG's record
     return nullptr;
   }
   bool object(Fields& f, int depth) {

@@ -422,6 +422,9 @@ inline void LinePrefix::assign(const Token& t, std::string_view v, PrefixFields&
     case 'e':
       f.sqlstate = v;
       break;
+    case 'Q':
+      f.query_id = v;
+      break;
     case 'u':
       f.user = v;
       break;

@@ -40,6 +40,7 @@ struct PrefixFields {
   std::string_view host;  // %h, or the host part of %r
   std::string_view line_number;
   std::string_view sqlstate;         // %e
+  std::string_view query_id;         // %Q
   size_t free_text = 0;              // characters matched by free-text escapes (%u %d %a %h %r %i %b)
   std::optional<int64_t> unix_time;  // the timestamp parsed while matching (%t %m %s)
 };

@@ -10,6 +10,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <system_error>
 
 #include "analyzer/capture/postgres_log_prefix.hpp"
 #include "analyzer/model/query.hpp"
@@ -28,6 +29,13 @@ inline bool starts_with(std::string_view s, std::string_view p) {
   return s.size() >= p.size() && std::memcmp(s.data(), p.data(), p.size()) == 0;
 }
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
+
+// A queryid as the server prints it: a signed 64-bit number (0 when it is not one).
+int64_t to_i64(std::string_view s) {
+  int64_t v = 0;
+  if (std::from_chars(s.data(), s.data() + s.size(), v).ec != std::errc()) return 0;
+  return v;
+}
 
 // The leading digits of s as from_chars reads them (0 when there are none or they overflow).
 uint64_t to_u64(std::string_view s) {
@@ -94,6 +102,7 @@ struct Record {
   uint64_t pid = 0;
   std::string user, database, host;
   std::string sqlstate;          // %e, csvlog's and jsonlog's state code; empty when not logged
+  int64_t query_id = 0;          // %Q, csvlog's and jsonlog's query_id; 0 when not logged
   std::string inline_statement;  // csvlog's query field: the statement of a non-statement record
   uint64_t offset = 0;
   uint64_t last_line = 0;
@@ -142,6 +151,7 @@ struct Record {
     assign_if_changed(database, f.database == unknown ? std::string_view() : f.database);
     assign_if_changed(host, f.host);
     if (!f.sqlstate.empty() || !sqlstate.empty()) sqlstate.assign(f.sqlstate);
+    query_id = f.query_id.empty() ? 0 : to_i64(f.query_id);
   }
 
  private:
@@ -171,6 +181,7 @@ void fill_meta(const Record& r, model::QueryEvent& e) {
   assign_if_changed(e.user, r.user);
   assign_if_changed(e.host, r.host);
   e.byte_offset = r.offset;
+  e.query_id = r.query_id;
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
 #include "analyzer/digest/digest.hpp"
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
 #include <utility>
 
@@ -23,6 +24,22 @@ bool better_example(const Example& a, const Example& b) {
   return a.byte_offset < b.byte_offset;
 }
 
+// Whether an event (`qt` microseconds, from input `input`) is a better example than `e`: slower,
+// or as slow and earlier (better_example's order, so adds and merges agree).
+inline bool takes_example(const Example& e, const model::QueryEvent& event, int64_t qt, uint32_t input) {
+  return e.query_time_us < 0 || qt > e.query_time_us ||
+         (qt == e.query_time_us && (input < e.input || (input == e.input && event.byte_offset < e.byte_offset)));
+}
+
+void take_example(Example& e, const model::QueryEvent& event, int64_t qt, uint32_t input) {
+  e.sql = event.sql;
+  e.query_time_us = qt;
+  e.timestamp = event.timestamp;
+  e.database = event.database;
+  e.input = input;
+  e.byte_offset = event.byte_offset;
+}
+
 int decade_of(int64_t micros) {
   int bucket = 0;
   for (int64_t limit = 10; micros >= limit && bucket < kDecadeBuckets - 1; limit *= 10) ++bucket;
@@ -42,6 +59,7 @@ int decade_of(int64_t micros) {
     ++c.flag_seen[i];
     c.flag_yes[i] += extra.yes >> i & 1;
   }
+  if (extra.has_last_errno) c.last_errnos.add(std::to_string(extra.last_errno));
 }
 
 constexpr size_t kRecentLimit = 4096;
@@ -125,8 +143,14 @@ void QueryClass::merge(const QueryClass& other) {
   databases.merge(other.databases);
   users.merge(other.users);
   hosts.merge(other.hosts);
+  last_errnos.merge(other.last_errnos);
+  query_ids.merge(other.query_ids);
   if (other.example.query_time_us >= 0 && (example.query_time_us < 0 || better_example(other.example, example))) {
     example = other.example;
+  }
+  if (other.planned.query_time_us >= 0 && (planned.query_time_us < 0 || better_example(other.planned, planned))) {
+    planned = other.planned;
+    plan = other.plan;
   }
   distinct_parameters.merge(other.distinct_parameters);
   lock_time_spread.merge(other.lock_time_spread);
@@ -355,7 +379,13 @@ void Digest::add(const model::QueryEvent& event, uint32_t input) {
   }
   if (event.bytes_sent) both(c.bytes_sent, c.bytes_sent_spread, round_half_away_from_zero(*event.bytes_sent));
   c.query_length.add(static_cast<int64_t>(event.sql.size()));
-  if ((event.extra.numbers | event.extra.flags) != 0) add_extra(c, event.extra);
+  if (event.extra.any()) add_extra(c, event.extra);
+  if (event.query_id != 0) {
+    query_id_text_.resize(24);
+    char* begin = query_id_text_.data();
+    query_id_text_.resize(static_cast<size_t>(std::to_chars(begin, begin + 24, event.query_id).ptr - begin));
+    c.query_ids.add(query_id_text_);
+  }
   min_opt(c.first_seen, event.timestamp);
   max_opt(c.last_seen, event.timestamp);
   min_opt(first_seen_, event.timestamp);
@@ -364,17 +394,10 @@ void Digest::add(const model::QueryEvent& event, uint32_t input) {
   c.users.add(event.user);
   c.hosts.add(event.host);
   // The example is replaced rarely: compare in place, copy the strings only then.
-  Example& example = c.example;
-  const bool better = example.query_time_us < 0 || qt > example.query_time_us ||
-                      (qt == example.query_time_us &&
-                       (input < example.input || (input == example.input && event.byte_offset < example.byte_offset)));
-  if (better) {
-    example.sql = event.sql;
-    example.query_time_us = qt;
-    example.timestamp = event.timestamp;
-    example.database = event.database;
-    example.input = input;
-    example.byte_offset = event.byte_offset;
+  if (takes_example(c.example, event, qt, input)) take_example(c.example, event, qt, input);
+  if (!event.plan_text.empty() && takes_example(c.planned, event, qt, input)) {
+    take_example(c.planned, event, qt, input);
+    c.plan = event.plan_text;
   }
   c.distinct_parameters.add_hash(literal_hash);
   last_added_ = &c;

@@ -175,6 +175,12 @@ struct QueryClass {
   Attribute query_length;
   Attribute extra[model::kExtraNumbers];
   uint64_t flag_seen[model::kExtraFlags] = {}, flag_yes[model::kExtraFlags] = {};
+  BoundedSet last_errnos;  // Percona Server's Last_errno values, as text (pt's string attribute)
+  BoundedSet query_ids;    // pg_stat_statements' queryids the log gave (%Q, query_id), as text
+  // The slowest execution that auto_explain logged a plan for (PostgreSQL), and that plan as
+  // logged (text or JSON): its query_time_us is -1 when no event of the class had one.
+  Example planned;
+  std::string plan;
   // Filled only by Digest::add_with_time_buckets (events with a timestamp).
   TimeBuckets time_buckets;
 
@@ -318,7 +324,8 @@ class Digest {
   // Statements by fingerprint key (sql::fingerprint_key): executions of one query with other
   // literal values find their class without fingerprinting again. Bounded; cleared when full.
   KeyCache by_key_;
-  std::string key_;  // scratch for the keys (sql::fingerprint_key's buffer)
+  std::string key_;            // scratch for the keys (sql::fingerprint_key's buffer)
+  std::string query_id_text_;  // scratch for a queryid's digits (no allocation per event)
   // Recent statements and their fingerprints (pg mode, which has no key): identical statements
   // are common in logs.
   std::unordered_map<std::string, sql::Fingerprint> recent_;

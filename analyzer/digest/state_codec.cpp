@@ -334,6 +334,17 @@ void encode_class(const QueryClass& c, ByteWriter& out) {
     out.u64(c.flag_seen[i]);
     out.u64(c.flag_yes[i]);
   }
+  encode_set(c.last_errnos, out);  // since version 5, with Rows_read and Killed above, and:
+  encode_set(c.query_ids, out);
+  out.i64(c.planned.query_time_us);
+  if (c.planned.query_time_us >= 0) {
+    out.str(c.planned.sql);
+    out.opt_i64(c.planned.timestamp);
+    out.str(c.planned.database);
+    out.u64(c.planned.input);
+    out.u64(c.planned.byte_offset);
+    out.str(c.plan);
+  }
   // Since version 4: the time buckets (none unless the digest kept them), starts in widths from
   // the one before.
   const TimeBuckets& t = c.time_buckets;
@@ -417,6 +428,19 @@ core::Expected<QueryClass> decode_class(ByteReader& in, uint64_t inputs) {
     c.flag_seen[i] = in.u64();
     c.flag_yes[i] = in.u64();
     if (c.flag_yes[i] > c.flag_seen[i] || c.flag_seen[i] > c.count) in.fail();
+  }
+  c.last_errnos = decode_set(in);
+  c.query_ids = decode_set(in);
+  c.planned.query_time_us = in.i64();
+  if (c.planned.query_time_us >= 0) {
+    c.planned.sql = in.str();
+    c.planned.timestamp = in.opt_i64();
+    c.planned.database = in.str();
+    const uint64_t planned_input = in.u64();
+    c.planned.byte_offset = in.u64();
+    c.plan = in.str();
+    if (planned_input >= inputs) return corrupt("a class's planned example names no input of the state");
+    c.planned.input = static_cast<uint32_t>(planned_input);
   }
   if (in.failed()) return corrupt("a class is cut short");
   auto buckets = decode_time_buckets(in, c.count);

@@ -73,7 +73,8 @@ double round_sig(double v) {
 //                         class's example, whose class in pt-query-digest it names.
 //   pg_query_fingerprint  libpg_query's fingerprint of the example (pganalyze's id), for
 //                         PostgreSQL logs. It is not pg_stat_statements' queryid, which the server
-//                         computes after parse analysis from catalog OIDs and no log text can give;
+//                         computes after parse analysis from catalog OIDs and no log text can give
+//                         (pg_stat_statements_queryids: the ones a log printed with %Q or query_id);
 //                         nor is MySQL's performance_schema DIGEST (a hash of the server's own token
 //                         ids) computable offline: neither is given.
 json ids_of(const digest::QueryClass& c, sql::FingerprintMode mode, bool mysql, bool postgres) {
@@ -87,6 +88,13 @@ json ids_of(const digest::QueryClass& c, sql::FingerprintMode mode, bool mysql, 
   ids["pg_query_fingerprint"] = nullptr;
   if (postgres) {
     if (auto id = sql::pg_query_fingerprint_id(c.example.sql)) ids["pg_query_fingerprint"] = *id;
+  }
+  // Only when the log gave them, so other digests are unchanged: several when one text has several
+  // (another database, search_path, or a table dropped and created again).
+  if (!c.query_ids.values.empty()) {
+    json queryids = json::array();
+    for (const std::string& id : c.query_ids.values) queryids.push_back(id);
+    ids["pg_stat_statements_queryids"] = std::move(queryids);
   }
   return ids;
 }
@@ -385,10 +393,22 @@ json digest_to_json(const DigestResult& result, const ReportOptions& options) {
     added["database_counts"] = set_counts_json(c->databases);
     added["user_counts"] = set_counts_json(c->users);
     added["host_counts"] = set_counts_json(c->hosts);
+    // Only for logs that carry it (Percona Server's log_slow_verbosity): other digests are unchanged.
+    if (!c->last_errnos.counts.empty()) added["last_errno_counts"] = set_counts_json(c->last_errnos);
     auto [tables, explain] = tables_and_explain(*c, mysql);
     added["tables"] = std::move(tables);
     added["explain"] = std::move(explain);
     if (d.time_buckets()) added["time_buckets"] = time_buckets_json(c->time_buckets);
+    // auto_explain's plan of the slowest execution it logged, as logged (the HTML page's Plan
+    // column); only for classes that have one, so other digests are unchanged.
+    if (c->planned.query_time_us >= 0) {
+      added["plan"] = c->plan;
+      added["plan_example"] = {{"sql", c->planned.sql},
+                               {"query_time", seconds(double(c->planned.query_time_us))},
+                               {"timestamp", iso_time(c->planned.timestamp)},
+                               {"file", c->planned.input < result.files.size() ? result.files[c->planned.input] : ""},
+                               {"byte_offset", c->planned.byte_offset}};
+    }
   }
   doc["classes"] = std::move(classes);
   // After the classes, so that documents of MySQL logs (which have none of it) stay as they were.

@@ -25,8 +25,9 @@ namespace dbvet::pipeline {
 
 // 2: the payload ends with the PostgreSQL server activity (digest::encode_server).
 // 3: pt-query-digest's per-class depth. 4: per-class time buckets (--class-trends), and whether
-// the digest kept them.
-inline constexpr uint32_t kDigestStateVersion = 4;
+// the digest kept them. 5: Rows_read, Killed and Last_errno (the rest of pt's attributes),
+// the queryids a PostgreSQL log gave and the plan auto_explain logged.
+inline constexpr uint32_t kDigestStateVersion = 5;
 inline constexpr size_t kDigestStateHeaderBytes = 32;
 
 std::string encode_digest_state(const DigestResult& result);

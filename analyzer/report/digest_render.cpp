@@ -156,12 +156,15 @@ struct AttributeRow {
   const char* label;
   bool time;
 };
+// One row a line, in pt's order.
+// clang-format off
 constexpr AttributeRow kAttributeRows[] = {
     {"Query_time", "Exec time", true},
     {"Lock_time", "Lock time", true},
     {"Rows_sent", "Rows sent", false},
     {"Rows_examined", "Rows examine", false},
     {"Rows_affected", "Rows affecte", false},
+    {"Rows_read", "Rows read", false},
     {"Bytes_sent", "Bytes sent", false},
     {"Merge_passes", "Merge passes", false},
     {"Tmp_tables", "Tmp tables", false},
@@ -175,6 +178,7 @@ constexpr AttributeRow kAttributeRows[] = {
     {"InnoDB_queue_wait", "queue wait", true},
     {"InnoDB_rec_lock_wait", "rec lock wait", true},
 };
+// clang-format on
 
 std::string with_shares(const json& counts, uint64_t events) {
   std::string out;
@@ -221,8 +225,8 @@ void attribute_table(const json& doc, const json& c, std::string& out) {
   }
   header = false;
   for (auto [key, label] : {std::pair{"database_counts", "Databases"}, std::pair{"host_counts", "Hosts"},
-                            std::pair{"user_counts", "Users"}}) {
-    if (c[key].empty()) continue;
+                            std::pair{"last_errno_counts", "Last errno"}, std::pair{"user_counts", "Users"}}) {
+    if (!c.contains(key) || c[key].empty()) continue;
     if (!header) out += "# String:\n";
     header = true;
     out += fmt::format("# {:<12} {}\n", label, with_shares(c[key], count));
@@ -355,6 +359,9 @@ std::string render_digest_markdown(const json& doc) {
       if (num(share) > 0) flags += fmt::format("{}{} {:.0f}%", flags.empty() ? "" : ", ", flag, num(share) * 100);
     }
     if (!flags.empty()) out += fmt::format("\nFlags (share of calls): {}.\n", flags);
+    if (c.contains("last_errno_counts")) {
+      out += fmt::format("\nLast_errno: {}.\n", with_shares(c["last_errno_counts"], c["count"].get<uint64_t>()));
+    }
     if (!c["tables"].empty()) out += fmt::format("\nTables: {}.\n", join(c["tables"]));
   }
   if (doc.contains("server")) {

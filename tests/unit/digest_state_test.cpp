@@ -188,9 +188,9 @@ pipeline::DigestResult small_result(sql::FingerprintMode mode, const std::string
 
 TEST(DigestState, AnotherVersionIsRefusedNamingTheFile) {
   std::string bytes = pipeline::encode_digest_state(small_result(sql::FingerprintMode::canonical));
-  // Version 3 states carry no time buckets (and version 2 no per-class depth): an older dbvet's,
+  // Version 4 states carry no Rows_read, Killed or Last_errno (version 3 no time buckets): an older dbvet's,
   // refused rather than merged short.
-  for (auto [version, who] : {std::pair{'\x03', "an older dbvet"}, std::pair{'\x05', "a newer dbvet"}}) {
+  for (auto [version, who] : {std::pair{'\x04', "an older dbvet"}, std::pair{'\x06', "a newer dbvet"}}) {
     bytes[8] = version;  // the version, little-endian
     auto decoded = pipeline::decode_digest_state(bytes, "old/host-a.state");
     ASSERT_FALSE(decoded.has_value());
@@ -199,7 +199,7 @@ TEST(DigestState, AnotherVersionIsRefusedNamingTheFile) {
                                            std::to_string(int(version))),
               std::string::npos)
         << decoded.error().message;
-    EXPECT_NE(decoded.error().message.find("reads version 4 (" + std::string(who)), std::string::npos)
+    EXPECT_NE(decoded.error().message.find("reads version 5 (" + std::string(who)), std::string::npos)
         << decoded.error().message;
   }
 }

@@ -8,6 +8,7 @@
 #include <map>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <tuple>
 #include <unordered_map>
 #include <vector>
 
@@ -161,6 +162,26 @@ TEST(PgBadgerConformance, EmptyExpectationsAreReadWithoutFailing) {
     if (!fs::exists(dir / name)) continue;
     ReadResult got = read_with_dbvet(dir / name);
     EXPECT_GT(got.events + got.skipped + 1, 0u);
+  }
+}
+
+// pgBadger 12.0 finds nothing in these with its defaults, and dbvet reads the statements
+// (docs/commands/digest.md): the CloudNativePG wrapper (pgBadger -f jsonlog also reads none), and a
+// csvlog named .log (pgBadger -f csv counts the same 6 statements in 1 class).
+TEST(PgBadgerConformance, WherePgBadgerFindsNothingDbvetReadsTheStatements) {
+  auto shared = dbvet::testing::shared_dir();
+  if (!shared || !fs::exists(*shared / "conformance/postgres-log/cnpg.log.gz")) {
+    GTEST_SKIP() << "../shared/conformance/postgres-log is absent";
+  }
+  fs::path dir = *shared / "conformance/postgres-log";
+  for (auto [name, statements, classes] :
+       {std::tuple{"cnpg.log.gz", uint64_t{400}, size_t{29}}, std::tuple{"weeknumber.log", uint64_t{6}, size_t{1}}}) {
+    SCOPED_TRACE(name);
+    ReadResult got = read_with_dbvet(dir / name);
+    uint64_t events = 0;
+    for (const auto& [query, c] : got.classes) events += c.count;
+    EXPECT_EQ(events, statements);
+    EXPECT_EQ(got.classes.size(), classes);
   }
 }
 

@@ -202,7 +202,8 @@
               rows, [false, true, true, true, true, true, true, true, true]));
     var facts = [];
     if (c.first_seen) facts.push('seen ' + c.first_seen + ' to ' + c.last_seen);
-    [['databases', 'database_counts'], ['users', 'user_counts'], ['hosts', 'host_counts']].forEach(function (p) {
+    [['databases', 'database_counts'], ['users', 'user_counts'], ['hosts', 'host_counts'],
+     ['Last_errno', 'last_errno_counts']].forEach(function (p) {
       if (c[p[1]] && Object.keys(c[p[1]]).length) facts.push(p[0] + ': ' + counts(c[p[1]]));
       else if (c[p[0]] && c[p[0]].length) facts.push(p[0] + ': ' + c[p[0]].join(', '));
     });
