@@ -410,8 +410,19 @@ core::Expected<std::vector<Evaluated>> choose_configuration(const std::vector<co
       };
       const auto& candidate = pool.at(key);
       const double share = write_share_of(options, candidate.table);
-      if (needed_below(write_weighed_factor(options, share))) continue;
-      if (share > 0 && needed_below(1 - options.min_improvement)) {
+      // A covering index beside an existing index on its key is a second copy of that key, which
+      // every write maintains: it must pay twice min_improvement. (The apply-all loop on PostgreSQL
+      // shop: the audit narrowed orders (status) INCLUDE (placed_at, customer_id, id) to (status), under
+      // 20% by HypoPG's estimate; once (status) existed, the re-audit planned it 27% cheaper and
+      // advised it beside (status).)
+      const bool beside_its_key = candidate.covering() && covered_by_existing(candidate.narrowed(), schema, options);
+      double factor = write_weighed_factor(options, share);
+      if (beside_its_key) factor = std::min(factor, 1 - 2 * options.min_improvement);
+      if (needed_below(factor)) continue;
+      if (beside_its_key && needed_below(1 - options.min_improvement)) {
+        note(fmt::format("{}: left out, an existing index has its key: its queries must plan {:.0f}% cheaper with it",
+                         candidate.name(), 2 * options.min_improvement * 100));
+      } else if (share > 0 && needed_below(1 - options.min_improvement)) {
         note(fmt::format(
             "{}: left out, {:.0f}% of the statements on {} write: its queries must plan {:.0f}% "
             "cheaper with it to pay for the writes",

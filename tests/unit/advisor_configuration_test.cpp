@@ -129,6 +129,39 @@ TEST(AdvisorConfiguration, ACoveringIndexStaysOnlyWhereItsColumnsPay) {
   }
 }
 
+// Beside an existing index on its key, a covering index is a second copy of the key: it must plan
+// twice min_improvement cheaper (the re-audit after the advice on PostgreSQL shop wanted (status)
+// INCLUDE (...) beside the (status) it had just created, 27% cheaper).
+TEST(AdvisorConfiguration, ACoveringIndexBesideAnExistingIndexOnItsKeyMustPayTwice) {
+  auto schema = schema_of({{"t", {"id", "a", "b"}}});
+  model::Index existing;
+  existing.name = "idx_t_a";
+  existing.table = "t";
+  existing.columns = {"a"};
+  schema.tables[0].indexes.push_back(existing);
+  std::vector<ClassWork> classes{work_of("q1", "SELECT b FROM t WHERE a = 1", schema)};
+  for (double covered_cost : {70.0, 50.0}) {
+    FakePlanner planner([&](const std::string&, const std::vector<std::string>& names) {
+      if (offered(names, "dbvet_t_a_incl_b"))
+        return std::pair<double, std::vector<std::string>>{covered_cost, {"dbvet_t_a_incl_b"}};
+      return std::pair<double, std::vector<std::string>>{100, {}};  // through idx_t_a
+    });
+    IndexAdvisorOptions options;
+    options.engine = "postgres";
+    std::vector<std::string> notes;
+    auto out = advise_indexes(classes, schema, planner, options, &notes);
+    if (covered_cost == 70.0) {
+      EXPECT_TRUE(out.empty());
+      bool said = false;
+      for (const auto& n : notes)
+        said = said || n.find("dbvet_t_a_incl_b: left out, an existing index has its key") == 0;
+      EXPECT_TRUE(said);
+    } else {
+      EXPECT_EQ(recommended(out), std::vector<std::string>{"dbvet_t_a_incl_b"});
+    }
+  }
+}
+
 // The apply-all loop's re-audit on PostgreSQL (shop): the advice held (status) and (status, placed_at),
 // the planner preferring the narrow one for status alone, and the re-audit then said drop (status).
 // The advice never holds an index that another advised index makes redundant.
