@@ -245,7 +245,10 @@ TEST(BenchSqlite, RampStopsAtTheFirstRateThatBreaksAndReportsTheKnee) {
   auto workload =
       write_file(dir / "slow.sql", "\\set k random(1, 1999)\n\\sleep 5 ms\nSELECT count(*) FROM t WHERE k = :k;\n");
   std::string target = "sqlite:" + (dir / "pets.db").string();
-  auto run = bench({target, "-w", workload.string(), "--ramp", "50:1000:50", "--duration", "1s", "--sla", "p95<50ms",
+  // p95 < 100 ms: far above a 5 ms statement at a rate one client keeps up with, so that only the
+  // queue past its capacity (about 200/s) breaks it, not a loaded machine's scheduling (50 ms broke at
+  // the lowest rate once, under three test suites at once).
+  auto run = bench({target, "-w", workload.string(), "--ramp", "50:1000:50", "--duration", "1s", "--sla", "p95<100ms",
                     "--format", "json", "-o", (dir / "ramp.json").string()});
   ASSERT_EQ(run.exit_code, 0) << run.err;
   auto doc = json::parse(read_file(dir / "ramp.json"));
@@ -261,7 +264,7 @@ TEST(BenchSqlite, RampStopsAtTheFirstRateThatBreaksAndReportsTheKnee) {
   EXPECT_GE(knee_rate, 50);
   EXPECT_LE(broke_at, 250) << ramp.dump();  // above one client's capacity
   EXPECT_EQ(broke_at, knee_rate + 50);
-  EXPECT_NE(knee["broken"][0].get<std::string>().find("p95<50ms on slow: "), std::string::npos) << knee.dump();
+  EXPECT_NE(knee["broken"][0].get<std::string>().find("p95<100ms on slow: "), std::string::npos) << knee.dump();
   // Every step up to the knee held, the one after broke, and none ran above it.
   const auto& steps = ramp["steps"];
   EXPECT_EQ(steps.size(), static_cast<size_t>(broke_at / 50)) << steps.dump();
