@@ -105,13 +105,6 @@ void drop_held_last_key(model::IndexCandidate& candidate, const model::Table& ta
   if (candidate.covering_keys > 0) --candidate.covering_keys;
 }
 
-// A unique index (the primary key, for one) already finds the candidate's rows, a few per lookup:
-// the candidate starts with all of its keys (at most one row per value), or with its leading column
-// where that column holds at most kFewRowsPerValue rows per value (statistics). The candidate's
-// further keys would only filter rows the unique index reaches anyway, which is rarely worth an index
-// the writes must maintain. (The apply-all loop's re-audit on PostgreSQL TPC-H wanted
-// orders (o_orderkey, o_orderdate) and lineitem (l_orderkey, l_shipdate), 4 lines per order, once
-// the advice was applied; the first audit had not.)
 constexpr double kFewRowsPerValue = 10;
 
 // The candidate's leading column holds at most kFewRowsPerValue rows per value (statistics).
@@ -122,6 +115,13 @@ bool leading_column_finds_few_rows(const model::Table& table, const model::Index
          *table.estimated_rows / *leading->distinct_values <= kFewRowsPerValue;
 }
 
+// A unique index (the primary key, for one) already finds the candidate's rows, a few per lookup:
+// the candidate starts with all of its keys (at most one row per value), or with its leading column
+// where that column holds at most kFewRowsPerValue rows per value (statistics). The candidate's
+// further keys would only filter rows the unique index reaches anyway, which is rarely worth an index
+// the writes must maintain. (The apply-all loop's re-audit on PostgreSQL TPC-H wanted
+// orders (o_orderkey, o_orderdate) and lineitem (l_orderkey, l_shipdate), 4 lines per order, once
+// the advice was applied; the first audit had not.)
 bool led_by_a_unique_index(const model::Table& table, const model::IndexCandidate& candidate) {
   if (candidate.columns.size() < 2 || candidate.is_expression(0) || candidate.partial()) return false;
   const bool few_per_value = leading_column_finds_few_rows(table, candidate);
@@ -142,6 +142,11 @@ bool touches_table(const sql::QueryShape& shape, const std::string& table) {
 }
 
 namespace {
+
+bool has_key(const model::IndexCandidate& candidate, const std::string& column) {
+  return std::any_of(candidate.columns.begin(), candidate.columns.end(),
+                     [&](const std::string& key) { return lower(key) == lower(column); });
+}
 
 // Every column of `table` the statement reads, predicates first (an index can filter on them), then
 // its output; empty when that is not known exactly (SELECT *, the token-level reading).
@@ -182,10 +187,8 @@ std::optional<model::IndexCandidate> covering_twin(const model::IndexCandidate& 
   const bool searches_a_unique_key =
       std::any_of(table.indexes.begin(), table.indexes.end(), [&](const model::Index& index) {
         if (!(index.primary || index.unique) || !index.predicate.empty() || index.columns.empty()) return false;
-        return std::all_of(index.columns.begin(), index.columns.end(), [&](const std::string& column) {
-          return std::any_of(candidate.columns.begin(), candidate.columns.end(),
-                             [&](const std::string& key) { return lower(key) == lower(column); });
-        });
+        return std::all_of(index.columns.begin(), index.columns.end(),
+                           [&](const std::string& column) { return has_key(candidate, column); });
       });
   if (searches_a_unique_key) return std::nullopt;
   for (size_t i = 0; i < candidate.columns.size(); ++i) {
@@ -197,9 +200,7 @@ std::optional<model::IndexCandidate> covering_twin(const model::IndexCandidate& 
     // real column be missed, the twin is no index-only scan and the selection narrows it back.
     const auto* column = table.find_column(name);
     if (!column) continue;
-    auto in_key = std::any_of(candidate.columns.begin(), candidate.columns.end(),
-                              [&](const std::string& key) { return lower(key) == lower(column->name); });
-    if (in_key || lower(column->name) == lower(candidate.where_is_null)) continue;
+    if (has_key(candidate, column->name) || lower(column->name) == lower(candidate.where_is_null)) continue;
     if (held_by_secondary_indexes(table, column->name, dialect)) continue;
     add_unique(missing, column->name);
   }
