@@ -53,6 +53,10 @@ core::Expected<double> median_ms(engines::Connection& scratch, const std::string
   return times[times.size() / 2];
 }
 
+bool slower_than(double before_ms, double after_ms, const VerifyOptions& options) {
+  return after_ms > before_ms * (1 + options.max_slowdown) && after_ms - before_ms > options.noise_floor_ms;
+}
+
 struct Measurement {
   double ms = 0;
   std::vector<std::string> indexes;
@@ -147,6 +151,16 @@ core::Expected<VerifyReport> verify_by_applying(std::vector<model::Recommendatio
     auto measured = measure(scratch, timed, options);
     if (!measured) return measured.error();
     after = std::move(*measured);
+    // A stall of the machine during one query's runs (another process, a checkpoint) reads as a
+    // slowdown: six different queries once read exactly 12 ms each on a busy machine. A query that reads
+    // slower is timed once more and its faster median counts, so only a slowdown seen twice withdraws.
+    for (const auto* work : timed) {
+      auto& now = after.at(work->id);
+      if (!slower_than(before->at(work->id).ms, now.ms, options)) continue;
+      auto again = median_ms(scratch, work->sql, options);
+      if (!again) return again.error();
+      now.ms = std::min(now.ms, *again);
+    }
     // Each failing recommendation with its net gain (calls x ms saved over the queries it concerns).
     // A DDL or an unused index fails alone; of those implicated in a slower query, only the one worth
     // least is withdrawn per round, since a query's slowdown can come from another index its plan uses.
@@ -168,7 +182,7 @@ core::Expected<VerifyReport> verify_by_applying(std::vector<model::Recommendatio
         if (!concerned) continue;
         ++users;
         gain += work->calls * (was.ms - now.ms);
-        if (now.ms > was.ms * (1 + options.max_slowdown) && now.ms - was.ms > options.noise_floor_ms) {
+        if (slower_than(was.ms, now.ms, options)) {
           slower.push_back(fmt::format("{} {} ms -> {} ms", work->id, format_ms(was.ms), format_ms(now.ms)));
         }
       }
@@ -178,7 +192,7 @@ core::Expected<VerifyReport> verify_by_applying(std::vector<model::Recommendatio
       } else if (!slower.empty() && (!cheapest || gain < cheapest_gain)) {
         cheapest = &r;
         cheapest_gain = gain;
-        cheapest_why = "slower with it: ";
+        cheapest_why = "slower with it (timed twice): ";
         for (size_t i = 0; i < slower.size(); ++i) cheapest_why += (i ? ", " : "") + slower[i];
       }
     }

@@ -5,7 +5,7 @@
 //   - its DDL succeeds,
 //   - a new index is used by the plan of at least one query, and
 //   - no query whose plan uses it (for a drop: whose plan used the dropped index) got slower by more
-//     than `max_slowdown` (and by more than the noise floor).
+//     than `max_slowdown` (and by more than the noise floor), in two timings of it.
 // Withdrawn recommendations are removed from the copy and the rest measured again, up to `max_rounds`
 // times. A cost model can prefer an index the clock does not; this is where that is caught.
 
