@@ -45,7 +45,10 @@ class FakePlanner final : public model::WhatIf {
  public:
   using Planner =
       std::function<std::pair<double, std::vector<std::string>>(const std::string&, const std::vector<std::string>&)>;
-  explicit FakePlanner(Planner planner) : planner_(std::move(planner)) {}
+  // The plan the fake returns, for the advisor's look at what each table's reading costs.
+  using PlanMaker = std::function<model::Plan(const std::vector<std::string>&)>;
+  explicit FakePlanner(Planner planner, PlanMaker plan_maker = {})
+      : planner_(std::move(planner)), plan_maker_(std::move(plan_maker)) {}
   std::string method() const override { return "fake"; }
   core::Expected<model::WhatIfResult> plan_with(const std::string& sql, const std::vector<model::IndexCandidate>& add,
                                                 const std::vector<std::string>& hide) override {
@@ -57,12 +60,14 @@ class FakePlanner final : public model::WhatIf {
     model::WhatIfResult result;
     result.cost = cost;
     result.used_candidates = used;
+    if (plan_maker_) result.plan = plan_maker_(names);
     return result;
   }
   int calls = 0;
 
  private:
   Planner planner_;
+  PlanMaker plan_maker_;
 };
 
 bool offered(const std::vector<std::string>& names, const std::string& name) {
@@ -465,6 +470,66 @@ TEST(AdvisorConfiguration, AnIndexThatMakesAQueryCostlierThanNoAdviceIsLeftOutFo
   EXPECT_TRUE(std::any_of(notes.begin(), notes.end(), [](const std::string& n) {
     return n.find("dbvet_t_a_b: left out, q1 plans 200% costlier with it than without advice") != std::string::npos;
   }));
+}
+
+model::PlanNode scan_of(const std::string& table, double cost, double rows = 100) {
+  model::PlanNode node;
+  node.operation = "Seq Scan";
+  node.relation = table;
+  node.total_cost = cost;
+  node.plan_rows = rows;
+  return node;
+}
+
+// A join judged by its tables: on PostgreSQL shop, customers (country) made
+// `customers c, orders o WHERE o.customer_id = c.id AND c.country = 'JP' AND o.total > 49000` plan 16%
+// cheaper, below min_improvement, while it read customers 44% cheaper (417 -> 232) and ran twice as
+// fast. It is advised; an index that saves as big a share of a small table's reading but under half
+// min_improvement of the statement is not, nor one whose inner-loop reading, times the outer rows,
+// costs more than it saves.
+TEST(AdvisorConfiguration, AJoinNeedsAnIndexThatMakesItsTableMarkedlyCheaperToRead) {
+  auto schema = schema_of({{"customers", {"id", "country"}}, {"orders", {"id", "customer_id", "total"}}});
+  const std::string sql =
+      "SELECT c.id FROM customers c, orders o WHERE o.customer_id = c.id AND c.country = 'JP' AND o.total > 49000";
+  std::vector<ClassWork> classes{work_of("q1", sql, schema)};
+  struct Case {
+    std::string name;
+    double customers_without, customers_with;
+    bool nested_loop;  // customers read on the inner side, per loop, 100 outer rows
+    bool advised;
+  };
+  for (const auto& c : std::vector<Case>{{"hash join", 417, 232, false, true},
+                                         {"small table", 30, 12, false, false},
+                                         {"inner loop", 20, 17, true, false}}) {
+    auto customers_cost = [&](const std::vector<std::string>& names) {
+      return offered(names, "dbvet_customers_country") ? c.customers_with : c.customers_without;
+    };
+    auto orders_cost = [&](const std::vector<std::string>& names) {
+      return offered(names, "dbvet_orders_total") ? 800.0 : 1500.0;
+    };
+    auto loops = c.nested_loop ? 100.0 : 1.0;
+    FakePlanner planner(
+        [&](const std::string&, const std::vector<std::string>& names) {
+          std::vector<std::string> used;
+          for (const auto* name : {"dbvet_customers_country", "dbvet_orders_total"}) {
+            if (offered(names, name)) used.push_back(name);
+          }
+          return std::pair<double, std::vector<std::string>>{orders_cost(names) + customers_cost(names) * loops + 30,
+                                                             used};
+        },
+        [&](const std::vector<std::string>& names) {
+          model::Plan plan;
+          plan.root.operation = c.nested_loop ? "Nested Loop" : "Hash Join";
+          plan.root.children = {scan_of("orders", orders_cost(names)), scan_of("customers", customers_cost(names))};
+          return plan;
+        });
+    IndexAdvisorOptions options;
+    options.engine = "postgres";
+    auto out = recommended(advise_indexes(classes, schema, planner, options));
+    const bool advised = std::find(out.begin(), out.end(), "dbvet_customers_country") != out.end();
+    EXPECT_EQ(advised, c.advised) << c.name << ": " << ::testing::PrintToString(out);
+    EXPECT_NE(std::find(out.begin(), out.end(), "dbvet_orders_total"), out.end()) << c.name;
+  }
 }
 
 }  // namespace
