@@ -131,6 +131,16 @@
                      message: f.message, cost: typeof f.cost === 'number' ? f.cost : 0});
     });
   }
+  // What the plan rules found in the auto_explain plans of the latest digest's classes.
+  var digested = latest(['digest']);
+  if (digested && Array.isArray(digested.classes)) {
+    digested.classes.forEach(function (c) {
+      (c.plan_findings || []).forEach(function (f) {
+        findings.push({severity: f.severity, source: 'digest (auto_explain plan)', id: f.rule,
+                       object: f.table || f.query_id, message: f.message, cost: typeof f.cost === 'number' ? f.cost : 0});
+      });
+    });
+  }
   findings.sort(function (a, b) {
     var r = (severityRank[a.severity] === undefined ? 3 : severityRank[a.severity]) -
             (severityRank[b.severity] === undefined ? 3 : severityRank[b.severity]);
