@@ -1,6 +1,7 @@
 #!/bin/sh
 # Regenerates the text/JSON pairs of this folder from a PostgreSQL server (scripts/testenv's):
-#   scripts/testenv up DIR; . DIR/env; tests/data/postgres_explain_text/regenerate.sh
+#   scripts/testenv up DIR; . DIR/env; tests/data/postgres_explain_text/regenerate.sh [CASE...]
+# With CASE names, only those pairs are written, over the tables as they are (not created again).
 # Each case runs EXPLAIN (ANALYZE, BUFFERS) and EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) of the same
 # statement under the same settings, one after the other (times and buffer counts differ between
 # the two runs; everything else is the same plan).
@@ -8,7 +9,7 @@ set -eu
 cd "$(dirname "$0")"
 : "${DBVET_TEST_PG_URL:?source a testenv env file first}"
 
-psql "$DBVET_TEST_PG_URL" -X -q -v ON_ERROR_STOP=1 <<'SQL'
+[ $# -gt 0 ] || psql "$DBVET_TEST_PG_URL" -X -q -v ON_ERROR_STOP=1 <<'SQL'
 DROP TABLE IF EXISTS d9_orders, d9_customers;
 CREATE TABLE d9_customers(id int PRIMARY KEY, name text, region text);
 INSERT INTO d9_customers SELECT g, 'customer ' || g, (ARRAY['north','south','east','west'])[1 + g % 4]
@@ -21,9 +22,11 @@ VACUUM ANALYZE d9_customers;
 VACUUM ANALYZE d9_orders;
 SQL
 
+ONLY="$*"
 # case NAME SETTINGS STATEMENT
 case_() {
   name=$1 settings=$2 statement=$3
+  if [ $# -gt 0 ] && [ -n "$ONLY" ] && ! echo " $ONLY " | grep -q " $name "; then return; fi
   for format in text json; do
     options="ANALYZE, BUFFERS"
     [ "$format" = json ] && options="$options, FORMAT JSON"
@@ -63,3 +66,24 @@ case_ jit "SET jit = on; SET jit_above_cost = 0; SET jit_inline_above_cost = 0; 
 case_ append_union "" \
   "SELECT id FROM d9_orders WHERE id < 5 UNION ALL SELECT id FROM d9_customers WHERE id < 5"
 case_ function_scan "" "SELECT g, o.status FROM generate_series(1, 5) g JOIN d9_orders o ON o.id = g"
+case_ incremental_sort "" "SELECT * FROM d9_orders WHERE id < 5000 ORDER BY id, amount LIMIT 100"
+case_ memoize "SET enable_hashjoin = off; SET enable_mergejoin = off;" \
+  "SELECT o.id, c.name FROM d9_orders o JOIN d9_customers c ON c.id = o.customer_id WHERE o.customer_id < 20"
+case_ merge_join "SET enable_hashjoin = off; SET enable_nestloop = off;" \
+  "SELECT o.id, c.name FROM d9_orders o JOIN d9_customers c ON c.id = o.customer_id WHERE o.id < 1000"
+case_ index_scan_backward "" "SELECT * FROM d9_orders ORDER BY id DESC LIMIT 5"
+case_ bitmap_or "" "SELECT * FROM d9_orders WHERE customer_id = 5 OR customer_id = 9"
+case_ window_agg "" \
+  "SELECT id, row_number() OVER (PARTITION BY customer_id ORDER BY amount) FROM d9_orders WHERE customer_id < 5"
+case_ hash_set_op "" "SELECT id FROM d9_orders WHERE id < 100 EXCEPT SELECT id FROM d9_customers WHERE id < 50"
+case_ gather_merge_sort \
+  "SET max_parallel_workers_per_gather = 2; SET parallel_setup_cost = 0; SET parallel_tuple_cost = 0; SET work_mem = '64kB';" \
+  "SELECT * FROM d9_orders ORDER BY amount, note"
+case_ values_join "" "SELECT v.x, o.status FROM (VALUES (1), (2), (3)) v(x) JOIN d9_orders o ON o.id = v.x"
+case_ anti_join "" \
+  "SELECT c.id FROM d9_customers c WHERE NOT EXISTS (SELECT 1 FROM d9_orders o WHERE o.customer_id = c.id AND o.amount > 998)"
+case_ join_filter "SET enable_hashjoin = off; SET enable_mergejoin = off;" \
+  "SELECT o.id FROM d9_orders o JOIN d9_customers c ON c.id < o.customer_id AND c.id > o.customer_id - 2 WHERE o.id < 50 AND c.id < 100"
+case_ update_nothing "" "UPDATE d9_orders SET amount = amount WHERE id < 0"
+case_ subquery_scan "" \
+  "SELECT * FROM (SELECT customer_id, count(*) AS n FROM d9_orders GROUP BY customer_id LIMIT 10) s WHERE s.n > 1"
