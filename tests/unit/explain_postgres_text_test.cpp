@@ -285,6 +285,38 @@ TEST(ExplainPostgresText, ReadsPsqlOutputAndPlansWithoutCosts) {
   EXPECT_FALSE(no_costs->root.total_cost.has_value());
 }
 
+// Lines of newer servers than the pairs' PostgreSQL 15: rows with two decimals and "Index Searches"
+// (18), "InitPlan 1" without "(returns $0)" and "Storage:" (17), "Disabled: true" (18).
+TEST(ExplainPostgresText, ReadsTheLinesOfNewerServers) {
+  auto plan = parse_postgres_explain_text(
+      " Seq Scan on orders  (cost=0.44..120.00 rows=40 width=8) (actual time=0.012..0.028 rows=40.00 loops=1)\n"
+      "   Disabled: true\n"
+      "   Filter: (amount > (InitPlan 1).col1)\n"
+      "   Rows Removed by Filter: 3960\n"
+      "   Buffers: shared hit=47\n"
+      "   InitPlan 1\n"
+      "     ->  Materialize  (cost=0.00..0.44 rows=1 width=32) (actual time=0.001..0.001 rows=1.00 loops=1)\n"
+      "           Storage: Memory  Maximum Storage: 17kB\n"
+      "           ->  Index Scan using orders_pkey on orders orders_1  (cost=0.29..0.43 rows=1 width=32) (actual "
+      "time=0.009..0.009 rows=0.50 loops=2)\n"
+      "                 Index Cond: (id = ANY ('{1,2}'::integer[]))\n"
+      "                 Index Searches: 2\n"
+      " Planning Time: 0.029 ms\n"
+      " Execution Time: 0.034 ms\n");
+  ASSERT_TRUE(plan.has_value()) << plan.error().message;
+  EXPECT_DOUBLE_EQ(*plan->root.actual_rows, 40.0);
+  EXPECT_DOUBLE_EQ(*plan->root.rows_removed_by_filter, 3960.0);
+  ASSERT_EQ(plan->root.children.size(), 1u);
+  const PlanNode& materialize = plan->root.children[0];
+  EXPECT_EQ(materialize.extra.at("Subplan Name"), "InitPlan 1");
+  EXPECT_EQ(materialize.extra.at("Parent Relationship"), "InitPlan");
+  ASSERT_EQ(materialize.children.size(), 1u);
+  EXPECT_DOUBLE_EQ(*materialize.children[0].actual_rows, 0.5);
+  EXPECT_EQ(materialize.children[0].alias, "orders_1");
+  EXPECT_EQ(materialize.children[0].rows_removed_by_index_recheck, 0.0);
+  EXPECT_DOUBLE_EQ(*plan->execution_ms, 0.034);
+}
+
 // Every prefix of every pair's text (a plan cut off anywhere, as a truncated log leaves it) parses
 // or gives an input error, never anything else.
 TEST(ExplainPostgresText, EveryTruncatedPlanParsesOrFailsCleanly) {
