@@ -31,6 +31,13 @@ json recommendation_json(const model::Recommendation& r) {
 
 }  // namespace
 
+json finding_json(const model::Finding& f) {
+  return {{"rule", f.rule},         {"severity", model::severity_name(f.severity)},
+          {"query_id", f.query_id}, {"table", f.table},
+          {"message", f.message},   {"evidence", f.evidence},
+          {"cost", f.cost}};
+}
+
 json audit_to_json(const pipeline::AuditResult& result, const std::string& kind) {
   json doc = core::json_envelope(kind);
   doc["target"] = {{"engine", result.engine}, {"url", result.target}};
@@ -39,13 +46,7 @@ json audit_to_json(const pipeline::AuditResult& result, const std::string& kind)
   if (kind == "audit") {
     doc["findings"] = json::array();
     for (const auto& f : result.findings) {
-      doc["findings"].push_back({{"rule", f.rule},
-                                 {"severity", model::severity_name(f.severity)},
-                                 {"query_id", f.query_id},
-                                 {"table", f.table},
-                                 {"message", f.message},
-                                 {"evidence", f.evidence},
-                                 {"cost", f.cost}});
+      doc["findings"].push_back(finding_json(f));
       // What ranked a query's finding: its class's measured database time, or (none measured: a
       // write or FOR UPDATE planned, not run; a source without timing) calls x plan cost.
       auto of_class = std::find_if(result.classes.begin(), result.classes.end(),

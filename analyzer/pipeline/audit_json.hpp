@@ -12,4 +12,8 @@ namespace dbvet::pipeline {
 
 nlohmann::json audit_to_json(const AuditResult& result, const std::string& kind);
 
+// One finding as audit's "findings" give it (rule, severity, query_id, table, message, evidence,
+// cost), also the shape of a digest class's "plan_findings".
+nlohmann::json finding_json(const model::Finding& finding);
+
 }  // namespace dbvet::pipeline

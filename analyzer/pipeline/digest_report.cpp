@@ -6,10 +6,17 @@
 #include <set>
 
 #include "analyzer/core/json_envelope.hpp"
+#include "analyzer/pipeline/audit_json.hpp"
 #include "analyzer/sql/fingerprint.hpp"
 #include "analyzer/sql/query_shape.hpp"
 #include "fmt/format.h"
 #include "nlohmann/json.hpp"
+#include "rules/registry.hpp"
+#include "rules/rule_context.hpp"
+#ifdef DBVET_WITH_POSTGRES
+#include "analyzer/engines/postgres/explain_postgres_json.hpp"
+#include "analyzer/engines/postgres/explain_postgres_text.hpp"
+#endif
 
 namespace dbvet::pipeline {
 namespace {
@@ -246,6 +253,43 @@ std::pair<json, json> tables_and_explain(const digest::QueryClass& c, bool mysql
   return {tables, explain};
 }
 
+// auto_explain's plan as logged, in the auto_explain.log_format it was written in: text (the
+// default) or json; yaml and xml are named, not read.
+core::Expected<model::Plan> parse_logged_plan(std::string_view logged) {
+  const size_t start = logged.find_first_not_of(" \t\r\n");
+  const std::string_view body = start == std::string_view::npos ? std::string_view() : logged.substr(start);
+  if (body.starts_with('<') || body.find("Node Type: ") != std::string_view::npos) {
+    return core::make_error(core::ErrorKind::input,
+                            fmt::format("auto_explain.log_format = {} is not read (text and json are)",
+                                        body.starts_with('<') ? "xml" : "yaml"));
+  }
+#ifdef DBVET_WITH_POSTGRES
+  if (body.starts_with('{') || body.starts_with('[')) return engines::postgres::parse_postgres_explain_json(body);
+  return engines::postgres::parse_postgres_explain_text(body);
+#else
+  return core::make_error(core::ErrorKind::input, "this dbvet is built without PostgreSQL (DBVET_WITH_POSTGRES=OFF)");
+#endif
+}
+
+// The plan rules over the plan a class kept (docs/json/digest.md, "plan_findings"): parsed here,
+// once per class shown, so that reading the log stays as fast as it was and a state's plan (kept
+// as logged) gives the findings all logs at once would.
+core::Expected<json> plan_findings_json(const digest::QueryClass& c) {
+  auto plan = parse_logged_plan(c.plan);
+  if (!plan) return plan.error();
+  // auto_explain logs the execution's duration ahead of the plan rather than an "Execution Time".
+  if (!plan->execution_ms) plan->execution_ms = double(c.planned.query_time_us) / 1000.0;
+  const rules::QueryInfo query = rules::make_query_info(c.planned.sql, c.id);
+  rules::RuleContext context;
+  context.plan = &*plan;
+  context.query = &query;
+  context.engine = plan->engine;
+  json findings = json::array();
+  for (const model::Finding& f : rules::run_rules(context, {rules::Category::plan}))
+    findings.push_back(finding_json(f));
+  return findings;
+}
+
 constexpr size_t kTopErrors = 20;
 
 // pgBadger's sections beyond queries (docs/json/digest.md, "server").
@@ -352,6 +396,7 @@ json digest_to_json(const DigestResult& result, const ReportOptions& options) {
   const bool mysql = result.format.find("mysql") != std::string::npos;
   const bool postgres = result.format.find("postgres") != std::string::npos;
   const AttributeTotals totals = attribute_totals(d);
+  json notes = json::array();
   for (const digest::QueryClass* c : d.ranked(options.order_by, options.top)) {
     json qt = time_metric(c->query_time);
     const bool has_histogram = c->histogram.count() > 0;  // not for server-aggregated classes
@@ -408,11 +453,18 @@ json digest_to_json(const DigestResult& result, const ReportOptions& options) {
                                {"timestamp", iso_time(c->planned.timestamp)},
                                {"file", c->planned.input < result.files.size() ? result.files[c->planned.input] : ""},
                                {"byte_offset", c->planned.byte_offset}};
+      if (auto findings = plan_findings_json(*c)) {
+        added["plan_findings"] = std::move(*findings);
+      } else {
+        added["plan_error"] = findings.error().message;
+        notes.push_back(fmt::format("class {}: auto_explain plan not analyzed: {}", c->id, findings.error().message));
+      }
     }
   }
   doc["classes"] = std::move(classes);
   // After the classes, so that documents of MySQL logs (which have none of it) stay as they were.
   if (postgres) doc["server"] = server_json(result.server);
+  if (!notes.empty()) doc["notes"] = std::move(notes);  // only when there are some: other digests unchanged
   return doc;
 }
 

@@ -299,11 +299,13 @@ core::Expected<DigestResult> merge_digest_states(std::vector<NamedState> states)
     for (const auto& s : r.skipped_records) {
       if (merged.skipped_records.size() < capture::ReadStats::kMaxSkippedKept) merged.skipped_records.push_back(s);
     }
-    // Examples name their input by position: shifted past the inputs of the states before.
+    // Examples (the slowest, and the slowest with an auto_explain plan) name their input by
+    // position: shifted past the inputs of the states before.
     digest::Digest shifted(r.digest.mode());
     for (const auto& [id, c] : r.digest.classes()) {
       digest::QueryClass moved = c;
       moved.example.input += offset;
+      if (moved.planned.query_time_us >= 0) moved.planned.input += offset;
       if (!time_buckets) moved.time_buckets = {};
       shifted.add_class(moved);
     }

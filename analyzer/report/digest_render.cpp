@@ -264,6 +264,24 @@ void tables_and_explain(const json& doc, const json& c, std::string& out) {
   }
 }
 
+// What the plan rules found in the class's auto_explain plan (docs/json/digest.md, "plan_findings"),
+// one line each, or why the plan was not analyzed; nothing for a class without a plan.
+template <class Line>
+void plan_findings(const json& c, Line line) {
+  if (c.contains("plan_error")) {
+    line("", fmt::format("auto_explain plan not analyzed: {}", one_line(str(c, "plan_error"), 120)));
+    return;
+  }
+  if (!c.contains("plan_findings")) return;
+  const json& findings = c["plan_findings"];
+  line("", fmt::format("auto_explain plan of a {} execution: {}", format_duration(num(c["plan_example"]["query_time"])),
+                       findings.empty()
+                           ? std::string("no plan findings")
+                           : fmt::format("{} plan finding{}", findings.size(), findings.size() == 1 ? "" : "s")));
+  for (const auto& f : findings)
+    line(str(f, "severity"), fmt::format("{}: {}", str(f, "rule"), one_line(str(f, "message"), 120)));
+}
+
 }  // namespace
 
 std::string render_digest_text(const json& doc) {
@@ -308,6 +326,9 @@ std::string render_digest_text(const json& doc) {
       out += fmt::format("# {:>5}  {}\n", name, std::string(bar, '#'));
     }
     tables_and_explain(doc, c, out);
+    plan_findings(c, [&](const std::string& severity, const std::string& text) {
+      out += severity.empty() ? fmt::format("# {}\n", text) : fmt::format("#   {:<7} {}\n", severity, text);
+    });
     out += fmt::format("{}\\G\n", c["example"]["sql"].get<std::string>());
   }
   if (doc.contains("server")) {
@@ -315,6 +336,10 @@ std::string render_digest_text(const json& doc) {
     server_sections(doc["server"], [&](const char* label, const std::string& text) {
       out += fmt::format("# {:<13} {}\n", label, text);
     });
+  }
+  if (doc.contains("notes")) {
+    out += "\n# Notes\n";
+    for (const auto& note : doc["notes"]) out += fmt::format("# {}\n", note.get<std::string>());
   }
   return out;
 }
@@ -363,6 +388,9 @@ std::string render_digest_markdown(const json& doc) {
       out += fmt::format("\nLast_errno: {}.\n", with_shares(c["last_errno_counts"], c["count"].get<uint64_t>()));
     }
     if (!c["tables"].empty()) out += fmt::format("\nTables: {}.\n", join(c["tables"]));
+    plan_findings(c, [&](const std::string& severity, const std::string& text) {
+      out += severity.empty() ? fmt::format("\n{}.\n\n", text) : fmt::format("- **{}** {}\n", severity, text);
+    });
   }
   if (doc.contains("server")) {
     out += "\n## Server activity\n\n| Section | |\n|---|---|\n";
@@ -370,6 +398,10 @@ std::string render_digest_markdown(const json& doc) {
       for (size_t i = 0; (i = text.find('|', i)) != std::string::npos; i += 2) text.replace(i, 1, "\\|");
       out += fmt::format("| {} | {} |\n", label, text);
     });
+  }
+  if (doc.contains("notes")) {
+    out += "\n## Notes\n\n";
+    for (const auto& note : doc["notes"]) out += fmt::format("- {}\n", note.get<std::string>());
   }
   return out;
 }

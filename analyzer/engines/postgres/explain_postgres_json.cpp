@@ -84,15 +84,6 @@ std::string operation_name(const json& node, const std::string& node_type) {
   return name;
 }
 
-model::AccessType access_type(const std::string& node_type) {
-  if (node_type == "Seq Scan") return model::AccessType::full_scan;
-  if (node_type == "Index Scan") return model::AccessType::index_scan;
-  if (node_type == "Index Only Scan") return model::AccessType::index_only_scan;
-  if (node_type == "Bitmap Heap Scan" || node_type == "Bitmap Index Scan") return model::AccessType::bitmap_scan;
-  if (node_type.size() > 5 && node_type.compare(node_type.size() - 5, 5, " Scan") == 0) return model::AccessType::other;
-  return model::AccessType::none;
-}
-
 // Keys shown as they are, in the node's `extra`, because they explain a node without a model field.
 constexpr const char* kExtraKeys[] = {
     "Hash Cond",         "Merge Cond",   "Join Filter",     "Recheck Cond",      "One-Time Filter",
@@ -148,7 +139,7 @@ std::optional<core::Error> read_node(const json& node, const std::string& path, 
   std::string node_type = text(node, "Node Type");
   if (node_type.empty()) return malformed(path, "a \"Node Type\" string in the plan node");
   out.operation = operation_name(node, node_type);
-  out.access = access_type(node_type);
+  out.access = postgres_access_type(node_type);
   out.relation = text(node, "Relation Name");
   out.alias = text(node, "Alias");
   out.index = text(node, "Index Name");
@@ -201,6 +192,15 @@ std::optional<core::Error> read_node(const json& node, const std::string& path, 
 }
 
 }  // namespace
+
+model::AccessType postgres_access_type(std::string_view node_type) {
+  if (node_type == "Seq Scan") return model::AccessType::full_scan;
+  if (node_type == "Index Scan") return model::AccessType::index_scan;
+  if (node_type == "Index Only Scan") return model::AccessType::index_only_scan;
+  if (node_type == "Bitmap Heap Scan" || node_type == "Bitmap Index Scan") return model::AccessType::bitmap_scan;
+  if (node_type.size() > 5 && node_type.ends_with(" Scan")) return model::AccessType::other;
+  return model::AccessType::none;
+}
 
 core::Expected<model::Plan> parse_postgres_explain_json(std::string_view text_in) {
   json document;

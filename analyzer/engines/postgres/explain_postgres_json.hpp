@@ -14,4 +14,8 @@ namespace dbvet::engines::postgres {
 // what was expected there. Each node's `raw` holds that node's JSON without its children ("Plans").
 core::Expected<model::Plan> parse_postgres_explain_json(std::string_view json);
 
+// How a node of this "Node Type" ("Seq Scan", "Index Only Scan", ...) reaches its rows; shared with
+// the TEXT format's parser so that both formats map a node the same way.
+model::AccessType postgres_access_type(std::string_view node_type);
+
 }  // namespace dbvet::engines::postgres

@@ -131,6 +131,16 @@
                      message: f.message, cost: typeof f.cost === 'number' ? f.cost : 0});
     });
   }
+  // What the plan rules found in the auto_explain plans of the latest digest's classes.
+  var digested = latest(['digest']);
+  if (digested && Array.isArray(digested.classes)) {
+    digested.classes.forEach(function (c) {
+      (c.plan_findings || []).forEach(function (f) {
+        findings.push({severity: f.severity, source: 'digest (auto_explain plan)', id: f.rule,
+                       object: f.table || f.query_id, message: f.message, cost: typeof f.cost === 'number' ? f.cost : 0});
+      });
+    });
+  }
   findings.sort(function (a, b) {
     var r = (severityRank[a.severity] === undefined ? 3 : severityRank[a.severity]) -
             (severityRank[b.severity] === undefined ? 3 : severityRank[b.severity]);
@@ -166,11 +176,20 @@
     (node.children || []).forEach(function (child) { text += planText(child, depth + 1); });
     return text;
   }
-  function planCell(plan) {
+  // A digest class's plan comes with what the plan rules found in it (plan_findings), shown under
+  // it, or why it could not be analyzed (plan_error).
+  function planCell(plan, findings, error) {
     if (!plan) return '';
     var text = typeof plan === 'string' ? plan : planText(plan, 0);
     if (!text.trim()) text = JSON.stringify(plan, null, 2);
-    return el('details', null, el('summary', {text: 'plan'}), el('pre', {text: text}));
+    var found = findings || [];
+    var summary = 'plan' + (found.length ? ', ' + found.length + ' finding' + (found.length === 1 ? '' : 's') : '');
+    var cell = el('div', null, el('details', null, el('summary', {text: summary}), el('pre', {text: text})));
+    if (error) cell.appendChild(el('p', {className: 'muted', text: 'not analyzed: ' + error}));
+    found.forEach(function (f) {
+      cell.appendChild(el('p', null, badge(f.severity || 'info'), ' ', el('code', {text: f.rule}), ' ' + f.message));
+    });
+    return cell;
   }
   // A digest class's detail, as pt-query-digest prints it: the attribute table and the
   // distribution of its times over decades.
@@ -380,7 +399,7 @@
   if (digest && Array.isArray(digest.classes) && digest.classes.length) {
     anyQueries = true;
     qs.appendChild(el('h3', {text: 'Digest, ' + label(digest)}));
-    // A Plan column only when some class has one (a capture's EXPLAIN): a log's classes have none.
+    // A Plan column only when some class has one (a capture's EXPLAIN, a log's auto_explain plans).
     var shown = digest.classes.slice(0, 20);
     var plans = shown.some(function (c) { return c.plan; });
     // With time buckets, each class's calls and time over the log's span, on the same windows.
@@ -392,7 +411,7 @@
           var trend = windows ? [classTrend(c, windows)] : [];
           return [el('div', null, el('code', {text: c.fingerprint || c.example || c.id || ''}), classDetail(c)),
                   num(c.count, 0), seconds(qt.sum), seconds(qt.p95), seconds(qt.p99)].concat(trend)
-                  .concat(plans ? [planCell(c.plan)] : []);
+                  .concat(plans ? [planCell(c.plan, c.plan_findings, c.plan_error)] : []);
         }), [false, true, true, true, true].concat(windows ? [false] : []).concat(plans ? [false] : [])));
   }
   if (digest && digest.server) serverActivity(digest.server, label(digest));
