@@ -10,6 +10,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <regex>
 #include <sstream>
 #include <string>
@@ -298,19 +299,28 @@ TEST_F(Faults, BenchMariadbKilledSessionsReconnectAndNothingIsLeft) {
 }
 
 // The table-size check reads the size of `items`, which another session holds locked: the health
-// run waits there, and the server is broken while it waits.
-void hold_lock_in_background(const std::string& url) {
+// run waits there, and the server is broken while it waits. Returns once the lock is granted (a fixed
+// second was not always enough on a loaded machine: health then never waited and ended before the fault).
+void hold_lock_in_background(const std::string& url, const std::function<bool(const std::string&)>& until_one) {
   std::string command = "psql " + quoted(url) +
                         " -qAt -c 'BEGIN; LOCK TABLE items IN ACCESS EXCLUSIVE MODE; SELECT pg_sleep(60)' "
                         ">/dev/null 2>&1 &";
   ASSERT_EQ(std::system(command.c_str()), 0);
-  sleep_s(1);
+  ASSERT_TRUE(
+      until_one("SELECT count(*) FROM pg_locks WHERE relation = 'items'::regclass AND "
+                "mode = 'AccessExclusiveLock' AND granted"))
+      << "the lock on items was not taken";
 }
+
+// Some session (the health run) waits for a lock.
+constexpr const char* kSomeoneWaitsForALock =
+    "SELECT (count(*) > 0)::int FROM pg_stat_activity WHERE wait_event_type = 'Lock'";
 
 TEST_F(Faults, HealthPostgresStoppedDuringTheRunIsDown) {
   ASSERT_NO_FATAL_FAILURE(start("pg"));
   psql("CREATE TABLE items (id int PRIMARY KEY, v int)");
-  hold_lock_in_background(url("PG"));
+  ASSERT_NO_FATAL_FAILURE(
+      hold_lock_in_background(url("PG"), [this](const std::string& sql) { return psql_until_one(sql); }));
   auto [result, seconds] = run_while({"--format", "prom", "health", url("PG"), "--statement-timeout", "20"}, [&] {
     sleep_s(3);
     fault("pg-stop");
@@ -323,9 +333,10 @@ TEST_F(Faults, HealthPostgresStoppedDuringTheRunIsDown) {
 TEST_F(Faults, HealthPostgresFrozenEndsAfterTheStatementTimeout) {
   ASSERT_NO_FATAL_FAILURE(start("pg"));
   psql("CREATE TABLE items (id int PRIMARY KEY, v int)");
-  hold_lock_in_background(url("PG"));
+  ASSERT_NO_FATAL_FAILURE(
+      hold_lock_in_background(url("PG"), [this](const std::string& sql) { return psql_until_one(sql); }));
   auto [result, seconds] = run_while({"--format", "prom", "health", url("PG"), "--statement-timeout", "3"}, [&] {
-    sleep_s(1.5);
+    EXPECT_TRUE(psql_until_one(kSomeoneWaitsForALock)) << "health never waited for the lock";
     fault("pg-freeze");
   });
   fault("pg-thaw");
@@ -338,10 +349,11 @@ TEST_F(Faults, HealthPostgresFrozenEndsAfterTheStatementTimeout) {
 TEST_F(Faults, OverallTimeoutStopsAFrozenHealthCheck) {
   ASSERT_NO_FATAL_FAILURE(start("pg"));
   psql("CREATE TABLE items (id int PRIMARY KEY, v int)");
-  hold_lock_in_background(url("PG"));
+  ASSERT_NO_FATAL_FAILURE(
+      hold_lock_in_background(url("PG"), [this](const std::string& sql) { return psql_until_one(sql); }));
   auto [result, seconds] =
       run_while({"--timeout", "3s", "--format", "prom", "health", url("PG"), "--statement-timeout", "60"}, [&] {
-        sleep_s(1.5);
+        EXPECT_TRUE(psql_until_one(kSomeoneWaitsForALock)) << "health never waited for the lock";
         fault("pg-freeze");
       });
   fault("pg-thaw");
