@@ -162,6 +162,24 @@ class SlowLogProps {
   std::deque<std::string> owned_;  // a deque: its strings never move
 };
 
+// The last line parse_property_layout read with each of its layouts, and where that line's
+// values lay. Records repeat their attribute lines but for the values ("# Thread_id: 8  Schema:
+// dbvet  QC_hit: No" in every record of a connection): a line as long as the last one, with the
+// same bytes outside its values and no byte in them that ends a value, has its values in the same
+// places, which a few compares of sixteen bytes tell (reading it afresh showed in profiles).
+struct LayoutLineMemo {
+  static constexpr size_t kMaxLine = 128;  // longer lines are read afresh each time
+  size_t size = 0;                         // of the line; 0: none yet
+  size_t count = 0;                        // of its values
+  uint8_t value_at[4] = {}, value_size[4] = {};
+  alignas(16) char text[kMaxLine] = {};
+  alignas(16) unsigned char value_mask[kMaxLine] = {};  // 0xFF over the values' bytes
+};
+inline constexpr size_t kPropertyLayoutCount = 6;
+struct LayoutLineMemos {
+  LayoutLineMemo layouts[kPropertyLayoutCount];
+};
+
 // ^# +[A-Z][A-Za-z_]+: \S+ : the header lines pt reads properties from.
 bool is_property_line(std::string_view line);
 // m/(\w+):\s+(\S+|\Z)/g over a header line, after dropping an empty "Schema:", as pt does.
@@ -169,5 +187,8 @@ void parse_properties(std::string_view line, SlowLogProps& props);
 // The same for the lines servers usually write, read straight off; false (nothing set) for a line
 // of another shape. A line it reads is also one pt reads properties from (^# +[A-Z][A-Za-z_]+: \S+).
 bool parse_property_layout(std::string_view line, SlowLogProps& props);
+// The same, a line like the last one its layout read taken by the memo's places: always the
+// result of the call above.
+bool parse_property_layout(std::string_view line, SlowLogProps& props, LayoutLineMemos& memos);
 
 }  // namespace dbvet::capture::detail
