@@ -162,11 +162,12 @@ class SlowLogProps {
   std::deque<std::string> owned_;  // a deque: its strings never move
 };
 
-// The last line parse_property_layout read with each of its layouts, and where that line's
-// values lay. Records repeat their attribute lines but for the values ("# Thread_id: 8  Schema:
-// dbvet  QC_hit: No" in every record of a connection): a line as long as the last one, with the
-// same bytes outside its values and no byte in them that ends a value, has its values in the same
-// places, which a few compares of sixteen bytes tell (reading it afresh showed in profiles).
+// A line parse_property_layout read with one of its layouts (the last of its length, see
+// LayoutLineMemos), and where its values lay. Records repeat their attribute lines but for the
+// values ("# Thread_id: 8  Schema: dbvet  QC_hit: No" in every record of a connection): a line as
+// long as the one kept, with the same bytes outside its values and no byte in them that ends a
+// value, has its values in the same places, which a few compares of sixteen bytes tell (reading
+// it afresh showed in profiles).
 struct LayoutLineMemo {
   static constexpr size_t kMaxLine = 128;  // longer lines are read afresh each time
   size_t size = 0;                         // of the line; 0: none yet
@@ -176,8 +177,12 @@ struct LayoutLineMemo {
   alignas(16) unsigned char value_mask[kMaxLine] = {};  // 0xFF over the values' bytes
 };
 inline constexpr size_t kPropertyLayoutCount = 6;
+// A layout's lines of a few lengths each keep their memo (one Query_time line in four is longer
+// than the others: its rows have more digits), by the line's length modulo kLengthsPerLayout.
 struct LayoutLineMemos {
-  LayoutLineMemo layouts[kPropertyLayoutCount];
+  static constexpr size_t kLengthsPerLayout = 8;
+  LayoutLineMemo lines[kPropertyLayoutCount][kLengthsPerLayout];
+  LayoutLineMemo& of(size_t layout, size_t line_size) { return lines[layout][line_size % kLengthsPerLayout]; }
 };
 
 // ^# +[A-Z][A-Za-z_]+: \S+ : the header lines pt reads properties from.
