@@ -166,23 +166,24 @@ class SlowLogProps {
 // LayoutLineMemos), and where its values lay. Records repeat their attribute lines but for the
 // values ("# Thread_id: 8  Schema: dbvet  QC_hit: No" in every record of a connection): a line as
 // long as the one kept, with the same bytes outside its values and no byte in them that ends a
-// value, has its values in the same places, which a few compares of sixteen bytes tell (reading
-// it afresh showed in profiles).
+// value, has the same layout and its values in the same places, which a few compares of sixteen
+// bytes tell (reading it afresh showed in profiles).
 struct LayoutLineMemo {
   static constexpr size_t kMaxLine = 128;  // longer lines are read afresh each time
   size_t size = 0;                         // of the line; 0: none yet
-  size_t count = 0;                        // of its values
+  size_t layout = 0;                       // which of the layouts read it
   uint8_t value_at[4] = {}, value_size[4] = {};
   alignas(16) char text[kMaxLine] = {};
   alignas(16) unsigned char value_mask[kMaxLine] = {};  // 0xFF over the values' bytes
 };
 inline constexpr size_t kPropertyLayoutCount = 6;
-// A layout's lines of a few lengths each keep their memo (one Query_time line in four is longer
-// than the others: its rows have more digits), by the line's length modulo kLengthsPerLayout.
+// The last line read of each length modulo kLengths, whatever its layout: a server's few attribute
+// lines have lengths of their own (Query_time lines two or three: rows of more digits), and
+// looking the memo up by length alone leaves the layout's key to the compare.
 struct LayoutLineMemos {
-  static constexpr size_t kLengthsPerLayout = 8;
-  LayoutLineMemo lines[kPropertyLayoutCount][kLengthsPerLayout];
-  LayoutLineMemo& of(size_t layout, size_t line_size) { return lines[layout][line_size % kLengthsPerLayout]; }
+  static constexpr size_t kLengths = 16;
+  LayoutLineMemo lines[kLengths];
+  LayoutLineMemo& of(size_t line_size) { return lines[line_size % kLengths]; }
 };
 
 // ^# +[A-Z][A-Za-z_]+: \S+ : the header lines pt reads properties from.
