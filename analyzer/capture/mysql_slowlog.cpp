@@ -340,7 +340,9 @@ struct MysqlSlowLogReader::Pending {
 };
 
 MysqlSlowLogReader::MysqlSlowLogReader(EventSink sink)
-    : sink_(std::move(sink)), props_(std::make_unique<detail::SlowLogProps>()) {}
+    : sink_(std::move(sink)),
+      layout_memos_(std::make_unique<detail::LayoutLineMemos>()),
+      props_(std::make_unique<detail::SlowLogProps>()) {}
 MysqlSlowLogReader::~MysqlSlowLogReader() = default;
 
 bool MysqlSlowLogReader::is_record_start(std::string_view line) {
@@ -615,7 +617,7 @@ void MysqlSlowLogReader::parse_record(std::string_view stmt, uint64_t offset) {
       props.set("arg", text);
       found_arg = true;
       got_ac = true;
-    } else if (parse_property_layout(line, props)) {
+    } else if (parse_property_layout(line, props, *layout_memos_)) {
       // A layout line is a property line too (is_property_line, the rule that lets a line through to
       // parse_properties, holds on every line the layout reader accepts): not tested twice.
     } else if (detail::is_property_line(line)) {

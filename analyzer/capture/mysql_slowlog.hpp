@@ -19,8 +19,9 @@
 namespace dbvet::capture {
 
 namespace detail {
-class SlowLogProps;  // a record's attributes
-}
+class SlowLogProps;      // a record's attributes
+struct LayoutLineMemos;  // the attribute lines read last, and where their values lay
+}  // namespace detail
 
 class MysqlSlowLogReader final : public LogReader {
  public:
@@ -101,6 +102,7 @@ class MysqlSlowLogReader final : public LogReader {
     int64_t value = 0;
   };
   StampMemo stamp_memo_;
+  std::unique_ptr<detail::LayoutLineMemos> layout_memos_;
   // Scratch, reused from record to record.
   std::string stmt_;
   std::unique_ptr<detail::SlowLogProps> props_;

@@ -162,6 +162,30 @@ class SlowLogProps {
   std::deque<std::string> owned_;  // a deque: its strings never move
 };
 
+// A line parse_property_layout read with one of its layouts (the last of its length, see
+// LayoutLineMemos), and where its values lay. Records repeat their attribute lines but for the
+// values ("# Thread_id: 8  Schema: dbvet  QC_hit: No" in every record of a connection): a line as
+// long as the one kept, with the same bytes outside its values and no byte in them that ends a
+// value, has the same layout and its values in the same places, which a few compares of sixteen
+// bytes tell (reading it afresh showed in profiles).
+struct LayoutLineMemo {
+  static constexpr size_t kMaxLine = 128;  // longer lines are read afresh each time
+  size_t size = 0;                         // of the line; 0: none yet
+  size_t layout = 0;                       // which of the layouts read it
+  uint8_t value_at[4] = {}, value_size[4] = {};
+  alignas(16) char text[kMaxLine] = {};
+  alignas(16) unsigned char value_mask[kMaxLine] = {};  // 0xFF over the values' bytes
+};
+inline constexpr size_t kPropertyLayoutCount = 6;
+// The last line read of each length modulo kLengths, whatever its layout: a server's few attribute
+// lines have lengths of their own (Query_time lines two or three: rows of more digits), and
+// looking the memo up by length alone leaves the layout's key to the compare.
+struct LayoutLineMemos {
+  static constexpr size_t kLengths = 16;
+  LayoutLineMemo lines[kLengths];
+  LayoutLineMemo& of(size_t line_size) { return lines[line_size % kLengths]; }
+};
+
 // ^# +[A-Z][A-Za-z_]+: \S+ : the header lines pt reads properties from.
 bool is_property_line(std::string_view line);
 // m/(\w+):\s+(\S+|\Z)/g over a header line, after dropping an empty "Schema:", as pt does.
@@ -169,5 +193,8 @@ void parse_properties(std::string_view line, SlowLogProps& props);
 // The same for the lines servers usually write, read straight off; false (nothing set) for a line
 // of another shape. A line it reads is also one pt reads properties from (^# +[A-Z][A-Za-z_]+: \S+).
 bool parse_property_layout(std::string_view line, SlowLogProps& props);
+// The same, a line like the last one its layout read taken by the memo's places: always the
+// result of the call above.
+bool parse_property_layout(std::string_view line, SlowLogProps& props, LayoutLineMemos& memos);
 
 }  // namespace dbvet::capture::detail
