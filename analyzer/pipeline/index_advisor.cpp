@@ -195,6 +195,13 @@ bool covered_by_existing(const model::IndexCandidate& candidate, const model::Sc
   });
 }
 
+// An existing index (not hidden) led by the candidate's leading column.
+bool led_by_the_same_column(const model::Index& index, const model::IndexCandidate& candidate,
+                            const IndexAdvisorOptions& options) {
+  return !index.columns.empty() && !candidate.columns.empty() && !is_hidden(options, index.name) &&
+         lower(index.columns.front()) == lower(candidate.columns.front());
+}
+
 // An existing index (not hidden) that starts with the candidate's leading column and is neither a
 // prefix of its key (the candidate would replace it) nor led by all of its key (it would serve the
 // candidate): a sibling, and the columns they share a second copy that every write maintains.
@@ -203,10 +210,7 @@ const model::Index* sibling_of(const model::IndexCandidate& candidate, const mod
   const auto* table = schema.find_table(candidate.table);
   if (!table || candidate.columns.empty()) return nullptr;
   for (const auto& index : table->indexes) {
-    if (index.columns.empty() || is_hidden(options, index.name) || !index.predicate.empty() ||
-        lower(index.columns.front()) != lower(candidate.columns.front())) {
-      continue;
-    }
+    if (!led_by_the_same_column(index, candidate, options) || !index.predicate.empty()) continue;
     if (starts_with_keys(candidate.columns, index.columns) || starts_with_keys(index.columns, candidate.columns)) {
       continue;
     }
@@ -398,9 +402,7 @@ core::Expected<std::vector<Evaluated>> choose_configuration(const std::vector<co
     const std::string leading = lower(candidate.columns.front());
     if (const auto* table = schema.find_table(candidate.table)) {
       for (const auto& index : table->indexes) {
-        if (!index.columns.empty() && lower(index.columns.front()) == leading && !is_hidden(options, index.name)) {
-          return false;
-        }
+        if (led_by_the_same_column(index, candidate, options)) return false;
       }
     }
     return std::none_of(others.begin(), others.end(), [&](const std::string& other) {
