@@ -549,7 +549,9 @@ core::Expected<AuditResult> run_audit(engines::Connection& connection, model::Wh
   phase("explain_rules");
 
   IndexAdvisorOptions index_options;
-  index_options.engine = result.engine;
+  // The dialect of the server itself: MariaDB and MySQL share a driver but not their DDL (MariaDB
+  // indexes no expressions: lower(email) failed with error 1064 in every sandbox).
+  index_options.engine = schema->engine.empty() ? result.engine : schema->engine;
   index_options.max_indexes = options.max_indexes;
   index_options.max_index_bytes = options.max_index_bytes;
   index_options.write_share = write_share;
