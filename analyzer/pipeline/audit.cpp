@@ -288,12 +288,20 @@ core::Status verify_on_copies(AuditResult& result, const std::vector<ClassWork>&
       summary.queries = static_cast<int>(verified->queries.size());
       summary.workload_before_ms = verified->workload_before_ms;
       summary.workload_after_ms = verified->workload_after_ms;
+      std::vector<std::string> same_plan_slower;
       for (const auto& q : verified->queries) {
-        if (q.after_ms > q.before_ms * (1 + options.verify.max_slowdown) &&
-            q.after_ms - q.before_ms > options.verify.noise_floor_ms) {
-          summary.slower.push_back(
-              fmt::format("{} {} ms -> {} ms", q.id, format_ms(q.before_ms), format_ms(q.after_ms)));
+        const auto line = fmt::format("{} {} ms -> {} ms", q.id, format_ms(q.before_ms), format_ms(q.after_ms));
+        if (slower_by_the_advice(q, options.verify)) {
+          summary.slower.push_back(line);
+        } else if (reads_slower(q, options.verify)) {
+          same_plan_slower.push_back(line);
         }
+      }
+      if (!same_plan_slower.empty()) {
+        notes.push_back(
+            fmt::format("read slower on the copy with the plan they had before (timing noise, not the "
+                        "advice): {}",
+                        fmt::join(same_plan_slower, ", ")));
       }
       result.recommendations = std::move(advice);
       result.notes.insert(result.notes.end(), notes.begin(), notes.end());

@@ -32,6 +32,16 @@ std::vector<std::string> plan_indexes(const model::Plan& plan) {
   return out;
 }
 
+// The plan's shape: each node's depth, operation, table, index and join type, not its estimates.
+std::string plan_shape(const model::Plan& plan) {
+  std::string out;
+  model::visit(plan.root, [&](const model::PlanNode& node, int depth) {
+    out += fmt::format("{}|{}|{}|{}|{}\n", depth, node.operation, util::to_lower(node.relation),
+                       util::to_lower(node.index), node.join_type);
+  });
+  return out;
+}
+
 bool uses(const std::vector<std::string>& indexes, const std::string& name) {
   return std::binary_search(indexes.begin(), indexes.end(), util::to_lower(name));
 }
@@ -60,6 +70,7 @@ bool slower_than(double before_ms, double after_ms, const VerifyOptions& options
 struct Measurement {
   double ms = 0;
   std::vector<std::string> indexes;
+  std::string shape;  // plan_shape
 };
 
 // The reading queries of the workload: writes are not run on the copy (their time would change it).
@@ -80,6 +91,7 @@ core::Expected<std::map<std::string, Measurement>> measure(engines::Connection& 
     auto plan = scratch.explain(work->sql, {});
     if (!plan) return plan.error();
     m.indexes = plan_indexes(*plan);
+    m.shape = plan_shape(*plan);
     auto ms = median_ms(scratch, work->sql, options);
     if (!ms) return ms.error();
     m.ms = *ms;
@@ -108,6 +120,14 @@ std::string index_definition(const model::Schema& schema, const std::string& tab
 }
 
 }  // namespace
+
+bool reads_slower(const MeasuredQuery& query, const VerifyOptions& options) {
+  return slower_than(query.before_ms, query.after_ms, options);
+}
+
+bool slower_by_the_advice(const MeasuredQuery& query, const VerifyOptions& options) {
+  return !query.same_plan && reads_slower(query, options);
+}
 
 std::string format_ms(double ms) { return ms >= 1000 ? fmt::format("{:.0f}", ms) : fmt::format("{:.3g}", ms); }
 
@@ -156,7 +176,8 @@ core::Expected<VerifyReport> verify_by_applying(std::vector<model::Recommendatio
     // slower is timed once more and its faster median counts, so only a slowdown seen twice withdraws.
     for (const auto* work : timed) {
       auto& now = after.at(work->id);
-      if (!slower_than(before->at(work->id).ms, now.ms, options)) continue;
+      const auto& was = before->at(work->id);
+      if (now.shape == was.shape || !slower_than(was.ms, now.ms, options)) continue;
       auto again = median_ms(scratch, work->sql, options);
       if (!again) return again.error();
       now.ms = std::min(now.ms, *again);
@@ -223,6 +244,7 @@ core::Expected<VerifyReport> verify_by_applying(std::vector<model::Recommendatio
     q.after_ms = after.count(work->id) ? after.at(work->id).ms : q.before_ms;
     q.indexes_before = before->at(work->id).indexes;
     q.indexes_after = after.count(work->id) ? after.at(work->id).indexes : q.indexes_before;
+    q.same_plan = !after.count(work->id) || after.at(work->id).shape == before->at(work->id).shape;
     report.workload_before_ms += q.calls * q.before_ms;
     report.workload_after_ms += q.calls * q.after_ms;
     report.queries.push_back(std::move(q));
@@ -244,8 +266,7 @@ core::Expected<VerifyReport> verify_by_applying(std::vector<model::Recommendatio
         ++outcome.queries;
         outcome.before_ms += q.before_ms;
         outcome.after_ms += q.after_ms;
-        if (q.after_ms > q.before_ms * (1 + options.max_slowdown) &&
-            q.after_ms - q.before_ms > options.noise_floor_ms) {
+        if (slower_by_the_advice(q, options)) {
           outcome.slower.push_back(
               fmt::format("{} {} ms -> {} ms", q.id, format_ms(q.before_ms), format_ms(q.after_ms)));
         }

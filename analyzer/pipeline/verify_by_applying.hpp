@@ -34,7 +34,17 @@ struct MeasuredQuery {
   double after_ms = 0;
   std::vector<std::string> indexes_before;
   std::vector<std::string> indexes_after;
+  // The plan after is the plan before, node for node (operations, tables, indexes, join types): the
+  // advice cannot have changed how long it takes.
+  bool same_plan = false;
 };
+
+// Whether `query` got slower by more than max_slowdown (and the noise floor) because of the advice:
+// a query whose plan the advice left as it was reads slower only by timing noise (TPC-H Q18, seq
+// scans and hash joins both ways, once read 70.3 -> 95.4 ms; timed interleaved, 98.8 and 96.6 ms).
+bool slower_by_the_advice(const MeasuredQuery& query, const VerifyOptions& options);
+// Whether its median after is slower by more than max_slowdown and the noise floor, whatever the cause.
+bool reads_slower(const MeasuredQuery& query, const VerifyOptions& options);
 
 // What applying one index or drop recommendation did on the copy (docs/json/audit.md "verify").
 struct RecommendationOutcome {
