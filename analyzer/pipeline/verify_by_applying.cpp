@@ -254,9 +254,9 @@ core::Expected<VerifyReport> verify_by_applying(std::vector<model::Recommendatio
     after = std::move(*measured);
     // A stall of the machine during one query's runs (another process, a checkpoint) reads as a
     // slowdown: six different queries once read exactly 12 ms each on a busy machine. A query that reads
-    // slower is timed once more and its faster median counts, so only a slowdown seen twice withdraws.
-    // A query that uses new indexes is timed in alternating runs with and without them, and that
-    // comparison decides; where they cannot be hidden, the second timing's faster median counts.
+    // slower with new indexes in its plan is timed in runs alternating with runs that hide them, and
+    // that comparison decides; where they cannot be hidden, it is timed once more and its faster
+    // median counts. A query whose plan did not change is left as it reads (slower_by_the_advice).
     for (const auto* work : timed) {
       auto& now = after.at(work->id);
       const auto& was = before->at(work->id);
