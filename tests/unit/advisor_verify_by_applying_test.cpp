@@ -120,6 +120,9 @@ class StallingConnection : public engines::Connection {
   }
   core::Expected<engines::ResultSummary> execute(const std::string& sql,
                                                  const engines::ExecuteOptions& options) override {
+    if (refuse_drops && sql.rfind("DROP INDEX", 0) == 0) {
+      return core::make_error(core::ErrorKind::query, "DROP INDEX refused by the test (a lock not granted)");
+    }
     if (sql.rfind("CREATE INDEX", 0) == 0 || sql == "ROLLBACK") index_present_ = true;
     if (sql.rfind("CREATE INDEX", 0) == 0) index_created_ = true;
     if (sql.rfind("DROP INDEX", 0) == 0) index_present_ = false;
@@ -129,6 +132,7 @@ class StallingConnection : public engines::Connection {
     }
     return real_.execute(sql, options);
   }
+  bool refuse_drops = false;  // every DROP INDEX fails, as a lock timeout would make it
   core::Status execute_script(const std::string& sql) override { return real_.execute_script(sql); }
   core::Expected<int64_t> load_rows(const std::string& table, const std::vector<std::string>& columns,
                                     engines::RowSource& rows) override {
@@ -190,6 +194,32 @@ TEST(VerifyByApplying, OnlyASlowdownTheIndexCausesWithdrawsIt) {
   EXPECT_FALSE(report->outcomes[0].kept);
   EXPECT_NE(report->outcomes[0].why.find("slower with it: q1"), std::string::npos) << report->outcomes[0].why;
   EXPECT_NE(report->outcomes[0].why.find("(timed interleaved)"), std::string::npos) << report->outcomes[0].why;
+}
+
+// Where the new index cannot be hidden (its DROP in the transaction fails), the transaction is rolled
+// back, a note says why, and the query is timed twice as before: slower whenever the index exists, it
+// is withdrawn "(timed twice)", and the copy's session is left in no transaction.
+TEST(VerifyByApplying, AnIndexThatCannotBeHiddenIsJudgedByTwoTimings) {
+  auto scratch = items_copy("verify_by_applying_no_hiding", 20000);
+  ASSERT_TRUE(scratch) << scratch.error().message;
+  auto lookup = lookup_on_k();
+  VerifyOptions options;
+  options.repetitions = 1;
+  std::vector<model::Recommendation> advice = {index("t_k", "CREATE INDEX t_k ON t (k)")};
+  StallingConnection slowed(**scratch, lookup.sql, 0, /*while_indexed=*/true);
+  slowed.refuse_drops = true;
+  std::vector<std::string> notes;
+  auto report = verify_by_applying(advice, {lookup}, slowed, options, &notes);
+  ASSERT_TRUE(report) << report.error().message;
+  ASSERT_EQ(report->outcomes.size(), 1u);
+  EXPECT_FALSE(report->outcomes[0].kept);
+  EXPECT_NE(report->outcomes[0].why.find("(timed twice)"), std::string::npos) << report->outcomes[0].why;
+  EXPECT_EQ(report->queries[0].without_new_ms, 0);
+  EXPECT_TRUE(std::any_of(notes.begin(), notes.end(), [](const std::string& n) {
+    return n.find("q1: not timed with its new indexes hidden: DROP INDEX refused") != std::string::npos;
+  })) << ::testing::PrintToString(notes);
+  EXPECT_TRUE((*scratch)->execute("BEGIN")) << "a transaction was left open";
+  EXPECT_TRUE((*scratch)->execute("ROLLBACK"));
 }
 
 // A query whose plan the advice leaves as it was cannot be slowed by it: TPC-H Q18 (seq scans and
